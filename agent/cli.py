@@ -1,0 +1,140 @@
+"""The `agent` command. Every way out ends with one line on stderr and a CONTRACTS §2 exit code."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import traceback
+import types
+import typing
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic.fields import FieldInfo
+
+from agent import __version__
+from agent.errors import AgentError
+from agent.settings import Settings, load_settings
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+EXIT_STOPPED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    args = parser.parse_args(args_list)  # argparse exits 2 on bad flags, with one usage line
+    verbose: int = args.verbose - args.quiet
+    try:
+        code: int = args.handler(args, ["agent", *args_list], verbose)
+        return code
+    except AgentError as exc:
+        return _fail(exc, exc.exit_code, verbose)
+    except KeyboardInterrupt:
+        print("agent: stopped by the user", file=sys.stderr)
+        return EXIT_STOPPED
+    except Exception as exc:  # a bug: still one line unless -v
+        return _fail(exc, 1, verbose, prefix="unexpected error: ")
+
+
+def _fail(exc: BaseException, code: int, verbose: int, prefix: str = "") -> int:
+    if verbose > 0:
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+    hint = "" if verbose > 0 or not prefix else " (run with -v for the traceback)"
+    print(f"agent: {prefix}{exc}{hint}", file=sys.stderr)
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agent", description="Drive a desktop with a planner model and a grounding model.")
+    parser.add_argument("--version", action="version", version=f"planground {__version__}")
+    _add_verbosity(parser)
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="carry out a task on the screen",
+                              description="Carry out a task on the screen, step by step.")
+    run.add_argument("task", help='what to do, e.g. "book a flight to Tokyo"')
+    _add_settings(run)
+    _add_verbosity(run)
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    default = argparse.SUPPRESS if parser.prog != "agent" else 0
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="more output (tracebacks on errors)")
+    parser.add_argument("-q", "--quiet", action="count", default=default,
+                        help="less output (no per-step lines)")
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="TOML file of settings (default: ./agent.toml when present)")
+    group = parser.add_argument_group("settings (each also AGENT_<NAME> and a TOML key)")
+    for name, info in Settings.model_fields.items():
+        group.add_argument(f"--{name.replace('_', '-')}", dest=name, default=argparse.SUPPRESS,
+                           help=info.description, **_flag_options(info))
+
+
+def _flag_options(info: FieldInfo) -> dict[str, Any]:
+    kind = _unwrap_optional(info.annotation)
+    if kind is bool:
+        return {"action": argparse.BooleanOptionalAction}
+    if typing.get_origin(kind) is Literal:
+        return {"choices": typing.get_args(kind)}
+    if kind in (int, float, Path):
+        return {"type": kind, "metavar": "N" if kind in (int, float) else "DIR"}
+    return {"metavar": "VALUE"}
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            return options[0]
+    return annotation
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    flags = {name: getattr(args, name) for name in Settings.model_fields if hasattr(args, name)}
+    return load_settings(flags, args.config)
+
+
+_SECRET_FLAGS = ("--planner-api-key", "--grounder-api-key")
+
+
+def _redacted(command: list[str]) -> list[str]:
+    """The command line as recorded: API keys given as flags replaced by `***`."""
+    shown: list[str] = []
+    for arg in command:
+        if shown and shown[-1] in _SECRET_FLAGS:
+            arg = "***"
+        elif arg.startswith(tuple(flag + "=" for flag in _SECRET_FLAGS)):
+            arg = arg.split("=", 1)[0] + "=***"
+        shown.append(arg)
+    return shown
+
+
+def _run(args: argparse.Namespace, command: list[str], verbose: int) -> int:
+    from agent.console import StepPrinter
+    from agent.runner import start_run
+
+    settings = _settings_from(args)
+    printer = StepPrinter(verbose)
+    handle = start_run(args.task, settings, on_step=printer.step)
+    _stop_on_sigterm()
+    outcome = handle.run(args.task, _redacted(command))
+    printer.finish(outcome, handle.directory.path)
+    return outcome.exit_code
+
+
+def _stop_on_sigterm() -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)

@@ -1,0 +1,51 @@
+"""What `agent run` prints: one line per step as it happens, and how the run ended."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from agent.loop import RunOutcome
+from agent.records import StepRecord
+
+__all__ = ["StepPrinter"]
+
+
+class StepPrinter:
+    def __init__(self, verbose: int = 0, out: TextIO | None = None) -> None:
+        self.verbose = verbose
+        self.out = out or sys.stdout
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def step(self, record: StepRecord) -> None:
+        if self.verbose < 0:
+            return
+        timings = record.timings_ms
+        action = _action_text(record.action)
+        where = " ".join(f"@{tuple(g.screen_point)}" for g in record.grounding)
+        status = "" if record.status == "ok" else f"  [{record.status}: {record.error or ''}]"
+        took = (f"{timings.total() / 1000:.2f}s (plan {timings.plan:.0f} ms, ground "
+                f"{timings.ground:.0f} ms, act {timings.execute:.0f} ms, settle "
+                f"{timings.settle:.0f} ms)")
+        self._say(f"[{record.index}] {record.instruction or action}")
+        self._say(f"    {action} {where}  {took}{status}".rstrip())
+        if self.verbose > 0 and record.thought:
+            self._say(f"    thought: {record.thought}")
+
+    def finish(self, outcome: RunOutcome, directory: Path) -> None:
+        run = outcome.record
+        if run.status == "done":
+            answer = f": {run.answer}" if run.answer else ""
+            self._say(f"done in {run.steps} step(s){answer}")
+        tokens = run.usage.total_tokens()
+        self._say(f"run record: {directory}  ({tokens} tokens)")
+
+
+def _action_text(action: dict[str, object] | None) -> str:
+    if not action:
+        return "(no action)"
+    args = ", ".join(f"{k}={v!r}" for k, v in action.items() if k != "name" and v is not None)
+    return f"{action.get('name')}({args})"

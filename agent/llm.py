@@ -1,0 +1,109 @@
+"""One chat-completion call to an OpenAI-compatible server, with its failures turned into ours."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+
+from agent.errors import ModelAccessError, ModelServerError
+from agent.records import TokenUsage
+
+__all__ = ["ChatReply", "ToolCall", "chat", "image_part", "make_client", "resolve_model"]
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    arguments: str  # JSON text, as the server sent it
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    text: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+
+def make_client(base_url: str | None, api_key: str, timeout: float) -> openai.OpenAI:
+    # The client's own retries cover connection errors, 408/409/429 and 5xx with backoff.
+    return openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=2)
+
+
+def image_part(png: bytes) -> Message:
+    url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return {"type": "image_url", "image_url": {"url": url}}
+
+
+def chat(
+    client: openai.OpenAI, model: str, messages: Sequence[Message], *, role: str, **options: Any
+) -> ChatReply:
+    """Send `messages`; `role` ("planner", "grounder") names the server in error messages."""
+    try:
+        completion = client.chat.completions.create(
+            model=model, messages=list(messages), **options  # type: ignore[arg-type]
+        )
+    except openai.APIError as exc:
+        raise _translate(exc, role, client, model) from None
+    if not completion.choices:
+        raise ModelServerError(f"the {role} server answered with no choices")
+    message = completion.choices[0].message
+    calls = [
+        ToolCall(call.function.name, call.function.arguments or "{}")
+        for call in (message.tool_calls or [])
+        if call.type == "function"
+    ]
+    usage = completion.usage
+    tokens = TokenUsage(
+        prompt_tokens=usage.prompt_tokens if usage else 0,
+        completion_tokens=usage.completion_tokens if usage else 0,
+    )
+    return ChatReply(message.content or "", calls, tokens)
+
+
+def _translate(exc: openai.APIError, role: str, client: openai.OpenAI, model: str) -> Exception:
+    where = f"the {role} server at {client.base_url}"
+    if isinstance(exc, openai.APITimeoutError):
+        return ModelServerError(f"{where} timed out (raise --timeout if the model is slow)")
+    if isinstance(exc, openai.APIConnectionError):
+        return ModelServerError(f"{where} is unreachable: {_cause(exc)}")
+    if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
+        return ModelAccessError(f"{where} refused the API key ({exc.status_code}): check "
+                                f"--{role}-api-key / AGENT_{role.upper()}_API_KEY")
+    if isinstance(exc, openai.NotFoundError):
+        return ModelAccessError(f"{where} does not know model {model!r} (404): check "
+                                f"--{role}-model")
+    status = getattr(exc, "status_code", None)
+    return ModelServerError(f"{where} failed ({status or 'error'}): {_short(exc)}")
+
+
+def _cause(exc: BaseException) -> str:
+    root: BaseException = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    return _short(root) if root is not exc else "connection failed"
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] + ("…" if len(text) > 200 else "")
+
+
+def resolve_model(client: openai.OpenAI, model: str | None, role: str) -> str:
+    """The configured model, or the server's only model (vLLM serves one) when none is set."""
+    if model:
+        return model
+    try:
+        ids = [m.id for m in client.models.list()]
+    except openai.APIError as exc:
+        raise _translate(exc, role, client, "?") from None
+    if len(ids) == 1:
+        return ids[0]
+    listed = ", ".join(ids[:10]) or "none"
+    raise ModelAccessError(f"set --{role}-model: the {role} server offers {len(ids)} models "
+                           f"({listed})")

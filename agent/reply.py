@@ -1,0 +1,133 @@
+"""Turn a planner's message into a `PlannerReply` (CONTRACTS §3). Model text is data: json only."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from actions import ActionRegistry
+from agent.errors import ModelReplyError
+from agent.llm import ToolCall
+from agent.records import PlannerReply
+
+__all__ = ["parse_reply"]
+
+MONOLOGUE = ("observation", "thought", "instruction")
+_ARGUMENT_WRAPPERS = ("arguments", "args", "parameters", "params", "input")
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+_LABEL = re.compile(r"^\s*[*#>\s]*(observation|thought|instruction)\s*[*]*\s*:\s*(.*)$",
+                    re.IGNORECASE)
+
+
+def parse_reply(
+    text: str, tool_calls: Sequence[ToolCall], registry: ActionRegistry
+) -> PlannerReply:
+    """Parse a reply given as JSON text or as a tool call; raise ModelReplyError saying why not."""
+    if tool_calls:
+        return _from_tool_call(text, tool_calls[0], registry)
+    data = _find_reply_object(text)
+    return _build(data, registry, text)
+
+
+def _from_tool_call(text: str, call: ToolCall, registry: ActionRegistry) -> PlannerReply:
+    try:
+        arguments = json.loads(call.arguments or "{}")
+    except json.JSONDecodeError as exc:
+        problem = f"the {call.name} tool call's arguments are not JSON: {exc}"
+        raise ModelReplyError(problem) from None
+    if not isinstance(arguments, dict):
+        raise ModelReplyError(f"the {call.name} tool call's arguments must be a JSON object")
+    monologue = {key: arguments.pop(key) for key in MONOLOGUE if key in arguments}
+    for key, value in _monologue_from_text(text).items():
+        monologue.setdefault(key, value)
+    return _build({**monologue, "action": {"name": call.name, **arguments}}, registry, text)
+
+
+def _build(data: dict[str, Any], registry: ActionRegistry, raw: str) -> PlannerReply:
+    action_data = _action_data(data, registry)
+    try:
+        action = registry.parse(action_data)
+    except ValueError as exc:
+        raise ModelReplyError(str(exc)) from None
+    monologue = {key: _as_text(data.get(key)) for key in MONOLOGUE}
+    return PlannerReply(action=action, raw=raw, **monologue)
+
+
+def _action_data(data: dict[str, Any], registry: ActionRegistry) -> dict[str, Any]:
+    action = data.get("action")
+    if action is None and "name" in data:  # the action alone, without a monologue
+        action = {k: v for k, v in data.items() if k not in MONOLOGUE}
+    if isinstance(action, str):
+        raise ModelReplyError('"action" must be an object like {"name": "click", "target": "..."}, '
+                              f"not the string {action!r}")
+    if not isinstance(action, dict):
+        raise ModelReplyError('the reply has no "action" object')
+    action = dict(action)
+    for wrapper in _ARGUMENT_WRAPPERS:  # {"name": "click", "arguments": {...}} is common too
+        inner = action.get(wrapper)
+        if isinstance(inner, dict) and not _has_argument(registry, action.get("name"), wrapper):
+            del action[wrapper]
+            action = {**inner, **action}
+    return action
+
+
+def _has_argument(registry: ActionRegistry, name: object, argument: str) -> bool:
+    return isinstance(name, str) and name in registry and (
+        argument in registry.spec(name).model.model_fields
+    )
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _find_reply_object(text: str) -> dict[str, Any]:
+    candidates = list(_json_objects(text))
+    for obj in candidates:
+        if "action" in obj:
+            return obj
+    for obj in candidates:
+        if "name" in obj:
+            return obj
+    if candidates:
+        raise ModelReplyError('the JSON object in the reply has no "action"')
+    raise ModelReplyError("the reply contains no JSON object; reply with exactly one JSON object "
+                          'with "observation", "thought", "instruction" and "action"')
+
+
+def _json_objects(text: str) -> Iterator[dict[str, Any]]:
+    """Every top-level JSON object in the text: fenced blocks first, then anywhere."""
+    decoder = json.JSONDecoder()
+    for chunk in [m.group(1) for m in _FENCE.finditer(text)] + [text]:
+        index = chunk.find("{")
+        while index != -1:
+            try:
+                obj, end = decoder.raw_decode(chunk, index)
+            except json.JSONDecodeError:
+                index = chunk.find("{", index + 1)
+                continue
+            if isinstance(obj, dict):
+                yield obj
+            index = chunk.find("{", end)
+
+
+def _monologue_from_text(text: str) -> dict[str, str]:
+    """`Observation: ...` / `Thought: ...` / `Instruction: ...` lines, or the same keys as JSON."""
+    for obj in _json_objects(text):
+        in_json = {key: _as_text(obj[key]) for key in MONOLOGUE if key in obj}
+        if in_json:
+            return in_json
+    found: dict[str, str] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        match = _LABEL.match(line)
+        if match:
+            current = match.group(1).lower()
+            found[current] = match.group(2).strip()
+        elif current is not None and line.strip():
+            found[current] = (found[current] + " " + line.strip()).strip()
+    return found

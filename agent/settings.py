@@ -1,0 +1,119 @@
+"""Settings: one name per setting as flag `--foo-bar`, env `AGENT_FOO_BAR`, TOML key `foo_bar`.
+
+Precedence: flag > environment > config file (`--config`, else ./agent.toml) > default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from agent.errors import UsageError
+
+__all__ = ["DEFAULT_CONFIG", "Settings", "load_settings"]
+
+DEFAULT_CONFIG = Path("agent.toml")
+
+
+class Settings(BaseSettings):
+    """Everything `agent run` can be told. Field descriptions are the flags' help texts."""
+
+    model_config = SettingsConfigDict(env_prefix="AGENT_", extra="forbid", validate_default=True)
+    _toml_file: ClassVar[Path | None] = None
+
+    planner_model: str | None = Field(None, description="planner model name (default: the "
+                                      "server's only model, or gpt-4o on api.openai.com)")
+    planner_base_url: str | None = Field(None, description="OpenAI-compatible endpoint of the "
+                                         "planner, e.g. http://localhost:8000/v1")
+    planner_api_key: SecretStr | None = Field(None, description="planner API key (default: "
+                                              "OPENAI_API_KEY; EMPTY for a custom base URL)")
+    grounder: str = Field("uground", description="grounding model family")
+    grounder_model: str | None = Field(None, description="grounder model name (default: the "
+                                       "server's only model)")
+    grounder_base_url: str | None = Field(None, description="OpenAI-compatible endpoint of the "
+                                          "grounding model")
+    grounder_api_key: SecretStr | None = Field(None, description="grounder API key (default: "
+                                               "the planner's key)")
+    max_steps: int = Field(30, ge=1, description="stop after this many steps")
+    max_time: float | None = Field(None, gt=0, description="stop after this many seconds")
+    max_tokens: int | None = Field(None, ge=1, description="stop after this many tokens in all")
+    monitor: int | None = Field(None, ge=1, description="monitor to drive, 1-based as mss lists "
+                                "them (default: the primary)")
+    runs_dir: Path = Field(Path("runs"), description="where run records go")
+    dry_run: bool = Field(False, description="plan and ground, but perform nothing")
+    approve: Literal["never", "risky", "always"] = Field(
+        "risky", description="ask before acting: never, risky actions, or always")
+    planner_max_pixels: int | None = Field(None, ge=3136, description="downscale what the "
+                                           "planner sees to at most this many pixels")
+    history: int = Field(2, ge=0, description="past steps whose screenshots the planner sees")
+    timeout: float = Field(120.0, gt=0, description="seconds per model request")
+    settle_timeout: float = Field(3.0, ge=0, description="longest wait for the screen to settle "
+                                  "after an action (seconds)")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls._toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls._toml_file))
+        return tuple(sources)
+
+    def public(self) -> dict[str, Any]:
+        """The settings as recorded in run.json: no API keys, not even masked."""
+        data = self.model_dump(mode="json", exclude={"planner_api_key", "grounder_api_key"})
+        return data
+
+    def planner_key(self) -> str | None:
+        return _key(self.planner_api_key, self.planner_base_url)
+
+    def grounder_key(self) -> str | None:
+        explicit = self.grounder_api_key or self.planner_api_key
+        return _key(explicit, self.grounder_base_url)
+
+
+def _key(explicit: SecretStr | None, base_url: str | None) -> str | None:
+    if explicit is not None and explicit.get_secret_value():
+        return explicit.get_secret_value()
+    if os.environ.get("OPENAI_API_KEY"):
+        return os.environ["OPENAI_API_KEY"]
+    return "EMPTY" if base_url else None  # vLLM and Ollama accept any key
+
+
+def load_settings(flags: dict[str, Any], config: Path | None = None) -> Settings:
+    """Settings from flags (only those given), environment and config file; UsageError if bad."""
+    path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    if path is not None and not path.is_file():
+        raise UsageError(f"config file {path} does not exist")
+    Settings._toml_file = path
+    try:
+        return Settings(**flags)
+    except ValidationError as exc:
+        raise UsageError(_explain(exc, path)) from None
+    except ValueError as exc:  # a TOML syntax error
+        raise UsageError(f"cannot read config file {path}: {exc}") from None
+
+
+def _explain(exc: ValidationError, path: Path | None) -> str:
+    error = exc.errors()[0]
+    name = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "extra_forbidden":
+        where = f" in {path}" if path else ""
+        return f"unknown setting {name!r}{where}"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return (f"invalid {name} (--{name.replace('_', '-')} / AGENT_{name.upper()}): "
+            f"{error['msg']}{more}")
