@@ -23,6 +23,9 @@ class StepPrinter:
     def step(self, record: StepRecord) -> None:
         if self.verbose < 0:
             return
+        if record.action is None:  # the step ended before the planner chose an action
+            self._say(f"[{record.index}] {record.status}: {record.error or ''}")
+            return
         timings = record.timings_ms
         action = _action_text(record.action)
         where = " ".join(f"@{tuple(g.screen_point)}" for g in record.grounding)
@@ -36,16 +39,17 @@ class StepPrinter:
             self._say(f"    thought: {record.thought}")
 
     def finish(self, outcome: RunOutcome, directory: Path) -> None:
+        """The run's end: the answer on stdout, a failure as one line on stderr."""
         run = outcome.record
         if run.status == "done":
             answer = f": {run.answer}" if run.answer else ""
             self._say(f"done in {run.steps} step(s){answer}")
         tokens = run.usage.total_tokens()
         self._say(f"run record: {directory}  ({tokens} tokens)")
+        if outcome.error is not None:
+            print(f"agent: {outcome.error}", file=sys.stderr, flush=True)
 
 
-def _action_text(action: dict[str, object] | None) -> str:
-    if not action:
-        return "(no action)"
+def _action_text(action: dict[str, object]) -> str:
     args = ", ".join(f"{k}={v!r}" for k, v in action.items() if k != "name" and v is not None)
     return f"{action.get('name')}({args})"
