@@ -107,7 +107,8 @@ class ActionSpec:
             if info.is_required():
                 parts.append(arg)
             else:
-                parts.append(f"{arg}={json.dumps(info.default, ensure_ascii=False)}")
+                default = info.get_default(call_default_factory=True)
+                parts.append(f"{arg}={json.dumps(default, ensure_ascii=False, default=str)}")
         return f"{self.name}({', '.join(parts)})"
 
     def description(self) -> str:

@@ -50,17 +50,56 @@ def _fail(exc: BaseException, code: int, verbose: int, prefix: str = "") -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    # allow_abbrev=False everywhere: `--planner-api sk-...` must not set a key that the record's
+    # redaction (which knows full flag names) would then miss.
     parser = argparse.ArgumentParser(
-        prog="agent", description="Drive a desktop with a planner model and a grounding model.")
+        prog="agent", description="Drive a desktop with a planner model and a grounding model.",
+        allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"planground {__version__}")
     _add_verbosity(parser)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="carry out a task on the screen",
+    run = commands.add_parser("run", allow_abbrev=False, help="carry out a task on the screen",
                               description="Carry out a task on the screen, step by step.")
     run.add_argument("task", help='what to do, e.g. "book a flight to Tokyo"')
     _add_settings(run)
     _add_verbosity(run)
     run.set_defaults(handler=_run)
+
+    ground = commands.add_parser("ground", allow_abbrev=False,
+                                 help="find an element: print its point",
+                                 description="Ground a description on the screen or an image.")
+    ground.add_argument("description", help='e.g. "the Search flights button"')
+    ground.add_argument("--image", type=Path, metavar="FILE",
+                        help="ground on this image instead of the screen")
+    ground.add_argument("--json", action="store_true", help="print JSON")
+    ground.add_argument("--out", type=Path, metavar="PNG", help="save the image with a crosshair")
+    _add_settings(ground, (*GROUNDER_SETTINGS, "monitor"))
+    _add_verbosity(ground)
+    ground.set_defaults(handler=_ground)
+
+    evaluate = commands.add_parser("eval", allow_abbrev=False,
+                                   help="evaluate a grounder on a benchmark")
+    kinds = evaluate.add_subparsers(title="what", required=True, metavar="WHAT")
+    grounding = kinds.add_parser(
+        "grounding", allow_abbrev=False, help="score a grounder on DATA.jsonl",
+        description="Score a grounder on DATA.jsonl (one record per line: instruction, img_size, "
+                    "bbox, image; raw_response for --replay).")
+    grounding.add_argument("data", type=Path, metavar="DATA.jsonl")
+    grounding.add_argument("--images", type=Path, metavar="DIR",
+                           help="where the records' images are (default: DATA's folder)")
+    grounding.add_argument("--replay", action="store_true",
+                           help="re-score the records' saved raw_response; no model is called")
+    grounding.add_argument("--concurrency", type=int, default=4, metavar="N",
+                           help="requests in flight at once (default 4)")
+    grounding.add_argument("--group-by", default="platform,ui_type,group", metavar="A,B",
+                           help="fields to break accuracy down by (default platform,ui_type,"
+                                "group)")
+    grounding.add_argument("--out", type=Path, metavar="PRED.jsonl",
+                           help="write one prediction per record")
+    grounding.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_settings(grounding, GROUNDER_SETTINGS)
+    _add_verbosity(grounding)
+    grounding.set_defaults(handler=_eval_grounding)
     return parser
 
 
@@ -72,11 +111,17 @@ def _add_verbosity(parser: argparse.ArgumentParser) -> None:
                         help="less output (no per-step lines)")
 
 
-def _add_settings(parser: argparse.ArgumentParser) -> None:
+GROUNDER_SETTINGS = ("grounder", "grounder_model", "grounder_base_url", "grounder_api_key",
+                     "min_pixels", "max_pixels", "timeout")
+
+
+def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None = None) -> None:
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="TOML file of settings (default: ./agent.toml when present)")
     group = parser.add_argument_group("settings (each also AGENT_<NAME> and a TOML key)")
     for name, info in Settings.model_fields.items():
+        if names is not None and name not in names:
+            continue
         group.add_argument(f"--{name.replace('_', '-')}", dest=name, default=argparse.SUPPRESS,
                            help=info.description, **_flag_options(info))
 
@@ -131,6 +176,18 @@ def _run(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     outcome = handle.run(args.task, _redacted(command))
     printer.finish(outcome, handle.directory.path)
     return outcome.exit_code
+
+
+def _ground(args: argparse.Namespace, command: list[str], verbose: int) -> int:
+    from agent.grounding_cli import ground_command
+
+    return ground_command(args, _settings_from(args))
+
+
+def _eval_grounding(args: argparse.Namespace, command: list[str], verbose: int) -> int:
+    from agent.grounding_cli import eval_grounding_command
+
+    return eval_grounding_command(args, _settings_from(args))
 
 
 def _stop_on_sigterm() -> None:

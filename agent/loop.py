@@ -77,6 +77,9 @@ class Loop:
             error = Stopped("stopped by the user (Ctrl+C)")
         except AgentError as exc:
             error = exc
+        except Exception as exc:  # a bug (ours or a plug-in's): still finish the record
+            error = AgentError(f"unexpected error: {type(exc).__name__}: {exc}")
+            error.__cause__ = exc
         finally:
             self.executor.release_all()
         if error is not None:
@@ -125,6 +128,8 @@ class Loop:
             with _timed(timings, "approve"):
                 record.approval = self.approver.review(Proposal(
                     index, record.thought, record.instruction, action, record.grounding))
+            if record.approval is not None and record.approval.decision == "aborted":
+                raise Stopped("aborted at the approval prompt")
             if record.approval is not None and record.approval.decision == "rejected":
                 record.status = "rejected"
                 self.notes.append(f"The user rejected step {index} ({action.summary()}): "

@@ -15,9 +15,10 @@ from agent.records import PlannerReply
 __all__ = ["parse_reply"]
 
 MONOLOGUE = ("observation", "thought", "instruction")
+MAX_REPLY_CHARS = 100_000
 _ARGUMENT_WRAPPERS = ("arguments", "args", "parameters", "params", "input")
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
-_LABEL = re.compile(r"^\s*[*#>\s]*(observation|thought|instruction)\s*[*]*\s*:\s*(.*)$",
+_LABEL = re.compile(r"^\s*[*#>\s]*(observation|thought|instruction)\s*[*]*\s*:\s*[*]*\s*(.*)$",
                     re.IGNORECASE)
 
 
@@ -25,6 +26,9 @@ def parse_reply(
     text: str, tool_calls: Sequence[ToolCall], registry: ActionRegistry
 ) -> PlannerReply:
     """Parse a reply given as JSON text or as a tool call; raise ModelReplyError saying why not."""
+    if len(text) > MAX_REPLY_CHARS:  # scanning for objects is quadratic on unbalanced braces
+        raise ModelReplyError(f"the reply is {len(text)} characters long; keep it to one JSON "
+                              "object")
     if tool_calls:
         return _from_tool_call(text, tool_calls[0], registry)
     data = _find_reply_object(text)
@@ -34,7 +38,7 @@ def parse_reply(
 def _from_tool_call(text: str, call: ToolCall, registry: ActionRegistry) -> PlannerReply:
     try:
         arguments = json.loads(call.arguments or "{}")
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, huge ints, deep nesting
         problem = f"the {call.name} tool call's arguments are not JSON: {exc}"
         raise ModelReplyError(problem) from None
     if not isinstance(arguments, dict):
@@ -107,7 +111,7 @@ def _json_objects(text: str) -> Iterator[dict[str, Any]]:
         while index != -1:
             try:
                 obj, end = decoder.raw_decode(chunk, index)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # JSONDecodeError, huge ints, deep nesting
                 index = chunk.find("{", index + 1)
                 continue
             if isinstance(obj, dict):
