@@ -18,7 +18,8 @@ from agent.errors import (
     TaskFailed,
     UsageError,
 )
-from agent.grounder import FAMILIES, Family, Grounder, Grounding, ModelGrounder, register_family
+from agent.families import FAMILIES, register_family
+from agent.grounder import Family, Grounder, Grounding, ModelGrounder
 from agent.loop import Limits, Loop, RunOutcome
 from agent.planner import OpenAIPlanner, PastStep, Planner, PlanResult
 from agent.recorder import Recorder, RunDirectory

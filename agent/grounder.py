@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 import openai
@@ -18,19 +18,11 @@ from PIL import Image
 from agent.errors import GroundingError, ModelReplyError
 from agent.llm import Message, chat, image_part
 from agent.records import TokenUsage
+from agent.resize import SmartResize
 from agent.screen import Screenshot, encode_png
 from prompts import render
 
-__all__ = [
-    "FAMILIES",
-    "Family",
-    "Grounder",
-    "Grounding",
-    "ModelGrounder",
-    "Space",
-    "parse_pair",
-    "register_family",
-]
+__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "Space", "parse_pair"]
 
 Space = Literal["norm1000", "norm1", "pixels"]
 """Where a family's answer lives: 0–1000 or 0–1 of the image sent, or its pixels."""
@@ -52,16 +44,40 @@ class Family:
     """A grounding-model family: its prompt, its answer format and its coordinate space."""
 
     name: str
-    template: str  # in prompts/
+    template: str  # the user text, in prompts/; gets `description`, `width`, `height` (as sent)
     space: Space
-    parse: Callable[[str], tuple[float, float]]  # answer → point in `space`
-    prepare: Callable[[Image.Image], Image.Image] = lambda image: image  # resize before sending
+    parse: Callable[[str], tuple[float, float]]  # answer → point in `space`; ModelReplyError
+    resize: SmartResize | None = None  # None: the screenshot is sent as captured
+    system_template: str | None = None
     temperature: float = 0.0
-    max_tokens: int = 64
+    max_tokens: int = 128
+
+    def with_pixels(self, min_pixels: int | None, max_pixels: int | None) -> Family:
+        """This family with `--min-pixels` / `--max-pixels` applied to its resize."""
+        if self.resize is None or (min_pixels is None and max_pixels is None):
+            return self
+        resize = replace(self.resize, **{k: v for k, v in (("min_pixels", min_pixels),
+                                                            ("max_pixels", max_pixels)) if v})
+        return replace(self, resize=resize)
+
+    def sent_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        """(width, height) of the image sent for a screenshot of `size`."""
+        return size if self.resize is None else self.resize.size_for(size)
 
     def messages(self, png: bytes, description: str, size: tuple[int, int]) -> list[Message]:
-        text = render(self.template, description=description, width=size[0], height=size[1])
-        return [{"role": "user", "content": [image_part(png), {"type": "text", "text": text}]}]
+        context = {"description": description, "width": size[0], "height": size[1]}
+        user = [image_part(png), {"type": "text", "text": render(self.template, **context)}]
+        messages: list[Message] = [{"role": "user", "content": user}]
+        if self.system_template is not None:
+            messages.insert(0, {"role": "system",
+                                "content": render(self.system_template, **context)})
+        return messages
+
+    def to_original(self, raw: str, size: tuple[int, int]) -> tuple[float, float]:
+        """The answer `raw` about a screenshot of `size` → a point in that screenshot's pixels."""
+        sent = self.sent_size(size)
+        x, y = self.to_image_pixels(self.parse(raw), sent)
+        return x * size[0] / sent[0], y * size[1] / sent[1]
 
     def to_image_pixels(self, point: tuple[float, float], size: tuple[int, int]) -> tuple[
         float, float
@@ -92,18 +108,6 @@ def parse_pair(text: str) -> tuple[float, float]:
     return float(numbers[0]), float(numbers[1])
 
 
-FAMILIES: dict[str, Family] = {}
-
-
-def register_family(family: Family) -> Family:
-    """Make a family available to `--grounder` (user code may add its own)."""
-    FAMILIES[family.name] = family
-    return family
-
-
-register_family(Family(name="uground", template="uground.j2", space="norm1000", parse=parse_pair))
-
-
 class ModelGrounder:
     """Grounds with a model of `family` served behind an OpenAI-compatible endpoint."""
 
@@ -113,18 +117,19 @@ class ModelGrounder:
         self.family = family
 
     def ground(self, screenshot: Screenshot, description: str) -> Grounding:
-        sent = self.family.prepare(screenshot.image)
-        png = screenshot.png() if sent is screenshot.image else encode_png(sent)
+        sent = self.family.sent_size(screenshot.size)
+        if sent == screenshot.size:
+            png = screenshot.png()
+        else:
+            png = encode_png(screenshot.image.resize(sent, Image.Resampling.BICUBIC))
         reply = chat(
-            self.client, self.model, self.family.messages(png, description, sent.size),
+            self.client, self.model, self.family.messages(png, description, sent),
             role="grounder", temperature=self.family.temperature,
             max_tokens=self.family.max_tokens,
         )
         try:
-            point = self.family.to_image_pixels(self.family.parse(reply.text), sent.size)
+            x, y = self.family.to_original(reply.text, screenshot.size)
         except ModelReplyError as exc:
             raise GroundingError(f"the {self.family.name} grounder's answer for "
                                  f"{description!r} is unusable: {exc}") from None
-        x = point[0] * screenshot.size[0] / sent.size[0]
-        y = point[1] * screenshot.size[1] / sent.size[1]
         return Grounding(screenshot.clamp(x, y), reply.text, reply.usage)

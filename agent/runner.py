@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
 from agent.approval import make_approver
 from agent.errors import UsageError
-from agent.grounder import FAMILIES, ModelGrounder
+from agent.families import FAMILIES
+from agent.grounder import Grounder, ModelGrounder
 from agent.llm import make_client, resolve_model
 from agent.loop import Limits, Loop, RunOutcome
 from agent.planner import OpenAIPlanner
@@ -22,6 +23,7 @@ from agent.settle import Settler
 __all__ = ["RunHandle", "build_grounder", "build_planner", "start_run"]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o"
+OCR = "ocr"
 
 
 def build_planner(settings: Settings, registry: ActionRegistry) -> OpenAIPlanner:
@@ -37,18 +39,25 @@ def build_planner(settings: Settings, registry: ActionRegistry) -> OpenAIPlanner
                          max_pixels=settings.planner_max_pixels)
 
 
-def build_grounder(settings: Settings) -> ModelGrounder:
-    family = FAMILIES.get(settings.grounder)
+def build_grounder(settings: Settings) -> Grounder:
+    """The configured grounder: a model family behind an endpoint, or the offline OCR."""
+    name = settings.grounder_family()
+    if name == OCR:
+        from agent.ocr import OcrGrounder  # imports nothing heavy until it reads a screen
+
+        return OcrGrounder()
+    family = FAMILIES.get(name)
     if family is None:
-        raise UsageError(f"unknown grounder {settings.grounder!r}; known: {', '.join(FAMILIES)}")
+        known = ", ".join([*FAMILIES, OCR])
+        raise UsageError(f"unknown grounder {name!r}; known: {known}")
     if settings.grounder_base_url is None:
-        raise UsageError("no grounder configured: set --grounder-base-url to the "
-                         f"OpenAI-compatible endpoint serving your {family.name} model "
-                         "(see the README for serving UGround-V1 with vLLM)")
+        raise UsageError(f"the {name} grounder needs --grounder-base-url: the OpenAI-compatible "
+                         "endpoint serving the model (see the README for serving UGround with "
+                         "vLLM), or use --grounder ocr to ground offline")
     key = settings.grounder_key() or "EMPTY"
     client = make_client(settings.grounder_base_url, key, settings.timeout)
     return ModelGrounder(client, resolve_model(client, settings.grounder_model, "grounder"),
-                         family)
+                         family.with_pixels(settings.min_pixels, settings.max_pixels))
 
 
 def _executor(settings: Settings) -> Executor:
@@ -104,6 +113,9 @@ def start_run(
         ask_user=_ask_on_terminal,
         on_step=on_step,
     )
-    used = settings.model_copy(update={"planner_model": planner.model,
-                                       "grounder_model": grounder.model})
+    used = settings.model_copy(update={
+        "planner_model": planner.model,
+        "grounder": settings.grounder_family(),
+        "grounder_model": grounder.model if isinstance(grounder, ModelGrounder) else None,
+    })
     return RunHandle(loop, directory, used)

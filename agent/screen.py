@@ -62,6 +62,12 @@ class Screenshot:
     desktop: Rect  # all monitors together: pyautogui's fail-safe corners are this rect's corners
     _png: bytes | None = field(default=None, repr=False)
 
+    @classmethod
+    def from_image(cls, image: Image.Image) -> Screenshot:
+        """An image file treated as a screen at the origin (for `agent ground --image`, eval)."""
+        rect = Rect(0, 0, image.width, image.height)
+        return cls(image.convert("RGB"), Monitor(0, rect), rect)
+
     @property
     def size(self) -> tuple[int, int]:
         return self.image.size

@@ -36,13 +36,18 @@ class Settings(BaseSettings):
                                          "planner, e.g. http://localhost:8000/v1")
     planner_api_key: SecretStr | None = Field(None, description="planner API key (default: "
                                               "OPENAI_API_KEY; EMPTY for a custom base URL)")
-    grounder: str = Field("uground", description="grounding model family")
+    grounder: str | None = Field(None, description="grounding model family (default: uground "
+                                 "with a grounder endpoint, else the offline ocr)")
     grounder_model: str | None = Field(None, description="grounder model name (default: the "
                                        "server's only model)")
     grounder_base_url: str | None = Field(None, description="OpenAI-compatible endpoint of the "
                                           "grounding model")
     grounder_api_key: SecretStr | None = Field(None, description="grounder API key (default: "
                                                "the planner's key)")
+    min_pixels: int | None = Field(None, ge=1, description="override the family's smallest "
+                                   "image size in pixels (families that resize)")
+    max_pixels: int | None = Field(None, ge=1, description="override the family's largest "
+                                   "image size in pixels (families that resize)")
     max_steps: int = Field(30, ge=1, description="stop after this many steps")
     max_time: float | None = Field(None, gt=0, description="stop after this many seconds")
     max_tokens: int | None = Field(None, ge=1, description="stop after this many tokens in all")
@@ -77,6 +82,12 @@ class Settings(BaseSettings):
         """The settings as recorded in run.json: no API keys, not even masked."""
         data = self.model_dump(mode="json", exclude={"planner_api_key", "grounder_api_key"})
         return data
+
+    def grounder_family(self) -> str:
+        """The family in use: the configured one, else uground with an endpoint, else ocr."""
+        if self.grounder:
+            return self.grounder
+        return "uground" if self.grounder_base_url else "ocr"
 
     def planner_key(self) -> str | None:
         return _key(self.planner_api_key, self.planner_base_url)
