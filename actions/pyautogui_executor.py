@@ -12,14 +12,14 @@ from typing import Any
 
 from actions.executor import Button, Direction, StopRequested
 
-__all__ = ["PyAutoGUIExecutor"]
+__all__ = ["PyAutoGUIExecutor", "quiet_xlib"]
 
 _SCROLL_SIGN = {"up": 1, "down": -1, "left": -1, "right": 1}
 _MODIFIERS = ("shift", "ctrl", "alt", "win", "command", "option")
 
 
 @contextmanager
-def _quiet_xlib() -> Iterator[None]:
+def quiet_xlib() -> Iterator[None]:
     # python-xlib prints "no xauthority details available" to stdout when connecting to a
     # display that needs no cookie (Xvfb, most local sessions); that line is noise in our output.
     with contextlib.redirect_stdout(io.StringIO()):
@@ -38,7 +38,7 @@ class PyAutoGUIExecutor:
     """Real input. Import it only once a display is chosen: pyautogui connects at import time."""
 
     def __init__(self) -> None:
-        with _quiet_xlib():
+        with quiet_xlib():
             import pyautogui
 
         self._gui: Any = pyautogui
@@ -50,7 +50,7 @@ class PyAutoGUIExecutor:
         if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
             from actions.xkeyboard import XKeyboard
 
-            with _quiet_xlib():
+            with quiet_xlib():
                 self._keyboard = XKeyboard()
 
     def click(self, x: int, y: int, button: Button = "left", clicks: int = 1) -> None:

@@ -1,19 +1,28 @@
-"""The `Approver` seam: approve, reject (with feedback) or abort an action before it runs."""
+"""The `Approver` seam: approve, reject (with feedback), edit or abort an action before it runs."""
 
 from __future__ import annotations
 
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Protocol, TextIO
+
+from pydantic import BaseModel, ConfigDict
 
 from actions import Action, Done, Hotkey, Type
 from agent.errors import Stopped
 from agent.records import Approval, GroundingRecord
 
 __all__ = [
-    "Approver", "AutoApprover", "Proposal", "RiskPolicy", "TerminalApprover", "make_approver",
+    "ApproveMode",
+    "Approver",
+    "AutoApprover",
+    "Proposal",
+    "RiskPolicy",
+    "TerminalApprover",
+    "make_approver",
 ]
 
 ApproveMode = Literal["never", "risky", "always"]
@@ -28,11 +37,12 @@ class Proposal:
     instruction: str
     action: Action
     grounding: Sequence[GroundingRecord]
+    preview: Callable[[], Path | None] = field(default=lambda: None)  # crosshair image, on demand
 
 
 class Approver(Protocol):
     def review(self, proposal: Proposal) -> Approval | None:
-        """None when no one was asked; otherwise the decision (raise Stopped to abort)."""
+        """None when no one was asked; else the decision. `edited` means: re-ground, ask again."""
         ...
 
 
@@ -43,33 +53,48 @@ class AutoApprover:
         return None
 
 
-_RISKY_WORDS = re.compile(
-    r"\b(buy|pay|order|send|delete|remove|submit|confirm|install|transfer|sign|purchase|checkout)"
-    r"\w*", re.IGNORECASE)
-_SECRET_FIELDS = re.compile(r"\b(password|passcode|pin|card|cvv|cvc|secret|token)\b", re.IGNORECASE)
-_CLOSING_HOTKEYS = {("alt", "f4"), ("ctrl", "w"), ("ctrl", "q"), ("command", "q"), ("command", "w")}
+class RiskPolicy(BaseModel):
+    """What `--approve risky` asks about. Data: override any list in the config file."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    risky_words: tuple[str, ...] = (
+        "buy", "pay", "order", "send", "delete", "remove", "submit", "confirm", "install",
+        "transfer", "sign", "purchase", "checkout")
+    secret_words: tuple[str, ...] = (
+        "password", "passcode", "passphrase", "pin", "card", "cvv", "cvc", "secret", "token",
+        "iban", "ssn")
+    risky_hotkeys: tuple[str, ...] = ("alt+f4", "ctrl+w", "ctrl+q", "command+q", "command+w")
+    ask_before_done: bool = True
 
-@dataclass(frozen=True)
-class RiskPolicy:
-    """Which actions count as risky under `--approve risky`."""
-
-    risky_words: re.Pattern[str] = _RISKY_WORDS
-    secret_fields: re.Pattern[str] = _SECRET_FIELDS
-
-    def is_risky(self, action: Action) -> bool:
+    def reason(self, action: Action, text_under: str = "") -> str | None:
+        """Why `action` is risky (None if it is not); `text_under` is screen text at the point."""
         if isinstance(action, Done):
-            return True
+            return "the agent says the task is done" if self.ask_before_done else None
         if isinstance(action, Hotkey):
-            return tuple(action.keys) in _CLOSING_HOTKEYS
-        targets = " ".join(t for t in action.targets().values() if isinstance(t, str))
-        if isinstance(action, Type) and (action.enter or self.secret_fields.search(targets)):
-            return True
-        return bool(self.risky_words.search(targets))
+            combo = "+".join(action.keys)
+            return f"{combo} may close or quit" if combo in self.risky_hotkeys else None
+        described = " ".join(t for t in action.targets().values() if isinstance(t, str))
+        if isinstance(action, Type):
+            if _mentions(self.secret_words, described):
+                return "typing into a secret field"
+            if action.enter:
+                return "typing ends with Enter (it may submit)"
+        word = _mentions(self.risky_words, f"{described} {text_under}")
+        return f"the target says {word!r}" if word else None
+
+
+def _mentions(words: Sequence[str], text: str) -> str | None:
+    for word in words:
+        if re.search(rf"\b{re.escape(word)}", text, re.IGNORECASE):
+            return word
+    return None
 
 
 class TerminalApprover:
-    """Asks on the terminal (or reads one answer per line from a pipe): y, n <feedback>, q."""
+    """Asks on the terminal, or reads one answer per line from a pipe (CONTRACTS §7).
+
+    y approve · n <feedback> reject · e target=<…> / e text=<…> / e <…> edit · q abort.
+    """
 
     def __init__(
         self,
@@ -84,31 +109,53 @@ class TerminalApprover:
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
 
     def review(self, proposal: Proposal) -> Approval | None:
-        if self.mode == "risky" and not self.policy.is_risky(proposal.action):
+        reason = self.policy.reason(proposal.action)
+        if self.mode == "risky" and reason is None:
             return None
-        self.say(_describe(proposal))
+        self.say(_describe(proposal, reason))
+        preview = proposal.preview() if proposal.grounding else None
+        if preview is not None:
+            self.say(f"  preview: {preview}")
         while True:
-            self.say("approve? [y]es / [n]o <feedback> / [q]uit: ")
+            self.say("approve? [y]es / [n]o <feedback> / [e]dit target=<…> or text=<…> / [q]uit")
             line = self.stdin.readline()
             if not line:
                 raise Stopped("no answer to a pending approval (end of input)")
-            answer, _, rest = line.strip().partition(" ")
-            if answer.lower() in ("y", "yes"):
-                return Approval(decision="approved")
-            if answer.lower() in ("n", "no"):
-                return Approval(decision="rejected", feedback=rest.strip() or None)
-            if answer.lower() in ("q", "quit"):
-                raise Stopped("aborted at the approval prompt")
+            approval = parse_answer(line, proposal.action)
+            if approval is not None:
+                return approval
 
 
-def _describe(proposal: Proposal) -> str:
+def parse_answer(line: str, action: Action) -> Approval | None:
+    """One answer line → a decision (None: not understood, ask again); `q` raises Stopped."""
+    answer, _, rest = line.strip().partition(" ")
+    rest = rest.strip()
+    word = answer.lower()
+    if word in ("y", "yes"):
+        return Approval(decision="approved")
+    if word in ("n", "no"):
+        return Approval(decision="rejected", feedback=rest or None)
+    if word in ("q", "quit"):
+        raise Stopped("aborted at the approval prompt")
+    if word in ("e", "edit") and rest:
+        name, has_value, value = rest.partition("=")
+        if has_value and name.strip().isidentifier() and name.strip() in type(action).model_fields:
+            return Approval(decision="edited", edited={name.strip(): value.strip()})
+        if action.target_fields:  # a bare `e <description>` edits the (first) target
+            return Approval(decision="edited", edited={action.target_fields[0]: rest})
+    return None
+
+
+def _describe(proposal: Proposal, reason: str | None) -> str:
     lines = [f"step {proposal.index}: {proposal.instruction or proposal.action.summary()}"]
+    if reason:
+        lines.append(f"  risky: {reason}")
     if proposal.thought:
         lines.append(f"  thought: {proposal.thought}")
     lines.append(f"  action:  {proposal.action.summary()}")
-    lines += [f"  {g.argument} at screen {g.screen_point}" for g in proposal.grounding]
+    lines += [f"  {g.argument} → screen point {tuple(g.screen_point)}" for g in proposal.grounding]
     return "\n".join(lines)
 
 
-def make_approver(mode: ApproveMode) -> Approver:
-    return AutoApprover() if mode == "never" else TerminalApprover(mode)
+def make_approver(mode: ApproveMode, policy: RiskPolicy | None = None) -> Approver:
+    return AutoApprover() if mode == "never" else TerminalApprover(mode, policy)

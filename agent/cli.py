@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import signal
 import sys
 import traceback
@@ -12,10 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
 from agent import __version__
 from agent.errors import AgentError
+from agent.secrets import Secrets, parse_secret_flags
 from agent.settings import Settings, load_settings
 
 __all__ = ["main"]
@@ -61,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", allow_abbrev=False, help="carry out a task on the screen",
                               description="Carry out a task on the screen, step by step.")
     run.add_argument("task", help='what to do, e.g. "book a flight to Tokyo"')
+    run.add_argument("--secret", action="append", default=[], metavar="NAME[=VALUE]",
+                     help="a secret the planner can type as {{NAME}} without seeing it; the "
+                          "value comes from NAME=VALUE, AGENT_SECRET_NAME, or a hidden prompt")
     _add_settings(run)
     _add_verbosity(run)
     run.set_defaults(handler=_run)
@@ -134,7 +141,16 @@ def _flag_options(info: FieldInfo) -> dict[str, Any]:
         return {"choices": typing.get_args(kind)}
     if kind in (int, float, Path):
         return {"type": kind, "metavar": "N" if kind in (int, float) else "DIR"}
+    if kind not in (str, SecretStr):  # tables (prices, risk): JSON on the command line, as in the environment
+        return {"type": _json_flag, "metavar": "JSON"}
     return {"metavar": "VALUE"}
+
+
+def _json_flag(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not JSON: {exc}") from None
 
 
 def _unwrap_optional(annotation: Any) -> Any:
@@ -150,18 +166,21 @@ def _settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(flags, args.config)
 
 
-_SECRET_FLAGS = ("--planner-api-key", "--grounder-api-key")
+_KEY_FLAGS = ("--planner-api-key", "--grounder-api-key")
 
 
-def _redacted(command: list[str]) -> list[str]:
-    """The command line as recorded: API keys given as flags replaced by `***`."""
+def _redacted(command: list[str], secrets: Secrets | None = None) -> list[str]:
+    """The command line as recorded: API keys and `--secret NAME=value` values hidden."""
     shown: list[str] = []
     for arg in command:
-        if shown and shown[-1] in _SECRET_FLAGS:
+        previous = shown[-1] if shown else ""
+        if previous in _KEY_FLAGS:
             arg = "***"
-        elif arg.startswith(tuple(flag + "=" for flag in _SECRET_FLAGS)):
+        elif previous == "--secret" or arg.startswith("--secret="):
+            arg = re.sub(r"=.*", "=***", arg)  # a bare NAME (value from elsewhere) stays
+        elif arg.startswith(tuple(flag + "=" for flag in _KEY_FLAGS)):
             arg = arg.split("=", 1)[0] + "=***"
-        shown.append(arg)
+        shown.append(secrets.redact(arg) if secrets else arg)
     return shown
 
 
@@ -170,10 +189,12 @@ def _run(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     from agent.runner import start_run
 
     settings = _settings_from(args)
+    secrets = Secrets.from_environment(parse_secret_flags(args.secret, sys.stdin.isatty()))
     printer = StepPrinter(verbose)
-    handle = start_run(args.task, settings, on_step=printer.step)
+    handle = start_run(args.task, settings, secrets=secrets, on_step=printer.step)
+    printer.pricing = handle.loop.limits.pricing
     _stop_on_sigterm()
-    outcome = handle.run(args.task, _redacted(command))
+    outcome = handle.run(args.task, _redacted(command, secrets))
     printer.finish(outcome, handle.directory.path)
     return outcome.exit_code
 

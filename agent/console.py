@@ -6,21 +6,24 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from agent.budget import Pricing
 from agent.loop import RunOutcome
-from agent.records import StepRecord
+from agent.records import StepRecord, Usage
 
 __all__ = ["StepPrinter"]
 
 
 class StepPrinter:
-    def __init__(self, verbose: int = 0, out: TextIO | None = None) -> None:
+    def __init__(self, verbose: int = 0, out: TextIO | None = None,
+                 pricing: Pricing | None = None) -> None:
         self.verbose = verbose
         self.out = out or sys.stdout
+        self.pricing = pricing or Pricing()
 
     def _say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
-    def step(self, record: StepRecord) -> None:
+    def step(self, record: StepRecord, total: Usage) -> None:
         if self.verbose < 0:
             return
         if record.action is None:  # the step ended before the planner chose an action
@@ -34,9 +37,13 @@ class StepPrinter:
                 f"{timings.ground:.0f} ms, act {timings.execute:.0f} ms, settle "
                 f"{timings.settle:.0f} ms)")
         self._say(f"[{record.index}] {record.instruction or action}")
-        self._say(f"    {action} {where}  {took}{status}".rstrip())
+        self._say(f"    {action} {where}  {took}  {self._usage(total)}{status}".rstrip())
         if self.verbose > 0 and record.thought:
             self._say(f"    thought: {record.thought}")
+
+    def _usage(self, total: Usage) -> str:
+        cost = self.pricing.cost(total)
+        return f"[{total.total_tokens()} tokens" + (f", ${cost:.4f}]" if cost else "]")
 
     def finish(self, outcome: RunOutcome, directory: Path) -> None:
         """The run's end: the answer on stdout, a failure as one line on stderr."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from actions import (
@@ -18,23 +20,31 @@ from actions import (
     Point,
     StopRequested,
 )
+from agent.annotate import crosshair
 from agent.approval import Approver, AutoApprover, Proposal
+from agent.budget import Limits
+from agent.control import RunControl
 from agent.errors import ActionError, AgentError, GroundingError, Stopped, TaskFailed
 from agent.grounder import Grounder
 from agent.planner import PastStep, Planner
 from agent.recorder import Recorder, now_iso
-from agent.records import GroundingRecord, PlannerReply, RunRecord, StepRecord, Timings, Usage
-from agent.screen import Screen, Screenshot
-from agent.settle import Settler
+from agent.records import (
+    Approval,
+    GroundingRecord,
+    PlannerReply,
+    RunRecord,
+    StepRecord,
+    Timings,
+    Usage,
+)
+from agent.screen import Screen, Screenshot, encode_png
+from agent.secrets import Secrets
+from agent.settle import IGNORE_AREA, Settler, changed_area
+from agent.stuck import StuckDetector
 
 __all__ = ["Limits", "Loop", "RunOutcome"]
 
-
-@dataclass(frozen=True)
-class Limits:
-    max_steps: int = 30
-    max_time: float | None = None
-    max_tokens: int | None = None
+MAX_EDITS = 5  # edits of one action at the approval prompt before it counts as rejected
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,11 @@ class Loop:
     approver: Approver = field(default_factory=AutoApprover)
     settler: Settler | None = None
     limits: Limits = field(default_factory=Limits)
+    control: RunControl = field(default_factory=RunControl)
+    secrets: Secrets = field(default_factory=Secrets)
+    stuck: StuckDetector = field(default_factory=StuckDetector)
     ask_user: Callable[[str], str] | None = None
-    on_step: Callable[[StepRecord], None] = lambda record: None
+    on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None
     history: list[PastStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -69,12 +82,13 @@ class Loop:
         run = RunRecord(task=task, command=command, settings=settings, started_at=now_iso())
         self.recorder.start(run)
         self._started = time.monotonic()
+        self._last: tuple[Screenshot, str] | None = None  # last executed step: screen, signature
         error: AgentError | None = None
         try:
             answer = self._drive(task)
             run = run.model_copy(update={"status": "done", "answer": answer})
         except KeyboardInterrupt:
-            error = Stopped("stopped by the user (Ctrl+C)")
+            error = Stopped(self.control.reason or "stopped by the user (Ctrl+C)")
         except AgentError as exc:
             error = exc
         except Exception as exc:  # a bug (ours or a plug-in's): still finish the record
@@ -83,30 +97,27 @@ class Loop:
         finally:
             self.executor.release_all()
         if error is not None:
-            run = run.model_copy(update={"status": _status(error), "reason": str(error)})
-        usage = sum((s.record.usage for s in self.history), Usage())
+            reason = self.secrets.redact(str(error))
+            run = run.model_copy(update={"status": _status(error), "reason": reason})
         run = run.model_copy(update={"ended_at": now_iso(), "steps": len(self.history),
-                                     "usage": usage})
+                                     "usage": self.usage()})
         self.recorder.finish(run)
         return RunOutcome(run, error)
 
+    def usage(self) -> Usage:
+        return sum((step.record.usage for step in self.history), Usage())
+
     def _drive(self, task: str) -> str | None:
         for index in range(1, self.limits.max_steps + 1):
-            self._check_budgets()
+            self.control.checkpoint()
+            self.limits.check(time.monotonic() - self._started, self.usage())
             record, action = self._step(index, task)
             if isinstance(action, Done) and record.status == "ok":
                 return action.answer
             if isinstance(action, Fail) and record.status == "ok":
                 raise TaskFailed(f"the planner gave up: {action.reason}")
-        raise TaskFailed(f"max_steps ({self.limits.max_steps}) reached before the task was done")
-
-    def _check_budgets(self) -> None:
-        elapsed = time.monotonic() - self._started
-        if self.limits.max_time is not None and elapsed > self.limits.max_time:
-            raise TaskFailed(f"max_time ({self.limits.max_time:g} s) reached")
-        tokens = sum(s.record.usage.total_tokens() for s in self.history)
-        if self.limits.max_tokens is not None and tokens >= self.limits.max_tokens:
-            raise TaskFailed(f"max_tokens ({self.limits.max_tokens}) reached: {tokens} used")
+        raise TaskFailed(f"budget: max_steps ({self.limits.max_steps}) reached before the task "
+                         "was done")
 
     def _step(self, index: int, task: str) -> tuple[StepRecord, Action | None]:
         record = StepRecord(index=index)
@@ -117,42 +128,81 @@ class Loop:
             with _timed(timings, "capture"):
                 shot = self.screen.capture()
                 self.recorder.screenshot(index, shot.png())
+            self._notice_stuck(shot)
             with _timed(timings, "plan"):
                 plan = self.planner.plan(task, self.history, shot, self.notes)
             self.notes = []
             record = _with_reply(record, plan.reply)
             record.usage.planner = plan.usage
             action = plan.reply.action
-            with _timed(timings, "ground"):
-                record.grounding = self._ground(action, shot, record.usage)
-            with _timed(timings, "approve"):
-                record.approval = self.approver.review(Proposal(
-                    index, record.thought, record.instruction, action, record.grounding))
-            if record.approval is not None and record.approval.decision == "aborted":
-                raise Stopped("aborted at the approval prompt")
-            if record.approval is not None and record.approval.decision == "rejected":
-                record.status = "rejected"
-                self.notes.append(f"The user rejected step {index} ({action.summary()}): "
-                                  f"{record.approval.feedback or 'no reason given'}")
-            elif not isinstance(action, (Done, Fail)):
+            self.control.checkpoint()
+            action = self._ground_and_approve(record, action, shot, timings)
+            if record.status == "ok" and not isinstance(action, (Done, Fail)):
+                self.control.checkpoint()
                 with _timed(timings, "execute"):
                     record.outcome = self._execute(action, record.grounding)
                 if self.settler is not None:
-                    with _timed(timings, "settle"):
-                        self.settler.settle()
+                    with _timed(timings, "settle"), self.control.acting():
+                        self.settler.settle(self.control.should_stop)
+                self._last = (shot, _signature(action, record.grounding))
         except (GroundingError, ActionError) as exc:
             # The planner hears about it next step and can rephrase or try another way.
             record.status, record.error = "error", str(exc)
-        except (AgentError, KeyboardInterrupt) as exc:
-            stopped = isinstance(exc, (Stopped, KeyboardInterrupt))
-            record.status, record.error = ("stopped" if stopped else "error"), str(exc) or None
+        except KeyboardInterrupt:
+            record.status, record.error = "stopped", self.control.reason or "Ctrl+C"
+            raise
+        except AgentError as exc:
+            record.status = "stopped" if isinstance(exc, Stopped) else "error"
+            record.error = str(exc)
             raise
         finally:
             record.timings_ms = Timings(**{k: round(v * 1000, 1) for k, v in timings.items()})
+            record = self._redacted(record)
             self.recorder.step(record)
             self.history.append(PastStep(record, shot.png() if shot is not None else None))
-            self.on_step(record)
+            self.on_step(record, self.usage())
         return record, action
+
+    def _ground_and_approve(
+        self, record: StepRecord, action: Action, shot: Screenshot, timings: dict[str, float]
+    ) -> Action:
+        """Ground the action's targets and ask the approver; an edit re-grounds and asks again."""
+        edits: dict[str, Any] = {}
+        for _ in range(MAX_EDITS + 1):
+            with _timed(timings, "ground"):
+                record.grounding = self._ground(action, shot, record.usage)
+            with _timed(timings, "approve"):
+                approval = self.approver.review(Proposal(
+                    record.index, record.thought, record.instruction, action, record.grounding,
+                    preview=lambda: self._preview(record, shot)))
+            if approval is None or approval.decision != "edited" or not approval.edited:
+                break
+            edits.update(approval.edited)
+            action = self._edited(action, approval.edited)
+            record.action = action.to_json()
+        else:
+            approval = Approval(decision="rejected", feedback="too many edits")
+        record.approval = _final_approval(approval, edits)
+        if record.approval is not None and record.approval.decision == "aborted":
+            raise Stopped("aborted at the approval prompt")
+        if record.approval is not None and record.approval.decision == "rejected":
+            record.status = "rejected"
+            self.notes.append(f"The user rejected step {record.index} ({action.summary()}): "
+                              f"{record.approval.feedback or 'no reason given'}")
+        return action
+
+    def _edited(self, action: Action, edits: dict[str, Any]) -> Action:
+        try:
+            return self.registry.parse({**action.to_json(), **edits})
+        except ValueError as exc:
+            raise ActionError(f"the edited action is invalid: {exc}") from None
+
+    def _preview(self, record: StepRecord, shot: Screenshot) -> Path | None:
+        """The screenshot with a crosshair on each point about to be acted on, saved for review."""
+        image = shot.image
+        for grounding in record.grounding:
+            image = crosshair(image, grounding.point)
+        return self.recorder.attachment(f"approve-{record.index:04d}.png", encode_png(image))
 
     def _ground(self, action: Action, shot: Screenshot, usage: Usage) -> list[GroundingRecord]:
         found = []
@@ -174,16 +224,58 @@ class Loop:
         ctx = ActionContext(
             executor=self.executor,
             points={g.argument: g.screen_point for g in grounding},
+            should_stop=self.control.should_stop,
             ask_user=self.ask_user,
         )
         try:
-            return self.registry.perform(action, ctx)
+            with self.control.acting():
+                return self.registry.perform(self._with_secrets(action), ctx)
         except AgentError:
             raise
         except StopRequested as exc:
             raise Stopped(f"stopped by the user: {exc}") from exc
         except Exception as exc:  # an action's own failure is recorded, not a crash
             raise ActionError(f"{action.name} failed: {type(exc).__name__}: {exc}") from exc
+
+    def _with_secrets(self, action: Action) -> Action:
+        """The action with `{{NAME}}` placeholders in its text replaced, at the last moment."""
+        if not self.secrets:
+            return action
+        try:
+            data = {k: self.secrets.substitute(v) if isinstance(v, str) else v
+                    for k, v in action.to_json().items()}
+        except KeyError as exc:
+            raise ActionError(str(exc.args[0])) from None
+        return self.registry.parse(data)
+
+    def _redacted(self, record: StepRecord) -> StepRecord:
+        """The record with any secret value (the planner may have read one) made a placeholder."""
+        if not self.secrets:
+            return record
+        return StepRecord.model_validate(self.secrets.redact_data(record.model_dump(mode="json")))
+
+    def _notice_stuck(self, shot: Screenshot) -> None:
+        if self._last is None:
+            return
+        previous, signature = self._last
+        self._last = None
+        changed = (previous.size != shot.size
+                   or changed_area(previous.image, shot.image) > IGNORE_AREA)
+        note = self.stuck.observe(signature, changed)
+        if note is not None:
+            self.notes.append(note)
+
+
+def _signature(action: Action, grounding: list[GroundingRecord]) -> str:
+    points = [g.screen_point for g in grounding]
+    return json.dumps(action.to_json(), ensure_ascii=False, sort_keys=True) + (
+        f" at {points}" if points else "")
+
+
+def _final_approval(approval: Approval | None, edits: dict[str, Any]) -> Approval | None:
+    if approval is not None and approval.decision == "approved" and edits:
+        return Approval(decision="edited", edited=edits)
+    return approval
 
 
 def _with_reply(record: StepRecord, reply: PlannerReply) -> StepRecord:

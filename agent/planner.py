@@ -58,6 +58,7 @@ class OpenAIPlanner:
         max_pixels: int | None = None,
         max_tokens: int | None = None,
         reasks: int = 2,
+        secret_names: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.model = model
@@ -66,6 +67,7 @@ class OpenAIPlanner:
         self.max_pixels = max_pixels
         self.max_tokens = max_tokens
         self.reasks = reasks
+        self.secret_names = list(secret_names)
 
     def plan(
         self, task: str, history: Sequence[PastStep], screenshot: Screenshot, notes: Sequence[str]
@@ -73,7 +75,8 @@ class OpenAIPlanner:
         image = downscale(screenshot.image, self.max_pixels)
         png = screenshot.png() if image is screenshot.image else encode_png(image)
         messages: list[Message] = [
-            {"role": "system", "content": render("planner_system.j2", actions=list(self.registry))},
+            {"role": "system", "content": render("planner_system.j2", actions=list(self.registry),
+                                                secrets=self.secret_names)},
             {"role": "user", "content": self._user_content(task, history, png, image.size, notes)},
         ]
         usage = TokenUsage()

@@ -22,6 +22,10 @@ class Recorder(Protocol):
 
     def step(self, record: StepRecord) -> None: ...
 
+    def attachment(self, name: str, data: bytes) -> Path | None:
+        """Keep a file beside the record (an approval preview); its path, if it has one."""
+        ...
+
     def finish(self, run: RunRecord) -> None: ...
 
 
@@ -67,6 +71,11 @@ class RunDirectory:
         self._steps.write(record.model_dump_json() + "\n")
         self._steps.flush()
         os.fsync(self._steps.fileno())  # a SIGKILL or power loss keeps every finished step
+
+    def attachment(self, name: str, data: bytes) -> Path:
+        path = self.path / Path(name).name  # never outside the run directory
+        path.write_bytes(data)
+        return path
 
     def finish(self, run: RunRecord) -> None:
         self._write_run(run)

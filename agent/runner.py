@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
 from agent.approval import make_approver
-from agent.errors import UsageError
+from agent.budget import Pricing
+from agent.control import HotkeyListener, RunControl
+from agent.errors import TaskFailed, UsageError
 from agent.families import FAMILIES
 from agent.grounder import Grounder, ModelGrounder
 from agent.llm import make_client, resolve_model
+from agent.lock import DisplayLock
 from agent.loop import Limits, Loop, RunOutcome
 from agent.planner import OpenAIPlanner
 from agent.recorder import RunDirectory
-from agent.records import StepRecord
+from agent.records import StepRecord, Usage
 from agent.screen import MssScreen, check_display
+from agent.secrets import Secrets
 from agent.settings import Settings
 from agent.settle import Settler
 
@@ -26,7 +31,9 @@ DEFAULT_OPENAI_MODEL = "gpt-4o"
 OCR = "ocr"
 
 
-def build_planner(settings: Settings, registry: ActionRegistry) -> OpenAIPlanner:
+def build_planner(
+    settings: Settings, registry: ActionRegistry, secret_names: Sequence[str] = ()
+) -> OpenAIPlanner:
     key = settings.planner_key()
     if key is None:
         raise UsageError("no planner configured: set --planner-base-url (or AGENT_PLANNER_BASE_URL"
@@ -36,7 +43,7 @@ def build_planner(settings: Settings, registry: ActionRegistry) -> OpenAIPlanner
         DEFAULT_OPENAI_MODEL if settings.planner_base_url is None
         else resolve_model(client, None, "planner"))
     return OpenAIPlanner(client, model, registry, history_images=settings.history,
-                         max_pixels=settings.planner_max_pixels)
+                         max_pixels=settings.planner_max_pixels, secret_names=secret_names)
 
 
 def build_grounder(settings: Settings) -> Grounder:
@@ -69,10 +76,15 @@ def _executor(settings: Settings) -> Executor:
 
 
 def _ask_on_terminal(question: str) -> str:
+    """The person's answer; with no one attached (no TTY, no answer line) the run fails."""
     print(f"\nThe agent asks: {question}", file=sys.stderr, flush=True)
+    if sys.stdin is None or sys.stdin.closed:
+        raise TaskFailed(f"the agent asked {question!r} but no one is attached to answer")
+    if sys.stdin.isatty():
+        print("your answer: ", end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline()
-    if not answer:
-        raise UsageError("the agent asked a question but no one is there to answer (no input)")
+    if not answer.strip():
+        raise TaskFailed(f"the agent asked {question!r} but no one answered")
     return answer.strip()
 
 
@@ -83,7 +95,20 @@ class RunHandle:
     settings: Settings  # as used: models resolved
 
     def run(self, task: str, command: list[str]) -> RunOutcome:
-        return self.loop.run(task, command, self.settings.public())
+        """Hold the display, listen for the kill and pause hotkeys, and run."""
+        lock = DisplayLock().acquire()
+        try:
+            with self._hotkeys():
+                return self.loop.run(task, command, self.settings.public())
+        finally:
+            lock.release()
+
+    def _hotkeys(self) -> AbstractContextManager[object]:
+        if self.settings.dry_run and self.settings.on_takeover == "ignore":
+            return nullcontext()
+        return HotkeyListener(self.loop.control, self.settings.kill_hotkey,
+                              self.settings.pause_hotkey,
+                              watch_takeover=self.settings.on_takeover != "ignore")
 
 
 def start_run(
@@ -91,15 +116,21 @@ def start_run(
     settings: Settings,
     *,
     registry: ActionRegistry | None = None,
-    on_step: Callable[[StepRecord], None] = lambda record: None,
+    secrets: Secrets | None = None,
+    on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None,
 ) -> RunHandle:
     """Check the configuration, open the display, create the run directory; nothing runs yet."""
     registry = registry or default_registry
-    planner = build_planner(settings, registry)
+    secrets = secrets or Secrets.from_environment()
+    planner = build_planner(settings, registry, secrets.names)
     grounder = build_grounder(settings)
     check_display()
     screen = MssScreen(settings.monitor)
     directory = RunDirectory.create(settings.runs_dir, task)
+    grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
+    limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
+                    settings.max_cost,
+                    Pricing.for_models(settings.prices, planner.model, grounder_model))
     loop = Loop(
         screen=screen,
         planner=planner,
@@ -107,15 +138,17 @@ def start_run(
         executor=_executor(settings),
         recorder=directory,
         registry=registry,
-        approver=make_approver(settings.approve),
+        approver=make_approver(settings.approve, settings.risk),
         settler=Settler(screen.grab_raw, timeout=settings.settle_timeout),
-        limits=Limits(settings.max_steps, settings.max_time, settings.max_tokens),
+        limits=limits,
+        control=RunControl(settings.on_takeover),
+        secrets=secrets,
         ask_user=_ask_on_terminal,
         on_step=on_step,
     )
     used = settings.model_copy(update={
         "planner_model": planner.model,
         "grounder": settings.grounder_family(),
-        "grounder_model": grounder.model if isinstance(grounder, ModelGrounder) else None,
+        "grounder_model": grounder_model,
     })
     return RunHandle(loop, directory, used)

@@ -17,6 +17,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from agent.approval import RiskPolicy
+from agent.budget import ModelPrice
 from agent.errors import UsageError
 
 __all__ = ["DEFAULT_CONFIG", "Settings", "load_settings"]
@@ -51,12 +53,24 @@ class Settings(BaseSettings):
     max_steps: int = Field(30, ge=1, description="stop after this many steps")
     max_time: float | None = Field(None, gt=0, description="stop after this many seconds")
     max_tokens: int | None = Field(None, ge=1, description="stop after this many tokens in all")
+    max_cost: float | None = Field(None, gt=0, description="stop after spending this many US "
+                                   "dollars (needs `prices` for the models)")
+    prices: dict[str, ModelPrice] = Field(default_factory=dict, description="US dollars per "
+                                          'million tokens per model, e.g. {"gpt-4o": {"input": '
+                                          '2.5, "output": 10}} (a TOML table [prices."gpt-4o"])')
     monitor: int | None = Field(None, ge=1, description="monitor to drive, 1-based as mss lists "
                                 "them (default: the primary)")
     runs_dir: Path = Field(Path("runs"), description="where run records go")
     dry_run: bool = Field(False, description="plan and ground, but perform nothing")
     approve: Literal["never", "risky", "always"] = Field(
         "risky", description="ask before acting: never, risky actions, or always")
+    risk: RiskPolicy = Field(default_factory=RiskPolicy, description="what counts as risky "
+                             "(JSON; a TOML table [risk] with risky_words, secret_words, "
+                             "risky_hotkeys, ask_before_done)")
+    kill_hotkey: str = Field("ctrl+alt+esc", description="global hotkey that stops the run")
+    pause_hotkey: str = Field("ctrl+alt+p", description="global hotkey that pauses / resumes")
+    on_takeover: Literal["pause", "stop", "ignore"] = Field(
+        "pause", description="when you use the mouse or keyboard during a run")
     planner_max_pixels: int | None = Field(None, ge=3136, description="downscale what the "
                                            "planner sees to at most this many pixels")
     history: int = Field(2, ge=0, description="past steps whose screenshots the planner sees")

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-__all__ = ["Frame", "Settler", "changed_area"]
+__all__ = ["IGNORE_AREA", "Frame", "Settler", "changed_area"]
+
+IGNORE_AREA = 600
+"""Changes up to this many px² (a blinking caret, a ticking clock) do not count as movement."""
 
 Frame = tuple[tuple[int, int], bytes]
 """A cheap capture: (width, height) and raw BGRA bytes."""
@@ -33,7 +36,7 @@ class Settler:
     timeout: float = 3.0
     interval: float = 0.04
     quiet: int = 2
-    ignore: int = 600
+    ignore: int = IGNORE_AREA
 
     def settle(self, should_stop: Callable[[], bool] = lambda: False) -> float:
         """Seconds spent waiting; returns at `timeout` even if the screen keeps moving."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PIL import Image
 
@@ -114,6 +115,7 @@ class MemoryRecorder:
     run: RunRecord | None = None
     steps: list[StepRecord] = field(default_factory=list)
     screenshots: dict[int, bytes] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)
     finished: bool = False
 
     def start(self, run: RunRecord) -> None:
@@ -124,6 +126,10 @@ class MemoryRecorder:
 
     def step(self, record: StepRecord) -> None:
         self.steps.append(record)
+
+    def attachment(self, name: str, data: bytes) -> Path | None:
+        self.attachments[name] = data
+        return None
 
     def finish(self, run: RunRecord) -> None:
         self.run = run

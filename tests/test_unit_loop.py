@@ -154,7 +154,7 @@ def test_the_planner_sees_the_task_and_the_growing_history() -> None:
 
 def test_on_step_is_called_with_each_finished_step() -> None:
     seen: list[int] = []
-    loop = make_loop(ScriptedPlanner([WAIT, DONE]), on_step=lambda r: seen.append(r.index))
+    loop = make_loop(ScriptedPlanner([WAIT, DONE]), on_step=lambda r, total: seen.append(r.index))
     run(loop)
     assert seen == [1, 2]
 

@@ -201,7 +201,7 @@ def test_public_settings_never_contain_keys(monkeypatch: pytest.MonkeyPatch) -> 
     public = settings.public()
     assert public["max_steps"] == 5
     assert "planner_api_key" not in public and "grounder_api_key" not in public
-    assert "secret" not in repr(public)
+    assert "sk-planner-secret" not in repr(public) and "sk-ground-secret" not in repr(public)
     assert "sk-planner-secret" not in repr(settings) and "sk-ground-secret" not in repr(settings)
 
 

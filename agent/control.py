@@ -1,0 +1,163 @@
+"""Stopping and pausing a run from outside the loop: kill hotkey, takeover, signals.
+
+The loop asks `checkpoint()` between phases and the executor asks `should_stop()` between chunks
+of input; a kill also interrupts the main thread at once, so a long `type` or a held `hotkey`
+ends mid-way and the `finally` blocks release every key and button.
+"""
+
+from __future__ import annotations
+
+import _thread
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from agent.errors import Stopped, UsageError
+
+__all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
+
+TakeoverPolicy = Literal["pause", "stop", "ignore"]
+
+
+class RunControl:
+    """Shared stop/pause state of one run."""
+
+    def __init__(self, on_takeover: TakeoverPolicy = "ignore",
+                 say: Callable[[str], None] | None = None) -> None:
+        self.on_takeover = on_takeover
+        self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.reason: str | None = None
+        self._stopped = threading.Event()
+        self._running = threading.Event()  # cleared while paused
+        self._running.set()
+        self._acting = False
+        self._acting_until = 0.0
+
+    # -- asked by the loop and the executor ---------------------------------------------------
+    def should_stop(self) -> bool:
+        return self._stopped.is_set()
+
+    def checkpoint(self) -> None:
+        """Raise Stopped when stopped; block while paused."""
+        while not self._running.is_set() and not self._stopped.is_set():
+            self._running.wait(0.1)
+        if self._stopped.is_set():
+            raise Stopped(self.reason or "stopped by the user")
+
+    @contextmanager
+    def acting(self) -> Iterator[None]:
+        """While the runtime itself sends input: that input is not a takeover."""
+        self._acting = True
+        try:
+            yield
+        finally:
+            self._acting = False
+            # Synthetic events reach listeners a little late; don't mistake them for the user's.
+            self._acting_until = time.monotonic() + 0.3
+
+    # -- called from listener threads and signal handlers -------------------------------------
+    def stop(self, reason: str, interrupt: bool = True) -> None:
+        if self._stopped.is_set():
+            return
+        self.reason = reason
+        self._stopped.set()
+        self._running.set()
+        if interrupt:
+            _thread.interrupt_main()  # KeyboardInterrupt in the main thread, even mid-action
+
+    def toggle_pause(self) -> None:
+        if self._running.is_set():
+            self._running.clear()
+            self.say("agent: paused (press the pause hotkey again to resume)")
+        else:
+            self._running.set()
+            self.say("agent: resumed")
+
+    def user_input(self, what: str) -> None:
+        """The person moved the mouse or typed: a takeover, unless it was our own input."""
+        if self._acting or time.monotonic() < self._acting_until or self.should_stop():
+            return
+        if self.on_takeover == "stop":
+            self.stop(f"the user took over ({what})")
+        elif self.on_takeover == "pause" and self._running.is_set():
+            self._running.clear()
+            self.say(f"agent: paused: you took over ({what}); press the pause hotkey to resume")
+
+
+def pynput_hotkey(keys: str) -> str:
+    """`ctrl+alt+esc` → pynput's `<ctrl>+<alt>+<esc>`."""
+    parts = [part.strip().lower() for part in keys.split("+") if part.strip()]
+    if not parts:
+        raise UsageError(f"empty hotkey {keys!r}")
+    return "+".join(part if len(part) == 1 else f"<{part}>" for part in parts)
+
+
+class HotkeyListener:
+    """Global kill and pause hotkeys, and takeover detection, with pynput (needs the display).
+
+    One keyboard listener serves both, so pressing a hotkey is never mistaken for a takeover.
+    """
+
+    def __init__(self, control: RunControl, kill: str, pause: str,
+                 watch_takeover: bool) -> None:
+        from actions.pyautogui_executor import quiet_xlib
+
+        with quiet_xlib():
+            from pynput import keyboard, mouse
+
+        self._control = control
+        self._modifiers = {keyboard.Key.ctrl, keyboard.Key.ctrl_l, keyboard.Key.ctrl_r,
+                           keyboard.Key.alt, keyboard.Key.alt_l, keyboard.Key.alt_r,
+                           keyboard.Key.alt_gr, keyboard.Key.shift, keyboard.Key.shift_l,
+                           keyboard.Key.shift_r, keyboard.Key.cmd, keyboard.Key.cmd_l,
+                           keyboard.Key.cmd_r}
+        self._held: set[Any] = set()
+        self._watch_takeover = watch_takeover
+        try:
+            self._hotkeys = [
+                keyboard.HotKey(keyboard.HotKey.parse(pynput_hotkey(kill)),
+                                lambda: control.stop(f"kill hotkey {kill}")),
+                keyboard.HotKey(keyboard.HotKey.parse(pynput_hotkey(pause)),
+                                control.toggle_pause),
+            ]
+        except ValueError as exc:
+            raise UsageError(f"bad hotkey ({kill!r} / {pause!r}): {exc}") from None
+        self._keyboard: Any = keyboard.Listener(on_press=self._press, on_release=self._release)
+        self._listeners: list[Any] = [self._keyboard]
+        if watch_takeover:
+            self._listeners.append(mouse.Listener(
+                on_move=lambda x, y: control.user_input("mouse"),
+                on_click=lambda *args: control.user_input("mouse")))
+
+    def _press(self, key: Any) -> None:
+        canonical = self._keyboard.canonical(key)
+        for hotkey in self._hotkeys:
+            hotkey.press(canonical)
+        self._held.add(key)
+        # A key pressed with a modifier held may be a hotkey; lone modifiers are not typing.
+        if self._watch_takeover and not self._held & self._modifiers:
+            self._control.user_input("keyboard")
+
+    def _release(self, key: Any) -> None:
+        canonical = self._keyboard.canonical(key)
+        for hotkey in self._hotkeys:
+            hotkey.release(canonical)
+        self._held.discard(key)
+
+    def __enter__(self) -> HotkeyListener:
+        from actions.pyautogui_executor import quiet_xlib
+
+        with quiet_xlib():  # the listeners' own X connections print auth noise
+            for listener in self._listeners:
+                listener.daemon = True
+                listener.start()
+            for listener in self._listeners:
+                listener.wait()  # ready before the first action
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for listener in self._listeners:
+            listener.stop()
