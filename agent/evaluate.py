@@ -85,7 +85,7 @@ def predict_replay(records: Iterable[EvalRecord], family: Family) -> Iterator[Pr
         point = None
         if raw is not None:
             try:
-                point = family.to_original(raw, record.img_size)
+                point = family.to_original(raw, record.img_size, strict=False)
             except ModelReplyError:
                 point = None
         yield Prediction(record, point, raw)

@@ -73,20 +73,26 @@ class Family:
                                 "content": render(self.system_template, **context)})
         return messages
 
-    def to_original(self, raw: str, size: tuple[int, int]) -> tuple[float, float]:
-        """The answer `raw` about a screenshot of `size` → a point in that screenshot's pixels."""
+    def to_original(
+        self, raw: str, size: tuple[int, int], strict: bool = True
+    ) -> tuple[float, float]:
+        """The answer `raw` about a screenshot of `size` → a point in that screenshot's pixels.
+
+        `strict` rejects a point outside the image (before acting on it); scoring passes False,
+        so a model that points off the image is scored wrong at the point it gave.
+        """
         sent = self.sent_size(size)
-        x, y = self.to_image_pixels(self.parse(raw), sent)
+        x, y = self.to_image_pixels(self.parse(raw), sent, strict)
         return x * size[0] / sent[0], y * size[1] / sent[1]
 
-    def to_image_pixels(self, point: tuple[float, float], size: tuple[int, int]) -> tuple[
-        float, float
-    ]:
+    def to_image_pixels(
+        self, point: tuple[float, float], size: tuple[int, int], strict: bool = True
+    ) -> tuple[float, float]:
         """A point in this family's space → pixels of the image that was sent."""
         x, y = point
         limit = {"norm1000": 1000.0, "norm1": 1.0, "pixels": None}[self.space]
         width, height = (limit, limit) if limit is not None else (float(size[0]), float(size[1]))
-        if not (0 <= x <= width and 0 <= y <= height):
+        if strict and not (0 <= x <= width and 0 <= y <= height):
             raise ModelReplyError(f"the point ({x:g}, {y:g}) lies outside the answer's range "
                                   f"[0, {width:g}] x [0, {height:g}]")
         if limit is None:

@@ -1,0 +1,132 @@
+"""Reading a point out of a grounding model's answer — regular expressions only, nothing is run.
+
+Every answer format of CONTRACTS §5 is made of a few *shapes*: regular expressions whose groups
+are numbers. Two numbers are a point; four are a box ``(x1, y1, x2, y2)``, which stands for its
+centre. An `AnswerParser` looks for its shapes and keeps the candidate that starts first in the
+text (the longest one when two start at the same place, so ``(1,2),(3,4)`` is a box, not the
+point ``(1,2)``). Numbers keep their decimals and sign; whether a point lies in the answer's
+range is `Family.to_image_pixels`' business.
+
+A parser may first look at part of the answer (the text after UI-TARS' ``Action:``, after
+Aguvis' ``<|recipient|>os``), and may try some shapes before the others (a ``pyautogui.click``
+call before a pair in the monologue); the whole answer and the other shapes come next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from agent.errors import ModelReplyError
+
+__all__ = [
+    "AnswerParser",
+    "parse_aguvis",
+    "parse_box_tokens",
+    "parse_point_or_box",
+    "parse_uitars",
+]
+
+Point = tuple[float, float]
+
+# A number as models write it: 12, 12.5, .5, 12. (a sign is kept, and rejected by the range check)
+_N = r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))"
+_C = r"\s*,\s*"  # a comma between numbers
+_W = r"[\s,]+"  # spaces (or commas) between numbers inside a tag
+
+
+def _shape(pattern: str) -> re.Pattern[str]:
+    """A regular expression written with `N` for a number and `,` for a comma with optional
+    spaces around it (the patterns below use no other capital N and no other comma)."""
+    return re.compile(pattern.replace("N", _N).replace(",", _C))
+
+
+# (x, y) and [x, y]; also `"coordinate": [x, y]`, `"point_2d": [x, y]`, `[[x,y]]`, `(x,y)` in
+# `start_box='(x,y)'`, and a one-point `<|box_start|>(x,y)<|box_end|>`.
+PAIR = _shape(r"\(\s*N,N\s*\)|\[\s*N,N\s*\]")
+# [x1, y1, x2, y2] and (x1,y1,x2,y2) → centre: `"bbox_2d": [...]`, `[[x1,y1,x2,y2]]`,
+# `start_box='(x1,y1,x2,y2)'`, SeeClick's `(left, top, right, down)`.
+BOX = _shape(r"\(\s*N,N,N,N\s*\)|\[\s*N,N,N,N\s*\]")
+# (x1,y1),(x2,y2) → centre: the body of Qwen's box tokens, with or without the tokens (a server
+# that skips special tokens, vLLM's default, strips `<|box_start|>`/`<|box_end|>` and `<box>`).
+CORNERS = _shape(r"\(\s*N,N\s*\),\(\s*N,N\s*\)")
+# The same inside the tokens themselves, looked for first: the text before them (the object
+# reference, a monologue) may hold numbers of its own.
+BOX_TOKENS = _shape(r"(?:<\|box_start\|>|<box>)\s*\(\s*N,N\s*\)(?:,\(\s*N,N\s*\))?\s*"
+                    r"(?:<\|box_end\|>|</box>)")
+# UI-TARS-1.5: <point>x y</point> and <bbox>x1 y1 x2 y2</bbox>.
+POINT_TAG = re.compile(rf"<point>\s*{_N}{_W}{_N}\s*</point>")
+BBOX_TAG = re.compile(rf"<bbox>\s*{_N}{_W}{_N}{_W}{_N}{_W}{_N}\s*</bbox>")
+# Aguvis: the first two arguments of a pyautogui / mobile / browser call, by keyword or position
+# (`pyautogui.click(x=0.11, y=0.07)`, `pyautogui.moveTo(0.5, 0.5)`, `mobile.long_press(x=…, y=…)`),
+# or a coordinate list argument (`mobile.swipe(from_coord=[0.5, 0.8], to_coord=[…])`).
+CALL = _shape(r"\b(?:pyautogui|mobile|browser)\.\w+\(\s*(?:x\s*=\s*)?N,(?:y\s*=\s*)?N"
+              r"|\b(?:pyautogui|mobile|browser)\.\w+\(\s*\w+\s*=\s*\[\s*N,N\s*\]")
+# x=…, y=… anywhere (a call the CALL shape does not know).
+XY_KEYWORDS = _shape(r"\bx\s*=\s*N,y\s*=\s*N")
+
+
+def first_point(text: str, shapes: tuple[re.Pattern[str], ...]) -> Point | None:
+    """The point of the candidate that starts first in `text` (the longest on a tie), or None."""
+    best: re.Match[str] | None = None
+    for shape in shapes:
+        match = shape.search(text)
+        if match and (best is None or (match.start(), -match.end()) < (best.start(), -best.end())):
+            best = match
+    if best is None:
+        return None
+    numbers = [float(group) for group in best.groups() if group is not None]
+    if len(numbers) == 4:
+        x1, y1, x2, y2 = numbers
+        return (x1 + x2) / 2, (y1 + y2) / 2
+    return numbers[0], numbers[1]
+
+
+@dataclass(frozen=True)
+class AnswerParser:
+    """An answer → the first point (or box centre) it holds, in the family's own space."""
+
+    shapes: tuple[re.Pattern[str], ...]
+    expected: str  # what the answer should hold, for the error message
+    preferred: tuple[re.Pattern[str], ...] = ()  # shapes tried before `shapes`
+    after: str | None = None  # a marker: the text after its first occurrence is read first
+
+    def __call__(self, text: str) -> Point:
+        for part in self._parts(text):
+            for shapes in (self.preferred, self.shapes):
+                point = first_point(part, shapes)
+                if point is not None:
+                    return point
+        raise ModelReplyError(f"no {self.expected} in the answer {text[:200]!r}")
+
+    def _parts(self, text: str) -> Iterator[str]:
+        if self.after is not None and self.after in text:
+            yield text.split(self.after, 1)[1]
+        yield text
+
+
+# Qwen2.5-VL (pixels of the resized image): `[x, y]`, `(x, y)`, `{"bbox_2d": [x1, y1, x2, y2]}`,
+# `<tool_call>{"name": "computer_use", "arguments": {"action": …, "coordinate": [x, y]}}
+# </tool_call>`; SeeClick (0–1): `(0.17,0.06)` or a `(left, top, right, down)` box.
+parse_point_or_box = AnswerParser(
+    shapes=(PAIR, BOX), expected="[x, y] / (x, y) point or [x1, y1, x2, y2] box")
+
+# Qwen2-VL and OS-Atlas: `<|box_start|>(x1,y1),(x2,y2)<|box_end|>`; Qwen-VL:
+# `<ref>…</ref><box>(x1,y1),(x2,y2)</box>`; OS-Atlas also `[[x,y]]` and `[[x1,y1,x2,y2]]` (0–1000).
+parse_box_tokens = AnswerParser(
+    shapes=(CORNERS, BOX, PAIR), preferred=(BOX_TOKENS,),
+    expected="(x1,y1),(x2,y2) box (box tokens), [[x,y]] point or [[x1,y1,x2,y2]] box")
+
+# UI-TARS / UI-TARS-1.5: `Action: click(start_box='(x,y)')` (box tokens around the pair, or not),
+# `click(point='<point>x y</point>')`, a box `(x1,y1),(x2,y2)` / `(x1,y1,x2,y2)` /
+# `<bbox>x1 y1 x2 y2</bbox>` → centre. The action part is read before the thought.
+parse_uitars = AnswerParser(
+    shapes=(CORNERS, BOX, PAIR, POINT_TAG, BBOX_TAG), after="Action:",
+    expected="start_box='(x,y)', <point>x y</point> or box in the action")
+
+# Aguvis (0–1): `pyautogui.click(x=0.11, y=0.07)` (moveTo, doubleClick, rightClick, dragTo,
+# mobile.long_press, …), after an optional monologue and `<|recipient|>os` marker.
+parse_aguvis = AnswerParser(
+    shapes=(XY_KEYWORDS, PAIR), preferred=(CALL,), after="<|recipient|>os",
+    expected="pyautogui call with x=…, y=… (or a (x, y) point)")
