@@ -84,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_verbosity(ground)
     ground.set_defaults(handler=_ground)
 
+    report = commands.add_parser("report", allow_abbrev=False,
+                                 help="rebuild a run's report.html",
+                                 description="Rebuild RUN_DIR/report.html from the run record.")
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    _add_verbosity(report)
+    report.set_defaults(handler=_report)
+
     evaluate = commands.add_parser("eval", allow_abbrev=False,
                                    help="evaluate a grounder on a benchmark")
     kinds = evaluate.add_subparsers(title="what", required=True, metavar="WHAT")
@@ -195,8 +202,25 @@ def _run(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     printer.pricing = handle.loop.limits.pricing
     _stop_on_sigterm()
     outcome = handle.run(args.task, _redacted(command, secrets))
+    write_report_safely(handle.directory.path)
     printer.finish(outcome, handle.directory.path)
     return outcome.exit_code
+
+
+def write_report_safely(run_dir: Path) -> None:
+    """The run's report.html; a report that fails to render never changes how the run ended."""
+    from agent.report import write_report
+
+    try:
+        write_report(run_dir)
+    except Exception as exc:
+        print(f"agent: warning: report.html was not written: {exc}", file=sys.stderr)
+
+
+def _report(args: argparse.Namespace, command: list[str], verbose: int) -> int:
+    from agent.report import main_report
+
+    return main_report(args.run_dir)
 
 
 def _ground(args: argparse.Namespace, command: list[str], verbose: int) -> int:

@@ -53,6 +53,8 @@ class StepPrinter:
             self._say(f"done in {run.steps} step(s){answer}")
         tokens = run.usage.total_tokens()
         self._say(f"run record: {directory}  ({tokens} tokens)")
+        if (directory / "report.html").exists():
+            self._say(f"report: {directory / 'report.html'}")
         if outcome.error is not None:
             print(f"agent: {outcome.error}", file=sys.stderr, flush=True)
 

@@ -18,7 +18,7 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         undefined=jinja2.StrictUndefined,  # a missing variable is a bug, not an empty string
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         keep_trailing_newline=False,
         trim_blocks=True,
         lstrip_blocks=True,
