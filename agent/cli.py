@@ -148,7 +148,7 @@ def _flag_options(info: FieldInfo) -> dict[str, Any]:
         return {"choices": typing.get_args(kind)}
     if kind in (int, float, Path):
         return {"type": kind, "metavar": "N" if kind in (int, float) else "DIR"}
-    if kind not in (str, SecretStr):  # tables (prices, risk): JSON on the command line, as in the environment
+    if kind not in (str, SecretStr):  # tables (prices, risk): JSON, as in the environment
         return {"type": _json_flag, "metavar": "JSON"}
     return {"metavar": "VALUE"}
 
