@@ -1,4 +1,4 @@
-"""Shared fixtures. GUI tests run on their own Xvfb; in CI a missing Xvfb is a failure, not a skip."""
+"""Shared fixtures. GUI tests run on their own Xvfb; in CI a missing Xvfb fails, never skips."""
 
 from __future__ import annotations
 

@@ -1,0 +1,547 @@
+"""Type arbitrary Unicode text into the focused X11 window through XTEST (like `xdotool type`).
+
+Characters the current keymap already has (in the plain or the shifted column of a key) are typed
+with that key. Any other character is typed through a spare keycode (one without keysyms) that is
+temporarily given the character's keysym; the original mapping is restored before `type_text`
+returns, on every exit path. python-xlib is imported lazily: importing this module needs no
+display.
+
+What remapping has to respect (measured against Tk on Xvfb, see tests/test_xkeyboard.py):
+
+* A client translates keycodes with its *cached* keymap. libX11 notes a MappingNotify as soon as it
+  *reads* it from the socket and refetches at its next lookup, even while key events sent before
+  the change still wait in its queue (Tk drains the socket eagerly). So a keycode must not be
+  remapped or restored until the client has *handled* the key events that used the old mapping;
+  `display.sync()` does not help, it only proves that the *server* is done.
+* Several notifications in a row can leave a client stale. With one core ChangeKeyboardMapping
+  per spare keycode sent back to back, Tk refetched only the first keycode (seen with the RECORD
+  extension: XkbGetMap for keys 8..8), kept stale keysyms for the rest of the batch and typed the
+  previous batch's characters (libX11 seems to forget changes noted while a refetch is in flight).
+  So a batch is installed with a *single* XKB SetMap request (one notification) over the keycode
+  range it spans, the keys in between written back byte for byte.
+* Before any keymap change we wait until the focused client has handled everything sent so far: we
+  send its top-level window a _NET_WM_PING (EWMH) and wait for the answer, which it sends only
+  after processing the earlier events (Tk answers although its WM_PROTOCOLS does not list it;
+  GTK, Qt and Chromium list it). A client that does not answer gets a time estimate instead:
+  `client_key_s` per key sent plus `settle_s`.
+* The server drops requests it has not processed yet when a connection closes, so `type_text`
+  ends with a round trip: a caller that closes right away could otherwise lose its last keys.
+* Without the XKEYBOARD extension, one core request per keycode is sent, each after the wait above.
+
+Plain ASCII text never remaps anything and never waits.
+"""
+
+from __future__ import annotations
+
+import select
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+__all__ = ["XKeyboard", "char_to_keysym"]
+
+# X11 "TTY function" keysyms for the control characters that have a key.
+_CONTROL_KEYSYMS = {
+    "\b": 0xFF08,  # BackSpace
+    "\t": 0xFF09,  # Tab
+    "\n": 0xFF0D,  # Return
+    "\r": 0xFF0D,  # Return ("\r\n" is typed as one Return)
+    "\x1b": 0xFF1B,  # Escape
+    "\x7f": 0xFFFF,  # Delete
+}
+_UNICODE_KEYSYM_OFFSET = 0x01000000
+_MAX_BORROWED = 8  # keycodes borrowed from real keys when the keymap has no empty ones
+_PING_PATIENCE_S = 10.0  # longest wait for a client known to answer _NET_WM_PING (hung?)
+_PING_PROBE_S = 0.5  # least wait for the first answer of a client not known to answer
+
+
+def char_to_keysym(char: str) -> int:
+    """The X keysym that types `char`: Latin-1 keysym, TTY function key, or Unicode keysym."""
+    if char in _CONTROL_KEYSYMS:
+        return _CONTROL_KEYSYMS[char]
+    code = ord(char)
+    if 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xFF:
+        return code
+    if code < 0xA0 or 0xD800 <= code <= 0xDFFF:
+        raise ValueError(f"no key types the control character or lone surrogate {char!r}")
+    return _UNICODE_KEYSYM_OFFSET + code
+
+
+@dataclass
+class _Pacing:
+    """What the focused client of one display probably still has to do (shared per process)."""
+
+    client_done_at: float = 0.0  # when it has handled every key sent so far (estimate)
+    pool_done_at: float = 0.0  # when it has handled the last key sent on a remapped keycode
+    last_change_at: float = 0.0  # when the keymap was last changed
+
+
+_PACING: dict[str, _Pacing] = {}
+
+
+class XKeyboard:
+    """Types text into whichever X11 window has the keyboard focus, via the XTEST extension."""
+
+    def __init__(
+        self,
+        display_name: str | None = None,
+        *,
+        settle_s: float = 0.02,
+        client_key_s: float = 0.001,
+    ) -> None:
+        """Connect to `display_name` (default: $DISPLAY), which must have XTEST.
+
+        `settle_s` and `client_key_s` only matter for a focused client that does not answer
+        _NET_WM_PING: then a keymap change waits for `client_key_s` per key sent plus `settle_s`
+        (see the module docstring); raise them for slow applications of that kind.
+        """
+        from Xlib import X
+        from Xlib import display as xdisplay
+        from Xlib.ext import xtest
+
+        self._X: Any = X
+        self._xtest: Any = xtest
+        self._display: Any = xdisplay.Display(display_name)
+        self._closed = False
+        try:
+            if not self._display.has_extension("XTEST"):
+                raise RuntimeError(f"X display {display_name!r} has no XTEST extension")
+            self._xkb: _Xkb | None = _Xkb.open(self._display)
+        except BaseException:
+            self.close()
+            raise
+        self.settle_s = settle_s
+        self.client_key_s = client_key_s
+        self._pacing = _PACING.setdefault(str(self._display.get_display_name()), _Pacing())
+        self._atoms: dict[str, int] = {}
+        self._watching_root = False
+        self._ping_serial = 0
+        # top-level window -> whether it answers pings (per instance: window ids get reused)
+        self._answers_ping: dict[int, bool] = {}
+
+    def __enter__(self) -> XKeyboard:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the display connection (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            self._display.close()
+
+    def _ping_focused_client(self, estimate: float) -> bool:
+        """Ping the focused top-level window; True once its client answered (it is idle then).
+
+        A window known to answer (or listing _NET_WM_PING) gets up to _PING_PATIENCE_S; an
+        unknown one until its estimated backlog is done but at least _PING_PROBE_S; a window
+        known not to answer is not pinged.
+        """
+        from Xlib import X, error
+        from Xlib.protocol import event
+
+        try:
+            window, advertised = self._focused_top_level()
+        except error.XError:  # the focus window vanished while we walked up the tree
+            return False
+        if window is None or self._answers_ping.get(window.id) is False:
+            return False
+        answers = self._answers_ping.get(window.id, advertised)
+        now = time.monotonic()
+        if answers:
+            deadline = now + _PING_PATIENCE_S
+        else:  # first ping to this window: it has until its estimated backlog is done
+            backlog_done = self._pacing.client_done_at + self.settle_s
+            deadline = max(estimate, backlog_done, now + _PING_PROBE_S)
+        if not self._watching_root:  # answers are sent to the root window
+            self._display.screen().root.change_attributes(event_mask=X.SubstructureNotifyMask)
+            self._watching_root = True
+        self._ping_serial += 1
+        protocols = self._atom("WM_PROTOCOLS")
+        ping = [self._atom("_NET_WM_PING"), self._ping_serial, window.id, 0, 0]
+        message = event.ClientMessage(window=window, client_type=protocols, data=(32, ping))
+        window.send_event(message, event_mask=X.NoEventMask, onerror=error.CatchError())
+        self._display.flush()
+        while True:
+            while self._display.pending_events():
+                answer = self._display.next_event()
+                if answer.type != X.ClientMessage or answer.client_type != protocols:
+                    continue
+                got = list(answer.data[1])
+                if got[0] == ping[0] and got[2] == window.id:
+                    self._answers_ping[window.id] = True
+                    if got[1] == ping[1]:
+                        return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._answers_ping[window.id] = answers
+                return False
+            select.select([self._display.fileno()], [], [], remaining)
+
+    def _focused_top_level(self) -> tuple[Any, bool]:
+        """The window with WM_PROTOCOLS holding (or containing) the keyboard focus, or None;
+        and whether it lists _NET_WM_PING there."""
+        from Xlib import X
+
+        window = self._display.get_input_focus().focus
+        root = self._display.screen().root
+        protocols = self._atom("WM_PROTOCOLS")
+        while not isinstance(window, int) and window.id != root.id:  # int: None or PointerRoot
+            prop = window.get_full_property(protocols, X.AnyPropertyType)
+            if prop is not None:
+                return window, self._atom("_NET_WM_PING") in prop.value
+            window = window.query_tree().parent
+        return None, False
+
+    def _atom(self, name: str) -> int:
+        if name not in self._atoms:
+            self._atoms[name] = self._display.intern_atom(name)
+        return self._atoms[name]
+
+    def type_text(self, text: str, should_stop: Callable[[], bool] | None = None) -> int:
+        """Type `text` into the focused window; returns how many characters of it were typed.
+
+        `should_stop` is called before each character; typing ends early once it returns True.
+        Raises ValueError, before typing anything, for a character no key can produce.
+        """
+        if self._closed:
+            raise RuntimeError("XKeyboard is closed")
+        keysyms = [char_to_keysym(c) for c in text]
+        if not keysyms:
+            return 0
+        session = _TypingSession(self, text, keysyms)
+        try:
+            return session.run(should_stop)
+        finally:
+            session.finish()
+
+
+class _TypingSession:
+    """One `type_text` call: a keymap snapshot, the spare keycodes and what they hold now."""
+
+    def __init__(self, kb: XKeyboard, text: str, keysyms: list[int]) -> None:
+        self.kb = kb
+        self.display: Any = kb._display
+        self.pacing = kb._pacing
+        self.text = text
+        self.keysyms = keysyms
+        info = self.display.display.info
+        first, last = info.min_keycode, info.max_keycode
+        rows = self.display.get_keyboard_mapping(first, last - first + 1)
+        core = {first + i: list(row) for i, row in enumerate(rows)}
+        # keysym -> (keycode, needs shift); a key's plain column wins over any shifted one.
+        self.direct: dict[int, tuple[int, bool]] = {}
+        for column in (0, 1):
+            for keycode, row in core.items():
+                if len(row) > column and row[column]:
+                    self.direct.setdefault(row[column], (keycode, column == 1))
+        modifiers = self.display.get_modifier_mapping()
+        shift_keys = [k for k in modifiers[kb._X.ShiftMapIndex] if k]
+        self.shift_keycode: int | None = shift_keys[0] if shift_keys else None
+        self.shift_down = False
+        # Each key's mapping in the form the backend writes: XKB wire sym maps or core rows.
+        self.original: dict[int, Any]
+        if kb._xkb is not None:
+            maps = kb._xkb.get_sym_maps(first, last - first + 1)
+            self.original = {first + i: m for i, m in enumerate(maps)}
+        else:
+            self.original = {k: tuple(row) for k, row in core.items()}
+        self.current = dict(self.original)
+        self.pool = self._pool_keycodes(core, {k for group in modifiers for k in group if k})
+        self.holds: dict[int, int] = {}  # pool keycode -> keysym it is mapped to now
+
+    def _pool_keycodes(self, core: dict[int, list[int]], modifier_keycodes: set[int]) -> list[int]:
+        spare = [k for k, row in core.items() if not any(row)]
+        if spare:
+            return spare
+        # No empty keycode: borrow the highest ones that neither this text nor a modifier uses, and
+        # that have no XKB actions (they would act, e.g. switch VT, instead of typing).
+        used = {self.direct[s][0] for s in self.keysyms if s in self.direct} | modifier_keycodes
+        if self.kb._xkb is not None:
+            used |= self.kb._xkb.keys_with_actions(min(core), len(core))
+        borrowed = [k for k in sorted(core, reverse=True) if k not in used]
+        if not borrowed:
+            raise RuntimeError("no keycode is free to remap")
+        return borrowed[:_MAX_BORROWED]
+
+    def run(self, should_stop: Callable[[], bool] | None) -> int:
+        text, keysyms = self.text, self.keysyms
+        first_remapped = next((i for i, s in enumerate(keysyms) if s not in self.direct), None)
+        if first_remapped is not None:
+            # Map the first batch before typing anything: the client is most likely idle now, so
+            # the ping that precedes the change tells quickly whether the client answers pings.
+            self._pool_keycode(first_remapped)
+        typed = 0
+        while typed < len(keysyms):
+            if should_stop is not None and should_stop():
+                break
+            keysym = keysyms[typed]
+            if keysym in self.direct:
+                keycode, shifted = self.direct[keysym]
+                self._set_shift(shifted)
+                self._tap(keycode)
+            else:
+                keycode = self._pool_keycode(typed)
+                self._set_shift(False)
+                self._tap(keycode)
+                self.pacing.pool_done_at = self.pacing.client_done_at
+            self.display.flush()
+            typed += 2 if text[typed] == "\r" and text[typed + 1 : typed + 2] == "\n" else 1
+        return typed
+
+    def _key(self, keycode: int, press: bool) -> None:
+        event = self.kb._X.KeyPress if press else self.kb._X.KeyRelease
+        self.kb._xtest.fake_input(self.display, event, keycode)
+
+    def _tap(self, keycode: int) -> None:
+        self._key(keycode, True)
+        self._key(keycode, False)
+        pacing = self.pacing
+        pacing.client_done_at = max(pacing.client_done_at, time.monotonic()) + self.kb.client_key_s
+
+    def _set_shift(self, down: bool) -> None:
+        if down == self.shift_down:
+            return
+        if self.shift_keycode is None:
+            raise RuntimeError("the keymap has no Shift key")
+        self._key(self.shift_keycode, down)
+        self.shift_down = down
+
+    def _pool_keycode(self, index: int) -> int:
+        """The pool keycode mapped to keysyms[index], remapping the next batch if needed."""
+        keysym = self.keysyms[index]
+        for keycode, held in self.holds.items():
+            if held == keysym:
+                return keycode
+        # Next batch: the first len(pool) distinct keysyms from here on that need a pool keycode.
+        wanted: list[int] = []
+        for s in self.keysyms[index:]:
+            if s not in self.direct and s not in wanted:
+                wanted.append(s)
+                if len(wanted) == len(self.pool):
+                    break
+        keep = {k: s for k, s in self.holds.items() if s in wanted}
+        fresh = [s for s in wanted if s not in keep.values()]
+        assignment = dict(zip([k for k in self.pool if k not in keep], fresh, strict=False))
+        self._change({k: self._entry(s) for k, s in assignment.items()})
+        self.holds = {**keep, **assignment}
+        return next(k for k, s in self.holds.items() if s == keysym)
+
+    def _entry(self, keysym: int) -> Any:
+        if self.kb._xkb is not None:
+            return _Xkb.one_level(keysym)
+        return (keysym, keysym)  # core: same keysym with and without shift
+
+    def _change(self, entries: dict[int, Any]) -> None:
+        """Install `entries` once the client is done with the old mapping; synced on return."""
+        self.current.update(entries)
+        xkb = self.kb._xkb
+        if xkb is not None:  # one request, one notification, over the span of the changed keys
+            first, last = min(entries), max(entries)
+            self._quiesce()
+            xkb.set_sym_maps(first, [self.current[k] for k in range(first, last + 1)])
+        else:  # core protocol: one request per keycode
+            for keycode in sorted(entries):
+                self._quiesce()
+                self.display.change_keyboard_mapping(keycode, [list(entries[keycode])])
+                self.display.sync()
+        self.pacing.last_change_at = time.monotonic()
+
+    def _quiesce(self) -> None:
+        """Wait until the focused client has handled all we sent (ping, else time estimate)."""
+        pacing = self.pacing
+        estimate = max(pacing.pool_done_at, pacing.last_change_at) + self.kb.settle_s
+        if self.kb._ping_focused_client(estimate):
+            return
+        delay = estimate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+    def finish(self) -> None:
+        """Release shift, then restore every remapped keycode once the client is done with it."""
+        try:
+            if self.shift_down and self.shift_keycode is not None:
+                self._key(self.shift_keycode, False)
+                self.shift_down = False
+            # A round trip, not just a flush: the server drops the requests it has not processed
+            # yet when a connection closes, so a caller closing right away could lose keys.
+            self.display.sync()
+        finally:
+            changed = {k: v for k, v in self.original.items() if self.current[k] != v}
+            self.holds.clear()
+            if changed:
+                self._change(changed)
+
+
+class _Xkb:
+    """The few XKEYBOARD requests needed to read and write keys' symbol maps atomically."""
+
+    USE_CORE_KBD = 0x0100
+    KEY_SYMS_MASK = 1 << 1
+    KEY_ACTIONS_MASK = 1 << 4
+    _requests: tuple[Any, Any, Any] | None = None
+
+    def __init__(self, display: Any, opcode: int) -> None:
+        self.display = display
+        self.opcode = opcode
+        self.min_keycode = 0
+        self.max_keycode = 0
+
+    @classmethod
+    def open(cls, display: Any) -> _Xkb | None:
+        """Initialise XKB on `display`; None when the server lacks it."""
+        ext = display.query_extension("XKEYBOARD")
+        if ext is None:
+            return None
+        use_extension, _, _ = cls._request_classes()
+        reply = use_extension(
+            display=display.display, opcode=ext.major_opcode, major=1, minor=0
+        )
+        if not reply.supported:
+            return None
+        return cls(display, ext.major_opcode)
+
+    @staticmethod
+    def one_level(keysym: int) -> bytes:
+        """A key with one group of type ONE_LEVEL (type index 0) holding just `keysym`."""
+        return struct.pack("=4BBBHI", 0, 0, 0, 0, 1, 1, 1, keysym)
+
+    def get_sym_maps(self, first: int, count: int) -> list[bytes]:
+        """The wire symbol maps (xkbSymMapWireDesc + keysyms) of keys first..first+count-1."""
+        _, get_map, _ = self._request_classes()
+        reply = get_map(
+            display=self.display.display,
+            **_fields(get_map, opcode=self.opcode, device_spec=self.USE_CORE_KBD,
+                      partial=self.KEY_SYMS_MASK, first_key_sym=first, n_key_syms=count),
+        )
+        self.min_keycode, self.max_keycode = reply.min_key_code, reply.max_key_code
+        if reply.first_key_sym != first or reply.n_key_syms != count:
+            raise RuntimeError("XkbGetMap returned other keys than asked for")
+        data: bytes = reply.data
+        maps: list[bytes] = []
+        offset = 0
+        for _ in range(count):
+            (n_syms,) = struct.unpack_from("=H", data, offset + 6)
+            size = 8 + 4 * n_syms
+            maps.append(bytes(data[offset : offset + size]))
+            offset += size
+        return maps
+
+    def keys_with_actions(self, first: int, count: int) -> set[int]:
+        """The keycodes among first..first+count-1 that have key actions."""
+        _, get_map, _ = self._request_classes()
+        reply = get_map(
+            display=self.display.display,
+            **_fields(get_map, opcode=self.opcode, device_spec=self.USE_CORE_KBD,
+                      partial=self.KEY_ACTIONS_MASK, first_key_act=first, n_key_acts=count),
+        )
+        counts: bytes = reply.data[: reply.n_key_acts]
+        return {reply.first_key_act + i for i, n in enumerate(counts) if n}
+
+    def set_sym_maps(self, first: int, maps: list[bytes]) -> None:
+        """Replace the symbol maps of keys first..first+len(maps)-1 in one request."""
+        from Xlib import error
+
+        _, _, set_map = self._request_classes()
+        catch = error.CatchError()
+        set_map(
+            display=self.display.display,
+            onerror=catch,
+            **_fields(
+                set_map, opcode=self.opcode, device_spec=self.USE_CORE_KBD,
+                present=self.KEY_SYMS_MASK, min_key_code=self.min_keycode,
+                max_key_code=self.max_keycode, first_key_sym=first, n_key_syms=len(maps),
+                total_syms=sum(struct.unpack_from("=H", m, 6)[0] for m in maps),
+                data=b"".join(maps),
+            ),
+        )
+        self.display.sync()
+        if catch.get_error() is not None:
+            raise RuntimeError(f"XkbSetMap failed: {catch.get_error()}")
+
+    @classmethod
+    def _request_classes(cls) -> tuple[Any, Any, Any]:
+        if cls._requests is None:
+            from Xlib.protocol import rq
+
+            class UseExtension(rq.ReplyRequest):  # type: ignore[misc]
+                _request = rq.Struct(
+                    rq.Card8("opcode"), rq.Opcode(0), rq.RequestLength(),
+                    rq.Card16("major"), rq.Card16("minor"),
+                )
+                _reply = rq.Struct(
+                    rq.ReplyCode(), rq.Bool("supported"), rq.Card16("sequence_number"),
+                    rq.ReplyLength(), rq.Card16("server_major"), rq.Card16("server_minor"),
+                    rq.Pad(20),
+                )
+
+            class GetMap(rq.ReplyRequest):  # type: ignore[misc]
+                _request = rq.Struct(
+                    rq.Card8("opcode"), rq.Opcode(8), rq.RequestLength(),
+                    rq.Card16("device_spec"), rq.Card16("full"), rq.Card16("partial"),
+                    rq.Card8("first_type"), rq.Card8("n_types"),
+                    rq.Card8("first_key_sym"), rq.Card8("n_key_syms"),
+                    rq.Card8("first_key_act"), rq.Card8("n_key_acts"),
+                    rq.Card8("first_key_behavior"), rq.Card8("n_key_behaviors"),
+                    rq.Card16("virtual_mods"),
+                    rq.Card8("first_key_explicit"), rq.Card8("n_key_explicit"),
+                    rq.Card8("first_mod_map_key"), rq.Card8("n_mod_map_keys"),
+                    rq.Card8("first_vmod_map_key"), rq.Card8("n_vmod_map_keys"),
+                    rq.Pad(2),
+                )
+                _reply = rq.Struct(
+                    rq.ReplyCode(), rq.Card8("device_id"), rq.Card16("sequence_number"),
+                    rq.ReplyLength(), rq.Pad(2),
+                    rq.Card8("min_key_code"), rq.Card8("max_key_code"), rq.Card16("present"),
+                    rq.Card8("first_type"), rq.Card8("n_types"), rq.Card8("total_types"),
+                    rq.Card8("first_key_sym"), rq.Card16("total_syms"), rq.Card8("n_key_syms"),
+                    rq.Card8("first_key_act"), rq.Card16("total_acts"), rq.Card8("n_key_acts"),
+                    rq.Card8("first_key_behavior"), rq.Card8("n_key_behaviors"),
+                    rq.Card8("total_key_behaviors"),
+                    rq.Card8("first_key_explicit"), rq.Card8("n_key_explicit"),
+                    rq.Card8("total_key_explicit"),
+                    rq.Card8("first_mod_map_key"), rq.Card8("n_mod_map_keys"),
+                    rq.Card8("total_mod_map_keys"),
+                    rq.Card8("first_vmod_map_key"), rq.Card8("n_vmod_map_keys"),
+                    rq.Card8("total_vmod_map_keys"),
+                    rq.Pad(1), rq.Card16("virtual_mods"),
+                    rq.Binary("data"),
+                )
+
+            class SetMap(rq.Request):  # type: ignore[misc]
+                _request = rq.Struct(
+                    rq.Card8("opcode"), rq.Opcode(9), rq.RequestLength(),
+                    rq.Card16("device_spec"), rq.Card16("present"), rq.Card16("flags"),
+                    rq.Card8("min_key_code"), rq.Card8("max_key_code"),
+                    rq.Card8("first_type"), rq.Card8("n_types"),
+                    rq.Card8("first_key_sym"), rq.Card8("n_key_syms"), rq.Card16("total_syms"),
+                    rq.Card8("first_key_act"), rq.Card8("n_key_acts"), rq.Card16("total_acts"),
+                    rq.Card8("first_key_behavior"), rq.Card8("n_key_behaviors"),
+                    rq.Card8("total_key_behaviors"),
+                    rq.Card8("first_key_explicit"), rq.Card8("n_key_explicit"),
+                    rq.Card8("total_key_explicit"),
+                    rq.Card8("first_mod_map_key"), rq.Card8("n_mod_map_keys"),
+                    rq.Card8("total_mod_map_keys"),
+                    rq.Card8("first_vmod_map_key"), rq.Card8("n_vmod_map_keys"),
+                    rq.Card8("total_vmod_map_keys"),
+                    rq.Card16("virtual_mods"),
+                    rq.Binary("data"),
+                )
+
+            cls._requests = (UseExtension, GetMap, SetMap)
+        return cls._requests
+
+
+def _fields(request: Any, **given: Any) -> dict[str, Any]:
+    """All of `request`'s named fields: the given values, 0 for the rest."""
+    names = [f.name for f in request._request.fields if f.name is not None]
+    return {name: given.get(name, 0) for name in names}
