@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from actions.executor import Button, Direction, StopRequested
 
 __all__ = ["PyAutoGUIExecutor", "quiet_xlib"]
 
+DOUBLE_CLICK_SECONDS = 0.5
 _SCROLL_SIGN = {"up": 1, "down": -1, "left": -1, "right": 1}
 _MODIFIERS = ("shift", "ctrl", "alt", "win", "command", "option")
 
@@ -45,6 +47,7 @@ class PyAutoGUIExecutor:
         pyautogui.PAUSE = 0  # its 0.1 s sleep after every call; the loop settles instead
         pyautogui.FAILSAFE = True  # the pointer in a screen corner stops everything
         self._held_keys: set[str] = set()
+        self._last_click: tuple[float, int, int, str] | None = None
         self._held_buttons: set[str] = set()
         self._keyboard: Any = None
         if sys.platform.startswith("linux") and os.environ.get("DISPLAY"):
@@ -55,8 +58,21 @@ class PyAutoGUIExecutor:
 
     def click(self, x: int, y: int, button: Button = "left", clicks: int = 1) -> None:
         with _fail_safe(self._gui):
+            self._not_a_double_click(x, y, button)
             interval = 0.05 if clicks > 1 else 0.0  # a double click needs two distinct clicks
             self._gui.click(x, y, clicks=clicks, button=button, interval=interval)
+            self._last_click = (time.monotonic(), x, y, button)
+
+    def _not_a_double_click(self, x: int, y: int, button: str) -> None:
+        # Two single clicks on one spot within the toolkit's double-click time (Tk: 500 ms)
+        # would select a word, and typing would replace it: wait out the rest of that time.
+        if self._last_click is None:
+            return
+        at, last_x, last_y, last_button = self._last_click
+        remaining = DOUBLE_CLICK_SECONDS - (time.monotonic() - at)
+        near = max(abs(x - last_x), abs(y - last_y)) <= 5
+        if remaining > 0 and button == last_button and near:
+            time.sleep(remaining)
 
     def move(self, x: int, y: int) -> None:
         with _fail_safe(self._gui):

@@ -161,3 +161,5 @@ class HotkeyListener:
     def __exit__(self, *exc: object) -> None:
         for listener in self._listeners:
             listener.stop()
+        for listener in self._listeners:
+            listener.join(timeout=1.0)  # gone before the display may close

@@ -7,7 +7,6 @@ clamped inside the monitor and kept off pyautogui's fail-safe corners.
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import sys
@@ -156,12 +155,12 @@ class MssScreen:
 
     def capture(self) -> Screenshot:
         shot = self._grab()
-        image = Image.frombytes("RGB", shot.size, shot.bgra, "raw", "BGRX")
+        image = Image.frombytes("RGB", shot.size, shot.raw, "raw", "BGRX")  # raw: no 8 MB copy
         return Screenshot(image, self.monitor, self._desktop)
 
     def grab_raw(self) -> tuple[tuple[int, int], bytes]:
         shot = self._grab()
-        return (shot.width, shot.height), bytes(shot.bgra)
+        return (shot.width, shot.height), bytes(shot.raw)
 
     def close(self) -> None:
         self._mss.close()
@@ -172,10 +171,14 @@ def _rect(m: dict[str, int]) -> Rect:
 
 
 def encode_png(image: Image.Image) -> bytes:
-    """PNG at compress level 1: ~4x faster than Pillow's default, about as small for screens."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
+    """PNG without row filters at zlib level 1 (as mss writes them): on a busy 1080p screen
+    ~18 ms against Pillow's ~42 ms at level 1 (its adaptive filtering is the cost), ~6% larger."""
+    import mss.tools
+
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    png = mss.tools.to_png(rgb.tobytes(), rgb.size, level=1)
+    assert png is not None  # only None when writing to a file
+    return png
 
 
 def check_display() -> None:
