@@ -5,6 +5,7 @@ the executor does it with the real mouse and keyboard; every step is recorded.
 """
 
 from agent.approval import Approver, AutoApprover, Proposal, RiskPolicy, TerminalApprover
+from agent.desktop import Desktop
 from agent.errors import (
     ActionError,
     AgentError,
@@ -46,6 +47,7 @@ __all__ = [
     "Approval",
     "Approver",
     "AutoApprover",
+    "Desktop",
     "DisplayError",
     "Family",
     "Grounder",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import signal
 import sys
 import traceback
 import types
@@ -18,9 +16,9 @@ from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
 from agent import __version__
+from agent.commandline import add_secret_flag, finish_run, secrets_from, settings_from
 from agent.errors import AgentError
-from agent.secrets import Secrets, parse_secret_flags
-from agent.settings import Settings, load_settings
+from agent.settings import Settings
 
 __all__ = ["main"]
 
@@ -65,9 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", allow_abbrev=False, help="carry out a task on the screen",
                               description="Carry out a task on the screen, step by step.")
     run.add_argument("task", help='what to do, e.g. "book a flight to Tokyo"')
-    run.add_argument("--secret", action="append", default=[], metavar="NAME[=VALUE]",
-                     help="a secret the planner can type as {{NAME}} without seeing it; the "
-                          "value comes from NAME=VALUE, AGENT_SECRET_NAME, or a hidden prompt")
+    add_secret_flag(run)
     _add_settings(run)
     _add_verbosity(run)
     run.set_defaults(handler=_run)
@@ -83,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     _add_settings(ground, (*GROUNDER_SETTINGS, "monitor"))
     _add_verbosity(ground)
     ground.set_defaults(handler=_ground)
+
+    from agent.replay import add_export_parser, add_replay_parser
+    from agent.script import add_script_parser
+    from agent.script_run import SCRIPTED_SETTINGS
+
+    for add, names in ((add_script_parser, SCRIPTED_SETTINGS),
+                       (add_replay_parser, SCRIPTED_SETTINGS), (add_export_parser, None)):
+        command = add(commands)  # handler set by the module
+        if names is not None:
+            _add_settings(command, names)
+        _add_verbosity(command)
 
     report = commands.add_parser("report", allow_abbrev=False,
                                  help="rebuild a run's report.html",
@@ -168,53 +175,17 @@ def _unwrap_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _settings_from(args: argparse.Namespace) -> Settings:
-    flags = {name: getattr(args, name) for name in Settings.model_fields if hasattr(args, name)}
-    return load_settings(flags, args.config)
-
-
-_KEY_FLAGS = ("--planner-api-key", "--grounder-api-key")
-
-
-def _redacted(command: list[str], secrets: Secrets | None = None) -> list[str]:
-    """The command line as recorded: API keys and `--secret NAME=value` values hidden."""
-    shown: list[str] = []
-    for arg in command:
-        previous = shown[-1] if shown else ""
-        if previous in _KEY_FLAGS:
-            arg = "***"
-        elif previous == "--secret" or arg.startswith("--secret="):
-            arg = re.sub(r"=.*", "=***", arg)  # a bare NAME (value from elsewhere) stays
-        elif arg.startswith(tuple(flag + "=" for flag in _KEY_FLAGS)):
-            arg = arg.split("=", 1)[0] + "=***"
-        shown.append(secrets.redact(arg) if secrets else arg)
-    return shown
 
 
 def _run(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     from agent.console import StepPrinter
     from agent.runner import start_run
 
-    settings = _settings_from(args)
-    secrets = Secrets.from_environment(parse_secret_flags(args.secret, sys.stdin.isatty()))
+    settings = settings_from(args)
+    secrets = secrets_from(args)
     printer = StepPrinter(verbose)
     handle = start_run(args.task, settings, secrets=secrets, on_step=printer.step)
-    printer.pricing = handle.loop.limits.pricing
-    _stop_on_sigterm()
-    outcome = handle.run(args.task, _redacted(command, secrets))
-    write_report_safely(handle.directory.path)
-    printer.finish(outcome, handle.directory.path)
-    return outcome.exit_code
-
-
-def write_report_safely(run_dir: Path) -> None:
-    """The run's report.html; a report that fails to render never changes how the run ended."""
-    from agent.report import write_report
-
-    try:
-        write_report(run_dir)
-    except Exception as exc:
-        print(f"agent: warning: report.html was not written: {exc}", file=sys.stderr)
+    return finish_run(handle, args.task, command, printer, secrets)
 
 
 def _report(args: argparse.Namespace, command: list[str], verbose: int) -> int:
@@ -226,17 +197,12 @@ def _report(args: argparse.Namespace, command: list[str], verbose: int) -> int:
 def _ground(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     from agent.grounding_cli import ground_command
 
-    return ground_command(args, _settings_from(args))
+    return ground_command(args, settings_from(args))
 
 
 def _eval_grounding(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     from agent.grounding_cli import eval_grounding_command
 
-    return eval_grounding_command(args, _settings_from(args))
+    return eval_grounding_command(args, settings_from(args))
 
 
-def _stop_on_sigterm() -> None:
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)

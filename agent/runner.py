@@ -17,13 +17,14 @@ from agent.grounder import Grounder, ModelGrounder
 from agent.llm import make_client, resolve_model
 from agent.lock import DisplayLock
 from agent.loop import Limits, Loop, RunOutcome
-from agent.planner import OpenAIPlanner
+from agent.planner import OpenAIPlanner, Planner
 from agent.recorder import RunDirectory
 from agent.records import StepRecord, Usage
 from agent.screen import MssScreen, check_display
 from agent.secrets import Secrets
 from agent.settings import Settings
 from agent.settle import Settler
+from agent.stuck import StuckDetector
 
 __all__ = ["RunHandle", "build_grounder", "build_planner", "start_run"]
 
@@ -118,19 +119,27 @@ def start_run(
     registry: ActionRegistry | None = None,
     secrets: Secrets | None = None,
     on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None,
+    planner: Planner | None = None,
+    grounded: bool = True,
+    stuck: StuckDetector | None = None,
 ) -> RunHandle:
-    """Check the configuration, open the display, create the run directory; nothing runs yet."""
+    """Check the configuration, open the display, create the run directory; nothing runs yet.
+
+    `planner` replaces the planner model (scripts, replays); `grounded=False` builds no grounder
+    (every target is a point).
+    """
     registry = registry or default_registry
     secrets = secrets or Secrets.from_environment()
-    planner = build_planner(settings, registry, secrets.names)
-    grounder = build_grounder(settings)
+    planner = planner or build_planner(settings, registry, secrets.names)
+    grounder = build_grounder(settings) if grounded else None
     check_display()
     screen = MssScreen(settings.monitor)
     directory = RunDirectory.create(settings.runs_dir, task)
     grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
+    planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
     limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
                     settings.max_cost,
-                    Pricing.for_models(settings.prices, planner.model, grounder_model))
+                    Pricing.for_models(settings.prices, planner_model, grounder_model))
     loop = Loop(
         screen=screen,
         planner=planner,
@@ -143,12 +152,13 @@ def start_run(
         limits=limits,
         control=RunControl(settings.on_takeover),
         secrets=secrets,
+        stuck=stuck or StuckDetector(),
         ask_user=_ask_on_terminal,
         on_step=on_step,
     )
     used = settings.model_copy(update={
-        "planner_model": planner.model,
-        "grounder": settings.grounder_family(),
+        "planner_model": planner_model,
+        "grounder": settings.grounder_family() if grounder is not None else None,
         "grounder_model": grounder_model,
     })
     return RunHandle(loop, directory, used)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from agent import __version__
-from agent.cli import _parser, _redacted, main
+from agent.cli import _parser, main
+from agent.commandline import redacted_command as _redacted
 from tests.unit_helpers import clear_agent_env
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,247 @@
+"""A fixed list of actions run through the `Loop`: the engine of `agent script` and `agent replay`.
+
+No planner model is asked. `ScriptPlanner` answers the loop with the next action and an instruction
+in words, so grounding, approval, execution, settling, secrets, the kill hotkey and the run record
+are exactly `agent run`'s. Two checks join the action space for scripts: `wait_for` (grounding is
+retried on fresh screenshots until the target appears) and `assert_visible` (grounding must
+succeed). Both are ordinary actions in a copy of the registry, so the loop grounds and records them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from actions import Action, ActionContext, ActionRegistry, Done, Point, default_registry
+from agent.errors import GroundingError, TaskFailed
+from agent.grounder import Grounder, Grounding
+from agent.planner import PastStep, PlanResult
+from agent.records import PlannerReply
+from agent.screen import Screenshot
+from agent.secrets import Secrets
+from agent.stuck import StuckDetector
+
+__all__ = [
+    "AssertVisible",
+    "NeverStuck",
+    "PatientGrounder",
+    "ScriptPlanner",
+    "ScriptStep",
+    "WaitFor",
+    "check_secrets",
+    "describe",
+    "ground_within",
+    "script_registry",
+]
+
+MAX_WAIT_FOR = 600.0
+POLL_INTERVAL = 0.25
+_SECRET = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class WaitFor(Action):
+    """Wait until the target can be found on the screen, for at most `timeout` seconds."""
+
+    name: ClassVar[str] = "wait_for"
+    target_fields: ClassVar[tuple[str, ...]] = ("target",)
+    target: str = Field(min_length=1)
+    timeout: float = Field(default=10.0, gt=0, le=MAX_WAIT_FOR)
+
+
+class AssertVisible(Action):
+    """Check that the target can be found on the screen now; the script fails if not."""
+
+    name: ClassVar[str] = "assert_visible"
+    target_fields: ClassVar[tuple[str, ...]] = ("target",)
+    target: str = Field(min_length=1)
+
+
+def _found(action: Action, ctx: ActionContext) -> str:
+    """Grounding the target was the check; nothing is left to do."""
+    return "found"
+
+
+def script_registry(base: ActionRegistry | None = None) -> ActionRegistry:
+    """A copy of `base` (the default registry) with `wait_for` and `assert_visible` added."""
+    registry = (default_registry if base is None else base).copy()
+    registry.register(WaitFor, _found)
+    registry.register(AssertVisible, _found)
+    return registry
+
+
+def ground_within(
+    grounder: Grounder,
+    description: str,
+    timeout: float,
+    first: Screenshot,
+    capture: Callable[[], Screenshot],
+    interval: float = POLL_INTERVAL,
+) -> Grounding:
+    """Ground `description`, retrying on fresh captures until it is found or `timeout` passes.
+
+    A model grounder answers with a point at once; the OCR grounder finds nothing (GroundingError)
+    until the text is on the screen.
+    """
+    deadline = time.monotonic() + timeout
+    shot = first
+    while True:
+        try:
+            grounding = grounder.ground(shot, description)
+        except GroundingError as exc:
+            if time.monotonic() + interval > deadline:
+                if timeout <= 0:
+                    raise
+                raise GroundingError(
+                    f"{description!r} did not appear within {timeout:g} s: {exc}") from None
+            time.sleep(interval)
+            shot = capture()
+            continue
+        return grounding
+
+
+@dataclass
+class PatientGrounder:
+    """Grounds with `inner`; while `patience` > 0 (a `wait_for` step), a miss is retried."""
+
+    inner: Grounder
+    capture: Callable[[], Screenshot]
+    patience: float = 0.0
+
+    def ground(self, screenshot: Screenshot, description: str) -> Grounding:
+        if self.patience <= 0:
+            return self.inner.ground(screenshot, description)
+        return ground_within(self.inner, description, self.patience, screenshot, self.capture)
+
+
+@dataclass(frozen=True)
+class ScriptStep:
+    """One action of a script or a replay; `label` names it in errors ("step 3")."""
+
+    action: Action
+    label: str
+    instruction: str = ""
+
+    def describe(self) -> str:
+        return self.instruction or describe(self.action)
+
+
+@dataclass
+class ScriptPlanner:
+    """A `Planner` that answers with `steps` in order, then `done`.
+
+    The run stops (TaskFailed, exit 1) at the first step that did not go through — an error such
+    as a target that cannot be found, or a rejection at the approval prompt — naming the step,
+    the reason and the screenshot that step saw. Loop step N is script step N.
+    """
+
+    steps: Sequence[ScriptStep]
+    screenshots: Path | None = None  # the run directory, for the failing step's screenshot
+    patient: PatientGrounder | None = None
+    done_instruction: str = "the script is complete"
+
+    def plan(
+        self, task: str, history: Sequence[PastStep], screenshot: Screenshot, notes: Sequence[str]
+    ) -> PlanResult:
+        if history:
+            self._check(history[-1])
+        position = len(history)
+        if position >= len(self.steps):
+            return PlanResult(PlannerReply(instruction=self.done_instruction, action=Done()))
+        step = self.steps[position]
+        if self.patient is not None:
+            self.patient.patience = step.action.timeout if isinstance(step.action, WaitFor) else 0
+        return PlanResult(PlannerReply(instruction=step.describe(), action=step.action))
+
+    def _check(self, last: PastStep) -> None:
+        record = last.record
+        if record.status == "ok":
+            return
+        what = "the end of the script"
+        if record.index <= len(self.steps):
+            step = self.steps[record.index - 1]
+            what = f"{step.label} ({step.describe()})"
+        if record.status == "rejected":
+            feedback = record.approval.feedback if record.approval is not None else None
+            reason = f"rejected at the approval prompt: {feedback or 'no reason given'}"
+        else:
+            reason = record.error or record.status
+        where = ""
+        if self.screenshots is not None:
+            where = f"; screenshot: {self.screenshots / f'step-{record.index:04d}.png'}"
+        raise TaskFailed(f"{what} failed: {reason}{where}")
+
+
+class NeverStuck(StuckDetector):
+    """Scripts repeat on purpose (`press: down` three times): no stuck detection for them."""
+
+    def observe(self, signature: str, screen_changed: bool) -> str | None:
+        return None
+
+
+def check_secrets(action: Action, secrets: Secrets) -> None:
+    """ValueError unless every `{{NAME}}` in the action has a value and none is in a target."""
+    for argument, value in action.arguments().items():
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            for name in _SECRET.findall(text) if isinstance(text, str) else []:
+                if argument in action.target_fields:
+                    raise ValueError(f"the secret {{{{{name}}}}} cannot be in {argument}: targets "
+                                     "are sent to the grounding model")
+                if name.upper() not in secrets.names:
+                    raise ValueError(f"the secret {{{{{name}}}}} has no value: set "
+                                     f"AGENT_SECRET_{name.upper()} or pass --secret {name}")
+
+
+# How an action reads as an instruction: the longest template whose fields are all set wins.
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "click": ("click {target}", "{button}-click {target}"),
+    "double_click": ("double-click {target}",),
+    "right_click": ("right-click {target}",),
+    "move": ("move the mouse onto {target}",),
+    "drag": ("drag {source} onto {destination}",),
+    "scroll": ("scroll {direction} {amount} notches", "scroll {direction} {amount} notches over "
+               "{target}"),
+    "type": ("type {text}", "type {text} into {target}"),
+    "press": ("press {keys}",),
+    "hotkey": ("press {keys} together",),
+    "wait": ("wait {seconds} s",),
+    "ask_user": ("ask the user: {question}",),
+    "done": ("finish", "finish: {answer}"),
+    "fail": ("give up: {reason}",),
+    "wait_for": ("wait for {target} (at most {timeout} s)",),
+    "assert_visible": ("check that {target} is visible",),
+}
+
+
+def describe(action: Action) -> str:
+    """The action as a short instruction: `click the Save button`, `type "Tokyo" into ...`."""
+    values = {name: _shown(name, getattr(action, name)) for name in type(action).model_fields}
+    if values.get("button") == "left":
+        values["button"] = None
+    for template in reversed(_PHRASES.get(action.name, ())):
+        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        if all(values.get(name) is not None for name in fields):
+            return template.format(**values)
+    return action.summary()
+
+
+def _shown(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Point):
+        return f"({value.x:g}, {value.y:g})"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if name == "text":
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

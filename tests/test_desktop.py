@@ -1,0 +1,168 @@
+"""The Python `Desktop` API with fakes: the same actions, grounding and approval as `agent run`."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pytest
+
+from actions import Action, ActionContext, DryRunExecutor, builtin_registry
+from agent.approval import Proposal
+from agent.desktop import Desktop
+from agent.errors import ActionError, GroundingError, Stopped
+from agent.fake_server import FakeChatServer, uground_description
+from agent.records import Approval
+from agent.screen import Monitor, Rect
+from agent.settings import Settings
+from agent.testing import FixedGrounder, StaticScreen
+from tests.test_script import AppearsLater
+
+POINTS = {"the Save button": (100.0, 40.0), "the search box": (300.4, 20.6),
+          "the list": (50.0, 500.0), "the bin": (900.0, 700.0)}
+
+
+def make(grounder: Any = None, **kwargs: Any) -> tuple[Desktop, DryRunExecutor]:
+    executor = DryRunExecutor()
+    desktop = Desktop(grounder or FixedGrounder(POINTS, default=None), settings=Settings(),
+                      screen=kwargs.pop("screen", StaticScreen()), executor=executor, **kwargs)
+    return desktop, executor
+
+
+def events(executor: DryRunExecutor) -> list[tuple[str, tuple[object, ...]]]:
+    return [(event.kind, event.args) for event in executor.events]
+
+
+def test_every_method_performs_the_built_in_action_at_the_grounded_point() -> None:
+    desktop, executor = make()
+    desktop.click("the Save button")
+    desktop.double_click("the Save button")
+    desktop.right_click((10, 20))
+    desktop.move({"x": 5, "y": 6})
+    desktop.type("hello", into="the search box", enter=True)
+    desktop.press("enter")
+    desktop.press(["tab", "Tab"])
+    desktop.hotkey("ctrl", "s")
+    desktop.scroll("down", 5, target="the list")
+    desktop.drag("the list", "the bin")
+    assert events(executor) == [
+        ("click", (100, 40, "left", 1)),
+        ("click", (100, 40, "left", 2)),
+        ("click", (10, 20, "right", 1)),
+        ("move", (5, 6)),
+        ("click", (300, 21, "left", 1)), ("type", ("hello",)), ("press", ("enter",)),
+        ("press", ("enter",)),
+        ("press", ("tab",)), ("press", ("tab",)),
+        ("hotkey", (("ctrl", "s"),)),
+        ("scroll", ("down", 5, (50, 500))),
+        ("drag", ((50, 500), (900, 700))),
+    ]
+    assert desktop.actions == 10
+
+
+def test_points_are_screenshot_pixels_of_the_monitor_driven() -> None:
+    screen = StaticScreen(monitor=Monitor(2, Rect(1280, 0, 1280, 800)),
+                          desktop=Rect(0, 0, 2560, 800))
+    desktop, executor = make(screen=screen)
+    desktop.click("the Save button")
+    assert desktop.locate("the Save button") == (100.0, 40.0)
+    assert events(executor) == [("click", (1380, 40, "left", 1))]
+
+
+def test_bad_arguments_fail_before_anything_happens() -> None:
+    desktop, executor = make()
+    with pytest.raises(ValueError, match="invalid arguments for scroll"):
+        desktop.scroll("sideways")
+    with pytest.raises(ValueError, match="unknown key"):
+        desktop.press("hyperspace")
+    with pytest.raises(ValueError, match="target or into"):
+        desktop.type("x", "the search box", into="the search box")
+    with pytest.raises(GroundingError):
+        desktop.click("a button that is not there")
+    assert executor.events == []
+
+
+def test_wait_for_polls_and_locate_does_not() -> None:
+    desktop, _ = make(AppearsLater(misses=2))
+    assert desktop.wait_for("Ready", timeout=5) == (7.0, 8.0)
+    desktop, _ = make(AppearsLater(misses=1))
+    with pytest.raises(GroundingError, match="not on the screen"):
+        desktop.locate("Ready")
+    desktop, _ = make(AppearsLater(misses=100))
+    with pytest.raises(GroundingError, match=r"did not appear within 0\.3 s"):
+        desktop.wait_for("Ready", timeout=0.3)
+
+
+def test_a_family_name_builds_that_grounder_from_the_settings() -> None:
+    with FakeChatServer(lambda request: "(500, 250)", model="osunlp/UGround-V1-7B") as server:
+        settings = Settings(grounder_base_url=server.base_url, grounder="qwen2vl")
+        executor = DryRunExecutor()
+        desktop = Desktop("uground", settings=settings, screen=StaticScreen(), executor=executor)
+        desktop.click("the middle")
+        assert uground_description(server.requests[0].last_user_text()) == "the middle"
+    assert events(executor) == [("click", (640, 200, "left", 1))]
+
+
+def test_screenshot_is_the_current_screen() -> None:
+    desktop, _ = make()
+    assert desktop.screenshot().size == (1280, 800)
+
+
+class OpenThing(Action):
+    """A user's own action."""
+
+    name: ClassVar[str] = "open_thing"
+    what: str
+
+
+def test_any_registered_action_runs_through_do() -> None:
+    registry = builtin_registry()
+    opened: list[str] = []
+
+    def open_thing(action: OpenThing, ctx: ActionContext) -> str:
+        opened.append(action.what)
+        return f"opened {action.what}"
+
+    registry.register(OpenThing, open_thing)
+    desktop, _ = make(registry=registry)
+    assert desktop.do(OpenThing(what="docs")) == "opened docs"
+    assert opened == ["docs"]
+
+
+def test_a_failing_action_is_an_action_error() -> None:
+    registry = builtin_registry()
+
+    def broken(action: OpenThing, ctx: ActionContext) -> None:
+        raise OSError("no such thing")
+
+    registry.register(OpenThing, broken)
+    desktop, _ = make(registry=registry)
+    with pytest.raises(ActionError, match="open_thing failed: OSError: no such thing"):
+        desktop.do(OpenThing(what="x"))
+
+
+class Answers:
+    def __init__(self, *answers: Approval) -> None:
+        self.answers = list(answers)
+        self.proposals: list[Proposal] = []
+
+    def review(self, proposal: Proposal) -> Approval | None:
+        self.proposals.append(proposal)
+        return self.answers.pop(0)
+
+
+def test_the_approver_can_reject_edit_or_abort() -> None:
+    desktop, executor = make()
+    assert desktop.approver.review(
+        Proposal(1, "", "", builtin_registry().parse({"name": "press", "keys": "a"}), [])) is None
+    desktop.approver = Answers(Approval(decision="rejected", feedback="no"))
+    with pytest.raises(ActionError, match="was rejected: no"):
+        desktop.click("the Save button")
+    answers = Answers(Approval(decision="edited", edited={"target": "the search box"}),
+                      Approval(decision="approved"))
+    desktop.approver = answers
+    desktop.click("the Save button")
+    assert answers.proposals[0].instruction == "click the Save button"
+    assert events(executor) == [("click", (300, 21, "left", 1))]
+    desktop.approver = Answers(Approval(decision="aborted"))
+    with pytest.raises(Stopped):
+        desktop.press("enter")

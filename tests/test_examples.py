@@ -1,0 +1,173 @@
+"""Every example that can run here runs: against the Tk form on Xvfb and fake model servers.
+
+examples/book_flight.yaml is run by tests/test_script_gui.py; serve_uground.md needs a GPU, so
+its `agent` command lines (and README.md's) are checked against the parser instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import actions
+from actions import DryRunExecutor
+from agent import cli
+from agent.fake_server import FakeChatServer, scripted
+from agent.loop import Limits, Loop
+from agent.testing import FixedGrounder, MemoryRecorder, ScriptedPlanner, StaticScreen
+from tests.gui import clean_env, describe, form_app
+from tests.test_script_cli import _wired, parser
+from tests.test_script_gui import UGROUND, grounder_for
+from tests.unit_helpers import reply_json
+from tests.xvfb import VirtualDisplay
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(name: str, *args: str, env: dict[str, str], cwd: Path,
+                ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(EXAMPLES / name), *args], env=env, cwd=cwd,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          encoding="utf-8", timeout=180, check=False)
+
+
+def load_custom_action(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Import the example with its own copy of the default registry (the suite's stays as is)."""
+    monkeypatch.setattr(actions, "default_registry", actions.default_registry.copy())
+    spec = importlib.util.spec_from_file_location("custom_action", EXAMPLES / "custom_action.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------- custom_action.py
+
+
+def test_custom_action_shows_in_the_planner_prompt(tmp_path: Path) -> None:
+    result = run_example("custom_action.py", "--show-prompt", env=clean_env({}), cwd=tmp_path)
+    assert result.returncode == 0, describe(result)
+    assert ("- open_url(url): Open a web address (http or https) in the default web browser."
+            in result.stdout.splitlines())
+    assert "- click(target, button=\"left\")" in result.stdout
+
+
+def test_custom_action_is_parsed_performed_and_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = load_custom_action(monkeypatch)
+    registry = actions.default_registry
+    opened: list[str] = []
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(example.webbrowser, "open", fake_open)
+    with pytest.raises(ValueError, match="only http:// and https://"):
+        registry.parse({"name": "open_url", "url": "file:///etc/passwd"})
+    planner = ScriptedPlanner([reply_json({"name": "open_url", "url": "https://example.org/"}),
+                               reply_json({"name": "done"})], registry)
+    recorder = MemoryRecorder()
+    loop = Loop(screen=StaticScreen(), planner=planner, grounder=FixedGrounder(),
+                executor=DryRunExecutor(), recorder=recorder, registry=registry,
+                limits=Limits(max_steps=3))
+    assert loop.run("open it", ["x"], {}).exit_code == 0
+    assert opened == ["https://example.org/"]
+    assert recorder.steps[0].action == {"name": "open_url", "url": "https://example.org/"}
+    assert recorder.steps[0].outcome == "opened https://example.org/"
+
+
+@pytest.mark.gui
+def test_custom_action_runs_a_task_end_to_end(xvfb: VirtualDisplay, tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf %s "$1" > {shlex.quote(str(opened))}\n')
+    browser.chmod(0o755)
+    replies = [reply_json({"name": "open_url", "url": "https://example.org/docs"}),
+               reply_json({"name": "done", "answer": "opened"})]
+    with FakeChatServer(scripted(replies), model="fake-planner") as planner, \
+            FakeChatServer(lambda request: "(500, 500)", model=UGROUND) as grounder:
+        env = clean_env(xvfb.env, BROWSER=str(browser), AGENT_APPROVE="never",
+                        AGENT_RUNS_DIR=str(tmp_path / "runs"),
+                        AGENT_PLANNER_BASE_URL=planner.base_url,
+                        AGENT_GROUNDER_BASE_URL=grounder.base_url)
+        result = run_example("custom_action.py", "open the docs", env=env, cwd=tmp_path)
+    assert result.returncode == 0, describe(result)
+    assert opened.read_text() == "https://example.org/docs"
+    system = planner.requests[0].messages[0]["content"]
+    assert "open_url(url)" in system
+    assert "done in 2 step(s): opened" in result.stdout
+
+
+# --------------------------------------------------------------------------- desktop_api.py
+
+
+@pytest.mark.gui
+def test_desktop_api_example_books_a_flight(xvfb: VirtualDisplay, tmp_path: Path) -> None:
+    with form_app(xvfb, tmp_path / "app", geometry="+300+150") as app, \
+            grounder_for(app) as grounder:
+        env = clean_env(xvfb.env, AGENT_GROUNDER_BASE_URL=grounder.base_url,
+                        AGENT_GROUNDER_MODEL=UGROUND)
+        result = run_example("desktop_api.py", "Paris", env=env, cwd=tmp_path)
+        state = app.state()
+    assert result.returncode == 0, describe(result)
+    assert state["fields"] == {"From": "Boston", "To": "Paris", "Passenger": "Ada Lovelace"}
+    assert state["presses"] == {"Search flights": 1, "Book now": 1}
+    assert state["booked"]
+    box = state["widgets"]["status"]
+    x, y = (int(v) for v in re.findall(r"\((\d+), (\d+)\)", result.stdout)[-1])
+    assert box["x"] <= x < box["x"] + box["width"] and box["y"] <= y < box["y"] + box["height"]
+
+
+@pytest.mark.gui
+def test_desktop_api_reports_a_missing_grounder_in_one_line(xvfb: VirtualDisplay,
+                                                           tmp_path: Path) -> None:
+    env = clean_env(xvfb.env, AGENT_GROUNDER="uground")  # a family, but no endpoint
+    result = run_example("desktop_api.py", env=env, cwd=tmp_path)
+    assert result.returncode == 2, describe(result)
+    assert result.stderr.strip().splitlines() == [
+        "desktop_api: the uground grounder needs --grounder-base-url: the OpenAI-compatible "
+        "endpoint serving the model (see the README for serving UGround with vLLM), or use "
+        "--grounder ocr to ground offline"]
+
+
+# --------------------------------------------------------------------------- serve_uground.md
+
+
+def agent_commands(markdown: str) -> list[list[str]]:
+    """The `agent ...` command lines in the document's sh blocks (continuations joined)."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", markdown, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.startswith("agent "):
+                commands.append(shlex.split(line, comments=True)[1:])
+    return commands
+
+
+def parse_command(command: list[str]) -> Any:
+    wired = _wired(command[0]) or command[0] in ("run", "ground")
+    return (cli._parser() if wired else parser()).parse_args(command)
+
+
+def test_serve_uground_commands_parse_with_the_real_cli() -> None:
+    text = (EXAMPLES / "serve_uground.md").read_text(encoding="utf-8")
+    commands = agent_commands(text)
+    assert [c[0] for c in commands] == ["ground", "run", "run", "script", "replay"]
+    for command in commands:
+        assert parse_command(command).grounder_base_url == "http://localhost:8000/v1", command
+    served = re.search(r"vllm serve (\S+)", text)
+    assert served is not None and served.group(1) == UGROUND
+
+
+def test_the_examples_readme_commands_parse() -> None:
+    commands = agent_commands((EXAMPLES / "README.md").read_text(encoding="utf-8"))
+    assert [c[0] for c in commands] == ["script", "replay", "replay", "export"]
+    for command in commands:
+        parse_command(command[:command.index(">")] if ">" in command else command)
