@@ -80,12 +80,15 @@ def _parser() -> argparse.ArgumentParser:
     _add_verbosity(ground)
     ground.set_defaults(handler=_ground)
 
+    from agent.demo import SETTINGS as DEMO_SETTINGS
+    from agent.demo import add_demo_parser
     from agent.replay import add_export_parser, add_replay_parser
     from agent.script import add_script_parser
     from agent.script_run import SCRIPTED_SETTINGS
 
     for add, names in ((add_script_parser, SCRIPTED_SETTINGS),
-                       (add_replay_parser, SCRIPTED_SETTINGS), (add_export_parser, None)):
+                       (add_replay_parser, SCRIPTED_SETTINGS), (add_export_parser, None),
+                       (add_demo_parser, DEMO_SETTINGS)):
         command = add(commands)  # handler set by the module
         if names is not None:
             _add_settings(command, names)

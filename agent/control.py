@@ -87,6 +87,20 @@ class RunControl:
             self.say(f"agent: paused: you took over ({what}); press the pause hotkey to resume")
 
 
+def _nudge() -> None:
+    """Tap shift and wiggle the pointer by a pixel: pynput's X listeners only notice stop() at
+    their next event, and would otherwise outlive the run (and fail loudly when a private display
+    closes)."""
+    from pynput import keyboard, mouse
+
+    keys = keyboard.Controller()
+    keys.press(keyboard.Key.shift)
+    keys.release(keyboard.Key.shift)
+    pointer = mouse.Controller()
+    pointer.move(1, 0)
+    pointer.move(-1, 0)
+
+
 def pynput_hotkey(keys: str) -> str:
     """`ctrl+alt+esc` → pynput's `<ctrl>+<alt>+<esc>`."""
     parts = [part.strip().lower() for part in keys.split("+") if part.strip()]
@@ -161,5 +175,7 @@ class HotkeyListener:
     def __exit__(self, *exc: object) -> None:
         for listener in self._listeners:
             listener.stop()
+        if any(listener.is_alive() for listener in self._listeners):
+            _nudge()
         for listener in self._listeners:
             listener.join(timeout=1.0)  # gone before the display may close

@@ -7,7 +7,7 @@
 What runs is what users run: `agent.settings.load_settings` → `agent.runner.start_run` →
 `RunHandle.run` (the `agent run` code path, in-process) with the CLI's `StepPrinter`, the real
 `MssScreen`, the real `PyAutoGUIExecutor` (real input through the X server into the real Tk form
-app, tests/apps/form_app.py), the real `RunDirectory` in a temp dir, and the real `openai` client
+app, agent/demo/flight_app.py), the real `RunDirectory` in a temp dir, and the real `openai` client
 talking real HTTP to `agent.fake_server.FakeChatServer`s on 127.0.0.1 that answer at once. So
 the numbers are everything except the models' own latency.
 

@@ -1,6 +1,6 @@
 """Drive a GUI from Python with `Desktop`: the agent's own actions, targets named in words.
 
-    python tests/apps/form_app.py /tmp/form-state.json &          # the test form, on your display
+    python -m agent.demo.flight_app /tmp/form-state.json &          # the test form, on your display
     AGENT_GROUNDER_BASE_URL=http://localhost:8000/v1 python examples/desktop_api.py Paris
 
 The grounder, its endpoint and the monitor come from AGENT_* variables or ./agent.toml, as for

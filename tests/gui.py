@@ -20,7 +20,7 @@ from typing import Any
 
 from tests.xvfb import VirtualDisplay
 
-FORM_APP = Path(__file__).parent / "apps" / "form_app.py"
+FORM_APP = Path(__file__).resolve().parents[1] / "agent" / "demo" / "flight_app.py"
 
 # Widget names as the form app reports them, with the words a description may use for each.
 WIDGET_KEYWORDS: dict[str, tuple[str, ...]] = {

@@ -1,6 +1,6 @@
 """A small real Tk flight-booking form for end-to-end tests.
 
-    python tests/apps/form_app.py STATE.json [--geometry +X+Y]
+    python -m agent.demo.flight_app STATE.json [--geometry +X+Y]
 
 Fields "From", "To", "Passenger"; buttons "Search flights" and "Book now" (booking works only
 after a search with From and To filled in); a status label. Whenever anything changes the app
@@ -49,12 +49,12 @@ class FormApp:
             root, text="Book a flight", font=("DejaVu Sans", 18, "bold"), background="white"
         ).grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 16))
         for row, name in enumerate(FIELDS, start=1):
-            tk.Label(root, text=name, font=FONT, background="white", anchor="w", width=10).grid(
-                row=row, column=0, sticky="w", pady=6
-            )
+            label = tk.Label(root, text=name, font=FONT, background="white", anchor="w", width=10)
+            label.grid(row=row, column=0, sticky="w", pady=6)
             entry = tk.Entry(root, textvariable=self.values[name], font=FONT, width=24)
+            _focus_on_click(label, entry)
             entry.grid(row=row, column=1, sticky="we", pady=6)
-            entry.bind("<FocusIn>", lambda _e, n=name: self._focused(n))
+            self._report_focus(entry, name)
             entry.bind("<FocusOut>", lambda _e: self._focused(None))
             self.values[name].trace_add("write", lambda *_: self.write_state())
             self.widgets[name] = entry
@@ -72,6 +72,9 @@ class FormApp:
         status.grid(row=len(FIELDS) + 2, column=0, columnspan=2, sticky="we", pady=(8, 0))
         self.widgets["status"] = status
         root.bind("<Configure>", lambda _e: self.write_state())
+
+    def _report_focus(self, entry: tk.Entry, name: str) -> None:
+        entry.bind("<FocusIn>", lambda _event: self._focused(name))
 
     def _focused(self, name: str | None) -> None:
         self.focus = name
@@ -140,6 +143,11 @@ class FormApp:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, self.state_path)
         self._last_written = text
+
+
+def _focus_on_click(label: tk.Label, entry: tk.Entry) -> None:
+    """Clicking a label focuses its field, as <label for=…> does in a browser."""
+    label.bind("<Button-1>", lambda _event: entry.focus_set())
 
 
 def main() -> None:

@@ -1,0 +1,128 @@
+"""`agent demo`: what a newcomer runs first, with no model endpoint and no key.
+
+It opens the bundled flight-booking app (`agent.demo.flight_app`), replays the bundled recorded
+run of "book a flight to Tokyo" (`recorded/`, made by `agent run` with a scripted planner and the
+`ocr` grounder) with the offline `ocr` grounder, checks that the app reached its booked state and
+prints the report's path. On a private Xvfb display when Xvfb is installed; otherwise on your own
+display after a countdown (the kill hotkey stops it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from agent.errors import DisplayError, TaskFailed, UsageError
+
+__all__ = ["RECORDED_RUN", "add_demo_parser", "demo_command"]
+
+RECORDED_RUN = Path(__file__).parent / "recorded"
+SETTINGS = ("runs_dir", "kill_hotkey", "pause_hotkey", "settle_timeout")
+COUNTDOWN_SECONDS = 5
+
+
+def add_demo_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        "demo", allow_abbrev=False, help="book a flight in a sample app, offline",
+        description="Open a sample flight-booking app and replay a recorded run of \"book a "
+                    "flight to Tokyo\" with the offline OCR grounder; no model, no key.")
+    parser.add_argument("--real-display", action="store_true",
+                        help="use your own display even when Xvfb is installed")
+    parser.set_defaults(handler=demo_command)
+    return parser
+
+
+def demo_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
+    from agent.commandline import settings_from
+
+    settings = settings_from(args).model_copy(update={"grounder": "ocr", "approve": "never"})
+    with ExitStack() as stack:
+        private = not args.real_display and _xvfb_installed()
+        if private:
+            stack.enter_context(_private_display())
+        else:
+            _countdown(settings.kill_hotkey)
+        state = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "state.json"
+        stack.enter_context(_flight_app(state))
+        code = _replay(settings, command, verbose)
+        booked = _read_state(state).get("booked") is True
+    if code == 0 and not booked:
+        raise TaskFailed("the replay ended but the app is not in its booked state")
+    if code == 0:
+        print("the sample app says: booked ✓")
+    return code
+
+
+def _xvfb_installed() -> bool:
+    from agent.xvfb import xvfb_available
+
+    return xvfb_available()
+
+
+@contextmanager
+def _private_display() -> Iterator[None]:
+    from agent.xvfb import using_display, virtual_display
+
+    with virtual_display(1280, 800) as display, using_display(display):
+        print(f"agent demo: on a private virtual display ({display.name}, 1280x800)")
+        yield
+
+
+def _countdown(kill_hotkey: str) -> None:
+    if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+        raise DisplayError("agent demo needs Xvfb (sudo apt-get install xvfb) or a desktop "
+                           "session with DISPLAY set")
+    print(f"agent demo: Xvfb is not installed, so the demo drives YOUR mouse and keyboard in "
+          f"{COUNTDOWN_SECONDS} s; press {kill_hotkey} (or move the mouse to a screen corner) to "
+          "stop it.", flush=True)
+    for left in range(COUNTDOWN_SECONDS, 0, -1):
+        print(f"  {left}…", flush=True)
+        time.sleep(1)
+
+
+@contextmanager
+def _flight_app(state: Path) -> Iterator[None]:
+    app = subprocess.Popen([sys.executable, "-m", "agent.demo.flight_app", str(state),
+                            "--geometry", "+100+80"])
+    try:
+        deadline = time.monotonic() + 15
+        while not _read_state(state).get("ready"):
+            if app.poll() is not None or time.monotonic() > deadline:
+                raise UsageError("the sample app did not start (is python3-tk installed?)")
+            time.sleep(0.05)
+        yield
+    finally:
+        app.terminate()
+        app.wait(timeout=5)
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _replay(settings: Any, command: list[str], verbose: int) -> int:
+    from agent.commandline import secrets_from
+    from agent.replay import read_run, recorded_steps
+    from agent.script_run import run_scripted
+    from agent.scripted import script_registry
+
+    recorded = read_run(RECORDED_RUN)
+    registry = script_registry()
+    steps = recorded_steps(recorded, registry)
+    return run_scripted(f"demo: {recorded.run.task}", steps, settings, command, verbose,
+                        registry=registry, secrets=secrets_from(argparse.Namespace()))
