@@ -1,0 +1,307 @@
+"""Latency (and accuracy) of the offline `ocr` grounder per 1920x1080 screenshot, per engine.
+
+    python bench/ocr_latency.py [--runs N] [--engines tesseract,rapidocr] [--variants]
+                                [--save-dir DIR] [--json]
+
+Two screens, captured with the real `MssScreen` from a private 1920x1080 Xvfb (never the real
+display): the Tk form app (agent/demo/flight_app.py), and a busy Tk window full of labels, buttons
+and entries of varied text, sizes (9–14 pt) and colours (white on blue too). For each engine
+available here, `OcrGrounder.ground` runs N times per screen; reported are the median and the
+minimum wall time, and the CPU seconds the engine used (its own process and its tesseract
+children), which tell how much the numbers owe to other load on the machine.
+
+Accuracy: on the form, five descriptions a planner would write (widget boxes from the app); on
+the busy screen, every label and button whose text appears exactly once, described as
+`the "TEXT" button`: correct when the point lies in the widget's box, else wrong, ambiguous
+(GroundingError listing places) or not found. `--variants` adds tesseract settings (page
+segmentation mode, upscaling, one process or one per core) to show why the defaults are what
+they are.
+
+Target: ≤1.5 s per 1920x1080 screenshot on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # `tests` (Xvfb and form-app helpers) is not installed
+
+from agent.errors import GroundingError  # noqa: E402
+from agent.ocr import (  # noqa: E402
+    OcrEngine,
+    OcrGrounder,
+    RapidOcrEngine,
+    TesseractEngine,
+    rapidocr_available,
+)
+from agent.screen import MssScreen, Screenshot  # noqa: E402
+from tests.gui import form_app  # noqa: E402
+from tests.xvfb import VirtualDisplay, using_display, virtual_display  # noqa: E402
+
+TARGET_S = 1.5
+SIZE = (1920, 1080)
+
+# A deterministic busy screen: rows of widgets with phrases from a UI vocabulary. It prints the
+# geometry of every widget (kind, text, box in screen pixels) as one JSON line once mapped.
+BUSY_APP = r'''
+import json, random, tkinter as tk
+WORDS = """file edit view history bookmarks tools help settings account profile search flights
+hotels cars deals book now cancel save open close export import print share delete rename copy
+paste undo redo zoom refresh download upload filter sort ascending descending price duration
+stops airline departure arrival return one way round trip economy business first class
+passengers adults children infants baggage seat meal insurance total subtotal taxes fees
+discount coupon apply checkout payment card name email phone address city country postcode
+submit continue back next previous""".split()
+rng = random.Random(7)
+root = tk.Tk()
+root.geometry("1920x1080+0+0")
+root.configure(background="#f4f4f4")
+def phrase(n):
+    return " ".join([rng.choice(WORDS).capitalize()] + [rng.choice(WORDS) for _ in range(n - 1)])
+bar = tk.Frame(root, background="#2b2b2b")
+bar.place(x=0, y=0, width=1920, height=32)
+placed = []
+for i, text in enumerate(("File", "Edit", "View", "History", "Bookmarks", "Tools", "Help")):
+    w = tk.Label(bar, text=text, fg="white", bg="#2b2b2b", font=("DejaVu Sans", 10))
+    w.place(x=10 + i * 90, y=6)
+    placed.append(("menu", text, w))
+y = 50
+for row in range(26):
+    x = 20
+    while x < 1800:
+        kind = rng.choice(("label", "label", "button", "entry", "dark"))
+        size = rng.choice((9, 10, 11, 12, 14))
+        text = phrase(rng.randint(1, 4))
+        if kind == "label":
+            w = tk.Label(root, text=text, font=("DejaVu Sans", size), bg="#f4f4f4")
+        elif kind == "button":
+            w = tk.Button(root, text=text, font=("DejaVu Sans", size))
+        elif kind == "dark":
+            w = tk.Button(root, text=text, font=("DejaVu Sans", size), bg="#1a5fb4", fg="white")
+        else:
+            w = tk.Entry(root, font=("DejaVu Sans", size), width=14)
+            w.insert(0, text)
+        w.place(x=x, y=y)
+        root.update_idletasks()
+        placed.append((kind, text, w))
+        x += w.winfo_reqwidth() + rng.randint(20, 60)
+    y += 39
+root.update()
+print(json.dumps([{"kind": k, "text": t, "x": w.winfo_rootx(), "y": w.winfo_rooty(),
+                   "width": w.winfo_width(), "height": w.winfo_height()} for k, t, w in placed]),
+      flush=True)
+root.mainloop()
+'''
+
+FORM_CASES = {  # description → the widget the form app reports, whose box must hold the point
+    "the Search flights button": "Search flights",
+    'the "Book now" button': "Book now",
+    "the From label": None,  # labels are not in the app's widget list: checked by row
+    "the “Passenger” label": None,
+    "click the 'Search flights' button": "Search flights",
+}
+
+
+@dataclass
+class Target:
+    description: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom (edges included)
+
+
+@dataclass
+class Screen:
+    name: str
+    shot: Screenshot
+    targets: list[Target]
+
+
+@contextmanager
+def _busy_app(display: VirtualDisplay) -> Iterator[list[dict[str, Any]]]:
+    process = subprocess.Popen([sys.executable, "-c", BUSY_APP], env=display.env,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        widgets = json.loads(process.stdout.readline())
+        time.sleep(0.5)  # let the last expose events paint
+        yield widgets
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
+def _capture(display: VirtualDisplay) -> Screenshot:
+    with using_display(display):
+        screen = MssScreen()
+        try:
+            return screen.capture()
+        finally:
+            screen.close()
+
+
+def _box(widget: dict[str, Any]) -> tuple[float, float, float, float]:
+    x, y, w, h = (float(widget[k]) for k in ("x", "y", "width", "height"))
+    return x, y, x + w - 1, y + h - 1
+
+
+def capture_screens(workdir: Path) -> list[Screen]:
+    """The form app and the busy window, each captured on its own 1920x1080 Xvfb."""
+    screens = []
+    with virtual_display(*SIZE) as display:
+        with form_app(display, workdir / "form", geometry="+900+500") as app:
+            time.sleep(0.3)
+            shot = _capture(display)
+            state = app.state()
+            widgets, window = state["widgets"], state["window"]
+        targets = []
+        for description, widget in FORM_CASES.items():
+            if widget is not None:
+                targets.append(Target(description, _box(widgets[widget])))
+            else:
+                # A label sits left of its entry, on the entry's row.
+                row = "From" if "From" in description else "Passenger"
+                entry = _box(widgets[row])
+                targets.append(Target(description,
+                                      (float(window["x"]), entry[1], entry[0] - 1, entry[3])))
+        screens.append(Screen("form app", shot, targets))
+    with virtual_display(*SIZE) as display, _busy_app(display) as placed:
+        shot = _capture(display)
+        counts: dict[str, int] = {}
+        for placed_widget in placed:
+            counts[placed_widget["text"]] = counts.get(placed_widget["text"], 0) + 1
+        targets = [Target(f'the "{w["text"]}" button', _box(w)) for w in placed
+                   if w["kind"] != "entry" and counts[w["text"]] == 1]
+        screens.append(Screen("busy window", shot, targets))
+    return screens
+
+
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def time_ground(engine: OcrEngine, screen: Screen, runs: int) -> tuple[list[float], list[float],
+                                                                        int]:
+    """Wall and CPU seconds of `OcrGrounder.ground` (OCR + matching) on a fresh screenshot."""
+    grounder = OcrGrounder(engine)
+    description = screen.targets[0].description
+    words = len(grounder.read(screen.shot.image))  # warm-up: model loading, page cache
+    walls, cpus = [], []
+    for _ in range(runs):
+        shot = Screenshot(screen.shot.image.copy(), screen.shot.monitor, screen.shot.desktop)
+        cpu, start = _cpu(), time.perf_counter()
+        with contextlib.suppress(GroundingError):  # timed all the same; accuracy is below
+            grounder.ground(shot, description)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - cpu)
+    return walls, cpus, words
+
+
+def accuracy(engine: OcrEngine, screen: Screen) -> dict[str, int]:
+    """Ground every target on one reading of the screen (the matching is what varies)."""
+    words = engine.read(screen.shot.image)
+
+    class Cached:
+        name = engine.name
+
+        def read(self, image: object) -> list[Any]:
+            return words
+
+    grounder = OcrGrounder(Cached())
+    outcome = {"correct": 0, "wrong": 0, "ambiguous": 0, "not found": 0}
+    for target in screen.targets:
+        try:
+            x, y = grounder.ground(screen.shot, target.description).point
+        except GroundingError as exc:
+            outcome["ambiguous" if "ambiguous" in str(exc) else "not found"] += 1
+            continue
+        left, top, right, bottom = target.box
+        outcome["correct" if left <= x <= right and top <= y <= bottom else "wrong"] += 1
+    return outcome
+
+
+def engines(names: list[str], variants: bool) -> list[tuple[str, Callable[[], OcrEngine]]]:
+    found: list[tuple[str, Callable[[], OcrEngine]]] = []
+    if "tesseract" in names:
+        try:
+            TesseractEngine()
+        except Exception as exc:
+            print(f"tesseract: not available ({exc})", file=sys.stderr)
+        else:
+            found.append(("tesseract (default)", TesseractEngine))
+            if variants:
+                found += [
+                    ("tesseract one process", lambda: TesseractEngine(jobs=1)),
+                    ("tesseract --psm 3", lambda: TesseractEngine(psm=3)),
+                    ("tesseract upscaled 1.5x", lambda: TesseractEngine(scale=1.5)),
+                    ("tesseract upscaled 2x", lambda: TesseractEngine(scale=2.0)),
+                ]
+    if "rapidocr" in names:
+        if rapidocr_available():
+            found.append(("rapidocr", RapidOcrEngine))
+        else:
+            print("rapidocr: not installed (pip install 'planground[ocr]')", file=sys.stderr)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per screen (median)")
+    parser.add_argument("--engines", default="tesseract,rapidocr")
+    parser.add_argument("--variants", action="store_true", help="also other tesseract settings")
+    parser.add_argument("--save-dir", type=Path, help="keep the screenshots here")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON as well")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="planground-ocr-bench-") as tmp:
+        screens = capture_screens(Path(tmp))
+    if args.save_dir:
+        args.save_dir.mkdir(parents=True, exist_ok=True)
+        for screen in screens:
+            screen.shot.image.save(args.save_dir / f"{screen.name.replace(' ', '-')}.png")
+
+    rows = []
+    for label, factory in engines(args.engines.split(","), args.variants):
+        engine = factory()
+        for screen in screens:
+            walls, cpus, words = time_ground(engine, screen, args.runs)
+            outcome = accuracy(engine, screen)
+            rows.append({"engine": label, "screen": screen.name, "words": words,
+                         "median_s": statistics.median(walls), "min_s": min(walls),
+                         "cpu_s": statistics.median(cpus), **outcome,
+                         "targets": len(screen.targets)})
+            print(f"  {label} / {screen.name}: {statistics.median(walls):.2f} s", file=sys.stderr)
+
+    load = os.getloadavg()
+    print(f"\nOCR latency per {SIZE[0]}x{SIZE[1]} screenshot: median of {args.runs} runs "
+          f"(after one warm-up), {os.cpu_count()} CPUs, load average {load[0]:.1f} "
+          f"{load[1]:.1f} {load[2]:.1f}; target ≤{TARGET_S} s\n")
+    print("| engine | screen | words read | median s | min s | CPU s | correct | wrong | "
+          "ambiguous | not found |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        print(f"| {row['engine']} | {row['screen']} | {row['words']} | {row['median_s']:.2f} | "
+              f"{row['min_s']:.2f} | {row['cpu_s']:.2f} | {row['correct']}/{row['targets']} | "
+              f"{row['wrong']} | {row['ambiguous']} | {row['not found']} |")
+    if args.json:
+        print(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
