@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-import openai
 from PIL import Image
 
 from agent.errors import GroundingError, ModelReplyError
@@ -21,6 +20,9 @@ from agent.records import TokenUsage
 from agent.resize import SmartResize
 from agent.screen import Screenshot, encode_png
 from prompts import render
+
+if TYPE_CHECKING:  # openai takes ~0.4 s to import; only runs that talk to a model pay it
+    import openai
 
 __all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "Space", "parse_pair"]
 

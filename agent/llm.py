@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import ModelAccessError, ModelServerError
 from agent.records import TokenUsage
+
+if TYPE_CHECKING:  # imported when first used: ~0.4 s that `agent --help` and replays skip
+    import openai
 
 __all__ = ["ChatReply", "ToolCall", "chat", "image_part", "make_client", "resolve_model"]
 
@@ -31,6 +32,8 @@ class ChatReply:
 
 
 def make_client(base_url: str | None, api_key: str, timeout: float) -> openai.OpenAI:
+    import openai
+
     # The client's own retries cover connection errors, 408/409/429 and 5xx with backoff.
     return openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=2)
 
@@ -44,6 +47,8 @@ def chat(
     client: openai.OpenAI, model: str, messages: Sequence[Message], *, role: str, **options: Any
 ) -> ChatReply:
     """Send `messages`; `role` ("planner", "grounder") names the server in error messages."""
+    import openai
+
     try:
         completion = client.chat.completions.create(
             model=model, messages=list(messages), **options  # type: ignore[arg-type]
@@ -67,6 +72,8 @@ def chat(
 
 
 def _translate(exc: openai.APIError, role: str, client: openai.OpenAI, model: str) -> Exception:
+    import openai
+
     where = f"the {role} server at {client.base_url}"
     if isinstance(exc, openai.APITimeoutError):
         return ModelServerError(f"{where} timed out (raise --timeout if the model is slow)")
@@ -96,6 +103,8 @@ def _short(exc: BaseException) -> str:
 
 def resolve_model(client: openai.OpenAI, model: str | None, role: str) -> str:
     """The configured model, or the server's only model (vLLM serves one) when none is set."""
+    import openai
+
     if model:
         return model
     try:

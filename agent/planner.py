@@ -7,9 +7,8 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import openai
 from PIL import Image
 
 from actions import ActionRegistry, Point
@@ -19,6 +18,9 @@ from agent.records import PlannerReply, StepRecord, TokenUsage
 from agent.reply import parse_reply
 from agent.screen import Screenshot, encode_png
 from prompts import render
+
+if TYPE_CHECKING:  # openai takes ~0.4 s to import; only runs that talk to a model pay it
+    import openai
 
 __all__ = ["OpenAIPlanner", "PastStep", "PlanResult", "Planner", "downscale"]
 
