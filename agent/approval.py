@@ -38,6 +38,7 @@ class Proposal:
     action: Action
     grounding: Sequence[GroundingRecord]
     preview: Callable[[], Path | None] = field(default=lambda: None)  # crosshair image, on demand
+    text_under: Callable[[], str] = field(default=lambda: "")  # screen text at the point (OCR)
 
 
 class Approver(Protocol):
@@ -79,8 +80,11 @@ class RiskPolicy(BaseModel):
                 return "typing into a secret field"
             if action.enter:
                 return "typing ends with Enter (it may submit)"
-        word = _mentions(self.risky_words, f"{described} {text_under}")
-        return f"the target says {word!r}" if word else None
+        word = _mentions(self.risky_words, described)
+        if word:
+            return f"the target's description says {word!r}"
+        word = _mentions(self.risky_words, text_under)
+        return f"the screen there says {word!r}" if word else None
 
 
 def _mentions(words: Sequence[str], text: str) -> str | None:
@@ -110,6 +114,9 @@ class TerminalApprover:
 
     def review(self, proposal: Proposal) -> Approval | None:
         reason = self.policy.reason(proposal.action)
+        if reason is None and self.mode == "risky" and proposal.grounding:
+            # A button drawn "Delete" may be described as "the red button": read the screen too.
+            reason = self.policy.reason(proposal.action, proposal.text_under())
         if self.mode == "risky" and reason is None:
             return None
         self.say(_describe(proposal, reason))

@@ -174,7 +174,8 @@ class Loop:
             with _timed(timings, "approve"):
                 approval = self.approver.review(Proposal(
                     record.index, record.thought, record.instruction, action, record.grounding,
-                    preview=lambda: self._preview(record, shot)))
+                    preview=lambda: self._preview(record, shot),
+                    text_under=lambda: text_under(shot, record.grounding)))
             if approval is None or approval.decision != "edited" or not approval.edited:
                 break
             edits.update(approval.edited)
@@ -264,6 +265,30 @@ class Loop:
         note = self.stuck.observe(signature, changed)
         if note is not None:
             self.notes.append(note)
+
+
+TEXT_UNDER_BOX = (160, 40)  # px around the point: a button's label, not its neighbours
+
+
+def text_under(shot: Screenshot, grounding: list[GroundingRecord]) -> str:
+    """What the screen says around each point about to be acted on ('' without an OCR engine)."""
+    try:
+        from agent.ocr import make_engine
+
+        engine = make_engine()
+    except AgentError:
+        return ""
+    half_w, half_h = TEXT_UNDER_BOX[0] // 2, TEXT_UNDER_BOX[1] // 2
+    texts = []
+    for entry in grounding:
+        x, y = entry.point
+        box = (max(0, int(x) - half_w), max(0, int(y) - half_h),
+               min(shot.size[0], int(x) + half_w), min(shot.size[1], int(y) + half_h))
+        try:
+            texts += [word.text for word in engine.read(shot.image.crop(box))]
+        except Exception:  # OCR is a hint for the risk check; it never fails a step
+            continue
+    return " ".join(texts)
 
 
 def _signature(action: Action, grounding: list[GroundingRecord]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +20,16 @@ def _need_xvfb() -> None:
     if REQUIRE_GUI:
         pytest.fail("Xvfb is not installed but AGENT_REQUIRE_GUI=1: GUI tests must run here")
     pytest.skip("Xvfb is not installed (apt install xvfb); GUI tests never use the real display")
+
+
+@pytest.fixture
+def tesseract() -> None:
+    """Tests that read the screen with tesseract: skipped without it, failed in CI."""
+    if shutil.which("tesseract"):
+        return
+    if REQUIRE_GUI:
+        pytest.fail("tesseract is not installed but AGENT_REQUIRE_GUI=1: apt install tesseract-ocr")
+    pytest.skip("tesseract is not installed (apt install tesseract-ocr)")
 
 
 @pytest.fixture(scope="session")

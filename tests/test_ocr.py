@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -25,21 +24,11 @@ from agent.errors import GroundingError
 from agent.ocr import OcrGrounder, rapidocr_available
 from agent.screen import MssScreen, Screenshot
 from agent.testing import StaticScreen
-from tests.conftest import REQUIRE_GUI
 from tests.gui import form_app
 from tests.xvfb import VirtualDisplay, using_display
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 Box = tuple[float, float, float, float]  # left, top, right, bottom, edges included
-
-
-@pytest.fixture
-def tesseract() -> None:
-    if shutil.which("tesseract"):
-        return
-    if REQUIRE_GUI:
-        pytest.fail("tesseract is not installed but AGENT_REQUIRE_GUI=1: apt install tesseract-ocr")
-    pytest.skip("tesseract is not installed (apt install tesseract-ocr)")
 
 
 def inside(point: tuple[float, float], box: Box) -> bool:
