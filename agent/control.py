@@ -93,12 +93,15 @@ def _nudge() -> None:
     closes)."""
     from pynput import keyboard, mouse
 
-    keys = keyboard.Controller()
-    keys.press(keyboard.Key.shift)
-    keys.release(keyboard.Key.shift)
-    pointer = mouse.Controller()
-    pointer.move(1, 0)
-    pointer.move(-1, 0)
+    from actions.pyautogui_executor import quiet_xlib
+
+    with quiet_xlib():  # each controller opens its own X connection
+        keys = keyboard.Controller()
+        keys.press(keyboard.Key.shift)
+        keys.release(keyboard.Key.shift)
+        pointer = mouse.Controller()
+        pointer.move(1, 0)
+        pointer.move(-1, 0)
 
 
 def pynput_hotkey(keys: str) -> str:
