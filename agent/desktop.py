@@ -35,7 +35,8 @@ from actions import (
 from agent.approval import ApproveMode, Approver, Proposal, make_approver
 from agent.control import HotkeyListener, RunControl
 from agent.errors import ActionError, AgentError, Stopped
-from agent.grounder import Grounder, Grounding
+from agent.grounder import Grounder
+from agent.loop import ground_targets
 from agent.records import GroundingRecord
 from agent.runner import build_grounder
 from agent.screen import MssScreen, Screen, Screenshot, check_display
@@ -138,7 +139,7 @@ class Desktop:
     # -- looking -------------------------------------------------------------------------------
     def locate(self, description: str) -> tuple[float, float]:
         """Where `description` is now, in screenshot pixels (GroundingError if not found)."""
-        return self._ground(self.screen.capture(), description).point
+        return self.grounder.ground(self.screen.capture(), description).point
 
     def wait_for(self, description: str, timeout: float = 10.0) -> tuple[float, float]:
         """Ground until found: a model grounder answers at once, OCR waits for the text."""
@@ -168,7 +169,7 @@ class Desktop:
 
     def _approved(self, action: Action, shot: Screenshot) -> tuple[Action, list[GroundingRecord]]:
         for _ in range(MAX_EDITS + 1):
-            grounding = self._ground_targets(action, shot)
+            grounding = ground_targets(action, shot, self.grounder)
             approval = self.approver.review(
                 Proposal(self.actions, "", describe(action), action, grounding))
             if approval is None or approval.decision == "approved":
@@ -181,21 +182,6 @@ class Desktop:
             action = self.registry.parse({**action.to_json(), **approval.edited})
         raise ActionError(f"{action.summary()} was rejected: too many edits")
 
-    def _ground_targets(self, action: Action, shot: Screenshot) -> list[GroundingRecord]:
-        found = []
-        for argument, target in action.targets().items():
-            if isinstance(target, Point):
-                point, raw = shot.clamp(target.x, target.y), None
-                shown: str | dict[str, float] = {"x": target.x, "y": target.y}
-            else:
-                grounding = self._ground(shot, target)
-                point, raw, shown = grounding.point, grounding.raw, target
-            found.append(GroundingRecord(argument=argument, target=shown, raw=raw, point=point,
-                                         screen_point=shot.to_screen(*point)))
-        return found
-
-    def _ground(self, shot: Screenshot, description: str) -> Grounding:
-        return self.grounder.ground(shot, description)
 
     def _perform(self, action: Action, grounding: list[GroundingRecord]) -> str | None:
         ctx = ActionContext(self.executor, {g.argument: g.screen_point for g in grounding},

@@ -42,7 +42,7 @@ from agent.secrets import Secrets
 from agent.settle import IGNORE_AREA, Settler, changed_area
 from agent.stuck import StuckDetector
 
-__all__ = ["Limits", "Loop", "RunOutcome"]
+__all__ = ["Limits", "Loop", "RunOutcome", "ground_targets", "text_under"]
 
 MAX_EDITS = 5  # edits of one action at the approval prompt before it counts as rejected
 
@@ -206,20 +206,7 @@ class Loop:
         return self.recorder.attachment(f"approve-{record.index:04d}.png", encode_png(image))
 
     def _ground(self, action: Action, shot: Screenshot, usage: Usage) -> list[GroundingRecord]:
-        found = []
-        for argument, target in action.targets().items():
-            if isinstance(target, Point):
-                point, raw = shot.clamp(target.x, target.y), None
-                shown: str | dict[str, float] = {"x": target.x, "y": target.y}
-            else:
-                if self.grounder is None:
-                    raise GroundingError(f"no grounder is configured to find {target!r}")
-                grounding = self.grounder.ground(shot, target)
-                usage.grounder = usage.grounder + grounding.usage
-                point, raw, shown = grounding.point, grounding.raw, target
-            found.append(GroundingRecord(argument=argument, target=shown, raw=raw, point=point,
-                                         screen_point=shot.to_screen(*point)))
-        return found
+        return ground_targets(action, shot, self.grounder, usage)
 
     def _execute(self, action: Action, grounding: list[GroundingRecord]) -> str | None:
         ctx = ActionContext(
@@ -265,6 +252,28 @@ class Loop:
         note = self.stuck.observe(signature, changed)
         if note is not None:
             self.notes.append(note)
+
+
+def ground_targets(
+    action: Action, shot: Screenshot, grounder: Grounder | None, usage: Usage | None = None
+) -> list[GroundingRecord]:
+    """Each target of `action` as a point: described ones grounded, given points taken as they
+    are (the grounder skipped); the grounder's tokens are added to `usage`."""
+    found = []
+    for argument, target in action.targets().items():
+        if isinstance(target, Point):
+            point, raw = shot.clamp(target.x, target.y), None
+            shown: str | dict[str, float] = {"x": target.x, "y": target.y}
+        else:
+            if grounder is None:
+                raise GroundingError(f"no grounder is configured to find {target!r}")
+            grounding = grounder.ground(shot, target)
+            if usage is not None:
+                usage.grounder = usage.grounder + grounding.usage
+            point, raw, shown = grounding.point, grounding.raw, target
+        found.append(GroundingRecord(argument=argument, target=shown, raw=raw, point=point,
+                                     screen_point=shot.to_screen(*point)))
+    return found
 
 
 TEXT_UNDER_BOX = (160, 40)  # px around the point: a button's label, not its neighbours

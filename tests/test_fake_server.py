@@ -25,17 +25,7 @@ from agent.fake_server import (
     uground_description,
     uground_reply_from,
 )
-
-UGROUND_PROMPT = (
-    "Your task is to help the user identify the precise coordinates (x, y) of a specific area/"
-    "element/object on the screen based on a description.\n\n"
-    "- Your response should aim to point to the center or a representative point within the "
-    "described area/element/object as accurately as possible.\n"
-    "- If the description is unclear or ambiguous, infer the most relevant area or element "
-    "based on its likely context or purpose.\n"
-    "- Your answer should be a single string (x, y) corresponding to the point of the interest.\n"
-    "\nDescription: {description}\n\nAnswer:"
-)
+from tests.unit_helpers import UGROUND_PROMPT
 
 
 def png_data_url(width: int, height: int, color: str = "white") -> str:

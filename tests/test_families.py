@@ -18,7 +18,7 @@ from agent.fake_server import ChatRequest, FakeChatServer
 from agent.families import FAMILIES
 from agent.grounder import ModelGrounder
 from agent.resize import SmartResize
-from tests.unit_helpers import client_for, screenshot
+from tests.unit_helpers import UGROUND_PROMPT, client_for, screenshot
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_FAMILIES = ["uground", "gta1", "qwen25vl", "qwen2vl", "qwenvl", "osatlas", "uitars",
@@ -162,19 +162,12 @@ def test_points_outside_the_answer_range_are_rejected(name: str, answer: str) ->
 
 SCREEN = (1920, 1080)
 TARGET = (701.3, 402.7)  # the element's centre, in screenshot pixels
+
 DESCRIPTION = "the blue 'Search flights' button"
 
 # The prompts, verbatim from each model's documentation (sources in prompts/<family>*.j2).
 USER_PROMPTS = {
-    "uground": (
-        "Your task is to help the user identify the precise coordinates (x, y) of a specific area/"
-        "element/object on the screen based on a description.\n\n"
-        "- Your response should aim to point to the center or a representative point within the "
-        "described area/element/object as accurately as possible.\n"
-        "- If the description is unclear or ambiguous, infer the most relevant area or element "
-        "based on its likely context or purpose.\n"
-        "- Your answer should be a single string (x, y) corresponding to the point of the "
-        "interest.\n\nDescription: {d}\n\nAnswer:"),
+    "uground": UGROUND_PROMPT.replace("{description}", "{d}"),
     "gta1": "{d}",
     "qwen25vl": "Locate {d}, output its bbox coordinates using JSON format.",
     "qwen2vl": "<|object_ref_start|>{d}<|object_ref_end|>",

@@ -13,19 +13,7 @@ from agent import FAMILIES
 from agent.errors import GroundingError, ModelReplyError
 from agent.fake_server import ChatRequest, FakeChatServer, scripted
 from agent.grounder import Family, ModelGrounder, parse_pair
-from tests.unit_helpers import client_for, screenshot
-
-# UGround-V1's prompt, verbatim from its model card / README (format_openai_template).
-UGROUND_PROMPT = (
-    "Your task is to help the user identify the precise coordinates (x, y) of a specific area/"
-    "element/object on the screen based on a description.\n\n"
-    "- Your response should aim to point to the center or a representative point within the "
-    "described area/element/object as accurately as possible.\n"
-    "- If the description is unclear or ambiguous, infer the most relevant area or element "
-    "based on its likely context or purpose.\n"
-    "- Your answer should be a single string (x, y) corresponding to the point of the interest.\n"
-    "\nDescription: {description}\n\nAnswer:"
-)
+from tests.unit_helpers import UGROUND_PROMPT, client_for, screenshot
 
 # ------------------------------------------------------------------ parse_pair
 

@@ -42,6 +42,19 @@ def screenshot(
                       desktop or rect)
 
 
+# UGround-V1's prompt, verbatim from its model card / README (format_openai_template).
+UGROUND_PROMPT = (
+    "Your task is to help the user identify the precise coordinates (x, y) of a specific area/"
+    "element/object on the screen based on a description.\n\n"
+    "- Your response should aim to point to the center or a representative point within the "
+    "described area/element/object as accurately as possible.\n"
+    "- If the description is unclear or ambiguous, infer the most relevant area or element "
+    "based on its likely context or purpose.\n"
+    "- Your answer should be a single string (x, y) corresponding to the point of the interest.\n"
+    "\nDescription: {description}\n\nAnswer:"
+)
+
+
 def client_for(server: FakeChatServer) -> openai.OpenAI:
     """An openai client for a fake server, without retries (tests see every request)."""
     return openai.OpenAI(base_url=server.base_url, api_key="EMPTY", max_retries=0, timeout=10)
