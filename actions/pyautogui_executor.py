@@ -126,9 +126,9 @@ class PyAutoGUIExecutor:
             pressed: list[str] = []
             try:
                 for key in keys:
-                    self._gui.keyDown(key)
+                    self._held_keys.add(key)  # before the press: release_all must know it
                     pressed.append(key)
-                    self._held_keys.add(key)
+                    self._gui.keyDown(key)
             finally:
                 for key in reversed(pressed):
                     self._gui.keyUp(key)

@@ -56,6 +56,9 @@ _UNICODE_KEYSYM_OFFSET = 0x01000000
 _MAX_BORROWED = 8  # keycodes borrowed from real keys when the keymap has no empty ones
 _PING_PATIENCE_S = 10.0  # longest wait for a client known to answer _NET_WM_PING (hung?)
 _PING_PROBE_S = 0.5  # least wait for the first answer of a client not known to answer
+_FOREIGN_MODIFIERS = 0x4 | 0x8 | 0x40  # ControlMask, Mod1Mask (Alt), Mod4Mask (Super)
+_FOREIGN_MODIFIER_PATIENCE_S = 2.0  # then type anyway: a stuck modifier must not hang a run
+PACE_EVERY = 16  # characters typed between waits for the app to catch up (a stop cuts there)
 
 
 def char_to_keysym(char: str) -> int:
@@ -282,6 +285,12 @@ class _TypingSession:
             self._pool_keycode(first_remapped)
         typed = 0
         while typed < len(keysyms):
+            if typed and typed % PACE_EVERY == 0:
+                # Stay close behind the app: keys already queued would arrive after a stop.
+                self._quiesce()
+            # Per character (one round trip): a chord pressed between two keys of ours would
+            # turn the second into a shortcut.
+            self._wait_while_someone_holds_modifiers(should_stop)
             if should_stop is not None and should_stop():
                 break
             keysym = keysyms[typed]
@@ -301,6 +310,17 @@ class _TypingSession:
     def _key(self, keycode: int, press: bool) -> None:
         event = self.kb._X.KeyPress if press else self.kb._X.KeyRelease
         self.kb._xtest.fake_input(self.display, event, keycode)
+
+    def _wait_while_someone_holds_modifiers(
+        self, should_stop: Callable[[], bool] | None
+    ) -> None:
+        """Hold back while a person holds Ctrl, Alt or Super: typing then would fire shortcuts
+        such as ctrl+w in the app, and the person may be pressing the kill hotkey."""
+        deadline = time.monotonic() + _FOREIGN_MODIFIER_PATIENCE_S
+        while self.display.screen().root.query_pointer().mask & _FOREIGN_MODIFIERS:
+            if (should_stop is not None and should_stop()) or time.monotonic() > deadline:
+                return
+            time.sleep(0.005)
 
     def _tap(self, keycode: int) -> None:
         self._key(keycode, True)

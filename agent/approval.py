@@ -12,7 +12,6 @@ from typing import Literal, Protocol, TextIO
 from pydantic import BaseModel, ConfigDict
 
 from actions import Action, Done, Hotkey, Type
-from agent.errors import Stopped
 from agent.records import Approval, GroundingRecord
 
 __all__ = [
@@ -109,7 +108,7 @@ class TerminalApprover:
     ) -> None:
         self.mode = mode
         self.policy = policy or RiskPolicy()
-        self.stdin = stdin or sys.stdin
+        self.stdin = stdin if stdin is not None else sys.stdin  # None when Python has no stdin
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
 
     def review(self, proposal: Proposal) -> Approval | None:
@@ -125,16 +124,17 @@ class TerminalApprover:
             self.say(f"  preview: {preview}")
         while True:
             self.say("approve? [y]es / [n]o <feedback> / [e]dit target=<…> or text=<…> / [q]uit")
-            line = self.stdin.readline()
-            if not line:
-                raise Stopped("no answer to a pending approval (end of input)")
+            line = self.stdin.readline() if self.stdin and not self.stdin.closed else ""
+            if not line:  # no one is there to answer: the same as `q`
+                return Approval(decision="aborted",
+                                feedback="end of input while an approval was pending")
             approval = parse_answer(line, proposal.action)
             if approval is not None:
                 return approval
 
 
 def parse_answer(line: str, action: Action) -> Approval | None:
-    """One answer line → a decision (None: not understood, ask again); `q` raises Stopped."""
+    """One answer line → a decision (None: not understood, ask again)."""
     answer, _, rest = line.strip().partition(" ")
     rest = rest.strip()
     word = answer.lower()
@@ -143,7 +143,7 @@ def parse_answer(line: str, action: Action) -> Approval | None:
     if word in ("n", "no"):
         return Approval(decision="rejected", feedback=rest or None)
     if word in ("q", "quit"):
-        raise Stopped("aborted at the approval prompt")
+        return Approval(decision="aborted", feedback=rest or None)
     if word in ("e", "edit") and rest:
         name, has_value, value = rest.partition("=")
         if has_value and name.strip().isidentifier() and name.strip() in type(action).model_fields:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,10 +60,9 @@ def redacted_command(command: Sequence[str], secrets: Secrets | None = None) -> 
 
 def finish_run(handle: RunHandle, task: str, command: Sequence[str], printer: StepPrinter,
                secrets: Secrets | None = None) -> int:
-    """Run to the end as the CLI does: SIGTERM stops it, report.html is written, the run
-    directory is printed; the exit code of CONTRACTS §2."""
+    """Run to the end as the CLI does: report.html is written, the run directory printed; the
+    exit code of CONTRACTS §2."""
     printer.pricing = handle.loop.limits.pricing
-    _stop_on_sigterm()
     outcome = handle.run(task, redacted_command(command, secrets))
     write_report_safely(handle.directory.path)
     printer.finish(outcome, handle.directory.path)
@@ -80,9 +78,3 @@ def write_report_safely(run_dir: Path) -> None:
     except Exception as exc:
         print(f"agent: warning: report.html was not written: {exc}", file=sys.stderr)
 
-
-def _stop_on_sigterm() -> None:
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)

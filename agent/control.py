@@ -1,18 +1,22 @@
 """Stopping and pausing a run from outside the loop: kill hotkey, takeover, signals.
 
-The loop asks `checkpoint()` between phases and the executor asks `should_stop()` between chunks
-of input; a kill also interrupts the main thread at once, so a long `type` or a held `hotkey`
-ends mid-way and the `finally` blocks release every key and button.
+The loop asks `checkpoint()` between phases and the executor asks `should_stop()` between keys
+and chunks of text. A stop while the main thread waits (for a model, at a prompt, between
+phases) interrupts it at once with a real SIGINT, which also breaks a blocked socket read. A stop
+while it sends input, or writes the record, is never delivered as an exception there — an X
+request cut in half would hang the connection with keys held — the input ends at the next key,
+and the loop stops at its next checkpoint.
 """
 
 from __future__ import annotations
 
-import _thread
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any, Literal
 
 from agent.errors import Stopped, UsageError
@@ -20,6 +24,9 @@ from agent.errors import Stopped, UsageError
 __all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
 
 TakeoverPolicy = Literal["pause", "stop", "ignore"]
+_META_KEYSYMS = (0xFFE7, 0xFFE8)  # Meta_L, Meta_R
+_SIGNAL_REASONS = {signal.SIGINT: "stopped by the user (Ctrl+C)",
+                   signal.SIGTERM: "stopped by SIGTERM"}
 
 
 class RunControl:
@@ -33,8 +40,10 @@ class RunControl:
         self._stopped = threading.Event()
         self._running = threading.Event()  # cleared while paused
         self._running.set()
-        self._acting = False
+        self._acting = False  # our own input is going out: not a takeover
+        self._shielded = 0  # nesting depth of work a KeyboardInterrupt must not cut
         self._acting_until = 0.0
+        self._main = threading.main_thread().ident
 
     # -- asked by the loop and the executor ---------------------------------------------------
     def should_stop(self) -> bool:
@@ -48,25 +57,59 @@ class RunControl:
             raise Stopped(self.reason or "stopped by the user")
 
     @contextmanager
-    def acting(self) -> Iterator[None]:
-        """While the runtime itself sends input: that input is not a takeover."""
-        self._acting = True
+    def shielded(self) -> Iterator[None]:
+        """Work that a stop must not cut in half (X requests, the record); it stops after."""
+        self._shielded += 1
         try:
             yield
+        finally:
+            self._shielded -= 1
+
+    @contextmanager
+    def acting(self) -> Iterator[None]:
+        """While the runtime itself sends input: shielded, and not a takeover."""
+        self.checkpoint()
+        self._acting = True
+        try:
+            with self.shielded():
+                yield
         finally:
             self._acting = False
             # Synthetic events reach listeners a little late; don't mistake them for the user's.
             self._acting_until = time.monotonic() + 0.3
 
-    # -- called from listener threads and signal handlers -------------------------------------
+    # -- signals -----------------------------------------------------------------------------
+    @contextmanager
+    def handling_signals(self) -> Iterator[None]:
+        """Ctrl+C and SIGTERM stop the run through this control (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {number: signal.signal(number, self._on_signal) for number in _SIGNAL_REASONS}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _on_signal(self, number: int, frame: FrameType | None) -> None:
+        if not self._stopped.is_set():
+            self.stop(_SIGNAL_REASONS.get(signal.Signals(number), "stopped"), interrupt=False)
+        if not self._shielded:
+            raise KeyboardInterrupt
+
+    # -- called from listener threads --------------------------------------------------------
     def stop(self, reason: str, interrupt: bool = True) -> None:
+        """Stop the run; `interrupt` wakes the main thread if it is waiting."""
         if self._stopped.is_set():
             return
         self.reason = reason
         self._stopped.set()
         self._running.set()
-        if interrupt:
-            _thread.interrupt_main()  # KeyboardInterrupt in the main thread, even mid-action
+        if interrupt and self._main is not None and signal.getsignal(signal.SIGINT) == (
+            self._on_signal
+        ):
+            signal.pthread_kill(self._main, signal.SIGINT)
 
     def toggle_pause(self) -> None:
         if self._running.is_set():
@@ -132,6 +175,7 @@ class HotkeyListener:
                            keyboard.Key.shift_r, keyboard.Key.cmd, keyboard.Key.cmd_l,
                            keyboard.Key.cmd_r}
         self._held: set[Any] = set()
+        self._alt = keyboard.Key.alt
         self._watch_takeover = watch_takeover
         try:
             self._hotkeys = [
@@ -149,7 +193,12 @@ class HotkeyListener:
                 on_move=lambda x, y: control.user_input("mouse"),
                 on_click=lambda *args: control.user_input("mouse")))
 
+    def _meta_is_alt(self, key: Any) -> Any:
+        # With shift held, X reports the Alt key as Meta_L/Meta_R: still the kill chord's alt.
+        return self._alt if getattr(key, "vk", None) in _META_KEYSYMS else key
+
     def _press(self, key: Any) -> None:
+        key = self._meta_is_alt(key)
         canonical = self._keyboard.canonical(key)
         for hotkey in self._hotkeys:
             hotkey.press(canonical)
@@ -159,6 +208,7 @@ class HotkeyListener:
             self._control.user_input("keyboard")
 
     def _release(self, key: Any) -> None:
+        key = self._meta_is_alt(key)
         canonical = self._keyboard.canonical(key)
         for hotkey in self._hotkeys:
             hotkey.release(canonical)

@@ -95,13 +95,15 @@ class Loop:
             error = AgentError(f"unexpected error: {type(exc).__name__}: {exc}")
             error.__cause__ = exc
         finally:
-            self.executor.release_all()
+            with self.control.shielded():
+                self.executor.release_all()
         if error is not None:
             reason = self.secrets.redact(str(error))
             run = run.model_copy(update={"status": _status(error), "reason": reason})
         run = run.model_copy(update={"ended_at": now_iso(), "steps": len(self.history),
                                      "usage": self.usage()})
-        self.recorder.finish(run)
+        with self.control.shielded():
+            self.recorder.finish(run)
         return RunOutcome(run, error)
 
     def usage(self) -> Usage:
@@ -158,8 +160,9 @@ class Loop:
         finally:
             record.timings_ms = Timings(**{k: round(v * 1000, 1) for k, v in timings.items()})
             record = self._redacted(record)
-            self.recorder.step(record)
-            self.history.append(PastStep(record, shot.png() if shot is not None else None))
+            with self.control.shielded():  # the record and the history agree, whatever happens
+                self.recorder.step(record)
+                self.history.append(PastStep(record, shot.png() if shot is not None else None))
             self.on_step(record, self.usage())
         return record, action
 
@@ -185,7 +188,8 @@ class Loop:
             approval = Approval(decision="rejected", feedback="too many edits")
         record.approval = _final_approval(approval, edits)
         if record.approval is not None and record.approval.decision == "aborted":
-            raise Stopped("aborted at the approval prompt")
+            why = record.approval.feedback
+            raise Stopped("aborted at the approval prompt" + (f" ({why})" if why else ""))
         if record.approval is not None and record.approval.decision == "rejected":
             record.status = "rejected"
             self.notes.append(f"The user rejected step {record.index} ({action.summary()}): "

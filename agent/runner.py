@@ -94,15 +94,15 @@ class RunHandle:
     loop: Loop
     directory: RunDirectory
     settings: Settings  # as used: models resolved
+    lock: DisplayLock  # held since start_run; released when the run ends
 
     def run(self, task: str, command: list[str]) -> RunOutcome:
-        """Hold the display, listen for the kill and pause hotkeys, and run."""
-        lock = DisplayLock().acquire()
+        """Listen for the kill and pause hotkeys, Ctrl+C and SIGTERM, and run."""
         try:
-            with self._hotkeys():
+            with self.loop.control.handling_signals(), self._hotkeys():
                 return self.loop.run(task, command, self.settings.public())
         finally:
-            lock.release()
+            self.lock.release()
 
     def _hotkeys(self) -> AbstractContextManager[object]:
         if self.settings.dry_run and self.settings.on_takeover == "ignore":
@@ -134,7 +134,12 @@ def start_run(
     grounder = build_grounder(settings) if grounded else None
     check_display()
     screen = MssScreen(settings.monitor)
-    directory = RunDirectory.create(settings.runs_dir, task)
+    lock = DisplayLock().acquire()  # before the run directory: a refused run leaves nothing
+    try:
+        directory = RunDirectory.create(settings.runs_dir, task)
+    except BaseException:
+        lock.release()
+        raise
     grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
     planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
     limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
@@ -161,4 +166,4 @@ def start_run(
         "grounder": settings.grounder_family() if grounder is not None else None,
         "grounder_model": grounder_model,
     })
-    return RunHandle(loop, directory, used)
+    return RunHandle(loop, directory, used, lock)

@@ -1,0 +1,154 @@
+"""A small real Tk app for the human-in-the-loop and safety tests (tests/test_safety*.py).
+
+    python tests/apps/safety_app.py STATE.json [--geometry +X+Y]
+
+Entry fields "From", "Passenger", "Password" (shown as dots) and "Notes" (wide, for long typing);
+an inert label "Nothing happens here" whose clicks are counted but change nothing on screen; a
+status label. Whenever anything changes the app rewrites STATE.json atomically (tmp file +
+os.replace):
+
+    {"ready": true, "pid": 123,
+     "fields": {"From": "", "Passenger": "", "Password": "", "Notes": ""},
+     "focus": "Notes" | null, "inert_clicks": 0, "changed_at": 1700000000.123,
+     "keys": [{"keysym": "q", "char": "q", "state": 16}, ...],   # the last 64 key presses
+     "widgets": {"From": {"x", "y", "width", "height"}, ...}, "window": {...}}
+
+`keys` are the key presses Tk delivered, with the X modifier state at that moment (Shift 0x1,
+Lock 0x2, Control 0x4, Mod1/Alt 0x8, Mod4/Super 0x40): a letter typed while a modifier is stuck
+arrives with that modifier's bit set.
+`changed_at` is the wall-clock time (time.time()) of the last change to any field: when the last
+typed character arrived. Widget geometry is in screen coordinates, written once mapped. No window
+manager runs under Xvfb, so the window is placed with --geometry and has no decorations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+import tkinter as tk
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+FIELDS = ("From", "Passenger", "Password", "Notes")
+INERT = "Nothing happens here"
+FONT = ("DejaVu Sans", 13)
+KEPT_KEYS = 64
+
+
+class SafetyApp:
+    def __init__(self, root: tk.Tk, state_path: Path) -> None:
+        self.root = root
+        self.state_path = state_path
+        self.ready = False
+        self.focus: str | None = None
+        self.inert_clicks = 0
+        self.changed_at: float | None = None
+        self.keys: list[dict[str, Any]] = []
+        self.values = {name: tk.StringVar() for name in FIELDS}
+        self.widgets: dict[str, tk.Widget] = {}
+        self._last_written = ""
+
+        root.title("Safety test app")
+        root.configure(padx=20, pady=20, background="white")
+        for row, name in enumerate(FIELDS):
+            tk.Label(root, text=name, font=FONT, background="white", anchor="w", width=10).grid(
+                row=row, column=0, sticky="w", pady=5
+            )
+            entry = tk.Entry(
+                root,
+                textvariable=self.values[name],
+                font=FONT,
+                width=60 if name == "Notes" else 28,
+                show="•" if name == "Password" else "",
+            )
+            entry.grid(row=row, column=1, sticky="w", pady=5)
+            entry.bind("<FocusIn>", self._focus_handler(name))
+            entry.bind("<FocusOut>", lambda _e: self._focused(None))
+            self.values[name].trace_add("write", lambda *_: self._changed())
+            self.widgets[name] = entry
+        inert = tk.Label(root, text=INERT, font=FONT, background="#eeeeee", padx=10, pady=6)
+        inert.grid(row=len(FIELDS), column=0, columnspan=2, sticky="w", pady=(14, 0))
+        inert.bind("<Button-1>", self._inert_click)
+        self.widgets["Inert"] = inert
+        root.bind_all("<KeyPress>", self._key, add="+")
+        root.bind("<Configure>", lambda _e: self.write_state())
+
+    def _changed(self) -> None:
+        self.changed_at = time.time()
+        self.write_state()
+
+    def _focus_handler(self, name: str) -> Callable[[object], None]:
+        return lambda _event: self._focused(name)
+
+    def _focused(self, name: str | None) -> None:
+        self.focus = name
+        self.write_state()
+
+    def _inert_click(self, _event: object) -> None:
+        self.inert_clicks += 1  # counted for the test; nothing on screen changes
+        self.write_state()
+
+    def _key(self, event: tk.Event) -> None:
+        self.keys = [
+            *self.keys[-(KEPT_KEYS - 1) :],
+            {"keysym": event.keysym, "char": event.char, "state": int(event.state)},
+        ]
+        self.write_state()
+
+    def mark_ready(self) -> None:
+        self.root.update_idletasks()
+        self.root.update()
+        self.ready = True
+        self.write_state()
+
+    def geometry(self, widget: tk.Misc) -> dict[str, int]:
+        return {
+            "x": widget.winfo_rootx(),
+            "y": widget.winfo_rooty(),
+            "width": widget.winfo_width(),
+            "height": widget.winfo_height(),
+        }
+
+    def state(self) -> dict[str, Any]:
+        mapped = self.ready and bool(self.root.winfo_ismapped())
+        return {
+            "ready": self.ready,
+            "pid": os.getpid(),
+            "fields": {name: self.values[name].get() for name in FIELDS},
+            "focus": self.focus,
+            "inert_clicks": self.inert_clicks,
+            "changed_at": self.changed_at,
+            "keys": self.keys,
+            "widgets": {n: self.geometry(w) for n, w in self.widgets.items()} if mapped else {},
+            "window": self.geometry(self.root) if mapped else None,
+        }
+
+    def write_state(self) -> None:
+        text = json.dumps(self.state(), ensure_ascii=False)
+        if text == self._last_written:
+            return
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.state_path)
+        self._last_written = text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("state", type=Path, help="where to write the state JSON")
+    parser.add_argument("--geometry", default="+60+60", help="Tk geometry, e.g. +60+60")
+    args = parser.parse_args()
+    root = tk.Tk()
+    root.geometry(args.geometry)
+    app = SafetyApp(root, args.state)
+    app.write_state()
+    root.wait_visibility(root)
+    root.after(50, app.mark_ready)
+    root.mainloop()
+
+
+if __name__ == "__main__":
+    main()
