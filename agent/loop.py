@@ -95,14 +95,14 @@ class Loop:
             error = AgentError(f"unexpected error: {type(exc).__name__}: {exc}")
             error.__cause__ = exc
         finally:
-            with self.control.shielded():
+            with self.control.shielded():  # a second Ctrl+C must not cut the way out short
                 self.executor.release_all()
-        if error is not None:
-            reason = self.secrets.redact(str(error))
-            run = run.model_copy(update={"status": _status(error), "reason": reason})
-        run = run.model_copy(update={"ended_at": now_iso(), "steps": len(self.history),
-                                     "usage": self.usage()})
         with self.control.shielded():
+            if error is not None:
+                reason = self.secrets.redact(str(error))
+                run = run.model_copy(update={"status": _status(error), "reason": reason})
+            run = run.model_copy(update={"ended_at": now_iso(), "steps": len(self.history),
+                                         "usage": self.usage()})
             self.recorder.finish(run)
         return RunOutcome(run, error)
 
