@@ -7,6 +7,7 @@ description such as "the To text field" to the centre of the widget the app repo
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -19,6 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from tests.xvfb import VirtualDisplay
+
+
+def need(available: bool, what: str) -> None:
+    """Skip a test whose tool is missing here; in CI (AGENT_REQUIRE_GUI=1) fail it instead."""
+    import pytest
+
+    if available:
+        return
+    if os.environ.get("AGENT_REQUIRE_GUI") == "1":
+        pytest.fail(f"{what}, and CI must run this test")
+    pytest.skip(what)
+
 
 FORM_APP = Path(__file__).resolve().parents[1] / "agent" / "demo" / "flight_app.py"
 
@@ -244,6 +257,7 @@ __all__ = [
     "free_port",
     "locate",
     "map_characters",
+    "need",
     "read_steps",
     "run_cli",
     "run_dirs",

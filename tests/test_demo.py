@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui import clean_env
+from tests.gui import clean_env, need
 
 pytestmark = pytest.mark.gui
 
@@ -22,10 +22,7 @@ def run_demo(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess
 def test_demo_books_the_flight_on_a_private_display(tmp_path: Path) -> None:
     from agent.xvfb import xvfb_available
 
-    if not xvfb_available():
-        if os.environ.get("AGENT_REQUIRE_GUI") == "1":
-            pytest.fail("agent demo needs Xvfb, and CI must run it")
-        pytest.skip("Xvfb is not installed")
+    need(xvfb_available(), "Xvfb is not installed")
     env = clean_env(os.environ)
     env.pop("DISPLAY", None)  # never the developer's display: the demo starts its own
     result = run_demo(tmp_path, env)

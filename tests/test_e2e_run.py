@@ -27,6 +27,7 @@ from tests.gui import (
     describe,
     form_app,
     map_characters,
+    need,
     read_steps,
     run_cli,
     run_dirs,
@@ -128,8 +129,8 @@ def test_form_app_reports_real_input(make_display: Any, tmp_path: Path) -> None:
     Its own display, because `map_characters` changes the keymap for good.
     """
     for tool in ("xdotool", "xmodmap"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (apt install xdotool x11-xserver-utils)")
+        need(shutil.which(tool) is not None,
+             f"{tool} is not installed (apt install xdotool x11-xserver-utils)")
     display: VirtualDisplay = make_display(1280, 800)
     map_characters(display, DESTINATION)
     with form_app(display, tmp_path, geometry="+60+50") as app:

@@ -24,7 +24,7 @@ from agent.errors import GroundingError
 from agent.ocr import OcrGrounder, rapidocr_available
 from agent.screen import MssScreen, Screenshot
 from agent.testing import StaticScreen
-from tests.gui import form_app
+from tests.gui import form_app, need
 from tests.xvfb import VirtualDisplay, using_display
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -113,9 +113,8 @@ def test_tesseract_reports_drawn_duplicates_and_misses(tesseract: None) -> None:
     assert inside(grounder.ground(shot, "the Cancel button").point, boxes[2])
 
 
-@pytest.mark.skipif(not rapidocr_available(), reason="rapidocr is not installed "
-                    "(pip install 'planground[ocr]')")
 def test_rapidocr_finds_drawn_text_offline() -> None:
+    need(rapidocr_available(), "rapidocr is not installed (pip install 'planground[ocr]')")
     image, boxes = drawn(SYNTHETIC)
     grounder = OcrGrounder("rapidocr")
     shot = StaticScreen(image).capture()

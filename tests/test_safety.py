@@ -34,7 +34,16 @@ from agent.fake_server import (
     uground_description,
     uground_reply_from,
 )
-from tests.gui import FormApp, clean_env, contains, describe, read_steps, run_dirs, stderr_lines
+from tests.gui import (
+    FormApp,
+    clean_env,
+    contains,
+    describe,
+    need,
+    read_steps,
+    run_dirs,
+    stderr_lines,
+)
 from tests.xvfb import VirtualDisplay, using_display
 
 pytestmark = pytest.mark.gui
@@ -359,8 +368,7 @@ def xdotool(display: VirtualDisplay, *args: str) -> None:
 
 
 def need_xdotool() -> None:
-    if shutil.which("xdotool") is None:
-        pytest.skip("xdotool is not installed (apt install xdotool)")
+    need(shutil.which("xdotool") is not None, "xdotool is not installed (apt install xdotool)")
 
 
 def keys_down(display: VirtualDisplay) -> list[str]:
