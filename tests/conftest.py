@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 
 import pytest
 
+from tests.gui import need
 from tests.xvfb import VirtualDisplay, virtual_display, xvfb_available
-
-# CI sets this (see .ci/run): a GUI test that cannot run there must fail loudly.
-REQUIRE_GUI = os.environ.get("AGENT_REQUIRE_GUI") == "1"
 
 
 def _need_xvfb() -> None:
-    if xvfb_available():
-        return
-    if REQUIRE_GUI:
-        pytest.fail("Xvfb is not installed but AGENT_REQUIRE_GUI=1: GUI tests must run here")
-    pytest.skip("Xvfb is not installed (apt install xvfb); GUI tests never use the real display")
+    # CI sets AGENT_REQUIRE_GUI=1 (see .ci/run): there a GUI test that cannot run fails loudly.
+    need(xvfb_available(),
+         "Xvfb is not installed (apt install xvfb); GUI tests never use the real display")
 
 
 @pytest.fixture
 def tesseract() -> None:
     """Tests that read the screen with tesseract: skipped without it, failed in CI."""
-    if shutil.which("tesseract"):
-        return
-    if REQUIRE_GUI:
-        pytest.fail("tesseract is not installed but AGENT_REQUIRE_GUI=1: apt install tesseract-ocr")
-    pytest.skip("tesseract is not installed (apt install tesseract-ocr)")
+    need(shutil.which("tesseract") is not None,
+         "tesseract is not installed (apt install tesseract-ocr)")
 
 
 @pytest.fixture(scope="session")

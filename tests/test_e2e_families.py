@@ -24,7 +24,6 @@ from PIL import Image
 from agent.fake_server import ChatRequest, FakeChatServer, scripted
 from agent.families import FAMILIES
 from agent.screen import encode_png
-from tests.conftest import _need_xvfb
 from tests.family_fakes import (
     FAMILY_NAMES,
     SPECS,
@@ -39,13 +38,14 @@ from tests.gui import (
     contains,
     describe,
     form_app,
+    need,
     read_steps,
     run_cli,
     run_dirs,
     stderr_lines,
     widget_for,
 )
-from tests.xvfb import VirtualDisplay, split_monitors, virtual_display
+from tests.xvfb import VirtualDisplay, split_monitors, virtual_display, xvfb_available
 
 DESTINATION = "Zürich"
 TO_FIELD = "the To text field"
@@ -90,7 +90,7 @@ SCREENS = {
 def screen(request: pytest.FixtureRequest) -> Iterator[tuple[ScreenConfig, VirtualDisplay]]:
     """One Xvfb per screen configuration, shared by every family (pytest orders the tests so
     that only one is up at a time)."""
-    _need_xvfb()
+    need(xvfb_available(), "Xvfb is not installed (apt install xvfb)")
     config = SCREENS[request.param]
     with virtual_display(config.width, config.height) as display:
         if config.monitors:

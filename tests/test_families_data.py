@@ -1,7 +1,7 @@
 """Families against published real model outputs (../shared/data/grounding, see its README).
 
-The folder sits next to the project checkout; without it these tests skip, except in CI
-(AGENT_REQUIRE_GUI=1), where a missing folder is a failure.
+The folder sits next to the project checkout (or AGENT_TEST_DATA names it); without it these tests
+skip with the reason: the data is published by others and is not shipped with the project.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The `ocr` grounder with real OCR: real Tk apps on Xvfb captured with mss, and drawn text.
 
 tesseract comes from the OS (apt install tesseract-ocr): without it these tests skip, except in
-CI (AGENT_REQUIRE_GUI=1), where they fail. rapidocr is optional (`planground[ocr]`): its tests
-skip when it is not installed.
+CI (AGENT_REQUIRE_GUI=1), where they fail. rapidocr is optional (`planground[ocr]`): its test
+skips without it, except in CI, which installs the extra.
 """
 
 from __future__ import annotations
