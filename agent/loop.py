@@ -286,7 +286,7 @@ TEXT_UNDER_BOX = (160, 40)  # px around the point: a button's label, not its nei
 def text_under(shot: Screenshot, grounding: list[GroundingRecord]) -> str:
     """What the screen says around each point about to be acted on ('' without an OCR engine)."""
     try:
-        from agent.ocr import make_engine
+        from agent.ocr_engines import make_engine
 
         engine = make_engine()
     except AgentError:

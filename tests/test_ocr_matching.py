@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import agent.ocr as ocr
+import agent.ocr_engines as ocr
 from agent.errors import GroundingError, UsageError
 from agent.ocr import OcrGrounder, OcrWord, TesseractEngine, find_text, make_engine, queries_for
 from agent.testing import StaticScreen

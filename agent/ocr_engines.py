@@ -1,0 +1,321 @@
+"""OCR engines for the `ocr` grounder: read the words on an image and their boxes, offline.
+
+`TesseractEngine` runs the `tesseract` CLI (the OS package tesseract-ocr) on the inked part of
+the image, in bands read in parallel; `RapidOcrEngine` uses rapidocr (`pip install
+'planground[ocr]'`), whose PP-OCR models ship in the wheel. `make_engine` picks one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Protocol
+
+from PIL import Image, ImageChops, ImageFilter, ImageOps
+
+from agent.errors import GroundingError, UsageError
+
+__all__ = [
+    "INSTALL_HINT",
+    "Box",
+    "EngineName",
+    "OcrEngine",
+    "OcrWord",
+    "RapidOcrEngine",
+    "TesseractEngine",
+    "dark_on_light",
+    "make_engine",
+    "rapidocr_available",
+]
+
+EngineName = Literal["auto", "tesseract", "rapidocr"]
+Box = tuple[float, float, float, float]
+"""left, top, right, bottom in pixels of the image read."""
+
+INSTALL_HINT = ("install tesseract (apt install tesseract-ocr) or the rapidocr extra "
+                "(pip install 'planground[ocr]')")
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word as the engine read it; words with the same `line` were read as one line."""
+
+    text: str
+    box: Box
+    line: tuple[int, ...]
+    confidence: float = 100.0  # 0–100
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        """Every word on `image`, boxes in its pixels."""
+        ...
+
+
+# --------------------------------------------------------------------------- engines
+
+
+class TesseractEngine:
+    """The `tesseract` CLI with TSV output, one process per horizontal band, run in parallel.
+
+    tesseract recognises line after line on one core (with OMP_THREAD_LIMIT=1; its own OpenMP
+    threads make it ~5x slower on 2 busy cores), so the screen is cut into overlapping bands,
+    one per core, and each line is kept from the band that owns its centre.
+    """
+
+    name = "tesseract"
+
+    def __init__(self, binary: str | None = None, *, lang: str = "eng", psm: int = 11,
+                 scale: float = 1.0, jobs: int | None = None, timeout: float = 60.0,
+                 dark_on_light: bool = True, options: Sequence[str] = ()) -> None:
+        found = binary or shutil.which("tesseract")
+        if found is None:
+            raise UsageError("the OCR grounder needs tesseract, which is not on PATH: "
+                             "apt install tesseract-ocr (or pip install 'planground[ocr]' and "
+                             "use the rapidocr engine)")
+        self.binary = found
+        self.lang = lang
+        self.psm = psm
+        self.scale = scale
+        self.jobs = jobs if jobs is not None else _cpus()
+        self.timeout = timeout
+        self.dark_on_light = dark_on_light
+        self.options = list(options)
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        # Grey is what tesseract binarises anyway, and a third of the bytes to pipe; PGM costs
+        # no compression time.
+        gray = ImageOps.grayscale(image)
+        if self.dark_on_light:
+            gray = dark_on_light(gray)
+        area = inked_area(gray if self.dark_on_light else dark_on_light(gray))
+        if area is None:
+            return []
+        left, top = area[0], area[1]
+        gray = gray.crop(area)
+        if self.scale != 1.0:
+            size = (round(gray.width * self.scale), round(gray.height * self.scale))
+            gray = gray.resize(size, Image.Resampling.LANCZOS)
+        ink_rows = gray.point(lambda v: 255 if v < INK else 0).resize((1, gray.height),
+                                                                        Image.Resampling.BOX)
+        bands = _bands(list(ink_rows.tobytes()), self.jobs)
+        if len(bands) == 1:
+            tables = [self._run(gray)]
+        else:
+            with ThreadPoolExecutor(len(bands)) as pool:
+                tables = list(pool.map(
+                    lambda band: self._run(gray.crop((0, band[0], gray.width, band[1]))), bands))
+        words: list[OcrWord] = []
+        for index, ((band_top, _bottom, own_top, own_bottom), table) in enumerate(
+                zip(bands, tables, strict=True)):
+            for line in _tsv_lines(table, index, band_top, self.scale):
+                centre = (min(w.box[1] for w in line) + max(w.box[3] for w in line)) / 2
+                if own_top <= centre * self.scale < own_bottom:
+                    words.extend(_moved(w, left, top) for w in line)
+        return words
+
+    def _run(self, image: Image.Image) -> str:
+        buffer = io.BytesIO()
+        image.save(buffer, format="PPM")
+        env = dict(os.environ)
+        env.setdefault("OMP_THREAD_LIMIT", "1")
+        command = [self.binary, "stdin", "stdout", "-l", self.lang, "--psm", str(self.psm)]
+        if self.dark_on_light:  # no light-on-dark text is left: skip re-reading lines inverted
+            command += ["-c", "tessedit_do_invert=0"]
+        command += [*self.options, "tsv"]
+        try:
+            done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, env=env,
+                                  timeout=self.timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise GroundingError(f"tesseract took longer than {self.timeout:g} s") from None
+        except OSError as exc:
+            raise UsageError(f"cannot run {self.binary}: {exc}") from None
+        if done.returncode != 0:
+            detail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+            raise UsageError(f"tesseract failed (exit {done.returncode}): {' / '.join(detail)}")
+        return done.stdout.decode("utf-8", errors="replace")
+
+
+def dark_on_light(gray: Image.Image) -> Image.Image:
+    """`gray` with light-on-dark areas (primary buttons, dark themes) turned dark-on-light.
+
+    tesseract reads dark text on a light ground; white on blue mostly comes back as nothing.
+    An area's ground is the median of a sparse sample of its pixels (a sample, not an average,
+    so thick white strokes cannot pass for a light ground); inside dark areas, invert. Just
+    outside them, keep each pixel or its inverse, whichever is lighter: the median misjudges a
+    band along a dark area's edge, and no dark frame should be left around the text. (The 4-px
+    sample grid may still leave a line of up to 3 px where an edge falls between samples.)
+    """
+    step = 4
+    sample = gray.resize((max(1, gray.width // step), max(1, gray.height // step)),
+                         Image.Resampling.NEAREST)
+    # 7 samples: a 28-px neighbourhood, wider than a stroke, narrower than a button.
+    dark = sample.filter(ImageFilter.MedianFilter(7)).point(lambda v: 255 if v < 128 else 0)
+    if dark.getextrema()[1] == 0:
+        return gray  # nothing dark: the common light screen costs nothing more
+    # Closing fills the specks inside white text that the median took for light ground.
+    dark = dark.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
+    near = dark.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.NEAREST)
+    inside = dark.resize(gray.size, Image.Resampling.NEAREST)
+    inverse = ImageOps.invert(gray)
+    lightened = Image.composite(ImageChops.lighter(gray, inverse), gray, near)
+    return Image.composite(inverse, lightened, inside)
+
+
+def inked_area(gray: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box around all dark pixels of a dark-on-light image, with a margin; None if blank.
+
+    Only this part is read: a small window on a plain desktop costs what the window costs, not
+    what the screen does.
+    """
+    ink = gray.point(lambda v: 255 if v < INK else 0).getbbox()
+    if ink is None:
+        return None
+    return (max(0, ink[0] - PAD), max(0, ink[1] - PAD),
+            min(gray.width, ink[2] + PAD), min(gray.height, ink[3] + PAD))
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+INK = 160  # darker than this (after dark_on_light) may be text
+PAD = 8  # px kept around the inked part: tesseract wants a margin round its text
+BAND_OVERLAP = 48  # px each side of a cut: lines up to twice this tall are whole in one band
+MIN_BAND = 300  # px: thinner bands cost more in per-process start-up than they save
+
+
+def _bands(ink: Sequence[int], jobs: int) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, own_top, own_bottom) of each band: what is read, and what it owns.
+
+    `ink` is how much ink each row holds: each band gets about as much, since tesseract's time
+    grows with the text it reads, not with the pixels around it.
+    """
+    height = len(ink)
+    count = max(1, min(jobs, height // MIN_BAND))
+    total, running, cuts = sum(ink), 0, [0]
+    for row, amount in enumerate(ink):
+        running += amount
+        while len(cuts) < count and running * count >= total * len(cuts) > 0:
+            cuts.append(row + 1)
+    cuts = sorted({*cuts, height})  # all the ink on a few rows: fewer bands
+    count = len(cuts) - 1
+    return [(max(0, cuts[k] - BAND_OVERLAP), min(height, cuts[k + 1] + BAND_OVERLAP),
+             cuts[k] if k else -(2**31), cuts[k + 1] if k < count - 1 else 2**31)
+            for k in range(count)]
+
+
+_BORDER = " \t|[](){}_"
+
+
+def _moved(word: OcrWord, dx: float, dy: float) -> OcrWord:
+    left, top, right, bottom = word.box
+    return replace(word, box=(left + dx, top + dy, right + dx, bottom + dy))
+
+
+def _tsv_lines(table: str, band: int, top: int, scale: float) -> list[list[OcrWord]]:
+    """tesseract's TSV of a band starting at `top` → its lines of words, boxes unscaled."""
+    lines: dict[tuple[int, ...], list[OcrWord]] = {}
+    for row in table.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) != 12 or cells[0] != "5" or not cells[11].strip(_BORDER):
+            continue  # no text, or a widget's border read as "|" or "["
+        block, par, line = int(cells[2]), int(cells[3]), int(cells[4])
+        left, y, width, height = (float(c) for c in cells[6:10])
+        y += top
+        key = (band, block, par, line)
+        box = (left / scale, y / scale, (left + width) / scale, (y + height) / scale)
+        lines.setdefault(key, []).append(OcrWord(cells[11].strip(), box, key, float(cells[10])))
+    return list(lines.values())
+
+
+class RapidOcrEngine:
+    """rapidocr 3.x with the PP-OCR models its wheel bundles (no download), on onnxruntime."""
+
+    name = "rapidocr"
+
+    def __init__(self) -> None:
+        if not rapidocr_available():
+            raise UsageError("the rapidocr engine is not installed: pip install 'planground[ocr]'")
+        self._ocr: Any = None
+
+    def _engine(self) -> Any:
+        if self._ocr is None:  # loading the models takes a while: only when a screen is read
+            module: Any = importlib.import_module("rapidocr")
+            # Screen text is upright: the angle classifier would only cost time.
+            self._ocr = module.RapidOCR(params={"Global.use_cls": False,
+                                                "Global.log_level": "error"})
+        return self._ocr
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        area = inked_area(dark_on_light(ImageOps.grayscale(image)))
+        if area is None:
+            return []
+        crop = image.convert("RGB").crop(area)
+        return [_moved(w, area[0], area[1]) for w in self._read(crop)]
+
+    def _read(self, image: Image.Image) -> list[OcrWord]:
+        result = self._engine()(image, return_word_box=True)
+        if result.boxes is None or result.txts is None:
+            return []
+        words: list[OcrWord] = []
+        per_line = result.word_results or [()] * len(result.txts)
+        for index, (quad, text, score, parts) in enumerate(
+                zip(result.boxes, result.txts, result.scores, per_line, strict=False)):
+            key = (index,)
+            if parts:
+                words.extend(OcrWord(str(t), _quad_box(q), key, float(s) * 100)
+                             for t, s, q in parts if str(t).strip())
+            else:
+                words.extend(_split_line(str(text), _quad_box(quad), key, float(score) * 100))
+        return words
+
+
+def rapidocr_available() -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr", "onnxruntime"))
+
+
+def _quad_box(quad: Iterable[Iterable[float]]) -> Box:
+    points = [(float(p[0]), float(p[1])) for p in (list(q) for q in quad)]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _split_line(text: str, box: Box, key: tuple[int, ...], confidence: float) -> list[OcrWord]:
+    """A line without word boxes → words with boxes shared out by character count."""
+    left, top, right, bottom = box
+    per_char = (right - left) / max(len(text), 1)
+    words = []
+    for match in re.finditer(r"\S+", text):
+        words.append(OcrWord(match.group(), (left + match.start() * per_char, top,
+                                             left + match.end() * per_char, bottom),
+                             key, confidence))
+    return words
+
+
+def make_engine(engine: EngineName | str = "auto") -> OcrEngine:
+    """The named engine; `auto`: tesseract when on PATH, else rapidocr when importable."""
+    if engine == "tesseract":
+        return TesseractEngine()
+    if engine == "rapidocr":
+        return RapidOcrEngine()
+    if engine != "auto":
+        raise UsageError(f"unknown OCR engine {engine!r}; known: auto, tesseract, rapidocr")
+    if shutil.which("tesseract"):
+        return TesseractEngine()
+    if rapidocr_available():
+        return RapidOcrEngine()
+    raise UsageError(f"the OCR grounder has no OCR engine: {INSTALL_HINT}")
