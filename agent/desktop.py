@@ -182,7 +182,6 @@ class Desktop:
             action = self.registry.parse({**action.to_json(), **approval.edited})
         raise ActionError(f"{action.summary()} was rejected: too many edits")
 
-
     def _perform(self, action: Action, grounding: list[GroundingRecord]) -> str | None:
         ctx = ActionContext(self.executor, {g.argument: g.screen_point for g in grounding},
                             should_stop=self.control.should_stop)
