@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
@@ -104,12 +104,25 @@ class RunHandle:
         finally:
             self.lock.release()
 
-    def _hotkeys(self) -> AbstractContextManager[object]:
+    @contextmanager
+    def _hotkeys(self) -> Iterator[None]:
         if self.settings.dry_run and self.settings.on_takeover == "ignore":
-            return nullcontext()
-        return HotkeyListener(self.loop.control, self.settings.kill_hotkey,
-                              self.settings.pause_hotkey,
-                              watch_takeover=self.settings.on_takeover != "ignore")
+            yield
+            return
+        listener = HotkeyListener(self.loop.control, self.settings.kill_hotkey,
+                                  self.settings.pause_hotkey,
+                                  watch_takeover=self.settings.on_takeover != "ignore")
+        try:
+            listener.__enter__()
+        except Exception as exc:  # e.g. an X server without the RECORD extension
+            print(f"agent: warning: no kill or pause hotkey ({exc}); Ctrl+C and the screen-corner "
+                  "fail-safe still stop the run", file=sys.stderr)
+            yield
+            return
+        try:
+            yield
+        finally:
+            listener.__exit__(None, None, None)
 
 
 def start_run(
