@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import tkinter as tk
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +30,77 @@ BUTTONS = ("Search flights", "Book now")
 FONT = ("DejaVu Sans", 14)
 
 
-class FormApp:
+class StateReporter:
+    """A Tk app that rewrites its state file atomically whenever its `state()` changes."""
+
     def __init__(self, root: tk.Tk, state_path: Path) -> None:
         self.root = root
         self.state_path = state_path
         self.ready = False
+        self.widgets: dict[str, tk.Widget] = {}
+        self._last_written = ""
+
+    def state(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def layout(self) -> dict[str, Any]:
+        """Every widget's and the window's box in screen coordinates, once mapped."""
+        mapped = self.ready and bool(self.root.winfo_ismapped())
+        return {
+            "widgets": {n: self.geometry(w) for n, w in self.widgets.items()} if mapped else {},
+            "window": self.geometry(self.root) if mapped else None,
+        }
+
+    def mark_ready(self) -> None:
+        self.root.update_idletasks()
+        self.root.update()
+        self.ready = True
+        self.write_state()
+
+    def geometry(self, widget: tk.Misc) -> dict[str, int]:
+        return {
+            "x": widget.winfo_rootx(),
+            "y": widget.winfo_rooty(),
+            "width": widget.winfo_width(),
+            "height": widget.winfo_height(),
+        }
+
+    def write_state(self) -> None:
+        text = json.dumps(self.state(), ensure_ascii=False, indent=1)
+        if text == self._last_written:
+            return
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.state_path)
+        self._last_written = text
+
+
+def run_app(
+    make: Callable[[tk.Tk, Path], StateReporter], default_geometry: str, description: str
+) -> None:
+    """`python app.py STATE.json [--geometry +X+Y]`: show the app and report until killed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("state", type=Path, help="where to write the state JSON")
+    parser.add_argument("--geometry", default=default_geometry, help="Tk geometry, e.g. +100+80")
+    args = parser.parse_args()
+    root = tk.Tk()
+    root.geometry(args.geometry)
+    app = make(root, args.state)
+    app.write_state()
+    root.wait_visibility(root)
+    root.after(50, app.mark_ready)
+    root.mainloop()
+
+
+class FormApp(StateReporter):
+    def __init__(self, root: tk.Tk, state_path: Path) -> None:
+        super().__init__(root, state_path)
         self.searched = False
         self.booked = False
         self.focus: str | None = None
         self.presses = dict.fromkeys(BUTTONS, 0)
         self.status = tk.StringVar(value="Fill in the form and search")
         self.values = {name: tk.StringVar() for name in FIELDS}
-        self.widgets: dict[str, tk.Widget] = {}
-        self._last_written = ""
 
         root.title("Flight booking")
         root.configure(padx=24, pady=24, background="white")
@@ -106,22 +165,7 @@ class FormApp:
             )
         self.write_state()
 
-    def mark_ready(self) -> None:
-        self.root.update_idletasks()
-        self.root.update()
-        self.ready = True
-        self.write_state()
-
-    def geometry(self, widget: tk.Misc) -> dict[str, int]:
-        return {
-            "x": widget.winfo_rootx(),
-            "y": widget.winfo_rooty(),
-            "width": widget.winfo_width(),
-            "height": widget.winfo_height(),
-        }
-
     def state(self) -> dict[str, Any]:
-        mapped = self.ready and bool(self.root.winfo_ismapped())
         return {
             "ready": self.ready,
             "pid": os.getpid(),
@@ -131,18 +175,8 @@ class FormApp:
             "searched": self.searched,
             "booked": self.booked,
             "focus": self.focus,
-            "widgets": {n: self.geometry(w) for n, w in self.widgets.items()} if mapped else {},
-            "window": self.geometry(self.root) if mapped else None,
+            **self.layout(),
         }
-
-    def write_state(self) -> None:
-        text = json.dumps(self.state(), ensure_ascii=False, indent=1)
-        if text == self._last_written:
-            return
-        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.state_path)
-        self._last_written = text
 
 
 def _focus_on_click(label: tk.Label, entry: tk.Entry) -> None:
@@ -151,17 +185,7 @@ def _focus_on_click(label: tk.Label, entry: tk.Entry) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("state", type=Path, help="where to write the state JSON")
-    parser.add_argument("--geometry", default="+40+40", help="Tk geometry, e.g. +100+80")
-    args = parser.parse_args()
-    root = tk.Tk()
-    root.geometry(args.geometry)
-    app = FormApp(root, args.state)
-    app.write_state()
-    root.wait_visibility(root)
-    root.after(50, app.mark_ready)
-    root.mainloop()
+    run_app(FormApp, "+40+40", (__doc__ or "").splitlines()[0])
 
 
 if __name__ == "__main__":

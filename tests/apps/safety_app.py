@@ -23,8 +23,6 @@ manager runs under Xvfb, so the window is placed with --geometry and has no deco
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import time
 import tkinter as tk
@@ -32,24 +30,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from agent.demo.flight_app import StateReporter, run_app
+
 FIELDS = ("From", "Passenger", "Password", "Notes")
 INERT = "Nothing happens here"
 FONT = ("DejaVu Sans", 13)
 KEPT_KEYS = 64
 
 
-class SafetyApp:
+class SafetyApp(StateReporter):
     def __init__(self, root: tk.Tk, state_path: Path) -> None:
-        self.root = root
-        self.state_path = state_path
-        self.ready = False
+        super().__init__(root, state_path)
         self.focus: str | None = None
         self.inert_clicks = 0
         self.changed_at: float | None = None
         self.keys: list[dict[str, Any]] = []
         self.values = {name: tk.StringVar() for name in FIELDS}
-        self.widgets: dict[str, tk.Widget] = {}
-        self._last_written = ""
 
         root.title("Safety test app")
         root.configure(padx=20, pady=20, background="white")
@@ -98,22 +94,7 @@ class SafetyApp:
         ]
         self.write_state()
 
-    def mark_ready(self) -> None:
-        self.root.update_idletasks()
-        self.root.update()
-        self.ready = True
-        self.write_state()
-
-    def geometry(self, widget: tk.Misc) -> dict[str, int]:
-        return {
-            "x": widget.winfo_rootx(),
-            "y": widget.winfo_rooty(),
-            "width": widget.winfo_width(),
-            "height": widget.winfo_height(),
-        }
-
     def state(self) -> dict[str, Any]:
-        mapped = self.ready and bool(self.root.winfo_ismapped())
         return {
             "ready": self.ready,
             "pid": os.getpid(),
@@ -122,32 +103,12 @@ class SafetyApp:
             "inert_clicks": self.inert_clicks,
             "changed_at": self.changed_at,
             "keys": self.keys,
-            "widgets": {n: self.geometry(w) for n, w in self.widgets.items()} if mapped else {},
-            "window": self.geometry(self.root) if mapped else None,
+            **self.layout(),
         }
-
-    def write_state(self) -> None:
-        text = json.dumps(self.state(), ensure_ascii=False)
-        if text == self._last_written:
-            return
-        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.state_path)
-        self._last_written = text
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("state", type=Path, help="where to write the state JSON")
-    parser.add_argument("--geometry", default="+60+60", help="Tk geometry, e.g. +60+60")
-    args = parser.parse_args()
-    root = tk.Tk()
-    root.geometry(args.geometry)
-    app = SafetyApp(root, args.state)
-    app.write_state()
-    root.wait_visibility(root)
-    root.after(50, app.mark_ready)
-    root.mainloop()
+    run_app(SafetyApp, "+60+60", (__doc__ or "").splitlines()[0])
 
 
 if __name__ == "__main__":
