@@ -55,7 +55,11 @@ class ModelServerError(AgentError):
 
 
 class InvalidReplyError(ModelServerError):
-    pass
+    """`tokens`: (prompt, completion) the invalid replies cost, so budgets still count them."""
+
+    def __init__(self, message: str, tokens: tuple[int, int] = (0, 0)) -> None:
+        super().__init__(message)
+        self.tokens = tokens
 
 
 class GroundingError(AgentError):

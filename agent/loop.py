@@ -24,7 +24,14 @@ from agent.annotate import crosshair
 from agent.approval import Approver, AutoApprover, Proposal
 from agent.budget import Limits
 from agent.control import RunControl
-from agent.errors import ActionError, AgentError, GroundingError, Stopped, TaskFailed
+from agent.errors import (
+    ActionError,
+    AgentError,
+    GroundingError,
+    InvalidReplyError,
+    Stopped,
+    TaskFailed,
+)
 from agent.grounder import Grounder
 from agent.planner import PastStep, Planner
 from agent.recorder import Recorder, now_iso
@@ -35,6 +42,7 @@ from agent.records import (
     RunRecord,
     StepRecord,
     Timings,
+    TokenUsage,
     Usage,
 )
 from agent.screen import Screen, Screenshot, encode_png
@@ -156,6 +164,10 @@ class Loop:
         except AgentError as exc:
             record.status = "stopped" if isinstance(exc, Stopped) else "error"
             record.error = str(exc)
+            if isinstance(exc, InvalidReplyError):  # the invalid replies were paid for too
+                prompt, completion = exc.tokens
+                record.usage.planner = TokenUsage(prompt_tokens=prompt,
+                                                  completion_tokens=completion)
             raise
         finally:
             record.timings_ms = Timings(**{k: round(v * 1000, 1) for k, v in timings.items()})

@@ -91,7 +91,8 @@ class OpenAIPlanner:
             except ModelReplyError as exc:
                 if attempt == self.reasks:
                     raise InvalidReplyError(
-                        f"the planner's reply stayed invalid after {self.reasks} re-asks: {exc}"
+                        f"the planner's reply stayed invalid after {self.reasks} re-asks: {exc}",
+                        (usage.prompt_tokens, usage.completion_tokens),
                     ) from None
                 messages += _reask(reply.text, exc)
                 continue

@@ -194,3 +194,22 @@ def test_history_text_includes_errors_and_outcomes() -> None:
     text = server.requests[0].last_user_text()
     assert "no target found for 'Go'" in text and "The user answered: 1234" in text
     assert json.dumps({"name": "click", "target": "Go"}) in text
+
+
+def test_replies_that_stay_invalid_still_count_in_the_run_usage() -> None:
+    # Budgets must see what invalid replies cost: the record keeps their tokens.
+    from actions import default_registry
+    from agent.loop import Loop
+    from agent.planner import OpenAIPlanner
+    from agent.testing import DryRunExecutor, MemoryRecorder, StaticScreen
+
+    with FakeChatServer(lambda request: "no JSON here") as server:
+        planner = OpenAIPlanner(client_for(server), "m", default_registry, reasks=2)
+        loop = Loop(screen=StaticScreen(), planner=planner, grounder=None,
+                    executor=DryRunExecutor(), recorder=MemoryRecorder(),
+                    registry=default_registry)
+        outcome = loop.run("t", ["agent"], {})
+    assert outcome.exit_code == 3
+    assert len(server.requests) == 3
+    assert outcome.record.usage.planner.prompt_tokens > 0
+    assert outcome.record.usage.planner.completion_tokens > 0
