@@ -7,11 +7,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from actions import Click, Point, builtin_registry
+from actions import Click, Point, builtin_registry, default_registry
 from agent.errors import InvalidReplyError, ModelAccessError, ModelServerError
 from agent.fake_server import FakeChatServer, FakeReply, FakeToolCall, scripted
+from agent.loop import Loop
 from agent.planner import OpenAIPlanner, PastStep, downscale
 from agent.records import StepRecord
+from agent.testing import DryRunExecutor, MemoryRecorder, StaticScreen
 from tests.unit_helpers import client_for, reply_json, screenshot
 
 CLICK_OK = reply_json({"name": "click", "target": "the OK button"})
@@ -198,11 +200,6 @@ def test_history_text_includes_errors_and_outcomes() -> None:
 
 def test_replies_that_stay_invalid_still_count_in_the_run_usage() -> None:
     # Budgets must see what invalid replies cost: the record keeps their tokens.
-    from actions import default_registry
-    from agent.loop import Loop
-    from agent.planner import OpenAIPlanner
-    from agent.testing import DryRunExecutor, MemoryRecorder, StaticScreen
-
     with FakeChatServer(lambda request: "no JSON here") as server:
         planner = OpenAIPlanner(client_for(server), "m", default_registry, reasks=2)
         loop = Loop(screen=StaticScreen(), planner=planner, grounder=None,
