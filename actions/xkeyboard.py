@@ -288,24 +288,40 @@ class _TypingSession:
             if typed and typed % PACE_EVERY == 0:
                 # Stay close behind the app: keys already queued would arrive after a stop.
                 self._quiesce()
-            # Per character (one round trip): a chord pressed between two keys of ours would
-            # turn the second into a shortcut.
-            self._wait_while_someone_holds_modifiers(should_stop)
+            # A chord a person presses between two keys of ours would turn the second into a
+            # shortcut (ctrl+w closes a tab): wait it out, then check and type under a server grab.
+            patient_until = self._wait_while_someone_holds_modifiers(should_stop)
             if should_stop is not None and should_stop():
                 break
             keysym = keysyms[typed]
-            if keysym in self.direct:
-                keycode, shifted = self.direct[keysym]
-                self._set_shift(shifted)
-                self._tap(keycode)
+            remapped = keysym not in self.direct
+            if remapped:  # remapping pings the app, which cannot answer during a grab: before it
+                keycode, shifted = self._pool_keycode(typed), False
             else:
-                keycode = self._pool_keycode(typed)
-                self._set_shift(False)
-                self._tap(keycode)
+                keycode, shifted = self.direct[keysym]
+            if not self._tap_unless_modifiers_held(keycode, shifted, patient_until):
+                continue
+            if remapped:
                 self.pacing.pool_done_at = self.pacing.client_done_at
-            self.display.flush()
             typed += 2 if text[typed] == "\r" and text[typed + 1 : typed + 2] == "\n" else 1
         return typed
+
+    def _tap_unless_modifiers_held(self, keycode: int, shifted: bool, patient_until: float) -> bool:
+        """Type one key while no other client can send input; False (nothing typed) if a person
+        pressed a modifier since the last look."""
+        self.display.grab_server()
+        try:
+            held = self._foreign_modifiers_held() and time.monotonic() < patient_until
+            if not held:
+                self._set_shift(shifted)
+                self._tap(keycode)
+        finally:
+            self.display.ungrab_server()
+            self.display.flush()
+        return not held
+
+    def _foreign_modifiers_held(self) -> bool:
+        return bool(self.display.screen().root.query_pointer().mask & _FOREIGN_MODIFIERS)
 
     def _key(self, keycode: int, press: bool) -> None:
         event = self.kb._X.KeyPress if press else self.kb._X.KeyRelease
@@ -313,14 +329,15 @@ class _TypingSession:
 
     def _wait_while_someone_holds_modifiers(
         self, should_stop: Callable[[], bool] | None
-    ) -> None:
-        """Hold back while a person holds Ctrl, Alt or Super: typing then would fire shortcuts
-        such as ctrl+w in the app, and the person may be pressing the kill hotkey."""
+    ) -> float:
+        """Hold back while a person holds Ctrl, Alt or Super (they may be pressing the kill
+        hotkey); the time until which holding back goes on (a stuck modifier must not hang)."""
         deadline = time.monotonic() + _FOREIGN_MODIFIER_PATIENCE_S
-        while self.display.screen().root.query_pointer().mask & _FOREIGN_MODIFIERS:
+        while self._foreign_modifiers_held():
             if (should_stop is not None and should_stop()) or time.monotonic() > deadline:
-                return
+                break
             time.sleep(0.005)
+        return deadline
 
     def _tap(self, keycode: int) -> None:
         self._key(keycode, True)
