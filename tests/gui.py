@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.xvfb import VirtualDisplay
 
@@ -130,27 +130,40 @@ class FormApp:
                 self.process.wait()
 
 
+App = TypeVar("App", bound=FormApp)
+
+
 @contextmanager
-def form_app(
-    display: VirtualDisplay, directory: Path, geometry: str = "+100+80", timeout: float = 15.0
-) -> Iterator[FormApp]:
-    """Start the form app on `display`, wait until it is mapped and reports its widgets."""
+def running_app(
+    display: VirtualDisplay, directory: Path, script: Path, name: str, geometry: str,
+    kind: type[App], timeout: float = 15.0,
+) -> Iterator[App]:
+    """Start a reporting Tk app (`script STATE.json --geometry G`) on `display`; wait until it
+    is mapped and reports its widgets; stop it afterwards."""
     directory.mkdir(parents=True, exist_ok=True)
-    state_path = directory / "form-state.json"
-    log_path = directory / "form-app.log"
+    state_path, log_path = directory / f"{name}-state.json", directory / f"{name}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, str(FORM_APP), str(state_path), "--geometry", geometry],
+            [sys.executable, str(script), str(state_path), "--geometry", geometry],
             env=display.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    app = FormApp(process, state_path, display, log_path)
+    app = kind(process, state_path, display, log_path)
     try:
         app.wait_for(lambda s: bool(s["ready"] and s["widgets"]), timeout, "the window")
         yield app
     finally:
         app.stop()
+
+
+@contextmanager
+def form_app(
+    display: VirtualDisplay, directory: Path, geometry: str = "+100+80", timeout: float = 15.0
+) -> Iterator[FormApp]:
+    """Start the form app on `display`, wait until it is mapped and reports its widgets."""
+    with running_app(display, directory, FORM_APP, "form", geometry, FormApp, timeout) as app:
+        yield app
 
 
 def map_characters(display: VirtualDisplay, text: str) -> None:
@@ -261,6 +274,7 @@ __all__ = [
     "read_steps",
     "run_cli",
     "run_dirs",
+    "running_app",
     "stderr_lines",
     "widget_for",
 ]

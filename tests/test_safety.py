@@ -42,6 +42,7 @@ from tests.gui import (
     need,
     read_steps,
     run_dirs,
+    running_app,
     stderr_lines,
 )
 from tests.xvfb import VirtualDisplay, using_display
@@ -122,21 +123,8 @@ class SafetyApp(FormApp):
 def safety_app(
     display: VirtualDisplay, directory: Path, geometry: str = "+60+60"
 ) -> Iterator[SafetyApp]:
-    directory.mkdir(parents=True, exist_ok=True)
-    state_path, log_path = directory / "safety-state.json", directory / "safety-app.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(SAFETY_APP), str(state_path), "--geometry", geometry],
-            env=display.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    app = SafetyApp(process, state_path, display, log_path)
-    try:
-        app.wait_for(lambda s: bool(s["ready"] and s["widgets"]), 15.0, "the window")
+    with running_app(display, directory, SAFETY_APP, "safety", geometry, SafetyApp) as app:
         yield app
-    finally:
-        app.stop()
 
 
 def reply(action: dict[str, Any], thought: str = "") -> str:
