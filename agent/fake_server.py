@@ -345,7 +345,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0].rstrip("/")
-        if path in ("/v1/models", "/models"):
+        if not self.fake.list_models:
+            self._send_error(404, f"no route for GET {self.path}", "not_found")
+        elif path in ("/v1/models", "/models"):
             self._send_json(200, {"object": "list", "data": [self.fake.model_card()]})
         elif path.startswith(("/v1/models/", "/models/")):
             model = urllib.parse.unquote(path.split("/models/", 1)[1])
@@ -452,7 +454,8 @@ class FakeChatServer:
     ``status_script`` forces the HTTP status of the first requests, in order (``200`` = answer
     normally), e.g. ``[503, 503]`` to exercise a client's retries; later requests answer
     normally. ``api_key``, when given, is required as the bearer token (else 401).
-    ``check_model`` answers 404 for a request naming another model, as vLLM does.
+    ``check_model`` answers 404 for a request naming another model, as vLLM does;
+    ``list_models=False`` answers 404 to ``GET /v1/models``, as minimal servers do.
 
     Usable as a context manager or with ``start()`` / ``stop()``. ``port=0`` picks a free port.
     ``stop()`` also cuts open keep-alive connections, so a stopped fake is unreachable (it may be
@@ -468,6 +471,7 @@ class FakeChatServer:
         status_script: Iterable[int] | None = None,
         api_key: str | None = None,
         check_model: bool = False,
+        list_models: bool = True,
         port: int = 0,
     ) -> None:
         self.reply = reply
@@ -475,6 +479,7 @@ class FakeChatServer:
         self.latency = latency
         self.api_key = api_key
         self.check_model = check_model
+        self.list_models = list_models
         self.requests: list[ChatRequest] = []
         self._status_script = list(status_script or ())
         self._lock = threading.Lock()

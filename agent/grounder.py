@@ -7,6 +7,7 @@ for every family: send the image, parse, convert to screenshot pixels.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from PIL import Image
 
 from agent.errors import GroundingError, ModelReplyError
-from agent.llm import Message, chat, image_part
+from agent.llm import ChatReply, Message, chat, image_part
 from agent.records import TokenUsage
 from agent.resize import SmartResize
 from agent.screen import Screenshot, encode_png
@@ -135,9 +136,22 @@ class ModelGrounder:
             role="grounder", temperature=self.family.temperature,
             max_tokens=self.family.max_tokens,
         )
+        raw = answer_text(reply)
         try:
-            x, y = self.family.to_original(reply.text, screenshot.size)
+            x, y = self.family.to_original(raw, screenshot.size)
         except ModelReplyError as exc:
             raise GroundingError(f"the {self.family.name} grounder's answer for "
                                  f"{description!r} is unusable: {exc}") from None
-        return Grounding(screenshot.clamp(x, y), reply.text, reply.usage)
+        return Grounding(screenshot.clamp(x, y), raw, reply.usage)
+
+
+def answer_text(reply: ChatReply) -> str:
+    """The model's answer as it wrote it. A server with a tool-call parser (vLLM's
+    ``--tool-call-parser hermes`` for Qwen2.5-VL) moves ``<tool_call>`` blocks out of the text
+    into ``tool_calls``; they are put back, in the model's own format, after the text."""
+    calls = [
+        f'<tool_call>\n{{"name": {json.dumps(call.name)}, "arguments": {call.arguments}}}\n'
+        "</tool_call>"
+        for call in reply.tool_calls
+    ]
+    return "\n".join(part for part in [reply.text, *calls] if part)

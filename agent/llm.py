@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -102,13 +103,21 @@ def _short(exc: BaseException) -> str:
 
 
 def resolve_model(client: openai.OpenAI, model: str | None, role: str) -> str:
-    """The configured model, or the server's only model (vLLM serves one) when none is set."""
+    """The configured model, or the server's only model (vLLM serves one) when none is set.
+
+    A server that cannot list its models (no ``GET /v1/models``: many single-model servers) is
+    sent `UNLISTED_MODEL`, with a warning: such servers answer whatever name they get.
+    """
     import openai
 
     if model:
         return model
     try:
         ids = [m.id for m in client.models.list()]
+    except openai.APIStatusError as exc:
+        if exc.status_code in _NO_LISTING:
+            return _unlisted(role, exc.status_code)
+        raise _translate(exc, role, client, "?") from None
     except openai.APIError as exc:
         raise _translate(exc, role, client, "?") from None
     if len(ids) == 1:
@@ -116,3 +125,14 @@ def resolve_model(client: openai.OpenAI, model: str | None, role: str) -> str:
     listed = ", ".join(ids[:10]) or "none"
     raise ModelAccessError(f"set --{role}-model: the {role} server offers {len(ids)} models "
                            f"({listed})")
+
+
+UNLISTED_MODEL = "default"
+_NO_LISTING = {404, 405, 422, 501}  # the server has no model listing, as opposed to failing
+
+
+def _unlisted(role: str, status: int) -> str:
+    print(f"agent: warning: the {role} server does not list its models (GET /models: {status}); "
+          f"sending the model name {UNLISTED_MODEL!r} (set --{role}-model to choose)",
+          file=sys.stderr)
+    return UNLISTED_MODEL

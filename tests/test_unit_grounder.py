@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from agent import FAMILIES
 from agent.errors import GroundingError, ModelReplyError
-from agent.fake_server import ChatRequest, FakeChatServer, scripted
+from agent.fake_server import ChatRequest, FakeChatServer, FakeReply, FakeToolCall, scripted
 from agent.grounder import Family, ModelGrounder, parse_pair
 from tests.unit_helpers import UGROUND_PROMPT, client_for, screenshot
 
@@ -178,3 +178,13 @@ def test_any_answer_gives_a_point_inside_the_image_or_grounding_error(
         return
     x, y = grounding.point
     assert 0 <= x <= SHOT.size[0] - 1 and 0 <= y <= SHOT.size[1] - 1
+
+
+def test_a_tool_call_the_server_parsed_out_of_the_text_is_read() -> None:
+    """vLLM with a tool-call parser returns Qwen2.5-VL's <tool_call> as `tool_calls`."""
+    call = FakeToolCall("computer_use", {"action": "left_click", "coordinate": [700, 350]})
+    with FakeChatServer(scripted([FakeReply(content=None, tool_calls=[call])])) as server:
+        grounder = ModelGrounder(client_for(server), "m", FAMILIES["qwen25vl"])
+        grounding = grounder.ground(screenshot(1400, 700), "the OK button")
+    assert grounding.point == pytest.approx((700.0, 350.0))
+    assert grounding.raw.startswith('<tool_call>\n{"name": "computer_use", "arguments": {')
