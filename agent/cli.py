@@ -149,7 +149,7 @@ def _add_verbosity(parser: argparse.ArgumentParser) -> None:
 
 
 GROUNDER_SETTINGS = ("grounder", "grounder_model", "grounder_base_url", "grounder_api_key",
-                     "min_pixels", "max_pixels", "timeout")
+                     "ocr_engine", "min_pixels", "max_pixels", "timeout")
 
 
 def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None = None) -> None:

@@ -53,7 +53,7 @@ def build_grounder(settings: Settings) -> Grounder:
     if name == OCR:
         from agent.ocr import OcrGrounder  # imports nothing heavy until it reads a screen
 
-        return OcrGrounder()
+        return OcrGrounder(settings.ocr_engine)
     family = FAMILIES.get(name)
     if family is None:
         known = ", ".join([*FAMILIES, OCR])

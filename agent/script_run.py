@@ -18,9 +18,9 @@ from agent.settings import Settings
 __all__ = ["SCRIPTED_SETTINGS", "run_scripted", "scripted_settings", "start_scripted_run"]
 
 SCRIPTED_SETTINGS = (
-    "grounder", "grounder_model", "grounder_base_url", "grounder_api_key", "min_pixels",
-    "max_pixels", "timeout", "monitor", "runs_dir", "dry_run", "approve", "risk", "max_time",
-    "settle_timeout", "kill_hotkey", "pause_hotkey", "on_takeover",
+    "grounder", "grounder_model", "grounder_base_url", "grounder_api_key", "ocr_engine",
+    "min_pixels", "max_pixels", "timeout", "monitor", "runs_dir", "dry_run", "approve", "risk",
+    "max_time", "settle_timeout", "kill_hotkey", "pause_hotkey", "on_takeover",
 )
 """The settings `agent script` and `agent replay` take as flags (no planner: none of its)."""
 

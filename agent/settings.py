@@ -46,6 +46,9 @@ class Settings(BaseSettings):
                                           "grounding model")
     grounder_api_key: SecretStr | None = Field(None, description="grounder API key (default: "
                                                "the planner's key)")
+    ocr_engine: Literal["auto", "tesseract", "rapidocr"] = Field(
+        "auto", description="engine of the ocr grounder (auto: tesseract when installed, else "
+        "rapidocr from the ocr extra)")
     min_pixels: int | None = Field(None, ge=1, description="override the family's smallest "
                                    "image size in pixels (families that resize)")
     max_pixels: int | None = Field(None, ge=1, description="override the family's largest "

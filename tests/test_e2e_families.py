@@ -23,6 +23,7 @@ from PIL import Image
 
 from agent.fake_server import ChatRequest, FakeChatServer, scripted
 from agent.families import FAMILIES
+from agent.ocr_engines import rapidocr_available
 from agent.screen import encode_png
 from tests.family_fakes import (
     FAMILY_NAMES,
@@ -210,12 +211,15 @@ def test_family_clicks_land_on_the_widgets(
 
 
 @pytest.mark.gui
+@pytest.mark.parametrize("engine", ["tesseract", "rapidocr"])
 def test_ground_with_ocr_finds_the_button_on_the_live_screen(
-    make_display: Callable[[int, int], VirtualDisplay], tmp_path: Path
+    engine: str, make_display: Callable[[int, int], VirtualDisplay], tmp_path: Path
 ) -> None:
+    need(engine != "rapidocr" or rapidocr_available(), "rapidocr is not installed")
     xvfb = make_display(1280, 800)  # a screen of its own: nothing else on it reads "Search"
     with form_app(xvfb, tmp_path / "app", geometry="+100+80") as app:
-        result = run_cli(["ground", "--grounder", "ocr", 'the "Search flights" button', "--json"],
+        result = run_cli(["ground", "--grounder", "ocr", "--ocr-engine", engine,
+                          'the "Search flights" button', "--json"],
                          env=clean_env(xvfb.env), cwd=tmp_path, timeout=60)
         state = app.state()
     assert result.returncode == 0, describe(result)
@@ -224,6 +228,7 @@ def test_ground_with_ocr_finds_the_button_on_the_live_screen(
     assert contains(state, "Search flights", answer["screen_point"]), (answer, state["widgets"])
     assert contains(state, "Search flights", answer["point"]), answer  # one monitor at 0,0
     assert json.loads(answer["raw"])["text"] == "Search flights", answer
+    assert json.loads(answer["raw"])["engine"] == engine, answer
 
 
 @pytest.mark.gui

@@ -26,7 +26,7 @@ from agent.errors import DisplayError, TaskFailed, UsageError
 __all__ = ["RECORDED_RUN", "add_demo_parser", "demo_command"]
 
 RECORDED_RUN = Path(__file__).parent / "recorded"
-SETTINGS = ("runs_dir", "kill_hotkey", "pause_hotkey", "settle_timeout")
+SETTINGS = ("runs_dir", "ocr_engine", "kill_hotkey", "pause_hotkey", "settle_timeout")
 COUNTDOWN_SECONDS = 5
 
 
