@@ -26,6 +26,8 @@ What remapping has to respect (measured against Tk on Xvfb, see tests/test_xkeyb
   `client_key_s` per key sent plus `settle_s`.
 * The server drops requests it has not processed yet when a connection closes, so `type_text`
   ends with a round trip: a caller that closes right away could otherwise lose its last keys.
+* Caps Lock would invert the case of letters (ours and remapped ones): it is switched off for the
+  typing and back on after it, on every exit path.
 * Without the XKEYBOARD extension, one core request per keycode is sent, each after the wait above.
 
 Plain ASCII text never remaps anything and never waits.
@@ -57,6 +59,8 @@ _MAX_BORROWED = 8  # keycodes borrowed from real keys when the keymap has no emp
 _PING_PATIENCE_S = 10.0  # longest wait for a client known to answer _NET_WM_PING (hung?)
 _PING_PROBE_S = 0.5  # least wait for the first answer of a client not known to answer
 _FOREIGN_MODIFIERS = 0x4 | 0x8 | 0x40  # ControlMask, Mod1Mask (Alt), Mod4Mask (Super)
+_LOCK_MASK = 0x2
+_CAPS_LOCK = 0xFFE5
 _FOREIGN_MODIFIER_PATIENCE_S = 2.0  # then type anyway: a stuck modifier must not hang a run
 PACE_EVERY = 16  # characters typed between waits for the app to catch up (a stop cuts there)
 
@@ -251,6 +255,8 @@ class _TypingSession:
         shift_keys = [k for k in modifiers[kb._X.ShiftMapIndex] if k]
         self.shift_keycode: int | None = shift_keys[0] if shift_keys else None
         self.shift_down = False
+        self.caps_lock_keycode = self.direct.get(_CAPS_LOCK, (None, False))[0]
+        self.caps_lock_was_on = False
         # Each key's mapping in the form the backend writes: XKB wire sym maps or core rows.
         self.original: dict[int, Any]
         if kb._xkb is not None:
@@ -278,6 +284,7 @@ class _TypingSession:
 
     def run(self, should_stop: Callable[[], bool] | None) -> int:
         text, keysyms = self.text, self.keysyms
+        self._suspend_caps_lock()
         first_remapped = next((i for i, s in enumerate(keysyms) if s not in self.direct), None)
         if first_remapped is not None:
             # Map the first batch before typing anything: the client is most likely idle now, so
@@ -319,6 +326,14 @@ class _TypingSession:
             self.display.ungrab_server()
             self.display.flush()
         return not held
+
+    def _suspend_caps_lock(self) -> None:
+        """Caps Lock would invert the case of every letter: off while typing, on again after."""
+        if self.caps_lock_keycode is None:
+            return
+        if self.display.screen().root.query_pointer().mask & _LOCK_MASK:
+            self._tap(self.caps_lock_keycode)
+            self.caps_lock_was_on = True
 
     def _foreign_modifiers_held(self) -> bool:
         return bool(self.display.screen().root.query_pointer().mask & _FOREIGN_MODIFIERS)
@@ -404,11 +419,15 @@ class _TypingSession:
             time.sleep(delay)
 
     def finish(self) -> None:
-        """Release shift, then restore every remapped keycode once the client is done with it."""
+        """Release shift, restore Caps Lock, then every remapped keycode once the client is done
+        with it."""
         try:
             if self.shift_down and self.shift_keycode is not None:
                 self._key(self.shift_keycode, False)
                 self.shift_down = False
+            if self.caps_lock_was_on and self.caps_lock_keycode is not None:
+                self._tap(self.caps_lock_keycode)
+                self.caps_lock_was_on = False
             # A round trip, not just a flush: the server drops the requests it has not processed
             # yet when a connection closes, so a caller closing right away could lose keys.
             self.display.sync()

@@ -347,3 +347,31 @@ def test_borrows_keycodes_when_none_is_spare(
     assert app.wait_for(text) == text
     after = _snapshot(screen.name)
     assert after.core == before.core and after.xkb == before.xkb
+
+
+def _caps_lock_on(display: VirtualDisplay) -> bool:
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    d = xdisplay.Display(display.name)
+    try:
+        return bool(d.screen().root.query_pointer().mask & X.LockMask)
+    finally:
+        d.close()
+
+
+@pytest.mark.gui
+def test_caps_lock_does_not_change_the_text_and_stays_on(
+    xvfb: VirtualDisplay, start_app: Callable[..., EchoApp]
+) -> None:
+    app = start_app(xvfb)
+    subprocess.run(["xdotool", "key", "Caps_Lock"], env=xvfb.env, check=True, timeout=10)
+    assert _caps_lock_on(xvfb)
+    try:
+        text = "Hello World, zürich ÄÖ 東京 aB"
+        assert _type(xvfb, text) == len(text)
+        assert app.wait_for(text) == text
+        assert _caps_lock_on(xvfb), "the person's Caps Lock was left off"
+    finally:
+        if _caps_lock_on(xvfb):
+            subprocess.run(["xdotool", "key", "Caps_Lock"], env=xvfb.env, check=True, timeout=10)
