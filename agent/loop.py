@@ -14,11 +14,13 @@ from actions import (
     Action,
     ActionContext,
     ActionRegistry,
+    AskUser,
     Done,
     Executor,
     Fail,
     Point,
     StopRequested,
+    Wait,
 )
 from agent.annotate import crosshair
 from agent.approval import Approver, AutoApprover, Proposal
@@ -47,7 +49,7 @@ from agent.records import (
 )
 from agent.screen import Screen, Screenshot, encode_png
 from agent.secrets import Secrets
-from agent.settle import IGNORE_AREA, Settler, changed_area
+from agent.settle import Settler, visibly_changed
 from agent.stuck import StuckDetector
 
 __all__ = ["Limits", "Loop", "RunOutcome", "ground_targets", "text_under"]
@@ -154,7 +156,8 @@ class Loop:
                 if self.settler is not None:
                     with _timed(timings, "settle"), self.control.acting():
                         self.settler.settle(self.control.should_stop)
-                self._last = (shot, _signature(action, record.grounding))
+                if not isinstance(action, (Wait, AskUser)):  # not meant to change the screen
+                    self._last = (shot, _signature(action, record.grounding))
         except (GroundingError, ActionError) as exc:
             # The planner hears about it next step and can rephrase or try another way.
             record.status, record.error = "error", str(exc)
@@ -263,8 +266,7 @@ class Loop:
             return
         previous, signature = self._last
         self._last = None
-        changed = (previous.size != shot.size
-                   or changed_area(previous.image, shot.image) > IGNORE_AREA)
+        changed = previous.size != shot.size or visibly_changed(previous.image, shot.image)
         note = self.stuck.observe(signature, changed)
         if note is not None:
             self.notes.append(note)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-__all__ = ["IGNORE_AREA", "Frame", "Settler", "changed_area"]
+__all__ = ["IGNORE_AREA", "Frame", "Settler", "changed_area", "visibly_changed"]
 
 IGNORE_AREA = 600
 """Changes up to this many px² (a blinking caret, a ticking clock) do not count as movement."""
@@ -23,6 +23,17 @@ def changed_area(before: Image.Image, after: Image.Image) -> int:
     if box is None:
         return 0
     return (box[2] - box[0]) * (box[3] - box[1])
+
+
+CARET_PX = 3
+"""A change at most this wide (or this tall) is a text caret blinking or moving."""
+
+
+def visibly_changed(before: Image.Image, after: Image.Image) -> bool:
+    """Whether an action had a visible effect: any change but a caret's, however small (one
+    digit of a spinbox, one typed character)."""
+    box = ImageChops.difference(before, after).getbbox()
+    return box is not None and min(box[2] - box[0], box[3] - box[1]) > CARET_PX
 
 
 @dataclass

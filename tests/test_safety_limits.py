@@ -208,3 +208,22 @@ def test_a_varied_run_is_not_stuck(xvfb: VirtualDisplay, tmp_path: Path) -> None
     assert result.returncode == 0, describe(result)
     assert state["fields"]["Notes"] == "one two three "
     assert not any("stuck" in request.text() for request in fake.planner.requests)
+
+
+def test_one_character_at_a_time_and_waiting_are_not_stuck(
+    xvfb: VirtualDisplay, tmp_path: Path
+) -> None:
+    """Each repeat changes only a character's worth of pixels; waits are meant to change
+    nothing. Neither is taken for a stuck run."""
+    runs_dir = tmp_path / "runs"
+    one_char = reply({"name": "type", "text": "W", "target": "the Notes field"})
+    wait = reply({"name": "wait", "seconds": 0})
+    with safety_app(xvfb, tmp_path / "app") as app:
+        with fakes([one_char] * 4 + [wait] * 4 + [DONE], app) as fake:
+            result = run_agent(
+                agent_args(fake, runs_dir, "--approve", "never"), display=xvfb, cwd=tmp_path
+            )
+        state = app.settled_state()
+    assert result.returncode == 0, describe(result)
+    assert state["fields"]["Notes"] == "WWWW"
+    assert not any("stuck" in request.text() for request in fake.planner.requests)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
-from agent.settle import Frame, Settler, changed_area
+from agent.settle import Frame, Settler, changed_area, visibly_changed
 
 SIZE = (160, 100)
 
@@ -123,3 +123,17 @@ def test_changed_area_is_the_bounding_box_of_the_differences() -> None:
     dotted.putpixel((19, 14), (0, 0, 0))
     assert changed_area(blank, blank.copy()) == 0
     assert changed_area(blank, dotted) == 10 * 5
+
+
+def image(boxes: Sequence[tuple[int, int, int, int]] = ()) -> Image.Image:
+    size, data = frame(boxes)
+    return Image.frombytes("RGB", size, data, "raw", "RGBX")
+
+
+def test_visibly_changed_ignores_only_a_caret() -> None:
+    """What stuck detection counts as an effect: a digit's worth of pixels is one, a caret
+    blinking or an unchanged screen is not."""
+    assert not visibly_changed(image(), image())
+    assert not visibly_changed(image(), image([(50, 40, 51, 59)]))  # caret on
+    assert visibly_changed(image(), image([(70, 40, 77, 49)]))  # an 8x10 digit
+    assert visibly_changed(image([(50, 40, 51, 59)]), image([(50, 40, 59, 59)]))  # a character
