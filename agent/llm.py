@@ -56,6 +56,8 @@ def chat(
         )
     except openai.APIError as exc:
         raise _translate(exc, role, client, model) from None
+    if not isinstance(getattr(completion, "choices", None), list):  # an HTML page, say
+        raise _not_openai(role, client, "a chat completion", completion)
     if not completion.choices:
         raise ModelServerError(f"the {role} server answered with no choices")
     message = completion.choices[0].message
@@ -90,6 +92,13 @@ def _translate(exc: openai.APIError, role: str, client: openai.OpenAI, model: st
     return ModelServerError(f"{where} failed ({status or 'error'}): {_short(exc)}")
 
 
+def _not_openai(role: str, client: openai.OpenAI, expected: str, body: object) -> Exception:
+    shown = f": {_short(str(body))!r}" if body else ""
+    return ModelServerError(f"the {role} server at {client.base_url} did not answer with "
+                            f"{expected}{shown} (is it an OpenAI-compatible API? base URLs "
+                            "usually end in /v1)")
+
+
 def _cause(exc: BaseException) -> str:
     root: BaseException = exc
     while root.__cause__ is not None:
@@ -97,7 +106,7 @@ def _cause(exc: BaseException) -> str:
     return _short(root) if root is not exc else "connection failed"
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: object) -> str:
     text = " ".join(str(exc).split())
     return text[:200] + ("…" if len(text) > 200 else "")
 
@@ -105,8 +114,8 @@ def _short(exc: BaseException) -> str:
 def resolve_model(client: openai.OpenAI, model: str | None, role: str) -> str:
     """The configured model, or the server's only model (vLLM serves one) when none is set.
 
-    A server that cannot list its models (no ``GET /v1/models``: many single-model servers) is
-    sent `UNLISTED_MODEL`, with a warning: such servers answer whatever name they get.
+    A server that lists no models (no ``GET /v1/models``: many single-model servers) is sent
+    `UNLISTED_MODEL`, with a warning: such servers answer whatever name they get.
     """
     import openai
 
@@ -116,13 +125,17 @@ def resolve_model(client: openai.OpenAI, model: str | None, role: str) -> str:
         ids = [m.id for m in client.models.list()]
     except openai.APIStatusError as exc:
         if exc.status_code in _NO_LISTING:
-            return _unlisted(role, exc.status_code)
+            return _unlisted(role, f"does not list its models (GET /models: {exc.status_code})")
         raise _translate(exc, role, client, "?") from None
     except openai.APIError as exc:
         raise _translate(exc, role, client, "?") from None
+    except (AttributeError, TypeError):  # the body was not an OpenAI model list
+        raise _not_openai(role, client, "a model list", "") from None
     if len(ids) == 1:
         return ids[0]
-    listed = ", ".join(ids[:10]) or "none"
+    if not ids:  # also a listing in another shape than OpenAI's
+        return _unlisted(role, "lists no models")
+    listed = ", ".join(ids[:10])
     raise ModelAccessError(f"set --{role}-model: the {role} server offers {len(ids)} models "
                            f"({listed})")
 
@@ -131,8 +144,7 @@ UNLISTED_MODEL = "default"
 _NO_LISTING = {404, 405, 422, 501}  # the server has no model listing, as opposed to failing
 
 
-def _unlisted(role: str, status: int) -> str:
-    print(f"agent: warning: the {role} server does not list its models (GET /models: {status}); "
-          f"sending the model name {UNLISTED_MODEL!r} (set --{role}-model to choose)",
-          file=sys.stderr)
+def _unlisted(role: str, why: str) -> str:
+    print(f"agent: warning: the {role} server {why}; sending the model name "
+          f"{UNLISTED_MODEL!r} (set --{role}-model to choose)", file=sys.stderr)
     return UNLISTED_MODEL

@@ -68,6 +68,19 @@ def build_grounder(settings: Settings) -> Grounder:
                          family.with_pixels(settings.min_pixels, settings.max_pixels))
 
 
+def _pricing(settings: Settings, *models: str | None) -> Pricing:
+    """The prices of the models in use; with --max-cost, every one of them needs a price (an
+    unpriced model would make the budget silently count nothing)."""
+    unpriced = [m for m in models if m is not None and m not in settings.prices]
+    if settings.max_cost is not None and unpriced:
+        tables = " and ".join(f'[prices."{m}"]' for m in unpriced)
+        raise UsageError(f"--max-cost needs the price of every model in use: add {tables} with "
+                         "input = … and output = … (dollars per million tokens) to the config "
+                         "file")
+    planner_model, grounder_model = models
+    return Pricing.for_models(settings.prices, planner_model, grounder_model)
+
+
 def _executor(settings: Settings) -> Executor:
     if settings.dry_run:
         return DryRunExecutor()
@@ -145,6 +158,10 @@ def start_run(
     secrets = secrets or Secrets.from_environment()
     planner = planner or build_planner(settings, registry, secrets.names)
     grounder = build_grounder(settings) if grounded else None
+    grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
+    planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
+    limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
+                    settings.max_cost, _pricing(settings, planner_model, grounder_model))
     check_display()
     screen = MssScreen(settings.monitor)
     lock = DisplayLock().acquire()  # before the run directory: a refused run leaves nothing
@@ -153,11 +170,6 @@ def start_run(
     except BaseException:
         lock.release()
         raise
-    grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
-    planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
-    limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
-                    settings.max_cost,
-                    Pricing.for_models(settings.prices, planner_model, grounder_model))
     loop = Loop(
         screen=screen,
         planner=planner,

@@ -227,3 +227,23 @@ def test_one_character_at_a_time_and_waiting_are_not_stuck(
     assert result.returncode == 0, describe(result)
     assert state["fields"]["Notes"] == "WWWW"
     assert not any("stuck" in request.text() for request in fake.planner.requests)
+
+
+def test_max_cost_without_a_price_for_a_model_in_use_is_refused(
+    xvfb: VirtualDisplay, tmp_path: Path
+) -> None:
+    """A budget that would count nothing for the unpriced grounder is a configuration error."""
+    model, (prompt, completion) = PLANNER_MODEL, PRICES[PLANNER_MODEL]
+    config = tmp_path / "budget.toml"
+    config.write_text(f'max_cost = 0.01\n[prices."{model}"]\ninput = {prompt}\n'
+                      f"output = {completion}\n", encoding="utf-8")
+    runs_dir = tmp_path / "runs"
+    with safety_app(xvfb, tmp_path / "app") as app, fakes([DONE], app) as fake:
+        result = run_agent(
+            agent_args(fake, runs_dir, "--approve", "never", "--config", str(config)),
+            display=xvfb,
+            cwd=tmp_path,
+        )
+    assert_exit(result, 2)
+    assert f'[prices."{GROUNDER_MODEL}"]' in result.stderr, describe(result)
+    assert fake.planner.requests == [] and not runs_dir.exists()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import openai
 import pytest
 
 from agent.errors import ModelServerError
@@ -38,3 +43,48 @@ def test_an_unreachable_server_is_a_server_error() -> None:
         client = client_for(server)
     with pytest.raises(ModelServerError, match="unreachable"):
         resolve_model(client, None, "grounder")
+
+
+class _HtmlHandler(BaseHTTPRequestHandler):
+    """A web page where an API was expected (a base URL without /v1, a proxy's login page)."""
+
+    disable_nagle_algorithm = True
+
+    def _page(self) -> None:
+        body = b"<!doctype html><html><body>Welcome to nginx!</body></html>"
+        if self.command == "POST":
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _page
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def html_client() -> Iterator[openai.OpenAI]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield openai.OpenAI(base_url=f"http://127.0.0.1:{server.server_port}/",
+                            api_key="EMPTY", max_retries=0, timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_web_page_instead_of_a_chat_completion_is_a_server_error(
+    html_client: openai.OpenAI,
+) -> None:
+    with pytest.raises(ModelServerError, match=r"did not answer with a chat completion.*/v1"):
+        chat(html_client, "m", [{"role": "user", "content": "hi"}], role="planner")
+
+
+def test_a_web_page_instead_of_a_model_list_is_a_server_error(html_client: openai.OpenAI) -> None:
+    with pytest.raises(ModelServerError, match="did not answer with a model list"):
+        resolve_model(html_client, None, "grounder")
