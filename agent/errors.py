@@ -63,7 +63,13 @@ class InvalidReplyError(ModelServerError):
 
 
 class GroundingError(AgentError):
+    """`tokens`: (prompt, completion) an unusable answer cost, so budgets still count them."""
+
     exit_code = 1
+
+    def __init__(self, message: str, tokens: tuple[int, int] = (0, 0)) -> None:
+        super().__init__(message)
+        self.tokens = tokens
 
 
 class ActionError(AgentError):

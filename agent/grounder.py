@@ -141,7 +141,9 @@ class ModelGrounder:
             x, y = self.family.to_original(raw, screenshot.size)
         except ModelReplyError as exc:
             raise GroundingError(f"the {self.family.name} grounder's answer for "
-                                 f"{description!r} is unusable: {exc}") from None
+                                 f"{description!r} is unusable: {exc}",
+                                 (reply.usage.prompt_tokens, reply.usage.completion_tokens)
+                                 ) from None
         return Grounding(screenshot.clamp(x, y), raw, reply.usage)
 
 

@@ -285,7 +285,14 @@ def ground_targets(
         else:
             if grounder is None:
                 raise GroundingError(f"no grounder is configured to find {target!r}")
-            grounding = grounder.ground(shot, target)
+            try:
+                grounding = grounder.ground(shot, target)
+            except GroundingError as exc:  # an unusable answer was paid for too
+                if usage is not None:
+                    prompt, completion = exc.tokens
+                    usage.grounder = usage.grounder + TokenUsage(
+                        prompt_tokens=prompt, completion_tokens=completion)
+                raise
             if usage is not None:
                 usage.grounder = usage.grounder + grounding.usage
             point, raw, shown = grounding.point, grounding.raw, target

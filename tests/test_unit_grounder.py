@@ -136,6 +136,7 @@ def test_model_grounder_turns_an_unusable_answer_into_grounding_error(answer: st
         with pytest.raises(GroundingError) as info:
             grounder.ground(screenshot(), "the OK button")
     assert "uground" in str(info.value) and "'the OK button'" in str(info.value)
+    assert info.value.tokens[0] > 0, "the unusable answer's tokens were paid for"
 
 
 class SettableAnswer:

@@ -17,7 +17,7 @@ from actions import (
     builtin_registry,
 )
 from agent.approval import Proposal
-from agent.errors import ModelServerError
+from agent.errors import GroundingError, ModelServerError
 from agent.grounder import Grounding
 from agent.loop import Limits, Loop, RunOutcome
 from agent.planner import PastStep, PlanResult
@@ -138,6 +138,24 @@ def test_each_step_records_its_timings_and_usage() -> None:
     assert outcome.record.usage.planner == PLANNER_USAGE + PLANNER_USAGE
     assert outcome.record.usage.grounder == GROUNDER_USAGE
     assert outcome.record.usage.total_tokens() == 2 * 120 + 34
+
+
+class UnusableAnswerGrounder(FixedGrounder):
+    """Answers something that is no point, as a model can; the answer still cost tokens."""
+
+    def ground(self, screenshot: Screenshot, description: str) -> Grounding:
+        raise GroundingError("the answer is unusable", (30, 4))
+
+
+def test_a_grounding_error_is_recorded_with_the_tokens_it_cost() -> None:
+    planner = CountingPlanner([reply_json({"name": "click", "target": "OK"}), DONE],
+                              PLANNER_USAGE)
+    loop = make_loop(planner, grounder=UnusableAnswerGrounder())
+    outcome = run(loop)
+    failed, _ = recorder_of(loop).steps
+    assert failed.status == "error" and failed.error == "the answer is unusable"
+    assert failed.usage.grounder == GROUNDER_USAGE
+    assert outcome.record.usage.grounder == GROUNDER_USAGE
 
 
 def test_the_planner_sees_the_task_and_the_growing_history() -> None:
