@@ -37,12 +37,14 @@ from agent.records import (
 from agent.screen import Monitor, MssScreen, Rect, Screen, Screenshot
 from agent.settings import Settings, load_settings
 from agent.settle import Settler
+from agent.tasks import Agent, TaskResult
 
 __version__ = "0.1.0"
 
 __all__ = [
     "FAMILIES",
     "ActionError",
+    "Agent",
     "AgentError",
     "Approval",
     "Approver",
@@ -82,6 +84,7 @@ __all__ = [
     "StepRecord",
     "Stopped",
     "TaskFailed",
+    "TaskResult",
     "TerminalApprover",
     "Timings",
     "TokenUsage",

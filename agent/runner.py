@@ -154,6 +154,8 @@ def start_run(
     `planner` replaces the planner model (scripts, replays); `grounded=False` builds no grounder
     (every target is a point).
     """
+    if not task.strip():
+        raise UsageError('the task is empty: say what to do, e.g. "book a flight to Tokyo"')
     registry = registry or default_registry
     secrets = secrets or Secrets.from_environment()
     planner = planner or build_planner(settings, registry, secrets.names)

@@ -7,6 +7,7 @@ its `agent` command lines (and README.md's) are checked against the parser inste
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shlex
 import subprocess
@@ -136,6 +137,57 @@ def test_desktop_api_reports_a_missing_grounder_in_one_line(xvfb: VirtualDisplay
         "desktop_api: the uground grounder needs --grounder-base-url: the OpenAI-compatible "
         "endpoint serving the model (see the README for serving UGround with vLLM), or use "
         "--grounder ocr to ground offline"]
+
+
+# --------------------------------------------------------------------------- run_task.py
+
+
+def flight_replies() -> list[str]:
+    """What a planner answers to book the form's flight, one step at a time."""
+    actions = [
+        {"name": "type", "text": "Boston", "target": "the From text field"},
+        {"name": "type", "text": "Zürich 東京", "target": "the To text field"},
+        {"name": "type", "text": "Ada Lovelace", "target": "the Passenger text field"},
+        {"name": "click", "target": "the Search flights button"},
+        {"name": "click", "target": "the Book now button"},
+        {"name": "done", "answer": "booked"},
+    ]
+    return [reply_json(action, instruction=f"step {n}") for n, action in enumerate(actions, 1)]
+
+
+@pytest.mark.gui
+def test_run_task_example_runs_a_task_from_python(xvfb: VirtualDisplay, tmp_path: Path) -> None:
+    runs_dir = tmp_path / "runs"
+    with form_app(xvfb, tmp_path / "app", geometry="+200+100") as app, \
+            grounder_for(app) as grounder, \
+            FakeChatServer(scripted(flight_replies()), model="fake-planner") as planner:
+        env = clean_env(xvfb.env, AGENT_PLANNER_BASE_URL=planner.base_url,
+                        AGENT_GROUNDER_BASE_URL=grounder.base_url, AGENT_APPROVE="never",
+                        AGENT_RUNS_DIR=str(runs_dir))
+        result = run_example("run_task.py", "book", "a", "flight", env=env, cwd=tmp_path)
+        state = app.state()
+    assert result.returncode == 0, describe(result)
+    assert state["fields"] == {"From": "Boston", "To": "Zürich 東京", "Passenger": "Ada Lovelace"}
+    assert state["presses"] == {"Search flights": 1, "Book now": 1} and state["booked"]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("[1] step 1 -> {'name': 'type', 'text': 'Boston'"), lines
+    assert lines[-2] == "done: booked", lines
+    [run_dir] = runs_dir.iterdir()
+    assert lines[-1] == f"report: {run_dir / 'report.html'}" and (run_dir / "report.html").is_file()
+    record = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["task"] == "book a flight" and record["status"] == "done"
+    assert record["command"][1:] == ["Agent.run", "book a flight"]
+    assert record["settings"]["max_steps"] == 20 and record["settings"]["approve"] == "never"
+
+
+@pytest.mark.gui
+def test_run_task_example_without_a_planner_says_so_in_one_line(
+    xvfb: VirtualDisplay, tmp_path: Path
+) -> None:
+    result = run_example("run_task.py", env=clean_env(xvfb.env), cwd=tmp_path)
+    assert result.returncode == 2, describe(result)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("run_task: no planner configured"), line
 
 
 # --------------------------------------------------------------------------- serve_uground.md
