@@ -30,18 +30,19 @@ EXIT_STOPPED = 130
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args = parser.parse_args(args_list)  # argparse exits 2 on bad flags, with one usage line
+    args = parser.parse_args(args_list)  # exits 2 on bad flags, with one line
     verbose: int = args.verbose - args.quiet
+    tracebacks = args.verbose > 0  # -v asks for them, even with -q
     try:
         code: int = args.handler(args, ["agent", *args_list], verbose)
         return code
     except AgentError as exc:
-        return _fail(exc, exc.exit_code, verbose)
+        return _fail(exc, exc.exit_code, tracebacks)
     except KeyboardInterrupt:
         print("agent: stopped by the user", file=sys.stderr)
         return EXIT_STOPPED
     except Exception as exc:  # a bug: still one line unless -v
-        return _fail(exc, 1, verbose, prefix="unexpected error: ")
+        return _fail(exc, 1, tracebacks, prefix="unexpected error: ")
 
 
 def entry() -> None:
@@ -56,18 +57,25 @@ def entry() -> None:
     os._exit(code)
 
 
-def _fail(exc: BaseException, code: int, verbose: int, prefix: str = "") -> int:
-    if verbose > 0:
+def _fail(exc: BaseException, code: int, tracebacks: bool, prefix: str = "") -> int:
+    if tracebacks:
         traceback.print_exception(type(exc), exc, exc.__traceback__)
-    hint = "" if verbose > 0 or not prefix else " (run with -v for the traceback)"
+    hint = "" if tracebacks or not prefix else " (run with -v for the traceback)"
     print(f"agent: {prefix}{exc}{hint}", file=sys.stderr)
     return code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line on stderr (CONTRACTS §2), not the usage."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"agent: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     # allow_abbrev=False everywhere: `--planner-api sk-...` must not set a key that the record's
     # redaction (which knows full flag names) would then miss.
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="agent", description="Drive a desktop with a planner model and a grounding model.",
         allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"planground {__version__}")

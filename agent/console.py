@@ -50,7 +50,8 @@ class StepPrinter:
         run = outcome.record
         if run.status == "done":
             answer = f": {run.answer}" if run.answer else ""
-            self._say(f"done in {run.steps} step(s){answer}")
+            dry = " (dry run: nothing was performed)" if run.settings.get("dry_run") else ""
+            self._say(f"done in {run.steps} step(s){dry}{answer}")
         tokens = run.usage.total_tokens()
         self._say(f"run record: {directory}  ({tokens} tokens)")
         if (directory / "report.html").exists():

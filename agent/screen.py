@@ -142,8 +142,9 @@ class MssScreen:
         if index is None:
             return next((m for m in self._monitors if m.primary), self._monitors[0])
         if not 1 <= index <= len(self._monitors):
-            raise UsageError(f"--monitor {index}: there are {len(self._monitors)} monitor(s), "
-                             f"numbered from 1")
+            raise UsageError(f"monitor {index} does not exist: this display has "
+                             f"{len(self._monitors)} monitor(s), numbered from 1 (setting "
+                             "monitor: --monitor / AGENT_MONITOR / the config file)")
         return self._monitors[index - 1]
 
     def monitors(self) -> list[Monitor]:

@@ -126,7 +126,8 @@ def load_settings(flags: dict[str, Any], config: Path | None = None) -> Settings
     """Settings from flags (only those given), environment and config file; UsageError if bad."""
     path = config if config is not None else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     if path is not None and not path.is_file():
-        raise UsageError(f"config file {path} does not exist")
+        problem = "is not a file" if path.exists() else "does not exist"
+        raise UsageError(f"config file {path} {problem}")
     Settings._toml_file = path
     try:
         return Settings(**flags)
@@ -143,5 +144,6 @@ def _explain(exc: ValidationError, path: Path | None) -> str:
         where = f" in {path}" if path else ""
         return f"unknown setting {name!r}{where}"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return (f"invalid {name} (--{name.replace('_', '-')} / AGENT_{name.upper()}): "
-            f"{error['msg']}{more}")
+    top = name.split(".")[0]
+    places = f"--{top.replace('_', '-')} / AGENT_{top.upper()}" + (f" / {path}" if path else "")
+    return f"invalid {name} ({places}): {error['msg']}{more}"

@@ -278,3 +278,28 @@ def check_grounding(step: dict[str, Any], action: dict[str, Any], state: dict[st
         point = grounding[key]
         assert len(point) == 2 and all(isinstance(v, (int, float)) for v in point), point
         assert contains(state, widget, point), (key, point, state["widgets"][widget])
+
+
+def test_dry_run_plans_and_grounds_but_performs_nothing(xvfb: VirtualDisplay,
+                                                        tmp_path: Path) -> None:
+    runs_dir = tmp_path / "runs"
+    with form_app(xvfb, tmp_path / "app", geometry="+100+80") as app:
+        planner = FakeChatServer(scripted(planner_replies()), model="fake-planner")
+        grounder = FakeChatServer(uground_reply_from(app.locate), model="osunlp/UGround-V1-7B")
+        with planner, grounder:
+            result = run_cli(
+                ["run", TASK, "--planner-base-url", planner.base_url, "--grounder-base-url",
+                 grounder.base_url, "--approve", "never", "--runs-dir", str(runs_dir),
+                 "--dry-run"],
+                env=clean_env(xvfb.env), cwd=tmp_path)
+        state = app.state()  # the app writes its state on every change: none came
+    assert result.returncode == 0, describe(result)
+    assert state["fields"] == {"From": "", "To": "", "Passenger": ""}
+    assert state["presses"] == {"Search flights": 0, "Book now": 0} and not state["booked"]
+    assert f"done in {len(PLAN)} step(s) (dry run: nothing was performed)" in result.stdout
+    assert [uground_description(r.last_user_text()) for r in grounder.requests] == TARGETS
+    (run_dir,) = run_dirs(runs_dir)
+    steps = read_steps(run_dir)
+    assert all(step["status"] == "ok" for step in steps) and len(steps) == len(PLAN)
+    for step, (*_, action) in zip(steps, PLAN, strict=True):
+        check_grounding(step, action, state)

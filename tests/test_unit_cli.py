@@ -64,12 +64,22 @@ def test_run_help_lists_every_setting_as_a_flag(capsys: pytest.CaptureFixture[st
     ["run"],
     [],
     ["fly"],
+    ["run", "task", "--prices", "{bad"],
+    ["eval", "grounding"],
 ])
-def test_bad_flags_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_flags_exit_2_with_one_line(argv: list[str],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
-    assert "Traceback" not in capsys.readouterr().err
+    [line] = stderr_lines(capsys)
+    assert line.startswith("agent: ") and line.endswith(" --help)"), line
+
+
+def test_an_empty_task_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", " ", "--planner-base-url", "http://127.0.0.1:9/v1"]) == 2
+    assert stderr_lines(capsys) == [
+        'agent: the task is empty: say what to do, e.g. "book a flight to Tokyo"']
 
 
 def test_no_planner_configured_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:

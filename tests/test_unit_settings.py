@@ -96,6 +96,19 @@ def test_a_missing_config_file_is_a_usage_error(tmp_path: Path) -> None:
         load_settings({}, tmp_path / "nope.toml")
 
 
+def test_a_directory_as_config_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is not a file"):
+        load_settings({}, tmp_path)
+
+
+def test_a_bad_value_names_every_place_it_can_come_from(tmp_path: Path) -> None:
+    config = write(tmp_path / "mine.toml", 'max_steps = "lots"\n')
+    with pytest.raises(UsageError) as info:
+        load_settings({}, config)
+    assert "invalid max_steps (--max-steps / AGENT_MAX_STEPS / " in str(info.value)
+    assert "mine.toml" in str(info.value)
+
+
 def test_an_unknown_key_in_the_config_file_is_named(tmp_path: Path) -> None:
     config = write(tmp_path / "mine.toml", "max_stepz = 3\n")
     with pytest.raises(UsageError) as info:
