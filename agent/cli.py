@@ -75,7 +75,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     # allow_abbrev=False everywhere: `--planner-api sk-...` must not set a key that the record's
     # redaction (which knows full flag names) would then miss.
-    parser = _Parser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="agent", description="Drive a desktop with a planner model and a grounding model.",
         allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"planground {__version__}")
