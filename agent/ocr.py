@@ -3,7 +3,9 @@
 No model server. An `OcrEngine` reads the words and their boxes: the `tesseract` CLI (the OS
 package, tesseract-ocr) or rapidocr (`pip install 'planground[ocr]'`, PP-OCR models bundled in the
 wheel, offline). The description's quoted text, or else its distinctive words, is matched against
-runs of words that stand together on one line; the answer is the centre of the best run's box.
+runs of words that stand together on one line; the answer is the centre of the best run's box,
+or, when the description asks for a field and the text is its label, a point inside the field
+beside or below it (agent/ocr_fields.py).
 
 Several equally good matches are an error that lists them (never a silent pick), and so is no
 match; both are `GroundingError`s (exit 1). A missing engine is a `UsageError` (exit 2).
@@ -34,6 +36,7 @@ from agent.ocr_engines import (
     make_engine,
     rapidocr_available,
 )
+from agent.ocr_fields import field_point, wants_field
 from agent.screen import Screenshot
 
 __all__ = [
@@ -235,7 +238,11 @@ class OcrGrounder:
 
     def ground(self, screenshot: Screenshot, description: str) -> Grounding:
         match = find_text(self.read(screenshot.image), description)
-        raw = json.dumps({"engine": self.engine.name, "text": match.text,
-                          "box": [round(v, 1) for v in match.box],
-                          "score": round(match.score, 3)}, ensure_ascii=False)
-        return Grounding(screenshot.clamp(*match.centre), raw)
+        found = {"engine": self.engine.name, "text": match.text,
+                 "box": [round(v, 1) for v in match.box], "score": round(match.score, 3)}
+        point = match.centre
+        field = field_point(screenshot.image, match.box) if wants_field(description) else None
+        if field is not None:  # the text is the field's label: act on the field
+            point = field
+            found["field"] = [round(v, 1) for v in field]
+        return Grounding(screenshot.clamp(*point), json.dumps(found, ensure_ascii=False))

@@ -207,3 +207,43 @@ def test_a_label_twice_on_xvfb_is_ambiguous_and_a_missing_one_not_found(
     for description, name in (("the Cancel button", "cancel"), ("the Sign in button", "sign-in")):
         point = shot.to_screen(*grounder.ground(shot, description).point)
         assert inside(point, widget_box(buttons[name])), (description, point, buttons[name])
+
+
+LABELLED_FIELDS = r"""
+import json, tkinter as tk
+root = tk.Tk()
+root.geometry("+80+60")
+root.configure(padx=30, pady=30)
+font = ("DejaVu Sans", 12)
+fields = {}
+for row, name in enumerate(("Name", "Email")):
+    tk.Label(root, text=name + ":", font=font).grid(row=row, column=0, sticky="w", pady=8)
+    fields[name] = tk.Entry(root, font=font, width=30)
+    fields[name].grid(row=row, column=1, padx=(40, 0), pady=8)
+tk.Label(root, text="Comments", font=font).grid(row=2, column=0, sticky="w", pady=(16, 0))
+fields["Comments"] = tk.Text(root, font=font, width=40, height=4)
+fields["Comments"].grid(row=3, column=0, columnspan=2, sticky="w", pady=(4, 0))
+root.update()
+root.after(300, lambda: print(json.dumps({n: {"x": w.winfo_rootx(), "y": w.winfo_rooty(),
+    "width": w.winfo_width(), "height": w.winfo_height()} for n, w in fields.items()}),
+    flush=True))
+root.mainloop()
+"""
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize(("description", "field"), [
+    ("the Name text field", "Name"),
+    ("the Email field", "Email"),
+    ("the Comments text box", "Comments"),  # the label is above its field
+])
+def test_a_field_named_by_its_label_is_found_beside_or_below_it(
+        tesseract: None, make_display: Callable[[int, int], VirtualDisplay],
+        description: str, field: str) -> None:
+    display = make_display(1280, 800)
+    with tk_app(display, LABELLED_FIELDS) as fields:
+        shot = capture(display)
+    grounding = OcrGrounder().ground(shot, description)
+    assert inside(shot.to_screen(*grounding.point), widget_box(fields[field])), (
+        description, grounding, fields[field])
+    assert "field" in json.loads(grounding.raw or "")
