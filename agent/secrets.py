@@ -16,6 +16,13 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ENV_PREFIX = "AGENT_SECRET_"
 REDACTED = "[secret]"
+WHOLE_WORD_BELOW = 6  # shorter secret values are masked only where they stand alone
+STRUCTURAL_KEYS = frozenset({
+    "schema_version", "index", "status", "name", "decision", "argument", "button", "direction",
+    "keys",
+})
+"""Record fields that name things rather than say them: a secret equal to "ok" or "type" must
+not turn a step's status or action name into a placeholder."""
 
 
 class Secrets:
@@ -49,13 +56,21 @@ class Secrets:
         return _PLACEHOLDER.sub(value, text)
 
     def redact(self, text: str) -> str:
-        """Every secret value in `text` replaced by its placeholder."""
+        """Every secret value in `text` replaced by its placeholder: anywhere for a value of
+        `WHOLE_WORD_BELOW` characters or more, else only where it stands alone (a PIN `42` is
+        masked in "PIN 42", not in "420" or "the 42nd")."""
         for name, secret in sorted(self._values.items(), key=lambda kv: -len(kv[1])):
-            text = text.replace(secret, "{{" + name + "}}")
+            placeholder = "{{" + name + "}}"
+            if len(secret) >= WHOLE_WORD_BELOW:
+                text = text.replace(secret, placeholder)
+            else:
+                alone = rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])"
+                text = re.sub(alone, placeholder, text)  # a name has no backslash
         return text
 
     def redact_data(self, data: Any) -> Any:
-        """`redact` applied to every string inside JSON-like data."""
+        """`redact` applied to every free-text string inside JSON-like data; the values of
+        `STRUCTURAL_KEYS` (statuses, action names, key names) are left as they are."""
         if not self._values:
             return data
         if isinstance(data, str):
@@ -65,7 +80,8 @@ class Secrets:
         if isinstance(data, tuple):
             return tuple(self.redact_data(item) for item in data)
         if isinstance(data, dict):
-            return {key: self.redact_data(value) for key, value in data.items()}
+            return {key: value if key in STRUCTURAL_KEYS else self.redact_data(value)
+                    for key, value in data.items()}
         return data
 
 
