@@ -10,7 +10,21 @@ from typing import IO
 
 from agent.errors import UsageError
 
-__all__ = ["DisplayLock"]
+__all__ = ["DisplayLock", "display_key"]
+
+
+_DISPLAY = re.compile(r"^(?P<host>[^:]*):(?P<number>\d+)(?:\.\d+)?$")
+_LOCAL = {"", "unix", "localhost", "127.0.0.1", "::1"}
+
+
+def display_key(name: str) -> str:
+    """One name per X server: ":84", ":84.0", "unix:84" and "localhost:84" are one display (the
+    screen number and the local transport do not make another one)."""
+    match = _DISPLAY.match(name.strip())
+    if match is None:
+        return name
+    host = match["host"] if match["host"] not in _LOCAL else "local"
+    return f"{host}-{match['number']}"
 
 
 class DisplayLock:
@@ -18,7 +32,7 @@ class DisplayLock:
 
     def __init__(self, display: str | None = None) -> None:
         name = display if display is not None else os.environ.get("DISPLAY", "default")
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "default"
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", display_key(name)) or "default"
         uid = os.getuid() if hasattr(os, "getuid") else 0
         self.path = Path(tempfile.gettempdir()) / f"planground-{uid}-display-{safe}.lock"
         self._handle: IO[str] | None = None

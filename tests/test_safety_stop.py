@@ -261,11 +261,12 @@ def test_only_one_run_per_display(xvfb: VirtualDisplay, tmp_path: Path) -> None:
         args = agent_args(fake, first_dir / "runs", "--approve", "never")
         with start_agent(args, display=xvfb, cwd=first_dir) as first:
             first.run_dir()  # run.json is written once the display is held
-            second = run_agent(
+            second = run_agent(  # the same display, spelled with its screen number
                 agent_args(fake, second_dir / "runs", "--approve", "never"),
                 display=xvfb,
                 cwd=second_dir,
                 timeout=60,
+                env={"DISPLAY": f"{xvfb.name}.0"},
             )
             assert first.running()
             os.kill(first.pid, signal.SIGTERM)

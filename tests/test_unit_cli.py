@@ -12,6 +12,7 @@ import pytest
 from agent import __version__
 from agent.cli import _parser, main
 from agent.commandline import redacted_command as _redacted
+from agent.lock import display_key
 from tests.unit_helpers import clear_agent_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,3 +201,11 @@ def test_every_spelling_argparse_accepts_for_a_key_is_redacted(
         parsed.grounder_api_key
     assert given == "sk-SECRET"  # argparse took it as the key...
     assert "sk-SECRET" not in " ".join(_redacted(["agent", "run", "t", *args]))  # ...so hide it
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    (":84", "local-84"), (":84.0", "local-84"), ("unix:84.1", "local-84"),
+    ("localhost:84", "local-84"), ("remote.example:3", "remote.example-3"), ("weird", "weird"),
+])
+def test_every_spelling_of_a_display_has_one_lock(name: str, key: str) -> None:
+    assert display_key(name) == key
