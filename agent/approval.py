@@ -38,6 +38,7 @@ class Proposal:
     grounding: Sequence[GroundingRecord]
     preview: Callable[[], Path | None] = field(default=lambda: None)  # crosshair image, on demand
     text_under: Callable[[], str] = field(default=lambda: "")  # screen text at the point (OCR)
+    after_edit: bool = False  # the person edited it: they are asked again, risky or not
 
 
 class Approver(Protocol):
@@ -116,7 +117,7 @@ class TerminalApprover:
         if reason is None and self.mode == "risky" and proposal.grounding:
             # A button drawn "Delete" may be described as "the red button": read the screen too.
             reason = self.policy.reason(proposal.action, proposal.text_under())
-        if self.mode == "risky" and reason is None:
+        if self.mode == "risky" and reason is None and not proposal.after_edit:
             return None
         self.say(_describe(proposal, reason))
         preview = proposal.preview() if proposal.grounding else None
@@ -128,13 +129,19 @@ class TerminalApprover:
             if not line:  # no one is there to answer: the same as `q`
                 return Approval(decision="aborted",
                                 feedback="end of input while an approval was pending")
-            approval = parse_answer(line, proposal.action)
+            try:
+                approval = parse_answer(line, proposal.action)
+            except ValueError as exc:
+                self.say(f"  {exc}")
+                continue
             if approval is not None:
                 return approval
+            self.say(f"  not understood: {line.strip()!r}")
 
 
 def parse_answer(line: str, action: Action) -> Approval | None:
-    """One answer line → a decision (None: not understood, ask again)."""
+    """One answer line → a decision (None: not understood, ask again; ValueError: an edit of
+    an argument the action does not have)."""
     answer, _, rest = line.strip().partition(" ")
     rest = rest.strip()
     word = answer.lower()
@@ -146,8 +153,12 @@ def parse_answer(line: str, action: Action) -> Approval | None:
         return Approval(decision="aborted", feedback=rest or None)
     if word in ("e", "edit") and rest:
         name, has_value, value = rest.partition("=")
-        if has_value and name.strip().isidentifier() and name.strip() in type(action).model_fields:
-            return Approval(decision="edited", edited={name.strip(): value.strip()})
+        if has_value and name.strip().isidentifier():
+            if name.strip() in type(action).model_fields:
+                return Approval(decision="edited", edited={name.strip(): value.strip()})
+            known = ", ".join(type(action).model_fields) or "none"
+            raise ValueError(f"{action.name} has no argument {name.strip()!r} (its arguments: "
+                             f"{known})")
         if action.target_fields:  # a bare `e <description>` edits the (first) target
             return Approval(decision="edited", edited={action.target_fields[0]: rest})
     return None

@@ -32,7 +32,8 @@ class StepPrinter:
         timings = record.timings_ms
         action = _action_text(record.action)
         where = " ".join(f"@{tuple(g.screen_point)}" for g in record.grounding)
-        status = "" if record.status == "ok" else f"  [{record.status}: {record.error or ''}]"
+        why = record.error or (record.approval.feedback if record.approval else None)
+        status = "" if record.status == "ok" else f"  [{record.status}: {why or 'no reason given'}]"
         took = (f"{timings.total() / 1000:.2f}s (plan {timings.plan:.0f} ms, ground "
                 f"{timings.ground:.0f} ms, act {timings.execute:.0f} ms, settle "
                 f"{timings.settle:.0f} ms)")

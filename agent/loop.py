@@ -89,6 +89,7 @@ class Loop:
     notes: list[str] = field(default_factory=list)
 
     def run(self, task: str, command: list[str], settings: dict[str, Any]) -> RunOutcome:
+        task = self.secrets.redact(task)  # a value written in the task: the planner sees {{NAME}}
         run = RunRecord(task=task, command=command, settings=settings, started_at=now_iso())
         self.recorder.start(run)
         self._started = time.monotonic()
@@ -96,7 +97,8 @@ class Loop:
         error: AgentError | None = None
         try:
             answer = self._drive(task)
-            run = run.model_copy(update={"status": "done", "answer": answer})
+            shown = self.secrets.redact(answer) if answer is not None else None
+            run = run.model_copy(update={"status": "done", "answer": shown})
         except KeyboardInterrupt:
             error = Stopped(self.control.reason or "stopped by the user (Ctrl+C)")
         except AgentError as exc:
@@ -191,9 +193,11 @@ class Loop:
                 record.grounding = self._ground(action, shot, record.usage)
             with _timed(timings, "approve"):
                 approval = self.approver.review(Proposal(
-                    record.index, record.thought, record.instruction, action, record.grounding,
-                    preview=lambda: self._preview(record, shot),
-                    text_under=lambda: text_under(shot, record.grounding)))
+                    record.index, self.secrets.redact(record.thought),
+                    self.secrets.redact(record.instruction), self._shown(action),
+                    record.grounding, preview=lambda: self._preview(record, shot),
+                    text_under=lambda: text_under(shot, record.grounding),
+                    after_edit=bool(edits)))
             if approval is None or approval.decision != "edited" or not approval.edited:
                 break
             edits.update(approval.edited)
@@ -210,6 +214,12 @@ class Loop:
             self.notes.append(f"The user rejected step {record.index} ({action.summary()}): "
                               f"{record.approval.feedback or 'no reason given'}")
         return action
+
+    def _shown(self, action: Action) -> Action:
+        """The action as a person reviewing it sees it: secret values as placeholders."""
+        if not self.secrets:
+            return action
+        return self.registry.parse(self.secrets.redact_data(action.to_json()))
 
     def _edited(self, action: Action, edits: dict[str, Any]) -> Action:
         try:
@@ -332,9 +342,12 @@ def _signature(action: Action, grounding: list[GroundingRecord]) -> str:
 
 
 def _final_approval(approval: Approval | None, edits: dict[str, Any]) -> Approval | None:
-    if approval is not None and approval.decision == "approved" and edits:
+    """The decision as recorded: an approved edit is `edited`; any decision keeps the edits."""
+    if approval is None or not edits:
+        return approval
+    if approval.decision == "approved":
         return Approval(decision="edited", edited=edits)
-    return approval
+    return approval.model_copy(update={"edited": edits})
 
 
 def _with_reply(record: StepRecord, reply: PlannerReply) -> StepRecord:

@@ -168,7 +168,7 @@ def start_run(
     screen = MssScreen(settings.monitor)
     lock = DisplayLock().acquire()  # before the run directory: a refused run leaves nothing
     try:
-        directory = RunDirectory.create(settings.runs_dir, task)
+        directory = RunDirectory.create(settings.runs_dir, secrets.redact(task))
     except BaseException:
         lock.release()
         raise

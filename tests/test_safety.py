@@ -631,16 +631,18 @@ def test_secret_is_typed_but_never_seen_or_recorded(
         script = [
             type_into("{{PW}}", "the Password field"),
             # A planner that read the value somewhere and repeats it must not leak it either.
-            reply({"name": "done", "answer": "typed {{PW}}"}, thought=f"I typed {value}?"),
+            reply({"name": "done", "answer": f"typed {value}"}, thought=f"I typed {value}?"),
         ]
         extra: list[str] = ["--secret", f"PW={value}"] if source == "flag" else ["--secret", "PW"]
         env = {"AGENT_SECRET_PW": value} if source == "environment" else {}
         with fakes(script, app) as fake:
-            result = run_agent(
-                agent_args(fake, runs_dir, "--approve", "never", *extra),
+            result = run_agent(  # asked before each action: the prompts are output too
+                agent_args(fake, runs_dir, "--approve", "always", *extra,
+                           task=f"log in with the password {value}"),
                 display=xvfb,
                 cwd=tmp_path,
                 env=env,
+                stdin="y\ny\n",
             )
         state = app.settled_state()
 
@@ -650,9 +652,12 @@ def test_secret_is_typed_but_never_seen_or_recorded(
     assert value not in fake.all_request_bodies()
     assert value not in result.stdout + result.stderr
     run, steps, run_dir = the_run(runs_dir)
+    assert value not in run_dir.name
     for path in run_dir.rglob("*"):
         if path.is_file():
             assert value.encode() not in path.read_bytes(), path
+    assert "step 1:" in result.stderr and "approve?" in result.stderr, describe(result)
+    assert run["task"] == "log in with the password {{PW}}"
     # The placeholder is what the planner is told about and what the record keeps.
     assert "{{PW}}" in fake.planner.requests[1].text()
     assert "PW" in fake.planner.requests[0].text()

@@ -1,0 +1,69 @@
+"""Approval in the loop (CONTRACTS §7): edits are asked again and recorded; secrets stay hidden."""
+
+from __future__ import annotations
+
+import io
+
+from agent.approval import TerminalApprover
+from agent.secrets import Secrets
+from agent.testing import FixedGrounder, MemoryRecorder, ScriptedPlanner
+from tests.test_unit_loop import RecordingExecutor, make_loop, recorder_of, run
+from tests.unit_helpers import reply_json
+
+PAY = reply_json({"name": "click", "target": "the Pay now button"})
+DONE = reply_json({"name": "done"})
+POINTS = {"the Pay now button": (100.0, 50.0), "the Show details button": (300.0, 50.0)}
+
+
+def approve(answers: str, planner: ScriptedPlanner,
+            **parts: object) -> tuple[list[str], tuple[MemoryRecorder, RecordingExecutor]]:
+    said: list[str] = []
+    approver = TerminalApprover("risky", stdin=io.StringIO(answers), say=said.append)
+    executor = RecordingExecutor()
+    loop = make_loop(planner, approver=approver, executor=executor,
+                     grounder=FixedGrounder(POINTS), **parts)
+    run(loop)
+    return said, (recorder_of(loop), executor)
+
+
+def prompts(said: list[str]) -> int:
+    return sum(line.startswith("approve?") for line in said)
+
+
+def test_an_edit_is_asked_again_even_when_it_is_no_longer_risky() -> None:
+    said, (recorder, executor) = approve(
+        "e target=the Show details button\ny\ny\n", ScriptedPlanner([PAY, DONE]))
+    assert prompts(said) == 3, said  # the edited click, though harmless, is shown once more
+    step = recorder.steps[0]
+    assert step.approval is not None and step.approval.decision == "edited"
+    assert step.approval.edited == {"target": "the Show details button"}
+    assert [e.args[:2] for e in executor.events if e.kind == "click"] == [(300, 50)]
+
+
+def test_a_rejection_after_an_edit_keeps_the_edit() -> None:
+    _, (recorder, executor) = approve(
+        "e target=the Show details button\nn not that either\ny\n", ScriptedPlanner([PAY, DONE]))
+    step = recorder.steps[0]
+    assert step.status == "rejected" and step.approval is not None
+    assert step.approval.decision == "rejected" and step.approval.feedback == "not that either"
+    assert step.approval.edited == {"target": "the Show details button"}
+    assert not [e for e in executor.events if e.kind == "click"]
+
+
+def test_an_edit_of_an_argument_the_action_lacks_is_explained_and_asked_again() -> None:
+    said, (recorder, _) = approve("e text=hello\ny\ny\n", ScriptedPlanner([PAY, DONE]))
+    assert any("click has no argument 'text'" in line for line in said), said
+    step = recorder.steps[0]
+    assert step.approval is not None and step.approval.decision == "approved"
+    assert step.action is not None and step.action["target"] == "the Pay now button"
+
+
+def test_the_prompt_shows_secret_values_as_placeholders() -> None:
+    value = "hunter2xyz"
+    typed = reply_json({"name": "type", "text": value, "target": "the Pay now button",
+                        "enter": True},
+                       thought=f"the password is {value}")
+    said, _ = approve("y\ny\n", ScriptedPlanner([typed, DONE]), secrets=Secrets({"PW": value}))
+    assert prompts(said) == 2
+    assert not any(value in line for line in said), said
+    assert any("{{PW}}" in line for line in said), said
