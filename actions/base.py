@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, TypeVar, Union
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -16,6 +16,7 @@ __all__ = [
     "ActionContext",
     "ActionRegistry",
     "ActionSpec",
+    "InputKind",
     "Perform",
     "Point",
     "ScreenPoint",
@@ -34,6 +35,7 @@ class Point(BaseModel):
 # A target is a description to ground, or a point the planner already knows (grounder skipped).
 Target = Union[str, Point]  # noqa: UP007 - pydantic resolves this at runtime on 3.10 too
 
+InputKind = Literal["mouse", "keyboard"]
 ScreenPoint = tuple[int, int]
 """A pixel in the input backend's coordinates: what the mouse is moved to."""
 
@@ -44,6 +46,8 @@ class Action(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: ClassVar[str]
     target_fields: ClassVar[tuple[str, ...]] = ()
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse", "keyboard"})
+    """The input performing it sends; the person's other input meanwhile is a takeover."""
 
     def targets(self) -> dict[str, Target]:
         """The action's target arguments that are set, by argument name."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from actions.base import Action, ActionContext, ActionRegistry, Target
+from actions.base import Action, ActionContext, ActionRegistry, InputKind, Target
 from actions.executor import Button, Direction
 from actions.keys import normalize_key
 
@@ -35,6 +35,7 @@ class Click(Action):
     """Click the target once (button: left, right or middle)."""
 
     name: ClassVar[str] = "click"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: Target
     button: Button = "left"
@@ -44,6 +45,7 @@ class DoubleClick(Action):
     """Double-click the target."""
 
     name: ClassVar[str] = "double_click"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: Target
 
@@ -52,6 +54,7 @@ class RightClick(Action):
     """Right-click the target (opens context menus)."""
 
     name: ClassVar[str] = "right_click"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: Target
 
@@ -60,6 +63,7 @@ class Move(Action):
     """Move the mouse onto the target without clicking (hover)."""
 
     name: ClassVar[str] = "move"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: Target
 
@@ -68,6 +72,7 @@ class Drag(Action):
     """Press on the source, move to the destination, release."""
 
     name: ClassVar[str] = "drag"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
     target_fields: ClassVar[tuple[str, ...]] = ("source", "destination")
     source: Target
     destination: Target
@@ -77,6 +82,7 @@ class Scroll(Action):
     """Scroll up, down, left or right by `amount` notches, over the target if one is given."""
 
     name: ClassVar[str] = "scroll"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     direction: Direction
     amount: int = Field(default=3, ge=1, le=50)
@@ -111,18 +117,21 @@ class Press(_KeysAction):
     """Press keys one after another, e.g. ["tab", "tab", "enter"]."""
 
     name: ClassVar[str] = "press"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"keyboard"})
 
 
 class Hotkey(_KeysAction):
     """Press keys together, e.g. ["ctrl", "s"]."""
 
     name: ClassVar[str] = "hotkey"
+    sends: ClassVar[frozenset[InputKind]] = frozenset({"keyboard"})
 
 
 class Wait(Action):
     """Wait `seconds` (at most 60) for something slow, such as a page loading."""
 
     name: ClassVar[str] = "wait"
+    sends: ClassVar[frozenset[InputKind]] = frozenset()
     seconds: float = Field(ge=0, le=MAX_WAIT_SECONDS)
 
 
@@ -137,6 +146,7 @@ class Done(Action):
     """The task is complete; `answer` holds what the user asked for, if anything."""
 
     name: ClassVar[str] = "done"
+    sends: ClassVar[frozenset[InputKind]] = frozenset()
     answer: str | None = None
 
 
@@ -144,6 +154,7 @@ class Fail(Action):
     """The task cannot be completed; say why."""
 
     name: ClassVar[str] = "fail"
+    sends: ClassVar[frozenset[InputKind]] = frozenset()
     reason: str
 
 

@@ -117,6 +117,12 @@ class PyAutoGUIExecutor:
                         return
                     keyboard.type(char)
 
+    def check_fail_safe(self) -> None:
+        """StopRequested when the pointer is in a fail-safe corner: pyautogui only looks on its
+        own calls, and typing and waiting make none."""
+        with _fail_safe(self._gui):
+            self._gui.failSafeCheck()
+
     def press(self, key: str) -> None:
         with _fail_safe(self._gui):
             self._gui.press(key)

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any, Literal
@@ -40,13 +40,18 @@ class RunControl:
         self._stopped = threading.Event()
         self._running = threading.Event()  # cleared while paused
         self._running.set()
-        self._acting = False  # our own input is going out: not a takeover
+        self._ours: frozenset[str] = frozenset()  # the input kinds we are sending now
+        self._was_ours: frozenset[str] = frozenset()  # ... until `_acting_until`
+        self._attending = 0  # a person is being asked something: their input is the answer
         self._shielded = 0  # nesting depth of work a KeyboardInterrupt must not cut
         self._acting_until = 0.0
         self._main = threading.main_thread().ident
 
     # -- asked by the loop and the executor ---------------------------------------------------
     def should_stop(self) -> bool:
+        """Whether to stop now; while paused, waits here (mid-text, mid-wait) until resumed."""
+        while not self._running.is_set() and not self._stopped.is_set():
+            self._running.wait(0.1)
         return self._stopped.is_set()
 
     def checkpoint(self) -> None:
@@ -66,16 +71,28 @@ class RunControl:
             self._shielded -= 1
 
     @contextmanager
-    def acting(self) -> Iterator[None]:
-        """While the runtime itself sends input: shielded, and not a takeover."""
+    def acting(self, sends: Iterable[str] = ("mouse", "keyboard")) -> Iterator[None]:
+        """While the runtime itself sends input of the kinds `sends`: shielded, and that input
+        is not a takeover (the person's input of another kind still is)."""
         self.checkpoint()
-        self._acting = True
+        self._ours = frozenset(sends)
         try:
             with self.shielded():
                 yield
         finally:
-            self._acting = False
             # Synthetic events reach listeners a little late; don't mistake them for the user's.
+            self._was_ours, self._ours = self._ours, frozenset()
+            self._acting_until = time.monotonic() + 0.3
+
+    @contextmanager
+    def attending(self) -> Iterator[None]:
+        """While a person is asked (approval, ask_user): typing the answer is no takeover."""
+        self._attending += 1
+        try:
+            yield
+        finally:
+            self._attending -= 1
+            self._was_ours = frozenset({"mouse", "keyboard"})
             self._acting_until = time.monotonic() + 0.3
 
     # -- signals -----------------------------------------------------------------------------
@@ -120,8 +137,10 @@ class RunControl:
             self.say("agent: resumed")
 
     def user_input(self, what: str) -> None:
-        """The person moved the mouse or typed: a takeover, unless it was our own input."""
-        if self._acting or time.monotonic() < self._acting_until or self.should_stop():
+        """The person moved the mouse or typed: a takeover, unless it was our own input or an
+        answer to a question."""
+        recent = self._was_ours if time.monotonic() < self._acting_until else frozenset()
+        if what in self._ours or what in recent or self._attending or self._stopped.is_set():
             return
         if self.on_takeover == "stop":
             self.stop(f"the user took over ({what})")

@@ -156,7 +156,7 @@ class Loop:
                 with _timed(timings, "execute"):
                     record.outcome = self._execute(action, record.grounding)
                 if self.settler is not None:
-                    with _timed(timings, "settle"), self.control.acting():
+                    with _timed(timings, "settle"), self.control.acting(action.sends):
                         self.settler.settle(self.control.should_stop)
                 if not isinstance(action, (Wait, AskUser)):  # not meant to change the screen
                     self._last = (shot, _signature(action, record.grounding))
@@ -191,7 +191,7 @@ class Loop:
         for _ in range(MAX_EDITS + 1):
             with _timed(timings, "ground"):
                 record.grounding = self._ground(action, shot, record.usage)
-            with _timed(timings, "approve"):
+            with _timed(timings, "approve"), self.control.attending():
                 approval = self.approver.review(Proposal(
                     record.index, self.secrets.redact(record.thought),
                     self.secrets.redact(record.instruction), self._shown(action),
@@ -241,11 +241,11 @@ class Loop:
         ctx = ActionContext(
             executor=self.executor,
             points={g.argument: g.screen_point for g in grounding},
-            should_stop=self.control.should_stop,
+            should_stop=self._should_stop,
             ask_user=self.ask_user,
         )
         try:
-            with self.control.acting():
+            with self.control.acting(action.sends):
                 return self.registry.perform(self._with_secrets(action), ctx)
         except AgentError:
             raise
@@ -253,6 +253,14 @@ class Loop:
             raise Stopped(f"stopped by the user: {exc}") from exc
         except Exception as exc:  # an action's own failure is recorded, not a crash
             raise ActionError(f"{action.name} failed: {type(exc).__name__}: {exc}") from exc
+
+    def _should_stop(self) -> bool:
+        """Asked between keys and while waiting: the hotkeys and signals, and the pointer in a
+        fail-safe corner (an executor that has one raises StopRequested)."""
+        check_fail_safe = getattr(self.executor, "check_fail_safe", None)
+        if check_fail_safe is not None:
+            check_fail_safe()
+        return self.control.should_stop()
 
     def _with_secrets(self, action: Action) -> Action:
         """The action with `{{NAME}}` placeholders in its text replaced, at the last moment."""
