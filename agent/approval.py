@@ -64,7 +64,8 @@ class RiskPolicy(BaseModel):
     secret_words: tuple[str, ...] = (
         "password", "passcode", "passphrase", "pin", "card", "cvv", "cvc", "secret", "token",
         "iban", "ssn")
-    risky_hotkeys: tuple[str, ...] = ("alt+f4", "ctrl+w", "ctrl+q", "command+q", "command+w")
+    risky_hotkeys: tuple[str, ...] = ("alt+f4", "ctrl+w", "ctrl+q", "ctrl+f4", "ctrl+shift+w",
+                                      "ctrl+shift+q", "command+q", "command+w")
     ask_before_done: bool = True
 
     def reason(self, action: Action, text_under: str = "") -> str | None:
@@ -73,11 +74,15 @@ class RiskPolicy(BaseModel):
             return "the agent says the task is done" if self.ask_before_done else None
         if isinstance(action, Hotkey):
             combo = "+".join(action.keys)
-            return f"{combo} may close or quit" if combo in self.risky_hotkeys else None
+            chords = [frozenset(hotkey.lower().split("+")) for hotkey in self.risky_hotkeys]
+            return f"{combo} may close or quit" if frozenset(action.keys) in chords else None
         described = " ".join(t for t in action.targets().values() if isinstance(t, str))
         if isinstance(action, Type):
             if _mentions(self.secret_words, described):
                 return "typing into a secret field"
+            word = _mentions(self.secret_words, text_under)
+            if word:
+                return f"typing where the screen says {word!r} (a secret field?)"
             if action.enter:
                 return "typing ends with Enter (it may submit)"
         word = _mentions(self.risky_words, described)

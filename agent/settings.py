@@ -141,6 +141,10 @@ def _explain(exc: ValidationError, path: Path | None) -> str:
     error = exc.errors()[0]
     name = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
+        if "." in name:  # inside a table, given as a flag, a variable or in the file
+            table = Settings.model_fields[name.split(".")[0]].annotation
+            known = ", ".join(getattr(table, "model_fields", {})) or "none"
+            return f"unknown setting {name!r} (known: {known})"
         where = f" in {path}" if path else ""
         return f"unknown setting {name!r}{where}"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""

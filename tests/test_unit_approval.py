@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 
-from agent.approval import TerminalApprover
+import pytest
+
+from actions import Click, Hotkey, Type
+from agent.approval import RiskPolicy, TerminalApprover
 from agent.secrets import Secrets
 from agent.testing import FixedGrounder, MemoryRecorder, ScriptedPlanner
 from tests.test_unit_loop import RecordingExecutor, make_loop, recorder_of, run
@@ -67,3 +70,24 @@ def test_the_prompt_shows_secret_values_as_placeholders() -> None:
     assert prompts(said) == 2
     assert not any(value in line for line in said), said
     assert any("{{PW}}" in line for line in said), said
+
+
+@pytest.mark.parametrize(("keys", "risky"), [
+    (["alt", "f4"], True), (["ctrl", "w"], True), (["shift", "ctrl", "w"], True),
+    (["ctrl", "f4"], True), (["command", "q"], True), (["ctrl", "c"], False),
+    (["ctrl", "shift", "t"], False),
+])
+def test_closing_hotkeys_are_risky_in_any_order(keys: list[str], risky: bool) -> None:
+    assert (RiskPolicy().reason(Hotkey(keys=keys)) is not None) is risky
+
+
+def test_typing_where_the_screen_says_password_is_risky() -> None:
+    typed = Type(text="x", target={"x": 10, "y": 10})
+    assert RiskPolicy().reason(typed) is None
+    assert "password" in (RiskPolicy().reason(typed, "Password") or "")
+
+
+def test_a_configured_list_replaces_the_default_one() -> None:
+    policy = RiskPolicy(risky_words=("details",))
+    assert policy.reason(Click(target="the Show details button")) is not None
+    assert policy.reason(Click(target="the Pay now button")) is None

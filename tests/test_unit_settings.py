@@ -224,3 +224,9 @@ def test_public_settings_are_json_ready() -> None:
     public = load_settings({"runs_dir": Path("/tmp/runs")}).public()
     assert json.loads(json.dumps(public))["runs_dir"] == "/tmp/runs"
     assert set(public) == set(Settings.model_fields) - {"planner_api_key", "grounder_api_key"}
+
+
+def test_an_unknown_key_inside_a_table_lists_the_known_ones() -> None:
+    with pytest.raises(UsageError) as info:
+        load_settings({"risk": {"risky_wrds": []}})
+    assert str(info.value).startswith("unknown setting 'risk.risky_wrds' (known: risky_words")
