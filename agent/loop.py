@@ -263,8 +263,9 @@ class Loop:
         return self.control.should_stop()
 
     def _with_secrets(self, action: Action) -> Action:
-        """The action with `{{NAME}}` placeholders in its text replaced, at the last moment."""
-        if not self.secrets:
+        """The action with `{{NAME}}` placeholders in its text replaced, at the last moment (an
+        unknown name is an error, never typed as it is)."""
+        if "{{" not in json.dumps(action.to_json()):
             return action
         try:
             data = {k: self.secrets.substitute(v) if isinstance(v, str) else v

@@ -478,3 +478,12 @@ def test_an_unexpected_exception_still_finishes_the_run_record() -> None:
     assert recorder.finished
     assert recorder.run is not None and recorder.run.status == "error"
     assert recorder.run.ended_at is not None
+
+
+def test_an_unknown_secret_placeholder_is_an_error_not_typed() -> None:
+    typed = reply_json({"name": "type", "text": "{{NOPE}}", "target": "OK"})
+    loop = make_loop(ScriptedPlanner([typed, DONE]))
+    run(loop)
+    step = recorder_of(loop).steps[0]
+    assert step.status == "error" and "unknown secret {{NOPE}}" in (step.error or "")
+    assert not [e for e in loop.executor.events if e.kind == "type"]  # type: ignore[attr-defined]
