@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -52,8 +53,9 @@ def entry() -> None:
     run should not make its user wait; every file is closed and every stream flushed first.
     """
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a closed pipe: nothing more can be said there
+            stream.flush()
     os._exit(code)
 
 

@@ -17,11 +17,16 @@ class StepPrinter:
     def __init__(self, verbose: int = 0, out: TextIO | None = None,
                  pricing: Pricing | None = None) -> None:
         self.verbose = verbose
-        self.out = out or sys.stdout
+        self.out: TextIO | None = out or sys.stdout
         self.pricing = pricing or Pricing()
 
     def _say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        if self.out is None:
+            return
+        try:
+            print(text, file=self.out, flush=True)
+        except BrokenPipeError:  # the reader went away (`| head`): the run goes on unprinted
+            self.out = None
 
     def step(self, record: StepRecord, total: Usage) -> None:
         if self.verbose < 0:

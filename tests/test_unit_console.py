@@ -1,0 +1,35 @@
+"""What `agent run` prints: a closed output pipe never ends the run."""
+
+from __future__ import annotations
+
+import io
+
+from agent.console import StepPrinter
+from agent.records import StepRecord, Usage
+
+
+class ClosedPipe(io.StringIO):
+    """stdout after `| head` has read its lines and gone."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def step(index: int) -> StepRecord:
+    return StepRecord(index=index, instruction=f"step {index}", action={"name": "wait",
+                                                                         "seconds": 0})
+
+
+def test_a_closed_pipe_silences_the_printer_without_an_error() -> None:
+    printer = StepPrinter(out=ClosedPipe())
+    printer.step(step(1), Usage())  # would raise BrokenPipeError
+    printer.step(step(2), Usage())
+    assert printer.out is None
+
+
+def test_steps_are_printed_with_their_rejection_reason() -> None:
+    out = io.StringIO()
+    record = step(3).model_copy(update={"status": "rejected"})
+    record.approval = None
+    StepPrinter(out=out).step(record, Usage())
+    assert "[rejected: no reason given]" in out.getvalue()
