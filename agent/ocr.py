@@ -160,9 +160,9 @@ def _candidates(words: Sequence[OcrWord], queries: Sequence[str]) -> list[Match]
             for end in range(start + 1, min(len(phrase), start + longest) + 1):
                 text = " ".join(norms[start:end])
                 similarity = 0.0
-                for matcher in matchers:
+                for matcher, query in zip(matchers, queries, strict=True):
                     matcher.set_seq1(text)  # seq2 (the query) keeps its cached index
-                    if matcher.real_quick_ratio() > similarity:
+                    if matcher.real_quick_ratio() > similarity and not _other_form(text, query):
                         similarity = max(similarity, matcher.ratio())
                 run = phrase[start:end]
                 box = (min(w.box[0] for w in run), min(w.box[1] for w in run),
@@ -172,6 +172,21 @@ def _candidates(words: Sequence[OcrWord], queries: Sequence[str]) -> list[Match]
                                    similarity * (0.8 + 0.2 * coverage),
                                    similarity == 1.0 and end - start == len(phrase)))
     return found
+
+
+def _other_form(text: str, query: str) -> bool:
+    """Another word that merely starts the same: "Saved" is not "Save", "Cancelled" not "Cancel"
+    (a button and the state it leads to). OCR misreads letters and may read a border as a
+    trailing l, I, i or j, but it does not add real endings."""
+    return len(text.split()) == len(query.split()) and any(
+        _ending(a, b).strip("lIij|") for a, b in zip(text.split(), query.split(), strict=True))
+
+
+def _ending(a: str, b: str) -> str:
+    """What the longer word adds to the shorter when it starts with it ('' otherwise)."""
+    short, long = sorted((a, b), key=len)
+    ending = long[len(short):]
+    return ending if long.startswith(short) and ending.isalpha() else ""
 
 
 def _overlaps(a: Box, b: Box) -> bool:

@@ -275,3 +275,15 @@ def test_dark_on_light_turns_white_on_blue_into_dark_on_light() -> None:
 @pytest.mark.skipif(os.name != "posix", reason="sched_getaffinity")
 def test_one_band_per_usable_core() -> None:
     assert TesseractEngine("/bin/true").jobs == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize(("seen", "described"), [
+    ("Save", "Saved"), ("Saved", "Save"), ("Cancel", "Cancelled"), ("Book", "Booked"),
+])
+def test_another_form_of_the_word_is_not_the_text(seen: str, described: str) -> None:
+    """A button ("Save") is not the state it leads to ("Saved"): `assert_visible` and
+    `wait_for` would otherwise pass before anything happened."""
+    words = line(50, (seen, 20))
+    with pytest.raises(GroundingError, match="no text like"):
+        find_text(words, described)
+    assert find_text([*words, *line(120, (described, 20))], described).text == described
