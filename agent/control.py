@@ -150,20 +150,35 @@ class RunControl:
 
 
 def _nudge() -> None:
-    """Tap shift and wiggle the pointer by a pixel: pynput's X listeners only notice stop() at
-    their next event, and would otherwise outlive the run (and fail loudly when a private display
-    closes)."""
-    from pynput import keyboard, mouse
+    """Send one event of each kind: pynput's X listeners only notice stop() at their next event,
+    and would otherwise outlive the run (and fail loudly when a private display closes). The key
+    is one no keyboard has (a keycode without symbols: no app acts on it), the pointer moves a
+    pixel and back."""
+    if not sys.platform.startswith("linux"):  # the other platforms' listeners stop by themselves
+        return
+    from Xlib import X
+    from Xlib import display as xdisplay
+    from Xlib.ext import xtest
 
     from actions.pyautogui_executor import quiet_xlib
 
-    with quiet_xlib():  # each controller opens its own X connection
-        keys = keyboard.Controller()
-        keys.press(keyboard.Key.shift)
-        keys.release(keyboard.Key.shift)
-        pointer = mouse.Controller()
-        pointer.move(1, 0)
-        pointer.move(-1, 0)
+    with quiet_xlib():
+        connection = xdisplay.Display()
+    try:
+        keycode = _keycode_without_symbols(connection) or connection.keysym_to_keycode(0xFFE1)
+        xtest.fake_input(connection, X.KeyPress, keycode)
+        xtest.fake_input(connection, X.KeyRelease, keycode)
+        xtest.fake_input(connection, X.MotionNotify, detail=1, x=1, y=0)  # relative
+        xtest.fake_input(connection, X.MotionNotify, detail=1, x=-1, y=0)
+        connection.sync()
+    finally:
+        connection.close()
+
+
+def _keycode_without_symbols(connection: Any) -> int | None:
+    first, last = connection.display.info.min_keycode, connection.display.info.max_keycode
+    rows = connection.get_keyboard_mapping(first, last - first + 1)
+    return next((first + i for i, row in enumerate(rows) if not any(row)), None)
 
 
 def pynput_hotkey(keys: str) -> str:

@@ -22,6 +22,7 @@ from tests.test_safety import (
     fakes,
     need_xdotool,
     reply,
+    run_agent,
     safety_app,
     start_agent,
     the_run,
@@ -101,3 +102,17 @@ def test_the_pause_hotkey_pauses_a_long_type_and_resumes_it_exactly(
     assert result.returncode == 0, describe(result)
     assert "paused" in result.stderr and "resumed" in result.stderr
     assert notes == text, "the text arrived changed"
+
+
+def test_the_app_gets_no_key_the_run_did_not_type(make_display: Any, tmp_path: Path) -> None:
+    """Stopping the hotkey listeners at the end sends the app nothing it would act on: at most
+    a key without a symbol ("??"), which no app binds."""
+    display = make_display(1280, 800)
+    with safety_app(display, tmp_path / "app") as app:
+        with fakes([click("the From field"), DONE], app) as fake:
+            result = run_agent(agent_args(fake, tmp_path / "runs", "--approve", "never"),
+                               display=display, cwd=tmp_path)
+        state = app.settled_state()
+    assert result.returncode == 0, describe(result)
+    assert state["focus"] == "From"
+    assert [key["keysym"] for key in state["keys"] if key["keysym"] != "??"] == [], state["keys"]
