@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.gui import clean_env, need
+from tests.xvfb import VirtualDisplay
 
 pytestmark = pytest.mark.gui
 
@@ -44,3 +45,14 @@ def test_demo_without_xvfb_or_a_display_says_what_to_install(tmp_path: Path) -> 
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "xvfb" in lines[0].lower()
+
+
+def test_demo_on_the_real_display_says_why_and_books(xvfb: VirtualDisplay,
+                                                     tmp_path: Path) -> None:
+    """`--real-display`, with Xvfb installed: the countdown names the flag, not a missing Xvfb."""
+    result = subprocess.run([sys.executable, "-m", "agent", "demo", "--real-display"],
+                            cwd=tmp_path, env=clean_env(xvfb.env), capture_output=True,
+                            text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "agent demo: --real-display, so the demo drives YOUR mouse" in result.stdout
+    assert "not installed" not in result.stdout and "booked ✓" in result.stdout

@@ -52,7 +52,8 @@ def demo_command(args: argparse.Namespace, command: list[str], verbose: int) -> 
         if private:
             stack.enter_context(_private_display())
         else:
-            _countdown(settings.kill_hotkey)
+            _countdown(settings.kill_hotkey, "--real-display" if args.real_display else
+                       "Xvfb is not installed")
         state = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "state.json"
         stack.enter_context(_flight_app(state))
         code = _replay(settings, command, verbose)
@@ -79,11 +80,15 @@ def _private_display() -> Iterator[None]:
         yield
 
 
-def _countdown(kill_hotkey: str) -> None:
+def _countdown(kill_hotkey: str, why: str) -> None:
+    """`why` the real display: the flag, or no Xvfb."""
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
-        raise DisplayError("agent demo needs Xvfb (sudo apt-get install xvfb) or a desktop "
-                           "session with DISPLAY set")
-    print(f"agent demo: Xvfb is not installed, so the demo drives YOUR mouse and keyboard in "
+        hint = ("--real-display needs DISPLAY set (a desktop session); without the flag the demo"
+                 " uses a private Xvfb display") if why == "--real-display" else (
+                "agent demo needs Xvfb (sudo apt-get install xvfb) or a desktop session with "
+                "DISPLAY set")
+        raise DisplayError(hint)
+    print(f"agent demo: {why}, so the demo drives YOUR mouse and keyboard in "
           f"{COUNTDOWN_SECONDS} s; press {kill_hotkey} (or move the mouse to a screen corner) to "
           "stop it.", flush=True)
     for left in range(COUNTDOWN_SECONDS, 0, -1):
