@@ -3,10 +3,11 @@
     python examples/custom_action.py --show-prompt                 # the planner's prompt, with it
     python examples/custom_action.py "open the planground docs"    # a run, configured as agent run
 
-Registering the action in `actions.default_registry` is all it takes: the planner's prompt is
-rendered from the registry (so the model learns `open_url(url)` and its docstring), replies that
-name it are validated into `OpenUrl`, and the loop performs, approves and records it like any
-built-in action. Nothing in the package is edited.
+Registering the action in a registry is all it takes: the planner's prompt is rendered from the
+registry given to `Agent(registry=...)` (so the model learns `open_url(url)` and its docstring),
+replies that name it are validated into `OpenUrl`, and the run performs, approves and records it
+like any built-in action, with the same run directory and report.html as `agent run`. Nothing in
+the package is edited.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def open_url(action: OpenUrl, ctx: ActionContext) -> str:
     return f"opened {action.url}"
 
 
+# The default registry: the built-in actions, and now open_url; main() hands it to Agent.
 default_registry.register(OpenUrl, open_url)
 
 
@@ -57,20 +59,17 @@ def main(argv: list[str] | None = None) -> int:
         print(render("planner_system.j2", actions=list(default_registry)))
         return 0
 
+    from agent import Agent, AgentError, RunOutcome
     from agent.console import StepPrinter
-    from agent.errors import AgentError
-    from agent.runner import start_run
-    from agent.settings import load_settings
 
     printer = StepPrinter()
-    try:
-        handle = start_run(args.task, load_settings({}), on_step=printer.step)
-        outcome = handle.run(args.task, ["python", "examples/custom_action.py", args.task])
-    except AgentError as exc:
+    try:  # registry=: the action space of the run (here the default one, with open_url added)
+        result = Agent(registry=default_registry, on_step=printer.step).run(args.task)
+    except AgentError as exc:  # the run could not start: one line, `agent`'s exit codes
         print(f"agent: {exc}", file=sys.stderr)
         return exc.exit_code
-    printer.finish(outcome, handle.directory.path)
-    return outcome.exit_code
+    printer.finish(RunOutcome(result.record, result.error), result.run_dir)
+    return result.exit_code
 
 
 if __name__ == "__main__":

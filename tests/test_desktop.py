@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
+import pydoc
+import traceback
 from typing import Any, ClassVar
 
 import pytest
+from pydantic import field_validator
 
 from actions import Action, ActionContext, DryRunExecutor, builtin_registry
 from agent.approval import Proposal
 from agent.desktop import Desktop
-from agent.errors import ActionError, GroundingError, Stopped
+from agent.errors import ActionError, GroundingError, Stopped, UsageError
 from agent.fake_server import FakeChatServer, uground_description
+from agent.lock import DisplayLock
 from agent.records import Approval
 from agent.screen import Monitor, Rect
 from agent.settings import Settings
@@ -166,3 +171,104 @@ def test_the_approver_can_reject_edit_or_abort() -> None:
     desktop.approver = Answers(Approval(decision="aborted"))
     with pytest.raises(Stopped):
         desktop.press("enter")
+
+
+# ----------------------------------------------------------------------------- secrets
+
+SECRET = "hunter2-sesame"
+
+
+def test_a_secret_is_typed_from_the_environment_and_the_reviewer_sees_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AGENT_SECRET_PW", SECRET)
+    desktop, executor = make(secrets={"pin": "4711"})
+    answers = Answers(Approval(decision="approved"), Approval(decision="approved"))
+    desktop.approver = answers
+    desktop.type("{{PW}}", into="the search box")
+    desktop.type("PIN {{ pin }}")
+    assert [e for e in events(executor) if e[0] == "type"] == [
+        ("type", (SECRET,)), ("type", ("PIN 4711",))]
+    assert [p.action.to_json()["text"] for p in answers.proposals] == ["{{PW}}", "PIN {{ pin }}"]
+
+
+def test_an_unknown_secret_fails_before_anything_happens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AGENT_SECRET_PW", raising=False)
+    desktop, executor = make(secrets={"PIN": "4711"})
+    with pytest.raises(UsageError, match=r"unknown secret \{\{PW\}\} \(known: PIN\)"):
+        desktop.type("{{PW}}", into="the search box")
+    assert executor.events == [] and desktop.actions == 0
+
+
+class Secretive(Action):
+    """An action whose own errors repeat what it was given."""
+
+    name: ClassVar[str] = "secretive"
+    text: str
+
+    @field_validator("text")
+    @classmethod
+    def _no_spaces(cls, text: str) -> str:
+        if " " in text:
+            raise ValueError(f"no spaces in {text}")
+        return text
+
+
+def _leaky(action: Secretive, ctx: ActionContext) -> str:
+    raise OSError(f"the app refused {action.text}")
+
+
+@pytest.mark.parametrize("value", [SECRET, "open sesame"])
+def test_no_error_the_desktop_raises_shows_a_secret(value: str) -> None:
+    registry = builtin_registry()
+    registry.register(Secretive, _leaky)
+    desktop, _ = make(registry=registry, secrets={"PW": value})
+    with pytest.raises((ActionError, ValueError)) as caught:
+        desktop.do(Secretive(text="{{PW}}"))
+    shown = "".join(traceback.format_exception(caught.value))
+    assert "{{PW}}" in str(caught.value) and value not in shown, shown
+
+
+# ----------------------------------------------------------------------------- the action space
+
+
+def test_hotkey_takes_keys_as_arguments_or_as_one_list() -> None:
+    desktop, executor = make()
+    desktop.hotkey("ctrl", "a")
+    desktop.hotkey(["ctrl", "a"])
+    desktop.hotkey(("alt", "f4"))
+    assert events(executor) == [("hotkey", (("ctrl", "a"),)), ("hotkey", (("ctrl", "a"),)),
+                                ("hotkey", (("alt", "f4"),))]
+
+
+def test_assert_visible_is_the_script_step() -> None:
+    desktop, executor = make()
+    assert desktop.assert_visible("the Save button") == (100.0, 40.0)
+    with pytest.raises(GroundingError):
+        desktop.assert_visible("a button that is not there")
+    desktop, _ = make(AppearsLater(misses=1))
+    with pytest.raises(GroundingError, match="not on the screen"):
+        desktop.assert_visible("Ready")  # checks now; it does not wait
+    with pytest.raises(ValueError):
+        desktop.assert_visible("")
+    assert executor.events == []
+
+
+def test_every_public_method_has_a_one_line_docstring() -> None:
+    methods = [(name, member) for name, member in inspect.getmembers(Desktop, inspect.isfunction)
+               if not name.startswith("_")]
+    assert {"click", "hotkey", "assert_visible", "do", "close"} <= {name for name, _ in methods}
+    for name, member in methods:
+        doc = member.__doc__ or ""
+        assert len(doc.strip().splitlines()) == 1, name
+        assert pydoc.getdoc(member) == doc.strip(), name
+
+
+def test_an_injected_screen_takes_no_display_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":4711")
+    lock = DisplayLock().acquire()
+    try:
+        with make()[0] as desktop:
+            desktop.click("the Save button")
+    finally:
+        lock.release()

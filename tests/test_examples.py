@@ -105,6 +105,9 @@ def test_custom_action_runs_a_task_end_to_end(xvfb: VirtualDisplay, tmp_path: Pa
     system = planner.requests[0].messages[0]["content"]
     assert "open_url(url)" in system
     assert "done in 2 step(s): opened" in result.stdout
+    [run_dir] = (tmp_path / "runs").iterdir()
+    assert (run_dir / "report.html").is_file()
+    assert f"report: {run_dir / 'report.html'}" in result.stdout.splitlines()
 
 
 # --------------------------------------------------------------------------- desktop_api.py
