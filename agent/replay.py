@@ -2,15 +2,18 @@
 
 Replay re-grounds every recorded target description on the screen as it is now, so a window that
 moved still works; `--exact` acts at the recorded points instead (screenshot pixels; no grounder,
-and `wait_for` / `assert_visible` checks are left out since they need one). Steps that did not go
-through (rejected, error, stopped) and the final `done` / `fail` are skipped. Export writes the
-same actions as a CONTRACTS §9 script. Records of an unknown (newer) `schema_version` are refused.
+and `wait_for` / `assert_visible` checks are left out since they need one). Each replayed step
+carries the recorded monologue, and the recorded `done` (its answer) ends the replay. Steps that
+did not go through (rejected, error, stopped) are left out with a warning; so is the torn last
+line of a run that was killed. Export writes the same actions as a CONTRACTS §9 script. Records of
+an unknown (newer) `schema_version` are refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,24 +27,30 @@ from actions import Action, ActionRegistry
 from agent.commandline import add_secret_flag, secrets_from, settings_from
 from agent.errors import UsageError
 from agent.records import SCHEMA_VERSION, RunRecord, StepRecord
-from agent.script_run import run_scripted
+from agent.script_run import run_scripted, warn
 from agent.scripted import AssertVisible, ScriptStep, WaitFor, check_secrets, script_registry
 
 __all__ = [
     "KNOWN_SCHEMA_VERSIONS",
+    "BadLine",
     "RecordedRun",
     "add_export_parser",
     "add_replay_parser",
     "export_command",
     "export_script",
     "read_run",
+    "read_steps",
+    "recorded_ending",
     "recorded_steps",
     "replay_command",
+    "skipped_warning",
 ]
 
 KNOWN_SCHEMA_VERSIONS = frozenset(range(1, SCHEMA_VERSION + 1))
 ENDINGS = ("done", "fail")
 CHECKS = (WaitFor, AssertVisible)
+SKIPPED_SHOWN = 3  # skipped steps named in the warning; more are counted
+REASON_LENGTH = 80
 
 
 @dataclass(frozen=True)
@@ -49,50 +58,106 @@ class RecordedRun:
     path: Path
     run: RunRecord
     steps: tuple[StepRecord, ...]
+    warnings: tuple[str, ...] = ()  # what was left out of the record while reading it
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A line of steps.jsonl that is no step record; `torn` when it is the unfinished last line
+    of a run cut off while writing it (SIGKILL)."""
+
+    number: int
+    why: str
+    torn: bool
 
 
 def read_run(path: Path) -> RecordedRun:
-    """run.json and steps.jsonl of a run directory; UsageError when they cannot be read."""
+    """run.json and steps.jsonl of a run directory; UsageError when they cannot be read. A torn
+    last line is left out with a warning; any other bad line is an error."""
     run_file, steps_file = path / "run.json", path / "steps.jsonl"
     if not run_file.is_file() or not steps_file.is_file():
         raise UsageError(f"{path} is not a run directory (no run.json and steps.jsonl)")
-    run = _validated(RunRecord, _json(run_file.read_text(encoding="utf-8"), str(run_file)),
-                     str(run_file))
-    steps = []
-    lines = steps_file.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            where = f"{steps_file} line {number}"
-            steps.append(_validated(StepRecord, _json(line, where), where))
-    return RecordedRun(path, run, tuple(steps))
-
-
-def _json(text: str, where: str) -> Any:
     try:
-        return json.loads(text)
+        run = _parsed(RunRecord, run_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        raise UsageError(f"{run_file}: {exc}") from None
+    try:
+        steps, bad = read_steps(steps_file)
+    except OSError as exc:
+        raise UsageError(f"{steps_file}: {exc.strerror or exc}") from None
+    for line in bad:
+        if not line.torn:
+            raise UsageError(f"{steps_file} line {line.number}: {line.why}")
+    warnings = tuple(f"steps.jsonl line {line.number} is incomplete (the run was cut off); "
+                     "left out" for line in bad)
+    return RecordedRun(path, run, tuple(steps), warnings)
+
+
+def read_steps(path: Path) -> tuple[list[StepRecord], list[BadLine]]:
+    """Every step record in a steps.jsonl, and the lines that are none. Only a last line without
+    its newline can be torn: the recorder writes each line whole."""
+    data = path.read_bytes()
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    records: list[StepRecord] = []
+    bad: list[BadLine] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(_parsed(StepRecord, line))
+        except ValueError as exc:
+            torn = number == len(lines) and not data.endswith(b"\n")
+            bad.append(BadLine(number, str(exc), torn))
+    return records, bad
+
+
+def _parsed(model: type[RunRecord] | type[StepRecord], text: str) -> Any:
+    """One record from its JSON text; ValueError saying what is wrong with it."""
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{where}: not JSON: {exc}") from None
-
-
-def _validated(model: type[RunRecord] | type[StepRecord], data: Any, where: str) -> Any:
+        raise ValueError(f"not JSON: {exc}") from None
     version = data.get("schema_version") if isinstance(data, dict) else None
     if not isinstance(version, int) or isinstance(version, bool):
-        raise UsageError(f"{where}: no schema_version: not a planground run record")
+        raise ValueError("no schema_version: not a planground run record")
     if version not in KNOWN_SCHEMA_VERSIONS:
         known = ", ".join(str(v) for v in sorted(KNOWN_SCHEMA_VERSIONS))
-        raise UsageError(f"{where}: schema_version {version} is not one this planground reads "
+        raise ValueError(f"schema_version {version} is not one this planground reads "
                          f"({known}); a newer planground wrote it: upgrade to read it")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise UsageError(f"{where}: not a valid record: {exc.errors()[0]['msg']} at "
-                         f"{'.'.join(str(p) for p in exc.errors()[0]['loc'])}") from None
+        first = exc.errors()[0]
+        raise ValueError(f"not a valid record: {first['msg']} at "
+                         f"{'.'.join(str(p) for p in first['loc'])}") from None
 
 
 def _replayable(recorded: RecordedRun) -> Iterator[StepRecord]:
     for record in recorded.steps:
         if record.status == "ok" and record.action and record.action.get("name") not in ENDINGS:
             yield record
+
+
+def skipped_warning(recorded: RecordedRun, verb: str) -> str | None:
+    """One line naming the recorded steps that did not succeed, and so are not `verb`."""
+    skipped = [record for record in recorded.steps if record.status != "ok"]
+    if not skipped:
+        return None
+    named = "; ".join(f"step {r.index}: {_why(r)}" for r in skipped[:SKIPPED_SHOWN])
+    if len(skipped) > SKIPPED_SHOWN:
+        named += f"; {len(skipped) - SKIPPED_SHOWN} more"
+    if len(skipped) == 1:
+        return f"1 recorded step did not succeed ({named}) and is not {verb}"
+    return f"{len(skipped)} recorded steps did not succeed ({named}) and are not {verb}"
+
+
+def _why(record: StepRecord) -> str:
+    if record.status == "rejected":
+        text = "rejected at the approval prompt"
+    else:
+        text = f"{record.status}: {record.error}" if record.error else record.status
+    text = re.sub(r"\s+", " ", text).strip()  # one warning, one line
+    return text if len(text) <= REASON_LENGTH else text[:REASON_LENGTH - 1] + "…"
 
 
 def recorded_steps(
@@ -109,11 +174,26 @@ def recorded_steps(
                 action = _at_recorded_points(action, record, registry)
         except ValueError as exc:
             raise UsageError(f"{recorded.path}: recorded step {record.index}: {exc}") from None
-        label = f"step {len(steps) + 1} (recorded step {record.index})"
-        steps.append(ScriptStep(action, label, record.instruction))
+        steps.append(_as_step(action, record))
     if not steps:
         raise UsageError(f"{recorded.path}: no recorded step to perform again")
     return steps
+
+
+def recorded_ending(recorded: RecordedRun, registry: ActionRegistry) -> ScriptStep | None:
+    """The run's `done` with its answer and monologue, to end the replay; None without one."""
+    for record in reversed(recorded.steps):
+        if record.status == "ok" and record.action and record.action.get("name") == "done":
+            try:
+                return _as_step(registry.parse(record.action), record)
+            except ValueError as exc:
+                raise UsageError(f"{recorded.path}: recorded step {record.index}: {exc}") from None
+    return None
+
+
+def _as_step(action: Action, record: StepRecord) -> ScriptStep:
+    return ScriptStep(action, f"recorded step {record.index}", record.instruction,
+                      record.observation, record.thought)
 
 
 def _at_recorded_points(action: Action, record: StepRecord, registry: ActionRegistry) -> Action:
@@ -152,6 +232,7 @@ def _escaped(value: Any) -> Any:
 def replay_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     """`agent replay`: read the record, check every step, then run them through the loop."""
     recorded = read_run(args.run_dir)
+    _warn_about(recorded, "replayed")
     registry = script_registry()
     steps = recorded_steps(recorded, registry, args.exact)
     secrets = secrets_from(args)
@@ -162,13 +243,21 @@ def replay_command(args: argparse.Namespace, command: list[str], verbose: int) -
             raise UsageError(f"{args.run_dir}: {step.label}: {exc}") from None
     task = f"replay of {recorded.run.task}"
     return run_scripted(task, steps, settings_from(args), command, verbose, registry=registry,
-                        secrets=secrets)
+                        secrets=secrets, ending=recorded_ending(recorded, registry))
 
 
 def export_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     """`agent export`: the run as YAML on stdout."""
-    sys.stdout.write(export_script(read_run(args.run_dir), script_registry(), args.exact))
+    recorded = read_run(args.run_dir)
+    _warn_about(recorded, "exported")
+    sys.stdout.write(export_script(recorded, script_registry(), args.exact))
     return 0
+
+
+def _warn_about(recorded: RecordedRun, verb: str) -> None:
+    skipped = skipped_warning(recorded, verb)
+    for text in [*recorded.warnings, *([skipped] if skipped else [])]:
+        warn(text)
 
 
 def add_replay_parser(

@@ -30,7 +30,7 @@ import yaml
 from actions import Action, ActionRegistry
 from agent.commandline import add_secret_flag, secrets_from, settings_from
 from agent.errors import UsageError
-from agent.script_run import run_scripted
+from agent.script_run import run_scripted, warn
 from agent.scripted import ScriptStep, check_secrets, script_registry
 from agent.secrets import Secrets
 
@@ -46,6 +46,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class Script:
     name: str
     steps: tuple[ScriptStep, ...]
+    used_vars: frozenset[str] = frozenset()  # the variables its `${name}`s refer to
 
 
 def load_script(
@@ -92,20 +93,21 @@ def parse_script(
     registry = script_registry() if registry is None else registry
     secrets = secrets if secrets is not None else Secrets.from_environment()
     built = []
+    used: set[str] = set()
     for number, raw in enumerate(steps, start=1):
         try:
-            action = _action(raw, values, registry)
+            action = _action(raw, values, registry, used)
             check_secrets(action, secrets)
         except ValueError as exc:
             raise UsageError(f"{source}: step {number}: {exc}") from None
         built.append(ScriptStep(action, label=f"step {number}"))
     try:
-        name = _substitute(data.get("name", default_name), values)
+        name = _substitute(data.get("name", default_name), values, used)
     except ValueError as exc:
         raise UsageError(f"{source}: name: {exc}") from None
     if not isinstance(name, str) or not name.strip():
         raise UsageError(f"{source}: `name:` must be text")
-    return Script(name.strip(), tuple(built))
+    return Script(name.strip(), tuple(built), frozenset(used))
 
 
 def _declared_vars(raw: object, source: str) -> dict[str, str]:
@@ -123,7 +125,9 @@ def _declared_vars(raw: object, source: str) -> dict[str, str]:
     return found
 
 
-def _action(raw: object, variables: Mapping[str, str], registry: ActionRegistry) -> Action:
+def _action(
+    raw: object, variables: Mapping[str, str], registry: ActionRegistry, used: set[str]
+) -> Action:
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ValueError("a step is a one-key mapping from an action to its arguments, e.g. "
                          "`- click: {target: the OK button}`")
@@ -140,11 +144,12 @@ def _action(raw: object, variables: Mapping[str, str], registry: ActionRegistry)
         arguments = {first: arguments}
     if "name" in arguments:
         raise ValueError(f"{name} has no argument 'name'")
-    return registry.parse({"name": name, **_substitute(arguments, variables)})
+    return registry.parse({"name": name, **_substitute(arguments, variables, used)})
 
 
-def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
-    """`${name}` replaced in every string inside `value`; `$${` stays a literal `${`."""
+def _substitute(value: Any, variables: Mapping[str, str], used: set[str]) -> Any:
+    """`${name}` replaced in every string inside `value`; `$${` stays a literal `${`. The names
+    replaced are added to `used`."""
     if isinstance(value, str):
         def replace(match: re.Match[str]) -> str:
             escaped, name = match.group(1), match.group(2)
@@ -153,13 +158,14 @@ def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
             if name not in variables:
                 known = ", ".join(sorted(variables)) or "none"
                 raise ValueError(f"unknown variable ${{{name}}} (defined: {known})")
+            used.add(name)
             return variables[name]
 
         return _VARIABLE.sub(replace, value)
     if isinstance(value, list):
-        return [_substitute(item, variables) for item in value]
+        return [_substitute(item, variables, used) for item in value]
     if isinstance(value, dict):
-        return {key: _substitute(item, variables) for key, item in value.items()}
+        return {key: _substitute(item, variables, used) for key, item in value.items()}
     return value
 
 
@@ -178,7 +184,11 @@ def script_command(args: argparse.Namespace, command: list[str], verbose: int) -
     """`agent script`: validate the whole file, then run it through the loop."""
     secrets = secrets_from(args)
     registry = script_registry()
-    script = load_script(args.file, parse_vars(args.var), registry=registry, secrets=secrets)
+    variables = parse_vars(args.var)
+    script = load_script(args.file, variables, registry=registry, secrets=secrets)
+    for name in variables:
+        if name not in script.used_vars:  # most likely a typo, or the wrong script
+            warn(f"--var {name} is not used by {args.file}")
     settings = settings_from(args)
     return run_scripted(script.name, script.steps, settings, command, verbose,
                         registry=registry, secrets=secrets)

@@ -3,6 +3,7 @@ machinery, with a `ScriptPlanner` feeding the steps."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from agent.scripted import NeverStuck, PatientGrounder, ScriptPlanner, ScriptSte
 from agent.secrets import Secrets
 from agent.settings import Settings
 
-__all__ = ["SCRIPTED_SETTINGS", "run_scripted", "scripted_settings", "start_scripted_run"]
+__all__ = ["SCRIPTED_SETTINGS", "run_scripted", "scripted_settings", "start_scripted_run", "warn"]
 
 SCRIPTED_SETTINGS = (
     "grounder", "grounder_model", "grounder_base_url", "grounder_api_key", "ocr_engine",
@@ -28,10 +29,10 @@ SCRIPTED_SETTINGS = (
 def scripted_settings(settings: Settings, steps: Sequence[ScriptStep]) -> Settings:
     """`approve` defaults to `never` here (CONTRACTS §7), unless set.
 
-    A step per action, one for the closing `done` and one to report it if it was rejected. That
-    `done` is no claim of a model's, so `risky` does not ask about it.
+    A step per action and one for the closing `done`. A `done` is no claim of a model's here, so
+    `risky` does not ask about it.
     """
-    update: dict[str, Any] = {"max_steps": len(steps) + 2,
+    update: dict[str, Any] = {"max_steps": len(steps) + 1,
                               "risk": settings.risk.model_copy(update={"ask_before_done": False})}
     if "approve" not in settings.model_fields_set:
         update["approve"] = "never"
@@ -46,16 +47,19 @@ def start_scripted_run(
     registry: ActionRegistry,
     secrets: Secrets | None = None,
     on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None,
+    ending: ScriptStep | None = None,
 ) -> RunHandle:
     """Open the display and the run directory for `steps`; nothing runs yet. No grounder is
-    built when every target is a point (an exact replay)."""
-    planner = ScriptPlanner(steps)
+    built when every target is a point (an exact replay). `ending` replaces the closing `done`
+    (a replay's carries the recorded answer)."""
+    planner = ScriptPlanner(steps) if ending is None else ScriptPlanner(steps, ending=ending)
     grounded = any(isinstance(target, str)
                    for step in steps for target in step.action.targets().values())
     handle = start_run(task, scripted_settings(settings, steps), registry=registry,
                        secrets=secrets, on_step=on_step, planner=planner, grounded=grounded,
                        stuck=NeverStuck())
     loop = handle.loop
+    planner.install(loop)
     if loop.grounder is not None:  # `wait_for` retries on fresh screenshots
         planner.patient = PatientGrounder(loop.grounder, loop.screen.capture)
         loop.grounder = planner.patient
@@ -72,9 +76,15 @@ def run_scripted(
     *,
     registry: ActionRegistry,
     secrets: Secrets,
+    ending: ScriptStep | None = None,
 ) -> int:
     """Run `steps` as the CLI does: a line per step, the run directory, the exit code."""
     printer = StepPrinter(verbose)
     handle = start_scripted_run(task, settings, steps, registry=registry, secrets=secrets,
-                                on_step=printer.step)
+                                on_step=printer.step, ending=ending)
     return finish_run(handle, task, command, printer, secrets)
+
+
+def warn(text: str) -> None:
+    """One warning line on stderr; the command goes on."""
+    print(f"agent: warning: {text}", file=sys.stderr, flush=True)

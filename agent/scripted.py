@@ -5,6 +5,8 @@ in words, so grounding, approval, execution, settling, secrets, the kill hotkey 
 are exactly `agent run`'s. Two checks join the action space for scripts: `wait_for` (grounding is
 retried on fresh screenshots until the target appears) and `assert_visible` (grounding must
 succeed). Both are ordinary actions in a copy of the registry, so the loop grounds and records them.
+`ScriptPlanner.install` fits a loop to a script: it ends at a step that did not go through, and
+never asks about the `done` that closes the script.
 """
 
 from __future__ import annotations
@@ -14,25 +16,32 @@ import re
 import string
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
-from actions import Action, ActionContext, ActionRegistry, Done, Point, default_registry
+from actions import Action, ActionContext, ActionRegistry, Done, Fail, Point, default_registry
+from agent.approval import Approver, Proposal
+from agent.budget import Limits
 from agent.errors import GroundingError, TaskFailed
 from agent.grounder import Grounder, Grounding
 from agent.planner import PastStep, PlanResult
-from agent.records import PlannerReply
+from agent.records import Approval, PlannerReply, StepRecord, Usage
 from agent.screen import Screenshot
 from agent.secrets import Secrets
 from agent.stuck import StuckDetector
+
+if TYPE_CHECKING:
+    from agent.loop import Loop
 
 __all__ = [
     "AssertVisible",
     "NeverStuck",
     "PatientGrounder",
+    "ScriptApprover",
+    "ScriptLimits",
     "ScriptPlanner",
     "ScriptStep",
     "WaitFor",
@@ -123,45 +132,63 @@ class PatientGrounder:
 
 @dataclass(frozen=True)
 class ScriptStep:
-    """One action of a script or a replay; `label` names it in errors ("step 3")."""
+    """One action of a script or a replay; `label` names it in errors ("step 3"). A replay's
+    steps carry the recorded monologue, so its record and report show it."""
 
     action: Action
     label: str
     instruction: str = ""
+    observation: str = ""
+    thought: str = ""
 
     def describe(self) -> str:
         return self.instruction or describe(self.action)
 
 
+def _closing_done() -> ScriptStep:
+    return ScriptStep(Done(), "the end of the script", "the script is complete")
+
+
 @dataclass
 class ScriptPlanner:
-    """A `Planner` that answers with `steps` in order, then `done`.
+    """A `Planner` that answers with `steps` in order, then `ending` (a `done`).
 
-    The run stops (TaskFailed, exit 1) at the first step that did not go through — an error such
-    as a target that cannot be found, or a rejection at the approval prompt — naming the step,
-    the reason and the screenshot that step saw. Loop step N is script step N.
+    Loop step N is script step N. Once `install`ed, the run stops (TaskFailed, exit 1) at the
+    first step that did not go through — an error such as a target that cannot be found, or a
+    rejection at the approval prompt — naming the step, the reason and its screenshot.
     """
 
     steps: Sequence[ScriptStep]
     screenshots: Path | None = None  # the run directory, for the failing step's screenshot
     patient: PatientGrounder | None = None
-    done_instruction: str = "the script is complete"
+    ending: ScriptStep = field(default_factory=_closing_done)
+
+    def install(self, loop: Loop) -> None:
+        """Fit `loop` to the script: `before_step` gates every step, and the closing `done` is
+        not asked about."""
+        loop.limits = ScriptLimits.around(loop.limits, self, lambda: loop.history)
+        loop.approver = ScriptApprover(loop.approver, len(self.steps))
 
     def plan(
         self, task: str, history: Sequence[PastStep], screenshot: Screenshot, notes: Sequence[str]
     ) -> PlanResult:
-        if history:
-            self._check(history[-1])
         position = len(history)
-        if position >= len(self.steps):
-            return PlanResult(PlannerReply(instruction=self.done_instruction, action=Done()))
-        step = self.steps[position]
+        step = self.steps[position] if position < len(self.steps) else self.ending
         if self.patient is not None:
             self.patient.patience = step.action.timeout if isinstance(step.action, WaitFor) else 0
-        return PlanResult(PlannerReply(instruction=step.describe(), action=step.action))
+        return PlanResult(PlannerReply(observation=step.observation, thought=step.thought,
+                                       instruction=step.describe(), action=step.action))
 
-    def _check(self, last: PastStep) -> None:
-        record = last.record
+    def before_step(self, history: Sequence[PastStep]) -> None:
+        """TaskFailed when the last step did not go through, or the next one is a `fail`."""
+        if history:
+            self._check(history[-1].record)
+        position = len(history)
+        upcoming = self.steps[position].action if position < len(self.steps) else None
+        if isinstance(upcoming, Fail):
+            raise TaskFailed(f"the script says fail: {upcoming.reason}")
+
+    def _check(self, record: StepRecord) -> None:
         if record.status == "ok":
             return
         what = "the end of the script"
@@ -177,6 +204,41 @@ class ScriptPlanner:
         if self.screenshots is not None:
             where = f"; screenshot: {self.screenshots / f'step-{record.index:04d}.png'}"
         raise TaskFailed(f"{what} failed: {reason}{where}")
+
+
+@dataclass(frozen=True)
+class ScriptLimits(Limits):
+    """The run's budgets, and the script's gate before them.
+
+    The loop checks its limits before every step, before the screenshot: the one point where a
+    script can end the run with the failing step as the last record.
+    """
+
+    planner: ScriptPlanner | None = field(default=None, compare=False)
+    history: Callable[[], Sequence[PastStep]] = field(default=tuple, compare=False)
+
+    @classmethod
+    def around(cls, limits: Limits, planner: ScriptPlanner,
+               history: Callable[[], Sequence[PastStep]]) -> ScriptLimits:
+        kept = {f.name: getattr(limits, f.name) for f in fields(Limits)}
+        return cls(**kept, planner=planner, history=history)
+
+    def check(self, elapsed: float, usage: Usage) -> None:
+        if self.planner is not None:
+            self.planner.before_step(self.history())
+        super().check(elapsed, usage)
+
+
+@dataclass
+class ScriptApprover:
+    """Asks `inner` about the script's own steps (a `done` written in it included), never about
+    the closing `done`: the runtime adds that one, it decides nothing."""
+
+    inner: Approver
+    steps: int
+
+    def review(self, proposal: Proposal) -> Approval | None:
+        return None if proposal.index > self.steps else self.inner.review(proposal)
 
 
 class NeverStuck(StuckDetector):

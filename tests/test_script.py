@@ -13,7 +13,7 @@ from agent.commandline import redacted_command
 from agent.errors import GroundingError, TaskFailed, UsageError
 from agent.grounder import Grounding
 from agent.loop import Limits, Loop, RunOutcome
-from agent.records import Approval
+from agent.records import Approval, StepRecord
 from agent.screen import Screenshot
 from agent.script import load_script, parse_script, parse_vars
 from agent.script_run import scripted_settings
@@ -77,6 +77,13 @@ def test_shorthand_arguments_and_a_single_key() -> None:
     assert actions[0] == Click(target="the OK button")
     assert actions[1] == Press(keys=["enter"])
     assert [a.name for a in actions[2:]] == ["wait", "done"]
+
+
+def test_a_script_says_which_variables_it_uses() -> None:
+    text = ('name: to ${city}\nvars: {city: Tokyo, seat: 1A}\n'
+            'steps:\n  - type: {text: "${who} $${seat}"}\n')
+    script = parse(text, variables={"who": "Ada", "unused": "x"})
+    assert script.used_vars == {"city", "who"}
 
 
 def test_the_name_defaults_to_the_file_stem(tmp_path: Path) -> None:
@@ -149,7 +156,7 @@ def test_describe(action: Any, text: str) -> None:
 def test_settings_for_scripts_default_to_no_approval_unless_set() -> None:
     steps = [ScriptStep(Press(keys=["a"]), "step 1")]
     assert scripted_settings(Settings(), steps).approve == "never"
-    assert scripted_settings(Settings(), steps).max_steps == 3
+    assert scripted_settings(Settings(), steps).max_steps == 2
     assert scripted_settings(Settings(approve="always"), steps).approve == "always"
     assert scripted_settings(Settings(), steps).risk.ask_before_done is False
 
@@ -167,17 +174,25 @@ def test_the_recorded_command_hides_keys_and_secret_values() -> None:
 
 
 def scripted_loop(steps: list[ScriptStep], grounder: Any, **parts: Any) -> Loop:
-    screen = StaticScreen()
-    return Loop(
-        screen=screen,
-        planner=ScriptPlanner(steps, Path("/runs/x"), parts.pop("patient", None)),
+    planner = ScriptPlanner(steps, Path("/runs/x"), parts.pop("patient", None))
+    loop = Loop(
+        screen=StaticScreen(),
+        planner=planner,
         grounder=grounder,
         executor=parts.pop("executor", DryRunExecutor()),
         recorder=MemoryRecorder(),
         registry=script_registry(),
-        limits=Limits(max_steps=len(steps) + 2),
+        limits=Limits(max_steps=len(steps) + 1),
         **parts,
     )
+    planner.install(loop)
+    return loop
+
+
+def recorded(loop: Loop) -> list[StepRecord]:
+    recorder = loop.recorder
+    assert isinstance(recorder, MemoryRecorder)
+    return recorder.steps
 
 
 def run(loop: Loop) -> RunOutcome:
@@ -224,6 +239,7 @@ def test_a_failing_step_stops_the_script_with_its_number_and_screenshot() -> Non
     assert message.endswith("screenshot: /runs/x/step-0002.png")
     assert len(executor.events) == 1  # step 3 never ran
     assert outcome.record.status == "failed"
+    assert [(s.index, s.status) for s in recorded(loop)] == [(1, "ok"), (2, "error")]
 
 
 def test_a_rejected_step_stops_the_script() -> None:
@@ -238,15 +254,46 @@ def test_a_rejected_step_stops_the_script() -> None:
         outcome.error)
 
 
-def test_rejecting_the_end_of_a_script_fails_it() -> None:
-    class RejectDone:
-        def review(self, proposal: Proposal) -> Approval | None:
-            return Approval(decision="rejected") if proposal.action.name == "done" else None
+class RejectDone:
+    """Asks about everything; rejects `done`."""
 
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def review(self, proposal: Proposal) -> Approval | None:
+        self.asked.append(proposal.action.name)
+        return Approval(decision="rejected") if proposal.action.name == "done" else None
+
+
+def test_the_closing_done_is_never_asked_about() -> None:
+    approver = RejectDone()
     loop = scripted_loop(steps_of("steps:\n  - press: enter\n"), FixedGrounder(),
-                         approver=RejectDone())
-    assert str(run(loop).error) == ("the end of the script failed: rejected at the approval "
-                                    "prompt: no reason given; screenshot: /runs/x/step-0002.png")
+                         approver=approver)
+    assert run(loop).exit_code == 0
+    assert approver.asked == ["press"]
+    assert [s.action["name"] for s in recorded(loop) if s.action] == ["press", "done"]
+
+
+def test_a_done_written_in_the_script_is_asked_about() -> None:
+    approver = RejectDone()
+    loop = scripted_loop(steps_of("steps:\n  - press: enter\n  - done: {answer: ok}\n"),
+                         FixedGrounder(), approver=approver)
+    outcome = run(loop)
+    assert approver.asked == ["press", "done"]
+    assert str(outcome.error) == ('step 2 (finish: ok) failed: rejected at the approval prompt: '
+                                  'no reason given; screenshot: /runs/x/step-0002.png')
+    assert len(recorded(loop)) == 2
+
+
+def test_a_fail_step_says_the_script_failed_not_a_planner() -> None:
+    executor = DryRunExecutor()
+    loop = scripted_loop(steps_of("steps:\n  - press: enter\n  - fail: {reason: no seats}\n"
+                                  "  - press: tab\n"), FixedGrounder(), executor=executor)
+    outcome = run(loop)
+    assert isinstance(outcome.error, TaskFailed)
+    assert str(outcome.error) == "the script says fail: no seats"
+    assert outcome.record.reason == "the script says fail: no seats"
+    assert len(executor.events) == 1 and len(recorded(loop)) == 1
 
 
 def test_steps_that_repeat_on_purpose_are_not_taken_for_a_stuck_run() -> None:

@@ -66,15 +66,17 @@ def agent_cli(
     cwd: Path,
     timeout: float = 180.0,
     closed_stdin: bool = False,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`agent ARGS` in a subprocess on the given display environment (stdin closed if asked)."""
+    """`agent ARGS` in a subprocess on the given display environment; stdin closed if asked, or
+    the text `stdin` piped in."""
     argv = [sys.executable, "-m", "agent", *args] if _wired(args[0]) else [
         sys.executable, "-c", _STAND_IN, *args]
     if closed_stdin:
         argv = ["sh", "-c", 'exec "$0" "$@" <&-', *argv]
     root = str(Path(__file__).resolve().parent.parent)
     pythonpath = ":".join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    return subprocess.run(argv, env={**env, "PYTHONPATH": pythonpath}, cwd=cwd,
+    return subprocess.run(argv, env={**env, "PYTHONPATH": pythonpath}, cwd=cwd, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=timeout,
                           check=False)
 

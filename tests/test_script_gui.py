@@ -24,6 +24,7 @@ from tests.gui import (
     form_app,
     read_steps,
     run_dirs,
+    stderr_lines,
     widget_for,
 )
 from tests.test_script_cli import agent_cli
@@ -97,6 +98,7 @@ def test_the_example_script_books_a_flight(xvfb: VirtualDisplay, tmp_path: Path)
                            env=clean_env(xvfb.env), cwd=tmp_path, closed_stdin=True)
         state = app.state()
     assert result.returncode == 0, describe(result)
+    assert "warning" not in result.stderr  # --var city is used
     assert state["fields"] == {"From": "Boston", "To": "Paris", "Passenger": "Ada Lovelace"}
     assert state["presses"] == {"Search flights": 1, "Book now": 1}
     assert state["booked"] is True
@@ -154,15 +156,73 @@ def test_a_failing_assert_visible_exits_1_naming_the_step(xvfb: VirtualDisplay,
     assert result.returncode == 1, describe(result)
     (run_dir,) = run_dirs(runs_dir)
     screenshot = run_dir / "step-0002.png"
-    last = result.stderr.strip().splitlines()[-1]
+    (last,) = stderr_lines(result)
     assert last.startswith("agent: step 2 (check that the Confirmation banner is visible) "
                            "failed: "), last
     assert "no (x, y) point" in last and last.endswith(f"screenshot: {screenshot}")
     assert screenshot.is_file()
     assert state["fields"]["From"] == "Boston" and state["presses"]["Search flights"] == 0
-    run, steps = check_record(run_dir, "failed", 3)
+    run, steps = check_record(run_dir, "failed", 2)  # the failing step is the last record
     assert run["reason"].startswith("step 2 (check that")
-    assert [s["status"] for s in steps[:2]] == ["ok", "error"]
+    assert [s["status"] for s in steps] == ["ok", "error"]
+
+
+def test_a_target_the_ocr_grounder_cannot_find_ends_the_record_there(
+    xvfb: VirtualDisplay, tmp_path: Path
+) -> None:
+    script = write(tmp_path / "calendar.yaml", (
+        "steps:\n  - type: {text: Boston, target: the From text field}\n"
+        "  - click: {target: the \"Calendar\" button}\n"
+        "  - click: {target: the \"Search flights\" button}\n"))
+    runs_dir = tmp_path / "runs"
+    with form_app(xvfb, tmp_path / "app") as app:
+        result = agent_cli(["script", str(script), "--grounder", "ocr", "--runs-dir",
+                            str(runs_dir)], env=clean_env(xvfb.env), cwd=tmp_path)
+        state = app.state()
+    assert result.returncode == 1, describe(result)
+    assert state["fields"]["From"] == "Boston" and state["presses"]["Search flights"] == 0
+    (run_dir,) = run_dirs(runs_dir)
+    _, steps = check_record(run_dir, "failed", 2)
+    assert steps[1]["action"]["name"] == "click" and steps[1]["status"] == "error"
+    assert not (run_dir / "step-0003.png").exists()
+    (line,) = stderr_lines(result)
+    assert line.startswith('agent: step 2 (click the "Calendar" button) failed: no text like '
+                           "'calendar'"), line
+    assert "[3]" not in result.stdout and "failed:" not in result.stdout
+
+
+def test_a_var_the_script_does_not_use_is_warned_about(xvfb: VirtualDisplay,
+                                                       tmp_path: Path) -> None:
+    write(tmp_path / "flow.yaml", "steps:\n  - click: {target: the Search flights button}\n")
+    with form_app(xvfb, tmp_path / "app") as app, grounder_for(app) as grounder:
+        result = agent_cli(["script", "flow.yaml", "--var", "city=Osaka",
+                            *grounder_flags(grounder, tmp_path / "runs")],
+                           env=clean_env(xvfb.env), cwd=tmp_path)
+        state = app.state()
+    assert result.returncode == 0, describe(result)
+    assert state["presses"]["Search flights"] == 1
+    assert stderr_lines(result) == ["agent: warning: --var city is not used by flow.yaml"]
+
+
+def test_approve_always_asks_about_the_scripts_steps_not_the_closing_done(
+    xvfb: VirtualDisplay, tmp_path: Path
+) -> None:
+    """`printf 'y\\n' | agent script one.yaml --approve always`: one answer for one step."""
+    script = write(tmp_path / "one.yaml",
+                   "steps:\n  - click: {target: the Search flights button}\n")
+    runs_dir = tmp_path / "runs"
+    with form_app(xvfb, tmp_path / "app") as app, grounder_for(app) as grounder:
+        result = agent_cli(["script", str(script), "--approve", "always",
+                            *grounder_flags(grounder, runs_dir)],
+                           env=clean_env(xvfb.env), cwd=tmp_path, stdin="y\n")
+        state = app.state()
+    assert result.returncode == 0, describe(result)
+    assert state["presses"]["Search flights"] == 1
+    assert result.stderr.count("approve?") == 1
+    (run_dir,) = run_dirs(runs_dir)
+    _, steps = check_record(run_dir, "done", 2)
+    assert steps[0]["approval"]["decision"] == "approved"
+    assert steps[1]["action"]["name"] == "done" and steps[1]["approval"] is None
 
 
 def test_secrets_are_typed_and_never_recorded(xvfb: VirtualDisplay, tmp_path: Path) -> None:
