@@ -12,7 +12,6 @@ an unknown (newer) `schema_version` are refused.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -21,32 +20,28 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from actions import Action, ActionRegistry
 from agent.commandline import add_secret_flag, secrets_from, settings_from
 from agent.errors import UsageError
-from agent.records import SCHEMA_VERSION, RunRecord, StepRecord
+from agent.records import RunRecord, StepRecord
+from agent.run_files import parse_record, read_steps
 from agent.script_run import run_scripted, warn
 from agent.scripted import AssertVisible, ScriptStep, WaitFor, check_secrets, script_registry
 
 __all__ = [
-    "KNOWN_SCHEMA_VERSIONS",
-    "BadLine",
     "RecordedRun",
     "add_export_parser",
     "add_replay_parser",
     "export_command",
     "export_script",
     "read_run",
-    "read_steps",
     "recorded_ending",
     "recorded_steps",
     "replay_command",
     "skipped_warning",
 ]
 
-KNOWN_SCHEMA_VERSIONS = frozenset(range(1, SCHEMA_VERSION + 1))
 ENDINGS = ("done", "fail")
 CHECKS = (WaitFor, AssertVisible)
 SKIPPED_SHOWN = 3  # skipped steps named in the warning; more are counted
@@ -61,16 +56,6 @@ class RecordedRun:
     warnings: tuple[str, ...] = ()  # what was left out of the record while reading it
 
 
-@dataclass(frozen=True)
-class BadLine:
-    """A line of steps.jsonl that is no step record; `torn` when it is the unfinished last line
-    of a run cut off while writing it (SIGKILL)."""
-
-    number: int
-    why: str
-    torn: bool
-
-
 def read_run(path: Path) -> RecordedRun:
     """run.json and steps.jsonl of a run directory; UsageError when they cannot be read. A torn
     last line is left out with a warning; any other bad line is an error."""
@@ -78,7 +63,7 @@ def read_run(path: Path) -> RecordedRun:
     if not run_file.is_file() or not steps_file.is_file():
         raise UsageError(f"{path} is not a run directory (no run.json and steps.jsonl)")
     try:
-        run = _parsed(RunRecord, run_file.read_text(encoding="utf-8"))
+        run = parse_record(RunRecord, run_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise UsageError(f"{run_file}: {exc}") from None
     try:
@@ -93,43 +78,6 @@ def read_run(path: Path) -> RecordedRun:
     return RecordedRun(path, run, tuple(steps), warnings)
 
 
-def read_steps(path: Path) -> tuple[list[StepRecord], list[BadLine]]:
-    """Every step record in a steps.jsonl, and the lines that are none. Only a last line without
-    its newline can be torn: the recorder writes each line whole."""
-    data = path.read_bytes()
-    lines = data.decode("utf-8", errors="replace").split("\n")
-    records: list[StepRecord] = []
-    bad: list[BadLine] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(_parsed(StepRecord, line))
-        except ValueError as exc:
-            torn = number == len(lines) and not data.endswith(b"\n")
-            bad.append(BadLine(number, str(exc), torn))
-    return records, bad
-
-
-def _parsed(model: type[RunRecord] | type[StepRecord], text: str) -> Any:
-    """One record from its JSON text; ValueError saying what is wrong with it."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON: {exc}") from None
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValueError("no schema_version: not a planground run record")
-    if version not in KNOWN_SCHEMA_VERSIONS:
-        known = ", ".join(str(v) for v in sorted(KNOWN_SCHEMA_VERSIONS))
-        raise ValueError(f"schema_version {version} is not one this planground reads "
-                         f"({known}); a newer planground wrote it: upgrade to read it")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ValueError(f"not a valid record: {first['msg']} at "
-                         f"{'.'.join(str(p) for p in first['loc'])}") from None
 
 
 def _replayable(recorded: RecordedRun) -> Iterator[StepRecord]:

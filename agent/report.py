@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from agent.annotate import crosshair
 from agent.errors import UsageError
 from agent.records import GroundingRecord, RunRecord, StepRecord, Usage
+from agent.run_files import read_steps
 from prompts import render
 
 __all__ = [
@@ -203,27 +204,16 @@ def _load_run(run_dir: Path) -> RunRecord:
 def _load_steps(path: Path) -> tuple[list[StepRecord], list[str]]:
     """Every readable step record, and a note for each line that could not be read."""
     try:
-        data = path.read_bytes()
+        records, bad = read_steps(path)
     except FileNotFoundError:
         return [], []
     except OSError as exc:
         return [], [f"steps.jsonl could not be read: {exc.strerror or exc}"]
-    lines = data.decode("utf-8", errors="replace").split("\n")
-    complete = data.endswith(b"\n")
-    records: list[StepRecord] = []
-    problems: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(StepRecord.model_validate_json(line))
-        except ValidationError as exc:
-            if number == len(lines) and not complete:
-                problems.append(f"steps.jsonl line {number} is incomplete (the run was stopped "
-                                "while writing it) and is left out")
-            else:
-                problems.append(f"steps.jsonl line {number} is not a step record "
-                                f"({exc.errors()[0]['msg']}) and is left out")
+    problems = [
+        f"steps.jsonl line {line.number} is incomplete (the run was stopped while writing it) "
+        "and is left out" if line.torn else
+        f"steps.jsonl line {line.number} is not a step record ({line.why}) and is left out"
+        for line in bad]
     return records, problems
 
 
