@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +35,9 @@ def test_demo_books_the_flight_on_a_private_display(tmp_path: Path) -> None:
     report = runs[0] / "report.html"
     ok_steps = report.read_text().count('<section class="card step s-border-ok"')
     assert ok_steps == 6  # five actions and done
+    assert "done in 6 step(s): Booked: Boston" in result.stdout  # the recorded answer
+    run = json.loads((runs[0] / "run.json").read_text(encoding="utf-8"))
+    assert run["answer"].startswith("Booked: Boston")
     assert "Traceback" not in result.stderr
 
 

@@ -122,7 +122,7 @@ def _read_state(path: Path) -> dict[str, Any]:
 
 def _replay(settings: Any, command: list[str], verbose: int) -> int:
     from agent.commandline import secrets_from
-    from agent.replay import read_run, recorded_steps
+    from agent.replay import read_run, recorded_ending, recorded_steps
     from agent.script_run import run_scripted
     from agent.scripted import script_registry
 
@@ -130,4 +130,5 @@ def _replay(settings: Any, command: list[str], verbose: int) -> int:
     registry = script_registry()
     steps = recorded_steps(recorded, registry)
     return run_scripted(f"demo: {recorded.run.task}", steps, settings, command, verbose,
-                        registry=registry, secrets=secrets_from(argparse.Namespace()))
+                        registry=registry, secrets=secrets_from(argparse.Namespace()),
+                        ending=recorded_ending(recorded, registry))
