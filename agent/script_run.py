@@ -52,7 +52,9 @@ def start_scripted_run(
     """Open the display and the run directory for `steps`; nothing runs yet. No grounder is
     built when every target is a point (an exact replay). `ending` replaces the closing `done`
     (a replay's carries the recorded answer)."""
-    planner = ScriptPlanner(steps) if ending is None else ScriptPlanner(steps, ending=ending)
+    planner = ScriptPlanner(steps, dry_run=settings.dry_run)
+    if ending is not None:
+        planner.ending = ending
     grounded = any(isinstance(target, str)
                    for step in steps for target in step.action.targets().values())
     handle = start_run(task, scripted_settings(settings, steps), registry=registry,

@@ -162,6 +162,7 @@ class ScriptPlanner:
     screenshots: Path | None = None  # the run directory, for the failing step's screenshot
     patient: PatientGrounder | None = None
     ending: ScriptStep = field(default_factory=_closing_done)
+    dry_run: bool = False  # a check that fails does not stop a dry run (and does not wait)
 
     def install(self, loop: Loop) -> None:
         """Fit `loop` to the script: `before_step` gates every step, and the closing `done` is
@@ -175,7 +176,9 @@ class ScriptPlanner:
         position = len(history)
         step = self.steps[position] if position < len(self.steps) else self.ending
         if self.patient is not None:
-            self.patient.patience = step.action.timeout if isinstance(step.action, WaitFor) else 0
+            action = step.action
+            waits = isinstance(action, WaitFor) and not self.dry_run
+            self.patient.patience = action.timeout if isinstance(action, WaitFor) and waits else 0
         return PlanResult(PlannerReply(observation=step.observation, thought=step.thought,
                                        instruction=step.describe(), action=step.action))
 
@@ -194,6 +197,8 @@ class ScriptPlanner:
         what = "the end of the script"
         if record.index <= len(self.steps):
             step = self.steps[record.index - 1]
+            if self.dry_run and isinstance(step.action, (WaitFor, AssertVisible)):
+                return  # nothing was done before it, so what it checks for cannot be there yet
             what = f"{step.label} ({step.describe()})"
         if record.status == "rejected":
             feedback = record.approval.feedback if record.approval is not None else None

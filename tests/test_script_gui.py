@@ -89,6 +89,25 @@ def check_record(run_dir: Path, status: str, steps: int) -> tuple[dict[str, Any]
     return run, records
 
 
+def test_a_dry_run_of_the_example_grounds_every_step_and_performs_nothing(
+        xvfb: VirtualDisplay, tmp_path: Path) -> None:
+    """The checks (`wait_for`, `assert_visible`) look for what earlier steps would have made
+    appear: in a dry run nothing did, so a miss there is no failure, and nothing waits."""
+    runs_dir = tmp_path / "runs"
+    with form_app(xvfb, tmp_path / "app") as app:
+        result = agent_cli(["script", str(BOOK_FLIGHT), "--var", "city=Paris", "--dry-run",
+                            "--grounder", "ocr", "--runs-dir", str(runs_dir)],
+                           env=clean_env(xvfb.env), cwd=tmp_path, closed_stdin=True)
+        state = app.state()
+    assert result.returncode == 0, describe(result)
+    assert state["fields"] == {"From": "", "To": "", "Passenger": ""}
+    assert state["presses"] == {"Search flights": 0, "Book now": 0}
+    assert "dry run: nothing was performed" in result.stdout
+    (run_dir,) = run_dirs(runs_dir)
+    records = [json.loads(line) for line in (run_dir / "steps.jsonl").read_text().splitlines()]
+    assert [r["action"]["name"] for r in records][-3:] == ["click", "assert_visible", "done"]
+
+
 def test_the_example_script_books_a_flight(xvfb: VirtualDisplay, tmp_path: Path) -> None:
     """Unattended, as from cron: stdin closed, nothing asked."""
     runs_dir = tmp_path / "runs"
