@@ -101,11 +101,16 @@ class Type(Action):
 
 class _KeysAction(Action):
     keys: list[str] = Field(min_length=1)
+    chord: ClassVar[bool] = False  # keys pressed together: "ctrl+s" is read as ["ctrl", "s"]
 
     @field_validator("keys", mode="before")
     @classmethod
     def _one_key_is_a_list(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        if cls.chord and "+" in value.strip("+"):
+            return [key.strip() for key in value.split("+")]
+        return [value]
 
     @field_validator("keys")
     @classmethod
@@ -125,6 +130,7 @@ class Hotkey(_KeysAction):
 
     name: ClassVar[str] = "hotkey"
     sends: ClassVar[frozenset[InputKind]] = frozenset({"keyboard"})
+    chord: ClassVar[bool] = True
 
 
 class Wait(Action):

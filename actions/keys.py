@@ -36,5 +36,8 @@ def normalize_key(key: str) -> str:
         name = name.lower() if name.isalpha() else name
     name = _ALIASES.get(name, name)
     if name not in KEY_NAMES:
-        raise ValueError(f"unknown key {key!r} (use pyautogui names: enter, ctrl, alt, f1, a, ...)")
+        chord = " (keys pressed together are a hotkey: [\"ctrl\", \"a\"])" if "+" in name.strip(
+            "+") else ""
+        raise ValueError(f"unknown key {key!r} (use pyautogui names: enter, ctrl, alt, f1, a, "
+                         f"...){chord}")
     return name

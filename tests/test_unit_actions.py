@@ -197,6 +197,14 @@ def test_press_accepts_a_single_key_as_a_list_of_one() -> None:
     assert Press(keys="Escape").keys == ["escape"]  # type: ignore[arg-type]
 
 
+def test_a_hotkey_written_as_one_chord_is_its_keys() -> None:
+    hotkey = builtin_registry().parse({"name": "hotkey", "keys": "ctrl+shift+T"})
+    assert isinstance(hotkey, Hotkey) and hotkey.keys == ["ctrl", "shift", "t"]
+    assert Hotkey(keys="+").keys == ["+"]  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"keys pressed together are a hotkey"):
+        builtin_registry().parse({"name": "press", "keys": "ctrl+a"})
+
+
 # ------------------------------------------------------------------ user actions
 
 
