@@ -78,7 +78,7 @@ def parse_script(
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise UsageError(f"{source}: not valid YAML: {exc}") from None
+        raise UsageError(f"{source}: not valid YAML: {_yaml_problem(exc)}") from None
     if not isinstance(data, dict) or "steps" not in data:
         raise UsageError(f"{source}: a script is a mapping with `steps:` (a list), and "
                          "optionally `name:` and `vars:`")
@@ -208,3 +208,11 @@ def add_script_parser(
     add_secret_flag(parser)
     parser.set_defaults(handler=script_command)
     return parser
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's several-line message as one line: what is wrong, and where."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{problem}{where}"

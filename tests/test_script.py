@@ -117,6 +117,7 @@ def test_mistakes_are_usage_errors_naming_the_step(text: str, message: str) -> N
         parse(text)
     assert message in str(info.value)
     assert str(info.value).startswith("flow.yaml")
+    assert "\n" not in str(info.value), "one line (CONTRACTS §2)"
 
 
 def test_a_secret_with_a_value_is_accepted_and_kept_as_placeholder() -> None:
