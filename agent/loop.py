@@ -94,6 +94,7 @@ class Loop:
         self.recorder.start(run)
         self._started = time.monotonic()
         self._last: tuple[Screenshot, str] | None = None  # last executed step: screen, signature
+        self._warned_uncounted = False
         error: AgentError | None = None
         try:
             answer = self._drive(task)
@@ -148,6 +149,7 @@ class Loop:
             self.notes = []
             record = _with_reply(record, plan.reply)
             record.usage.planner = plan.usage
+            self._notice_uncounted(plan.usage)
             action = plan.reply.action
             self.control.checkpoint()
             action = self._ground_and_approve(record, action, shot, timings)
@@ -253,6 +255,14 @@ class Loop:
             raise Stopped(f"stopped by the user: {exc}") from exc
         except Exception as exc:  # an action's own failure is recorded, not a crash
             raise ActionError(f"{action.name} failed: {type(exc).__name__}: {exc}") from exc
+
+    def _notice_uncounted(self, usage: TokenUsage) -> None:
+        """Say once that a token or cost budget cannot count a server that reports no usage."""
+        counting = self.limits.max_tokens is not None or self.limits.max_cost is not None
+        if counting and not self._warned_uncounted and usage == TokenUsage():
+            self._warned_uncounted = True
+            self.control.say("agent: warning: the planner server reports no token usage, so "
+                             "--max-tokens / --max-cost cannot count its tokens")
 
     def _should_stop(self) -> bool:
         """Asked between keys and while waiting: the hotkeys and signals, and the pointer in a

@@ -17,6 +17,7 @@ from actions import (
     builtin_registry,
 )
 from agent.approval import Proposal
+from agent.control import RunControl
 from agent.errors import GroundingError, ModelServerError
 from agent.grounder import Grounding
 from agent.loop import Limits, Loop, RunOutcome
@@ -487,3 +488,15 @@ def test_an_unknown_secret_placeholder_is_an_error_not_typed() -> None:
     step = recorder_of(loop).steps[0]
     assert step.status == "error" and "unknown secret {{NOPE}}" in (step.error or "")
     assert not [e for e in loop.executor.events if e.kind == "type"]  # type: ignore[attr-defined]
+
+
+def test_a_token_budget_says_once_when_the_planner_reports_no_usage() -> None:
+    said: list[str] = []
+    planner = ScriptedPlanner([WAIT, WAIT, DONE])  # reports no tokens, as some servers do
+    loop = make_loop(planner, limits=Limits(max_tokens=1000),
+                     control=RunControl(say=said.append))
+    assert run(loop).exit_code == 0
+    assert len([line for line in said if "reports no token usage" in line]) == 1
+    quiet: list[str] = []
+    run(make_loop(ScriptedPlanner([WAIT, DONE]), control=RunControl(say=quiet.append)))
+    assert quiet == []  # no token budget: nothing to say
