@@ -221,7 +221,10 @@ class Loop:
         """The action as a person reviewing it sees it: secret values as placeholders."""
         if not self.secrets:
             return action
-        return self.registry.parse(self.secrets.redact_data(action.to_json()))
+        try:
+            return self.registry.parse(self.secrets.redact_data(action.to_json()))
+        except ValueError:  # a placeholder where the action wants something else: nothing to hide
+            return action
 
     def _edited(self, action: Action, edits: dict[str, Any]) -> Action:
         try:
