@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +85,8 @@ class Loop:
     stuck: StuckDetector = field(default_factory=StuckDetector)
     ask_user: Callable[[str], str] | None = None
     on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None
+    # Asked with the steps so far before each new one; raises to end the run there (scripts).
+    before_step: Callable[[Sequence[PastStep]], None] = lambda history: None
     history: list[PastStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -125,6 +127,7 @@ class Loop:
     def _drive(self, task: str) -> str | None:
         for index in range(1, self.limits.max_steps + 1):
             self.control.checkpoint()
+            self.before_step(self.history)
             self.limits.check(time.monotonic() - self._started, self.usage())
             record, action = self._step(index, task)
             if isinstance(action, Done) and record.status == "ok":

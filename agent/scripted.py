@@ -16,7 +16,7 @@ import re
 import string
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,11 +24,10 @@ from pydantic import Field
 
 from actions import Action, ActionContext, ActionRegistry, Done, Fail, Point, default_registry
 from agent.approval import Approver, Proposal
-from agent.budget import Limits
 from agent.errors import GroundingError, TaskFailed
 from agent.grounder import Grounder, Grounding
 from agent.planner import PastStep, PlanResult
-from agent.records import Approval, PlannerReply, StepRecord, Usage
+from agent.records import Approval, PlannerReply, StepRecord
 from agent.screen import Screenshot
 from agent.secrets import Secrets
 from agent.stuck import StuckDetector
@@ -41,7 +40,6 @@ __all__ = [
     "NeverStuck",
     "PatientGrounder",
     "ScriptApprover",
-    "ScriptLimits",
     "ScriptPlanner",
     "ScriptStep",
     "WaitFor",
@@ -167,7 +165,7 @@ class ScriptPlanner:
     def install(self, loop: Loop) -> None:
         """Fit `loop` to the script: `before_step` gates every step, and the closing `done` is
         not asked about."""
-        loop.limits = ScriptLimits.around(loop.limits, self, lambda: loop.history)
+        loop.before_step = self.before_step
         loop.approver = ScriptApprover(loop.approver, len(self.steps))
 
     def plan(
@@ -209,29 +207,6 @@ class ScriptPlanner:
         if self.screenshots is not None:
             where = f"; screenshot: {self.screenshots / f'step-{record.index:04d}.png'}"
         raise TaskFailed(f"{what} failed: {reason}{where}")
-
-
-@dataclass(frozen=True)
-class ScriptLimits(Limits):
-    """The run's budgets, and the script's gate before them.
-
-    The loop checks its limits before every step, before the screenshot: the one point where a
-    script can end the run with the failing step as the last record.
-    """
-
-    planner: ScriptPlanner | None = field(default=None, compare=False)
-    history: Callable[[], Sequence[PastStep]] = field(default=tuple, compare=False)
-
-    @classmethod
-    def around(cls, limits: Limits, planner: ScriptPlanner,
-               history: Callable[[], Sequence[PastStep]]) -> ScriptLimits:
-        kept = {f.name: getattr(limits, f.name) for f in fields(Limits)}
-        return cls(**kept, planner=planner, history=history)
-
-    def check(self, elapsed: float, usage: Usage) -> None:
-        if self.planner is not None:
-            self.planner.before_step(self.history())
-        super().check(elapsed, usage)
 
 
 @dataclass
