@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from actions.xkeyboard import XKeyboard, _Xkb, char_to_keysym
+from actions.xkb import Xkb
+from actions.xkeyboard import XKeyboard, char_to_keysym
 from tests.xvfb import VirtualDisplay
 
 ECHO_APP = Path(__file__).parent / "apps" / "echo_entry.py"
@@ -135,7 +136,7 @@ def _snapshot(display_name: str) -> KeymapSnapshot:
         info = d.display.info
         first, count = info.min_keycode, info.max_keycode - info.min_keycode + 1
         core = [list(row) for row in d.get_keyboard_mapping(first, count)]
-        xkb = _Xkb.open(d)
+        xkb = Xkb.open(d)
         assert xkb is not None
         keymap = d.query_keymap()
         down = [8 * i + b for i, byte in enumerate(keymap) for b in range(8) if byte >> b & 1]
