@@ -136,9 +136,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="where the records' images are (default: DATA's folder)")
     grounding.add_argument("--replay", action="store_true",
                            help="re-score the records' saved raw_response; no model is called")
-    grounding.add_argument("--concurrency", type=int, default=4, metavar="N",
+    grounding.add_argument("--concurrency", type=_at_least_one, default=4, metavar="N",
                            help="requests in flight at once (default 4)")
-    grounding.add_argument("--group-by", default="platform,ui_type,group", metavar="A,B",
+    grounding.add_argument("--group-by", metavar="A,B",
                            help="fields to break accuracy down by (default platform,ui_type,"
                                 "group)")
     grounding.add_argument("--out", type=Path, metavar="PRED.jsonl",
@@ -171,6 +171,16 @@ def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None =
             continue
         group.add_argument(f"--{name.replace('_', '-')}", dest=name, default=argparse.SUPPRESS,
                            help=info.description, **_flag_options(info))
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _flag_options(info: FieldInfo) -> dict[str, Any]:

@@ -63,13 +63,16 @@ class InvalidReplyError(ModelServerError):
 
 
 class GroundingError(AgentError):
-    """`tokens`: (prompt, completion) an unusable answer cost, so budgets still count them."""
+    """`tokens`: (prompt, completion) an unusable answer cost, so budgets still count them;
+    `raw`: that answer as the model wrote it (None when no model answered)."""
 
     exit_code = 1
 
-    def __init__(self, message: str, tokens: tuple[int, int] = (0, 0)) -> None:
+    def __init__(self, message: str, tokens: tuple[int, int] = (0, 0),
+                 raw: str | None = None) -> None:
         super().__init__(message)
         self.tokens = tokens
+        self.raw = raw
 
 
 class ActionError(AgentError):

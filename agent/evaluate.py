@@ -46,7 +46,8 @@ class EvalRecord(BaseModel):
 class Prediction:
     record: EvalRecord
     point: tuple[float, float] | None
-    raw: str | None
+    raw: str | None  # the model's answer as written
+    error: str | None = None  # why there is no point, when the grounder said
 
     @property
     def correct(self) -> bool:
@@ -54,8 +55,9 @@ class Prediction:
 
     def to_json(self) -> dict[str, Any]:
         point = None if self.point is None else [self.point[0], self.point[1]]
-        return {"id": self.record.id, "point": point, "correct": self.correct,
+        line = {"id": self.record.id, "point": point, "correct": self.correct,
                 "raw_response": self.raw}
+        return line if self.error is None else {**line, "error": self.error}
 
 
 def load_records(path: Path) -> list[EvalRecord]:
@@ -112,7 +114,7 @@ def predict_live(
         try:
             grounding = grounder.ground(shot, record.instruction)
         except GroundingError as exc:
-            return Prediction(record, None, str(exc))
+            return Prediction(record, None, exc.raw, str(exc))
         x, y = grounding.point
         # Scores compare against the original image: undo any size difference.
         fx, fy = record.img_size[0] / shot.size[0], record.img_size[1] / shot.size[1]

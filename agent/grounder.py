@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from PIL import Image
 
-from agent.errors import GroundingError, ModelReplyError
+from agent.errors import GroundingError, ModelReplyError, UsageError
 from agent.llm import ChatReply, Message, chat, image_part
 from agent.records import TokenUsage
 from agent.resize import SmartResize
@@ -61,6 +61,10 @@ class Family:
             return self
         resize = replace(self.resize, **{k: v for k, v in (("min_pixels", min_pixels),
                                                             ("max_pixels", max_pixels)) if v})
+        if resize.min_pixels > resize.max_pixels:  # smart_resize would leave the bounds silently
+            raise UsageError(f"min_pixels {resize.min_pixels} is larger than max_pixels "
+                             f"{resize.max_pixels} (--min-pixels / --max-pixels, "
+                             f"family {self.name})")
         return replace(self, resize=resize)
 
     def sent_size(self, size: tuple[int, int]) -> tuple[int, int]:
@@ -142,8 +146,8 @@ class ModelGrounder:
         except ModelReplyError as exc:
             raise GroundingError(f"the {self.family.name} grounder's answer for "
                                  f"{description!r} is unusable: {exc}",
-                                 (reply.usage.prompt_tokens, reply.usage.completion_tokens)
-                                 ) from None
+                                 (reply.usage.prompt_tokens, reply.usage.completion_tokens),
+                                 raw) from None
         return Grounding(screenshot.clamp(x, y), raw, reply.usage)
 
 

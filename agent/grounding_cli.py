@@ -5,20 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PIL import Image
 
 from agent.annotate import crosshair
 from agent.errors import UsageError
-from agent.evaluate import Prediction, load_records, predict_live, predict_replay, summarize
+from agent.evaluate import (
+    EvalRecord,
+    Prediction,
+    load_records,
+    predict_live,
+    predict_replay,
+    summarize,
+)
 from agent.families import FAMILIES
 from agent.runner import build_grounder
 from agent.screen import MssScreen, Screenshot, check_display
 from agent.settings import Settings
 
 __all__ = ["eval_grounding_command", "ground_command"]
+
+DEFAULT_GROUP_BY = ("platform", "ui_type", "group")
 
 
 def ground_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -58,7 +67,7 @@ def _screen_screenshot(settings: Settings) -> Screenshot:
 
 def eval_grounding_command(args: argparse.Namespace, settings: Settings) -> int:
     records = load_records(args.data)
-    group_by = [name.strip() for name in args.group_by.split(",") if name.strip()]
+    group_by = _group_fields(args.group_by, records)
     predictions: list[Prediction]
     if args.replay:
         family = FAMILIES.get(settings.grounder_family())
@@ -66,6 +75,7 @@ def eval_grounding_command(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError(f"--replay needs a model family (one of {', '.join(FAMILIES)}), "
                              f"not {settings.grounder_family()!r}")
         family = family.with_pixels(settings.min_pixels, settings.max_pixels)
+        _warn_unanswered(records)
         predictions = list(predict_replay(records, family))
     else:
         grounder = build_grounder(settings)
@@ -82,6 +92,24 @@ def eval_grounding_command(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print_summary(summary)
     return 0
+
+
+def _group_fields(given: str | None, records: Sequence[EvalRecord]) -> list[str]:
+    """The --group-by fields; one that no record has is named, since its table would not show."""
+    if given is None:
+        return list(DEFAULT_GROUP_BY)
+    fields = [name.strip() for name in given.split(",") if name.strip()]
+    for name in fields:
+        if all(record.value_of(name) is None for record in records):
+            print(f"agent: warning: no record has a {name!r} field to group by", file=sys.stderr)
+    return fields
+
+
+def _warn_unanswered(records: Sequence[EvalRecord]) -> None:
+    missing = sum(record.raw_response is None for record in records)
+    if missing:
+        print(f"agent: warning: {missing} of {len(records)} records have no raw_response to "
+              "replay; they count as unparsed", file=sys.stderr)
 
 
 def _progress(total: int) -> Callable[[int], None]:
