@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-__all__ = ["Button", "Direction", "DryRunExecutor", "Executor", "InputEvent", "StopRequested"]
+__all__ = ["FAIL_SAFE_REASON", "Button", "Direction", "DryRunExecutor", "Executor", "InputEvent",
+           "StopRequested"]
+
+FAIL_SAFE_REASON = "the pointer reached a screen corner (pyautogui fail-safe)"
 
 Button = Literal["left", "right", "middle"]
 Direction = Literal["up", "down", "left", "right"]

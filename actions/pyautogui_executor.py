@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from actions.executor import Button, Direction, StopRequested
+from actions.executor import FAIL_SAFE_REASON, Button, Direction, StopRequested
 
 __all__ = ["PyAutoGUIExecutor", "quiet_xlib"]
 
@@ -33,7 +33,7 @@ def _fail_safe(gui: Any) -> Iterator[None]:
     try:
         yield
     except gui.FailSafeException as exc:
-        raise StopRequested("the pointer reached a screen corner (pyautogui fail-safe)") from exc
+        raise StopRequested(FAIL_SAFE_REASON) from exc
 
 
 class PyAutoGUIExecutor:

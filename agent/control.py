@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any, Literal
 
+from actions.executor import FAIL_SAFE_REASON
 from agent.errors import Stopped, UsageError
 
 __all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
@@ -46,6 +47,9 @@ class RunControl:
         self._shielded = 0  # nesting depth of work a KeyboardInterrupt must not cut
         self._acting_until = 0.0
         self._main = threading.main_thread().ident
+        # pyautogui's fail-safe corners, told by the loop: the pointer there stops the run at
+        # once, even while paused (pyautogui itself only looks when it sends input).
+        self.corners: frozenset[tuple[int, int]] = frozenset()
 
     # -- asked by the loop and the executor ---------------------------------------------------
     def should_stop(self) -> bool:
@@ -136,6 +140,14 @@ class RunControl:
             self._running.set()
             self.say("agent: resumed")
 
+    def pointer_moved(self, x: int, y: int) -> None:
+        """The pointer moved (anyone's doing): onto a fail-safe corner it stops the run, else
+        it may be a takeover."""
+        if (x, y) in self.corners:
+            self.stop(FAIL_SAFE_REASON)
+        else:
+            self.user_input("mouse")
+
     def user_input(self, what: str) -> None:
         """The person moved the mouse or typed: a takeover, unless it was our own input or an
         answer to a question."""
@@ -222,10 +234,10 @@ class HotkeyListener:
             raise UsageError(f"bad hotkey ({kill!r} / {pause!r}): {exc}") from None
         self._keyboard: Any = keyboard.Listener(on_press=self._press, on_release=self._release)
         self._listeners: list[Any] = [self._keyboard]
-        if watch_takeover:
-            self._listeners.append(mouse.Listener(
-                on_move=lambda x, y: control.user_input("mouse"),
-                on_click=lambda *args: control.user_input("mouse")))
+        # Always on: the pointer on a fail-safe corner stops the run even when input is ignored.
+        self._listeners.append(mouse.Listener(
+            on_move=lambda x, y: control.pointer_moved(int(x), int(y)),
+            on_click=lambda *args: control.user_input("mouse")))
 
     def _meta_is_alt(self, key: Any) -> Any:
         # With shift held, X reports the Alt key as Meta_L/Meta_R: still the kill chord's alt.

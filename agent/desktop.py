@@ -205,6 +205,7 @@ class Desktop:
         self.control.checkpoint()
         self.actions += 1
         shot = self.screen.capture()
+        self.control.corners = frozenset(shot.desktop.corners())
         action, grounding = self._approved(action, shot)
         if isinstance(action, (Done, Fail)):
             return None

@@ -146,6 +146,7 @@ class Loop:
             with _timed(timings, "capture"):
                 shot = self.screen.capture()
                 self.recorder.screenshot(index, shot.png())
+            self.control.corners = frozenset(shot.desktop.corners())
             self._notice_stuck(shot)
             with _timed(timings, "plan"):
                 plan = self.planner.plan(task, self.history, shot, self.notes)

@@ -48,3 +48,20 @@ def test_should_stop_waits_while_paused() -> None:
     assert run.should_stop() is False
     assert time.monotonic() - started >= 0.25, "should_stop returned while paused"
     assert said[-1] == "agent: resumed"
+
+
+def test_the_pointer_on_a_fail_safe_corner_stops_even_a_paused_run() -> None:
+    run, said = control("pause")
+    run.corners = frozenset({(0, 0), (1279, 799)})
+    run.pointer_moved(640, 400)  # the person takes over: paused
+    assert said == ["agent: paused: you took over (mouse); press the pause hotkey to resume"]
+    run.pointer_moved(1279, 799)
+    assert run.should_stop() and "corner" in (run.reason or "")
+    assert len(said) == 1, "the corner is no second takeover"
+
+
+def test_the_pointer_off_the_corners_is_only_a_takeover() -> None:
+    run, _ = control("ignore")
+    run.corners = frozenset({(0, 0)})
+    run.pointer_moved(1, 0)
+    assert not run.should_stop()
