@@ -296,10 +296,13 @@ class _TypingSession:
             if typed and typed % PACE_EVERY == 0:
                 # Stay close behind the app: keys already queued would arrive after a stop.
                 self._quiesce()
+            if should_stop is not None and should_stop():  # may wait here while paused
+                break
             # A chord a person presses between two keys of ours would turn the second into a
             # shortcut (ctrl+w closes a tab): wait it out, then check and type under a server grab.
+            # The chord may be the one that paused or resumes the run: looked at after should_stop.
             patient_until = self._wait_while_someone_holds_modifiers(should_stop)
-            if should_stop is not None and should_stop():
+            if patient_until is None:
                 break
             keysym = keysyms[typed]
             remapped = keysym not in self.direct
@@ -345,13 +348,17 @@ class _TypingSession:
 
     def _wait_while_someone_holds_modifiers(
         self, should_stop: Callable[[], bool] | None
-    ) -> float:
+    ) -> float | None:
         """Hold back while a person holds Ctrl, Alt or Super (they may be pressing the kill
-        hotkey); the time until which holding back goes on (a stuck modifier must not hang)."""
+        hotkey); the time until which holding back goes on (a stuck modifier must not hang;
+        time paused does not count), or None when the run is to stop."""
         deadline = time.monotonic() + _FOREIGN_MODIFIER_PATIENCE_S
-        while self._foreign_modifiers_held():
-            if (should_stop is not None and should_stop()) or time.monotonic() > deadline:
-                break
+        while self._foreign_modifiers_held() and time.monotonic() <= deadline:
+            if should_stop is not None:
+                asked = time.monotonic()
+                if should_stop():
+                    return None
+                deadline += time.monotonic() - asked
             time.sleep(0.005)
         return deadline
 
