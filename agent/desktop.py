@@ -49,7 +49,7 @@ from agent.runner import build_grounder
 from agent.screen import MssScreen, Screen, Screenshot, check_display
 from agent.scripted import AssertVisible, describe, ground_within
 from agent.secrets import Secrets
-from agent.settings import Settings, load_settings
+from agent.settings import Settings, settings_with
 from agent.settle import Settler
 
 __all__ = ["Desktop", "TargetLike"]
@@ -75,15 +75,17 @@ class Desktop:
         screen: Screen | None = None,
         executor: Executor | None = None,
         secrets: Mapping[str, str] | None = None,
+        **overrides: Any,
     ) -> None:
         """`grounder`: a Grounder, a family name (`uground`, `ocr`, ...) or None (the settings').
 
-        `settings` default to the environment and ./agent.toml, as for `agent run`; `approve`
+        `settings` default to the environment and ./agent.toml, as for `agent run`; `overrides`
+        are settings by name (`grounder_base_url=...`, `settle_timeout=1`), validated; `approve`
         defaults to `never` unless the settings set it. `secrets` add to `AGENT_SECRET_*`.
         `screen` and `executor` replace the real ones (tests: `agent.testing.StaticScreen`,
         `actions.DryRunExecutor`); with an injected `screen` no display lock is taken.
         """
-        self.settings = settings if settings is not None else load_settings({})
+        self.settings = settings_with(settings, overrides)
         self.registry = default_registry if registry is None else registry
         self.secrets = Secrets.from_environment(secrets)
         self.grounder = _grounder(grounder, self.settings)

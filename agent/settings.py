@@ -21,7 +21,7 @@ from agent.approval import RiskPolicy
 from agent.budget import ModelPrice
 from agent.errors import UsageError
 
-__all__ = ["DEFAULT_CONFIG", "Settings", "load_settings"]
+__all__ = ["DEFAULT_CONFIG", "Settings", "load_settings", "settings_with"]
 
 DEFAULT_CONFIG = Path("agent.toml")
 
@@ -135,6 +135,17 @@ def load_settings(flags: dict[str, Any], config: Path | None = None) -> Settings
         raise UsageError(_explain(exc, path)) from None
     except ValueError as exc:  # a TOML syntax error
         raise UsageError(f"cannot read config file {path}: {exc}") from None
+
+
+def settings_with(settings: Settings | None, overrides: dict[str, Any]) -> Settings:
+    """`settings` (default: environment and ./agent.toml) with `overrides` by name, validated;
+    what was set stays set, what was a default stays one (the Python API's own defaults)."""
+    if settings is None:
+        return load_settings(overrides)
+    if not overrides:
+        return settings
+    given = {name: getattr(settings, name) for name in settings.model_fields_set}
+    return load_settings({**given, **overrides})
 
 
 def _explain(exc: ValidationError, path: Path | None) -> str:

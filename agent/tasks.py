@@ -27,7 +27,7 @@ from agent.errors import AgentError
 from agent.records import RunRecord, StepRecord, Usage
 from agent.runner import start_run
 from agent.secrets import Secrets
-from agent.settings import Settings, load_settings
+from agent.settings import Settings, settings_with
 
 __all__ = ["Agent", "TaskResult"]
 
@@ -88,12 +88,7 @@ class Agent:
         only); `registry` is the action space (default: the built-in actions and any registered
         with `actions.default_registry`); `on_step` is called after each step.
         """
-        if settings is None:
-            self.settings = load_settings(overrides)
-        elif overrides:
-            self.settings = load_settings({**dict(settings), **overrides})
-        else:
-            self.settings = settings
+        self.settings = settings_with(settings, overrides)
         self.secrets = Secrets.from_environment(secrets)
         self.registry = registry
         self.on_step = on_step

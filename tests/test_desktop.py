@@ -11,7 +11,7 @@ import pytest
 from pydantic import field_validator
 
 from actions import Action, ActionContext, DryRunExecutor, builtin_registry
-from agent.approval import Proposal
+from agent.approval import AutoApprover, Proposal
 from agent.desktop import Desktop
 from agent.errors import ActionError, GroundingError, Stopped, UsageError
 from agent.fake_server import FakeChatServer, uground_description
@@ -105,6 +105,18 @@ def test_a_family_name_builds_that_grounder_from_the_settings() -> None:
         desktop.click("the middle")
         assert uground_description(server.requests[0].last_user_text()) == "the middle"
     assert events(executor) == [("click", (640, 200, "left", 1))]
+
+
+def test_settings_can_be_given_as_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_SETTLE_TIMEOUT", "2.5")
+    with FakeChatServer(lambda request: "(500, 250)") as server:
+        desktop = Desktop("uground", grounder_base_url=server.base_url, screen=StaticScreen(),
+                          executor=DryRunExecutor())
+        assert desktop.locate("the middle") == (640.0, 200.0)
+    assert desktop.settings.settle_timeout == 2.5  # the environment still counts
+    assert isinstance(desktop.approver, AutoApprover)  # the API's default: nothing set it
+    with pytest.raises(UsageError, match="settle_timeout"):
+        Desktop(settle_timeout=-1, screen=StaticScreen(), executor=DryRunExecutor())
 
 
 def test_screenshot_is_the_current_screen() -> None:
