@@ -2,8 +2,10 @@
 the text "Name", not the text.
 
 OCR reads a field's label, not the field. When the description asks for a field (field, box,
-input, entry, text area…) and the text found is not itself inside a box (a placeholder), the
-point moves into the nearest box edge to the right of the label on its row, else just below it:
+input, entry, text area…) and the text found is not itself inside a box (a placeholder: box
+sides left and right of it with the same background beyond both; a window's edge beside a label
+is no box side), the point moves into the nearest box edge to the right of the label on its row,
+else just below it:
 an edge is a change from the background that spans the label's whole height (a box's side), or
 runs along under it (a box's top). With no such edge nearby the label itself is the answer.
 """
@@ -43,15 +45,27 @@ def field_point(image: Image.Image, label: Box) -> tuple[float, float] | None:
     rgb = image.convert("RGB")
     x1, y1, x2, y2 = (round(v) for v in label)
     row = (y1 + y2) // 2
-    if _side_edge(rgb, range(x1 - 3, x1 - 3 - INSIDE_REACH, -1), y1, y2) is not None:
-        return None
+    left = _side_edge(rgb, range(x1 - 3, x1 - 3 - INSIDE_REACH, -1), y1, y2)
     right = _side_edge(rgb, range(x2 + 3, x2 + 3 + RIGHT_REACH), y1, y2)
+    if left is not None and (right is None or _one_box(rgb, left, right, row)):
+        return None
     if right is not None:
         return float(right + INSET), float(row)
     below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))
     if below is not None:
         return float(x1 + 2 * INSET), float(below + INSET)
     return None
+
+
+def _one_box(image: Image.Image, left: int, right: int, row: int) -> bool:
+    """Whether the edges left and right of the text are one box's sides (a placeholder inside
+    a field) rather than a window's edge and the field beside the label: outside both sides is
+    the same background, where a field's inside differs from what lies beyond a window."""
+    beyond_left = _pixel(image, left - INSET, row)
+    beyond_right = _pixel(image, right + INSET, row)
+    if beyond_left is None or beyond_right is None:
+        return True  # cannot tell: the text itself is the safer answer
+    return not _differs(beyond_left, beyond_right)
 
 
 def _differs(a: tuple[int, ...], b: tuple[int, ...]) -> bool:

@@ -54,6 +54,15 @@ def test_text_inside_a_box_is_already_in_the_field() -> None:
     assert field_point(form(entry), (108.0, 40.0, 170.0, 56.0)) is None
 
 
+def test_a_label_at_the_window_edge_still_has_its_field() -> None:
+    """The window's own edge just left of the label is not a box the label is inside."""
+    entry = (120, 36, 380, 62)
+    image = form(entry)
+    ImageDraw.Draw(image).rectangle((0, 0, 9, 159), fill="black")  # the desktop beyond
+    point = field_point(image, (14.0, 41.0, 60.0, 57.0))
+    assert inside(point, entry), point
+
+
 def test_no_field_near_the_label() -> None:
     assert field_point(form(), (12.0, 41.0, 52.0, 57.0)) is None
     assert field_point(form((12, 130, 100, 150)), (12.0, 41.0, 52.0, 57.0)) is None  # too far
