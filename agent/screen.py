@@ -130,7 +130,9 @@ class MssScreen:
         try:
             self._mss: Any = mss.MSS()
         except Exception as exc:  # mss raises its own ScreenShotError or OSError
-            raise DisplayError(f"cannot open the display: {exc}") from None
+            name = os.environ.get("DISPLAY")
+            where = f" {name}: {exc} (is an X server running there?)" if name else f": {exc}"
+            raise DisplayError(f"cannot open the display{where}") from None
         raw = self._mss.monitors
         self._desktop = _rect(raw[0])
         self._monitors = [

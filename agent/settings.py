@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     timeout: float = Field(120.0, gt=0, description="seconds per model request")
     settle_timeout: float = Field(3.0, ge=0, description="longest wait for the screen to settle "
                                   "after an action (seconds)")
+
+    @field_validator("planner_base_url", "grounder_base_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"{url!r} is not an http:// or https:// URL "
+                             "(e.g. http://localhost:8000/v1)")
+        return url
 
     @classmethod
     def settings_customise_sources(
@@ -159,6 +167,7 @@ def _explain(exc: ValidationError, path: Path | None) -> str:
         where = f" in {path}" if path else ""
         return f"unknown setting {name!r}{where}"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    message = error["msg"].removeprefix("Value error, ")  # pydantic's wording for our checks
     top = name.split(".")[0]
     places = f"--{top.replace('_', '-')} / AGENT_{top.upper()}" + (f" / {path}" if path else "")
-    return f"invalid {name} ({places}): {error['msg']}{more}"
+    return f"invalid {name} ({places}): {message}{more}"

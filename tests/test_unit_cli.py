@@ -103,6 +103,26 @@ def test_no_display_with_planner_and_grounder_exits_2_with_one_line(
     assert not (no_display / "runs").exists()  # nothing was started
 
 
+def test_a_display_without_an_x_server_exits_2_naming_it(
+    capsys: pytest.CaptureFixture[str], no_display: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISPLAY", ":987")  # no server there
+    code = main(["run", "t", "--planner-base-url", UNUSED_URL, "--planner-model", "p",
+                 "--grounder-base-url", UNUSED_URL, "--grounder-model", "g"])
+    assert code == 2
+    [line] = stderr_lines(capsys)
+    assert "cannot open the display :987" in line
+
+
+@pytest.mark.parametrize("flag", ["--planner-base-url", "--grounder-base-url"])
+def test_a_base_url_without_a_scheme_exits_2(flag: str, capsys: pytest.CaptureFixture[str],
+                                             no_display: Path) -> None:
+    assert main(["run", "t", flag, "127.0.0.1:8000/v1"]) == 2
+    [line] = stderr_lines(capsys)
+    assert line.startswith(f"agent: invalid {flag[2:].replace('-', '_')} ({flag} / AGENT_")
+    assert "'127.0.0.1:8000/v1' is not an http:// or https:// URL" in line
+
+
 def test_wayland_without_x_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
