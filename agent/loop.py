@@ -87,6 +87,7 @@ class Loop:
     on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None
     # Asked with the steps so far before each new one; raises to end the run there (scripts).
     before_step: Callable[[Sequence[PastStep]], None] = lambda history: None
+    fail_wording: str = "the planner gave up"  # how a `fail` action's reason is introduced
     history: list[PastStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -133,7 +134,7 @@ class Loop:
             if isinstance(action, Done) and record.status == "ok":
                 return action.answer
             if isinstance(action, Fail) and record.status == "ok":
-                raise TaskFailed(f"the planner gave up: {action.reason}")
+                raise TaskFailed(f"{self.fail_wording}: {action.reason}")
         raise TaskFailed(f"budget: max_steps ({self.limits.max_steps}) reached before the task "
                          "was done")
 

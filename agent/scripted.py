@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
-from actions import Action, ActionContext, ActionRegistry, Done, Fail, Point, default_registry
+from actions import Action, ActionContext, ActionRegistry, Done, Point, default_registry
 from agent.approval import Approver, Proposal
 from agent.errors import GroundingError, TaskFailed
 from agent.grounder import Grounder, Grounding
@@ -166,6 +166,7 @@ class ScriptPlanner:
         """Fit `loop` to the script: `before_step` gates every step, and the closing `done` is
         not asked about."""
         loop.before_step = self.before_step
+        loop.fail_wording = "the script says fail"
         loop.approver = ScriptApprover(loop.approver, len(self.steps))
 
     def plan(
@@ -181,13 +182,9 @@ class ScriptPlanner:
                                        instruction=step.describe(), action=step.action))
 
     def before_step(self, history: Sequence[PastStep]) -> None:
-        """TaskFailed when the last step did not go through, or the next one is a `fail`."""
+        """TaskFailed when the last step did not go through."""
         if history:
             self._check(history[-1].record)
-        position = len(history)
-        upcoming = self.steps[position].action if position < len(self.steps) else None
-        if isinstance(upcoming, Fail):
-            raise TaskFailed(f"the script says fail: {upcoming.reason}")
 
     def _check(self, record: StepRecord) -> None:
         if record.status == "ok":

@@ -286,7 +286,7 @@ def test_a_done_written_in_the_script_is_asked_about() -> None:
     assert len(recorded(loop)) == 2
 
 
-def test_a_fail_step_says_the_script_failed_not_a_planner() -> None:
+def test_a_fail_step_is_recorded_and_says_the_script_failed_not_a_planner() -> None:
     executor = DryRunExecutor()
     loop = scripted_loop(steps_of("steps:\n  - press: enter\n  - fail: {reason: no seats}\n"
                                   "  - press: tab\n"), FixedGrounder(), executor=executor)
@@ -294,7 +294,10 @@ def test_a_fail_step_says_the_script_failed_not_a_planner() -> None:
     assert isinstance(outcome.error, TaskFailed)
     assert str(outcome.error) == "the script says fail: no seats"
     assert outcome.record.reason == "the script says fail: no seats"
-    assert len(executor.events) == 1 and len(recorded(loop)) == 1
+    assert len(executor.events) == 1
+    steps = recorded(loop)
+    assert [step.action["name"] for step in steps] == ["press", "fail"]
+    assert steps[-1].action["reason"] == "no seats" and steps[-1].status == "ok"
 
 
 def test_steps_that_repeat_on_purpose_are_not_taken_for_a_stuck_run() -> None:
