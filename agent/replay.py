@@ -99,13 +99,29 @@ def skipped_warning(recorded: RecordedRun, verb: str) -> str | None:
     return f"{len(skipped)} recorded steps did not succeed ({named}) and are not {verb}"
 
 
+def unfinished_warning(recorded: RecordedRun, verb: str) -> str | None:
+    """One line saying that the recorded run never got to `done`, so neither will its steps."""
+    run = recorded.run
+    if run.status == "done":
+        return None
+    if run.status == "running":
+        how = "was cut off: run.json still says running"
+    else:
+        how = f"ended {run.status}" + (f": {_shortened(run.reason)}" if run.reason else "")
+    return f"the recorded run did not finish ({how}); the steps it did are {verb}"
+
+
+def _shortened(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()  # one warning, one line
+    return text if len(text) <= REASON_LENGTH else text[:REASON_LENGTH - 1] + "…"
+
+
 def _why(record: StepRecord) -> str:
     if record.status == "rejected":
         text = "rejected at the approval prompt"
     else:
         text = f"{record.status}: {record.error}" if record.error else record.status
-    text = re.sub(r"\s+", " ", text).strip()  # one warning, one line
-    return text if len(text) <= REASON_LENGTH else text[:REASON_LENGTH - 1] + "…"
+    return _shortened(text)
 
 
 def recorded_steps(
@@ -203,8 +219,8 @@ def export_command(args: argparse.Namespace, command: list[str], verbose: int) -
 
 
 def _warn_about(recorded: RecordedRun, verb: str) -> None:
-    skipped = skipped_warning(recorded, verb)
-    for text in [*recorded.warnings, *([skipped] if skipped else [])]:
+    more = (unfinished_warning(recorded, verb), skipped_warning(recorded, verb))
+    for text in [*recorded.warnings, *(text for text in more if text)]:
         warn(text)
 
 

@@ -13,13 +13,14 @@ from agent.approval import Proposal
 from agent.errors import UsageError
 from agent.loop import Limits, Loop
 from agent.recorder import RunDirectory
-from agent.records import Approval
+from agent.records import Approval, RunRecord
 from agent.replay import (
     export_script,
     read_run,
     recorded_ending,
     recorded_steps,
     skipped_warning,
+    unfinished_warning,
 )
 from agent.script import parse_script
 from agent.scripted import ScriptPlanner, script_registry
@@ -225,6 +226,17 @@ def test_one_skipped_step_and_long_reasons_stay_one_short_line(tmp_path: Path) -
     assert text is not None and "\n" not in text and len(text) < 160, text
     assert text.startswith("1 recorded step did not succeed (step 2: error: FixedGrounder ")
     assert text.endswith("…) and is not exported")
+    assert unfinished_warning(read_run(directory.path), "exported") == (
+        "the recorded run did not finish (ended failed: budget: max_steps (2) reached before the "
+        "task was done); the steps it did are exported")
+
+
+def test_a_run_cut_off_is_said_to_be_unfinished(tmp_path: Path) -> None:
+    directory = RunDirectory.create(tmp_path, "x")
+    directory.start(RunRecord(task="x", command=["agent"], settings={}, started_at="now"))
+    text = unfinished_warning(read_run(directory.path), "replayed")
+    assert text == ("the recorded run did not finish (was cut off: run.json still says running); "
+                    "the steps it did are replayed")
 
 
 def test_a_clean_run_has_nothing_to_warn_about(tmp_path: Path) -> None:
@@ -236,6 +248,7 @@ def test_a_clean_run_has_nothing_to_warn_about(tmp_path: Path) -> None:
     loop.run("x", ["agent"], {})
     recorded = read_run(directory.path)
     assert skipped_warning(recorded, "replayed") is None and recorded.warnings == ()
+    assert unfinished_warning(recorded, "replayed") is None
 
 
 # --------------------------------------------------------------------------- the monologue
