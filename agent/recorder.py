@@ -44,7 +44,7 @@ class RunDirectory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._steps = open(path / "steps.jsonl", "a", encoding="utf-8")  # noqa: SIM115
+        self._steps = open(path / "steps.jsonl", "a", encoding="utf-8", opener=_private)  # noqa: SIM115
 
     @classmethod
     def create(cls, runs_dir: Path, task: str, when: dt.datetime | None = None) -> RunDirectory:
@@ -65,7 +65,7 @@ class RunDirectory:
         self._write_run(run)
 
     def screenshot(self, index: int, png: bytes) -> None:
-        (self.path / f"step-{index:04d}.png").write_bytes(png)
+        _write_private(self.path / f"step-{index:04d}.png", png)
 
     def step(self, record: StepRecord) -> None:
         self._steps.write(record.model_dump_json() + "\n")
@@ -74,7 +74,7 @@ class RunDirectory:
 
     def attachment(self, name: str, data: bytes) -> Path:
         path = self.path / Path(name).name  # never outside the run directory
-        path.write_bytes(data)
+        _write_private(path, data)
         return path
 
     def finish(self, run: RunRecord) -> None:
@@ -84,8 +84,21 @@ class RunDirectory:
     def _write_run(self, run: RunRecord) -> None:
         # Written beside, then renamed over: a reader never sees half a run.json.
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".run.", suffix=".json")
+        os.fchmod(fd, 0o600)  # mkstemp's is filtered by the umask
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(run.model_dump_json(indent=2) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path / "run.json")
+
+
+def _private(path: str, flags: int) -> int:
+    """An `open` opener: files readable by their owner only, like the run directory."""
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)  # os.open's mode is filtered by the umask
+    return fd
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    with open(path, "wb", opener=_private) as handle:
+        handle.write(data)

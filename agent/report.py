@@ -395,9 +395,10 @@ def _label(image: Image.Image, point: tuple[float, float], text: str) -> None:
 
 
 def _write_atomically(path: Path, text: str) -> Path:
-    # Written beside, then renamed over: a browser never loads half a report. mkstemp: mode 0600.
+    # Written beside, then renamed over: a browser never loads half a report.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".report.", suffix=".html")
     try:
+        os.fchmod(fd, 0o600)  # owner only, like the rest of the run directory, whatever the umask
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)

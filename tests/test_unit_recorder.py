@@ -72,6 +72,13 @@ def test_the_directory_is_private_whatever_the_umask(
     os.umask(mask)  # tmp_path exists already: only the run directory is made under this mask
     directory = RunDirectory.create(tmp_path, "secret task", WHEN)
     assert mode(directory.path) == 0o700
+    directory.start(run_record())
+    directory.screenshot(1, b"png")
+    directory.attachment("preview-0001.png", b"png")
+    directory.finish(run_record())
+    files = {path.name: mode(path) for path in directory.path.iterdir()}
+    assert set(files) == {"run.json", "steps.jsonl", "step-0001.png", "preview-0001.png"}
+    assert set(files.values()) == {0o600}, files
 
 
 def test_run_json_is_written_at_start_and_replaced_at_finish(tmp_path: Path) -> None:
