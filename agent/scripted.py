@@ -103,12 +103,13 @@ def ground_within(
         try:
             grounding = grounder.ground(shot, description)
         except GroundingError as exc:
-            if time.monotonic() + interval > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 if timeout <= 0:
                     raise
                 raise GroundingError(
                     f"{description!r} did not appear within {timeout:g} s: {exc}") from None
-            time.sleep(interval)
+            time.sleep(min(interval, remaining))  # the last look is at the deadline, not before
             shot = capture()
             continue
         return grounding

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from agent.scripted import (
     ScriptStep,
     WaitFor,
     describe,
+    ground_within,
     script_registry,
 )
 from agent.secrets import Secrets
@@ -343,6 +345,30 @@ def test_wait_for_polls_until_the_target_appears() -> None:
                          patient, patient=patient)
     assert run(loop).exit_code == 0
     assert inner.asked == 3
+
+
+class AppearsAt:
+    """A grounder that finds nothing until `seconds` after its first question."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.first: float | None = None
+
+    def ground(self, screenshot: Screenshot, description: str) -> Grounding:
+        self.first = self.first or time.monotonic()
+        if time.monotonic() - self.first < self.seconds:
+            raise GroundingError(f"{description!r} is not on the screen")
+        return Grounding((7.0, 8.0), "found")
+
+
+def test_wait_for_looks_until_its_timeout_has_passed() -> None:
+    screen = StaticScreen()
+    found = ground_within(AppearsAt(0.55), "Ready", 0.6, screen.capture(), screen.capture)
+    assert found.raw == "found"  # it appeared just before the deadline
+    started = time.monotonic()
+    with pytest.raises(GroundingError, match=r"did not appear within 0\.6 s"):
+        ground_within(AppearsAt(9), "Ready", 0.6, screen.capture(), screen.capture)
+    assert time.monotonic() - started >= 0.6, "gave up before the timeout"
 
 
 def test_wait_for_gives_up_after_its_timeout_and_other_steps_do_not_wait() -> None:
