@@ -44,6 +44,10 @@ class StepPrinter:
                 f"{timings.settle:.0f} ms)")
         self._say(f"[{record.index}] {record.instruction or action}")
         self._say(f"    {action} {where}  {took}  {self._usage(total)}{status}".rstrip())
+        if record.reasked:
+            first = record.reasked[0].splitlines()[0]
+            self._say(f"    (the planner's reply was invalid {len(record.reasked)}x and sent "
+                      f"back: {first})")
         if self.verbose > 0 and record.thought:
             self._say(f"    thought: {record.thought}")
 

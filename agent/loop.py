@@ -154,6 +154,7 @@ class Loop:
             self.notes = []
             record = _with_reply(record, plan.reply)
             record.usage.planner = plan.usage
+            record.reasked = list(plan.reasked)
             self._notice_uncounted(plan.usage)
             action = plan.reply.action
             self.control.checkpoint()

@@ -37,6 +37,7 @@ class PastStep:
 class PlanResult:
     reply: PlannerReply
     usage: TokenUsage = field(default_factory=TokenUsage)
+    reasked: tuple[str, ...] = ()  # why each invalid reply before this one was sent back
 
 
 class Planner(Protocol):
@@ -82,6 +83,7 @@ class OpenAIPlanner:
             {"role": "user", "content": self._user_content(task, history, png, image.size, notes)},
         ]
         usage = TokenUsage()
+        reasked: list[str] = []
         for attempt in range(self.reasks + 1):
             reply = chat(self.client, self.model, messages, role="planner", temperature=0.0,
                          **({"max_tokens": self.max_tokens} if self.max_tokens else {}))
@@ -95,8 +97,10 @@ class OpenAIPlanner:
                         (usage.prompt_tokens, usage.completion_tokens),
                     ) from None
                 messages += _reask(reply.text, exc)
+                reasked.append(str(exc))
                 continue
-            return PlanResult(_to_screenshot_space(parsed, image.size, screenshot.size), usage)
+            return PlanResult(_to_screenshot_space(parsed, image.size, screenshot.size), usage,
+                              tuple(reasked))
         raise AssertionError("unreachable")
 
     def _user_content(

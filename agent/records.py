@@ -106,6 +106,7 @@ class StepRecord(_Record):
     status: StepStatus = "ok"
     error: str | None = None
     outcome: str | None = None
+    reasked: list[str] = Field(default_factory=list)  # invalid planner replies sent back, why
     timings_ms: Timings = Field(default_factory=Timings)
     usage: Usage = Field(default_factory=Usage)
 

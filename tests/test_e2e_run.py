@@ -114,6 +114,9 @@ TIMING_KEYS = {"capture", "plan", "ground", "approve", "execute", "settle"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+PROSE = "I will type the destination into the To field next."  # no JSON: invalid
+
+
 def planner_replies() -> list[str]:
     return [
         json.dumps(
@@ -171,7 +174,9 @@ def test_agent_books_a_flight(
     runs_dir = tmp_path / "runs"
 
     with form_app(display, tmp_path / "app", geometry=geometry) as app:
-        planner = FakeChatServer(scripted(planner_replies()), model="fake-planner")
+        replies = planner_replies()
+        replies.insert(1, PROSE)  # step 2's first answer is invalid: re-asked, then answered
+        planner = FakeChatServer(scripted(replies), model="fake-planner")
         grounder = FakeChatServer(uground_reply_from(app.locate), model="osunlp/UGround-V1-7B")
         with planner, grounder:
             result = run_cli(
@@ -210,7 +215,8 @@ def test_agent_books_a_flight(
     assert state["status"] == ANSWER
 
     # The models' side.
-    assert len(planner.requests) == len(PLAN)
+    assert len(planner.requests) == len(PLAN) + 1
+    assert "reply was invalid 1x and sent back" in result.stdout
     first = planner.requests[0]
     assert any(TASK in text for text in first.texts()), first.texts()
     for request in planner.requests:
@@ -237,6 +243,7 @@ def test_agent_books_a_flight(
 
     steps = read_steps(run_dir)
     assert [step["index"] for step in steps] == list(range(1, len(PLAN) + 1))
+    assert [len(step["reasked"]) for step in steps] == [0, 1] + [0] * (len(PLAN) - 2)
     for step, (observation, thought, instruction, action) in zip(steps, PLAN, strict=True):
         assert set(step) >= STEP_KEYS, (step["index"], sorted(STEP_KEYS - set(step)))
         assert step["status"] == "ok", step

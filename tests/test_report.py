@@ -278,13 +278,15 @@ def test_every_step_field_is_shown(tmp_path: Path) -> None:
         1, status="rejected", outcome=None,
         approval=Approval(decision="rejected", feedback="wrong button, use the blue one",
                           edited={"target": "the blue Search button"}))
-    failed = click_step(2, status="error", error="GroundingError: no such button", outcome=None)
+    failed = click_step(2, status="error", error="GroundingError: no such button", outcome=None,
+                        reasked=["the reply has no JSON object"])
     html, page = report(make_run(tmp_path, [rejected, failed], finish=FINISHED))
     text = page.plain
     for expected in ("screen 1", "thought 1", "Click the Search button (1)", "the Search button",
                      "(960, 540)", "960.0, 540.0", "960, 540", "rejected",
                      "wrong button, use the blue one", "the blue Search button",
-                     "GroundingError: no such button", "planner 1000 + 100, grounder 500 + 10"):
+                     "GroundingError: no such button", "planner 1000 + 100, grounder 500 + 10",
+                     "Invalid planner replies, sent back", "the reply has no JSON object"):
         assert expected in text, expected
     assert "capture plan ground approve execute settle total" in text
     assert "12 1830 410 0 35 220 2508" in text  # 12.5 rounds half to even

@@ -1,4 +1,4 @@
-"""What `agent run` prints: a closed output pipe never ends the run."""
+"""What `agent run` prints: a closed output pipe never ends the run; re-asks show."""
 
 from __future__ import annotations
 
@@ -33,3 +33,11 @@ def test_steps_are_printed_with_their_rejection_reason() -> None:
     record.approval = None
     StepPrinter(out=out).step(record, Usage())
     assert "[rejected: no reason given]" in out.getvalue()
+
+
+def test_a_step_says_when_the_planner_was_re_asked() -> None:
+    out = io.StringIO()
+    record = step(4).model_copy(update={"reasked": ["the reply has no JSON object\nmore", "x"]})
+    StepPrinter(out=out).step(record, Usage())
+    assert "(the planner's reply was invalid 2x and sent back: the reply has no JSON object)" in (
+        out.getvalue())

@@ -77,6 +77,8 @@ def test_an_invalid_reply_is_sent_back_with_the_validation_error() -> None:
     assert "invalid arguments for click" in reask["content"]
     assert "button" in reask["content"]
     assert result.usage.completion_tokens > 1  # both answers counted
+    [why] = result.reasked
+    assert "invalid arguments for click" in why
 
 
 def test_a_reply_without_json_is_re_asked_saying_so() -> None:
