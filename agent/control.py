@@ -89,6 +89,18 @@ class RunControl:
             self._acting_until = time.monotonic() + 0.3
 
     @contextmanager
+    def asking(self) -> Iterator[None]:
+        """While an action waits for a person's answer (ask_user): not shielded, since no input
+        is being sent, so a stop interrupts the wait at once; the answer is no takeover."""
+        shielded, self._shielded = self._shielded, 0
+        try:
+            self.checkpoint()
+            with self.attending():
+                yield
+        finally:
+            self._shielded = shielded
+
+    @contextmanager
     def attending(self) -> Iterator[None]:
         """While a person is asked (approval, ask_user): typing the answer is no takeover."""
         self._attending += 1

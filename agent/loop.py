@@ -253,7 +253,7 @@ class Loop:
             executor=self.executor,
             points={g.argument: g.screen_point for g in grounding},
             should_stop=self._should_stop,
-            ask_user=self.ask_user,
+            ask_user=self._ask_person if self.ask_user is not None else None,
         )
         try:
             with self.control.acting(action.sends):
@@ -264,6 +264,11 @@ class Loop:
             raise Stopped(f"stopped by the user: {exc}") from exc
         except Exception as exc:  # an action's own failure is recorded, not a crash
             raise ActionError(f"{action.name} failed: {type(exc).__name__}: {exc}") from exc
+
+    def _ask_person(self, question: str) -> str:
+        assert self.ask_user is not None
+        with self.control.asking():  # Ctrl+C, SIGTERM and the kill hotkey end the wait
+            return self.ask_user(question)
 
     def _notice_uncounted(self, usage: TokenUsage) -> None:
         """Say once that a token or cost budget cannot count a server that reports no usage."""

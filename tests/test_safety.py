@@ -298,12 +298,14 @@ def start_agent(
     cwd: Path,
     stdin: str | None = None,
     closed_stdin: bool = False,
+    silent_stdin: bool = False,
     env: dict[str, str] | None = None,
     entry: Sequence[str] = ("-m", "agent"),
 ) -> Iterator[AgentProcess]:
     """Start the real CLI. `stdin`: lines fed through a pipe (then end of input); None: empty
-    input (/dev/null); `closed_stdin`: no stdin at all (file descriptor 0 closed). `entry`: how
-    Python starts it (a control experiment may patch something first)."""
+    input (/dev/null); `closed_stdin`: no stdin at all (file descriptor 0 closed);
+    `silent_stdin`: a pipe that stays open and says nothing (someone who never answers).
+    `entry`: how Python starts it (a control experiment may patch something first)."""
     out_path, err_path = cwd / "agent.stdout", cwd / "agent.stderr"
     command = [sys.executable, *entry, *args]
     if closed_stdin:  # a shell closes fd 0, then execs Python (preexec_fn is unsafe with threads)
@@ -314,7 +316,7 @@ def start_agent(
             command,
             env=clean_env(display.env, **{"PYTHONFAULTHANDLER": "1", **(env or {})}),
             cwd=cwd,
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin is not None or silent_stdin else subprocess.DEVNULL,
             stdout=out,
             stderr=err,
         )
@@ -616,6 +618,31 @@ def test_ask_user_without_anyone_to_answer_fails(
     assert run["reason"] in result.stderr
     assert len(fake.planner.requests) == 1
     assert steps[-1]["status"] == "error"
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "kill hotkey"])
+def test_a_pending_question_does_not_hold_off_a_stop(how: str, make_display: Any,
+                                                      tmp_path: Path) -> None:
+    need_xdotool()
+    display = make_display(1280, 800)
+    runs_dir = tmp_path / "runs"
+    with safety_app(display, tmp_path / "app") as app:
+        script = [reply({"name": "ask_user", "question": QUESTION}), DONE]
+        with fakes(script, app) as fake, start_agent(
+            agent_args(fake, runs_dir, "--approve", "never"), display=display, cwd=tmp_path,
+            silent_stdin=True,
+        ) as agent:
+            wait_until(lambda: QUESTION in agent.output(), 60, "the question")
+            if how == "kill hotkey":
+                xdotool(display, "key", "--delay", "0", "ctrl+alt+Escape")
+            else:
+                agent.process.send_signal(getattr(signal, how))
+            result = agent.wait(15)
+    assert_exit(result, EXIT_STOPPED)
+    run, steps, _ = the_run(runs_dir)
+    assert run["status"] == "stopped", run
+    assert steps[-1]["status"] == "stopped"
+    assert len(fake.planner.requests) == 1
 
 
 # ----------------------------------------------------------------------------- secrets
