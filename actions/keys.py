@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable
 
-__all__ = ["KEY_NAMES", "normalize_key"]
+__all__ = ["KEY_NAMES", "MODIFIERS", "chord", "normalize_key", "parse_chord"]
 
 _NAMED = {
     "enter", "return", "tab", "space", "backspace", "delete", "del", "esc", "escape", "insert",
@@ -41,3 +42,24 @@ def normalize_key(key: str) -> str:
         raise ValueError(f"unknown key {key!r} (use pyautogui names: enter, ctrl, alt, f1, a, "
                          f"...){chord}")
     return name
+
+
+# Left and right variants are one key in a chord: ctrlleft+w closes a tab as ctrl+w does.
+_SIDES = {"ctrlleft": "ctrl", "ctrlright": "ctrl", "altleft": "alt", "altright": "alt",
+          "option": "alt", "shiftleft": "shift", "shiftright": "shift", "winleft": "win",
+          "winright": "win"}
+MODIFIERS = frozenset({"ctrl", "alt", "shift", "win", "command"})
+
+
+def chord(keys: Iterable[str]) -> frozenset[str]:
+    """Keys pressed together, whichever way they are written: normalized, sides merged, order
+    ignored. ValueError for an unknown key."""
+    return frozenset(_SIDES.get(name, name) for name in map(normalize_key, keys))
+
+
+def parse_chord(text: str) -> frozenset[str]:
+    """`ctrl+alt+esc` as a chord; ValueError when a part is not a key."""
+    parts = [part for part in text.split("+") if part.strip()]
+    if not parts:
+        raise ValueError(f"no keys in {text!r}")
+    return chord(parts)

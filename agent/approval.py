@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from actions import Action, Done, Hotkey, Type
+from actions.keys import chord, parse_chord
 from agent.records import Approval, GroundingRecord
+from agent.secrets import placeholders
 
 __all__ = [
     "ApproveMode",
@@ -68,16 +70,27 @@ class RiskPolicy(BaseModel):
                                       "ctrl+shift+q", "command+q", "command+w")
     ask_before_done: bool = True
 
+    @field_validator("risky_hotkeys")
+    @classmethod
+    def _chords(cls, hotkeys: tuple[str, ...]) -> tuple[str, ...]:
+        for hotkey in hotkeys:
+            parse_chord(hotkey)  # ValueError names the key that is not one
+        return hotkeys
+
     def reason(self, action: Action, text_under: str = "") -> str | None:
         """Why `action` is risky (None if it is not); `text_under` is screen text at the point."""
         if isinstance(action, Done):
             return "the agent says the task is done" if self.ask_before_done else None
         if isinstance(action, Hotkey):
-            combo = "+".join(action.keys)
-            chords = [frozenset(hotkey.lower().split("+")) for hotkey in self.risky_hotkeys]
-            return f"{combo} may close or quit" if frozenset(action.keys) in chords else None
+            pressed = chord(action.keys)
+            if not any(parse_chord(hotkey) == pressed for hotkey in self.risky_hotkeys):
+                return None
+            return f"{'+'.join(action.keys)} is one of the risky hotkeys (by default: close, quit)"
         described = " ".join(t for t in action.targets().values() if isinstance(t, str))
         if isinstance(action, Type):
+            names = placeholders(action.text)
+            if names:
+                return f"typing the secret {{{{{names[0]}}}}}"
             if _mentions(self.secret_words, described):
                 return "typing into a secret field"
             word = _mentions(self.secret_words, text_under)

@@ -19,8 +19,10 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any, Literal
 
+from actions import Action, Hotkey
 from actions.executor import FAIL_SAFE_REASON
-from agent.errors import Stopped, UsageError
+from actions.keys import MODIFIERS, chord, parse_chord
+from agent.errors import ActionError, Stopped, UsageError
 
 __all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
 
@@ -50,6 +52,7 @@ class RunControl:
         # pyautogui's fail-safe corners, told by the loop: the pointer there stops the run at
         # once, even while paused (pyautogui itself only looks when it sends input).
         self.corners: frozenset[tuple[int, int]] = frozenset()
+        self.own_hotkeys: dict[frozenset[str], str] = {}  # chord → "the kill hotkey ctrl+alt+esc"
 
     # -- asked by the loop and the executor ---------------------------------------------------
     def should_stop(self) -> bool:
@@ -64,6 +67,15 @@ class RunControl:
             self._running.wait(0.1)
         if self._stopped.is_set():
             raise Stopped(self.reason or "stopped by the user")
+
+    def refuse_own_hotkey(self, action: Action) -> None:
+        """ActionError when `action` presses this run's kill or pause hotkey: the listener would
+        take the run's own keys for the person's."""
+        if not isinstance(action, Hotkey):
+            return
+        own = self.own_hotkeys.get(chord(action.keys))
+        if own is not None:
+            raise ActionError(f"{'+'.join(action.keys)} is {own}: the agent may not press it")
 
     @contextmanager
     def shielded(self) -> Iterator[None]:
@@ -205,12 +217,20 @@ def _keycode_without_symbols(connection: Any) -> int | None:
     return next((first + i for i, row in enumerate(rows) if not any(row)), None)
 
 
+_PYNPUT_NAMES = {"escape": "esc", "command": "cmd", "win": "cmd", "pageup": "page_up",
+                 "pagedown": "page_down", "capslock": "caps_lock", "numlock": "num_lock",
+                 "scrolllock": "scroll_lock", "printscreen": "print_screen",
+                 "prntscrn": "print_screen"}
+
+
 def pynput_hotkey(keys: str) -> str:
-    """`ctrl+alt+esc` → pynput's `<ctrl>+<alt>+<esc>`."""
-    parts = [part.strip().lower() for part in keys.split("+") if part.strip()]
-    if not parts:
-        raise UsageError(f"empty hotkey {keys!r}")
-    return "+".join(part if len(part) == 1 else f"<{part}>" for part in parts)
+    """`ctrl+alt+esc` (any spelling the action space takes) → pynput's `<ctrl>+<alt>+<esc>`."""
+    try:
+        names = sorted(parse_chord(keys), key=lambda name: (name not in MODIFIERS, name))
+    except ValueError as exc:
+        raise UsageError(f"bad hotkey {keys!r}: {exc}") from None
+    return "+".join(name if len(name) == 1 else f"<{_PYNPUT_NAMES.get(name, name)}>"
+                    for name in names)
 
 
 class HotkeyListener:
@@ -235,15 +255,16 @@ class HotkeyListener:
         self._held: set[Any] = set()
         self._alt = keyboard.Key.alt
         self._watch_takeover = watch_takeover
-        try:
-            self._hotkeys = [
-                keyboard.HotKey(keyboard.HotKey.parse(pynput_hotkey(kill)),
-                                lambda: control.stop(f"kill hotkey {kill}")),
-                keyboard.HotKey(keyboard.HotKey.parse(pynput_hotkey(pause)),
-                                control.toggle_pause),
-            ]
-        except ValueError as exc:
-            raise UsageError(f"bad hotkey ({kill!r} / {pause!r}): {exc}") from None
+        hotkeys = {kill: lambda: control.stop(f"kill hotkey {kill}"), pause: control.toggle_pause}
+        self._hotkeys = []
+        for keys, act in hotkeys.items():
+            try:
+                self._hotkeys.append(keyboard.HotKey(keyboard.HotKey.parse(pynput_hotkey(keys)),
+                                                     act))
+            except ValueError as exc:  # a key pynput has no name for
+                raise UsageError(f"bad hotkey {keys!r}: {exc}") from None
+        control.own_hotkeys = {parse_chord(kill): f"the kill hotkey {kill}",
+                               parse_chord(pause): f"the pause hotkey {pause}"}
         self._keyboard: Any = keyboard.Listener(on_press=self._press, on_release=self._release)
         self._listeners: list[Any] = [self._keyboard]
         # Always on: the pointer on a fail-safe corner stops the run even when input is ignored.

@@ -249,6 +249,7 @@ class Desktop:
     def _perform(self, action: Action, grounding: list[GroundingRecord]) -> str | None:
         ctx = ActionContext(self.executor, {g.argument: g.screen_point for g in grounding},
                             should_stop=self.control.should_stop)
+        self.control.refuse_own_hotkey(action)
         try:
             with self.control.acting():
                 return self.registry.perform(action, ctx)

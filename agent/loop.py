@@ -255,6 +255,7 @@ class Loop:
             should_stop=self._should_stop,
             ask_user=self._ask_person if self.ask_user is not None else None,
         )
+        self.control.refuse_own_hotkey(action)
         try:
             with self.control.acting(action.sends):
                 return self.registry.perform(self._with_secrets(action), ctx)

@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.errors import UsageError
 
-__all__ = ["Secrets", "parse_secret_flags"]
+__all__ = ["Secrets", "parse_secret_flags", "placeholders"]
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -83,6 +83,11 @@ class Secrets:
             return {key: value if key in STRUCTURAL_KEYS else self.redact_data(value)
                     for key, value in data.items()}
         return data
+
+
+def placeholders(text: str) -> list[str]:
+    """The secret names `text` writes as `{{NAME}}`."""
+    return _PLACEHOLDER.findall(text)
 
 
 def parse_secret_flags(flags: Iterable[str], interactive: bool) -> dict[str, str]:

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -17,6 +17,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from actions.keys import parse_chord
 from agent.approval import RiskPolicy
 from agent.budget import ModelPrice
 from agent.errors import UsageError
@@ -24,6 +25,7 @@ from agent.errors import UsageError
 __all__ = ["DEFAULT_CONFIG", "Settings", "load_settings", "settings_with"]
 
 DEFAULT_CONFIG = Path("agent.toml")
+HOTKEY_MODIFIERS = frozenset({"ctrl", "alt", "win", "command"})  # not shift: capitals use it
 
 
 class Settings(BaseSettings):
@@ -88,6 +90,22 @@ class Settings(BaseSettings):
             raise ValueError(f"{url!r} is not an http:// or https:// URL "
                              "(e.g. http://localhost:8000/v1)")
         return url
+
+    @field_validator("kill_hotkey", "pause_hotkey")
+    @classmethod
+    def _hotkey(cls, text: str) -> str:
+        keys = parse_chord(text)  # ValueError names a part that is no key
+        if not keys & HOTKEY_MODIFIERS:
+            raise ValueError(f"{text!r} needs ctrl, alt or win: the run's own typing would set "
+                             "it off")
+        return text
+
+    @model_validator(mode="after")
+    def _hotkeys_differ(self) -> Settings:
+        if parse_chord(self.kill_hotkey) == parse_chord(self.pause_hotkey):
+            raise ValueError(f"kill_hotkey and pause_hotkey are the same keys "
+                             f"({self.kill_hotkey!r}, {self.pause_hotkey!r})")
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -168,6 +186,8 @@ def _explain(exc: ValidationError, path: Path | None) -> str:
         return f"unknown setting {name!r}{where}"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     message = error["msg"].removeprefix("Value error, ")  # pydantic's wording for our checks
+    if not name:  # a check of several settings together
+        return f"invalid settings: {message}{more}"
     top = name.split(".")[0]
     places = f"--{top.replace('_', '-')} / AGENT_{top.upper()}" + (f" / {path}" if path else "")
     return f"invalid {name} ({places}): {message}{more}"

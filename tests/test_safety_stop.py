@@ -167,6 +167,25 @@ def test_kill_mid_hotkey_releases_every_held_key(make_display: Any, tmp_path: Pa
         assert_no_key_held(display, app)
 
 
+@pytest.mark.parametrize("keys", [["ctrl", "alt", "p"], ["alt", "ctrlleft", "escape"]])
+def test_the_agent_cannot_press_the_runs_own_hotkeys(keys: list[str], make_display: Any,
+                                                      tmp_path: Path) -> None:
+    """The listener cannot tell the runtime's keys from the person's: a planner pressing the
+    pause hotkey would freeze the run, the kill hotkey would stop it in the person's name."""
+    display: VirtualDisplay = make_display(1280, 800)
+    with safety_app(display, tmp_path / "app") as app:
+        with fakes([reply({"name": "hotkey", "keys": keys}), DONE], app) as fake:
+            result = run_agent(agent_args(fake, tmp_path / "runs", "--approve", "never"),
+                               display=display, cwd=tmp_path, timeout=60)
+        assert_no_key_held(display, app)
+    assert result.returncode == 0, result.stderr
+    assert "paused" not in result.stderr
+    run, steps, _ = the_run(tmp_path / "runs")
+    assert run["status"] == "done"
+    assert steps[0]["status"] == "error" and "the agent may not press it" in steps[0]["error"]
+    assert "may not press it" in fake.planner.requests[1].text()  # the planner hears why
+
+
 # ----------------------------------------------------------------------------- signals
 
 

@@ -75,7 +75,8 @@ def test_the_prompt_shows_secret_values_as_placeholders() -> None:
 @pytest.mark.parametrize(("keys", "risky"), [
     (["alt", "f4"], True), (["ctrl", "w"], True), (["shift", "ctrl", "w"], True),
     (["ctrl", "f4"], True), (["command", "q"], True), (["ctrl", "c"], False),
-    (["ctrl", "shift", "t"], False),
+    (["ctrl", "shift", "t"], False), (["ctrlleft", "w"], True), (["altright", "F4"], True),
+    (["control", "q"], True),
 ])
 def test_closing_hotkeys_are_risky_in_any_order(keys: list[str], risky: bool) -> None:
     assert (RiskPolicy().reason(Hotkey(keys=keys)) is not None) is risky
@@ -85,6 +86,20 @@ def test_typing_where_the_screen_says_password_is_risky() -> None:
     typed = Type(text="x", target={"x": 10, "y": 10})
     assert RiskPolicy().reason(typed) is None
     assert "password" in (RiskPolicy().reason(typed, "Password") or "")
+
+
+def test_typing_a_secret_is_risky_wherever_it_goes() -> None:
+    assert RiskPolicy().reason(Type(text="{{PW}}")) == "typing the secret {{PW}}"
+    assert RiskPolicy().reason(Type(text="hello {{ CARD_NO }}")) == "typing the secret {{CARD_NO}}"
+
+
+def test_configured_hotkeys_are_read_in_any_spelling() -> None:
+    policy = RiskPolicy(risky_hotkeys=("control+s", "cmd+q"))
+    assert policy.reason(Hotkey(keys=["ctrl", "s"])) is not None
+    assert policy.reason(Hotkey(keys=["command", "q"])) is not None
+    assert policy.reason(Hotkey(keys=["ctrl", "w"])) is None  # the list replaced the default
+    with pytest.raises(ValueError, match="unknown key 'banana'"):
+        RiskPolicy(risky_hotkeys=("ctrl+banana",))
 
 
 def test_a_configured_list_replaces_the_default_one() -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
+from actions import Hotkey, Press
+from actions.keys import parse_chord
 from agent.control import RunControl
+from agent.errors import ActionError
 
 
 def control(policy: str = "stop") -> tuple[RunControl, list[str]]:
@@ -65,3 +70,12 @@ def test_the_pointer_off_the_corners_is_only_a_takeover() -> None:
     run.corners = frozenset({(0, 0)})
     run.pointer_moved(1, 0)
     assert not run.should_stop()
+
+
+def test_the_agent_may_not_press_the_runs_own_hotkeys() -> None:
+    run, _ = control()
+    run.own_hotkeys = {parse_chord("ctrl+alt+p"): "the pause hotkey ctrl+alt+p"}
+    with pytest.raises(ActionError, match="is the pause hotkey ctrl\\+alt\\+p"):
+        run.refuse_own_hotkey(Hotkey(keys=["alt", "ctrlleft", "p"]))
+    run.refuse_own_hotkey(Hotkey(keys=["ctrl", "p"]))  # another chord
+    run.refuse_own_hotkey(Press(keys=["ctrl", "alt", "p"]))  # one after another: no chord

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,23 @@ def test_an_unknown_key_inside_a_table_lists_the_known_ones() -> None:
     with pytest.raises(UsageError) as info:
         load_settings({"risk": {"risky_wrds": []}})
     assert str(info.value).startswith("unknown setting 'risk.risky_wrds' (known: risky_words")
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    ({"pause_hotkey": "a"}, "'a' needs ctrl, alt or win"),
+    ({"kill_hotkey": "shift+k"}, "'shift+k' needs ctrl, alt or win"),
+    ({"kill_hotkey": "ctrl+alt+banana"}, "unknown key 'banana'"),
+    ({"kill_hotkey": "alt+ctrl+p"}, "kill_hotkey and pause_hotkey are the same keys"),
+])
+def test_hotkeys_the_run_could_set_off_itself_are_refused(flags: dict[str, str],
+                                                          message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        load_settings(flags)
+
+
+def test_hotkeys_take_the_action_spaces_key_names() -> None:
+    from agent.control import pynput_hotkey
+
+    settings = load_settings({"kill_hotkey": "Ctrl+Alt+Escape", "pause_hotkey": "win+F9"})
+    assert pynput_hotkey(settings.kill_hotkey) == "<alt>+<ctrl>+<esc>"
+    assert pynput_hotkey(settings.pause_hotkey) == "<cmd>+<f9>"
