@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent.errors import TaskFailed
 from agent.records import TokenUsage, Usage
 
-__all__ = ["Limits", "ModelPrice", "Pricing"]
+__all__ = ["Limits", "ModelPrice", "Pricing", "watch_time"]
 
 
 class ModelPrice(BaseModel):
@@ -65,3 +67,28 @@ class Limits:
         cost = self.pricing.cost(usage)
         if self.max_cost is not None and cost is not None and cost >= self.max_cost:
             raise TaskFailed(f"budget: max_cost (${self.max_cost:g}) reached: ${cost:.4f} spent")
+
+
+@contextmanager
+def watch_time(limit: float | None, elapsed: Callable[[], float],
+               run_out: Callable[[str], None]) -> Iterator[None]:
+    """While inside, `run_out(reason)` is called once `elapsed()` passes `limit` seconds: a time
+    budget also ends a step that runs over it (a long wait, a slow model reply)."""
+    if limit is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if elapsed() > limit:
+                run_out(f"budget: max_time ({limit:g} s) reached")
+                return
+
+    watcher = threading.Thread(target=watch, name="max_time", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

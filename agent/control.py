@@ -22,7 +22,7 @@ from typing import Any, Literal
 from actions import Action, Hotkey
 from actions.executor import FAIL_SAFE_REASON
 from actions.keys import MODIFIERS, chord, parse_chord
-from agent.errors import ActionError, Stopped, UsageError
+from agent.errors import ActionError, AgentError, Stopped, TaskFailed, UsageError
 
 __all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
 
@@ -46,6 +46,9 @@ class RunControl:
         self._ours: frozenset[str] = frozenset()  # the input kinds we are sending now
         self._was_ours: frozenset[str] = frozenset()  # ... until `_acting_until`
         self._attending = 0  # a person is being asked something: their input is the answer
+        self._attended = 0.0  # seconds spent asking a person, before the current question
+        self._asked_at = 0.0
+        self._budget = False  # stopped because a budget ran out, not by the user
         self._shielded = 0  # nesting depth of work a KeyboardInterrupt must not cut
         self._acting_until = 0.0
         self._main = threading.main_thread().ident
@@ -62,11 +65,27 @@ class RunControl:
         return self._stopped.is_set()
 
     def checkpoint(self) -> None:
-        """Raise Stopped when stopped; block while paused."""
+        """Raise Stopped (TaskFailed for a budget) when stopped; block while paused."""
         while not self._running.is_set() and not self._stopped.is_set():
             self._running.wait(0.1)
         if self._stopped.is_set():
-            raise Stopped(self.reason or "stopped by the user")
+            raise self.stopped_error()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
+    def stopped_error(self) -> AgentError:
+        """How a stopped run ends: Stopped (exit 130), or TaskFailed when a budget ran out."""
+        if self._budget:
+            return TaskFailed(self.reason or "budget reached")
+        return Stopped(self.reason or "stopped by the user (Ctrl+C)")
+
+    def attended(self) -> float:
+        """Seconds a person has been asked something so far (approval, ask_user): their time,
+        which no time budget counts."""
+        ongoing = time.monotonic() - self._asked_at if self._attending else 0.0
+        return self._attended + ongoing
 
     def refuse_own_hotkey(self, action: Action) -> None:
         """ActionError when `action` presses this run's kill or pause hotkey: the listener would
@@ -115,11 +134,15 @@ class RunControl:
     @contextmanager
     def attending(self) -> Iterator[None]:
         """While a person is asked (approval, ask_user): typing the answer is no takeover."""
+        if not self._attending:
+            self._asked_at = time.monotonic()
         self._attending += 1
         try:
             yield
         finally:
             self._attending -= 1
+            if not self._attending:
+                self._attended += time.monotonic() - self._asked_at
             self._was_ours = frozenset({"mouse", "keyboard"})
             self._acting_until = time.monotonic() + 0.3
 
@@ -155,6 +178,13 @@ class RunControl:
             self._on_signal
         ):
             signal.pthread_kill(self._main, signal.SIGINT)
+
+    def run_out(self, reason: str) -> None:
+        """A budget ran out mid-step (max_time): stop at once, as the kill hotkey does, but the
+        run fails (exit 1) with `reason`."""
+        if not self._stopped.is_set():
+            self._budget = True
+            self.stop(reason)
 
     def toggle_pause(self) -> None:
         if self._running.is_set():

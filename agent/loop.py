@@ -24,7 +24,7 @@ from actions import (
 )
 from agent.annotate import crosshair
 from agent.approval import Approver, AutoApprover, Proposal
-from agent.budget import Limits
+from agent.budget import Limits, watch_time
 from agent.control import RunControl
 from agent.errors import (
     ActionError,
@@ -100,11 +100,12 @@ class Loop:
         self._warned_uncounted = False
         error: AgentError | None = None
         try:
-            answer = self._drive(task)
+            with watch_time(self.limits.max_time, self._elapsed, self.control.run_out):
+                answer = self._drive(task)
             shown = self.secrets.redact(answer) if answer is not None else None
             run = run.model_copy(update={"status": "done", "answer": shown})
         except KeyboardInterrupt:
-            error = Stopped(self.control.reason or "stopped by the user (Ctrl+C)")
+            error = self.control.stopped_error()
         except AgentError as exc:
             error = exc
         except Exception as exc:  # a bug (ours or a plug-in's): still finish the record
@@ -125,11 +126,16 @@ class Loop:
     def usage(self) -> Usage:
         return sum((step.record.usage for step in self.history), Usage())
 
+    def _elapsed(self) -> float:
+        """The run's own time so far: not the time a person took to answer it."""
+        return time.monotonic() - self._started - self.control.attended()
+
+
     def _drive(self, task: str) -> str | None:
         for index in range(1, self.limits.max_steps + 1):
             self.control.checkpoint()
             self.before_step(self.history)
-            self.limits.check(time.monotonic() - self._started, self.usage())
+            self.limits.check(self._elapsed(), self.usage())
             record, action = self._step(index, task)
             if isinstance(action, Done) and record.status == "ok":
                 return action.answer
@@ -175,7 +181,8 @@ class Loop:
             record.status, record.error = "stopped", self.control.reason or "Ctrl+C"
             raise
         except AgentError as exc:
-            record.status = "stopped" if isinstance(exc, Stopped) else "error"
+            cut_short = isinstance(exc, Stopped) or self.control.stopped  # a budget, too
+            record.status = "stopped" if cut_short else "error"
             record.error = str(exc)
             if isinstance(exc, InvalidReplyError):  # the invalid replies were paid for too
                 prompt, completion = exc.tokens

@@ -8,6 +8,7 @@ sent, which the tests record on their side.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from tests.test_safety import (
     reply,
     run_agent,
     safety_app,
+    start_agent,
     the_run,
+    wait_until,
 )
 from tests.xvfb import VirtualDisplay
 
@@ -77,6 +80,46 @@ def test_max_time(xvfb: VirtualDisplay, tmp_path: Path) -> None:
     run = assert_budget_failure(result, runs_dir, "max_time (1 s)")
     assert 1 <= run["steps"] <= 3, run
     assert len(fake.planner.requests) == run["steps"]
+
+
+@pytest.mark.parametrize("over", ["a long wait", "a slow planner"])
+def test_max_time_ends_a_step_that_runs_over_it(over: str, xvfb: VirtualDisplay,
+                                                tmp_path: Path) -> None:
+    runs_dir = tmp_path / "runs"
+    script = [reply({"name": "wait", "seconds": 30}), DONE] if over == "a long wait" else [DONE]
+    with (
+        safety_app(xvfb, tmp_path / "app") as app,
+        fakes(script, app, planner_latency=30 if over == "a slow planner" else 0) as fake,
+    ):
+        result = run_agent(agent_args(fake, runs_dir, "--approve", "never", "--max-time", "2"),
+                           display=xvfb, cwd=tmp_path, timeout=20)  # not the 30 s
+    assert_budget_failure(result, runs_dir, "max_time (2 s)")
+    _, steps, _ = the_run(runs_dir)
+    assert steps[-1]["status"] == "stopped", steps[-1]
+    assert len(fake.planner.requests) == 1
+
+
+def test_time_spent_answering_the_approval_prompt_is_not_the_runs(
+    xvfb: VirtualDisplay, tmp_path: Path
+) -> None:
+    runs_dir = tmp_path / "runs"
+    with (
+        safety_app(xvfb, tmp_path / "app") as app,
+        fakes([click("the From field"), click("the Notes field"), DONE], app) as fake,
+        start_agent(agent_args(fake, runs_dir, "--approve", "always", "--max-time", "2"),
+                    display=xvfb, cwd=tmp_path, silent_stdin=True) as agent,
+    ):
+        for answered in range(3):  # two clicks, then done: each answered 1.5 s after it is asked
+            wait_until(lambda n=answered: agent.output().count("approve? [y]es") > n, 30,
+                       "the next prompt")
+            time.sleep(1.5)
+            assert agent.process.stdin is not None
+            agent.process.stdin.write(b"y\n")
+            agent.process.stdin.flush()
+        result = agent.wait(30)
+    assert result.returncode == 0, describe(result)
+    run, _, _ = the_run(runs_dir)
+    assert run["status"] == "done", run
 
 
 def test_max_tokens_counts_the_servers_usage(xvfb: VirtualDisplay, tmp_path: Path) -> None:
