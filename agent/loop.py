@@ -162,7 +162,7 @@ class Loop:
             record.usage.planner = plan.usage
             record.reasked = list(plan.reasked)
             self._notice_uncounted(plan.usage)
-            action = plan.reply.action
+            action = self._described_without_secrets(plan.reply.action)
             self.control.checkpoint()
             action = self._ground_and_approve(record, action, shot, timings)
             if record.status == "ok" and not isinstance(action, (Done, Fail)):
@@ -305,6 +305,16 @@ class Loop:
         except KeyError as exc:
             raise ActionError(str(exc.args[0])) from None
         return self.registry.parse(data)
+
+    def _described_without_secrets(self, action: Action) -> Action:
+        """The action with any secret value the planner wrote into a target description (read
+        off the screen) made its placeholder: the grounder's request never carries a value."""
+        data = action.to_json()
+        described = {key: self.secrets.redact(value) for key, value in data.items()
+                     if key in action.target_fields and isinstance(value, str)}
+        if all(data[key] == value for key, value in described.items()):
+            return action
+        return self.registry.parse({**data, **described})
 
     def _redacted(self, record: StepRecord) -> StepRecord:
         """The record with any secret value (the planner may have read one) made a placeholder."""

@@ -657,7 +657,9 @@ def test_secret_is_typed_but_never_seen_or_recorded(
     with safety_app(xvfb, tmp_path / "app") as app:
         script = [
             type_into("{{PW}}", "the Password field"),
-            # A planner that read the value somewhere and repeats it must not leak it either.
+            # A planner that read the value somewhere and repeats it must not leak it either:
+            # not to the grounder in a description, not in its thought or answer.
+            click(f"the Notes field below the text {value}"),
             reply({"name": "done", "answer": f"typed {value}"}, thought=f"I typed {value}?"),
         ]
         extra: list[str] = ["--secret", f"PW={value}"] if source == "flag" else ["--secret", "PW"]
@@ -669,7 +671,7 @@ def test_secret_is_typed_but_never_seen_or_recorded(
                 display=xvfb,
                 cwd=tmp_path,
                 env=env,
-                stdin="y\ny\n",
+                stdin="y\ny\ny\n",
             )
         state = app.settled_state()
 
@@ -690,5 +692,6 @@ def test_secret_is_typed_but_never_seen_or_recorded(
     assert "PW" in fake.planner.requests[0].text()
     assert steps[0]["action"]["text"] == "{{PW}}"
     assert "{{PW}}" in (run_dir / "steps.jsonl").read_text(encoding="utf-8")
-    assert "{{PW}}" in steps[1]["thought"]
+    assert steps[1]["action"]["target"] == "the Notes field below the text {{PW}}"
+    assert "{{PW}}" in steps[2]["thought"]
     assert run["answer"] == "typed {{PW}}"
