@@ -23,6 +23,7 @@ from actions import Action, Hotkey
 from actions.executor import FAIL_SAFE_REASON
 from actions.keys import MODIFIERS, chord, parse_chord
 from agent.errors import ActionError, AgentError, Stopped, TaskFailed, UsageError
+from agent.keygrab import KeyGrab
 
 __all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
 
@@ -295,6 +296,7 @@ class HotkeyListener:
                 raise UsageError(f"bad hotkey {keys!r}: {exc}") from None
         control.own_hotkeys = {parse_chord(kill): f"the kill hotkey {kill}",
                                parse_chord(pause): f"the pause hotkey {pause}"}
+        self._grab = KeyGrab(control.own_hotkeys)
         self._keyboard: Any = keyboard.Listener(on_press=self._press, on_release=self._release)
         self._listeners: list[Any] = [self._keyboard]
         # Always on: the pointer on a fail-safe corner stops the run even when input is ignored.
@@ -332,9 +334,11 @@ class HotkeyListener:
                 listener.start()
             for listener in self._listeners:
                 listener.wait()  # ready before the first action
+        self._grab.__enter__()  # the chords no longer reach the focused app
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._grab.close()
         for listener in self._listeners:
             listener.stop()
         if any(listener.is_alive() for listener in self._listeners):

@@ -136,6 +136,29 @@ def test_the_pause_hotkey_pauses_a_long_type_and_resumes_it_exactly(
     assert notes == text, "the text arrived changed"
 
 
+def test_the_hotkeys_do_not_reach_the_focused_app(make_display: Any, tmp_path: Path) -> None:
+    """ctrl+alt+p pauses the run; the app in focus must not also act on it (Tk's Control-p
+    moves a text area's caret up a line, and the text typed after a pause would land there)."""
+    need_xdotool()
+    display = make_display(1280, 800)
+    with safety_app(display, tmp_path / "app") as app, \
+            fakes([click("the Notes field"), reply({"name": "wait", "seconds": 3}), DONE],
+                  app) as fake:
+        args = agent_args(fake, tmp_path / "runs", "--approve", "never")
+        with start_agent(args, display=display, cwd=tmp_path) as agent:
+            agent.wait_for_steps(1)
+            app.wait_for(lambda s: s["focus"] == "Notes", 10, "focus on Notes")
+            for _ in range(2):  # pause, resume
+                xdotool(display, "key", "--delay", "0", "ctrl+alt+p")
+                time.sleep(0.3)
+            result = agent.wait(60)
+        keys = [key["keysym"] for key in app.settled_state()["keys"]]
+    assert result.returncode == 0, describe(result)
+    assert "paused" in result.stderr and "resumed" in result.stderr
+    assert "p" not in keys and "P" not in keys, keys
+    assert len(fake.planner.requests) == 3
+
+
 def test_the_app_gets_no_key_the_run_did_not_type(make_display: Any, tmp_path: Path) -> None:
     """Stopping the hotkey listeners at the end sends the app nothing it would act on: at most
     a key without a symbol ("??"), which no app binds."""

@@ -13,9 +13,9 @@ os.replace):
      "keys": [{"keysym": "q", "char": "q", "state": 16}, ...],   # the last 64 key presses
      "widgets": {"From": {"x", "y", "width", "height"}, ...}, "window": {...}}
 
-`keys` are the key presses Tk delivered, with the X modifier state at that moment (Shift 0x1,
-Lock 0x2, Control 0x4, Mod1/Alt 0x8, Mod4/Super 0x40): a letter typed while a modifier is stuck
-arrives with that modifier's bit set.
+`keys` are the key presses the entry fields got, with the X modifier state at that moment
+(Shift 0x1, Lock 0x2, Control 0x4, Mod1/Alt 0x8, Mod4/Super 0x40): a letter typed while a modifier
+is stuck arrives with that modifier's bit set.
 `changed_at` is the wall-clock time (time.time()) of the last change to any field: when the last
 typed character arrived. Widget geometry is in screen coordinates, written once mapped. No window
 manager runs under Xvfb, so the window is placed with --geometry and has no decorations.
@@ -63,13 +63,15 @@ class SafetyApp(StateReporter):
             entry.grid(row=row, column=1, sticky="w", pady=5)
             entry.bind("<FocusIn>", self._focus_handler(name))
             entry.bind("<FocusOut>", lambda _e: self._focused(None))
+            # On the widget itself: Tk's own <Alt-Key> bindings (menu traversal, the Entry class)
+            # would hide alt chords from a binding on `all` or on the class.
+            entry.bind("<KeyPress>", self._key, add="+")
             self.values[name].trace_add("write", lambda *_: self._changed())
             self.widgets[name] = entry
         inert = tk.Label(root, text=INERT, font=FONT, background="#eeeeee", padx=10, pady=6)
         inert.grid(row=len(FIELDS), column=0, columnspan=2, sticky="w", pady=(14, 0))
         inert.bind("<Button-1>", self._inert_click)
         self.widgets["Inert"] = inert
-        root.bind_all("<KeyPress>", self._key, add="+")
         root.bind("<Configure>", lambda _e: self.write_state())
 
     def _changed(self) -> None:
