@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, TextIO
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from actions import Action, Done, Hotkey, Type
 from actions.keys import chord, parse_chord
@@ -173,13 +173,25 @@ def parse_answer(line: str, action: Action) -> Approval | None:
         name, has_value, value = rest.partition("=")
         if has_value and name.strip().isidentifier():
             if name.strip() in type(action).model_fields:
-                return Approval(decision="edited", edited={name.strip(): value.strip()})
+                edited = {name.strip(): value.strip()}
+                _check_edit(action, edited)
+                return Approval(decision="edited", edited=edited)
             known = ", ".join(type(action).model_fields) or "none"
             raise ValueError(f"{action.name} has no argument {name.strip()!r} (its arguments: "
                              f"{known})")
         if action.target_fields:  # a bare `e <description>` edits the (first) target
             return Approval(decision="edited", edited={action.target_fields[0]: rest})
     return None
+
+
+def _check_edit(action: Action, edited: dict[str, str]) -> None:
+    """ValueError, said at the prompt, when the edit makes the action invalid (`enter=banana`)."""
+    try:
+        type(action).model_validate({**action.model_dump(), **edited})
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"]
+        name, value = next(iter(edited.items()))
+        raise ValueError(f"{name}={value!r} does not fit {action.name}: {problem}") from None
 
 
 def _describe(proposal: Proposal, reason: str | None) -> str:

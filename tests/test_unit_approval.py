@@ -7,7 +7,8 @@ import io
 import pytest
 
 from actions import Click, Hotkey, Type
-from agent.approval import RiskPolicy, TerminalApprover
+from agent.approval import RiskPolicy, TerminalApprover, parse_answer
+from agent.records import Approval
 from agent.secrets import Secrets
 from agent.testing import FixedGrounder, MemoryRecorder, ScriptedPlanner
 from tests.test_unit_loop import RecordingExecutor, make_loop, recorder_of, run
@@ -106,3 +107,11 @@ def test_a_configured_list_replaces_the_default_one() -> None:
     policy = RiskPolicy(risky_words=("details",))
     assert policy.reason(Click(target="the Show details button")) is not None
     assert policy.reason(Click(target="the Pay now button")) is None
+
+
+def test_an_edit_that_makes_the_action_invalid_is_explained_and_asked_again() -> None:
+    typed = Type(text="hi", target="the box")
+    with pytest.raises(ValueError, match="enter='banana' does not fit type"):
+        parse_answer("e enter=banana", typed)
+    assert parse_answer("e enter=true", typed) == Approval(decision="edited",
+                                                          edited={"enter": "true"})
