@@ -96,7 +96,8 @@ def parse_secret_flags(flags: Iterable[str], interactive: bool) -> dict[str, str
     for flag in flags:
         name, has_value, value = flag.partition("=")
         if not _NAME.match(name):
-            raise UsageError(f"--secret {name!r}: a secret's name is letters, digits and _")
+            raise UsageError(f"--secret {name!r}: a secret's name is letters, digits and _, "
+                             "and starts with a letter or _")
         if not has_value:
             value = os.environ.get(ENV_PREFIX + name.upper(), "")
             if not value and interactive:
@@ -104,5 +105,7 @@ def parse_secret_flags(flags: Iterable[str], interactive: bool) -> dict[str, str
             if not value:
                 raise UsageError(f"--secret {name}: no value (set {ENV_PREFIX}{name.upper()} "
                                  "or pass NAME=value)")
+        elif not value:
+            raise UsageError(f"--secret {name}=: the value is empty")
         secrets[name.upper()] = value
     return secrets

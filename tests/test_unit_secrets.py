@@ -1,9 +1,14 @@
-"""Redaction: secret values become `{{NAME}}` in free text, and only there."""
+"""Redaction: secret values become `{{NAME}}` in free text, and only there; `--secret` flags."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
+from agent.errors import UsageError
 from agent.records import StepRecord
-from agent.secrets import Secrets
+from agent.secrets import Secrets, parse_secret_flags
 
 
 def test_a_long_value_is_masked_wherever_it_appears() -> None:
@@ -31,3 +36,22 @@ def test_structural_fields_of_a_record_are_never_masked() -> None:
     assert redacted.instruction == "{{B}} {{A}} then {{C}}"
     hotkey = {"name": "hotkey", "keys": ["ctrl", "a"]}
     assert secrets.redact_data(hotkey) == hotkey
+
+
+def test_secret_flags_give_values_from_the_flag_or_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AGENT_SECRET_PIN", "2468")
+    assert parse_secret_flags(["pw=a=b", "PIN"], interactive=False) == {"PW": "a=b", "PIN": "2468"}
+
+
+@pytest.mark.parametrize(("flag", "message"), [
+    ("PW=", "--secret PW=: the value is empty"),
+    ("1PW=x", "starts with a letter or _"),
+    ("MISSING", "--secret MISSING: no value (set AGENT_SECRET_MISSING or pass NAME=value)"),
+])
+def test_bad_secret_flags_are_usage_errors(flag: str, message: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AGENT_SECRET_MISSING", raising=False)
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse_secret_flags([flag], interactive=False)
