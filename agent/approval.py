@@ -142,7 +142,7 @@ class TerminalApprover:
         if preview is not None:
             self.say(f"  preview: {preview}")
         while True:
-            self.say("approve? [y]es / [n]o <feedback> / [e]dit target=<…> or text=<…> / [q]uit")
+            self.say(f"approve? [y]es / [n]o <feedback> /{_edits(proposal.action)} [q]uit")
             line = self.stdin.readline() if self.stdin and not self.stdin.closed else ""
             if not line:  # no one is there to answer: the same as `q`
                 return Approval(decision="aborted",
@@ -182,6 +182,14 @@ def parse_answer(line: str, action: Action) -> Approval | None:
         if action.target_fields:  # a bare `e <description>` edits the (first) target
             return Approval(decision="edited", edited={action.target_fields[0]: rest})
     return None
+
+
+def _edits(action: Action) -> str:
+    """The prompt's edit choice, naming what this action has: a target, a text."""
+    fields = [name for name in (*action.target_fields[:1], "text")
+              if name in type(action).model_fields]
+    shown = " or ".join(f"{name}=<…>" for name in fields)
+    return f" [e]dit {shown} /" if shown else ""
 
 
 def _check_edit(action: Action, edited: dict[str, str]) -> None:

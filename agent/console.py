@@ -70,6 +70,16 @@ class StepPrinter:
             print(f"agent: {outcome.error}", file=sys.stderr, flush=True)
 
 
+SHOWN_CHARS = 80  # of a long argument (a typed text) on a step's line; the record keeps it all
+
+
 def _action_text(action: dict[str, object]) -> str:
-    args = ", ".join(f"{k}={v!r}" for k, v in action.items() if k != "name" and v is not None)
+    args = ", ".join(f"{k}={_shortened(v)}" for k, v in action.items()
+                     if k != "name" and v is not None)
     return f"{action.get('name')}({args})"
+
+
+def _shortened(value: object) -> str:
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return f"{value[:SHOWN_CHARS]!r}… ({len(value)} characters)"
+    return repr(value)

@@ -41,5 +41,5 @@ class StuckDetector:
             return f"the same action ({last[0][0]}) changed nothing {self.repeats} times in a row"
         pattern = [s for s, _ in self._steps[-4:]]
         if len(pattern) == 4 and pattern[0] == pattern[2] != pattern[1] == pattern[3]:
-            return f"you keep alternating between {pattern[0]} and {pattern[1]}"
+            return f"the actions alternate between {pattern[0]} and {pattern[1]}"
         return None

@@ -228,11 +228,11 @@ def test_stuck_ping_pong(xvfb: VirtualDisplay, tmp_path: Path) -> None:
     texts = [request.text() for request in fake.planner.requests]
     assert len(texts) == 5, describe(result)
     assert not any("stuck" in text for text in texts[:4])
-    assert "stuck" in texts[4] and "alternating" in texts[4]
+    assert "stuck" in texts[4] and "alternate" in texts[4]
     assert_exit(result, 1)
     run, _, _ = the_run(runs_dir)
     assert run["status"] == "failed"
-    assert run["reason"].startswith("stuck:") and "alternating" in run["reason"], run["reason"]
+    assert run["reason"].startswith("stuck:") and "alternate" in run["reason"], run["reason"]
 
 
 def test_a_varied_run_is_not_stuck(xvfb: VirtualDisplay, tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from actions import Click, Hotkey, Type
-from agent.approval import RiskPolicy, TerminalApprover, parse_answer
+from actions import Action, Click, Hotkey, Type, Wait
+from agent.approval import Proposal, RiskPolicy, TerminalApprover, parse_answer
 from agent.records import Approval
 from agent.secrets import Secrets
 from agent.testing import FixedGrounder, MemoryRecorder, ScriptedPlanner
@@ -115,3 +115,16 @@ def test_an_edit_that_makes_the_action_invalid_is_explained_and_asked_again() ->
         parse_answer("e enter=banana", typed)
     assert parse_answer("e enter=true", typed) == Approval(decision="edited",
                                                           edited={"enter": "true"})
+
+
+@pytest.mark.parametrize(("action", "choices"), [
+    (Type(text="hi", target="the box"), "[e]dit target=<…> or text=<…> /"),
+    (Click(target="the box"), "[e]dit target=<…> /"),
+    (Wait(seconds=1), "/ [q]uit"),
+])
+def test_the_prompt_offers_only_the_edits_the_action_has(action: Action, choices: str) -> None:
+    said: list[str] = []
+    approver = TerminalApprover("always", stdin=io.StringIO("y\n"), say=said.append)
+    approver.review(Proposal(1, "", "", action, []))
+    [prompt] = [line for line in said if line.startswith("approve?")]
+    assert choices in prompt and (isinstance(action, (Type, Click)) or "[e]dit" not in prompt)

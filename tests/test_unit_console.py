@@ -41,3 +41,11 @@ def test_a_step_says_when_the_planner_was_re_asked() -> None:
     StepPrinter(out=out).step(record, Usage())
     assert "(the planner's reply was invalid 2x and sent back: the reply has no JSON object)" in (
         out.getvalue())
+
+
+def test_a_long_text_is_shortened_on_the_step_line() -> None:
+    out = io.StringIO()
+    record = StepRecord(index=1, instruction="type", action={"name": "type", "text": "x" * 3000})
+    StepPrinter(out=out).step(record, Usage())
+    assert f"text={'x' * 80!r}… (3000 characters)" in out.getvalue()
+    assert "x" * 81 not in out.getvalue()
