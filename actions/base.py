@@ -79,6 +79,9 @@ class ActionContext:
     points: Mapping[str, ScreenPoint] = field(default_factory=dict)
     should_stop: Callable[[], bool] = lambda: False
     ask_user: Callable[[str], str] | None = None
+    # Told when the rest of the action sends fewer kinds of input than it declared (a `type`
+    # after clicking its field: keys only), so that the person's mouse is noticed again.
+    now_sending: Callable[[frozenset[InputKind]], None] = lambda kinds: None
 
     def point(self, argument: str = "target") -> ScreenPoint:
         return self.points[argument]

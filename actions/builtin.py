@@ -192,6 +192,7 @@ def _type(action: Type, ctx: ActionContext) -> str | None:
     at = ctx.point_or_none()
     if at is not None:
         ctx.executor.click(*at)
+    ctx.now_sending(frozenset({"keyboard"}))
     ctx.executor.type_text(action.text, ctx.should_stop)
     if action.enter and not ctx.should_stop():
         ctx.executor.press("enter")

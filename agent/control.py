@@ -132,6 +132,12 @@ class RunControl:
         finally:
             self._shielded = shielded
 
+    def now_sending(self, sends: Iterable[str]) -> None:
+        """The rest of the current action sends only `sends` (a `type` after its click): other
+        input is the person's again, once events of ours still on their way have arrived."""
+        self._was_ours, self._ours = self._ours, frozenset(sends)
+        self._acting_until = time.monotonic() + 0.1  # a click's own events come within ms
+
     @contextmanager
     def attending(self) -> Iterator[None]:
         """While a person is asked (approval, ask_user): typing the answer is no takeover."""

@@ -248,7 +248,8 @@ class Desktop:
 
     def _perform(self, action: Action, grounding: list[GroundingRecord]) -> str | None:
         ctx = ActionContext(self.executor, {g.argument: g.screen_point for g in grounding},
-                            should_stop=self.control.should_stop)
+                            should_stop=self.control.should_stop,
+                            now_sending=self.control.now_sending)
         self.control.refuse_own_hotkey(action)
         try:
             with self.control.acting():

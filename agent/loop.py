@@ -261,6 +261,7 @@ class Loop:
             points={g.argument: g.screen_point for g in grounding},
             should_stop=self._should_stop,
             ask_user=self._ask_person if self.ask_user is not None else None,
+            now_sending=self.control.now_sending,
         )
         self.control.refuse_own_hotkey(action)
         try:

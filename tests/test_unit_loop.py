@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from actions import (
@@ -500,3 +500,30 @@ def test_a_token_budget_says_once_when_the_planner_reports_no_usage() -> None:
     quiet: list[str] = []
     run(make_loop(ScriptedPlanner([WAIT, DONE]), control=RunControl(say=quiet.append)))
     assert quiet == []  # no token budget: nothing to say
+
+
+class PersonMovesTheMouseWhileTyping(RecordingExecutor):
+    """Types one character at a time; half-way, the person moves the mouse."""
+
+    control: RunControl | None = None
+
+    def type_text(self, text: str, should_stop: Callable[[], bool]) -> None:
+        for index, char in enumerate(text):
+            if should_stop():
+                return
+            if index == len(text) // 2 and self.control is not None:
+                time.sleep(0.15)  # well after the click: its own pointer events are in
+                self.control.user_input("mouse")
+            self.events.append(InputEvent("type", (char,)))
+
+
+def test_the_mouse_moved_while_a_type_types_is_a_takeover() -> None:
+    """`type` clicks its field (mouse and keys are its own), then sends keys only."""
+    executor = PersonMovesTheMouseWhileTyping()
+    loop = make_loop(ScriptedPlanner([reply_json({"name": "type", "text": "abcdefgh",
+                                                  "target": "the box"}), DONE]),
+                     executor=executor, control=RunControl("stop"))
+    executor.control = loop.control
+    outcome = run(loop)
+    assert outcome.exit_code == 130 and "took over (mouse)" in str(outcome.error)
+    assert "".join(str(e.args[0]) for e in executor.events if e.kind == "type") == "abcde"
