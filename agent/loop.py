@@ -132,6 +132,11 @@ class Loop:
 
 
     def _drive(self, task: str) -> str | None:
+        try:
+            self._should_stop()  # the fail-safe corner, before anything is asked or done
+        except StopRequested:
+            raise Stopped("the pointer is on a screen corner (pyautogui's fail-safe, which "
+                          "stops runs): move it off the corner and start again") from None
         for index in range(1, self.limits.max_steps + 1):
             self.control.checkpoint()
             self.before_step(self.history)

@@ -527,3 +527,17 @@ def test_the_mouse_moved_while_a_type_types_is_a_takeover() -> None:
     outcome = run(loop)
     assert outcome.exit_code == 130 and "took over (mouse)" in str(outcome.error)
     assert "".join(str(e.args[0]) for e in executor.events if e.kind == "type") == "abcde"
+
+
+class PointerInACorner(RecordingExecutor):
+    def check_fail_safe(self) -> None:
+        raise StopRequested("the pointer reached a screen corner (pyautogui fail-safe)")
+
+
+def test_a_run_started_with_the_pointer_in_a_corner_says_so_before_anything_happens() -> None:
+    planner = ScriptedPlanner([DONE])
+    outcome = run(make_loop(planner, executor=PointerInACorner()))
+    assert outcome.exit_code == 130
+    assert "the pointer is on a screen corner" in str(outcome.error)
+    assert "move it off the corner" in str(outcome.error)
+    assert planner.calls == []
