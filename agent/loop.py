@@ -130,7 +130,6 @@ class Loop:
         """The run's own time so far: not the time a person took to answer it."""
         return time.monotonic() - self._started - self.control.attended()
 
-
     def _drive(self, task: str) -> str | None:
         try:
             self._should_stop()  # the fail-safe corner, before anything is asked or done
