@@ -44,6 +44,9 @@ class StepPrinter:
                 f"{timings.settle:.0f} ms)")
         self._say(f"[{record.index}] {record.instruction or action}")
         self._say(f"    {action} {where}  {took}  {self._usage(total)}{status}".rstrip())
+        if record.approval is not None and record.approval.edited:
+            edits = ", ".join(f"{k}={_shortened(v)}" for k, v in record.approval.edited.items())
+            self._say(f"    (edited at the approval prompt: {edits})")
         if record.reasked:
             first = record.reasked[0].splitlines()[0]
             self._say(f"    (the planner's reply was invalid {len(record.reasked)}x and sent "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from agent.console import StepPrinter
-from agent.records import StepRecord, Usage
+from agent.records import Approval, StepRecord, Usage
 
 
 class ClosedPipe(io.StringIO):
@@ -49,3 +49,11 @@ def test_a_long_text_is_shortened_on_the_step_line() -> None:
     StepPrinter(out=out).step(record, Usage())
     assert f"text={'x' * 80!r}… (3000 characters)" in out.getvalue()
     assert "x" * 81 not in out.getvalue()
+
+
+def test_an_edit_at_the_approval_prompt_shows_on_the_step_line() -> None:
+    out = io.StringIO()
+    record = step(5).model_copy(update={"approval": Approval(
+        decision="approved", edited={"target": "the Save button"})})
+    StepPrinter(out=out).step(record, Usage())
+    assert "(edited at the approval prompt: target='the Save button')" in out.getvalue()
