@@ -38,6 +38,12 @@ class Pricing:
                    grounder: str | None) -> Pricing:
         return cls(prices.get(planner or ""), prices.get(grounder or ""))
 
+    def known_cost(self, usage: Usage) -> float | None:
+        """The cost when prices are configured at all (else None, not 0)."""
+        if self.planner is None and self.grounder is None:
+            return None
+        return self.cost(usage)
+
     def cost(self, usage: Usage) -> float | None:
         """None when a model that was used has no price."""
         total = 0.0

@@ -118,8 +118,10 @@ class Loop:
             if error is not None:
                 reason = self.secrets.redact(str(error))
                 run = run.model_copy(update={"status": _status(error), "reason": reason})
+            usage = self.usage()
             run = run.model_copy(update={"ended_at": now_iso(), "steps": len(self.history),
-                                         "usage": self.usage()})
+                                         "usage": usage,
+                                         "cost_usd": self.limits.pricing.known_cost(usage)})
             self.recorder.finish(run)
         return RunOutcome(run, error)
 

@@ -125,3 +125,4 @@ class RunRecord(_Record):
     reason: str | None = None
     steps: int = 0
     usage: Usage = Field(default_factory=Usage)
+    cost_usd: float | None = None  # with prices configured for the models used (beyond §6)

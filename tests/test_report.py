@@ -255,6 +255,10 @@ def test_the_header_shows_the_run(tmp_path: Path) -> None:
         assert expected in text, expected
     assert "Steps 3 (2 ok, 1 error)" in text
     assert 'class="badge s-done"' in html
+    assert "Cost" not in text  # no prices configured
+    _, priced = report(make_run(tmp_path / "priced", steps,
+                                finish={**FINISHED, "cost_usd": 0.01234}))
+    assert "Cost $0.0123" in priced.plain
 
 
 @pytest.mark.parametrize("status, reason", [

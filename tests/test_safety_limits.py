@@ -184,6 +184,7 @@ def test_max_cost_with_prices_from_the_config_file(xvfb: VirtualDisplay, tmp_pat
         GROUNDER_MODEL, fake.grounder.sent_usage
     )
     assert f"${spent:.4f} spent" in run["reason"], (spent, run["reason"])
+    assert run["cost_usd"] == pytest.approx(spent)  # also in run.json, as a number
     assert spent >= max_cost
     assert run["settings"]["max_cost"] == max_cost
     assert run["steps"] >= 2
