@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "grounding"
+# The team's shared data sits beside the checkout; AGENT_TEST_DATA names it elsewhere (as in tests).
+DATA = Path(os.environ.get("AGENT_TEST_DATA") or ROOT.parent / "shared" / "data" / "grounding")
 
 
 def build_records(count: int) -> list[dict[str, object]]:
@@ -44,6 +46,9 @@ def main() -> None:
     parser.add_argument("--family", default="qwen25vl")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    if not (DATA / "Han1018_sspro" / "qwen_gui.json").is_file():
+        sys.exit(f"replay_throughput: no published ZonUI-3B answers under {DATA} "
+                 "(set AGENT_TEST_DATA to the shared data/grounding folder)")
     from agent.cli import main as agent
 
     with tempfile.TemporaryDirectory() as tmp:
