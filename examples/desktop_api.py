@@ -5,7 +5,7 @@
 
 The grounder, its endpoint and the monitor come from AGENT_* variables or ./agent.toml, as for
 `agent run` (here UGround served by vLLM: see serve_uground.md); with no endpoint the offline OCR
-grounder is used. Nothing is asked before acting (CONTRACTS §7); pyautogui's fail-safe corner
+grounder is used. Nothing is asked before acting (README, Safety); pyautogui's fail-safe corner
 and the kill hotkey (ctrl+alt+esc) stop it.
 """
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with Desktop() as desktop:
             print(book(desktop, city[0]))
-    except AgentError as exc:  # one line, and the exit codes of `agent` (CONTRACTS §2)
+    except AgentError as exc:  # one line, and the exit codes of `agent` (README, Exit codes)
         print(f"desktop_api: {exc}", file=sys.stderr)
         return exc.exit_code
     return 0
