@@ -88,7 +88,7 @@ def predict_replay(records: Iterable[EvalRecord], family: Family) -> Iterator[Pr
         if raw is not None:
             try:
                 point = family.to_original(raw, record.img_size, strict=False)
-            except ModelReplyError:
+            except (ModelReplyError, GroundingError):  # unreadable, or an image it cannot take
                 point = None
         yield Prediction(record, point, raw)
 

@@ -68,8 +68,15 @@ class Family:
         return replace(self, resize=resize)
 
     def sent_size(self, size: tuple[int, int]) -> tuple[int, int]:
-        """(width, height) of the image sent for a screenshot of `size`."""
-        return size if self.resize is None else self.resize.size_for(size)
+        """(width, height) of the image sent for a screenshot of `size`; GroundingError for a
+        size the family's processor refuses (an aspect ratio over 200)."""
+        if self.resize is None:
+            return size
+        try:
+            return self.resize.size_for(size)
+        except ValueError as exc:
+            raise GroundingError(f"the {self.name} family cannot take this image: {exc} "
+                                 "(its image processor refuses it)") from None
 
     def messages(self, png: bytes, description: str, size: tuple[int, int]) -> list[Message]:
         context = {"description": description, "width": size[0], "height": size[1]}
@@ -99,8 +106,12 @@ class Family:
         x, y = point
         limit = {"norm1000": 1000.0, "norm1": 1.0, "pixels": None}[self.space]
         width, height = (limit, limit) if limit is not None else (float(size[0]), float(size[1]))
-        if strict and not (0 <= x <= width and 0 <= y <= height):
-            raise ModelReplyError(f"the point ({x:g}, {y:g}) lies outside the answer's range "
+        box = getattr(point, "box", None)  # a box answer: all of it must be in range
+        corners = [(x, y)] if box is None else [(box[0], box[1]), (box[2], box[3])]
+        if strict and not all(0 <= cx <= width and 0 <= cy <= height for cx, cy in corners):
+            what = (f"the point ({x:g}, {y:g}) lies" if box is None else
+                    f"the box ({', '.join(f'{v:g}' for v in box)}) reaches")
+            raise ModelReplyError(f"{what} outside the answer's range "
                                   f"[0, {width:g}] x [0, {height:g}]")
         if limit is None:
             return x, y
@@ -109,12 +120,14 @@ class Family:
 
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 _PAIR = re.compile(rf"\(\s*{_NUMBER}\s*,\s*{_NUMBER}\s*\)|\[\s*{_NUMBER}\s*,\s*{_NUMBER}\s*\]")
-_BARE_PAIR = re.compile(rf"{_NUMBER}\s*,\s*{_NUMBER}")
+# Unbracketed, a pair counts only as the whole answer or its end after "=" / ":" ("x, y = 3, 4").
+_BARE_PAIR = re.compile(rf"(?:^|[=:])\s*{_NUMBER}\s*,\s*{_NUMBER}\s*\.?$")
 
 
 def parse_pair(text: str) -> tuple[float, float]:
-    """The first `(x, y)` (or `[x, y]`, or bare `x, y`) in the text, decimals kept."""
-    match = _PAIR.search(text) or _BARE_PAIR.search(text)
+    """The first `(x, y)` (or `[x, y]`) in the text, or an answer that ends in a bare `x, y`;
+    decimals kept. Two numbers inside prose ("2, 3 red buttons") are no point."""
+    match = _PAIR.search(text) or _BARE_PAIR.search(text.strip())
     if match is None:
         raise ModelReplyError(f"no (x, y) point in the answer {text[:120]!r}")
     numbers = [g for g in match.groups() if g is not None]

@@ -22,6 +22,7 @@ from agent.errors import ModelReplyError
 
 __all__ = [
     "AnswerParser",
+    "Located",
     "parse_aguvis",
     "parse_box_tokens",
     "parse_point_or_box",
@@ -29,6 +30,19 @@ __all__ = [
 ]
 
 Point = tuple[float, float]
+
+
+class Located(tuple[float, float]):
+    """A point read from an answer; `box` is the box it is the centre of, when the answer gave
+    one (a box is in range only when all of it is, not just its centre)."""
+
+    box: tuple[float, float, float, float] | None
+
+    def __new__(cls, x: float, y: float,
+                box: tuple[float, float, float, float] | None = None) -> Located:
+        located = super().__new__(cls, (x, y))
+        located.box = box
+        return located
 
 # A number as models write it: 12, 12.5, .5, 12. (a sign is kept, and rejected by the range check)
 _N = r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))"
@@ -67,7 +81,7 @@ CALL = _shape(r"\b(?:pyautogui|mobile|browser)\.\w+\(\s*(?:x\s*=\s*)?N,(?:y\s*=\
 XY_KEYWORDS = _shape(r"\bx\s*=\s*N,y\s*=\s*N")
 
 
-def first_point(text: str, shapes: tuple[re.Pattern[str], ...]) -> Point | None:
+def first_point(text: str, shapes: tuple[re.Pattern[str], ...]) -> Located | None:
     """The point of the candidate that starts first in `text` (the longest on a tie), or None."""
     best: re.Match[str] | None = None
     for shape in shapes:
@@ -79,8 +93,8 @@ def first_point(text: str, shapes: tuple[re.Pattern[str], ...]) -> Point | None:
     numbers = [float(group) for group in best.groups() if group is not None]
     if len(numbers) == 4:
         x1, y1, x2, y2 = numbers
-        return (x1 + x2) / 2, (y1 + y2) / 2
-    return numbers[0], numbers[1]
+        return Located((x1 + x2) / 2, (y1 + y2) / 2, (x1, y1, x2, y2))
+    return Located(numbers[0], numbers[1])
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ class AnswerParser:
     preferred: tuple[re.Pattern[str], ...] = ()  # shapes tried before `shapes`
     after: str | None = None  # a marker: the text after its first occurrence is read first
 
-    def __call__(self, text: str) -> Point:
+    def __call__(self, text: str) -> Located:
         for part in self._parts(text):
             for shapes in (self.preferred, self.shapes):
                 point = first_point(part, shapes)

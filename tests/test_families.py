@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import ModelReplyError
+from agent.errors import GroundingError, ModelReplyError
 from agent.fake_server import ChatRequest, FakeChatServer
 from agent.families import FAMILIES
 from agent.grounder import ModelGrounder
@@ -156,6 +156,27 @@ def test_an_answer_without_a_point_is_a_model_reply_error(name: str, answer: str
 def test_points_outside_the_answer_range_are_rejected(name: str, answer: str) -> None:
     with pytest.raises(ModelReplyError, match="outside"):
         FAMILIES[name].to_original(answer, (1920, 1080))
+
+
+@pytest.mark.parametrize("name, answer", [  # each box's centre is in range; the box is not
+    ("qwen2vl", "<|box_start|>(0,0),(2000,2000)<|box_end|>"),
+    ("qwen2vl", "<|box_start|>(-1000,-1000),(1000,1000)<|box_end|>"),
+    ("qwen25vl", '{"bbox_2d": [-300, -300, 300, 300]}'),
+    ("osatlas", "[[0,0,2000,1990]]"),
+    ("uitars", "Action: click(start_box='(1400,1400,600,600)')"),
+    ("seeclick", "(0.0,0.0,2.0,2.0)"),
+])
+def test_a_box_reaching_outside_the_answer_range_is_rejected(name: str, answer: str) -> None:
+    with pytest.raises(ModelReplyError, match=r"the box \(.*\) reaches outside"):
+        FAMILIES[name].to_original(answer, (1531, 977))
+    FAMILIES[name].to_original(answer, (1531, 977), strict=False)  # scoring still reads it
+
+
+@pytest.mark.parametrize("name", ["qwen25vl", "gta1", "uitars15"])
+def test_an_image_the_processor_refuses_is_a_grounding_error(name: str) -> None:
+    with pytest.raises(GroundingError, match=f"the {name} family cannot take this image: "
+                                             "aspect ratio of 10000x40 exceeds 200"):
+        FAMILIES[name].to_original("[1, 1]", (10000, 40))
 
 
 # ------------------------------------------------------------------ ModelGrounder over real HTTP

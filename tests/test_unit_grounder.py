@@ -24,6 +24,8 @@ from tests.unit_helpers import UGROUND_PROMPT, client_for, screenshot
     ("[640, 400]", (640.0, 400.0)),
     ("The button is at (31, 977).", (31.0, 977.0)),
     ("x, y = 100, 200", (100.0, 200.0)),
+    ("Answer: 12.5, 30", (12.5, 30.0)),
+    ("640, 400", (640.0, 400.0)),
     ("( 0.17 , 0.06 )", (0.17, 0.06)),
     ("(10, 20) or maybe (30, 40)", (10.0, 20.0)),
     ("[1, 2] then (3, 4)", (1.0, 2.0)),
@@ -37,7 +39,8 @@ def test_parse_pair_prefers_a_bracketed_pair_over_bare_numbers() -> None:
     assert parse_pair("Step 1, 2: the answer is (300, 400)") == (300.0, 400.0)
 
 
-@pytest.mark.parametrize("text", ["", "I cannot find it.", "(12)", "x=3 y=", "(a, b)"])
+@pytest.mark.parametrize("text", ["", "I cannot find it.", "(12)", "x=3 y=", "(a, b)",
+                                  "There are 2, 3 red buttons", "(1e3, 5e2)"])
 def test_parse_pair_without_a_point_raises_model_reply_error(text: str) -> None:
     with pytest.raises(ModelReplyError, match="no \\(x, y\\) point"):
         parse_pair(text)
