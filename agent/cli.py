@@ -211,8 +211,6 @@ def _unwrap_optional(annotation: Any) -> Any:
     return annotation
 
 
-
-
 def _run(args: argparse.Namespace, command: list[str], verbose: int) -> int:
     from agent.console import StepPrinter
     from agent.runner import start_run

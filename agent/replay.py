@@ -78,8 +78,6 @@ def read_run(path: Path) -> RecordedRun:
     return RecordedRun(path, run, tuple(steps), warnings)
 
 
-
-
 def _replayable(recorded: RecordedRun) -> Iterator[StepRecord]:
     for record in recorded.steps:
         if record.status == "ok" and record.action and record.action.get("name") not in ENDINGS:
