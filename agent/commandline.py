@@ -11,7 +11,7 @@ from pathlib import Path
 
 from agent.console import StepPrinter
 from agent.runner import RunHandle
-from agent.secrets import Secrets, parse_secret_flags
+from agent.secrets import WHOLE_WORD_BELOW, Secrets, parse_secret_flags
 from agent.settings import Settings, load_settings
 
 __all__ = [
@@ -40,7 +40,12 @@ def add_secret_flag(parser: argparse.ArgumentParser) -> None:
 
 def secrets_from(args: argparse.Namespace) -> Secrets:
     interactive = sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty()
-    return Secrets.from_environment(parse_secret_flags(getattr(args, "secret", []), interactive))
+    secrets = Secrets.from_environment(parse_secret_flags(getattr(args, "secret", []),
+                                                          interactive))
+    for name in secrets.short_names():
+        print(f"agent: warning: secret {name} is shorter than {WHOLE_WORD_BELOW} characters: it "
+              "is hidden in output and records only where it stands alone", file=sys.stderr)
+    return secrets
 
 
 def redacted_command(command: Sequence[str], secrets: Secrets | None = None) -> list[str]:

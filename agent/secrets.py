@@ -41,6 +41,11 @@ class Secrets:
     def names(self) -> list[str]:
         return sorted(self._values)
 
+    def short_names(self) -> list[str]:
+        """Secrets too short to hide inside other text (see `redact`)."""
+        return sorted(name for name, value in self._values.items()
+                      if len(value) < WHOLE_WORD_BELOW)
+
     def __bool__(self) -> bool:
         return bool(self._values)
 

@@ -55,3 +55,7 @@ def test_bad_secret_flags_are_usage_errors(flag: str, message: str,
     monkeypatch.delenv("AGENT_SECRET_MISSING", raising=False)
     with pytest.raises(UsageError, match=re.escape(message)):
         parse_secret_flags([flag], interactive=False)
+
+
+def test_short_secrets_are_named() -> None:
+    assert Secrets({"pin": "4711", "pw": "hunter2xyz"}).short_names() == ["PIN"]
