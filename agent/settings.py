@@ -17,7 +17,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from actions.keys import parse_chord
+from actions.keys import MODIFIERS, parse_chord
 from agent.approval import RiskPolicy
 from agent.budget import ModelPrice
 from agent.errors import UsageError
@@ -25,7 +25,7 @@ from agent.errors import UsageError
 __all__ = ["DEFAULT_CONFIG", "Settings", "load_settings", "settings_with"]
 
 DEFAULT_CONFIG = Path("agent.toml")
-HOTKEY_MODIFIERS = frozenset({"ctrl", "alt", "win", "command"})  # not shift: capitals use it
+HOTKEY_MODIFIERS = MODIFIERS - {"shift"}  # shift alone is no guard: capitals use it
 
 
 class Settings(BaseSettings):
