@@ -18,9 +18,9 @@ from pydantic_settings import (
 )
 
 from actions.keys import MODIFIERS, parse_chord
-from agent.approval import RiskPolicy
-from agent.budget import ModelPrice
 from agent.errors import UsageError
+from agent.safety.approval import RiskPolicy
+from agent.safety.budget import ModelPrice
 
 __all__ = ["DEFAULT_CONFIG", "Settings", "load_settings", "settings_with"]
 

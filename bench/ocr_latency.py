@@ -43,7 +43,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # `tests` (Xvfb and form-app helpers) is not installed
 
 from agent.errors import GroundingError  # noqa: E402
-from agent.ocr import (  # noqa: E402
+from agent.grounding.ocr.grounder import (  # noqa: E402
     OcrEngine,
     OcrGrounder,
     RapidOcrEngine,

@@ -49,7 +49,7 @@ def main() -> None:
     if not (DATA / "Han1018_sspro" / "qwen_gui.json").is_file():
         sys.exit(f"replay_throughput: no published ZonUI-3B answers under {DATA} "
                  "(set AGENT_TEST_DATA to the shared data/grounding folder)")
-    from agent.cli import main as agent
+    from agent.cli.app import main as agent
 
     with tempfile.TemporaryDirectory() as tmp:
         data, out = Path(tmp) / "data.jsonl", Path(tmp) / "pred.jsonl"

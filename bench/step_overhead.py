@@ -4,12 +4,12 @@
                                   [--busy-desktop] [--no-profile] [--profile-out FILE.prof]
                                   [--top K]
 
-What runs is what users run: `agent.settings.load_settings` → `agent.runner.start_run` →
+What runs is what users run: `agent.settings.load_settings` → `agent.run.compose.start_run` →
 `RunHandle.run` (the `agent run` code path, in-process) with the CLI's `StepPrinter`, the real
 `MssScreen`, the real `PyAutoGUIExecutor` (real input through the X server into the real Tk form
 app, agent/demo/flight_app.py), the real `RunDirectory` in a temp dir, and the real `openai` client
-talking real HTTP to `agent.fake_server.FakeChatServer`s on 127.0.0.1 that answer at once. So
-the numbers are everything except the models' own latency.
+talking real HTTP to `agent.testing.fake_server.FakeChatServer`s on 127.0.0.1 that answer at
+once. So the numbers are everything except the models' own latency.
 
 Each screen size runs in its own child process with its own Xvfb (pyautogui binds to $DISPLAY at
 import; the developer's real display is never used). Per size:
@@ -162,11 +162,11 @@ def run_agent(
     profiler: Any = None,
 ) -> dict[str, Any]:
     """`agent run` in-process, as agent.cli._run does it; per-step wall times and the record."""
-    from agent.console import StepPrinter
-    from agent.fake_server import FakeChatServer, scripted
+    from agent.cli.console import StepPrinter
     from agent.records import StepRecord
-    from agent.runner import start_run
+    from agent.run.compose import start_run
     from agent.settings import load_settings
+    from agent.testing.fake_server import FakeChatServer, scripted
 
     planner = FakeChatServer(scripted(planner_replies), model=PLANNER_MODEL)
     grounder = FakeChatServer(grounder_reply, model=GROUNDER_MODEL)
@@ -382,7 +382,7 @@ def fast_uground(state: dict[str, Any], size: tuple[int, int]) -> Callable[[Any]
     (`uground_reply_from` decodes the image to learn its size; here the size is known, so the
     fake's own cost stays out of the step numbers.) The monitor is at the origin.
     """
-    from agent.fake_server import uground_description
+    from agent.testing.fake_server import uground_description
     from tests.gui import locate
 
     def reply(request: Any) -> str:
@@ -413,7 +413,7 @@ def bench_steps(display: Any, work: Path, steps: int, size: tuple[int, int],
 
 
 def form_task(display: Any, work: Path, size: tuple[int, int]) -> dict[str, Any]:
-    from agent.fake_server import uground_reply_from
+    from agent.testing.fake_server import uground_reply_from
     from tests.gui import form_app
 
     replies = [reply_json(*step) for step in FORM_PLAN]

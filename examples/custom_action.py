@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from agent import Agent, AgentError, RunOutcome
-    from agent.console import StepPrinter
+    from agent.cli.console import StepPrinter
 
     printer = StepPrinter()
     try:  # registry=: the action space of the run (here the default one, with open_url added)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from agent.desktop import Desktop
+from agent.automation.desktop import Desktop
 from agent.errors import AgentError
 
 

@@ -1,7 +1,7 @@
 """Fake grounding servers for every model family of CONTRACTS §5, for `FakeChatServer`.
 
 Each fake plays the model *and* its server, from the model's own documentation, independently of
-the runtime's code (no import from `agent.families`, `agent.parsers` or `agent.resize`):
+the runtime's code (no import from `agent.grounding`):
 
 1. it reads the description out of the family's prompt (prompts/<family>*.j2) — a request that
    is not that family's prompt is an error (HTTP 500), so a mis-wired template fails the run;
@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from agent.fake_server import ChatRequest, uground_description
+from agent.testing.fake_server import ChatRequest, uground_description
 
 __all__ = [
     "FAMILY_NAMES",

@@ -11,11 +11,11 @@ import openai
 import pytest
 from PIL import Image
 
-from agent.fake_server import FakeChatServer
-from agent.planner import PastStep, PlanResult
+from agent.planning.planner import PastStep, PlanResult
 from agent.records import TokenUsage
 from agent.screen import Monitor, Rect, Screenshot
 from agent.testing import ScriptedPlanner
+from agent.testing.fake_server import FakeChatServer
 
 
 def reply_json(action: dict[str, Any], **monologue: str) -> str:

@@ -1,6 +1,6 @@
 """The tests' virtual displays come from the package (`agent demo` uses the same code)."""
 
-from agent.xvfb import (
+from agent.backends.xvfb import (
     VirtualDisplay,
     split_monitors,
     using_display,

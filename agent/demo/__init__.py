@@ -44,7 +44,7 @@ def add_demo_parser(
 
 
 def demo_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
-    from agent.commandline import settings_from
+    from agent.cli.common import settings_from
 
     settings = settings_from(args).model_copy(update={"grounder": "ocr", "approve": "never"})
     with ExitStack() as stack:
@@ -66,14 +66,14 @@ def demo_command(args: argparse.Namespace, command: list[str], verbose: int) -> 
 
 
 def _xvfb_installed() -> bool:
-    from agent.xvfb import xvfb_available
+    from agent.backends.xvfb import xvfb_available
 
     return xvfb_available()
 
 
 @contextmanager
 def _private_display() -> Iterator[None]:
-    from agent.xvfb import using_display, virtual_display
+    from agent.backends.xvfb import using_display, virtual_display
 
     with virtual_display(1280, 800) as display, using_display(display):
         print(f"agent demo: on a private virtual display ({display.name}, 1280x800)")
@@ -121,10 +121,10 @@ def _read_state(path: Path) -> dict[str, Any]:
 
 
 def _replay(settings: Any, command: list[str], verbose: int) -> int:
-    from agent.commandline import secrets_from
-    from agent.replay import read_run, recorded_ending, recorded_steps
-    from agent.script_run import run_scripted
-    from agent.scripted import script_registry
+    from agent.automation.replay import read_run, recorded_ending, recorded_steps
+    from agent.automation.script_run import run_scripted
+    from agent.automation.scripted import script_registry
+    from agent.cli.common import secrets_from
 
     recorded = read_run(RECORDED_RUN)
     registry = script_registry()

@@ -1,0 +1,108 @@
+"""From a label OCR found to the input field it names: "the Name field" means the box beside
+the text "Name", not the text.
+
+OCR reads a field's label, not the field. When the description asks for a field (field, box,
+input, entry, text area…) and the text found is not itself inside a box (a placeholder: box
+sides left and right of it with the same background beyond both; a window's edge beside a label
+is no box side), the point moves into the nearest box edge to the right of the label on its row,
+else just below it:
+an edge is a change from the background that spans the label's whole height (a box's side), or
+runs along under it (a box's top). With no such edge nearby the label itself is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PIL import Image
+
+from agent.grounding.ocr.engines import Box
+
+__all__ = ["field_point", "wants_field"]
+
+FIELD_WORDS = frozenset({
+    "field", "fields", "box", "textbox", "textfield", "input", "entry", "area", "textarea",
+    "combobox", "combo", "dropdown", "editor",
+})
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|`[^`]*`|'[^']*'")
+
+CONTRAST = 40  # a channel differing this much from the background is an edge
+RIGHT_REACH = 320  # px right of a label where its field may start
+BELOW_REACH = 40  # px below a label where its field may start
+INSIDE_REACH = 16  # a box edge this close left of the text: the text is inside a box
+INSET = 8  # px past the field's edge: inside its border and focus ring
+
+
+def wants_field(description: str) -> bool:
+    """Whether the description names an input field (its quoted text aside)."""
+    words = re.findall(r"[a-z]+", _QUOTED.sub(" ", description.lower()))
+    return not FIELD_WORDS.isdisjoint(words)
+
+
+def field_point(image: Image.Image, label: Box) -> tuple[float, float] | None:
+    """A point inside the field that `label` (text OCR found) names, or None: no field next to
+    it, or the text is already inside one (a placeholder)."""
+    rgb = image.convert("RGB")
+    x1, y1, x2, y2 = (round(v) for v in label)
+    row = (y1 + y2) // 2
+    left = _side_edge(rgb, range(x1 - 3, x1 - 3 - INSIDE_REACH, -1), y1, y2)
+    right = _side_edge(rgb, range(x2 + 3, x2 + 3 + RIGHT_REACH), y1, y2)
+    if left is not None and (right is None or _one_box(rgb, left, right, row)):
+        return None
+    if right is not None:
+        return float(right + INSET), float(row)
+    below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))
+    if below is not None:
+        return float(x1 + 2 * INSET), float(below + INSET)
+    return None
+
+
+def _one_box(image: Image.Image, left: int, right: int, row: int) -> bool:
+    """Whether the edges left and right of the text are one box's sides (a placeholder inside
+    a field) rather than a window's edge and the field beside the label: outside both sides is
+    the same background, where a field's inside differs from what lies beyond a window."""
+    beyond_left = _pixel(image, left - INSET, row)
+    beyond_right = _pixel(image, right + INSET, row)
+    if beyond_left is None or beyond_right is None:
+        return True  # cannot tell: the text itself is the safer answer
+    return not _differs(beyond_left, beyond_right)
+
+
+def _differs(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return max(abs(p - q) for p, q in zip(a, b, strict=True)) > CONTRAST
+
+
+def _pixel(image: Image.Image, x: int, y: int) -> tuple[int, ...] | None:
+    if 0 <= x < image.width and 0 <= y < image.height:
+        pixel = image.getpixel((x, y))
+        assert isinstance(pixel, tuple)
+        return pixel
+    return None
+
+
+def _side_edge(image: Image.Image, xs: range, top: int, bottom: int) -> int | None:
+    """The first x in `xs` where a vertical edge spans rows `top`…`bottom` (a box's side)."""
+    background = _pixel(image, xs.start, (top + bottom) // 2)
+    if background is None:
+        return None
+    for x in xs:
+        column = [_pixel(image, x, y) for y in (top, (top + bottom) // 2, bottom)]
+        if any(p is None for p in column):
+            return None
+        if all(_differs(p, background) for p in column if p is not None):
+            return x
+    return None
+
+
+def _top_edge(image: Image.Image, x: int, ys: range) -> int | None:
+    """The first y in `ys` where a horizontal edge runs from `x` to its right (a box's top)."""
+    background = _pixel(image, x, ys.start)
+    if background is None:
+        return None
+    for y in ys:
+        line = [_pixel(image, x + dx, y) for dx in (0, 2 * INSET, 4 * INSET)]
+        if any(p is None for p in line):
+            return None
+        if all(_differs(p, background) for p in line if p is not None):
+            return y
+    return None

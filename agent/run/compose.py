@@ -1,0 +1,198 @@
+"""Assemble a run's parts from `Settings`: the one place where configuration becomes objects."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
+from agent.errors import TaskFailed, UsageError
+from agent.grounding.families import FAMILIES
+from agent.grounding.grounder import Grounder, ModelGrounder
+from agent.llm import make_client, resolve_model
+from agent.planning.planner import OpenAIPlanner, Planner
+from agent.records import StepRecord, Usage
+from agent.run.loop import Limits, Loop, RunOutcome
+from agent.run.settle import Settler
+from agent.rundir.recorder import RunDirectory
+from agent.safety.approval import make_approver
+from agent.safety.budget import Pricing
+from agent.safety.control import HotkeyListener, RunControl
+from agent.safety.lock import DisplayLock
+from agent.safety.secrets import Secrets
+from agent.safety.stuck import StuckDetector
+from agent.screen import MssScreen, check_display
+from agent.settings import Settings
+
+__all__ = ["RunHandle", "build_grounder", "build_planner", "start_run"]
+
+DEFAULT_OPENAI_MODEL = "gpt-4o"
+OCR = "ocr"
+
+
+def build_planner(
+    settings: Settings, registry: ActionRegistry, secret_names: Sequence[str] = ()
+) -> OpenAIPlanner:
+    key = settings.planner_key()
+    if key is None:
+        raise UsageError("no planner configured: set --planner-base-url (or AGENT_PLANNER_BASE_URL"
+                         ", or planner_base_url in agent.toml), or OPENAI_API_KEY for OpenAI")
+    client = make_client(settings.planner_base_url, key, settings.timeout)
+    model = settings.planner_model or (
+        DEFAULT_OPENAI_MODEL if settings.planner_base_url is None
+        else resolve_model(client, None, "planner"))
+    return OpenAIPlanner(client, model, registry, history_images=settings.history,
+                         max_pixels=settings.planner_max_pixels, secret_names=secret_names)
+
+
+def build_grounder(settings: Settings) -> Grounder:
+    """The configured grounder: a model family behind an endpoint, or the offline OCR."""
+    name = settings.grounder_family()
+    if name == OCR:
+        from agent.grounding.ocr.grounder import (
+            OcrGrounder,  # imports nothing heavy until it reads a screen
+        )
+
+        return OcrGrounder(settings.ocr_engine)
+    family = FAMILIES.get(name)
+    if family is None:
+        known = ", ".join([*FAMILIES, OCR])
+        raise UsageError(f"unknown grounder {name!r}; known: {known}")
+    if settings.grounder_base_url is None:
+        raise UsageError(f"the {name} grounder needs --grounder-base-url: the OpenAI-compatible "
+                         "endpoint serving the model (see the README for serving UGround with "
+                         "vLLM), or use --grounder ocr to ground offline")
+    key = settings.grounder_key() or "EMPTY"
+    client = make_client(settings.grounder_base_url, key, settings.timeout)
+    return ModelGrounder(client, resolve_model(client, settings.grounder_model, "grounder"),
+                         family.with_pixels(settings.min_pixels, settings.max_pixels))
+
+
+def _pricing(settings: Settings, *models: str | None) -> Pricing:
+    """The prices of the models in use; with --max-cost, every one of them needs a price (an
+    unpriced model would make the budget silently count nothing)."""
+    unpriced = [m for m in models if m is not None and m not in settings.prices]
+    if settings.max_cost is not None and unpriced:
+        tables = " and ".join(f'[prices."{m}"]' for m in unpriced)
+        raise UsageError(f"--max-cost needs the price of every model in use: add {tables} with "
+                         "input = … and output = … (dollars per million tokens) to the config "
+                         "file")
+    planner_model, grounder_model = models
+    return Pricing.for_models(settings.prices, planner_model, grounder_model)
+
+
+def _executor(settings: Settings) -> Executor:
+    if settings.dry_run:
+        return DryRunExecutor()
+    from agent.backends.pyautogui_executor import PyAutoGUIExecutor  # connects to the display
+
+    return PyAutoGUIExecutor()
+
+
+def _ask_on_terminal(question: str) -> str:
+    """The person's answer; with no one attached (no TTY, no answer line) the run fails."""
+    print(f"\nThe agent asks: {question}", file=sys.stderr, flush=True)
+    if sys.stdin is None or sys.stdin.closed:
+        raise TaskFailed(f"the agent asked {question!r} but no one is attached to answer")
+    if sys.stdin.isatty():
+        print("your answer: ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    if not answer.strip():
+        raise TaskFailed(f"the agent asked {question!r} but no one answered")
+    return answer.strip()
+
+
+@dataclass
+class RunHandle:
+    loop: Loop
+    directory: RunDirectory
+    settings: Settings  # as used: models resolved
+    lock: DisplayLock  # held since start_run; released when the run ends
+
+    def run(self, task: str, command: list[str]) -> RunOutcome:
+        """Listen for the kill and pause hotkeys, Ctrl+C and SIGTERM, and run."""
+        try:
+            with self.loop.control.handling_signals(), self._hotkeys():
+                return self.loop.run(task, command, self.settings.public())
+        finally:
+            self.lock.release()
+
+    @contextmanager
+    def _hotkeys(self) -> Iterator[None]:
+        if self.settings.dry_run and self.settings.on_takeover == "ignore":
+            yield
+            return
+        listener = HotkeyListener(self.loop.control, self.settings.kill_hotkey,
+                                  self.settings.pause_hotkey,
+                                  watch_takeover=self.settings.on_takeover != "ignore")
+        try:
+            listener.__enter__()
+        except Exception as exc:  # e.g. an X server without the RECORD extension
+            print(f"agent: warning: no kill or pause hotkey ({exc}); Ctrl+C and the screen-corner "
+                  "fail-safe still stop the run", file=sys.stderr)
+            yield
+            return
+        try:
+            yield
+        finally:
+            listener.__exit__(None, None, None)
+
+
+def start_run(
+    task: str,
+    settings: Settings,
+    *,
+    registry: ActionRegistry | None = None,
+    secrets: Secrets | None = None,
+    on_step: Callable[[StepRecord, Usage], None] = lambda record, total: None,
+    planner: Planner | None = None,
+    grounded: bool = True,
+    stuck: StuckDetector | None = None,
+) -> RunHandle:
+    """Check the configuration, open the display, create the run directory; nothing runs yet.
+
+    `planner` replaces the planner model (scripts, replays); `grounded=False` builds no grounder
+    (every target is a point).
+    """
+    if not task.strip():
+        raise UsageError('the task is empty: say what to do, e.g. "book a flight to Tokyo"')
+    registry = registry or default_registry
+    secrets = secrets or Secrets.from_environment()
+    planner = planner or build_planner(settings, registry, secrets.names)
+    grounder = build_grounder(settings) if grounded else None
+    grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
+    planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
+    limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
+                    settings.max_cost, _pricing(settings, planner_model, grounder_model))
+    check_display()
+    screen = MssScreen(settings.monitor)
+    lock = DisplayLock().acquire()  # before the run directory: a refused run leaves nothing
+    try:
+        directory = RunDirectory.create(settings.runs_dir, secrets.redact(task))
+    except BaseException:
+        lock.release()
+        raise
+    loop = Loop(
+        screen=screen,
+        planner=planner,
+        grounder=grounder,
+        executor=_executor(settings),
+        recorder=directory,
+        registry=registry,
+        approver=make_approver(settings.approve, settings.risk),
+        settler=Settler(screen.grab_raw, timeout=settings.settle_timeout),
+        limits=limits,
+        control=RunControl(settings.on_takeover),
+        secrets=secrets,
+        stuck=stuck or StuckDetector(),
+        ask_user=_ask_on_terminal,
+        on_step=on_step,
+    )
+    used = settings.model_copy(update={
+        "planner_model": planner_model,
+        "grounder": settings.grounder_family() if grounder is not None else None,
+        "grounder_model": grounder_model,
+    })
+    return RunHandle(loop, directory, used, lock)

@@ -1,0 +1,75 @@
+"""From a label to its field (agent/ocr_fields.py), on drawn images: beside, below, inside."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw
+
+from agent.grounding.ocr.fields import field_point, wants_field
+
+WINDOW = "#d9d9d9"  # Tk's default background
+
+
+def form(*boxes: tuple[int, int, int, int]) -> Image.Image:
+    """A window with white, dark-bordered boxes (entries) at `boxes`."""
+    image = Image.new("RGB", (420, 160), WINDOW)
+    draw = ImageDraw.Draw(image)
+    for box in boxes:
+        draw.rectangle(box, fill="white", outline="#7f7f7f")
+    return image
+
+
+def inside(point: tuple[float, float] | None, box: tuple[int, int, int, int]) -> bool:
+    return point is not None and box[0] < point[0] < box[2] and box[1] < point[1] < box[3]
+
+
+@pytest.mark.parametrize(("description", "wanted"), [
+    ("the Name field", True),
+    ("the Notes text area", True),
+    ("the search box", True),
+    ("the Email input", True),
+    ('the "Search box" button', False),  # quoted text is what the screen says, not a kind
+    ("the Save button", False),
+    ("Booked", False),
+])
+def test_wants_field(description: str, wanted: bool) -> None:
+    assert wants_field(description) is wanted
+
+
+def test_a_field_beside_its_label() -> None:
+    entry = (120, 36, 380, 62)
+    point = field_point(form(entry), (12.0, 41.0, 52.0, 57.0))
+    assert inside(point, entry), point
+
+
+def test_a_field_below_its_label() -> None:
+    entry = (10, 40, 300, 140)
+    point = field_point(form(entry), (12.0, 12.0, 60.0, 28.0))
+    assert inside(point, entry), point
+
+
+def test_text_inside_a_box_is_already_in_the_field() -> None:
+    """A placeholder ("Search…") is inside its field: the text is the answer."""
+    entry = (100, 30, 400, 66)
+    assert field_point(form(entry), (108.0, 40.0, 170.0, 56.0)) is None
+
+
+def test_a_label_at_the_window_edge_still_has_its_field() -> None:
+    """The window's own edge just left of the label is not a box the label is inside."""
+    entry = (120, 36, 380, 62)
+    image = form(entry)
+    ImageDraw.Draw(image).rectangle((0, 0, 9, 159), fill="black")  # the desktop beyond
+    point = field_point(image, (14.0, 41.0, 60.0, 57.0))
+    assert inside(point, entry), point
+
+
+def test_no_field_near_the_label() -> None:
+    assert field_point(form(), (12.0, 41.0, 52.0, 57.0)) is None
+    assert field_point(form((12, 130, 100, 150)), (12.0, 41.0, 52.0, 57.0)) is None  # too far
+
+
+def test_the_next_word_on_the_row_is_not_a_field() -> None:
+    """Another label's glyphs to the right do not span the row's height like a box side."""
+    image = form()
+    ImageDraw.Draw(image).text((150, 44), "(optional)", fill="black")
+    assert field_point(image, (12.0, 41.0, 52.0, 57.0)) is None

@@ -1,0 +1,296 @@
+"""The `ocr` grounder's matching, engine choice and tesseract plumbing, without a real OCR."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import agent.grounding.ocr.engines as ocr
+from agent.errors import GroundingError, UsageError
+from agent.grounding.ocr.grounder import (
+    OcrGrounder,
+    OcrWord,
+    TesseractEngine,
+    find_text,
+    make_engine,
+    queries_for,
+)
+from agent.testing import StaticScreen
+
+
+def line(y: float, *items: tuple[str, float], key: int | None = None, height: float = 16,
+         char: float = 9) -> list[OcrWord]:
+    """Words on one line at `y`: (text, left) pairs, `char` px per character."""
+    ident = (key if key is not None else int(y),)
+    return [OcrWord(text, (left, y, left + char * len(text), y + height), ident)
+            for text, left in items]
+
+
+FORM = [
+    *line(40, ("Book", 20), ("a", 66), ("flight", 80)),
+    *line(100, ("From", 20)),
+    *line(140, ("To", 20)),
+    # two buttons read as one line: the wide gap between them makes two phrases
+    *line(200, ("Search", 20), ("flights", 80), ("Book", 200), ("now", 245)),
+    *line(260, ("Search", 20), ("flights", 80), ("first", 150)),
+]
+
+
+class FakeEngine:
+    name = "fake"
+
+    def __init__(self, words: list[OcrWord]) -> None:
+        self.words = words
+        self.reads = 0
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        self.reads += 1
+        return self.words
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ('the "Search flights" button', ["search flights"]),
+    ("the 'Book now' button", ["book now"]),
+    ("the “Book now” button", ["book now"]),
+    ("click ‘OK’", ["ok"]),
+    ("the `Save as…` menu item", ["save as"]),
+    ("the user's name field", ["user's name"]),  # an apostrophe is not a quote
+    ("the Search flights button", ["search flights"]),
+    ("the To text field", ["to"]),
+    ("click on the From label", ["from"]),
+    ("the blue Search flights button", ["search flights", "blue search flights"]),
+    ("the Next button", ["next"]),
+    ("The Menu button", ["menu"]),  # only generic words: the capitalised one is the text
+    ("the button", []),
+])
+def test_queries_for_quoted_text_first_else_the_distinctive_words(
+        description: str, expected: list[str]) -> None:
+    assert queries_for(description) == expected
+
+
+def test_an_exact_phrase_beats_the_same_words_inside_a_longer_line() -> None:
+    match = find_text(FORM, "the Search flights button")
+    assert match.exact
+    assert match.box[1] == 200  # the button, not "Search flights first" below it
+    assert match.text == "Search flights"
+
+
+def test_a_run_of_words_is_found_inside_a_phrase_and_boxed_alone() -> None:
+    match = find_text(FORM, "the 'Book now' button")
+    assert match.text == "Book now"
+    assert match.box[0] == 200 and match.box[2] == 245 + 9 * 3
+
+
+def test_ocr_slips_are_forgiven() -> None:
+    words = line(50, ("Subrnit", 20), ("order", 90))
+    assert find_text(words, 'the "Submit order" button').text == "Subrnit order"
+
+
+def test_punctuation_that_borders_read_as_is_ignored() -> None:
+    words = line(50, ("[Price", 20), ("range|", 90))
+    assert find_text(words, "the Price range field").exact
+
+
+def test_the_same_label_twice_is_ambiguous_and_lists_both_places() -> None:
+    words = [*line(50, ("Save", 20)), *line(300, ("Save", 400))]
+    with pytest.raises(GroundingError) as info:
+        find_text(words, 'the "Save" button')
+    message = str(info.value)
+    assert "ambiguous" in message
+    assert "'Save' at (38, 58)" in message and "'Save' at (418, 308)" in message
+
+
+def test_two_equally_partial_matches_are_ambiguous() -> None:
+    words = [*line(50, ("Search", 20), ("hotels", 90)),
+             *line(300, ("Search", 20), ("cars", 90))]
+    with pytest.raises(GroundingError, match=r"ambiguous.*'Search'.*'Search'"):
+        find_text(words, "the Search button")
+
+
+def test_no_match_names_the_closest_text_seen() -> None:
+    with pytest.raises(GroundingError, match=r"no text like 'cancel'.*closest: '") as info:
+        find_text(FORM, "the Cancel button")
+    assert "for 'the Cancel button'" in str(info.value)
+
+
+def test_a_near_miss_of_a_short_word_is_no_match() -> None:
+    # "form" is one letter-swap from "from": below the similarity bar, not a weak match
+    with pytest.raises(GroundingError, match="no text like"):
+        find_text(line(50, ("Fill", 20), ("in", 60), ("the", 85), ("form", 120)), "the From label")
+
+
+def test_nothing_to_look_for_and_nothing_read_are_errors() -> None:
+    with pytest.raises(GroundingError, match="names no text"):
+        find_text(FORM, "the button")
+    with pytest.raises(GroundingError, match="OCR read no text"):
+        find_text([], "the Save button")
+
+
+def test_the_grounder_answers_the_centre_in_screenshot_pixels_with_a_json_raw() -> None:
+    engine = FakeEngine(FORM)
+    grounder = OcrGrounder(engine)
+    shot = StaticScreen(Image.new("RGB", (640, 400), "white")).capture()
+    grounding = grounder.ground(shot, "the From label")
+    assert grounding.point == (20 + 9 * 4 / 2, 108.0)
+    assert isinstance(grounding.point[0], float)
+    raw = json.loads(grounding.raw or "")
+    assert raw == {"engine": "fake", "text": "From", "box": [20.0, 100.0, 56.0, 116.0],
+                   "score": 1.0}
+    grounder.ground(shot, "the To label")  # the same screenshot is read once
+    assert engine.reads == 1
+    grounder.ground(StaticScreen(shot.image).capture(), "the To label")
+    assert engine.reads == 2
+
+
+def test_engine_choice_and_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UsageError, match="unknown OCR engine 'paddle'"):
+        make_engine("paddle")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(ocr, "rapidocr_available", lambda: False)
+    with pytest.raises(UsageError) as info:
+        OcrGrounder()
+    assert "apt install tesseract-ocr" in str(info.value)
+    assert "pip install 'planground[ocr]'" in str(info.value)
+    with pytest.raises(UsageError, match="apt install tesseract-ocr"):
+        OcrGrounder(engine="tesseract")
+    with pytest.raises(UsageError, match=r"pip install 'planground\[ocr\]'"):
+        OcrGrounder(engine="rapidocr")
+    monkeypatch.setattr(ocr, "rapidocr_available", lambda: True)
+    assert make_engine().name == "rapidocr"  # no tesseract: the extra, if installed
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert make_engine().name == "tesseract"  # both: tesseract, the faster here
+
+
+TSV_HEADER = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
+              "\tconf\ttext\n")
+
+
+def fake_tesseract(tmp_path: Path) -> Path:
+    """A `tesseract` that records its arguments and environment and reads one line of words."""
+    rows = ["5\t1\t1\t1\t1\t1\t10\t20\t50\t16\t96.5\tSearch",
+            "5\t1\t1\t1\t1\t2\t66\t20\t50\t16\t95.0\tflights",
+            "5\t1\t1\t1\t1\t3\t120\t20\t5\t16\t90.0\t|",
+            "4\t1\t1\t1\t1\t0\t10\t20\t106\t16\t-1\t"]
+    (tmp_path / "out.tsv").write_text(TSV_HEADER + "\n".join(rows) + "\n")
+    script = tmp_path / "tesseract"
+    script.write_text(f'#!/bin/sh\necho "$OMP_THREAD_LIMIT $*" >> {tmp_path}/calls\n'
+                      f"cat > /dev/null\ncat {tmp_path}/out.tsv\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def inked(size: tuple[int, int] = (300, 100)) -> Image.Image:
+    """A white image with a dark mark in its top-left corner (text, to the ink finder)."""
+    image = Image.new("RGB", size, "white")
+    image.paste((0, 0, 0), (0, 0, 4, 4))
+    return image
+
+
+def test_tesseract_is_run_with_one_thread_and_tsv_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    engine = TesseractEngine(str(fake_tesseract(tmp_path)), jobs=1)
+    words = engine.read(inked())
+    assert [w.text for w in words] == ["Search", "flights"]  # the border "|" is dropped
+    assert words[0].box == (10.0, 20.0, 60.0, 36.0)
+    assert words[0].line == words[1].line
+    calls = (tmp_path / "calls").read_text().split()
+    assert calls[:4] == ["1", "stdin", "stdout", "-l"]
+    assert calls[-1] == "tsv" and "--psm" in calls
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "2")  # the user's own setting is kept
+    engine.read(inked())
+    assert (tmp_path / "calls").read_text().splitlines()[-1].startswith("2 ")
+
+
+def test_only_the_inked_part_is_read_and_boxes_come_back_in_screen_pixels(
+        tmp_path: Path) -> None:
+    engine = TesseractEngine(str(fake_tesseract(tmp_path)), jobs=1)
+    assert engine.read(Image.new("RGB", (300, 100), "white")) == []  # nothing to read: no run
+    assert not (tmp_path / "calls").exists()
+    image = Image.new("RGB", (1000, 700), "white")
+    image.paste((0, 0, 0), (500, 400, 540, 416))
+    words = engine.read(image)
+    # the fake reads at (10, 20) of what it was given: the crop starts 8 px before the ink
+    assert words[0].box == (502.0, 412.0, 552.0, 428.0)
+    upscaled = TesseractEngine(str(fake_tesseract(tmp_path)), jobs=1, scale=2.0)
+    assert upscaled.read(image)[0].box == (497.0, 402.0, 522.0, 410.0)
+
+
+def test_tesseract_failures_are_reported(tmp_path: Path) -> None:
+    script = tmp_path / "tesseract"
+    script.write_text("#!/bin/sh\necho 'Error opening data file eng.traineddata' >&2\nexit 1\n")
+    script.chmod(0o755)
+    with pytest.raises(UsageError, match=r"tesseract failed.*eng\.traineddata"):
+        TesseractEngine(str(script)).read(inked((50, 50)))
+
+
+@pytest.mark.parametrize("shape", ["even", "top-heavy", "one row", "none"])
+def test_bands_cover_every_row_once_overlap_enough_and_share_the_ink(shape: str) -> None:
+    for height, jobs in ((1080, 2), (1080, 8), (800, 1), (250, 4), (2160, 3)):
+        ink = {"even": [10] * height,
+               "top-heavy": [50 if y < height // 5 else 1 for y in range(height)],
+               "one row": [0] * (height // 2) + [255] + [0] * (height - height // 2 - 1),
+               "none": [0] * height}[shape]
+        bands = ocr._bands(ink, jobs)
+        assert 1 <= len(bands) <= max(1, min(jobs, height // ocr.MIN_BAND))
+        assert bands[0][0] == 0 and bands[-1][1] == height
+        owners = [sum(own_top <= y < own_bottom for _, _, own_top, own_bottom in bands)
+                  for y in range(height)]
+        assert owners == [1] * height
+        shares = [sum(ink[max(a, 0):min(b, height)]) for _, _, a, b in bands]
+        if shape in ("even", "top-heavy") and len(bands) > 1:
+            assert max(shares) - min(shares) <= max(ink) * 2, shares
+        for top, bottom, own_top, own_bottom in bands:
+            # a line up to 2 * BAND_OVERLAP px tall owned by a band lies whole inside it
+            assert top <= max(own_top, 0) - ocr.BAND_OVERLAP or top == 0
+            assert bottom >= min(own_bottom, height) + ocr.BAND_OVERLAP or bottom == height
+
+
+def pixel(image: Image.Image, xy: tuple[int, int]) -> int:
+    value = image.getpixel(xy)
+    assert isinstance(value, int)
+    return value
+
+
+def darkest(image: Image.Image) -> int:
+    low, _high = image.getextrema()
+    assert isinstance(low, int)
+    return low
+
+
+def test_dark_on_light_turns_white_on_blue_into_dark_on_light() -> None:
+    image = Image.new("L", (400, 120), 240)
+    image.paste(84, (100, 30, 300, 90))  # a blue button's grey
+    image.paste(250, (150, 50, 250, 56))  # a white stroke on it
+    out = ocr.dark_on_light(image)
+    assert pixel(out, (200, 53)) < 60  # the stroke is now dark
+    assert pixel(out, (110, 40)) > 150  # the button's ground light
+    assert pixel(out, (20, 20)) == 240  # the light page untouched
+    # only the stroke is dark: no frame around the button (bar a grid line at its very edge)
+    assert darkest(out.crop((90, 34, 310, 48))) > 150
+    assert darkest(out.crop((0, 0, 400, 26))) > 150
+    light = Image.new("L", (200, 100), 255)
+    assert ocr.dark_on_light(light) is light
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sched_getaffinity")
+def test_one_band_per_usable_core() -> None:
+    assert TesseractEngine("/bin/true").jobs == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize(("seen", "described"), [
+    ("Save", "Saved"), ("Saved", "Save"), ("Cancel", "Cancelled"), ("Book", "Booked"),
+])
+def test_another_form_of_the_word_is_not_the_text(seen: str, described: str) -> None:
+    """A button ("Save") is not the state it leads to ("Saved"): `assert_visible` and
+    `wait_for` would otherwise pass before anything happened."""
+    words = line(50, (seen, 20))
+    with pytest.raises(GroundingError, match="no text like"):
+        find_text(words, described)
+    assert find_text([*words, *line(120, (described, 20))], described).text == described
