@@ -61,6 +61,10 @@ class Action(BaseModel):
     def arguments(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
+    def patience(self) -> float:
+        """Seconds to keep looking for the targets on fresh screenshots (0: one look)."""
+        return 0.0
+
     def to_json(self) -> dict[str, Any]:
         """`{"name": ..., **arguments}`: the form the planner writes and the record keeps."""
         return {"name": self.name, **self.arguments()}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from agent.automation.agent import Agent, TaskResult
     from agent.automation.desktop import Desktop
+    from agent.backends.mss_screen import MssScreen
     from agent.errors import (
         ActionError,
         AgentError,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from agent.run.settle import Settler
     from agent.rundir.recorder import Recorder, RunDirectory
     from agent.safety.approval import Approver, AutoApprover, Proposal, RiskPolicy, TerminalApprover
-    from agent.screen import Monitor, MssScreen, Rect, Screen, Screenshot
+    from agent.screen import Monitor, Rect, Screen, Screenshot
     from agent.settings import Settings, load_settings
 
 __version__ = "0.1.0"
@@ -74,7 +75,7 @@ _EXPORTS: dict[str, str] = {  # public name -> the module that defines it
     "ModelReplyError": "agent.errors",
     "ModelServerError": "agent.errors",
     "Monitor": "agent.screen",
-    "MssScreen": "agent.screen",
+    "MssScreen": "agent.backends.mss_screen",
     "OpenAIPlanner": "agent.planning.planner",
     "PastStep": "agent.planning.planner",
     "Planner": "agent.planning.planner",

@@ -42,6 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # `tests` (Xvfb and form-app helpers) is not installed
 
+from agent.backends.mss_screen import MssScreen  # noqa: E402
 from agent.errors import GroundingError  # noqa: E402
 from agent.grounding.ocr.grounder import (  # noqa: E402
     OcrEngine,
@@ -50,7 +51,7 @@ from agent.grounding.ocr.grounder import (  # noqa: E402
     TesseractEngine,
     rapidocr_available,
 )
-from agent.screen import MssScreen, Screenshot  # noqa: E402
+from agent.screen import Screenshot  # noqa: E402
 from tests.gui import form_app  # noqa: E402
 from tests.xvfb import VirtualDisplay, using_display, virtual_display  # noqa: E402
 

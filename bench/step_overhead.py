@@ -165,6 +165,7 @@ def run_agent(
     from agent.cli.console import StepPrinter
     from agent.records import StepRecord
     from agent.run.compose import start_run
+    from agent.rundir.reader import read_run_dir
     from agent.settings import load_settings
     from agent.testing.fake_server import FakeChatServer, scripted
 
@@ -203,8 +204,7 @@ def run_agent(
         finished = time.perf_counter()
         printer.finish(outcome, handle.directory.path)
         run_dir = handle.directory.path
-    steps = [json.loads(line) for line in
-             (run_dir / "steps.jsonl").read_text(encoding="utf-8").splitlines()]
+    steps = [step.model_dump(mode="json") for step in read_run_dir(run_dir).steps]
     walls = [(end - start) * 1000 for start, end in zip([started, *ends], ends, strict=False)]
     return {
         "exit_code": outcome.exit_code,
@@ -480,7 +480,8 @@ def components(body: dict[str, Any] | None, work: Path) -> dict[str, Any]:
     """Micro-timings (median ms) of the pieces a step is made of, on the live screen."""
     from PIL import Image
 
-    from agent.screen import MssScreen, encode_png
+    from agent.backends.mss_screen import MssScreen
+    from agent.screen import encode_png
 
     screen = MssScreen()
     shot = screen.capture()

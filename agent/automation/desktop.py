@@ -1,16 +1,20 @@
 """`Desktop`: drive the screen from Python with the agent's own actions, targets named in words.
 
-    from agent.automation.desktop import Desktop
+    from agent import Desktop
 
     with Desktop() as desktop:     # grounder, endpoint, monitor: as for `agent run` (AGENT_*, toml)
         desktop.type("Boston", into="the From text field")
-        desktop.click("the Search flights button")
+        result = desktop.click("the Search flights button")
+        print(result.screen_point, result.outcome)
         desktop.wait_for("the Book now button", timeout=10)
+    print(desktop.run_dir)         # steps.jsonl, the screenshots and report.html
 
-Each call captures the screen, grounds its targets, asks the approver (`never` by default,
-CONTRACTS §7), performs the built-in action through the registry — pyautogui with its fail-safe
-corner on; the kill and pause hotkeys listen while the Desktop is open — and waits for the screen
-to settle. Points, given or returned, are screenshot pixels of the monitor driven.
+Each call is one step of the one step pipeline that `agent run` and scripts use (capture, ground,
+approve — `never` by default, CONTRACTS §7 —, secrets, perform, settle, record): pyautogui with
+its fail-safe corner on; the kill and pause hotkeys listen while the Desktop is open. Each action
+returns a `StepResult` (the point acted on and the outcome); a step that does not go through
+raises (GroundingError, ActionError; Stopped) once it is recorded. Points, given or returned, are
+screenshot pixels of the monitor driven.
 
 Secrets are the CLI's: `type("{{PW}}", into="the Password field")` types the value of
 `AGENT_SECRET_PW` (or of `secrets={"PW": ...}`), substituted at the last moment; no error this
@@ -20,44 +24,66 @@ so no other Desktop or `agent run` drives the display at the same time.
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Union
 
 from PIL import Image
 
-from actions import (
-    Action,
-    ActionContext,
-    ActionRegistry,
-    Done,
-    DryRunExecutor,
-    Executor,
-    Fail,
-    Point,
-    StopRequested,
-    default_registry,
-)
-from agent.automation.scripted import AssertVisible, describe, ground_within
-from agent.errors import ActionError, AgentError, Stopped, UsageError
+from actions import Action, ActionRegistry, Executor, Point, default_registry
+from agent.automation.scripted import AssertVisible, WaitFor, describe, script_registry
+from agent.errors import ActionError, Stopped, TaskFailed
 from agent.grounding.grounder import Grounder
-from agent.records import GroundingRecord
-from agent.run.compose import build_grounder
-from agent.run.loop import ground_targets
+from agent.records import RunRecord, StepRecord
+from agent.run.compose import build_grounder, hotkeys_wanted, make_executor, start_hotkeys
 from agent.run.settle import Settler
-from agent.safety.approval import ApproveMode, Approver, Proposal, make_approver
-from agent.safety.control import HotkeyListener, RunControl
+from agent.run.step import Choice, StepPipeline
+from agent.rundir.recorder import Recorder, RunDirectory, now_iso
+from agent.safety.approval import ApproveMode, Approver, make_approver
+from agent.safety.control import RunControl
 from agent.safety.lock import DisplayLock
 from agent.safety.secrets import Secrets
-from agent.screen import MssScreen, Screen, Screenshot, check_display
+from agent.screen import Screen, check_display
 from agent.settings import Settings, settings_with
 
-__all__ = ["Desktop", "TargetLike"]
+__all__ = ["Desktop", "StepResult", "TargetLike"]
 
 TargetLike = Union[str, tuple[float, float], Point, Mapping[str, float]]  # noqa: UP007
 """A description to ground ("the Save button"), or a point in screenshot pixels."""
 
-MAX_EDITS = 5
+SESSION_TASK = "Desktop session"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one call did: the step as recorded, and where it acted."""
+
+    record: StepRecord
+
+    @property
+    def index(self) -> int:
+        return self.record.index
+
+    @property
+    def status(self) -> str:
+        return self.record.status
+
+    @property
+    def outcome(self) -> str | None:
+        """What the action reported (e.g. `found`, or a custom action's text), if anything."""
+        return self.record.outcome
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The first target's point in screenshot pixels (None: the action had no target)."""
+        return self.record.grounding[0].point if self.record.grounding else None
+
+    @property
+    def screen_point(self) -> tuple[int, int] | None:
+        """The pixel acted on, in the input backend's screen coordinates."""
+        return self.record.grounding[0].screen_point if self.record.grounding else None
 
 
 class Desktop:
@@ -70,10 +96,11 @@ class Desktop:
         settings: Settings | None = None,
         dry_run: bool = False,
         *,
-        approve: ApproveMode | None = None,
+        approve: ApproveMode | Approver | None = None,
         registry: ActionRegistry | None = None,
         screen: Screen | None = None,
         executor: Executor | None = None,
+        recorder: Recorder | None = None,
         secrets: Mapping[str, str] | None = None,
         **overrides: Any,
     ) -> None:
@@ -81,202 +108,195 @@ class Desktop:
 
         `settings` default to the environment and ./agent.toml, as for `agent run`; `overrides`
         are settings by name (`grounder_base_url=...`, `settle_timeout=1`), validated; `approve`
-        defaults to `never` unless the settings set it. `secrets` add to `AGENT_SECRET_*`.
-        `screen` and `executor` replace the real ones (tests: `agent.testing.StaticScreen`,
-        `actions.DryRunExecutor`); with an injected `screen` no display lock is taken.
+        (a mode, or your own `Approver`) defaults to `never` unless the settings set it;
+        `secrets` add to `AGENT_SECRET_*`. `screen`, `executor` and `recorder` replace the real ones (tests:
+        `agent.testing.StaticScreen`, `actions.DryRunExecutor`, `agent.testing.MemoryRecorder`);
+        with an injected `screen` no display lock is taken and no hotkeys listen.
         """
         self.settings = settings_with(settings, overrides)
-        self.registry = default_registry if registry is None else registry
+        if dry_run:
+            self.settings = self.settings.model_copy(update={"dry_run": True})
+        self.registry = script_registry(default_registry if registry is None else registry)
         self.secrets = Secrets.from_environment(secrets)
         self.grounder = _grounder(grounder, self.settings)
         self.actions = 0
-        self._listener: HotkeyListener | None = None
+        self._listener: Any = None
         self._lock: DisplayLock | None = None
         if screen is None:
             check_display()
             self._lock = DisplayLock().acquire()  # UsageError while another run drives it
         try:
-            self._open(screen, monitor, executor, dry_run or self.settings.dry_run, approve)
+            self._open(screen, monitor, executor, recorder, approve)
         except BaseException:
             self._unlock()
             raise
 
     def _open(self, screen: Screen | None, monitor: int | None, executor: Executor | None,
-              dry_run: bool, approve: ApproveMode | None) -> None:
-        """The screen, executor, approver, settler, and (for real input) the hotkey listener."""
-        self.screen = screen if screen is not None else MssScreen(
-            monitor if monitor is not None else self.settings.monitor)
-        real_input = executor is None and not dry_run
-        self.executor = executor or _executor(real_input)
-        self.approver: Approver = make_approver(approve or self._setting("approve", "never"),
-                                                self.settings.risk)
-        self.settler = Settler(self.screen.grab_raw, timeout=self.settings.settle_timeout)
+              recorder: Recorder | None, approve: ApproveMode | Approver | None) -> None:
+        """The pipeline's parts, the run record, and (on the real screen) the hotkey listener."""
+        settings = self.settings
+        real_screen = screen is None
+        if screen is None:
+            from agent.backends.mss_screen import MssScreen
+
+            screen = MssScreen(monitor if monitor is not None else settings.monitor)
+        self.screen = screen
+        self.executor = executor or make_executor(settings.dry_run)
         self.control = RunControl(self._setting("on_takeover", "ignore"))
-        if real_input:
-            self._listener = HotkeyListener(
-                self.control, self.settings.kill_hotkey, self.settings.pause_hotkey,
-                watch_takeover=self.control.on_takeover != "ignore").__enter__()
+        self.recorder = recorder or RunDirectory.create(settings.runs_dir, SESSION_TASK)
+        self.run_dir: Path | None = getattr(self.recorder, "path", None)
+        self.pipeline = StepPipeline(
+            screen=screen, grounder=self.grounder, executor=self.executor,
+            registry=self.registry, recorder=self.recorder,
+            approver=_approver(approve or self._setting("approve", "never"), settings),
+            settler=Settler(screen.grab_raw, timeout=settings.settle_timeout),
+            control=self.control, secrets=self.secrets, patient=not settings.dry_run)
+        self._run = RunRecord(task=SESSION_TASK, command=_command(), settings=settings.public(),
+                              started_at=now_iso())
+        self.recorder.start(self._run)
+        if real_screen and executor is None and hotkeys_wanted(settings):
+            self._listener = start_hotkeys(self.control, settings)
 
     def _setting(self, name: str, default: Any) -> Any:
         """A setting as configured, or this API's own default when nobody set it."""
         return getattr(self.settings, name) if name in self.settings.model_fields_set else default
 
+    @property
+    def approver(self) -> Approver:
+        return self.pipeline.approver
+
+    @approver.setter
+    def approver(self, approver: Approver) -> None:
+        self.pipeline.approver = approver
+
+    @property
+    def settler(self) -> Settler | None:
+        return self.pipeline.settler
+
     # -- the actions (CONTRACTS §4) -----------------------------------------------------------
-    def click(self, target: TargetLike, button: str = "left") -> None:
+    def click(self, target: TargetLike, button: str = "left") -> StepResult:
         """Click `target` (a description or a point) with `button` (left, right, middle)."""
-        self._do("click", target=_target(target), button=button)
+        return self._do("click", target=_target(target), button=button)
 
-    def double_click(self, target: TargetLike) -> None:
+    def double_click(self, target: TargetLike) -> StepResult:
         """Double-click `target`."""
-        self._do("double_click", target=_target(target))
+        return self._do("double_click", target=_target(target))
 
-    def right_click(self, target: TargetLike) -> None:
+    def right_click(self, target: TargetLike) -> StepResult:
         """Right-click `target`."""
-        self._do("right_click", target=_target(target))
+        return self._do("right_click", target=_target(target))
 
-    def move(self, target: TargetLike) -> None:
+    def move(self, target: TargetLike) -> StepResult:
         """Move the mouse onto `target` without clicking."""
-        self._do("move", target=_target(target))
+        return self._do("move", target=_target(target))
 
-    def drag(self, source: TargetLike, destination: TargetLike) -> None:
+    def drag(self, source: TargetLike, destination: TargetLike) -> StepResult:
         """Drag from `source` and drop onto `destination`."""
-        self._do("drag", source=_target(source), destination=_target(destination))
+        return self._do("drag", source=_target(source), destination=_target(destination))
 
     def scroll(self, direction: str = "down", amount: int = 3,
-               target: TargetLike | None = None) -> None:
+               target: TargetLike | None = None) -> StepResult:
         """Scroll `amount` notches up, down, left or right, over `target` if given."""
-        self._do("scroll", direction=direction, amount=amount, target=_target(target))
+        return self._do("scroll", direction=direction, amount=amount, target=_target(target))
 
     def type(self, text: str, target: TargetLike | None = None, *,
-             into: TargetLike | None = None, enter: bool = False) -> None:
+             into: TargetLike | None = None, enter: bool = False) -> StepResult:
         """Type `text` (`{{NAME}}`: a secret); with `target` (alias `into`), click there first."""
         if target is not None and into is not None:
             raise ValueError("give target or into, not both")
-        self._do("type", text=text, target=_target(target if into is None else into),
-                 enter=enter)
+        return self._do("type", text=text, target=_target(target if into is None else into),
+                        enter=enter)
 
-    def press(self, keys: str | Sequence[str]) -> None:
+    def press(self, keys: str | Sequence[str]) -> StepResult:
         """Press one key, or keys one after another: `press("enter")`, `press(["tab", "tab"])`."""
-        self._do("press", keys=[keys] if isinstance(keys, str) else list(keys))
+        return self._do("press", keys=[keys] if isinstance(keys, str) else list(keys))
 
-    def hotkey(self, *keys: str | Sequence[str]) -> None:
+    def hotkey(self, *keys: str | Sequence[str]) -> StepResult:
         """Press keys together: `hotkey("ctrl", "s")` or `hotkey(["ctrl", "s"])`."""
-        self._do("hotkey", keys=_key_list(keys))
+        return self._do("hotkey", keys=_key_list(keys))
 
-    def wait(self, seconds: float) -> None:
+    def wait(self, seconds: float) -> StepResult:
         """Wait `seconds` (the kill hotkey still stops it)."""
-        self._do("wait", seconds=seconds)
+        return self._do("wait", seconds=seconds)
 
     # -- looking -------------------------------------------------------------------------------
     def locate(self, description: str) -> tuple[float, float]:
-        """Where `description` is now, in screenshot pixels (GroundingError if not found)."""
+        """Where `description` is now, in screenshot pixels (a look only: nothing recorded)."""
         return self.grounder.ground(self.screen.capture(), description).point
 
     def wait_for(self, description: str, timeout: float = 10.0) -> tuple[float, float]:
-        """Ground until found: a model grounder answers at once, OCR waits for the text."""
-        return ground_within(self.grounder, description, timeout, self.screen.capture(),
-                             self.screen.capture).point
+        """The script step `wait_for`: `description`'s point once it is on the screen."""
+        return _found_point(self.do(WaitFor(target=description, timeout=timeout)))
 
     def assert_visible(self, description: str) -> tuple[float, float]:
         """The script step `assert_visible`: GroundingError unless `description` is found now."""
-        self.control.checkpoint()
-        check = AssertVisible(target=description)
-        [found] = ground_targets(check, self.screen.capture(), self.grounder)
-        return found.point
+        return _found_point(self.do(AssertVisible(target=description)))
 
     def screenshot(self) -> Image.Image:
         """The monitor driven, as it is now."""
         return self.screen.capture().image
 
+    def settle(self) -> None:
+        """Wait until the screen stops changing (bounded by `settle_timeout`)."""
+        self.pipeline.settle()
+
     # -- any registered action ---------------------------------------------------------------
-    def do(self, action: Action) -> str | None:
-        """Perform any registered action (yours too) as `agent run` would; its outcome, if any."""
+    def do(self, action: Action) -> StepResult:
+        """Perform any registered action (yours too) as `agent run` would: one recorded step."""
         try:
-            return self._do_action(action)
+            return self._step(action)
         except Exception as exc:
             safe = _scrubbed(exc, self.secrets)
             if safe is exc:
                 raise
             raise safe from None  # the original, and its cause, show a secret's value
 
-    def _do(self, name: str, **arguments: Any) -> None:
-        self.do(self.registry.parse({"name": name, **arguments}))  # ValueError when invalid
+    def _do(self, name: str, **arguments: Any) -> StepResult:
+        return self.do(self.registry.parse({"name": name, **arguments}))  # ValueError if invalid
 
-    def _do_action(self, action: Action) -> str | None:
-        self._typed(action)  # an unknown secret fails before anything happens
+    def _step(self, action: Action) -> StepResult:
         self.control.checkpoint()
         self.actions += 1
-        shot = self.screen.capture()
-        self.control.corners = frozenset(shot.desktop.corners())
-        action, grounding = self._approved(action, shot)
-        if isinstance(action, (Done, Fail)):
-            return None
-        self.control.checkpoint()
-        outcome = self._perform(self._typed(action), grounding)
-        with self.control.acting():
-            self.settler.settle(self.control.should_stop)
-        return None if outcome is None else self.secrets.redact(outcome)
-
-    def _typed(self, action: Action) -> Action:
-        """`action` as performed: `{{NAME}}` in its text replaced by the secret's value."""
-        data = action.to_json()
-        if "{{" not in json.dumps(data):
-            return action
-        try:
-            filled = {key: self.secrets.substitute(value)
-                      if isinstance(value, str) and key not in action.target_fields else value
-                      for key, value in data.items()}
-        except KeyError as exc:
-            raise UsageError(f"{exc.args[0]}: set AGENT_SECRET_<NAME> or pass "
-                             "Desktop(secrets={...})") from None
-        return self.registry.parse(filled)
-
-    def _approved(self, action: Action, shot: Screenshot) -> tuple[Action, list[GroundingRecord]]:
-        for _ in range(MAX_EDITS + 1):
-            grounding = ground_targets(action, shot, self.grounder)
-            approval = self.approver.review(
-                Proposal(self.actions, "", describe(action), action, grounding))
-            if approval is None or approval.decision == "approved":
-                return action, grounding
-            if approval.decision == "aborted":
-                raise Stopped("aborted at the approval prompt")
-            if approval.decision == "rejected" or not approval.edited:
-                raise ActionError(f"{action.summary()} was rejected: "
-                                  f"{approval.feedback or 'no reason given'}")
-            action = self.registry.parse({**action.to_json(), **approval.edited})
-        raise ActionError(f"{action.summary()} was rejected: too many edits")
-
-    def _perform(self, action: Action, grounding: list[GroundingRecord]) -> str | None:
-        ctx = ActionContext(self.executor, {g.argument: g.screen_point for g in grounding},
-                            should_stop=self.control.should_stop,
-                            now_sending=self.control.now_sending)
-        self.control.refuse_own_hotkey(action)
-        try:
-            with self.control.acting():
-                return self.registry.perform(action, ctx)
-        except AgentError:
-            self.executor.release_all()
-            raise
-        except StopRequested as exc:
-            self.executor.release_all()
-            raise Stopped(f"stopped by the user: {exc}") from exc
-        except Exception as exc:
-            self.executor.release_all()
-            raise ActionError(f"{action.name} failed: {type(exc).__name__}: {exc}") from exc
-        except BaseException:  # the kill hotkey, Ctrl+C: no key or button stays held
-            self.executor.release_all()
-            raise
+        outcome = self.pipeline.step(self.actions, lambda shot, record: _chosen(action, record))
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.record.status == "rejected":
+            approval = outcome.record.approval
+            feedback = approval.feedback if approval is not None else None
+            raise ActionError(f"{action.summary()} was rejected: "
+                              f"{feedback or 'no reason given'}")
+        return StepResult(outcome.record)
 
     # -- lifetime ------------------------------------------------------------------------------
-    def close(self) -> None:
-        """Stop the hotkeys, release every key and button, and unlock the display."""
+    def close(self, error: BaseException | None = None) -> None:
+        """Stop the hotkeys, release keys and buttons, finish the record, unlock the display."""
         if self._listener is not None:
             self._listener.__exit__(None, None, None)
             self._listener = None
-        self.executor.release_all()
-        if isinstance(self.screen, MssScreen):
-            self.screen.close()
-        self._unlock()
+        try:
+            self.executor.release_all()
+            close_screen = getattr(self.screen, "close", None)
+            if close_screen is not None:
+                close_screen()
+            self._finish(error)
+        finally:
+            self._unlock()
+
+    def _finish(self, error: BaseException | None) -> None:
+        if self._run.ended_at is not None:
+            return  # closed before
+        status, reason = "done", None
+        if error is not None:
+            status = "stopped" if isinstance(error, (Stopped, KeyboardInterrupt)) else (
+                "failed" if isinstance(error, TaskFailed) else "error")
+            reason = self.secrets.redact(str(error) or type(error).__name__)
+        self._run = self._run.model_copy(update={
+            "status": status, "reason": reason, "ended_at": now_iso(), "steps": self.actions})
+        self.recorder.finish(self._run)
+        if self.run_dir is not None:
+            from agent.rundir.report import write_report_safely
+
+            write_report_safely(self.run_dir)
 
     def _unlock(self) -> None:
         if self._lock is not None:
@@ -286,22 +306,33 @@ class Desktop:
     def __enter__(self) -> Desktop:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        self.close(error)
+
+
+def _approver(approve: ApproveMode | Approver, settings: Settings) -> Approver:
+    return make_approver(approve, settings.risk) if isinstance(approve, str) else approve
+
+
+def _chosen(action: Action, record: StepRecord) -> Choice:
+    """The caller's action, worded as a script's instruction would be."""
+    record.instruction = describe(action)
+    return Choice(action)
+
+
+def _found_point(result: StepResult) -> tuple[float, float]:
+    assert result.point is not None  # a check's target is grounded, or the step raised
+    return result.point
+
+
+def _command() -> list[str]:
+    return [Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python", "Desktop"]
 
 
 def _grounder(grounder: Grounder | str | None, settings: Settings) -> Grounder:
     if isinstance(grounder, str):
         return build_grounder(settings.model_copy(update={"grounder": grounder}))
     return grounder if grounder is not None else build_grounder(settings)
-
-
-def _executor(real_input: bool) -> Executor:
-    if not real_input:
-        return DryRunExecutor()
-    from agent.backends.pyautogui_executor import PyAutoGUIExecutor  # connects to the display
-
-    return PyAutoGUIExecutor()
 
 
 def _key_list(keys: tuple[str | Sequence[str], ...]) -> list[Any]:

@@ -11,9 +11,7 @@ an unknown (newer) `schema_version` are refused.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,30 +20,19 @@ from typing import Any
 import yaml
 
 from actions import Action, ActionRegistry
-from agent.automation.script_run import run_scripted, warn
-from agent.automation.scripted import (
-    AssertVisible,
-    ScriptStep,
-    WaitFor,
-    check_secrets,
-    script_registry,
-)
-from agent.cli.common import add_secret_flag, secrets_from, settings_from
+from agent.automation.scripted import AssertVisible, ScriptStep, WaitFor
 from agent.errors import UsageError
 from agent.records import RunRecord, StepRecord
-from agent.rundir.reader import parse_record, read_steps
+from agent.rundir.reader import read_run_dir
 
 __all__ = [
     "RecordedRun",
-    "add_export_parser",
-    "add_replay_parser",
-    "export_command",
     "export_script",
     "read_run",
     "recorded_ending",
     "recorded_steps",
-    "replay_command",
     "skipped_warning",
+    "unfinished_warning",
 ]
 
 ENDINGS = ("done", "fail")
@@ -65,23 +52,8 @@ class RecordedRun:
 def read_run(path: Path) -> RecordedRun:
     """run.json and steps.jsonl of a run directory; UsageError when they cannot be read. A torn
     last line is left out with a warning; any other bad line is an error."""
-    run_file, steps_file = path / "run.json", path / "steps.jsonl"
-    if not run_file.is_file() or not steps_file.is_file():
-        raise UsageError(f"{path} is not a run directory (no run.json and steps.jsonl)")
-    try:
-        run = parse_record(RunRecord, run_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
-        raise UsageError(f"{run_file}: {exc}") from None
-    try:
-        steps, bad = read_steps(steps_file)
-    except OSError as exc:
-        raise UsageError(f"{steps_file}: {exc.strerror or exc}") from None
-    for line in bad:
-        if not line.torn:
-            raise UsageError(f"{steps_file} line {line.number}: {line.why}")
-    warnings = tuple(f"steps.jsonl line {line.number} is incomplete (the run was cut off); "
-                     "left out" for line in bad)
-    return RecordedRun(path, run, tuple(steps), warnings)
+    contents = read_run_dir(path, strict=True)
+    return RecordedRun(path, contents.run, contents.steps, contents.notes)
 
 
 def _replayable(recorded: RecordedRun) -> Iterator[StepRecord]:
@@ -195,65 +167,3 @@ def _escaped(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _escaped(item) for key, item in value.items()}
     return value
-
-
-def replay_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
-    """`agent replay`: read the record, check every step, then run them through the loop."""
-    recorded = read_run(args.run_dir)
-    _warn_about(recorded, "replayed")
-    registry = script_registry()
-    steps = recorded_steps(recorded, registry, args.exact)
-    secrets = secrets_from(args)
-    for step in steps:
-        try:
-            check_secrets(step.action, secrets)
-        except ValueError as exc:
-            raise UsageError(f"{args.run_dir}: {step.label}: {exc}") from None
-    task = f"replay of {recorded.run.task}"
-    return run_scripted(task, steps, settings_from(args), command, verbose, registry=registry,
-                        secrets=secrets, ending=recorded_ending(recorded, registry))
-
-
-def export_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
-    """`agent export`: the run as YAML on stdout."""
-    recorded = read_run(args.run_dir)
-    _warn_about(recorded, "exported")
-    sys.stdout.write(export_script(recorded, script_registry(), args.exact))
-    return 0
-
-
-def _warn_about(recorded: RecordedRun, verb: str) -> None:
-    more = (unfinished_warning(recorded, verb), skipped_warning(recorded, verb))
-    for text in [*recorded.warnings, *(text for text in more if text)]:
-        warn(text)
-
-
-def add_replay_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    """`agent replay RUN_DIR [--exact] [--secret NAME]`; add the settings flags."""
-    parser = commands.add_parser(
-        "replay", allow_abbrev=False, help="perform a recorded run's actions again",
-        description="Perform a recorded run's actions again, re-grounding each target on the "
-                    "screen as it is now (or, with --exact, at the recorded points). Approval "
-                    "defaults to never.")
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    parser.add_argument("--exact", action="store_true",
-                        help="act at the recorded points (no grounder; checks are skipped)")
-    add_secret_flag(parser)
-    parser.set_defaults(handler=replay_command)
-    return parser
-
-
-def add_export_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    """`agent export RUN_DIR [--exact] > flow.yaml`."""
-    parser = commands.add_parser(
-        "export", allow_abbrev=False, help="write a recorded run as a YAML script",
-        description="Write a recorded run's actions as a script for `agent script` (stdout).")
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    parser.add_argument("--exact", action="store_true",
-                        help="targets as the recorded points instead of descriptions")
-    parser.set_defaults(handler=export_command)
-    return parser

@@ -18,7 +18,6 @@ mistake is a UsageError (exit 2) naming the step, raised before the display is t
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,14 +27,11 @@ from typing import Any
 import yaml
 
 from actions import Action, ActionRegistry
-from agent.automation.script_run import run_scripted, warn
 from agent.automation.scripted import ScriptStep, check_secrets, script_registry
-from agent.cli.common import add_secret_flag, secrets_from, settings_from
 from agent.errors import UsageError
 from agent.safety.secrets import Secrets
 
-__all__ = ["Script", "add_script_parser", "load_script", "parse_script", "parse_vars",
-           "script_command"]
+__all__ = ["Script", "load_script", "parse_script", "parse_vars"]
 
 TOP_LEVEL = ("name", "vars", "steps")
 _VARIABLE = re.compile(r"\$(\$?)\{([^}]*)\}")
@@ -178,36 +174,6 @@ def parse_vars(flags: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--var {flag!r}: expected NAME=VALUE")
         found[name] = value
     return found
-
-
-def script_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
-    """`agent script`: validate the whole file, then run it through the loop."""
-    secrets = secrets_from(args)
-    registry = script_registry()
-    variables = parse_vars(args.var)
-    script = load_script(args.file, variables, registry=registry, secrets=secrets)
-    for name in variables:
-        if name not in script.used_vars:  # most likely a typo, or the wrong script
-            warn(f"--var {name} is not used by {args.file}")
-    settings = settings_from(args)
-    return run_scripted(script.name, script.steps, settings, command, verbose,
-                        registry=registry, secrets=secrets)
-
-
-def add_script_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    """`agent script FILE.yaml [--var NAME=VALUE] [--secret NAME]`; add the settings flags."""
-    parser = commands.add_parser(
-        "script", allow_abbrev=False, help="run a YAML script of actions (no planner)",
-        description="Run the actions of a YAML script in order, grounding each target on the "
-                    "screen; the file is checked completely first. Approval defaults to never.")
-    parser.add_argument("file", type=Path, metavar="FILE.yaml")
-    parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                        help="set a ${NAME} variable (overrides the file's vars:)")
-    add_secret_flag(parser)
-    parser.set_defaults(handler=script_command)
-    return parser
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

@@ -1,5 +1,5 @@
-"""Run a list of actions without a planner (`agent script`, `agent replay`): `agent run`'s own
-machinery, with a `ScriptPlanner` feeding the steps."""
+"""Run a list of actions without a planner (`agent script`, `agent replay`, `agent demo`):
+`agent run`'s own machinery, with a `ScriptPlanner` as the source of steps."""
 
 from __future__ import annotations
 
@@ -8,23 +8,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from actions import ActionRegistry
-from agent.automation.scripted import NeverStuck, PatientGrounder, ScriptPlanner, ScriptStep
-from agent.cli.common import finish_run
-from agent.cli.console import StepPrinter
+from agent.automation.scripted import NeverStuck, ScriptPlanner, ScriptStep
 from agent.records import StepRecord, Usage
 from agent.run.compose import RunHandle, start_run
 from agent.safety.secrets import Secrets
 from agent.settings import Settings
 
-__all__ = ["SCRIPTED_SETTINGS", "run_scripted", "scripted_settings", "start_scripted_run", "warn"]
-
-SCRIPTED_SETTINGS = (
-    "grounder", "grounder_model", "grounder_base_url", "grounder_api_key", "ocr_engine",
-    "min_pixels", "max_pixels", "timeout", "monitor", "runs_dir", "dry_run", "approve", "risk",
-    "max_time", "settle_timeout", "kill_hotkey", "pause_hotkey", "on_takeover",
-)
-"""The settings `agent script` and `agent replay` take as flags (no planner: none of its)."""
-
+__all__ = ["scripted_settings", "start_scripted_run", "warn"]
 
 def scripted_settings(settings: Settings, steps: Sequence[ScriptStep]) -> Settings:
     """`approve` defaults to `never` here (CONTRACTS §7), unless set.
@@ -59,32 +49,10 @@ def start_scripted_run(
                    for step in steps for target in step.action.targets().values())
     handle = start_run(task, scripted_settings(settings, steps), registry=registry,
                        secrets=secrets, on_step=on_step, planner=planner, grounded=grounded,
-                       stuck=NeverStuck())
-    loop = handle.loop
-    planner.install(loop)
-    if loop.grounder is not None:  # `wait_for` retries on fresh screenshots
-        planner.patient = PatientGrounder(loop.grounder, loop.screen.capture)
-        loop.grounder = planner.patient
-    planner.screenshots = handle.directory.path
+                       stuck=NeverStuck(), ends_at=planner.failed_step,
+                       fail_wording=planner.fail_wording)
+    planner.screenshots = handle.directory.path  # named in a failing step's message
     return handle
-
-
-def run_scripted(
-    task: str,
-    steps: Sequence[ScriptStep],
-    settings: Settings,
-    command: list[str],
-    verbose: int,
-    *,
-    registry: ActionRegistry,
-    secrets: Secrets,
-    ending: ScriptStep | None = None,
-) -> int:
-    """Run `steps` as the CLI does: a line per step, the run directory, the exit code."""
-    printer = StepPrinter(verbose)
-    handle = start_scripted_run(task, settings, steps, registry=registry, secrets=secrets,
-                                on_step=printer.step, ending=ending)
-    return finish_run(handle, task, command, printer, secrets)
 
 
 def warn(text: str) -> None:

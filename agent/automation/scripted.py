@@ -1,12 +1,13 @@
 """A fixed list of actions run through the `Loop`: the engine of `agent script` and `agent replay`.
 
-No planner model is asked. `ScriptPlanner` answers the loop with the next action and an instruction
-in words, so grounding, approval, execution, settling, secrets, the kill hotkey and the run record
-are exactly `agent run`'s. Two checks join the action space for scripts: `wait_for` (grounding is
-retried on fresh screenshots until the target appears) and `assert_visible` (grounding must
-succeed). Both are ordinary actions in a copy of the registry, so the loop grounds and records them.
-`ScriptPlanner.install` fits a loop to a script: it ends at a step that did not go through, and
-never asks about the `done` that closes the script.
+No planner model is asked. `ScriptPlanner` is a source of steps: it answers the loop with the next
+action and an instruction in words, so grounding, approval, execution, settling, secrets, the kill
+hotkey and the run record are exactly `agent run`'s (the one step pipeline). Two checks join the
+action space for scripts: `wait_for` (a patient action: its target is looked for on fresh
+screenshots until it appears) and `assert_visible` (grounding must succeed). Both are ordinary
+actions in a copy of the registry, so the pipeline grounds and records them. The runner builds its
+loop with `ScriptPlanner.failed_step` (the run ends at a step that did not go through); the `done`
+that closes the script is never asked about (`PlanResult.review`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from __future__ import annotations
 import json
 import re
 import string
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,29 +23,24 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field
 
 from actions import Action, ActionContext, ActionRegistry, Done, Point, default_registry
-from agent.errors import GroundingError, TaskFailed
-from agent.grounding.grounder import Grounder, Grounding
+from agent.errors import TaskFailed
 from agent.planning.planner import PastStep, PlanResult
-from agent.records import Approval, PlannerReply, StepRecord
-from agent.safety.approval import Approver, Proposal
+from agent.records import PlannerReply, StepRecord
 from agent.safety.secrets import Secrets
 from agent.safety.stuck import StuckDetector
 from agent.screen import Screenshot
 
 if TYPE_CHECKING:
-    from agent.run.loop import Loop
+    pass
 
 __all__ = [
     "AssertVisible",
     "NeverStuck",
-    "PatientGrounder",
-    "ScriptApprover",
     "ScriptPlanner",
     "ScriptStep",
     "WaitFor",
     "check_secrets",
     "describe",
-    "ground_within",
     "script_registry",
 ]
 
@@ -61,6 +56,9 @@ class WaitFor(Action):
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: str = Field(min_length=1)
     timeout: float = Field(default=10.0, gt=0, le=MAX_WAIT_FOR)
+
+    def patience(self) -> float:
+        return self.timeout
 
 
 class AssertVisible(Action):
@@ -84,51 +82,6 @@ def script_registry(base: ActionRegistry | None = None) -> ActionRegistry:
     return registry
 
 
-def ground_within(
-    grounder: Grounder,
-    description: str,
-    timeout: float,
-    first: Screenshot,
-    capture: Callable[[], Screenshot],
-    interval: float = POLL_INTERVAL,
-) -> Grounding:
-    """Ground `description`, retrying on fresh captures until it is found or `timeout` passes.
-
-    A model grounder answers with a point at once; the OCR grounder finds nothing (GroundingError)
-    until the text is on the screen.
-    """
-    deadline = time.monotonic() + timeout
-    shot = first
-    while True:
-        try:
-            grounding = grounder.ground(shot, description)
-        except GroundingError as exc:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                if timeout <= 0:
-                    raise
-                raise GroundingError(
-                    f"{description!r} did not appear within {timeout:g} s: {exc}") from None
-            time.sleep(min(interval, remaining))  # the last look is at the deadline, not before
-            shot = capture()
-            continue
-        return grounding
-
-
-@dataclass
-class PatientGrounder:
-    """Grounds with `inner`; while `patience` > 0 (a `wait_for` step), a miss is retried."""
-
-    inner: Grounder
-    capture: Callable[[], Screenshot]
-    patience: float = 0.0
-
-    def ground(self, screenshot: Screenshot, description: str) -> Grounding:
-        if self.patience <= 0:
-            return self.inner.ground(screenshot, description)
-        return ground_within(self.inner, description, self.patience, screenshot, self.capture)
-
-
 @dataclass(frozen=True)
 class ScriptStep:
     """One action of a script or a replay; `label` names it in errors ("step 3"). A replay's
@@ -150,51 +103,38 @@ def _closing_done() -> ScriptStep:
 
 @dataclass
 class ScriptPlanner:
-    """A `Planner` that answers with `steps` in order, then `ending` (a `done`).
+    """A `Planner` that answers with `steps` in order, then `ending` (a `done`, not reviewed).
 
-    Loop step N is script step N. Once `install`ed, the run stops (TaskFailed, exit 1) at the
-    first step that did not go through — an error such as a target that cannot be found, or a
-    rejection at the approval prompt — naming the step, the reason and its screenshot.
+    Loop step N is script step N. `failed_step`, asked by the loop after each step, ends the
+    run (TaskFailed, exit 1) at the first step that did not go through — an error such as a
+    target that cannot be found, or a rejection at the approval prompt — naming the step, the
+    reason and its screenshot.
     """
 
     steps: Sequence[ScriptStep]
     screenshots: Path | None = None  # the run directory, for the failing step's screenshot
-    patient: PatientGrounder | None = None
     ending: ScriptStep = field(default_factory=_closing_done)
     dry_run: bool = False  # a check that fails does not stop a dry run (and does not wait)
-
-    def install(self, loop: Loop) -> None:
-        """Fit `loop` to the script: `before_step` gates every step, and the closing `done` is
-        not asked about."""
-        loop.before_step = self.before_step
-        loop.fail_wording = "the script says fail"
-        loop.approver = ScriptApprover(loop.approver, len(self.steps))
+    fail_wording: str = "the script says fail"
 
     def plan(
         self, task: str, history: Sequence[PastStep], screenshot: Screenshot, notes: Sequence[str]
     ) -> PlanResult:
         position = len(history)
         step = self.steps[position] if position < len(self.steps) else self.ending
-        if self.patient is not None:
-            action = step.action
-            waits = isinstance(action, WaitFor) and not self.dry_run
-            self.patient.patience = action.timeout if isinstance(action, WaitFor) and waits else 0
         return PlanResult(PlannerReply(observation=step.observation, thought=step.thought,
-                                       instruction=step.describe(), action=step.action))
+                                       instruction=step.describe(), action=step.action),
+                          review=position < len(self.steps))
 
-    def before_step(self, history: Sequence[PastStep]) -> None:
-        """TaskFailed when the last step did not go through."""
-        if history:
-            self._check(history[-1].record)
-
-    def _check(self, record: StepRecord) -> None:
+    def failed_step(self, record: StepRecord) -> TaskFailed | None:
+        """Why the run ends after `record`, or None when it goes on."""
         if record.status == "ok":
-            return
+            return None
         what = "the end of the script"
         if record.index <= len(self.steps):
             step = self.steps[record.index - 1]
             if self.dry_run and isinstance(step.action, (WaitFor, AssertVisible)):
-                return  # nothing was done before it, so what it checks for cannot be there yet
+                return None  # nothing was done before it, so what it checks for cannot be there
             what = f"{step.label} ({step.describe()})"
         if record.status == "rejected":
             feedback = record.approval.feedback if record.approval is not None else None
@@ -204,19 +144,7 @@ class ScriptPlanner:
         where = ""
         if self.screenshots is not None:
             where = f"; screenshot: {self.screenshots / f'step-{record.index:04d}.png'}"
-        raise TaskFailed(f"{what} failed: {reason}{where}")
-
-
-@dataclass
-class ScriptApprover:
-    """Asks `inner` about the script's own steps (a `done` written in it included), never about
-    the closing `done`: the runtime adds that one, it decides nothing."""
-
-    inner: Approver
-    steps: int
-
-    def review(self, proposal: Proposal) -> Approval | None:
-        return None if proposal.index > self.steps else self.inner.review(proposal)
+        return TaskFailed(f"{what} failed: {reason}{where}")
 
 
 class NeverStuck(StuckDetector):

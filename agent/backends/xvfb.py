@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 __all__ = [
     "VirtualDisplay",
-    "split_monitors",
     "using_display",
     "virtual_display",
     "xvfb_available",
@@ -71,25 +70,6 @@ def _read_display_number(fd: int, proc: subprocess.Popen[bytes]) -> int:
             raise RuntimeError("Xvfb exited before reporting its display")
         data += chunk
     return int(data)
-
-
-def split_monitors(display: VirtualDisplay, widths: list[int]) -> None:
-    """Split the one wide screen into side-by-side monitors (xrandr --setmonitor), left to right.
-
-    mss then lists each as its own monitor; Xinerama with two Xvfb screens would show mss one.
-    """
-    left = 0
-    for number, width in enumerate(widths):
-        # Physical size in mm only matters for DPI; ~96 dpi keeps toolkits' defaults.
-        geometry = f"{width}/{width * 254 // 960}x{display.height}/{display.height * 254 // 960}"
-        output = "screen" if number == 0 else "none"
-        subprocess.run(
-            ["xrandr", "--setmonitor", f"M{number + 1}", f"{geometry}+{left}+0", output],
-            env=display.env, check=True, capture_output=True,
-        )
-        left += width
-    if left != display.width:
-        raise ValueError(f"monitor widths add up to {left}, the screen is {display.width} wide")
 
 
 @contextmanager

@@ -7,6 +7,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from agent.cli.console import StepPrinter
 from agent.run.compose import RunHandle
@@ -14,10 +15,14 @@ from agent.rundir.report import write_report_safely
 from agent.safety.secrets import WHOLE_WORD_BELOW, Secrets, parse_secret_flags
 from agent.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from actions import ActionRegistry
+    from agent.automation.scripted import ScriptStep
+
 __all__ = [
-    "add_secret_flag",
     "finish_run",
     "redacted_command",
+    "run_scripted",
     "secrets_from",
     "settings_from",
 ]
@@ -29,12 +34,6 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """Settings from the flags given (plus environment and config file)."""
     flags = {name: getattr(args, name) for name in Settings.model_fields if hasattr(args, name)}
     return load_settings(flags, getattr(args, "config", None))
-
-
-def add_secret_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--secret", action="append", default=[], metavar="NAME[=VALUE]",
-                        help="a secret typed as {{NAME}} without being shown or recorded; the "
-                             "value comes from NAME=VALUE, AGENT_SECRET_NAME, or a hidden prompt")
 
 
 def secrets_from(args: argparse.Namespace) -> Secrets:
@@ -71,3 +70,23 @@ def finish_run(handle: RunHandle, task: str, command: Sequence[str], printer: St
     write_report_safely(handle.directory.path)
     printer.finish(outcome, handle.directory.path)
     return outcome.exit_code
+
+
+def run_scripted(
+    task: str,
+    steps: Sequence[ScriptStep],
+    settings: Settings,
+    command: list[str],
+    verbose: int,
+    *,
+    registry: ActionRegistry,
+    secrets: Secrets,
+    ending: ScriptStep | None = None,
+) -> int:
+    """Run `steps` as the CLI does: a line per step, the run directory, the exit code."""
+    from agent.automation.script_run import start_scripted_run
+
+    printer = StepPrinter(verbose)
+    handle = start_scripted_run(task, settings, steps, registry=registry, secrets=secrets,
+                                on_step=printer.step, ending=ending)
+    return finish_run(handle, task, command, printer, secrets)

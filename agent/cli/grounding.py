@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from agent.backends.mss_screen import MssScreen
 from agent.errors import UsageError
 from agent.grounding.evaluate import (
     EvalRecord,
@@ -22,7 +23,7 @@ from agent.grounding.evaluate import (
 from agent.grounding.families import FAMILIES
 from agent.run.compose import build_grounder
 from agent.rundir.annotate import crosshair
-from agent.screen import MssScreen, Screenshot, check_display
+from agent.screen import Screenshot, check_display
 from agent.settings import Settings
 
 __all__ = ["eval_grounding_command", "ground_command"]

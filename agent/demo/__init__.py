@@ -9,54 +9,45 @@ display after a countdown (the kill hotkey stops it).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import DisplayError, TaskFailed, UsageError
 
-__all__ = ["RECORDED_RUN", "add_demo_parser", "demo_command"]
+if TYPE_CHECKING:
+    from actions import ActionRegistry
+    from agent.automation.scripted import ScriptStep
+    from agent.settings import Settings
+
+__all__ = ["RECORDED_RUN", "RecordedDemo", "recorded_demo", "run_demo"]
 
 RECORDED_RUN = Path(__file__).parent / "recorded"
-SETTINGS = ("runs_dir", "ocr_engine", "kill_hotkey", "pause_hotkey", "settle_timeout")
 COUNTDOWN_SECONDS = 5
 
 
-def add_demo_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    parser = commands.add_parser(
-        "demo", allow_abbrev=False, help="book a flight in a sample app, offline",
-        description="Open a sample flight-booking app and replay a recorded run of \"book a "
-                    "flight to Tokyo\" with the offline OCR grounder; no model, no key.")
-    parser.add_argument("--real-display", action="store_true",
-                        help="use your own display even when Xvfb is installed")
-    parser.set_defaults(handler=demo_command)
-    return parser
-
-
-def demo_command(args: argparse.Namespace, command: list[str], verbose: int) -> int:
-    from agent.cli.common import settings_from
-
-    settings = settings_from(args).model_copy(update={"grounder": "ocr", "approve": "never"})
+def run_demo(settings: Settings, *, real_display: bool, replay: Callable[[Settings], int]) -> int:
+    """The demo from start to end: `replay(settings)` runs `recorded_demo()`'s steps (as the CLI
+    runs a script) while the sample app is up; the exit code of CONTRACTS §2."""
+    settings = settings.model_copy(update={"grounder": "ocr", "approve": "never"})
     with ExitStack() as stack:
-        private = not args.real_display and _xvfb_installed()
+        private = not real_display and _xvfb_installed()
         if private:
             stack.enter_context(_private_display())
         else:
-            _countdown(settings.kill_hotkey, "--real-display" if args.real_display else
+            _countdown(settings.kill_hotkey, "--real-display" if real_display else
                        "Xvfb is not installed")
         state = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "state.json"
         stack.enter_context(_flight_app(state))
-        code = _replay(settings, command, verbose)
+        code = replay(settings)
         booked = _read_state(state).get("booked") is True
     if code == 0 and not booked:
         raise TaskFailed("the replay ended but the app is not in its booked state")
@@ -120,15 +111,21 @@ def _read_state(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _replay(settings: Any, command: list[str], verbose: int) -> int:
+@dataclass(frozen=True)
+class RecordedDemo:
+    """The demo's recorded run, as steps to replay."""
+
+    task: str
+    steps: list[ScriptStep]
+    ending: ScriptStep | None
+    registry: ActionRegistry
+
+
+def recorded_demo() -> RecordedDemo:
     from agent.automation.replay import read_run, recorded_ending, recorded_steps
-    from agent.automation.script_run import run_scripted
     from agent.automation.scripted import script_registry
-    from agent.cli.common import secrets_from
 
     recorded = read_run(RECORDED_RUN)
     registry = script_registry()
-    steps = recorded_steps(recorded, registry)
-    return run_scripted(f"demo: {recorded.run.task}", steps, settings, command, verbose,
-                        registry=registry, secrets=secrets_from(argparse.Namespace()),
-                        ending=recorded_ending(recorded, registry))
+    return RecordedDemo(f"demo: {recorded.run.task}", recorded_steps(recorded, registry),
+                        recorded_ending(recorded, registry), registry)

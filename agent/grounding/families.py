@@ -1,16 +1,22 @@
 """The grounding-model families `--grounder` knows (CONTRACTS §5); user code may add more.
 
 Each family is the model's own documented prompt (prompts/<family>*.j2, each citing its source),
-its answer parser (agent/parsers.py), the coordinate space of its answers, and the resize its
-server applies when the answers are pixels of the resized image (the runtime resizes first, so
+its answer parser (agent/grounding/points.py), the coordinate space of its answers, and the resize
+its server applies when the answers are pixels of the resized image (the runtime resizes first, so
 the size the model saw is known). Families whose answers are normalised (0–1000, 0–1) send the
 screenshot as captured: the server may resize it as it likes.
 """
 
 from __future__ import annotations
 
-from agent.grounding.grounder import Family, parse_pair
-from agent.grounding.points import parse_aguvis, parse_box_tokens, parse_point_or_box, parse_uitars
+from agent.grounding.grounder import Family
+from agent.grounding.points import (
+    parse_aguvis,
+    parse_box_tokens,
+    parse_pair,
+    parse_point_or_box,
+    parse_uitars,
+)
 from agent.grounding.resize import SmartResize
 
 __all__ = ["FAMILIES", "register_family"]

@@ -8,7 +8,6 @@ for every family: send the image, parse, convert to screenshot pixels.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -25,7 +24,7 @@ from prompts import render
 if TYPE_CHECKING:  # openai takes ~0.4 s to import; only runs that talk to a model pay it
     import openai
 
-__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "Space", "parse_pair"]
+__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "Space"]
 
 Space = Literal["norm1000", "norm1", "pixels"]
 """Where a family's answer lives: 0–1000 or 0–1 of the image sent, or its pixels."""
@@ -116,22 +115,6 @@ class Family:
         if limit is None:
             return x, y
         return x / limit * size[0], y / limit * size[1]
-
-
-_NUMBER = r"(-?\d+(?:\.\d+)?)"
-_PAIR = re.compile(rf"\(\s*{_NUMBER}\s*,\s*{_NUMBER}\s*\)|\[\s*{_NUMBER}\s*,\s*{_NUMBER}\s*\]")
-# Unbracketed, a pair counts only as the whole answer or its end after "=" / ":" ("x, y = 3, 4").
-_BARE_PAIR = re.compile(rf"(?:^|[=:])\s*{_NUMBER}\s*,\s*{_NUMBER}\s*\.?$")
-
-
-def parse_pair(text: str) -> tuple[float, float]:
-    """The first `(x, y)` (or `[x, y]`) in the text, or an answer that ends in a bare `x, y`;
-    decimals kept. Two numbers inside prose ("2, 3 red buttons") are no point."""
-    match = _PAIR.search(text) or _BARE_PAIR.search(text.strip())
-    if match is None:
-        raise ModelReplyError(f"no (x, y) point in the answer {text[:120]!r}")
-    numbers = [g for g in match.groups() if g is not None]
-    return float(numbers[0]), float(numbers[1])
 
 
 class ModelGrounder:

@@ -25,6 +25,7 @@ __all__ = [
     "Located",
     "parse_aguvis",
     "parse_box_tokens",
+    "parse_pair",
     "parse_point_or_box",
     "parse_uitars",
 ]
@@ -44,7 +45,8 @@ class Located(tuple[float, float]):
         located.box = box
         return located
 
-# A number as models write it: 12, 12.5, .5, 12. (a sign is kept, and rejected by the range check)
+# A number as models write it: 12, 12.5, .5, 12. (a sign is kept, and rejected by the range check).
+# Every family reads numbers with this one grammar; no exponents, no inf/nan.
 _N = r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))"
 _C = r"\s*,\s*"  # a comma between numbers
 _W = r"[\s,]+"  # spaces (or commas) between numbers inside a tag
@@ -79,6 +81,9 @@ CALL = _shape(r"\b(?:pyautogui|mobile|browser)\.\w+\(\s*(?:x\s*=\s*)?N,(?:y\s*=\
               r"|\b(?:pyautogui|mobile|browser)\.\w+\(\s*\w+\s*=\s*\[\s*N,N\s*\]")
 # x=…, y=… anywhere (a call the CALL shape does not know).
 XY_KEYWORDS = _shape(r"\bx\s*=\s*N,y\s*=\s*N")
+# An unbracketed `x, y`: only as the whole answer, or its end after "=" / ":" ("x, y = 3, 4",
+# "Answer: 12.5, 30."); two numbers inside prose ("2, 3 red buttons") are no point.
+BARE_PAIR = _shape(r"(?:^|[=:])\s*N,N\s*\.?\s*\Z")
 
 
 def first_point(text: str, shapes: tuple[re.Pattern[str], ...]) -> Located | None:
@@ -119,6 +124,9 @@ class AnswerParser:
             yield text.split(self.after, 1)[1]
         yield text
 
+
+# UGround, GTA1: the first `(x, y)` or `[x, y]`, else an answer that ends in a bare `x, y`.
+parse_pair = AnswerParser(shapes=(BARE_PAIR,), preferred=(PAIR,), expected="(x, y) point")
 
 # Qwen2.5-VL (pixels of the resized image): `[x, y]`, `(x, y)`, `{"bbox_2d": [x1, y1, x2, y2]}`,
 # `<tool_call>{"name": "computer_use", "arguments": {"action": …, "coordinate": [x, y]}}

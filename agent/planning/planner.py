@@ -38,6 +38,7 @@ class PlanResult:
     reply: PlannerReply
     usage: TokenUsage = field(default_factory=TokenUsage)
     reasked: tuple[str, ...] = ()  # why each invalid reply before this one was sent back
+    review: bool = True  # False: the approver is not asked (a script's closing `done`)
 
 
 class Planner(Protocol):

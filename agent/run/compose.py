@@ -6,9 +6,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
-from agent.errors import TaskFailed, UsageError
+from agent.backends.mss_screen import MssScreen
+from agent.errors import AgentError, TaskFailed, UsageError
 from agent.grounding.families import FAMILIES
 from agent.grounding.grounder import Grounder, ModelGrounder
 from agent.llm import make_client, resolve_model
@@ -23,10 +25,18 @@ from agent.safety.control import HotkeyListener, RunControl
 from agent.safety.lock import DisplayLock
 from agent.safety.secrets import Secrets
 from agent.safety.stuck import StuckDetector
-from agent.screen import MssScreen, check_display
+from agent.screen import check_display
 from agent.settings import Settings
 
-__all__ = ["RunHandle", "build_grounder", "build_planner", "start_run"]
+__all__ = [
+    "RunHandle",
+    "build_grounder",
+    "build_planner",
+    "hotkeys_wanted",
+    "make_executor",
+    "start_hotkeys",
+    "start_run",
+]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o"
 OCR = "ocr"
@@ -83,12 +93,42 @@ def _pricing(settings: Settings, *models: str | None) -> Pricing:
     return Pricing.for_models(settings.prices, planner_model, grounder_model)
 
 
-def _executor(settings: Settings) -> Executor:
-    if settings.dry_run:
+def make_executor(dry_run: bool) -> Executor:
+    """The input backend: pyautogui on the display, or one that only records (dry runs)."""
+    if dry_run:
         return DryRunExecutor()
     from agent.backends.pyautogui_executor import PyAutoGUIExecutor  # connects to the display
 
     return PyAutoGUIExecutor()
+
+
+def hotkeys_wanted(settings: Settings) -> bool:
+    """A dry run that ignores takeovers sends no input: nothing to stop or pause."""
+    return not settings.dry_run or settings.on_takeover != "ignore"
+
+
+def start_hotkeys(control: RunControl, settings: Settings) -> HotkeyListener | None:
+    """The kill and pause hotkeys (and takeover detection) listening for `control`; None, with a
+    warning, when the display cannot give them."""
+    listener = HotkeyListener(control, settings.kill_hotkey, settings.pause_hotkey,
+                              watch_takeover=settings.on_takeover != "ignore")
+    try:
+        return listener.__enter__()
+    except Exception as exc:  # e.g. an X server without the RECORD extension
+        print(f"agent: warning: no kill or pause hotkey ({exc}); Ctrl+C and the screen-corner "
+              "fail-safe still stop the run", file=sys.stderr)
+        return None
+
+
+def _script_rules(ends_at: Callable[[StepRecord], AgentError | None] | None,
+                  fail_wording: str | None) -> dict[str, Any]:
+    """The loop's defaults, unless the caller (a script) brings its own."""
+    rules: dict[str, Any] = {}
+    if ends_at is not None:
+        rules["ends_at"] = ends_at
+    if fail_wording is not None:
+        rules["fail_wording"] = fail_wording
+    return rules
 
 
 def _ask_on_terminal(question: str) -> str:
@@ -121,23 +161,14 @@ class RunHandle:
 
     @contextmanager
     def _hotkeys(self) -> Iterator[None]:
-        if self.settings.dry_run and self.settings.on_takeover == "ignore":
-            yield
-            return
-        listener = HotkeyListener(self.loop.control, self.settings.kill_hotkey,
-                                  self.settings.pause_hotkey,
-                                  watch_takeover=self.settings.on_takeover != "ignore")
-        try:
-            listener.__enter__()
-        except Exception as exc:  # e.g. an X server without the RECORD extension
-            print(f"agent: warning: no kill or pause hotkey ({exc}); Ctrl+C and the screen-corner "
-                  "fail-safe still stop the run", file=sys.stderr)
-            yield
-            return
+        listener = None
+        if hotkeys_wanted(self.settings):
+            listener = start_hotkeys(self.loop.control, self.settings)
         try:
             yield
         finally:
-            listener.__exit__(None, None, None)
+            if listener is not None:
+                listener.__exit__(None, None, None)
 
 
 def start_run(
@@ -150,11 +181,13 @@ def start_run(
     planner: Planner | None = None,
     grounded: bool = True,
     stuck: StuckDetector | None = None,
+    ends_at: Callable[[StepRecord], AgentError | None] | None = None,
+    fail_wording: str | None = None,
 ) -> RunHandle:
     """Check the configuration, open the display, create the run directory; nothing runs yet.
 
     `planner` replaces the planner model (scripts, replays); `grounded=False` builds no grounder
-    (every target is a point).
+    (every target is a point); `ends_at` and `fail_wording`: as `Loop`'s (scripts).
     """
     if not task.strip():
         raise UsageError('the task is empty: say what to do, e.g. "book a flight to Tokyo"')
@@ -178,7 +211,7 @@ def start_run(
         screen=screen,
         planner=planner,
         grounder=grounder,
-        executor=_executor(settings),
+        executor=make_executor(settings.dry_run),
         recorder=directory,
         registry=registry,
         approver=make_approver(settings.approve, settings.risk),
@@ -189,6 +222,8 @@ def start_run(
         stuck=stuck or StuckDetector(),
         ask_user=_ask_on_terminal,
         on_step=on_step,
+        patient=not settings.dry_run,
+        **_script_rules(ends_at, fail_wording),
     )
     used = settings.model_copy(update={
         "planner_model": planner_model,

@@ -1,20 +1,34 @@
-"""Reading a run directory's records back: run.json and steps.jsonl, of every schema version
-this planground knows. Used by `agent replay`, `agent export` and `agent report`."""
+"""Reading a run directory back (CONTRACTS §6): run.json, steps.jsonl and the step PNGs, of every
+schema version this planground knows. The only code that reads those files; `agent replay`,
+`agent export` and `agent report` go through `read_run_dir`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from agent.errors import UsageError
 from agent.records import SCHEMA_VERSION, RunRecord, StepRecord
 
-__all__ = ["KNOWN_SCHEMA_VERSIONS", "BadLine", "parse_record", "read_steps"]
+__all__ = [
+    "KNOWN_SCHEMA_VERSIONS",
+    "RUN_FILE",
+    "STEPS_FILE",
+    "BadLine",
+    "RunDirContents",
+    "parse_record",
+    "read_run_dir",
+]
 
 KNOWN_SCHEMA_VERSIONS = frozenset(range(1, SCHEMA_VERSION + 1))
+RUN_FILE = "run.json"
+STEPS_FILE = "steps.jsonl"
+_SCREENSHOT = re.compile(r"step-(\d{4,})\.png")
 
 
 @dataclass(frozen=True)
@@ -26,8 +40,64 @@ class BadLine:
     why: str
     torn: bool
 
+    @property
+    def note(self) -> str:
+        """What a reader that leaves this line out says about it."""
+        if self.torn:
+            return f"{STEPS_FILE} line {self.number} is incomplete (the run was cut off); left out"
+        return f"{STEPS_FILE} line {self.number} is not a step record ({self.why}); left out"
 
-def read_steps(path: Path) -> tuple[list[StepRecord], list[BadLine]]:
+
+@dataclass(frozen=True)
+class RunDirContents:
+    """A run directory as read back: its records, its screenshots, and what was left out."""
+
+    path: Path
+    run: RunRecord
+    steps: tuple[StepRecord, ...] = ()  # in file order
+    notes: tuple[str, ...] = ()  # one line per part of the record that could not be read
+    screenshots: dict[int, Path] = field(default_factory=dict)  # step index → step-NNNN.png
+
+
+def read_run_dir(path: Path, *, strict: bool = False) -> RunDirContents:
+    """The records of the run directory `path`; UsageError when it has no readable run.json.
+
+    Without `strict` a missing or unreadable steps.jsonl means no steps, and a line that is no
+    step record is left out, each with a note (`agent report` shows what it can). With `strict`
+    (`agent replay`, `agent export`) those are UsageErrors, except a torn last line: a run
+    killed while writing it still replays up to there, with a note.
+    """
+    if not path.is_dir():
+        why = "not a directory" if path.exists() else "no such directory"
+        raise UsageError(f"{path} is not a run directory: {why}")
+    run_file, steps_file = path / RUN_FILE, path / STEPS_FILE
+    for needed in (run_file, steps_file) if strict else (run_file,):
+        if not needed.is_file():
+            raise UsageError(f"{path} is not a run directory: it has no {needed.name}")
+    try:
+        run = parse_record(RunRecord, run_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read {run_file}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # not UTF-8 (UnicodeDecodeError), or not a run record
+        raise UsageError(f"{run_file}: {exc}") from None
+    try:
+        steps, bad = _read_steps(steps_file)
+    except FileNotFoundError:  # a run that has not ended a step yet (or no record at all)
+        steps, bad, notes = [], [], []
+    except OSError as exc:
+        if strict:
+            raise UsageError(f"{steps_file}: {exc.strerror or exc}") from None
+        steps, bad, notes = [], [], [f"{STEPS_FILE} could not be read: {exc.strerror or exc}"]
+    else:
+        notes = []
+    for line in bad:
+        if strict and not line.torn:
+            raise UsageError(f"{steps_file} line {line.number}: {line.why}")
+        notes.append(line.note)
+    return RunDirContents(path, run, tuple(steps), tuple(notes), _screenshots(path))
+
+
+def _read_steps(path: Path) -> tuple[list[StepRecord], list[BadLine]]:
     """Every step record in a steps.jsonl, and the lines that are none. Only a last line without
     its newline can be torn: the recorder writes each line whole."""
     data = path.read_bytes()
@@ -64,3 +134,12 @@ def parse_record(model: type[RunRecord] | type[StepRecord], text: str) -> Any:
         first = exc.errors()[0]
         raise ValueError(f"not a valid record: {first['msg']} at "
                          f"{'.'.join(str(p) for p in first['loc'])}") from None
+
+
+def _screenshots(path: Path) -> dict[int, Path]:
+    found: dict[int, Path] = {}
+    for png in path.glob("step-*.png"):
+        match = _SCREENSHOT.fullmatch(png.name)
+        if match:
+            found[int(match.group(1))] = png
+    return found

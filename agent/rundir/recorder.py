@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from agent.records import RunRecord, StepRecord
+from agent.rundir.reader import RUN_FILE, STEPS_FILE
 
 __all__ = ["Recorder", "RunDirectory", "now_iso", "slugify"]
 
@@ -44,7 +45,7 @@ class RunDirectory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._steps = open(path / "steps.jsonl", "a", encoding="utf-8", opener=_private)  # noqa: SIM115
+        self._steps = open(path / STEPS_FILE, "a", encoding="utf-8", opener=_private)  # noqa: SIM115
 
     @classmethod
     def create(cls, runs_dir: Path, task: str, when: dt.datetime | None = None) -> RunDirectory:
@@ -89,7 +90,7 @@ class RunDirectory:
             handle.write(run.model_dump_json(indent=2) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, self.path / "run.json")
+        os.replace(tmp, self.path / RUN_FILE)
 
 
 def _private(path: str, flags: int) -> int:

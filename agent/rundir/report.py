@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import shlex
 import sys
 import tempfile
@@ -25,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
-from pydantic import ValidationError
 
 from agent.errors import UsageError
 from agent.records import GroundingRecord, RunRecord, StepRecord, Usage
 from agent.rundir.annotate import crosshair
-from agent.rundir.reader import read_steps
+from agent.rundir.reader import read_run_dir
 from prompts import render
 
 __all__ = [
@@ -51,7 +49,6 @@ THUMBNAIL_WIDTH = 960
 JPEG_QUALITY = 80
 CROSSHAIR_COLOR = "#ff1f5a"
 TIMING_PHASES = ("capture", "plan", "ground", "approve", "execute", "settle")
-_SCREENSHOT = re.compile(r"step-(\d{4,})\.png")
 _STEP_ORDER = {"ok": 0, "error": 1, "rejected": 2, "stopped": 3}
 
 
@@ -122,9 +119,8 @@ def write_report(run_dir: Path) -> Path:
     Raises UsageError when `run_dir` is not a run directory (no readable run.json), OSError when
     the report cannot be written.
     """
-    run = _load_run(run_dir)
-    records, problems = _load_steps(run_dir / "steps.jsonl")
-    screenshots = _screenshots(run_dir)
+    contents = read_run_dir(run_dir)
+    run, records, screenshots = contents.run, list(contents.steps), contents.screenshots
     indexes = sorted({r.index for r in records} | set(screenshots))
     by_index: dict[int, list[StepRecord]] = {}
     for record in records:
@@ -138,8 +134,9 @@ def write_report(run_dir: Path) -> Path:
     steps = [_step_view(i, r, screenshots.get(i), t, running=run.status == "running")
              for (i, r), t in zip(jobs, thumbs, strict=True)]
 
-    html = render("report.html.j2", run=_run_view(run_dir, run, records, problems), steps=steps,
-                  generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+    generated_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    html = render("report.html.j2", run=_run_view(run_dir, run, records, list(contents.notes)),
+                  steps=steps, generated_at=generated_at)
     return _write_atomically(run_dir / REPORT_NAME, html)
 
 
@@ -178,54 +175,6 @@ def thumbnail(
     small.save(buffer, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return Thumbnail(f"data:image/jpeg;base64,{data}", small.width, small.height, source_size)
-
-
-# --- reading the run directory -------------------------------------------------------------
-
-
-def _load_run(run_dir: Path) -> RunRecord:
-    if not run_dir.is_dir():
-        why = "not a directory" if run_dir.exists() else "no such directory"
-        raise UsageError(f"{run_dir} is not a run directory: {why}")
-    path = run_dir / "run.json"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{run_dir} is not a run directory: it has no run.json") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    try:
-        return RunRecord.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UsageError(f"{path} is not a run record: {where + ': ' if where else ''}"
-                         f"{first['msg']}") from None
-
-
-def _load_steps(path: Path) -> tuple[list[StepRecord], list[str]]:
-    """Every readable step record, and a note for each line that could not be read."""
-    try:
-        records, bad = read_steps(path)
-    except FileNotFoundError:
-        return [], []
-    except OSError as exc:
-        return [], [f"steps.jsonl could not be read: {exc.strerror or exc}"]
-    problems = [
-        f"steps.jsonl line {line.number} is incomplete (the run was stopped while writing it) "
-        "and is left out" if line.torn else
-        f"steps.jsonl line {line.number} is not a step record ({line.why}) and is left out"
-        for line in bad]
-    return records, problems
-
-
-def _screenshots(run_dir: Path) -> dict[int, Path]:
-    found: dict[int, Path] = {}
-    for path in run_dir.glob("step-*.png"):
-        match = _SCREENSHOT.fullmatch(path.name)
-        if match:
-            found[int(match.group(1))] = path
-    return found
 
 
 # --- building the views --------------------------------------------------------------------

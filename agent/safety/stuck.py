@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from agent.errors import TaskFailed
 
@@ -20,6 +20,10 @@ class StuckDetector:
     repeats: int = 3
     _steps: list[tuple[str, bool]] = field(default_factory=list)
     _warned: str | None = None
+
+    def fresh(self) -> StuckDetector:
+        """A detector like this one that has seen nothing yet (one per run)."""
+        return replace(self, _steps=[], _warned=None)
 
     def observe(self, signature: str, screen_changed: bool) -> str | None:
         self._steps.append((signature, screen_changed))

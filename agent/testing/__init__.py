@@ -111,15 +111,22 @@ class FixedGrounder:
 
 @dataclass
 class MemoryRecorder:
-    """Keeps the run in memory instead of on disk."""
+    """Keeps runs in memory instead of on disk: the current one in `run`, `steps`, ...; each
+    earlier run of the same recorder, whole, in `earlier`."""
 
     run: RunRecord | None = None
     steps: list[StepRecord] = field(default_factory=list)
     screenshots: dict[int, bytes] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)
     finished: bool = False
+    earlier: list[MemoryRecorder] = field(default_factory=list)
 
     def start(self, run: RunRecord) -> None:
+        if self.run is not None:  # a second run: the first one's record stays as it was
+            self.earlier.append(MemoryRecorder(self.run, self.steps, self.screenshots,
+                                               self.attachments, self.finished))
+            self.steps, self.screenshots, self.attachments = [], {}, {}
+            self.finished = False
         self.run = run
 
     def screenshot(self, index: int, png: bytes) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import pydoc
 import traceback
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -13,12 +14,13 @@ from pydantic import field_validator
 from actions import Action, ActionContext, DryRunExecutor, builtin_registry
 from agent.automation.desktop import Desktop
 from agent.errors import ActionError, GroundingError, Stopped, UsageError
-from agent.records import Approval
+from agent.records import Approval, StepRecord
+from agent.rundir.reader import read_run_dir
 from agent.safety.approval import AutoApprover, Proposal
 from agent.safety.lock import DisplayLock
 from agent.screen import Monitor, Rect
 from agent.settings import Settings
-from agent.testing import FixedGrounder, StaticScreen
+from agent.testing import FixedGrounder, MemoryRecorder, StaticScreen
 from agent.testing.fake_server import FakeChatServer, uground_description
 from tests.automation.test_script import AppearsLater
 
@@ -28,9 +30,15 @@ POINTS = {"the Save button": (100.0, 40.0), "the search box": (300.4, 20.6),
 
 def make(grounder: Any = None, **kwargs: Any) -> tuple[Desktop, DryRunExecutor]:
     executor = DryRunExecutor()
+    kwargs.setdefault("recorder", MemoryRecorder())
     desktop = Desktop(grounder or FixedGrounder(POINTS, default=None), settings=Settings(),
                       screen=kwargs.pop("screen", StaticScreen()), executor=executor, **kwargs)
     return desktop, executor
+
+
+def recorded(desktop: Desktop) -> list[StepRecord]:
+    assert isinstance(desktop.recorder, MemoryRecorder)
+    return desktop.recorder.steps
 
 
 def events(executor: DryRunExecutor) -> list[tuple[str, tuple[object, ...]]]:
@@ -141,7 +149,8 @@ def test_any_registered_action_runs_through_do() -> None:
 
     registry.register(OpenThing, open_thing)
     desktop, _ = make(registry=registry)
-    assert desktop.do(OpenThing(what="docs")) == "opened docs"
+    result = desktop.do(OpenThing(what="docs"))
+    assert (result.status, result.outcome, result.point) == ("ok", "opened docs", None)
     assert opened == ["docs"]
 
 
@@ -205,11 +214,14 @@ def test_a_secret_is_typed_from_the_environment_and_the_reviewer_sees_its_name(
 
 
 def test_an_unknown_secret_fails_before_anything_happens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in `agent run` and scripts: an ActionError, recorded, before grounding or input."""
     monkeypatch.delenv("AGENT_SECRET_PW", raising=False)
     desktop, executor = make(secrets={"PIN": "4711"})
-    with pytest.raises(UsageError, match=r"unknown secret \{\{PW\}\} \(known: PIN\)"):
+    with pytest.raises(ActionError, match=r"unknown secret \{\{PW\}\} \(known: PIN\)"):
         desktop.type("{{PW}}", into="the search box")
-    assert executor.events == [] and desktop.actions == 0
+    assert executor.events == []
+    [step] = recorded(desktop)
+    assert step.status == "error" and step.grounding == []
 
 
 class Secretive(Action):
@@ -284,3 +296,42 @@ def test_an_injected_screen_takes_no_display_lock(monkeypatch: pytest.MonkeyPatc
             desktop.click("the Save button")
     finally:
         lock.release()
+
+
+def test_each_call_is_a_recorded_step_and_says_where_it_acted(tmp_path: Path) -> None:
+    executor = DryRunExecutor()
+    with Desktop(FixedGrounder(POINTS, default=None), settings=Settings(runs_dir=tmp_path),
+                 screen=StaticScreen(), executor=executor) as desktop:
+        clicked = desktop.click("the Save button")
+        typed = desktop.type("Tokyo", into="the search box", enter=True)
+        pressed = desktop.press("tab")
+        found = desktop.wait_for("the Save button", timeout=1)
+        desktop.settle()
+    assert (clicked.index, clicked.status, clicked.point) == (1, "ok", POINTS["the Save button"])
+    assert clicked.screen_point == (100, 40)
+    assert typed.point == POINTS["the search box"] and pressed.point is None
+    assert found == POINTS["the Save button"]
+    run_dir = desktop.run_dir
+    assert run_dir is not None and run_dir.parent == tmp_path
+    contents = read_run_dir(run_dir)
+    steps = contents.steps
+    assert [s.instruction for s in steps] == [
+        "click the Save button", 'type "Tokyo" into the search box', "press tab",
+        "wait for the Save button (at most 1 s)"]
+    assert sorted(p.name for p in run_dir.glob("step-*.png")) == [
+        f"step-{i:04d}.png" for i in range(1, 5)]
+    assert (contents.run.status, contents.run.steps, contents.run.task) == (
+        "done", 4, "Desktop session")
+    assert (run_dir / "report.html").is_file()
+
+
+def test_a_desktop_closed_by_an_error_records_how_it_ended(tmp_path: Path) -> None:
+    with pytest.raises(GroundingError), Desktop(
+            FixedGrounder(POINTS, default=None), settings=Settings(runs_dir=tmp_path),
+            screen=StaticScreen(), executor=DryRunExecutor()) as desktop:
+        desktop.click("the Help button")
+    assert desktop.run_dir is not None
+    contents = read_run_dir(desktop.run_dir)
+    assert contents.run.status == "error" and "the Help button" in (contents.run.reason or "")
+    [step] = contents.steps
+    assert step.status == "error"

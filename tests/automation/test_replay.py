@@ -262,8 +262,8 @@ def test_the_replay_carries_the_recorded_monologue_and_answer(run_dir: Path) -> 
     planner = ScriptPlanner(recorded_steps(recorded, registry), ending=ending)
     recorder = MemoryRecorder()
     loop = Loop(screen=StaticScreen(), planner=planner, grounder=FixedGrounder(POINTS),
-                executor=DryRunExecutor(), recorder=recorder, registry=registry)
-    planner.install(loop)
+                executor=DryRunExecutor(), recorder=recorder, registry=registry,
+                ends_at=planner.failed_step, fail_wording=planner.fail_wording)
     outcome = loop.run("replay of fill the form", ["agent", "replay"], {})
     assert outcome.exit_code == 0, outcome.error
     assert outcome.record.answer == "Booked: BOS-NRT"

@@ -14,18 +14,17 @@ from agent.automation.script_run import scripted_settings
 from agent.automation.scripted import (
     AssertVisible,
     NeverStuck,
-    PatientGrounder,
     ScriptPlanner,
     ScriptStep,
     WaitFor,
     describe,
-    ground_within,
     script_registry,
 )
 from agent.cli.common import redacted_command
 from agent.errors import GroundingError, TaskFailed, UsageError
 from agent.grounding.grounder import Grounding
 from agent.records import Approval, StepRecord
+from agent.run.grounding import ground_within
 from agent.run.loop import Limits, Loop, RunOutcome
 from agent.safety.approval import Proposal
 from agent.safety.secrets import Secrets
@@ -177,19 +176,19 @@ def test_the_recorded_command_hides_keys_and_secret_values() -> None:
 
 
 def scripted_loop(steps: list[ScriptStep], grounder: Any, **parts: Any) -> Loop:
-    planner = ScriptPlanner(steps, Path("/runs/x"), parts.pop("patient", None))
-    loop = Loop(
-        screen=StaticScreen(),
+    planner = ScriptPlanner(steps, Path("/runs/x"))
+    return Loop(
+        screen=parts.pop("screen", StaticScreen()),
         planner=planner,
         grounder=grounder,
         executor=parts.pop("executor", DryRunExecutor()),
         recorder=MemoryRecorder(),
         registry=script_registry(),
         limits=Limits(max_steps=len(steps) + 1),
+        ends_at=planner.failed_step,
+        fail_wording=planner.fail_wording,
         **parts,
     )
-    planner.install(loop)
-    return loop
 
 
 def recorded(loop: Loop) -> list[StepRecord]:
@@ -340,9 +339,8 @@ class AppearsLater:
 def test_wait_for_polls_until_the_target_appears() -> None:
     inner = AppearsLater(misses=2)
     screen = StaticScreen()
-    patient = PatientGrounder(inner, screen.capture)
     loop = scripted_loop(steps_of("steps:\n  - wait_for: {target: Ready, timeout: 5}\n"),
-                         patient, patient=patient)
+                         inner, screen=screen)
     assert run(loop).exit_code == 0
     assert inner.asked == 3
 
@@ -374,13 +372,12 @@ def test_wait_for_looks_until_its_timeout_has_passed() -> None:
 def test_wait_for_gives_up_after_its_timeout_and_other_steps_do_not_wait() -> None:
     inner = AppearsLater(misses=100)
     screen = StaticScreen()
-    patient = PatientGrounder(inner, screen.capture)
     loop = scripted_loop(steps_of("steps:\n  - wait_for: {target: Ready, timeout: 0.6}\n"),
-                         patient, patient=patient)
+                         inner, screen=screen)
     outcome = run(loop)
     assert "'Ready' did not appear within 0.6 s" in str(outcome.error)
     assert 2 <= inner.asked <= 4
     inner.asked = 0
-    loop = scripted_loop(steps_of("steps:\n  - click: Ready\n"), patient, patient=patient)
+    loop = scripted_loop(steps_of("steps:\n  - click: Ready\n"), inner, screen=screen)
     assert "step 1 (click Ready) failed" in str(run(loop).error)
     assert inner.asked == 1

@@ -1,8 +1,4 @@
-"""The `script`, `replay` and `export` subcommands' parsers, and `agent_cli` for the GUI tests.
-
-`agent_cli` runs `python -m agent ARGS` once agent/cli.py wires the subcommands in; until then
-it runs the same handlers behind a stand-in parser built the way agent/cli.py builds its own.
-"""
+"""The `script`, `replay` and `export` subcommands' parsers, and `agent_cli` for the GUI tests."""
 
 from __future__ import annotations
 
@@ -16,50 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from agent.automation.replay import (
-    add_export_parser,
-    add_replay_parser,
-    export_command,
-    replay_command,
-)
-from agent.automation.script import add_script_parser, script_command
-from agent.automation.script_run import SCRIPTED_SETTINGS
 from agent.cli import app as cli
 from agent.cli.common import settings_from
+from agent.cli.replay import export_command, replay_command
+from agent.cli.script import script_command
 from tests.paths import ROOT
-
-_STAND_IN = """
-import sys
-from agent.cli import app as cli
-from agent.errors import AgentError
-from tests.automation.test_script_cli import parser
-
-
-args = parser().parse_args(sys.argv[1:])
-try:
-    sys.exit(args.handler(args, ["agent", *sys.argv[1:]], args.verbose - args.quiet))
-except AgentError as exc:
-    print(f"agent: {exc}", file=sys.stderr)
-    sys.exit(exc.exit_code)
-"""
 
 
 def parser() -> argparse.ArgumentParser:
-    """The three subcommands as agent/cli.py would add them (settings flags, -v/-q)."""
-    top = argparse.ArgumentParser(prog="agent", allow_abbrev=False)
-    cli._add_verbosity(top)
-    commands = top.add_subparsers(required=True)
-    for add, names in ((add_script_parser, SCRIPTED_SETTINGS),
-                       (add_replay_parser, SCRIPTED_SETTINGS), (add_export_parser, None)):
-        sub = add(commands)
-        if names is not None:
-            cli._add_settings(sub, names)
-        cli._add_verbosity(sub)
-    return top
+    """The `agent` command's parser."""
+    return cli._parser()
 
 
 @cache
 def _wired(command: str) -> bool:
+    """Whether `agent COMMAND` exists (tests/e2e/test_examples.py asks)."""
     for action in cli._parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
             return command in action.choices
@@ -77,8 +44,7 @@ def agent_cli(
 ) -> subprocess.CompletedProcess[str]:
     """`agent ARGS` in a subprocess on the given display environment; stdin closed if asked, or
     the text `stdin` piped in."""
-    argv = [sys.executable, "-m", "agent", *args] if _wired(args[0]) else [
-        sys.executable, "-c", _STAND_IN, *args]
+    argv = [sys.executable, "-m", "agent", *args]
     if closed_stdin:
         argv = ["sh", "-c", 'exec "$0" "$@" <&-', *argv]
     root = str(ROOT)

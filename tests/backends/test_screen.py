@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -12,6 +17,7 @@ from hypothesis import strategies as st
 from agent.errors import DisplayError, UsageError
 from agent.screen import Rect, check_display
 from tests.unit_helpers import screenshot
+from tests.xvfb import split_monitors
 
 # ------------------------------------------------------------------ offsets and scale
 
@@ -198,3 +204,19 @@ def test_check_display_with_display_set_passes_and_sets_an_xauthority(
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.Xauthority here
     check_display()
     assert os.environ.get("XAUTHORITY")
+
+
+# ------------------------------------------------------------------ two monitors on one Xvfb
+
+
+def test_split_monitors_makes_mss_list_each_monitor(make_display: Callable[..., Any]) -> None:
+    display = make_display(2304, 800)
+    split_monitors(display, [1280, 1024])
+    listed = subprocess.run(
+        [sys.executable, "-c", "import json, mss; print(json.dumps(mss.MSS().monitors[1:]))"],
+        env=display.env, check=True, capture_output=True, text=True, timeout=30)
+    monitors = sorted(json.loads(listed.stdout), key=lambda m: m["left"])
+    assert [(m["left"], m["top"], m["width"], m["height"]) for m in monitors] == [
+        (0, 0, 1280, 800), (1280, 0, 1024, 800)]
+    with pytest.raises(ValueError, match="add up to 2000, the screen is 2304 wide"):
+        split_monitors(display, [1000, 1000])

@@ -132,9 +132,52 @@ def test_the_first_candidate_counts(name: str, answer: str, point: tuple[float, 
     assert FAMILIES[name].parse(answer) == pytest.approx(point)
 
 
+# One number grammar serves every family (agent/grounding/points.py): `500.`, `.5`, a sign.
+@pytest.mark.parametrize("name, answer, point", [
+    ("uground", "(500., 300.)", (500, 300)),
+    ("uground", "[.5, .25]", (0.5, 0.25)),
+    ("uground", "The element is at (12.,.5).", (12, 0.5)),
+    ("uground", ".5, 300.", (0.5, 300)),
+    ("gta1", "(500., 300.)", (500, 300)),
+    ("gta1", "(.5,.25)", (0.5, 0.25)),
+    ("gta1", "[640., .5]", (640, 0.5)),
+])
+def test_uground_and_gta1_read_every_number_form(
+    name: str, answer: str, point: tuple[float, float]
+) -> None:
+    assert FAMILIES[name].parse(answer) == pytest.approx(point)
+    FAMILIES[name].to_original(answer, (1920, 1080))  # and the point is in range
+
+
+def answer_in_format(name: str, n: str) -> str:
+    """An answer of family `name` whose every number is written `n`."""
+    return {
+        "uground": f"({n}, {n})", "gta1": f"({n},{n})", "qwen25vl": f"[{n}, {n}]",
+        "seeclick": f"({n},{n})", "osatlas": f"[[{n},{n}]]",
+        "qwen2vl": f"<|box_start|>({n},{n}),({n},{n})<|box_end|>",
+        "qwenvl": f"<ref>x</ref><box>({n},{n}),({n},{n})</box>",
+        "uitars": f"Action: click(start_box='({n},{n})')",
+        "uitars15": f"Action: click(point='<point>{n} {n}</point>')",
+        "aguvis": f"pyautogui.click(x={n}, y={n})",
+    }[name]
+
+
+@pytest.mark.parametrize("number", ["500", "500.", "500.25", ".25", "0.5", "+3", "-3", "007"])
+@pytest.mark.parametrize("name", CONTRACT_FAMILIES)
+def test_every_family_reads_a_number_the_same_way(name: str, number: str) -> None:
+    assert FAMILIES[name].parse(answer_in_format(name, number)) == (float(number),) * 2
+
+
+@pytest.mark.parametrize("number", ["1e3", "inf", "nan", "5..3", ".", "0x10", "½"])
+@pytest.mark.parametrize("name", CONTRACT_FAMILIES)
+def test_no_family_reads_what_is_no_number(name: str, number: str) -> None:
+    with pytest.raises(ModelReplyError, match=r"no .* in the answer"):
+        FAMILIES[name].parse(answer_in_format(name, number))
+
+
 NO_POINT = ["", "I cannot find that element.", "(12)", "x=, y=", "(a, b)",
             "finished(content='done')"]
-# parse_pair (uground, gta1) also reads a bare `x, y`; the other families want brackets or tags
+# uground and gta1 (parse_pair) also read a bare `x, y`; the others want brackets or tags
 NO_POINT_BRACKETED = ["[1, 2, 3]", "1, 2", "click 10,20"]
 
 

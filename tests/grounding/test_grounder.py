@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from agent import FAMILIES
 from agent.errors import GroundingError, ModelReplyError
-from agent.grounding.grounder import Family, ModelGrounder, parse_pair
+from agent.grounding.grounder import Family, ModelGrounder
+from agent.grounding.points import parse_pair
 from agent.testing.fake_server import ChatRequest, FakeChatServer, FakeReply, FakeToolCall, scripted
 from tests.unit_helpers import UGROUND_PROMPT, client_for, screenshot
 
@@ -30,6 +31,12 @@ from tests.unit_helpers import UGROUND_PROMPT, client_for, screenshot
     ("(10, 20) or maybe (30, 40)", (10.0, 20.0)),
     ("[1, 2] then (3, 4)", (1.0, 2.0)),
     ("(-5, 7)", (-5.0, 7.0)),
+    # the number grammar every family shares: a bare fraction, a trailing point
+    ("(500., 300.)", (500.0, 300.0)),
+    ("[.5, .25]", (0.5, 0.25)),
+    ("The element is at (.5,12.)", (0.5, 12.0)),
+    ("Answer: .5, 30.", (0.5, 30.0)),
+    ("x, y = 100., .25.", (100.0, 0.25)),
 ])
 def test_parse_pair_takes_the_first_point(text: str, point: tuple[float, float]) -> None:
     assert parse_pair(text) == point
@@ -40,7 +47,8 @@ def test_parse_pair_prefers_a_bracketed_pair_over_bare_numbers() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "I cannot find it.", "(12)", "x=3 y=", "(a, b)",
-                                  "There are 2, 3 red buttons", "(1e3, 5e2)"])
+                                  "There are 2, 3 red buttons", "(1e3, 5e2)",
+                                  "(inf, nan)", "(., .)", "(5..3, 2)", "0x10, 2"])
 def test_parse_pair_without_a_point_raises_model_reply_error(text: str) -> None:
     with pytest.raises(ModelReplyError, match="no \\(x, y\\) point"):
         parse_pair(text)

@@ -541,3 +541,20 @@ def test_a_run_started_with_the_pointer_in_a_corner_says_so_before_anything_happ
     assert "the pointer is on a screen corner" in str(outcome.error)
     assert "move it off the corner" in str(outcome.error)
     assert planner.calls == []
+
+
+def test_one_loop_runs_two_tasks_each_from_an_empty_history() -> None:
+    planner = ScriptedPlanner([reply_json({"name": "wait", "seconds": 0}),
+                               reply_json({"name": "done", "answer": "one"}),
+                               reply_json({"name": "done", "answer": "two"})])
+    loop = make_loop(planner)
+    first, second = run(loop, "first task"), run(loop, "second task")
+    assert (first.record.answer, first.record.steps) == ("one", 2)
+    assert (second.record.answer, second.record.steps) == ("two", 1)
+    recorder = recorder_of(loop)
+    [earlier] = recorder.earlier
+    assert [s.index for s in earlier.steps] == [1, 2] and earlier.run == first.record
+    assert [s.index for s in recorder.steps] == [1] and recorder.run == second.record
+    assert [(c.task, len(c.history)) for c in planner.calls] == [
+        ("first task", 0), ("first task", 1), ("second task", 0)]
+    planner.assert_complete()

@@ -1,4 +1,4 @@
-"""report.html (agent/report.py): self-contained, every step with its marked screenshot, escaped."""
+"""report.html (agent/rundir/report.py): self-contained, each step's screenshot marked, escaped."""
 
 from __future__ import annotations
 
@@ -6,25 +6,14 @@ import base64
 import io
 import os
 import stat
-from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
 
 from agent.errors import UsageError
-from agent.records import (
-    Approval,
-    GroundingRecord,
-    RunRecord,
-    StepRecord,
-    Timings,
-    TokenUsage,
-    Usage,
-)
-from agent.rundir.recorder import RunDirectory
+from agent.records import Approval, StepRecord
 from agent.rundir.report import (
     CROSSHAIR_COLOR,
     THUMBNAIL_WIDTH,
@@ -33,81 +22,10 @@ from agent.rundir.report import (
     thumbnail,
     write_report,
 )
+from tests.rundir.runs import FINISHED, click_step, ground, make_run, png, run_record
 
-BACKGROUND = (236, 238, 241)
 RED = tuple(int(CROSSHAIR_COLOR[i:i + 2], 16) for i in (1, 3, 5))
 HOSTILE = "<script>alert(1)</script>"
-
-
-# --- building run directories --------------------------------------------------------------
-
-
-def png(size: tuple[int, int] = (1920, 1080), color: tuple[int, int, int] = BACKGROUND) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def usage(planner: int = 1000, grounder: int = 500) -> Usage:
-    return Usage(planner=TokenUsage(prompt_tokens=planner, completion_tokens=planner // 10),
-                 grounder=TokenUsage(prompt_tokens=grounder, completion_tokens=grounder // 50))
-
-
-def ground(argument: str, x: float, y: float, target: str = "the Search button") -> GroundingRecord:
-    return GroundingRecord(argument=argument, target=target, raw=f"({x:.0f}, {y:.0f})",
-                           point=(x, y), screen_point=(round(x), round(y)))
-
-
-def click_step(
-    index: int, point: tuple[float, float] = (960.0, 540.0), **update: Any
-) -> StepRecord:
-    fields: dict[str, Any] = {
-        "index": index, "observation": f"screen {index}", "thought": f"thought {index}",
-        "instruction": f"Click the Search button ({index})",
-        "action": {"name": "click", "target": "the Search button", "button": "left"},
-        "grounding": [ground("target", *point)], "outcome": f"clicked {index}",
-        "timings_ms": Timings(capture=12.5, plan=1830.0, ground=410.2, approve=0.0, execute=35.0,
-                              settle=220.0),
-        "usage": usage(),
-    }
-    fields.update(update)
-    return StepRecord(**fields)
-
-
-def run_record(**update: Any) -> RunRecord:
-    fields: dict[str, Any] = {
-        "task": "Book a flight to Tokyo", "command": ["agent", "run", "Book a flight to Tokyo"],
-        "settings": {"max_steps": 30, "planner_model": "gpt-4o", "approve": "risky"},
-        "started_at": "2025-03-04T05:06:07+00:00",
-    }
-    fields.update(update)
-    return RunRecord(**fields)
-
-
-def make_run(
-    tmp_path: Path,
-    steps: Sequence[StepRecord],
-    *,
-    shots: dict[int, bytes] | None = None,
-    finish: dict[str, Any] | None = None,
-    run: RunRecord | None = None,
-) -> Path:
-    """A run directory as the loop leaves it: run.json, steps.jsonl, step PNGs."""
-    run = run or run_record()
-    directory = RunDirectory.create(tmp_path / "runs", run.task)
-    directory.start(run)
-    shots = {s.index: png() for s in steps} if shots is None else shots
-    for step in steps:
-        if step.index in shots:
-            directory.screenshot(step.index, shots[step.index])
-        directory.step(step)
-    if finish is not None:
-        directory.finish(run.model_copy(update=finish))
-    return directory.path
-
-
-FINISHED = {"status": "done", "answer": "Booked flight JL 5",
-            "ended_at": "2025-03-04T05:09:31+00:00", "steps": 3, "usage": usage(3000, 1500)}
 
 
 # --- reading the report --------------------------------------------------------------------
@@ -389,20 +307,19 @@ def test_main_report_rebuilds_and_prints_the_path(
     assert (run_dir / "report.html").is_file()
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "file", "bad-json", "not-a-run"])
-def test_main_report_on_something_else_is_a_usage_error(tmp_path: Path, case: str) -> None:
+@pytest.mark.parametrize(("run_json", "message"), [  # every case: tests/rundir/test_reader.py
+    (None, "somewhere is not a run directory: it has no run.json"),
+    ("{not json", "run.json: not JSON"),
+    ('{"name": "some other tool"}', "run.json: no schema_version: not a planground run record"),
+])
+def test_main_report_on_something_else_is_a_usage_error(
+    tmp_path: Path, run_json: str | None, message: str
+) -> None:
     target = tmp_path / "somewhere"
-    if case == "empty":
-        target.mkdir()
-    elif case == "file":
-        target.write_text("hello")
-    elif case == "bad-json":
-        target.mkdir()
-        (target / "run.json").write_text("{not json")
-    elif case == "not-a-run":
-        target.mkdir()
-        (target / "run.json").write_text('{"name": "some other tool"}')
-    with pytest.raises(UsageError, match="run"):
+    target.mkdir()
+    if run_json is not None:
+        (target / "run.json").write_text(run_json)
+    with pytest.raises(UsageError, match=message) as info:
         main_report(target)
-    assert not (target / "report.html").exists()
-    assert UsageError("x").exit_code == 2
+    assert info.value.exit_code == 2
+    assert os.listdir(target) == ([] if run_json is None else ["run.json"])  # no report.html

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.backends.mss_screen import MssScreen
 from agent.errors import GroundingError
 from agent.grounding.ocr.grounder import OcrGrounder, rapidocr_available
-from agent.screen import MssScreen, Screenshot
+from agent.screen import Screenshot
 from agent.testing import StaticScreen
 from tests.gui import form_app, need
 from tests.xvfb import VirtualDisplay, using_display
