@@ -52,6 +52,7 @@ from tests.test_safety import (  # noqa: E402
     type_into,
     wait_until,
 )
+
 from tests.xvfb import virtual_display  # noqa: E402
 
 TARGET_MS = 200.0

@@ -246,7 +246,7 @@ def test_hotkeys_the_run_could_set_off_itself_are_refused(flags: dict[str, str],
 
 
 def test_hotkeys_take_the_action_spaces_key_names() -> None:
-    from agent.safety.control import pynput_hotkey
+    from agent.backends.hotkeys import pynput_hotkey
 
     settings = load_settings({"kill_hotkey": "Ctrl+Alt+Escape", "pause_hotkey": "win+F9"})
     assert pynput_hotkey(settings.kill_hotkey) == "<alt>+<ctrl>+<esc>"

@@ -1,0 +1,1 @@
+"""Surfaces built on the step pipeline: `Agent`, `Desktop`, scripts and replays."""

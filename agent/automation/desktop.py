@@ -109,9 +109,10 @@ class Desktop:
         `settings` default to the environment and ./agent.toml, as for `agent run`; `overrides`
         are settings by name (`grounder_base_url=...`, `settle_timeout=1`), validated; `approve`
         (a mode, or your own `Approver`) defaults to `never` unless the settings set it;
-        `secrets` add to `AGENT_SECRET_*`. `screen`, `executor` and `recorder` replace the real ones (tests:
-        `agent.testing.StaticScreen`, `actions.DryRunExecutor`, `agent.testing.MemoryRecorder`);
-        with an injected `screen` no display lock is taken and no hotkeys listen.
+        `secrets` add to `AGENT_SECRET_*`. `screen`, `executor` and `recorder` replace the real
+        ones (tests: `agent.testing.StaticScreen`, `actions.DryRunExecutor`,
+        `agent.testing.MemoryRecorder`); with an injected `screen` no display lock is taken and no
+        hotkeys listen.
         """
         self.settings = settings_with(settings, overrides)
         if dry_run:

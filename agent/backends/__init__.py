@@ -1,0 +1,1 @@
+"""The only modules that touch the real screen and input: mss, pyautogui, pynput, Xlib, Xvfb."""

@@ -1,0 +1,1 @@
+"""The `Grounder` seam: grounding-model families, the one point grammar, resize, evaluation."""

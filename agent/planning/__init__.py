@@ -1,0 +1,1 @@
+"""The `Planner` seam: the OpenAI-compatible planner and the parsing of its replies."""

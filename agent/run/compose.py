@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
+from agent.backends.hotkeys import HotkeyListener
 from agent.backends.mss_screen import MssScreen
 from agent.errors import AgentError, TaskFailed, UsageError
 from agent.grounding.families import FAMILIES
@@ -21,7 +22,7 @@ from agent.run.settle import Settler
 from agent.rundir.recorder import RunDirectory
 from agent.safety.approval import make_approver
 from agent.safety.budget import Pricing
-from agent.safety.control import HotkeyListener, RunControl
+from agent.safety.control import RunControl
 from agent.safety.lock import DisplayLock
 from agent.safety.secrets import Secrets
 from agent.safety.stuck import StuckDetector

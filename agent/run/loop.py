@@ -70,6 +70,7 @@ class Loop:
     patient: bool = True  # False (dry runs): `wait_for` looks once
 
     def pipeline(self) -> StepPipeline:
+        """The step pipeline made of these parts (one per run: parts set since then count)."""
         return StepPipeline(
             screen=self.screen, grounder=self.grounder, executor=self.executor,
             registry=self.registry, recorder=self.recorder, approver=self.approver,
@@ -86,8 +87,8 @@ class TaskRun:
 
     def __init__(self, loop: Loop, task: str) -> None:
         self.loop = loop
-        self.task = loop.secrets.redact(task)  # a value written in the task: the planner sees
-        self.pipeline = loop.pipeline()        # {{NAME}}
+        self.task = loop.secrets.redact(task)  # a secret's value in the task: shown as {{NAME}}
+        self.pipeline = loop.pipeline()
         self.stuck = loop.stuck.fresh()
         self.history: list[PastStep] = []
         self.notes: list[str] = []

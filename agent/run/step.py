@@ -135,6 +135,7 @@ class StepPipeline:
             self.control.checkpoint()
             with timed(timings, "execute"):
                 record.outcome = self._perform(action, record)
+            self.control.checkpoint()  # a takeover or stop during the action ends the step
             if self.settler is not None:
                 with timed(timings, "settle"):
                     self.settle(action)

@@ -1,0 +1,1 @@
+"""The `Recorder` seam: run directories on disk, their one reader, and report.html."""

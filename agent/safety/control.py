@@ -5,7 +5,9 @@ and chunks of text. A stop while the main thread waits (for a model, at a prompt
 phases) interrupts it at once with a real SIGINT, which also breaks a blocked socket read. A stop
 while it sends input, or writes the record, is never delivered as an exception there — an X
 request cut in half would hang the connection with keys held — the input ends at the next key,
-and the loop stops at its next checkpoint.
+and the loop stops at its next checkpoint. The hotkeys and the person's input are watched by
+agent.backends.hotkeys.HotkeyListener, which calls `stop`, `toggle_pause`, `user_input` and
+`pointer_moved` here.
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, Literal
+from typing import Literal
 
 from actions import Action, Hotkey
 from actions.executor import FAIL_SAFE_REASON
-from actions.keys import MODIFIERS, chord, parse_chord
-from agent.backends.keygrab import KeyGrab
-from agent.errors import ActionError, AgentError, Stopped, TaskFailed, UsageError
+from actions.keys import chord
+from agent.errors import ActionError, AgentError, Stopped, TaskFailed
 
-__all__ = ["HotkeyListener", "RunControl", "TakeoverPolicy", "pynput_hotkey"]
+__all__ = ["RunControl", "TakeoverPolicy"]
 
 TakeoverPolicy = Literal["pause", "stop", "ignore"]
-_META_KEYSYMS = (0xFFE7, 0xFFE8)  # Meta_L, Meta_R
+# Synthetic events reach the listeners a little after they are sent: input of the kinds an
+# action sent is still ours for this long after it (after a click, before a `type`: shorter).
+_OWN_INPUT_LATE_S = 0.3
+_PERSON_ANSWERS_S = 0.15  # no person reads a question and answers it faster
+_OWN_CLICK_LATE_S = 0.1
+_PAUSED_POLL_S = 0.1  # a paused wait wakes this often (a signal, a stop) on a real clock
 _SIGNAL_REASONS = {signal.SIGINT: "stopped by the user (Ctrl+C)",
                    signal.SIGTERM: "stopped by SIGTERM"}
 
@@ -37,8 +43,12 @@ class RunControl:
     """Shared stop/pause state of one run."""
 
     def __init__(self, on_takeover: TakeoverPolicy = "ignore",
-                 say: Callable[[str], None] | None = None) -> None:
+                 say: Callable[[str], None] | None = None, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`clock`: seconds, monotonic; it times the windows in which late events of the run's
+        own input are no takeover, and the time spent asking a person (tests pass a fake)."""
         self.on_takeover = on_takeover
+        self._clock = clock
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
         self.reason: str | None = None
         self._stopped = threading.Event()
@@ -47,6 +57,7 @@ class RunControl:
         self._ours: frozenset[str] = frozenset()  # the input kinds we are sending now
         self._was_ours: frozenset[str] = frozenset()  # ... until `_acting_until`
         self._attending = 0  # a person is being asked something: their input is the answer
+        self._answered = False  # they gave input while asked: its last events may come late
         self._attended = 0.0  # seconds spent asking a person, before the current question
         self._asked_at = 0.0
         self._budget = False  # stopped because a budget ran out, not by the user
@@ -61,16 +72,19 @@ class RunControl:
     # -- asked by the loop and the executor ---------------------------------------------------
     def should_stop(self) -> bool:
         """Whether to stop now; while paused, waits here (mid-text, mid-wait) until resumed."""
-        while not self._running.is_set() and not self._stopped.is_set():
-            self._running.wait(0.1)
+        self._wait_while_paused()
         return self._stopped.is_set()
 
     def checkpoint(self) -> None:
         """Raise Stopped (TaskFailed for a budget) when stopped; block while paused."""
-        while not self._running.is_set() and not self._stopped.is_set():
-            self._running.wait(0.1)
+        self._wait_while_paused()
         if self._stopped.is_set():
             raise self.stopped_error()
+
+    def _wait_while_paused(self) -> None:
+        # stop() sets _running too; the timeout only keeps the main thread's signals prompt.
+        while not self._running.is_set() and not self._stopped.is_set():
+            self._running.wait(_PAUSED_POLL_S)
 
     @property
     def stopped(self) -> bool:
@@ -85,7 +99,7 @@ class RunControl:
     def attended(self) -> float:
         """Seconds a person has been asked something so far (approval, ask_user): their time,
         which no time budget counts."""
-        ongoing = time.monotonic() - self._asked_at if self._attending else 0.0
+        ongoing = self._clock() - self._asked_at if self._attending else 0.0
         return self._attended + ongoing
 
     def refuse_own_hotkey(self, action: Action) -> None:
@@ -118,7 +132,7 @@ class RunControl:
         finally:
             # Synthetic events reach listeners a little late; don't mistake them for the user's.
             self._was_ours, self._ours = self._ours, frozenset()
-            self._acting_until = time.monotonic() + 0.3
+            self._acting_until = self._clock() + _OWN_INPUT_LATE_S
 
     @contextmanager
     def asking(self) -> Iterator[None]:
@@ -136,22 +150,27 @@ class RunControl:
         """The rest of the current action sends only `sends` (a `type` after its click): other
         input is the person's again, once events of ours still on their way have arrived."""
         self._was_ours, self._ours = self._ours, frozenset(sends)
-        self._acting_until = time.monotonic() + 0.1  # a click's own events come within ms
+        self._acting_until = self._clock() + _OWN_CLICK_LATE_S  # a click's come within ms
 
     @contextmanager
     def attending(self) -> Iterator[None]:
         """While a person is asked (approval, ask_user): typing the answer is no takeover."""
         if not self._attending:
-            self._asked_at = time.monotonic()
+            self._asked_at = self._clock()
         self._attending += 1
         try:
             yield
         finally:
             self._attending -= 1
             if not self._attending:
-                self._attended += time.monotonic() - self._asked_at
-            self._was_ours = frozenset({"mouse", "keyboard"})
-            self._acting_until = time.monotonic() + 0.3
+                asked_for = self._clock() - self._asked_at
+                self._attended += asked_for
+                if self._answered or asked_for >= _PERSON_ANSWERS_S:
+                    # A person answered: the answer's last events (Enter's release) come late.
+                    # A faster answer was a machine's (`never`, piped stdin): no blind spot.
+                    self._was_ours = frozenset({"mouse", "keyboard"})
+                    self._acting_until = self._clock() + _OWN_INPUT_LATE_S
+                self._answered = False
 
     # -- signals -----------------------------------------------------------------------------
     @contextmanager
@@ -212,8 +231,11 @@ class RunControl:
     def user_input(self, what: str) -> None:
         """The person moved the mouse or typed: a takeover, unless it was our own input or an
         answer to a question."""
-        recent = self._was_ours if time.monotonic() < self._acting_until else frozenset()
-        if what in self._ours or what in recent or self._attending or self._stopped.is_set():
+        recent = self._was_ours if self._clock() < self._acting_until else frozenset()
+        if self._attending:
+            self._answered = True
+            return
+        if what in self._ours or what in recent or self._stopped.is_set():
             return
         if self.on_takeover == "stop":
             self.stop(f"the user took over ({what})")
@@ -221,133 +243,3 @@ class RunControl:
             self._running.clear()
             self.say(f"agent: paused: you took over ({what}); press the pause hotkey to resume")
 
-
-def _nudge() -> None:
-    """Send one event of each kind: pynput's X listeners only notice stop() at their next event,
-    and would otherwise outlive the run (and fail loudly when a private display closes). The key
-    is one no keyboard has (a keycode without symbols: no app acts on it), the pointer moves a
-    pixel and back."""
-    if not sys.platform.startswith("linux"):  # the other platforms' listeners stop by themselves
-        return
-    from Xlib import X
-    from Xlib import display as xdisplay
-    from Xlib.ext import xtest
-
-    from agent.backends.pyautogui_executor import quiet_xlib
-
-    with quiet_xlib():
-        connection = xdisplay.Display()
-    try:
-        keycode = _keycode_without_symbols(connection) or connection.keysym_to_keycode(0xFFE1)
-        xtest.fake_input(connection, X.KeyPress, keycode)
-        xtest.fake_input(connection, X.KeyRelease, keycode)
-        xtest.fake_input(connection, X.MotionNotify, detail=1, x=1, y=0)  # relative
-        xtest.fake_input(connection, X.MotionNotify, detail=1, x=-1, y=0)
-        connection.sync()
-    finally:
-        connection.close()
-
-
-def _keycode_without_symbols(connection: Any) -> int | None:
-    first, last = connection.display.info.min_keycode, connection.display.info.max_keycode
-    rows = connection.get_keyboard_mapping(first, last - first + 1)
-    return next((first + i for i, row in enumerate(rows) if not any(row)), None)
-
-
-_PYNPUT_NAMES = {"escape": "esc", "command": "cmd", "win": "cmd", "pageup": "page_up",
-                 "pagedown": "page_down", "capslock": "caps_lock", "numlock": "num_lock",
-                 "scrolllock": "scroll_lock", "printscreen": "print_screen",
-                 "prntscrn": "print_screen"}
-
-
-def pynput_hotkey(keys: str) -> str:
-    """`ctrl+alt+esc` (any spelling the action space takes) → pynput's `<ctrl>+<alt>+<esc>`."""
-    try:
-        names = sorted(parse_chord(keys), key=lambda name: (name not in MODIFIERS, name))
-    except ValueError as exc:
-        raise UsageError(f"bad hotkey {keys!r}: {exc}") from None
-    return "+".join(name if len(name) == 1 else f"<{_PYNPUT_NAMES.get(name, name)}>"
-                    for name in names)
-
-
-class HotkeyListener:
-    """Global kill and pause hotkeys, and takeover detection, with pynput (needs the display).
-
-    One keyboard listener serves both, so pressing a hotkey is never mistaken for a takeover.
-    """
-
-    def __init__(self, control: RunControl, kill: str, pause: str,
-                 watch_takeover: bool) -> None:
-        from agent.backends.pyautogui_executor import quiet_xlib
-
-        with quiet_xlib():
-            from pynput import keyboard, mouse
-
-        self._control = control
-        self._modifiers = {keyboard.Key.ctrl, keyboard.Key.ctrl_l, keyboard.Key.ctrl_r,
-                           keyboard.Key.alt, keyboard.Key.alt_l, keyboard.Key.alt_r,
-                           keyboard.Key.alt_gr, keyboard.Key.shift, keyboard.Key.shift_l,
-                           keyboard.Key.shift_r, keyboard.Key.cmd, keyboard.Key.cmd_l,
-                           keyboard.Key.cmd_r}
-        self._held: set[Any] = set()
-        self._alt = keyboard.Key.alt
-        self._watch_takeover = watch_takeover
-        hotkeys = {kill: lambda: control.stop(f"kill hotkey {kill}"), pause: control.toggle_pause}
-        self._hotkeys = []
-        for keys, act in hotkeys.items():
-            try:
-                self._hotkeys.append(keyboard.HotKey(keyboard.HotKey.parse(pynput_hotkey(keys)),
-                                                     act))
-            except ValueError as exc:  # a key pynput has no name for
-                raise UsageError(f"bad hotkey {keys!r}: {exc}") from None
-        control.own_hotkeys = {parse_chord(kill): f"the kill hotkey {kill}",
-                               parse_chord(pause): f"the pause hotkey {pause}"}
-        self._grab = KeyGrab(control.own_hotkeys)
-        self._keyboard: Any = keyboard.Listener(on_press=self._press, on_release=self._release)
-        self._listeners: list[Any] = [self._keyboard]
-        # Always on: the pointer on a fail-safe corner stops the run even when input is ignored.
-        self._listeners.append(mouse.Listener(
-            on_move=lambda x, y: control.pointer_moved(int(x), int(y)),
-            on_click=lambda *args: control.user_input("mouse")))
-
-    def _meta_is_alt(self, key: Any) -> Any:
-        # With shift held, X reports the Alt key as Meta_L/Meta_R: still the kill chord's alt.
-        return self._alt if getattr(key, "vk", None) in _META_KEYSYMS else key
-
-    def _press(self, key: Any) -> None:
-        key = self._meta_is_alt(key)
-        canonical = self._keyboard.canonical(key)
-        for hotkey in self._hotkeys:
-            hotkey.press(canonical)
-        self._held.add(key)
-        # A key pressed with a modifier held may be a hotkey; lone modifiers are not typing.
-        if self._watch_takeover and not self._held & self._modifiers:
-            self._control.user_input("keyboard")
-
-    def _release(self, key: Any) -> None:
-        key = self._meta_is_alt(key)
-        canonical = self._keyboard.canonical(key)
-        for hotkey in self._hotkeys:
-            hotkey.release(canonical)
-        self._held.discard(key)
-
-    def __enter__(self) -> HotkeyListener:
-        from agent.backends.pyautogui_executor import quiet_xlib
-
-        with quiet_xlib():  # the listeners' own X connections print auth noise
-            for listener in self._listeners:
-                listener.daemon = True
-                listener.start()
-            for listener in self._listeners:
-                listener.wait()  # ready before the first action
-        self._grab.__enter__()  # the chords no longer reach the focused app
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._grab.close()
-        for listener in self._listeners:
-            listener.stop()
-        if any(listener.is_alive() for listener in self._listeners):
-            _nudge()
-        for listener in self._listeners:
-            listener.join(timeout=1.0)  # gone before the display may close

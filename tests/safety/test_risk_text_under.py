@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from actions import Click
 from agent.records import GroundingRecord
-from agent.run.loop import text_under
+from agent.run.grounding import text_under
 from agent.safety.approval import Proposal, TerminalApprover
 from agent.screen import Screenshot
 from tests.grounding.ocr.test_ocr import FONT

@@ -1,0 +1,1 @@
+"""The offline `ocr` grounder: OCR engines, text matching, and fields beside their labels."""
