@@ -4,8 +4,8 @@
 
 The real `agent run` CLI in a subprocess on a private Xvfb, the real Tk safety app
 (tests/apps/safety_app.py, which stamps the wall-clock time of its last field change), fake
-planner/grounder servers on 127.0.0.1 (harness: tests/test_safety.py). The kill hotkey is sent
-with `xdotool key ctrl+alt+Escape`; t0 is taken just before xdotool starts.
+planner/grounder servers on 127.0.0.1 (harness: tests/safety/test_safety.py). The kill hotkey
+is sent with `xdotool key ctrl+alt+Escape`; t0 is taken just before xdotool starts.
 
 Scenarios, N runs each, every run on a fresh Xvfb (a hung run may leave keys held):
 

@@ -2,7 +2,7 @@
 
 python-xlib has no XKB support: these requests are built from its wire-protocol classes. One
 `set_sym_maps` call rewrites a whole keycode range in a single request, so a client refetches
-its keymap once (see actions/xkeyboard.py for why that matters).
+its keymap once (see agent/backends/xkeyboard.py for why that matters).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ temporarily given the character's keysym; the original mapping is restored befor
 returns, on every exit path. python-xlib is imported lazily: importing this module needs no
 display.
 
-What remapping has to respect (measured against Tk on Xvfb, see tests/test_xkeyboard.py):
+What remapping has to respect (measured against Tk on Xvfb, see tests/backends/test_xkeyboard.py):
 
 * A client translates keycodes with its *cached* keymap. libX11 notes a MappingNotify as soon as it
   *reads* it from the socket and refetches at its next lookup, even while key events sent before

@@ -209,8 +209,9 @@ def test_redacted_keeps_everything_else() -> None:
 def test_every_spelling_argparse_accepts_for_a_key_is_redacted(
     args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # BUG (agent/cli.py): argparse's allow_abbrev accepts "--planner-api X" as --planner-api-key,
-    # but _redacted only knows the full flag names, so the key is written to run.json's command.
+    # BUG (agent/cli/app.py): argparse's allow_abbrev accepts "--planner-api X" as
+    # --planner-api-key, but _redacted only knows the full flag names, so the key is written to
+    # run.json's command.
     flag = args[0].split("=")[0]
     try:
         parsed = _parser().parse_args(["run", "t", *args])

@@ -1,7 +1,7 @@
 """Every example that can run here runs: against the Tk form on Xvfb and fake model servers.
 
-examples/book_flight.yaml is run by tests/test_script_gui.py; serve_uground.md needs a GPU, so
-its `agent` command lines (and README.md's) are checked against the parser instead.
+examples/book_flight.yaml is run by tests/automation/test_script_gui.py; serve_uground.md needs a
+GPU, so its `agent` command lines (and README.md's) are checked against the parser instead.
 """
 
 from __future__ import annotations

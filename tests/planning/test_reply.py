@@ -104,7 +104,7 @@ def test_tool_call_labels_are_case_insensitive_and_may_continue_on_the_next_line
 
 
 def test_tool_call_labels_in_markdown_bold_with_the_colon_inside() -> None:
-    # BUG (agent/reply.py _LABEL): "**Thought:** text" keeps the closing "**" in the value,
+    # BUG (agent/planning/reply.py _LABEL): "**Thought:** text" keeps the closing "**" in the value,
     # because the pattern allows asterisks before the colon but not after it.
     text = "**Observation:** A booking form.\n**Thought:** Fill in the destination.\n" \
            "**Instruction:** Type Tokyo into the To field."
@@ -187,15 +187,15 @@ def test_invalid_tool_calls_raise_model_reply_error_saying_why(tool_call: ToolCa
 
 
 def test_a_deeply_nested_reply_is_a_model_reply_error() -> None:
-    # BUG (agent/reply.py _json_objects): json's raw_decode raises RecursionError on deep nesting;
-    # only JSONDecodeError is caught, so the planner crashes instead of re-asking.
+    # BUG (agent/planning/reply.py _json_objects): json's raw_decode raises RecursionError on deep
+    # nesting; only JSONDecodeError is caught, so the planner crashes instead of re-asking.
     with pytest.raises(ModelReplyError):
         parse_reply('{"a": ' * 5000, [], REGISTRY)
 
 
 def test_a_huge_integer_in_the_reply_is_a_model_reply_error() -> None:
-    # BUG (agent/reply.py): json raises a plain ValueError ("Exceeds the limit (4300 digits)")
-    # for long integers; it escapes parse_reply as ValueError, not ModelReplyError.
+    # BUG (agent/planning/reply.py): json raises a plain ValueError ("Exceeds the limit (4300
+    # digits)") for long integers; it escapes parse_reply as ValueError, not ModelReplyError.
     with pytest.raises(ModelReplyError):
         parse_reply('{"action": {"name": "wait", "seconds": ' + "9" * 5000 + "}}", [], REGISTRY)
     with pytest.raises(ModelReplyError):

@@ -393,7 +393,7 @@ class AbortFirst:
 
 
 def test_an_aborted_approval_is_never_executed_and_stops_the_run() -> None:
-    # BUG (agent/loop.py Loop._step): only decision == "rejected" skips execution; an Approval
+    # BUG (agent/run/loop.py Loop._step): only decision == "rejected" skips execution; an Approval
     # with decision "aborted" (a CONTRACTS §6 value) from a custom Approver is executed anyway.
     planner = ScriptedPlanner([reply_json({"name": "click", "target": "Delete account"}), DONE])
     loop = make_loop(planner, approver=AbortFirst())
@@ -468,9 +468,9 @@ def test_a_planner_server_failure_ends_with_exit_3_and_the_record_intact() -> No
 
 
 def test_an_unexpected_exception_still_finishes_the_run_record() -> None:
-    # BUG (agent/loop.py Loop.run): only AgentError and KeyboardInterrupt are caught, so any other
-    # exception (a bug in a user's planner or action code, a parser crash) skips recorder.finish:
-    # run.json stays "running" with no ended_at forever.
+    # BUG (agent/run/loop.py Loop.run): only AgentError and KeyboardInterrupt are caught, so any
+    # other exception (a bug in a user's planner or action code, a parser crash) skips
+    # recorder.finish: run.json stays "running" with no ended_at forever.
     planner = FailingPlanner([WAIT], RuntimeError("bug in a custom planner"))
     loop = make_loop(planner)
     with contextlib.suppress(RuntimeError):

@@ -1,7 +1,7 @@
 """End to end: stopping and pausing *during* an action — a long `type`, a `wait` (CONTRACTS §2).
 
 The fail-safe corner, a takeover and the pause hotkey act mid-action, not only between steps.
-Harness in tests/test_safety.py; each test that presses keys has a display of its own.
+Harness in tests/safety/test_safety.py; each test that presses keys has a display of its own.
 """
 
 from __future__ import annotations

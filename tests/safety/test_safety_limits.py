@@ -1,8 +1,8 @@
 """End to end: budgets and stuck detection end a run with exit 1 and say why (CONTRACTS §1, §2, §6).
 
 The real `agent run` CLI on Xvfb against the safety app, with fake planner and grounder servers
-(harness in tests/test_safety.py). Token numbers come from the `usage` blocks the fake servers
-sent, which the tests record on their side.
+(harness in tests/safety/test_safety.py). Token numbers come from the `usage` blocks the fake
+servers sent, which the tests record on their side.
 """
 
 from __future__ import annotations

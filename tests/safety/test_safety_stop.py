@@ -1,8 +1,8 @@
 """End to end: stopping a run — kill hotkey, signals, takeover, the display lock (CONTRACTS §2, §6).
 
 The real `agent run` CLI on Xvfb against the safety app, with fake planner and grounder servers
-(harness in tests/test_safety.py). Tests that press keys use a display of their own, so that a key
-left held by one test cannot leak into another, and so that "no key is held afterwards" is
+(harness in tests/safety/test_safety.py). Tests that press keys use a display of their own, so that
+a key left held by one test cannot leak into another, and so that "no key is held afterwards" is
 checked on a keyboard nobody else touched.
 """
 

@@ -5,7 +5,7 @@ package, tesseract-ocr) or rapidocr (`pip install 'planground[ocr]'`, PP-OCR mod
 wheel, offline). The description's quoted text, or else its distinctive words, is matched against
 runs of words that stand together on one line; the answer is the centre of the best run's box,
 or, when the description asks for a field and the text is its label, a point inside the field
-beside or below it (agent/ocr_fields.py).
+beside or below it (agent/grounding/ocr/fields.py).
 
 Several equally good matches are an error that lists them (never a silent pick), and so is no
 match; both are `GroundingError`s (exit 1). A missing engine is a `UsageError` (exit 2).

@@ -1,4 +1,5 @@
-"""From a label to its field (agent/ocr_fields.py), on drawn images: beside, below, inside."""
+"""From a label to its field (agent/grounding/ocr/fields.py), on drawn images: beside, below,
+inside."""
 
 from __future__ import annotations
 
