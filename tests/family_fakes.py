@@ -50,7 +50,7 @@ __all__ = [
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
 """left, top, right, bottom in screen coordinates; right and bottom exclusive (x + width)."""
-Space = Literal["pixels", "norm1000", "norm1"]
+Space = Literal["pixels", "norm1000", "norm999", "norm1"]
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,8 @@ class FamilySpec:
     answer: Callable[[str, Point, Box], str]  # (description, point, box) in `space` → text
     raw: re.Pattern[str]  # the shape of an answer (for checking records)
     resize: tuple[int, int, int] | None = None  # pixel families: factor, min, max pixels
+    pre_max: int | None = None  # a client scale to at most this many pixels first (InfiGUI-G1)
+    canvas: tuple[int, int] | None = None  # Phi-Ground: the image scaled into a white canvas
     box: bool = False  # answers a box around the target (the true widget box is used)
 
 
@@ -247,16 +249,23 @@ SPECS: dict[str, FamilySpec] = {spec.name: spec for spec in [
     FamilySpec("aguvis", "norm1", lambda _d, p, _b: f"pyautogui.click(x={p[0]:.4f}, y={p[1]:.4f})",
                re.compile(rf"pyautogui\.click\(x={_F4}, y={_F4}\)")),
 ]}
-FAMILY_NAMES = tuple(SPECS)
+
+
 
 
 def sent_size(family: str, captured: tuple[int, int]) -> tuple[int, int]:
     """(width, height) of the image a family's server should receive for a capture of `captured`:
     smart-resized (documented defaults) for pixel-space families, else the capture itself."""
     spec = SPECS[family]
+    if spec.canvas is not None:
+        return spec.canvas
     if spec.resize is None:
         return captured
-    height, width = reference_smart_resize(captured[1], captured[0], *spec.resize)
+    width, height = captured
+    if spec.pre_max is not None and width * height > spec.pre_max:  # InfiGUI-G1 eval/data.py
+        scale = math.sqrt(spec.pre_max / (width * height))
+        width, height = round(width * scale), round(height * scale)
+    height, width = reference_smart_resize(height, width, *spec.resize)
     return width, height
 
 
@@ -307,6 +316,10 @@ class FamilyFake:
         # Screen → the captured monitor's pixels → the pixels of the image the model saw.
         cap = self.capture
         sx, sy = model_size[0] / cap.width, model_size[1] / cap.height
+        if self.spec.canvas is not None:  # Phi-Ground README process_image: int() of the fit
+            wide = cap.width / cap.height > model_size[0] / model_size[1]
+            content = model_size[0] if wide else int(model_size[1] * cap.width / cap.height)
+            sx = sy = content / cap.width
 
         def to_model(x: float, y: float) -> Point:
             return (x - cap.left) * sx, (y - cap.top) * sy
@@ -320,8 +333,8 @@ class FamilyFake:
         box = (*to_model(left, top), *to_model(right, bottom))
         if not (0 <= point[0] <= model_size[0] and 0 <= point[1] <= model_size[1]):
             raise ValueError(f"{description!r} at {point} is not on the captured monitor {cap}")
-        scale = {"pixels": (1.0, 1.0), "norm1000": (1000 / model_size[0], 1000 / model_size[1]),
-                 "norm1": (1 / model_size[0], 1 / model_size[1])}[self.spec.space]
+        unit = {"pixels": None, "norm1000": 1000, "norm999": 999, "norm1": 1}[self.spec.space]
+        scale = (1.0, 1.0) if unit is None else (unit / model_size[0], unit / model_size[1])
         point = (point[0] * scale[0], point[1] * scale[1])
         box = (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0], box[3] * scale[1])
         raw = self.spec.answer(description, point, box)
@@ -330,6 +343,10 @@ class FamilyFake:
     def _server_resize(self, received: tuple[int, int]) -> tuple[int, int]:
         """The size the model sees: the server's smart_resize of what it received."""
         captured = (self.capture.width, self.capture.height)
+        if self.spec.canvas is not None:
+            if received != self.spec.canvas:
+                raise AssertionError(f"{self.family}: received {received}, not its canvas")
+            return received
         if self.spec.resize is None:
             # Normalised answers: the runtime sends the capture as it is.
             if received != captured:
@@ -358,3 +375,10 @@ def family_fake(
     if family not in SPECS:
         raise KeyError(f"no fake for the family {family!r}; known: {', '.join(SPECS)}")
     return FamilyFake(family, locate, capture, box)
+
+
+# The 2025–26 families (issue 11) live in their own module (import this one, not that one);
+# importing it registers them in SPECS.
+from tests import family_fakes_recent  # noqa: E402, F401
+
+FAMILY_NAMES = tuple(SPECS)

@@ -13,11 +13,22 @@ from agent.grounding.grounder import Family
 from agent.grounding.points import (
     parse_aguvis,
     parse_box_tokens,
+    parse_gelato,
+    parse_gemini,
+    parse_glm,
+    parse_holo,
+    parse_infigui,
+    parse_internvl,
+    parse_maiui,
+    parse_opencua,
     parse_pair,
+    parse_phiground,
     parse_point_or_box,
+    parse_qwen3vl,
     parse_uitars,
+    parse_uivenus15,
 )
-from agent.grounding.resize import SmartResize
+from agent.grounding.resize import PaddedCanvas, SmartResize
 
 __all__ = ["FAMILIES", "register_family"]
 
@@ -73,3 +84,101 @@ register_family(Family(
     name="aguvis", template="aguvis.j2", system_template="aguvis_system.j2", space="norm1",
     parse=parse_aguvis, max_tokens=512,
 ))
+
+
+# ------------------------------------------------------------------ 2025–26 models (issue 11)
+# Qwen3-VL's image processor: patch 16 × merge 2 = factor 32, 65536 … 16777216 pixels
+# (Qwen/Qwen3-VL-*-Instruct preprocessor_config.json "size": shortest_edge / longest_edge).
+_QWEN3 = SmartResize(factor=32, min_pixels=65536, max_pixels=16777216)
+
+# Qwen3-VL (and fine-tunes keeping its format): relative 0–1000 points and boxes.
+register_family(Family(name="qwen3vl", template="qwen3vl.j2", space="norm1000",
+                       parse=parse_qwen3vl, resize=_QWEN3))
+
+# OpenCUA-7B/32B/72B and GTA1-2510 (trained on OpenCUA data): `pyautogui.click(x=, y=)` in
+# pixels of the Qwen2.5-VL-resized image (xlang-ai/OpenCUA README: `--coordinate_type qwen25`);
+# its grounding system prompt and max_new_tokens 512 from model/inference/huggingface_inference.py.
+register_family(Family(
+    name="opencua", template="opencua.j2", system_template="opencua_system.j2", space="pixels",
+    parse=parse_opencua, resize=SmartResize(factor=28, min_pixels=3136, max_pixels=12845056),
+    max_tokens=512,
+))
+
+# Gelato-30B-A3B (mlfoundations/Gelato evaluation/run_grounding_eval.py): text, image, then the
+# instruction; `(x, y)` in 0–1000; the client smart-resizes with factor 32 (model type qwen3)
+# and max_pixels 4,000,000 (its default); max_new_tokens 32.
+register_family(Family(
+    name="gelato", preamble_template="gelato_preamble.j2", template="gelato.j2",
+    space="norm1000", parse=parse_gelato,
+    resize=SmartResize(factor=32, min_pixels=4 * 32 * 32, max_pixels=4_000_000), max_tokens=32,
+))
+
+# UI-Venus-Ground-7B/72B 1.0 (inclusionAI/UI-Venus @ fc7670d models/grounding/
+# ui_venus_ground_7b.py): a box in pixels of the image resized with min_pixels 2,000,000 and
+# max_pixels 4,800,000 (it divides by image_grid_thw × 14), centre taken.
+register_family(Family(
+    name="uivenus", template="uivenus.j2", space="pixels", parse=parse_point_or_box,
+    resize=SmartResize(factor=28, min_pixels=2_000_000, max_pixels=4_800_000),
+))
+
+# UI-Venus-1.5 (models/grounding/ui_venus1_5_gd.py): `[x, y]` in 0–1000, `[-1,-1]` = infeasible.
+register_family(Family(name="uivenus15", template="uivenus15.j2", space="norm1000",
+                       parse=parse_uivenus15))
+
+# Holo1 / Holo1.5 (Qwen2.5-VL fine-tunes): pixels of the image the client resized with
+# hcompai/hai-cookbook utils/image.py `smart_resize` defaults (28, 56·56 … 14·14·4·1280).
+register_family(Family(
+    name="holo15", template="holo15.j2", space="pixels", parse=parse_holo,
+    resize=SmartResize(factor=28, min_pixels=56 * 56, max_pixels=14 * 14 * 4 * 1280),
+))
+
+# Holo2 (Qwen3-VL fine-tunes): `{"x", "y"}` in 0–1000, the image smart-resized with factor 32,
+# 64·32² … 16384·32² (holo2/holo_2_localization_hosted_api.ipynb); thinking off at the request
+# level as holo2/deploy_with_vllm.md says for a server without a reasoning parser.
+register_family(Family(
+    name="holo2", template="holo2.j2", space="norm1000", parse=parse_holo,
+    resize=SmartResize(factor=32, min_pixels=64 * 32 * 32, max_pixels=16384 * 32 * 32),
+    extra_body={"chat_template_kwargs": {"thinking": False}},
+))
+
+# GLM-4.1V / 4.5V (zai-org/GLM-V README "Grounding"): boxes normalised ×1000 between box
+# tokens, after a thinking part (hence the token budget).
+register_family(Family(name="glm45v", template="glm45v.j2", space="norm1000", parse=parse_glm,
+                       max_tokens=4096))
+
+# MAI-UI (Tongyi-MAI/MAI-UI src/mai_grounding_agent.py: SCALE_FACTOR = 999): `[x, y]` in
+# 0–999 after its grounding thinking; max_tokens 256 and the resize of its evaluation
+# (evaluation/grounding: factor 32, min 16·16·4, max_pixels 6553600 in its README command).
+register_family(Family(
+    name="maiui", preamble_template="maiui.j2", template=None,
+    system_template="maiui_system.j2", space="norm999", parse=parse_maiui, max_tokens=256,
+    resize=SmartResize(factor=32, min_pixels=16 * 16 * 4, max_pixels=6553600),
+))
+
+# InfiGUI-G1 (InfiXAI/InfiGUI-G1 eval/eval.py): `point_2d` in pixels of the image scaled to at
+# most 5600·28² pixels, then smart-resized (28, 3136 … 12845056); the prompt states that size.
+register_family(Family(
+    name="infigui", template="infigui.j2", system_template="infigui_system.j2", space="pixels",
+    parse=parse_infigui, max_tokens=1024,
+    resize=SmartResize(factor=28, min_pixels=3136, max_pixels=12845056,
+                       pre_max_pixels=5600 * 28 * 28),
+))
+
+# InternVL3 / 3.5: its grounding prompt and `[[x1, y1, x2, y2]]` ×1000 (OpenGVLab/InternVL
+# internvl_chat/eval/refcoco/evaluate_grounding.py: prompt, /1000, max_new_tokens 100).
+register_family(Family(name="internvl", template="internvl.j2", space="norm1000",
+                       parse=parse_internvl, max_tokens=100))
+
+# Gemini through Google's OpenAI-compatible endpoint: points `[y, x]` and boxes
+# `[ymin, xmin, ymax, xmax]` in 0–1000 (ai.google.dev/gemini-api/docs/robotics-spatial "Point
+# to objects"; docs/image-understanding object detection); thinking models spend tokens first.
+register_family(Family(name="gemini", template="gemini.j2", space="norm1000",
+                       parse=parse_gemini, axes="yx", max_tokens=2048))
+
+# Phi-Ground: instruction first, then the image scaled into a white 1008×672 canvas at its
+# top-left corner; a box ×1000 of the canvas, mapped back through the one scale
+# (microsoft/Phi-Ground README "Input Formats"; benchmark/CUActSpot configs max_tokens 64 and
+# cuactspot/components/transforms.py `PhiGroundRelativeCoordinateTransformer`).
+register_family(Family(name="phiground", preamble_template="phiground.j2", template=None,
+                       space="norm1000", parse=parse_phiground, canvas=PaddedCanvas(),
+                       max_tokens=64))

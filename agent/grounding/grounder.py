@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from PIL import Image
 
 from agent.errors import GroundingError, ModelReplyError, UsageError
-from agent.grounding.resize import SmartResize
+from agent.grounding.points import Located, TargetNotFound
+from agent.grounding.resize import PaddedCanvas, SmartResize
 from agent.llm import ChatReply, Message, chat, image_part
 from agent.records import TokenUsage
 from agent.screen import Screenshot, encode_png
@@ -26,8 +27,10 @@ if TYPE_CHECKING:  # openai takes ~0.4 s to import; only runs that talk to a mod
 
 __all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "Space"]
 
-Space = Literal["norm1000", "norm1", "pixels"]
-"""Where a family's answer lives: 0–1000 or 0–1 of the image sent, or its pixels."""
+Space = Literal["norm1000", "norm999", "norm1", "pixels"]
+"""Where a family's answer lives: 0–1000, 0–999 or 0–1 of the image sent, or its pixels."""
+_LIMITS: dict[str, float | None] = {"norm1000": 1000.0, "norm999": 999.0, "norm1": 1.0,
+                                    "pixels": None}
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,21 @@ class Family:
     """A grounding-model family: its prompt, its answer format and its coordinate space."""
 
     name: str
-    template: str  # the user text, in prompts/; gets `description`, `width`, `height` (as sent)
+    template: str | None  # the user text after the image, in prompts/; gets `description`,
+    # `width`, `height` (as sent); None: no text after the image
     space: Space
     parse: Callable[[str], tuple[float, float]]  # answer → point in `space`; ModelReplyError
     resize: SmartResize | None = None  # None: the screenshot is sent as captured
     system_template: str | None = None
     temperature: float = 0.0
     max_tokens: int = 128
+    preamble_template: str | None = None  # user text before the image (Gelato, MAI-UI)
+    # request fields beyond OpenAI's (Holo2's `chat_template_kwargs` turning thinking off)
+    extra_body: dict[str, Any] | None = field(default=None, compare=False)
+    axes: Literal["xy", "yx"] = "xy"  # "yx": answers write y first (Gemini's [y, x], box_2d)
+    canvas: PaddedCanvas | None = None  # the image goes scaled onto this canvas (Phi-Ground)
+    # jinja2 text used instead of the template files (families declared in agent.toml)
+    prompt_text: str | None = None
 
     def with_pixels(self, min_pixels: int | None, max_pixels: int | None) -> Family:
         """This family with `--min-pixels` / `--max-pixels` applied to its resize."""
@@ -69,6 +80,8 @@ class Family:
     def sent_size(self, size: tuple[int, int]) -> tuple[int, int]:
         """(width, height) of the image sent for a screenshot of `size`; GroundingError for a
         size the family's processor refuses (an aspect ratio over 200)."""
+        if self.canvas is not None:
+            return self.canvas.width, self.canvas.height
         if self.resize is None:
             return size
         try:
@@ -79,7 +92,13 @@ class Family:
 
     def messages(self, png: bytes, description: str, size: tuple[int, int]) -> list[Message]:
         context = {"description": description, "width": size[0], "height": size[1]}
-        user = [image_part(png), {"type": "text", "text": render(self.template, **context)}]
+        user: list[dict[str, Any]] = [image_part(png)]
+        if self.prompt_text is not None:
+            user.append({"type": "text", "text": _render_text(self.prompt_text, context)})
+        elif self.template is not None:
+            user.append({"type": "text", "text": render(self.template, **context)})
+        if self.preamble_template is not None:
+            user.insert(0, {"type": "text", "text": render(self.preamble_template, **context)})
         messages: list[Message] = [{"role": "user", "content": user}]
         if self.system_template is not None:
             messages.insert(0, {"role": "system",
@@ -95,15 +114,31 @@ class Family:
         so a model that points off the image is scored wrong at the point it gave.
         """
         sent = self.sent_size(size)
-        x, y = self.to_image_pixels(self.parse(raw), sent, strict)
+        x, y = self.to_image_pixels(self.read(raw), sent, strict)
+        if self.canvas is not None:
+            scale = self.canvas.scale(size)
+            x, y = x / scale, y / scale
+            if strict and not (0 <= x <= size[0] and 0 <= y <= size[1]):
+                raise ModelReplyError(f"the point ({x:g}, {y:g}) lies on the canvas' padding, "
+                                      f"outside the {size[0]}x{size[1]} image")
+            return x, y
         return x * size[0] / sent[0], y * size[1] / sent[1]
+
+    def read(self, raw: str) -> tuple[float, float]:
+        """The answer's point (or box centre) in the family's space, x first."""
+        point = self.parse(raw)
+        if self.axes == "xy":
+            return point
+        box = getattr(point, "box", None)
+        return Located(point[1], point[0],
+                       None if box is None else (box[1], box[0], box[3], box[2]))
 
     def to_image_pixels(
         self, point: tuple[float, float], size: tuple[int, int], strict: bool = True
     ) -> tuple[float, float]:
         """A point in this family's space → pixels of the image that was sent."""
         x, y = point
-        limit = {"norm1000": 1000.0, "norm1": 1.0, "pixels": None}[self.space]
+        limit = _LIMITS[self.space]
         width, height = (limit, limit) if limit is not None else (float(size[0]), float(size[1]))
         box = getattr(point, "box", None)  # a box answer: all of it must be in range
         corners = [(x, y)] if box is None else [(box[0], box[1]), (box[2], box[3])]
@@ -117,6 +152,16 @@ class Family:
         return x / limit * size[0], y / limit * size[1]
 
 
+def _render_text(text: str, context: dict[str, Any]) -> str:
+    import jinja2
+
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    try:
+        return environment.from_string(text).render(**context)
+    except jinja2.TemplateError as exc:
+        raise UsageError(f"the grounder prompt cannot be rendered: {exc}") from None
+
+
 class ModelGrounder:
     """Grounds with a model of `family` served behind an OpenAI-compatible endpoint."""
 
@@ -127,18 +172,26 @@ class ModelGrounder:
 
     def ground(self, screenshot: Screenshot, description: str) -> Grounding:
         sent = self.family.sent_size(screenshot.size)
-        if sent == screenshot.size:
+        if self.family.canvas is not None:
+            png = encode_png(self.family.canvas.compose(screenshot.image))
+        elif sent == screenshot.size:
             png = screenshot.png()
         else:
             png = encode_png(screenshot.image.resize(sent, Image.Resampling.BICUBIC))
+        extra = {} if self.family.extra_body is None else {"extra_body": self.family.extra_body}
         reply = chat(
             self.client, self.model, self.family.messages(png, description, sent),
             role="grounder", temperature=self.family.temperature,
-            max_tokens=self.family.max_tokens,
+            max_tokens=self.family.max_tokens, **extra,
         )
         raw = answer_text(reply)
         try:
             x, y = self.family.to_original(raw, screenshot.size)
+        except TargetNotFound:
+            raise GroundingError(f"not found: the {self.family.name} grounder says "
+                                 f"{description!r} is not on the screen",
+                                 (reply.usage.prompt_tokens, reply.usage.completion_tokens),
+                                 raw) from None
         except ModelReplyError as exc:
             raise GroundingError(f"the {self.family.name} grounder's answer for "
                                  f"{description!r} is unusable: {exc}",

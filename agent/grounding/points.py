@@ -23,11 +23,24 @@ from agent.errors import ModelReplyError
 __all__ = [
     "AnswerParser",
     "Located",
+    "NamedGroupParser",
+    "TargetNotFound",
     "parse_aguvis",
     "parse_box_tokens",
+    "parse_gelato",
+    "parse_gemini",
+    "parse_glm",
+    "parse_holo",
+    "parse_infigui",
+    "parse_internvl",
+    "parse_maiui",
+    "parse_opencua",
     "parse_pair",
+    "parse_phiground",
     "parse_point_or_box",
+    "parse_qwen3vl",
     "parse_uitars",
+    "parse_uivenus15",
 ]
 
 Point = tuple[float, float]
@@ -79,6 +92,17 @@ BBOX_TAG = re.compile(rf"<bbox>\s*{_N}{_W}{_N}{_W}{_N}{_W}{_N}\s*</bbox>")
 # or a coordinate list argument (`mobile.swipe(from_coord=[0.5, 0.8], to_coord=[…])`).
 CALL = _shape(r"\b(?:pyautogui|mobile|browser)\.\w+\(\s*(?:x\s*=\s*)?N,(?:y\s*=\s*)?N"
               r"|\b(?:pyautogui|mobile|browser)\.\w+\(\s*\w+\s*=\s*\[\s*N,N\s*\]")
+# [x1, y1], [x2, y2] → centre (UI-Venus-1.5's `_parse_point` reads two bracketed corners).
+BRACKET_CORNERS = _shape(r"\[\s*N,N\s*\],\[\s*N,N\s*\]")
+# {"x": 240, "y": 490}: a JSON object with x then y keys (Holo1.5 / Holo2 click schemas).
+XY_JSON = _shape(r"[\"']x[\"']\s*:\s*N,[\"']y[\"']\s*:\s*N")
+# GLM-4.1V/4.5V: a point or box between <|begin_of_box|> and <|end_of_box|>, in any of the
+# bracket styles its README allows ([], [[]], ()).
+GLM_BOX = _shape(r"<\|begin_of_box\|>\s*[\[(]*\s*N,N(?:,N,N)?\s*[\])]*\s*<\|end_of_box\|>")
+# Phi-Ground: numbers inside <point>, <bbox> or <box> tags, spaces or commas between them
+# (microsoft/Phi-Ground benchmark/CUActSpot cuactspot/components/parsing.py).
+PHI_TAG = re.compile(rf"<(?:point|bbox|box)>\s*{_N}{_W}{_N}(?:{_W}{_N}{_W}{_N})?\s*"
+                     r"</(?:point|bbox|box)>", re.IGNORECASE)
 # x=…, y=… anywhere (a call the CALL shape does not know).
 XY_KEYWORDS = _shape(r"\bx\s*=\s*N,y\s*=\s*N")
 # An unbracketed `x, y`: only as the whole answer, or its end after "=" / ":" ("x, y = 3, 4",
@@ -102,6 +126,10 @@ def first_point(text: str, shapes: tuple[re.Pattern[str], ...]) -> Located | Non
     return Located(numbers[0], numbers[1])
 
 
+class TargetNotFound(ModelReplyError):
+    """The model says the target is not on the screen (a refusal, UI-Venus-1.5's [-1, -1])."""
+
+
 @dataclass(frozen=True)
 class AnswerParser:
     """An answer → the first point (or box centre) it holds, in the family's own space."""
@@ -110,8 +138,11 @@ class AnswerParser:
     expected: str  # what the answer should hold, for the error message
     preferred: tuple[re.Pattern[str], ...] = ()  # shapes tried before `shapes`
     after: str | None = None  # a marker: the text after its first occurrence is read first
+    refusal: re.Pattern[str] | None = None  # an answer saying "not there", read before points
 
     def __call__(self, text: str) -> Located:
+        if self.refusal is not None and self.refusal.search(next(self._parts(text))):
+            raise TargetNotFound(f"the model says the target is not found: {text[:200]!r}")
         for part in self._parts(text):
             for shapes in (self.preferred, self.shapes):
                 point = first_point(part, shapes)
@@ -123,6 +154,36 @@ class AnswerParser:
         if self.after is not None and self.after in text:
             yield text.split(self.after, 1)[1]
         yield text
+
+
+@dataclass(frozen=True)
+class NamedGroupParser:
+    """A user's regular expression with named groups `x`, `y` (a point) or `x1`, `y1`, `x2`,
+    `y2` (a box → centre); each group must hold one number of the grammar above."""
+
+    pattern: re.Pattern[str]
+
+    def __call__(self, text: str) -> Located:
+        match = self.pattern.search(text)
+        if match is None:
+            raise ModelReplyError(f"no match of {self.pattern.pattern!r} in the answer "
+                                  f"{text[:200]!r}")
+        groups = match.groupdict()
+        names = ("x1", "y1", "x2", "y2") if groups.get("x1") is not None else ("x", "y")
+        numbers = []
+        for name in names:
+            value = (groups.get(name) or "").strip()
+            if not _NUMBER.fullmatch(value):
+                raise ModelReplyError(f"no number in group {name!r} ({value!r}) of the answer "
+                                      f"{text[:200]!r}")
+            numbers.append(float(value))
+        if len(numbers) == 4:
+            x1, y1, x2, y2 = numbers
+            return Located((x1 + x2) / 2, (y1 + y2) / 2, (x1, y1, x2, y2))
+        return Located(numbers[0], numbers[1])
+
+
+_NUMBER = re.compile(_N)
 
 
 # UGround, GTA1: the first `(x, y)` or `[x, y]`, else an answer that ends in a bare `x, y`.
@@ -152,3 +213,56 @@ parse_uitars = AnswerParser(
 parse_aguvis = AnswerParser(
     shapes=(XY_KEYWORDS, PAIR), preferred=(CALL,), after="<|recipient|>os",
     expected="pyautogui call with x=…, y=… (or a (x, y) point)")
+
+# Qwen3-VL (0–1000): `[{"point_2d": [x, y], "label": …}]`, `{"bbox_2d": [x1, y1, x2, y2]}`,
+# `(x, y)`, `{"x": .., "y": ..}`, a computer_use call's `"coordinate": [x, y]`; a thinking
+# model's answer is read after `</think>` first.
+parse_qwen3vl = AnswerParser(shapes=(PAIR, BOX, XY_JSON), after="</think>",
+                             expected="[x, y] point, [x1, y1, x2, y2] box or {\"x\", \"y\"}")
+
+# OpenCUA / GTA1-2510: `pyautogui.click(x=1024, y=512)` (after its `## Action` text).
+parse_opencua = AnswerParser(shapes=(XY_KEYWORDS, PAIR), preferred=(CALL,),
+                             expected="pyautogui call with x=…, y=…")
+
+# Gelato: the first `(x, y)` (mlfoundations/Gelato evaluation/run_grounding_eval.py
+# `parse_click_from_response`); "refusal" anywhere is its "cannot find" answer (same file).
+parse_gelato = AnswerParser(shapes=(BARE_PAIR,), preferred=(PAIR,), expected="(x, y) point",
+                            refusal=re.compile(r"refusal", re.IGNORECASE))
+
+# UI-Venus-1.5: `[x, y]`, `[x1, y1, x2, y2]` or `[x1, y1], [x2, y2]` (centres); `[-1,-1]` means
+# infeasible (inclusionAI/UI-Venus models/grounding/ui_venus1_5_gd.py `_parse_point`).
+parse_uivenus15 = AnswerParser(
+    shapes=(BRACKET_CORNERS, BOX, PAIR), expected="[x, y] point or [x1, y1, x2, y2] box",
+    refusal=re.compile(r"^\s*\[\s*-1\s*,\s*-1\s*\]\s*$"))
+
+# Holo1.5 / Holo2: `{"action": "click_absolute", "x": 342, "y": 345}` / `{"x": 240, "y": 490}`.
+parse_holo = AnswerParser(shapes=(PAIR,), preferred=(XY_JSON,), after="</think>",
+                          expected='{"x": …, "y": …} click')
+
+# GLM-4.1V / 4.5V: `<|begin_of_box|>[[x1,y1,x2,y2]]<|end_of_box|>` after its thinking; a server
+# that skips special tokens leaves the bare box.
+parse_glm = AnswerParser(shapes=(BOX, PAIR), preferred=(GLM_BOX,), after="</think>",
+                         expected="<|begin_of_box|>[[x1,y1,x2,y2]]<|end_of_box|> box or point")
+
+# MAI-UI: `<grounding_think>…</grounding_think><answer>{"coordinate": [x, y]}</answer>`; the
+# first `[x,y]` counts (Tongyi-MAI/MAI-UI evaluation/grounding/models/MAI_UI.py).
+parse_maiui = AnswerParser(shapes=(PAIR,), after="<answer>",
+                           expected='<answer>{"coordinate": [x, y]}</answer>')
+
+# InfiGUI-G1: `[{"point_2d": [x, y]}, …]` after `</think>`; the first point counts and an
+# empty list means no such element (InfiXAI/InfiGUI-G1 eval/prompts.py `calculate_metrics`).
+parse_infigui = AnswerParser(shapes=(PAIR,), after="</think>", expected='[{"point_2d": [x, y]}]',
+                             refusal=re.compile(r"^\s*\[\s*\]\s*$"))
+
+# InternVL3 / 3.5: `<ref>…</ref><box>[[x1, y1, x2, y2]]</box>`; the first box counts
+# (OpenGVLab/InternVL internvl_chat/eval/refcoco/evaluate_grounding.py `PATTERN`, findall[0]).
+parse_internvl = AnswerParser(shapes=(BOX, PAIR), after="</ref>",
+                              expected="[[x1, y1, x2, y2]] box or [[x, y]] point")
+
+# Gemini: `[{"point": [y, x], "label": …}]` or `{"box_2d": [ymin, xmin, ymax, xmax]}` (the family
+# swaps the axes); a fenced ```json block is fine.
+parse_gemini = AnswerParser(shapes=(PAIR, BOX), expected='"point": [y, x] or "box_2d" box')
+
+# Phi-Ground: `<bbox>x1, y1, x2, y2</bbox>` / `<point>x, y</point>` (tags first), else a pair.
+parse_phiground = AnswerParser(shapes=(BOX, PAIR, BARE_PAIR), preferred=(PHI_TAG,),
+                               expected="<bbox>x1, y1, x2, y2</bbox> box or <point>x, y</point>")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["SmartResize", "smart_resize"]
+from PIL import Image
+
+__all__ = ["PaddedCanvas", "SmartResize", "smart_resize"]
 
 
 def smart_resize(
@@ -36,9 +38,42 @@ class SmartResize:
     factor: int = 28
     min_pixels: int = 3136
     max_pixels: int = 12845056
+    # A client-side scale to at most this many pixels before smart_resize (InfiGUI-G1's
+    # eval/data.py `resize_image`: aspect kept, sides rounded); None: none.
+    pre_max_pixels: int | None = None
 
     def size_for(self, size: tuple[int, int]) -> tuple[int, int]:
         """(width, height) sent for an image of (width, height)."""
-        height, width = smart_resize(size[1], size[0], self.factor, self.min_pixels,
+        width, height = size
+        if self.pre_max_pixels is not None and width * height > self.pre_max_pixels:
+            scale = math.sqrt(self.pre_max_pixels / (width * height))
+            width, height = round(width * scale), round(height * scale)
+        height, width = smart_resize(height, width, self.factor, self.min_pixels,
                                      self.max_pixels)
         return width, height
+
+
+@dataclass(frozen=True)
+class PaddedCanvas:
+    """A fixed-size white canvas with the image scaled to fit and pasted top-left
+    (microsoft/Phi-Ground README `process_image`: 336·3 × 336·2, sides truncated with int())."""
+
+    width: int = 336 * 3
+    height: int = 336 * 2
+
+    def content_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        """(width, height) the image of `size` takes on the canvas."""
+        ratio = size[0] / size[1]
+        if ratio > self.width / self.height:
+            return self.width, int(self.width / ratio)
+        return int(self.height * ratio), self.height
+
+    def scale(self, size: tuple[int, int]) -> float:
+        """Canvas pixels per image pixel (the reference's `reshape_ratio`, from the width)."""
+        return self.content_size(size)[0] / size[0]
+
+    def compose(self, image: Image.Image) -> Image.Image:
+        canvas = Image.new("RGB", (self.width, self.height), (255, 255, 255))
+        canvas.paste(image.convert("RGB").resize(self.content_size(image.size),
+                                                 Image.Resampling.LANCZOS), (0, 0))
+        return canvas

@@ -249,3 +249,40 @@ def test_ground_with_ocr_fails_on_an_ambiguous_or_missing_target(
     assert "Traceback" not in result.stderr
     word = "ambiguous" if "Book" in description else "no text"
     assert word in result.stderr, describe(result)
+
+
+# --------------------------------------------------------------------------- family from model id
+
+
+@pytest.mark.gui
+def test_without_grounder_the_served_model_id_names_the_family(
+    make_display: Callable[[int, int], VirtualDisplay], tmp_path: Path
+) -> None:
+    """CONTRACTS §5: no --grounder, a grounder endpoint serving Qwen/Qwen3-VL-8B-Instruct (its
+    /v1/models lists it): the run reads Qwen3-VL's 0–1000 answers, and says so once."""
+    xvfb = make_display(1280, 800)
+    runs_dir = tmp_path / "runs"
+    model = "Qwen/Qwen3-VL-8B-Instruct"
+    with form_app(xvfb, tmp_path / "app", geometry="+100+80") as app:
+        fake = family_fake("qwen3vl", app.locate, Capture(0, 0, 1280, 800),
+                           box=lambda d: widget_box(app.state(), d))
+        with FakeChatServer(scripted(planner_replies()), model="fake-planner") as planner, \
+                FakeChatServer(fake, model=model) as grounder:
+            result = run_cli(
+                ["run", "fill in the destination and search",
+                 "--planner-base-url", planner.base_url, "--planner-model", "fake-planner",
+                 "--grounder-base-url", grounder.base_url, "--approve", "never",
+                 "--runs-dir", str(runs_dir), "--max-steps", "6"],
+                env=clean_env(xvfb.env), cwd=tmp_path, timeout=60)
+        state = app.state()
+    assert fake.errors == [], fake.errors
+    assert result.returncode == 0, describe(result)
+    assert state["fields"] == {"From": "", "To": DESTINATION, "Passenger": ""}
+    assert state["presses"] == {"Search flights": 1, "Book now": 0}
+    said = f"agent: grounder family qwen3vl, from the model id {model!r} (--grounder to choose " \
+           "another)"
+    assert stderr_lines(result).count(said) == 1, describe(result)
+    (run_dir,) = run_dirs(runs_dir)
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["grounder"] == "qwen3vl"
+    assert run["settings"]["grounder_model"] == model
