@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,15 @@ from agent.records import TokenUsage
 if TYPE_CHECKING:  # imported when first used: ~0.4 s that `agent --help` and replays skip
     import openai
 
-__all__ = ["ChatReply", "ToolCall", "chat", "image_part", "make_client", "resolve_model"]
+__all__ = [
+    "ChatReply",
+    "ParameterRefused",
+    "ToolCall",
+    "chat",
+    "image_part",
+    "make_client",
+    "resolve_model",
+]
 
 Message = dict[str, Any]
 
@@ -30,6 +39,15 @@ class ChatReply:
     text: str
     tool_calls: list[ToolCall] = field(default_factory=list)
     usage: TokenUsage = field(default_factory=TokenUsage)
+    reasoning: str | None = None  # a thinking model's separate reasoning, never the reply
+
+
+class ParameterRefused(ModelServerError):
+    """A 400 naming a request parameter the server does not take (or not with this value)."""
+
+    def __init__(self, message: str, parameter: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def make_client(base_url: str | None, api_key: str, timeout: float) -> openai.OpenAI:
@@ -54,6 +72,8 @@ def chat(
         completion = client.chat.completions.create(
             model=model, messages=list(messages), **options  # type: ignore[arg-type]
         )
+    except openai.BadRequestError as exc:
+        raise _refused(exc, options, role, client) or _translate(exc, role, client, model) from None
     except openai.APIError as exc:
         raise _translate(exc, role, client, model) from None
     if not isinstance(getattr(completion, "choices", None), list):  # an HTML page, say
@@ -70,8 +90,52 @@ def chat(
     tokens = TokenUsage(
         prompt_tokens=usage.prompt_tokens if usage else 0,
         completion_tokens=usage.completion_tokens if usage else 0,
+        cached_tokens=_cached_tokens(usage),
     )
-    return ChatReply(message.content or "", calls, tokens)
+    return ChatReply(message.content or "", calls, tokens, _reasoning(message))
+
+
+def _cached_tokens(usage: Any) -> int:
+    """`usage.prompt_tokens_details.cached_tokens` (OpenAI; vLLM and SGLang when asked to report
+    it); 0 when the server says nothing, or says null."""
+    cached = getattr(getattr(usage, "prompt_tokens_details", None), "cached_tokens", None)
+    return cached if isinstance(cached, int) and cached > 0 else 0
+
+
+def _reasoning(message: Any) -> str | None:
+    """`reasoning_content` (vLLM's and SGLang's reasoning parsers, DeepSeek) or `reasoning`
+    (OpenRouter, Ollama): fields beyond OpenAI's schema, kept by the client as extras."""
+    for name in ("reasoning_content", "reasoning"):
+        value = getattr(message, name, None)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+_REFUSAL = re.compile(r"unsupported|not supported|invalid parameter|unrecognized|not permitted|"
+                      r"extra (?:inputs|fields)", re.IGNORECASE)
+
+
+def _refused(
+    exc: openai.BadRequestError, options: dict[str, Any], role: str, client: openai.OpenAI
+) -> ParameterRefused | None:
+    """The parameter a 400 refuses: OpenAI names it in `param`; servers that do not (OpenAI's
+    own response_format refusal has `param: null`) name it in a message saying it is unsupported.
+    None: the 400 is about something else (a context too long, say)."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    message = str(body.get("message") or exc.message)
+    named = exc.param if isinstance(exc.param, str) and exc.param in options else None
+    if named is None:  # any 400 naming response_format: its schema cannot be served there
+        named = next((name for name in options if _names(message, name) and (
+            name == "response_format" or _REFUSAL.search(message))), None)
+    if named is None:
+        return None
+    return ParameterRefused(f"the {role} server at {client.base_url} refused {named!r} (400): "
+                            f"{_short(message)}", named)
+
+
+def _names(message: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", message) is not None
 
 
 def _translate(exc: openai.APIError, role: str, client: openai.OpenAI, model: str) -> Exception:

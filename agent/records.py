@@ -30,11 +30,13 @@ class _Record(BaseModel):
 class TokenUsage(_Record):
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0  # of prompt_tokens, served from the server's prompt cache
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
         )
 
 
@@ -49,6 +51,9 @@ class Usage(_Record):
         return sum(
             u.prompt_tokens + u.completion_tokens for u in (self.planner, self.grounder)
         )
+
+    def cached_tokens(self) -> int:
+        return self.planner.cached_tokens + self.grounder.cached_tokens
 
 
 class PlannerReply(BaseModel):
@@ -109,6 +114,7 @@ class StepRecord(_Record):
     reasked: list[str] = Field(default_factory=list)  # invalid planner replies sent back, why
     timings_ms: Timings = Field(default_factory=Timings)
     usage: Usage = Field(default_factory=Usage)
+    reasoning: str | None = None  # the planner's thinking, when it sent any (older records: none)
 
 
 class RunRecord(_Record):

@@ -6,6 +6,7 @@ Precedence: flag > environment > config file (`--config`, else ./agent.toml) > d
 from __future__ import annotations
 
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -22,7 +23,14 @@ from agent.errors import UsageError
 from agent.safety.approval import RiskPolicy
 from agent.safety.budget import ModelPrice
 
-__all__ = ["DEFAULT_CONFIG", "Settings", "load_settings", "settings_with"]
+__all__ = [
+    "DEFAULT_CONFIG",
+    "OPENAI_BASE_URL",
+    "Settings",
+    "is_openai",
+    "load_settings",
+    "settings_with",
+]
 
 DEFAULT_CONFIG = Path("agent.toml")
 HOTKEY_MODIFIERS = MODIFIERS - {"shift"}  # shift alone is no guard: capitals use it
@@ -39,15 +47,26 @@ class Settings(BaseSettings):
     planner_base_url: str | None = Field(None, description="OpenAI-compatible endpoint of the "
                                          "planner, e.g. http://localhost:8000/v1")
     planner_api_key: SecretStr | None = Field(None, description="planner API key (default: "
-                                              "OPENAI_API_KEY; EMPTY for a custom base URL)")
-    grounder: str | None = Field(None, description="grounding model family (default: uground "
-                                 "with a grounder endpoint, else the offline ocr)")
+                                              "OPENAI_API_KEY on OpenAI's API; EMPTY for a "
+                                              "custom base URL)")
+    planner_reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = Field(
+        None, description="reasoning_effort sent to a reasoning planner (default: the server's)")
+    planner_structured: Literal["auto", "on", "off"] = Field(
+        "auto", description="ask the planner for replies matching a JSON schema (response_format);"
+        " auto: unless the server refuses it")
+    grounder: str | None = Field(None, description="grounding model family (default: the one "
+                                 "the grounder model's id names, else the offline ocr)")
     grounder_model: str | None = Field(None, description="grounder model name (default: the "
                                        "server's only model)")
     grounder_base_url: str | None = Field(None, description="OpenAI-compatible endpoint of the "
                                           "grounding model")
     grounder_api_key: SecretStr | None = Field(None, description="grounder API key (default: "
-                                               "the planner's key)")
+                                               "the planner's key on the planner's server, else "
+                                               "OPENAI_API_KEY on OpenAI's API, else EMPTY)")
+    grounders: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="grounder families declared by name (a TOML table "
+        "[grounders.NAME] with extends, prompt, answer, space, axes, resize, temperature, "
+        "max_tokens; see examples/grounders.toml)")
     ocr_engine: Literal["auto", "tesseract", "rapidocr"] = Field(
         "auto", description="engine of the ocr grounder (auto: tesseract when installed, else "
         "rapidocr from the ocr extra)")
@@ -127,25 +146,57 @@ class Settings(BaseSettings):
         return data
 
     def grounder_family(self) -> str:
-        """The family in use: the configured one, else uground with an endpoint, else ocr."""
+        """The family in use: the configured one, else "auto" with an endpoint (the served
+        model's id names it when the grounder is built, CONTRACTS §5), else ocr."""
         if self.grounder:
             return self.grounder
-        return "uground" if self.grounder_base_url else "ocr"
+        return "auto" if self.grounder_base_url else "ocr"
 
     def planner_key(self) -> str | None:
+        """The planner's key; None when there is neither a key nor a base URL (no planner)."""
         return _key(self.planner_api_key, self.planner_base_url)
 
     def grounder_key(self) -> str | None:
-        explicit = self.grounder_api_key or self.planner_api_key
-        return _key(explicit, self.grounder_base_url)
+        """The grounder's own key, else the planner's when both are one server (CONTRACTS §1)."""
+        if _explicit(self.grounder_api_key) is None and _origin(self.grounder_base_url) == _origin(
+            self.planner_base_url
+        ):
+            return self.planner_key()
+        return _key(self.grounder_api_key, self.grounder_base_url)
+
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"  # the planner's endpoint when none is set
+
+
+def _explicit(key: SecretStr | None) -> str | None:
+    return key.get_secret_value() if key is not None and key.get_secret_value() else None
+
+
+def _origin(base_url: str | None) -> tuple[str, str, int | None]:
+    """Scheme, host and port: what makes two base URLs one server (None is OpenAI's)."""
+    parts = urllib.parse.urlsplit(base_url or OPENAI_BASE_URL)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number: compare as written
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
+def is_openai(base_url: str | None) -> bool:
+    """Whether `base_url` is OpenAI's own API (None: the openai client's default, OpenAI's)."""
+    return _origin(base_url) == _origin(OPENAI_BASE_URL)
 
 
 def _key(explicit: SecretStr | None, base_url: str | None) -> str | None:
-    if explicit is not None and explicit.get_secret_value():
-        return explicit.get_secret_value()
-    if os.environ.get("OPENAI_API_KEY"):
+    """`explicit`, else OPENAI_API_KEY on OpenAI's API only: a local server or a third-party
+    proxy never sees it; else EMPTY for a URL (vLLM and Ollama accept any key)."""
+    given = _explicit(explicit)
+    if given is not None:
+        return given
+    if is_openai(base_url) and os.environ.get("OPENAI_API_KEY"):
         return os.environ["OPENAI_API_KEY"]
-    return "EMPTY" if base_url else None  # vLLM and Ollama accept any key
+    return "EMPTY" if base_url else None
 
 
 def load_settings(flags: dict[str, Any], config: Path | None = None) -> Settings:

@@ -36,10 +36,10 @@ def test_defaults() -> None:
     assert settings.planner_base_url is None and settings.planner_api_key is None
 
 
-def test_the_grounder_defaults_to_uground_with_an_endpoint_else_ocr() -> None:
+def test_the_grounder_family_comes_from_the_model_id_with_an_endpoint_else_ocr() -> None:
     assert load_settings({}).grounder_family() == "ocr"
-    assert load_settings({"grounder_base_url": "http://gpu:8000/v1"}).grounder_family() \
-        == "uground"
+    endpoint = {"grounder_base_url": "http://gpu:8000/v1"}
+    assert load_settings(endpoint).grounder_family() == "auto"  # the served model's id decides
     assert load_settings({"grounder": "uground"}).grounder_family() == "uground"
 
 
@@ -188,11 +188,31 @@ def test_planner_key_is_none_without_base_url_or_key() -> None:
     assert load_settings({}).planner_key() is None
 
 
-def test_grounder_key_falls_back_to_the_planners_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grounder_key_is_the_planners_on_the_same_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
     settings = load_settings({"planner_api_key": "sk-planner",
-                              "grounder_base_url": "http://gpu:8000/v1"})
+                              "planner_base_url": "http://GPU:8000/v1",
+                              "grounder_base_url": "http://gpu:8000/v1/"})
     assert settings.grounder_key() == "sk-planner"
+
+
+@pytest.mark.parametrize("grounder_url", ["http://gpu:8001/v1", "https://gpu:8000/v1",
+                                          "http://other:8000/v1"])
+def test_grounder_key_is_not_the_planners_on_another_server(grounder_url: str) -> None:
+    settings = load_settings({"planner_api_key": "sk-planner",
+                              "planner_base_url": "http://gpu:8000/v1",
+                              "grounder_base_url": grounder_url})
+    assert settings.grounder_key() == "EMPTY"
+
+
+def test_grounder_key_on_openai_while_the_planner_is_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    settings = load_settings({"planner_api_key": "sk-planner",
+                              "planner_base_url": "http://gpu:8000/v1",
+                              "grounder_base_url": "https://api.openai.com/v1"})
+    assert settings.grounder_key() == "sk-openai"
 
 
 def test_grounder_key_given_explicitly_wins() -> None:
@@ -200,9 +220,18 @@ def test_grounder_key_given_explicitly_wins() -> None:
     assert settings.grounder_key() == "sk-ground"
 
 
-def test_grounder_key_falls_back_to_openai_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_openai_api_key_never_goes_to_a_custom_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
-    assert load_settings({"grounder_base_url": "http://gpu:8000/v1"}).grounder_key() == "sk-openai"
+    settings = load_settings({"planner_base_url": "http://localhost:8000/v1",
+                              "grounder_base_url": "https://proxy.example/api.openai.com/v1"})
+    assert settings.planner_key() == "EMPTY"
+    assert settings.grounder_key() == "EMPTY"
+
+
+def test_openai_api_key_goes_to_openai_given_as_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    settings = load_settings({"planner_base_url": "https://api.openai.com/v1"})
+    assert settings.planner_key() == "sk-openai"
 
 
 def test_grounder_key_is_empty_for_a_custom_base_url_without_a_key() -> None:

@@ -25,6 +25,7 @@ from actions import ActionRegistry
 from agent.errors import AgentError
 from agent.records import RunRecord, StepRecord, Usage
 from agent.run.compose import start_run
+from agent.safety.approval import Approver
 from agent.safety.secrets import Secrets
 from agent.settings import Settings, settings_with
 
@@ -75,9 +76,10 @@ class Agent:
         self,
         settings: Settings | None = None,
         *,
-        secrets: Mapping[str, str] | None = None,
+        secrets: Mapping[str, str] | Secrets | None = None,
         registry: ActionRegistry | None = None,
         on_step: StepCallback | None = None,
+        approver: Approver | None = None,
         **overrides: Any,
     ) -> None:
         """`settings` default to the environment and ./agent.toml, as for `agent run`;
@@ -85,16 +87,20 @@ class Agent:
 
         `secrets` add to the `AGENT_SECRET_*` environment variables (the planner sees `{{NAME}}`
         only); `registry` is the action space (default: the built-in actions and any registered
-        with `actions.default_registry`); `on_step` is called after each step.
+        with `actions.default_registry`); `on_step` is called after each step; `approver`
+        replaces the terminal's questions (`approve` still says which actions are asked about).
         """
         self.settings = settings_with(settings, overrides)
-        self.secrets = Secrets.from_environment(secrets)
+        self.secrets = secrets if isinstance(secrets, Secrets) else Secrets.from_environment(
+            secrets)
         self.registry = registry
         self.on_step = on_step
+        self.approver = approver
 
     def run(self, task: str) -> TaskResult:
         """Carry out `task` until done, failed, stopped or out of budget."""
         handle = start_run(task, self.settings, registry=self.registry, secrets=self.secrets,
+                           approver=self.approver,
                            on_step=self.on_step or _quiet)
         command = [Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python",
                    "Agent.run", task]

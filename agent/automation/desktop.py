@@ -25,7 +25,8 @@ so no other Desktop or `agent run` drives the display at the same time.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -101,7 +102,7 @@ class Desktop:
         screen: Screen | None = None,
         executor: Executor | None = None,
         recorder: Recorder | None = None,
-        secrets: Mapping[str, str] | None = None,
+        secrets: Mapping[str, str] | Secrets | None = None,
         **overrides: Any,
     ) -> None:
         """`grounder`: a Grounder, a family name (`uground`, `ocr`, ...) or None (the settings').
@@ -118,7 +119,8 @@ class Desktop:
         if dry_run:
             self.settings = self.settings.model_copy(update={"dry_run": True})
         self.registry = script_registry(default_registry if registry is None else registry)
-        self.secrets = Secrets.from_environment(secrets)
+        self.secrets = secrets if isinstance(secrets, Secrets) else Secrets.from_environment(
+            secrets)
         self.grounder = _grounder(grounder, self.settings)
         self.actions = 0
         self._listener: Any = None
@@ -298,6 +300,23 @@ class Desktop:
             from agent.rundir.report import write_report_safely
 
             write_report_safely(self.run_dir)
+
+    @contextmanager
+    def handing_over(self) -> Iterator[None]:
+        """Lend the display (its lock and hotkeys) to a run started meanwhile (`run_task`)."""
+        listening = self._listener is not None
+        if self._listener is not None:
+            self._listener.__exit__(None, None, None)
+            self._listener = None
+        locked = self._lock is not None
+        self._unlock()
+        try:
+            yield
+        finally:
+            if locked:
+                self._lock = DisplayLock().acquire()
+            if listening:
+                self._listener = start_hotkeys(self.control, self.settings)
 
     def _unlock(self) -> None:
         if self._lock is not None:

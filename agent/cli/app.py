@@ -21,6 +21,7 @@ from agent.cli.flags import (
     add_verbosity,
     at_least_one,
 )
+from agent.cli.mcp import add_mcp_parser
 from agent.cli.replay import add_export_parser, add_replay_parser
 from agent.cli.script import add_script_parser
 from agent.errors import AgentError
@@ -84,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("ground", allow_abbrev=False, help="find an element: print its point",
                         description="Ground a description on the screen or an image.",
                         arguments=_ground_arguments)
-    for add in (add_script_parser, add_replay_parser, add_export_parser, add_demo_parser):
+    for add in (add_script_parser, add_replay_parser, add_export_parser, add_demo_parser,
+                add_mcp_parser):
         add(commands)
     commands.add_parser("report", allow_abbrev=False, help="rebuild a run's report.html",
                         description="Rebuild RUN_DIR/report.html from the run record.",

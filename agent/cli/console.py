@@ -56,7 +56,7 @@ class StepPrinter:
 
     def _usage(self, total: Usage) -> str:
         cost = self.pricing.cost(total)
-        return f"[{total.total_tokens()} tokens" + (f", ${cost:.4f}]" if cost else "]")
+        return f"[{_tokens(total)}" + (f", ${cost:.4f}]" if cost else "]")
 
     def finish(self, outcome: RunOutcome, directory: Path) -> None:
         """The run's end: the answer on stdout, a failure as one line on stderr."""
@@ -65,12 +65,17 @@ class StepPrinter:
             answer = f": {run.answer}" if run.answer else ""
             dry = " (dry run: nothing was performed)" if run.settings.get("dry_run") else ""
             self._say(f"done in {run.steps} step(s){dry}{answer}")
-        tokens = run.usage.total_tokens()
-        self._say(f"run record: {directory}  ({tokens} tokens)")
+        self._say(f"run record: {directory}  ({_tokens(run.usage)})")
         if (directory / "report.html").exists():
             self._say(f"report: {directory / 'report.html'}")
         if outcome.error is not None:
             print(f"agent: {outcome.error}", file=sys.stderr, flush=True)
+
+
+def _tokens(usage: Usage) -> str:
+    """The run's tokens; how many prompt tokens the servers' caches served, when they say."""
+    cached = usage.cached_tokens()
+    return f"{usage.total_tokens()} tokens" + (f", {cached} cached" if cached else "")
 
 
 SHOWN_CHARS = 80  # of a long argument (a typed text) on a step's line; the record keeps it all

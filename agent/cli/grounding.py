@@ -21,7 +21,7 @@ from agent.grounding.evaluate import (
     summarize,
 )
 from agent.grounding.families import FAMILIES
-from agent.run.compose import build_grounder
+from agent.run.compose import build_grounder, named_family
 from agent.rundir.annotate import crosshair
 from agent.screen import Screenshot, check_display
 from agent.settings import Settings
@@ -71,9 +71,10 @@ def eval_grounding_command(args: argparse.Namespace, settings: Settings) -> int:
     group_by = _group_fields(args.group_by, records)
     predictions: list[Prediction]
     if args.replay:
-        family = FAMILIES.get(settings.grounder_family())
+        family = named_family(settings, settings.grounder_family())
         if family is None:
-            raise UsageError(f"--replay needs a model family (one of {', '.join(FAMILIES)}), "
+            known = ", ".join([*FAMILIES, *settings.grounders])
+            raise UsageError(f"--replay needs a model family (one of {known}), "
                              f"not {settings.grounder_family()!r}")
         family = family.with_pixels(settings.min_pixels, settings.max_pixels)
         _warn_unanswered(records)

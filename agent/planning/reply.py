@@ -12,12 +12,17 @@ from agent.errors import ModelReplyError
 from agent.llm import ToolCall
 from agent.records import PlannerReply
 
-__all__ = ["parse_reply"]
+__all__ = ["parse_reply", "split_thinking"]
 
 MONOLOGUE = ("observation", "thought", "instruction")
 MAX_REPLY_CHARS = 100_000
 _ARGUMENT_WRAPPERS = ("arguments", "args", "parameters", "params", "input")
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+# Thinking models (Qwen3-VL-Thinking, GLM-4.5V, MAI-UI) served without a reasoning parser write
+# `<think>…</think>` before the answer; when the chat template opens the block itself, only the
+# closing tag appears in the output (Qwen3's template does this).
+_THINK_OPEN = re.compile(r"<think(?:ing)?>", re.IGNORECASE)
+_THINK_CLOSE = re.compile(r"</think(?:ing)?>", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*[*#>\s]*(observation|thought|instruction)\s*[*]*\s*:\s*[*]*\s*(.*)$",
                     re.IGNORECASE)
 
@@ -33,6 +38,29 @@ def parse_reply(
         return _from_tool_call(text, tool_calls[0], registry)
     data = _find_reply_object(text)
     return _build(data, registry, text)
+
+
+def split_thinking(text: str) -> tuple[str | None, str]:
+    """(the thinking, the rest) of a reply: the thinking is recorded, only the rest is parsed."""
+    thoughts: list[str] = []
+    rest = text
+    first_close, first_open = _THINK_CLOSE.search(rest), _THINK_OPEN.search(rest)
+    if first_close and (first_open is None or first_close.start() < first_open.start()):
+        thoughts.append(rest[: first_close.start()])  # opened by the chat template
+        rest = rest[first_close.end():]
+    kept: list[str] = []
+    while (opening := _THINK_OPEN.search(rest)) is not None:
+        kept.append(rest[: opening.start()])
+        closing = _THINK_CLOSE.search(rest, opening.end())
+        if closing is None:  # cut off while thinking: all of it is thinking
+            thoughts.append(rest[opening.end():])
+            rest = ""
+            break
+        thoughts.append(rest[opening.end(): closing.start()])
+        rest = rest[closing.end():]
+    kept.append(rest)
+    thinking = "\n\n".join(t.strip() for t in thoughts if t.strip())
+    return thinking or None, "".join(kept).strip() if thoughts else text
 
 
 def _from_tool_call(text: str, call: ToolCall, registry: ActionRegistry) -> PlannerReply:
@@ -74,7 +102,18 @@ def _action_data(data: dict[str, Any], registry: ActionRegistry) -> dict[str, An
         if isinstance(inner, dict) and not _has_argument(registry, action.get("name"), wrapper):
             del action[wrapper]
             action = {**inner, **action}
-    return action
+    return _without_nulls(registry, action)
+
+
+def _without_nulls(registry: ActionRegistry, action: dict[str, Any]) -> dict[str, Any]:
+    """Null for an optional argument means its default: a structured reply (OpenAI's strict
+    schemas make every argument required, the optional ones nullable) says so."""
+    name = action.get("name")
+    if not isinstance(name, str) or name not in registry:
+        return action
+    fields = registry.spec(name).model.model_fields
+    return {key: value for key, value in action.items()
+            if value is not None or key not in fields or fields[key].is_required()}
 
 
 def _has_argument(registry: ActionRegistry, name: object, argument: str) -> bool:

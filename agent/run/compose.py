@@ -6,28 +6,30 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from actions import ActionRegistry, DryRunExecutor, Executor, default_registry
 from agent.backends.hotkeys import HotkeyListener
 from agent.backends.mss_screen import MssScreen
 from agent.errors import AgentError, TaskFailed, UsageError
+from agent.grounding.declared import declared_family
 from agent.grounding.families import FAMILIES
-from agent.grounding.grounder import Grounder, ModelGrounder
+from agent.grounding.grounder import Family, Grounder, ModelGrounder
+from agent.grounding.model_ids import family_for_model
 from agent.llm import make_client, resolve_model
 from agent.planning.planner import OpenAIPlanner, Planner
 from agent.records import StepRecord, Usage
 from agent.run.loop import Limits, Loop, RunOutcome
 from agent.run.settle import Settler
 from agent.rundir.recorder import RunDirectory
-from agent.safety.approval import make_approver
+from agent.safety.approval import Approver, make_approver
 from agent.safety.budget import Pricing
 from agent.safety.control import RunControl
 from agent.safety.lock import DisplayLock
 from agent.safety.secrets import Secrets
 from agent.safety.stuck import StuckDetector
 from agent.screen import check_display
-from agent.settings import Settings
+from agent.settings import OPENAI_BASE_URL, Settings
 
 __all__ = [
     "RunHandle",
@@ -35,50 +37,104 @@ __all__ = [
     "build_planner",
     "hotkeys_wanted",
     "make_executor",
+    "named_family",
     "start_hotkeys",
     "start_run",
 ]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o"
 OCR = "ocr"
+AutoFamily = Literal["auto"]
+AUTO: AutoFamily = "auto"  # no --grounder: the served model's id names the family
 
 
 def build_planner(
     settings: Settings, registry: ActionRegistry, secret_names: Sequence[str] = ()
 ) -> OpenAIPlanner:
-    key = settings.planner_key()
-    if key is None:
-        raise UsageError("no planner configured: set --planner-base-url (or AGENT_PLANNER_BASE_URL"
-                         ", or planner_base_url in agent.toml), or OPENAI_API_KEY for OpenAI")
-    client = make_client(settings.planner_base_url, key, settings.timeout)
+    key = _planner_key(settings)
+    # OpenAI's URL given outright: OPENAI_BASE_URL (read by the openai client) must not send
+    # OPENAI_API_KEY anywhere else (CONTRACTS §1)
+    client = make_client(settings.planner_base_url or OPENAI_BASE_URL, key, settings.timeout)
     model = settings.planner_model or (
         DEFAULT_OPENAI_MODEL if settings.planner_base_url is None
         else resolve_model(client, None, "planner"))
     return OpenAIPlanner(client, model, registry, history_images=settings.history,
-                         max_pixels=settings.planner_max_pixels, secret_names=secret_names)
+                         max_pixels=settings.planner_max_pixels, secret_names=secret_names,
+                         reasoning_effort=settings.planner_reasoning_effort,
+                         structured=settings.planner_structured)
+
+
+def _planner_key(settings: Settings) -> str:
+    key = settings.planner_key()
+    if key is None:
+        raise UsageError("no planner configured: set --planner-base-url (or AGENT_PLANNER_BASE_URL"
+                         ", or planner_base_url in agent.toml), or OPENAI_API_KEY for OpenAI")
+    return key
 
 
 def build_grounder(settings: Settings) -> Grounder:
     """The configured grounder: a model family behind an endpoint, or the offline OCR."""
-    name = settings.grounder_family()
-    if name == OCR:
+    family = _model_family(settings)
+    if family is None:
         from agent.grounding.ocr.grounder import (
             OcrGrounder,  # imports nothing heavy until it reads a screen
         )
 
         return OcrGrounder(settings.ocr_engine)
-    family = FAMILIES.get(name)
+    assert settings.grounder_base_url is not None  # _model_family checked it
+    key = settings.grounder_key() or "EMPTY"
+    client = make_client(settings.grounder_base_url, key, settings.timeout)
+    model = resolve_model(client, settings.grounder_model, "grounder")
+    family = _family_of_model(settings, family, model)
+    return ModelGrounder(client, model, family.with_pixels(settings.min_pixels,
+                                                           settings.max_pixels))
+
+
+def _family_of_model(settings: Settings, given: Family | AutoFamily, model: str) -> Family:
+    """The family for the served `model`: with no --grounder, the one its id names (said once);
+    with one, that one, and a warning when the id names another (CONTRACTS §5)."""
+    named = family_for_model(model)
+    if isinstance(given, Family) and settings.grounder:
+        if named is not None and named != given.name:
+            print(f"agent: warning: the grounder model {model!r} looks like the {named} family, "
+                  f"not {given.name} (--grounder {given.name}); its answers may be misread",
+                  file=sys.stderr)
+        return given
+    if named is None:
+        raise UsageError(f"set --grounder: the grounder model id {model!r} names no known family "
+                         f"(known: {', '.join([*FAMILIES, *settings.grounders, OCR])})")
+    print(f"agent: grounder family {named}, from the model id {model!r} (--grounder to "
+          "choose another)", file=sys.stderr)
+    return FAMILIES[named]
+
+
+def named_family(settings: Settings, name: str) -> Family | None:
+    """The family called `name`: a built-in one, or one declared in the config file's
+    `[grounders.NAME]` (CONTRACTS §5); None when there is none."""
+    if name in settings.grounders:
+        config = Settings._toml_file
+        return declared_family(name, settings.grounders[name],
+                               config.parent if config is not None else None)
+    return FAMILIES.get(name)
+
+
+def _model_family(settings: Settings) -> Family | AutoFamily | None:
+    """The grounder's model family, checked without a server; None for the offline OCR;
+    AUTO when the served model's id decides."""
+    name = settings.grounder_family()
+    if name == OCR:
+        return None
+    if name == AUTO:  # only with an endpoint (Settings.grounder_family)
+        return AUTO
+    family = named_family(settings, name)
     if family is None:
-        known = ", ".join([*FAMILIES, OCR])
+        known = ", ".join([*FAMILIES, *settings.grounders, OCR])
         raise UsageError(f"unknown grounder {name!r}; known: {known}")
     if settings.grounder_base_url is None:
         raise UsageError(f"the {name} grounder needs --grounder-base-url: the OpenAI-compatible "
                          "endpoint serving the model (see the README for serving UGround with "
                          "vLLM), or use --grounder ocr to ground offline")
-    key = settings.grounder_key() or "EMPTY"
-    client = make_client(settings.grounder_base_url, key, settings.timeout)
-    return ModelGrounder(client, resolve_model(client, settings.grounder_model, "grounder"),
-                         family.with_pixels(settings.min_pixels, settings.max_pixels))
+    return family
 
 
 def _pricing(settings: Settings, *models: str | None) -> Pricing:
@@ -184,14 +240,22 @@ def start_run(
     stuck: StuckDetector | None = None,
     ends_at: Callable[[StepRecord], AgentError | None] | None = None,
     fail_wording: str | None = None,
+    approver: Approver | None = None,
 ) -> RunHandle:
     """Check the configuration, open the display, create the run directory; nothing runs yet.
 
     `planner` replaces the planner model (scripts, replays); `grounded=False` builds no grounder
-    (every target is a point); `ends_at` and `fail_wording`: as `Loop`'s (scripts).
+    (every target is a point); `ends_at` and `fail_wording`: as `Loop`'s (scripts); `approver`
+    replaces the terminal's (an MCP client asks its person).
     """
     if not task.strip():
         raise UsageError('the task is empty: say what to do, e.g. "book a flight to Tokyo"')
+    if planner is None:  # what the configuration lacks is found without a server
+        _planner_key(settings)
+    if grounded:
+        _model_family(settings)
+    check_display()  # before any server is contacted: the error a user sees first is the one
+    # to fix first (a model listing or a refused key can wait until there is a screen to drive)
     registry = registry or default_registry
     secrets = secrets or Secrets.from_environment()
     planner = planner or build_planner(settings, registry, secrets.names)
@@ -200,7 +264,6 @@ def start_run(
     planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
     limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
                     settings.max_cost, _pricing(settings, planner_model, grounder_model))
-    check_display()
     screen = MssScreen(settings.monitor)
     lock = DisplayLock().acquire()  # before the run directory: a refused run leaves nothing
     try:
@@ -215,7 +278,7 @@ def start_run(
         executor=make_executor(settings.dry_run),
         recorder=directory,
         registry=registry,
-        approver=make_approver(settings.approve, settings.risk),
+        approver=approver or make_approver(settings.approve, settings.risk),
         settler=Settler(screen.grab_raw, timeout=settings.settle_timeout),
         limits=limits,
         control=RunControl(settings.on_takeover),
@@ -228,7 +291,8 @@ def start_run(
     )
     used = settings.model_copy(update={
         "planner_model": planner_model,
-        "grounder": settings.grounder_family() if grounder is not None else None,
+        "grounder": (grounder.family.name if isinstance(grounder, ModelGrounder) else
+                     settings.grounder_family() if grounder is not None else None),
         "grounder_model": grounder_model,
     })
     return RunHandle(loop, directory, used, lock)

@@ -181,6 +181,7 @@ class TaskRun:
         record.instruction = reply.instruction
         record.usage.planner = plan.usage
         record.reasked = list(plan.reasked)
+        record.reasoning = plan.reasoning
         self._notice_uncounted(plan.usage)
         return Choice(reply.action, review=plan.review)
 

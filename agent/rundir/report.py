@@ -26,7 +26,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.errors import UsageError
-from agent.records import GroundingRecord, RunRecord, StepRecord, Usage
+from agent.records import GroundingRecord, RunRecord, StepRecord, TokenUsage, Usage
 from agent.rundir.annotate import crosshair
 from agent.rundir.reader import read_run_dir
 from prompts import render
@@ -230,8 +230,7 @@ def _step_view(
     name = str(action.pop("name", "?")) if action is not None else None
     timings = [(phase, float(getattr(record.timings_ms, phase))) for phase in TIMING_PHASES]
     planner, grounder = record.usage.planner, record.usage.grounder
-    tokens = (f"planner {planner.prompt_tokens} + {planner.completion_tokens}, "
-              f"grounder {grounder.prompt_tokens} + {grounder.completion_tokens}")
+    tokens = f"planner {_tokens(planner)}, grounder {_tokens(grounder)}"
     edited = record.approval.edited if record.approval is not None else None
     return StepView(
         index=index,
@@ -247,6 +246,12 @@ def _step_view(
         image=thumb,
         image_note=image_note,
     )
+
+
+def _tokens(usage: TokenUsage) -> str:
+    """prompt + completion; how much of the prompt the server's cache served, when it says."""
+    cached = f" ({usage.cached_tokens} cached)" if usage.cached_tokens else ""
+    return f"{usage.prompt_tokens}{cached} + {usage.completion_tokens}"
 
 
 def _grounding_view(grounding: GroundingRecord) -> GroundingView:

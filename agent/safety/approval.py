@@ -23,7 +23,10 @@ __all__ = [
     "Proposal",
     "RiskPolicy",
     "TerminalApprover",
+    "describe_proposal",
     "make_approver",
+    "parse_answer",
+    "should_ask",
 ]
 
 ApproveMode = Literal["never", "risky", "always"]
@@ -131,13 +134,10 @@ class TerminalApprover:
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
 
     def review(self, proposal: Proposal) -> Approval | None:
-        reason = self.policy.reason(proposal.action)
-        if reason is None and self.mode == "risky" and proposal.grounding:
-            # A button drawn "Delete" may be described as "the red button": read the screen too.
-            reason = self.policy.reason(proposal.action, proposal.text_under())
-        if self.mode == "risky" and reason is None and not proposal.after_edit:
+        ask, reason = should_ask(self.mode, self.policy, proposal)
+        if not ask:
             return None
-        self.say(_describe(proposal, reason))
+        self.say(describe_proposal(proposal, reason))
         preview = proposal.preview() if proposal.grounding else None
         if preview is not None:
             self.say(f"  preview: {preview}")
@@ -155,6 +155,19 @@ class TerminalApprover:
             if approval is not None:
                 return approval
             self.say(f"  not understood: {line.strip()!r}")
+
+
+def should_ask(
+    mode: ApproveMode, policy: RiskPolicy, proposal: Proposal
+) -> tuple[bool, str | None]:
+    """Whether `mode` asks a person about `proposal`, and what makes it risky (if anything)."""
+    if mode == "never":
+        return False, None
+    reason = policy.reason(proposal.action)
+    if reason is None and mode == "risky" and proposal.grounding:
+        # A button drawn "Delete" may be described as "the red button": read the screen too.
+        reason = policy.reason(proposal.action, proposal.text_under())
+    return mode == "always" or reason is not None or proposal.after_edit, reason
 
 
 def parse_answer(line: str, action: Action) -> Approval | None:
@@ -202,7 +215,8 @@ def _check_edit(action: Action, edited: dict[str, str]) -> None:
         raise ValueError(f"{name}={value!r} does not fit {action.name}: {problem}") from None
 
 
-def _describe(proposal: Proposal, reason: str | None) -> str:
+def describe_proposal(proposal: Proposal, reason: str | None) -> str:
+    """The proposal as a person is asked about it: what, why it is risky, where."""
     lines = [f"step {proposal.index}: {proposal.instruction or proposal.action.summary()}"]
     if reason:
         lines.append(f"  risky: {reason}")

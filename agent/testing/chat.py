@@ -10,7 +10,7 @@ import itertools
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -18,12 +18,16 @@ from typing import Any
 from PIL import Image
 
 __all__ = [
+    "OPENAI_REFUSALS",
     "ChatRequest",
     "FakeReply",
     "FakeToolCall",
     "JSONDict",
     "ReplyFunction",
     "ScriptExhausted",
+    "cached_tokens",
+    "estimate_tokens",
+    "refusal",
     "scripted",
     "uground_description",
     "uground_reply_from",
@@ -63,7 +67,8 @@ class FakeReply:
 
     ``status`` other than 200 answers an OpenAI-style error body with ``error`` as its message
     (for 401, 404, 429, 500, ... tests). ``finish_reason`` defaults to ``"tool_calls"`` when there
-    are tool calls, else ``"stop"``.
+    are tool calls, else ``"stop"``. ``reasoning`` is a thinking model's reasoning, sent in the
+    message's ``reasoning_field`` (``reasoning_content`` as vLLM and SGLang, or ``reasoning``).
     """
 
     content: str | None = None
@@ -71,6 +76,8 @@ class FakeReply:
     status: int = 200
     error: str | None = None
     finish_reason: str | None = None
+    reasoning: str | None = None
+    reasoning_field: str = "reasoning_content"
 
     @classmethod
     def http_error(cls, status: int, message: str | None = None) -> FakeReply:
@@ -147,8 +154,83 @@ class ChatRequest:
         return image.size
 
 
+# OpenAI's 400 bodies for parameters a model does not take, as OpenAI sends them (quoted in
+# github.com/griptape-ai/ComfyUI-Griptape/issues/312 (gpt-5, max_tokens),
+# github.com/gabrii/Cursor-Azure-GPT-5/issues/33 (temperature) and
+# github.com/langchain-ai/langchain/issues/31490 (response_format: `param` is null)).
+# `{value}` is the value sent, as JSON.
+OPENAI_REFUSALS: dict[str, JSONDict] = {
+    "max_tokens": {
+        "message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+        "'max_completion_tokens' instead.",
+        "type": "invalid_request_error",
+        "param": "max_tokens",
+        "code": "unsupported_parameter",
+    },
+    "temperature": {
+        "message": "Unsupported value: 'temperature' does not support {value} with this model. "
+        "Only the default (1) value is supported.",
+        "type": "invalid_request_error",
+        "param": "temperature",
+        "code": "unsupported_value",
+    },
+    "response_format": {
+        "message": "Invalid parameter: 'response_format' of type 'json_schema' is not supported "
+        "with this model. Learn more about supported models at the Structured Outputs guide: "
+        "https://platform.openai.com/docs/guides/structured-outputs",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    },
+}
+
+
+def refusal(body: JSONDict, rejects: Iterable[str]) -> JSONDict | None:
+    """OpenAI's 400 body for the first parameter of ``rejects`` the request carries, else None.
+
+    ``temperature`` is refused unless it is 1 (the only value reasoning models take); a name
+    without a body of OpenAI's above gets one in OpenAI's `unsupported_parameter` shape.
+    """
+    for name in rejects:
+        if name not in body or (name == "temperature" and body[name] == 1):
+            continue
+        error = dict(OPENAI_REFUSALS.get(name) or {
+            "message": f"Unsupported parameter: '{name}' is not supported with this model.",
+            "type": "invalid_request_error", "param": name, "code": "unsupported_parameter"})
+        error["message"] = str(error["message"]).replace("{value}", json.dumps(body[name]))
+        return {"error": error}
+    return None
+
+
 ReplyFunction = Callable[[ChatRequest], "str | FakeReply"]
 """What a fake answers with: the message text, or a ``FakeReply``."""
+
+
+def estimate_tokens(text: str) -> int:
+    return max(1, (len(text) + 3) // 4)
+
+
+def cached_tokens(previous: ChatRequest | None, current: ChatRequest) -> int:
+    """The prompt tokens a prefix cache would serve: those of the leading message parts
+    ``current`` shares with ``previous`` (texts as estimated, images 85 each), as vLLM's and
+    OpenAI's caches serve only an identical prefix."""
+    if previous is None:
+        return 0
+    cached = 0
+    for old, new in zip(_parts(previous.messages), _parts(current.messages), strict=False):
+        if old != new:
+            break
+        cached += 85 if new.startswith('{"type": "image_url"') else estimate_tokens(new)
+    return cached
+
+
+def _parts(messages: list[JSONDict]) -> Iterator[str]:
+    """Each message's role, then each of its parts as JSON: a new message differs from its role."""
+    for message in messages:
+        yield str(message.get("role"))
+        content = message.get("content")
+        for part in content if isinstance(content, list) else [content]:
+            yield json.dumps(part, ensure_ascii=False)
 
 
 def _message_texts(message: JSONDict) -> list[str]:

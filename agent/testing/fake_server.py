@@ -40,6 +40,9 @@ from agent.testing.chat import (
     JSONDict,
     ReplyFunction,
     ScriptExhausted,
+    cached_tokens,
+    estimate_tokens,
+    refusal,
     scripted,
     uground_description,
     uground_reply_from,
@@ -196,6 +199,9 @@ def _stream_chunks(completion: JSONDict) -> Iterator[JSONDict]:
     base = {k: completion[k] for k in ("id", "created", "model")}
     base["object"] = "chat.completion.chunk"
     delta: JSONDict = {"role": "assistant", "content": message.get("content")}
+    for name in ("reasoning_content", "reasoning"):
+        if name in message:
+            delta[name] = message[name]
     if message.get("tool_calls"):
         delta["tool_calls"] = [{"index": i, **call} for i, call in enumerate(message["tool_calls"])]
     yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
@@ -204,10 +210,6 @@ def _stream_chunks(completion: JSONDict) -> Iterator[JSONDict]:
         "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}],
         "usage": completion["usage"],
     }
-
-
-def _estimate_tokens(text: str) -> int:
-    return max(1, (len(text) + 3) // 4)
 
 
 class FakeChatServer:
@@ -220,6 +222,10 @@ class FakeChatServer:
     normally. ``api_key``, when given, is required as the bearer token (else 401).
     ``check_model`` answers 404 for a request naming another model, as vLLM does;
     ``list_models=False`` answers 404 to ``GET /v1/models``, as minimal servers do.
+    ``rejects`` names request parameters answered with OpenAI's 400 for them (``temperature``,
+    ``max_tokens``, ``response_format``: see ``OPENAI_REFUSALS``), as a reasoning model does.
+    ``prefix_cache`` reports ``usage.prompt_tokens_details.cached_tokens``: the prompt tokens of
+    what a request repeats of the one before it (``cached_tokens``), as a prefix cache serves.
 
     Usable as a context manager or with ``start()`` / ``stop()``. ``port=0`` picks a free port.
     ``stop()`` also cuts open keep-alive connections, so a stopped fake is unreachable (it may be
@@ -237,6 +243,8 @@ class FakeChatServer:
         check_model: bool = False,
         list_models: bool = True,
         port: int = 0,
+        rejects: Iterable[str] = (),
+        prefix_cache: bool = False,
     ) -> None:
         self.reply = reply
         self.model = model
@@ -244,6 +252,8 @@ class FakeChatServer:
         self.api_key = api_key
         self.check_model = check_model
         self.list_models = list_models
+        self.rejects = tuple(rejects)
+        self.prefix_cache = prefix_cache
         self.requests: list[ChatRequest] = []
         self._status_script = list(status_script or ())
         self._lock = threading.Lock()
@@ -309,6 +319,7 @@ class FakeChatServer:
     def handle(self, request: ChatRequest) -> tuple[int, JSONDict]:
         """Record ``request`` and compute ``(status, JSON body)`` (the HTTP layer sends it)."""
         with self._lock:
+            previous = self.requests[-1] if self.requests else None
             self.requests.append(request)
             forced = self._status_script.pop(0) if self._status_script else 200
         if self.latency > 0:
@@ -320,6 +331,9 @@ class FakeChatServer:
         if self.check_model and request.model != self.model:
             message = f"The model `{request.model}` does not exist."
             return 404, _error_body(404, message, "model_not_found")
+        refused = refusal(request.body, self.rejects)
+        if refused is not None:
+            return 400, refused
         try:
             answer = self.reply(request)
         except Exception as exc:
@@ -329,19 +343,25 @@ class FakeChatServer:
         if answer.status != 200:
             message = answer.error or f"forced HTTP {answer.status}"
             return answer.status, _error_body(answer.status, message)
-        return 200, self._completion(request, answer)
+        body = self._completion(request, answer)
+        if self.prefix_cache:
+            body["usage"]["prompt_tokens_details"] = {
+                "cached_tokens": cached_tokens(previous, request)}
+        return 200, body
 
     def _completion(self, request: ChatRequest, answer: FakeReply) -> JSONDict:
         message: JSONDict = {"role": "assistant", "content": answer.content}
         if answer.tool_calls:
             message["tool_calls"] = [call.to_json(i) for i, call in enumerate(answer.tool_calls)]
+        if answer.reasoning is not None:
+            message[answer.reasoning_field] = answer.reasoning
         finish_reason = answer.finish_reason or ("tool_calls" if answer.tool_calls else "stop")
-        prompt_tokens = sum(_estimate_tokens(t) for t in request.texts())
+        prompt_tokens = sum(estimate_tokens(t) for t in request.texts())
         prompt_tokens += 85 * len(request.image_urls())
         completion_text = (answer.content or "") + "".join(
             json.dumps(call["function"]) for call in message.get("tool_calls", [])
         )
-        completion_tokens = _estimate_tokens(completion_text)
+        completion_tokens = estimate_tokens(completion_text)
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
             "object": "chat.completion",

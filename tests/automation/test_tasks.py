@@ -56,6 +56,7 @@ def test_one_agent_runs_two_tasks_each_from_an_empty_history(
     assert (second.status, second.answer, second.record.steps) == ("done", "second", 1)
     assert first.run_dir != second.run_dir
     assert [len(read_run_dir(r.run_dir).steps) for r in (first, second)] == [2, 1]
-    second_ask = server.requests[2].last_user_text()
+    # every message but the system prompt (its example types Tokyo): the task is its own message
+    second_ask = "\n".join(server.requests[2].texts()[1:])
     assert "cancel the hotel in Oslo" in second_ask
     assert "Tokyo" not in second_ask and "None yet: this is the first step." in second_ask

@@ -108,7 +108,8 @@ def test_a_display_without_an_x_server_exits_2_naming_it(
 ) -> None:
     monkeypatch.setenv("DISPLAY", ":987")  # no server there
     code = main(["run", "t", "--planner-base-url", UNUSED_URL, "--planner-model", "p",
-                 "--grounder-base-url", UNUSED_URL, "--grounder-model", "g"])
+                 "--grounder", "uground", "--grounder-base-url", UNUSED_URL,
+                 "--grounder-model", "g"])
     assert code == 2
     [line] = stderr_lines(capsys)
     assert "cannot open the display :987" in line

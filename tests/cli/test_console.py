@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from agent.cli.console import StepPrinter
-from agent.records import Approval, StepRecord, Usage
+from agent.records import Approval, StepRecord, TokenUsage, Usage
 
 
 class ClosedPipe(io.StringIO):
@@ -57,3 +57,13 @@ def test_an_edit_at_the_approval_prompt_shows_on_the_step_line() -> None:
         decision="approved", edited={"target": "the Save button"})})
     StepPrinter(out=out).step(record, Usage())
     assert "(edited at the approval prompt: target='the Save button')" in out.getvalue()
+
+
+def test_the_step_line_shows_cached_tokens_when_the_server_reported_them() -> None:
+    out = io.StringIO()
+    StepPrinter(out=out).step(step(1), Usage(planner=TokenUsage(prompt_tokens=900,
+                                                                completion_tokens=100)))
+    assert "[1000 tokens]" in out.getvalue() and "cached" not in out.getvalue()
+    StepPrinter(out=out).step(step(2), Usage(planner=TokenUsage(
+        prompt_tokens=1900, completion_tokens=100, cached_tokens=700)))
+    assert "[2000 tokens, 700 cached]" in out.getvalue()

@@ -181,7 +181,8 @@ def test_agent_books_a_flight(
     with form_app(display, tmp_path / "app", geometry=geometry) as app:
         replies = planner_replies()
         replies.insert(1, PROSE)  # step 2's first answer is invalid: re-asked, then answered
-        planner = FakeChatServer(scripted(replies), model="fake-planner")
+        # prefix_cache: the planner server reports cached prompt tokens, as OpenAI's does
+        planner = FakeChatServer(scripted(replies), model="fake-planner", prefix_cache=True)
         grounder = FakeChatServer(uground_reply_from(app.locate), model="osunlp/UGround-V1-7B")
         with planner, grounder:
             result = run_cli(
@@ -230,7 +231,7 @@ def test_agent_books_a_flight(
         assert any(m.get("role") == "system" for m in request.messages)
     assert [uground_description(r.last_user_text()) for r in grounder.requests] == TARGETS
     for request in grounder.requests:
-        assert request.api_key == API_KEY  # the grounder falls back to the planner's key
+        assert request.api_key == "EMPTY"  # another server: never the planner's key
         assert request.model == "osunlp/UGround-V1-7B"
         assert len(request.image_urls()) == 1
         assert request.last_image_size() == size  # the monitor screenshot, unresized
@@ -248,6 +249,10 @@ def test_agent_books_a_flight(
 
     steps = read_steps(run_dir)
     assert [step["index"] for step in steps] == list(range(1, len(PLAN) + 1))
+    # Each planner request repeats the one before it: the server's cache served part of it.
+    cached = [step["usage"]["planner"]["cached_tokens"] for step in steps]
+    assert cached[0] == 0 and all(tokens > 0 for tokens in cached[1:]), cached
+    assert re.search(r"\[\d+ tokens, \d+ cached\]", result.stdout), describe(result)
     assert [len(step["reasked"]) for step in steps] == [0, 1] + [0] * (len(PLAN) - 2)
     for step, (observation, thought, instruction, action) in zip(steps, PLAN, strict=True):
         assert set(step) >= STEP_KEYS, (step["index"], sorted(STEP_KEYS - set(step)))

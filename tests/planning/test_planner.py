@@ -44,12 +44,13 @@ def test_a_valid_reply_is_parsed_and_the_request_is_as_expected() -> None:
     [request] = server.requests
     assert request.model == "planner-model"
     assert request.body["temperature"] == 0
-    system, user = request.messages
+    system, task, current = request.messages  # no past steps: no turns between them
     assert system["role"] == "system"
     for spec in builtin_registry():
         assert spec.signature() in system["content"]
-    assert user["role"] == "user"
-    assert "book a flight" in request.last_user_text()
+    assert task["role"] == current["role"] == "user"
+    assert "book a flight" in task["content"]
+    assert "None yet: this is the first step." in request.last_user_text()
     assert len(request.images()) == 1 and request.last_image_size() == (1280, 800)
 
 
@@ -70,8 +71,8 @@ def test_an_invalid_reply_is_sent_back_with_the_validation_error() -> None:
 
     first, second = server.requests
     assert "sideways" not in first.text()
-    assert second.messages[:2] == first.messages[:2]
-    assistant, reask = second.messages[2:]
+    assert second.messages[:3] == first.messages  # the re-ask repeats the request, then adds
+    assistant, reask = second.messages[3:]
     assert assistant == {"role": "assistant", "content": bad}
     assert reask["role"] == "user"
     assert "invalid arguments for click" in reask["content"]
@@ -123,24 +124,28 @@ def test_a_refused_key_is_a_model_access_error() -> None:
 def test_history_screenshots_are_limited_to_history_images(
     count: int, limit: int, expected_images: int
 ) -> None:
+    # history_batch=1: no screenshots beyond `history` kept for the prompt cache's sake
     with FakeChatServer(scripted([CLICK_OK])) as server:
-        planner_for(server, history_images=limit).plan("t", history(count), screenshot(), [])
+        planner_for(server, history_images=limit, history_batch=1).plan(
+            "t", history(count), screenshot(), [])
     [request] = server.requests
     assert len(request.images()) == expected_images
-    text = request.last_user_text()
+    text = request.text()  # each past step is its own message now
     for i in range(1, count + 1):  # the text of every past step is kept
         assert f"instruction number {i}" in text
 
 
 def test_the_most_recent_history_screenshots_are_sent_in_order() -> None:
     with FakeChatServer(scripted([CLICK_OK])) as server:
-        planner_for(server, history_images=2).plan("t", history(4), screenshot(), [])
+        planner_for(server, history_images=2, history_batch=1).plan("t", history(4),
+                                                                    screenshot(), [])
     images = server.requests[0].images()
     colors = [image.convert("RGB").getpixel((5, 5)) for image in images]  # type: ignore[union-attr]
     assert colors == [(255, 255, 0), (0, 0, 0), (255, 255, 255)]  # steps 3, 4, then current
     texts = server.requests[0].texts()
     assert "Screenshot before step 3:" in texts and "Screenshot before step 4:" in texts
     assert "Screenshot before step 2:" not in texts
+    assert "Screenshot before step 5:" in texts  # the current one: step 5 is decided now
 
 
 def test_notes_reach_the_prompt() -> None:
@@ -195,7 +200,7 @@ def test_history_text_includes_errors_and_outcomes() -> None:
     ]
     with FakeChatServer(scripted([CLICK_OK])) as server:
         planner_for(server).plan("t", steps, screenshot(), [])
-    text = server.requests[0].last_user_text()
+    text = server.requests[0].text()  # each past step is its own message now
     assert "no target found for 'Go'" in text and "The user answered: 1234" in text
     assert json.dumps({"name": "click", "target": "Go"}) in text
 

@@ -145,7 +145,8 @@ def test_step_records_have_every_contract_field(tmp_path: Path) -> None:
     assert set(line["timings_ms"]) == {"capture", "plan", "ground", "approve", "execute",
                                        "settle"}
     assert set(line["usage"]) == {"planner", "grounder"}
-    assert set(line["usage"]["planner"]) == {"prompt_tokens", "completion_tokens"}
+    assert set(line["usage"]["planner"]) == {"prompt_tokens", "completion_tokens",
+                                             "cached_tokens"}
 
 
 def test_screenshots_are_saved_by_step_number(tmp_path: Path) -> None:

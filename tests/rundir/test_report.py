@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from agent.errors import UsageError
-from agent.records import Approval, StepRecord
+from agent.records import Approval, StepRecord, TokenUsage, Usage
 from agent.rundir.report import (
     CROSSHAIR_COLOR,
     THUMBNAIL_WIDTH,
@@ -215,6 +215,17 @@ def test_every_step_field_is_shown(tmp_path: Path) -> None:
     assert '"button": "left"' in text  # the arguments, as JSON
     assert page.steps == ["step-1", "step-2"]
     assert 'class="card step s-border-rejected"' in html
+
+
+def test_cached_tokens_are_shown_when_the_server_reported_them(tmp_path: Path) -> None:
+    cached = Usage(planner=TokenUsage(prompt_tokens=1000, completion_tokens=100,
+                                      cached_tokens=800))
+    steps = [click_step(1, usage=cached), click_step(2)]
+    finish = {**FINISHED, "usage": cached + cached}
+    _, page = report(make_run(tmp_path, steps, finish=finish))
+    assert "planner 1000 (800 cached) + 100, grounder 0 + 0" in page.plain
+    assert "planner 1000 + 100, grounder 500 + 10" in page.plain  # step 2: none reported
+    assert "2000 (1600 cached) + 200" in page.plain  # the run's planner tokens
 
 
 def test_model_text_is_escaped_never_interpreted(tmp_path: Path) -> None:
