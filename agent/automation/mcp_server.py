@@ -28,6 +28,7 @@ from agent.automation.desktop import Desktop, StepResult
 from agent.automation.mcp_approval import ApprovalForm, ClientApprover, terminal_approver
 from agent.errors import AgentError
 from agent.rundir.annotate import crosshair
+from agent.rundir.report import write_report_safely
 from agent.safety.secrets import Secrets
 from agent.screen import Screenshot, encode_png
 from agent.settings import Settings
@@ -72,7 +73,11 @@ class McpSession:
 
     def act(self, name: str, arguments: dict[str, Any]) -> list[Any]:
         action = self.desktop.registry.parse({"name": name, **_plain(arguments)})
-        return self._result(self.desktop.do(action))
+        try:
+            return self._result(self.desktop.do(action))
+        finally:  # the session's report.html shows every step so far, whatever happened
+            if self.desktop.run_dir is not None:
+                write_report_safely(self.desktop.run_dir)
 
     def ground(self, description: str) -> list[Any]:
         shot = self.desktop.screen.capture()

@@ -92,6 +92,7 @@ def test_a_client_books_the_flight_over_stdio(xvfb: VirtualDisplay, tmp_path: Pa
     assert [json.loads(line)["status"] for line in lines] == ["ok"] * len(BOOKING)
 
 
+
 def test_approval_by_elicitation_and_a_secret_over_stdio(
         xvfb: VirtualDisplay, tmp_path: Path) -> None:
     answers = iter([{"decision": "reject", "feedback": "not yet"}, {"decision": "approve"},
@@ -157,6 +158,9 @@ def test_a_client_books_the_flight_over_http_and_run_task_works(
             results = call_all(url, BOOKING[:2])
             assert [r.is_error for r in results] == [False, False], [text(r) for r in results]
             assert app.state()["fields"]["To"] == DESTINATION
+            # The server is still up: the session's report is rebuilt as it goes.
+            session_dir = Path(json.loads(text(results[1]))["run_dir"])
+            assert "step-0002.png" in (session_dir / "report.html").read_text(encoding="utf-8")
             [task] = call_all(url, [("run_task", {"task": TASK, "max_steps": 10})])
             assert not task.is_error, text(task)
             ran = json.loads(text(task))
