@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     planner_structured: Literal["auto", "on", "off"] = Field(
         "auto", description="ask the planner for replies matching a JSON schema (response_format);"
         " auto: unless the server refuses it")
+    planner_format: Literal["json", "uitars", "qwen25vl", "qwen3vl", "opencua", "aguvis"] = Field(
+        "json", description="the planner's prompt and answer format: json (CONTRACTS §3), or a "
+        "computer-use model's own, which points by itself: no grounder")
     grounder: str | None = Field(None, description="grounding model family (default: the one "
                                  "the grounder model's id names, else the offline ocr)")
     grounder_model: str | None = Field(None, description="grounder model name (default: the "
@@ -67,6 +70,11 @@ class Settings(BaseSettings):
         default_factory=dict, description="grounder families declared by name (a TOML table "
         "[grounders.NAME] with extends, prompt, answer, space, axes, resize, temperature, "
         "max_tokens; see examples/grounders.toml)")
+    refine: Literal["none", "zoom"] = Field(
+        "none", description="zoom: ground again on a crop around the first answer (high-"
+        "resolution screens)")
+    refine_window: float = Field(0.5, gt=0, le=1, description="the zoom crop's share of each "
+                                 "side of the screenshot (refine = zoom)")
     ocr_engine: Literal["auto", "tesseract", "rapidocr"] = Field(
         "auto", description="engine of the ocr grounder (auto: tesseract when installed, else "
         "rapidocr from the ocr extra)")

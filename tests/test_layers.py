@@ -18,7 +18,8 @@ LAYERS: list[set[str]] = [
     {"demo"},
     {"automation", "testing"},
     {"run"},
-    {"planning", "grounding", "rundir", "settings"},
+    {"planning"},  # a native planner (planning/native) reads points as the grounders do
+    {"grounding", "rundir", "settings"},
     {"safety"},
     {"llm", "backends"},
     {"records", "screen"},

@@ -126,7 +126,7 @@ def _eval_arguments(evaluate: Parser) -> None:
     kinds.add_parser(
         "grounding", allow_abbrev=False, help="score a grounder on DATA.jsonl",
         description="Score a grounder on DATA.jsonl (one record per line: instruction, img_size, "
-                    "bbox, image; raw_response for --replay).",
+                    "bbox, polygon or refusal, image; raw_response for --replay).",
         arguments=_eval_grounding_arguments)
 
 
@@ -139,8 +139,8 @@ def _eval_grounding_arguments(grounding: Parser) -> None:
     grounding.add_argument("--concurrency", type=at_least_one, default=4, metavar="N",
                            help="requests in flight at once (default 4)")
     grounding.add_argument("--group-by", metavar="A,B",
-                           help="fields to break accuracy down by (default platform,ui_type,"
-                                "group)")
+                           help="any fields to break accuracy down by, a list field by each "
+                                "item (default platform,ui_type,group)")
     grounding.add_argument("--out", type=Path, metavar="PRED.jsonl",
                            help="write one prediction per record")
     grounding.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -36,7 +36,8 @@ EXIT_USAGE = 2
 
 # The settings each subcommand takes as flags; `agent run` takes them all.
 GROUNDER_SETTINGS = ("grounder", "grounder_model", "grounder_base_url", "grounder_api_key",
-                     "ocr_engine", "min_pixels", "max_pixels", "timeout")
+                     "refine", "refine_window", "ocr_engine", "min_pixels", "max_pixels",
+                     "timeout")
 """`agent eval grounding`."""
 GROUND_SETTINGS = (*GROUNDER_SETTINGS, "monitor")
 """`agent ground`."""

@@ -77,6 +77,9 @@ def eval_grounding_command(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError(f"--replay needs a model family (one of {known}), "
                              f"not {settings.grounder_family()!r}")
         family = family.with_pixels(settings.min_pixels, settings.max_pixels)
+        if settings.refine != "none":  # a saved answer is one pass; there is nothing to zoom
+            print(f"agent: warning: --refine {settings.refine} applies to live evaluation only; "
+                  "--replay re-scores the saved answers as they are", file=sys.stderr)
         _warn_unanswered(records)
         predictions = list(predict_replay(records, family))
     else:
@@ -131,7 +134,7 @@ def _progress(total: int) -> Callable[[int], None]:
 
 def _print_summary(summary: dict[str, object]) -> None:
     print(f"accuracy {summary['accuracy']:.4f}  ({summary['correct']}/{summary['n']}, "
-          f"{summary['unparsed']} unparsed)")
+          f"{summary['unparsed']} unparsed, {summary['not_found']} not found)")
     groups = summary["groups"]
     assert isinstance(groups, dict)
     for name, table in groups.items():

@@ -25,7 +25,7 @@ from prompts import render
 if TYPE_CHECKING:  # openai takes ~0.4 s to import; only runs that talk to a model pay it
     import openai
 
-__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "Space"]
+__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "NotOnScreen", "Space"]
 
 Space = Literal["norm1000", "norm999", "norm1", "pixels"]
 """Where a family's answer lives: 0–1000, 0–999 or 0–1 of the image sent, or its pixels."""
@@ -42,6 +42,11 @@ class Grounding:
 
 class Grounder(Protocol):
     def ground(self, screenshot: Screenshot, description: str) -> Grounding: ...
+
+
+class NotOnScreen(GroundingError):
+    """The grounder's answer is that the target is not there: the right answer to a benchmark's
+    refusal item (CONTRACTS §8), where an unreadable answer is not."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ class ModelGrounder:
         try:
             x, y = self.family.to_original(raw, screenshot.size)
         except TargetNotFound:
-            raise GroundingError(f"not found: the {self.family.name} grounder says "
+            raise NotOnScreen(f"not found: the {self.family.name} grounder says "
                                  f"{description!r} is not on the screen",
                                  (reply.usage.prompt_tokens, reply.usage.completion_tokens),
                                  raw) from None

@@ -55,6 +55,7 @@ class PlanResult:
     reasked: tuple[str, ...] = ()  # why each invalid reply before this one was sent back
     review: bool = True  # False: the approver is not asked (a script's closing `done`)
     reasoning: str | None = None  # the model's thinking before the reply, never parsed
+    raw: str | None = None  # a native model's answer: recorded as its points' grounding raw
 
 
 class Planner(Protocol):

@@ -16,7 +16,9 @@ from agent.grounding.declared import declared_family
 from agent.grounding.families import FAMILIES
 from agent.grounding.grounder import Family, Grounder, ModelGrounder
 from agent.grounding.model_ids import family_for_model
+from agent.grounding.refine import with_zoom
 from agent.llm import make_client, resolve_model
+from agent.planning.native import NATIVE_FORMATS, NativePlanner
 from agent.planning.planner import OpenAIPlanner, Planner
 from agent.records import StepRecord, Usage
 from agent.run.loop import Limits, Loop, RunOutcome
@@ -50,7 +52,7 @@ AUTO: AutoFamily = "auto"  # no --grounder: the served model's id names the fami
 
 def build_planner(
     settings: Settings, registry: ActionRegistry, secret_names: Sequence[str] = ()
-) -> OpenAIPlanner:
+) -> OpenAIPlanner | NativePlanner:
     key = _planner_key(settings)
     # OpenAI's URL given outright: OPENAI_BASE_URL (read by the openai client) must not send
     # OPENAI_API_KEY anywhere else (CONTRACTS §1)
@@ -58,6 +60,9 @@ def build_planner(
     model = settings.planner_model or (
         DEFAULT_OPENAI_MODEL if settings.planner_base_url is None
         else resolve_model(client, None, "planner"))
+    if settings.planner_format != "json":  # a computer-use model's own prompt and answers
+        return NativePlanner(client, model, registry, NATIVE_FORMATS[settings.planner_format],
+                             history_images=settings.history)
     return OpenAIPlanner(client, model, registry, history_images=settings.history,
                          max_pixels=settings.planner_max_pixels, secret_names=secret_names,
                          reasoning_effort=settings.planner_reasoning_effort,
@@ -72,22 +77,37 @@ def _planner_key(settings: Settings) -> str:
     return key
 
 
+def _needs_grounder(settings: Settings) -> bool:
+    """False for a native planner, which points by itself; a grounder configured for it is
+    said once to be unused."""
+    if settings.planner_format == "json":
+        return True
+    if settings.grounder or settings.grounder_base_url:
+        print(f"agent: the {settings.planner_format} planner points by itself; the configured "
+              "grounder is unused", file=sys.stderr, flush=True)
+    return False
+
+
 def build_grounder(settings: Settings) -> Grounder:
-    """The configured grounder: a model family behind an endpoint, or the offline OCR."""
+    """The configured grounder: a model family behind an endpoint, or the offline OCR; refined
+    by zooming with `refine = zoom`."""
     family = _model_family(settings)
+    grounder: Grounder
     if family is None:
         from agent.grounding.ocr.grounder import (
             OcrGrounder,  # imports nothing heavy until it reads a screen
         )
 
-        return OcrGrounder(settings.ocr_engine)
-    assert settings.grounder_base_url is not None  # _model_family checked it
-    key = settings.grounder_key() or "EMPTY"
-    client = make_client(settings.grounder_base_url, key, settings.timeout)
-    model = resolve_model(client, settings.grounder_model, "grounder")
-    family = _family_of_model(settings, family, model)
-    return ModelGrounder(client, model, family.with_pixels(settings.min_pixels,
-                                                           settings.max_pixels))
+        grounder = OcrGrounder(settings.ocr_engine)
+    else:
+        assert settings.grounder_base_url is not None  # _model_family checked it
+        key = settings.grounder_key() or "EMPTY"
+        client = make_client(settings.grounder_base_url, key, settings.timeout)
+        model = resolve_model(client, settings.grounder_model, "grounder")
+        family = _family_of_model(settings, family, model)
+        grounder = ModelGrounder(client, model, family.with_pixels(settings.min_pixels,
+                                                                   settings.max_pixels))
+    return with_zoom(grounder, settings.refine_window) if settings.refine == "zoom" else grounder
 
 
 def _family_of_model(settings: Settings, given: Family | AutoFamily, model: str) -> Family:
@@ -252,6 +272,7 @@ def start_run(
         raise UsageError('the task is empty: say what to do, e.g. "book a flight to Tokyo"')
     if planner is None:  # what the configuration lacks is found without a server
         _planner_key(settings)
+        grounded = grounded and _needs_grounder(settings)
     if grounded:
         _model_family(settings)
     check_display()  # before any server is contacted: the error a user sees first is the one
@@ -261,7 +282,7 @@ def start_run(
     planner = planner or build_planner(settings, registry, secrets.names)
     grounder = build_grounder(settings) if grounded else None
     grounder_model = grounder.model if isinstance(grounder, ModelGrounder) else None
-    planner_model = planner.model if isinstance(planner, OpenAIPlanner) else None
+    planner_model = planner.model if isinstance(planner, (OpenAIPlanner, NativePlanner)) else None
     limits = Limits(settings.max_steps, settings.max_time, settings.max_tokens,
                     settings.max_cost, _pricing(settings, planner_model, grounder_model))
     screen = MssScreen(settings.monitor)

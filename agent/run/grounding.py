@@ -25,14 +25,16 @@ def ground_targets(
     *,
     patience: float = 0.0,
     capture: Callable[[], Screenshot] | None = None,
+    given_raw: str | None = None,
 ) -> list[GroundingRecord]:
     """Each target of `action` as a point: described ones grounded, given points taken as they
     are (the grounder skipped); the grounder's tokens are added to `usage`. With `patience` and
-    `capture`, a target not found is looked for again on fresh screenshots that long."""
+    `capture`, a target not found is looked for again on fresh screenshots that long.
+    `given_raw`: the answer the given points came from (a native planner's), recorded."""
     found = []
     for argument, target in action.targets().items():
         if isinstance(target, Point):
-            point, raw = shot.clamp(target.x, target.y), None
+            point, raw = shot.clamp(target.x, target.y), given_raw
             shown: str | dict[str, float] = {"x": target.x, "y": target.y}
         else:
             if grounder is None:

@@ -16,6 +16,7 @@ from typing import Any
 from actions import Action, ActionRegistry, AskUser, Done, Executor, Fail, StopRequested, Wait
 from agent.errors import AgentError, InvalidReplyError, Stopped, TaskFailed
 from agent.grounding.grounder import Grounder
+from agent.planning.native.base import UnsupportedAction
 from agent.planning.planner import PastStep, Planner
 from agent.records import GroundingRecord, RunRecord, StepRecord, TokenUsage, Usage
 from agent.run.settle import Settler, visibly_changed
@@ -171,7 +172,7 @@ class TaskRun:
         self._notice_stuck(shot)
         try:
             plan = self.loop.planner.plan(self.task, self.history, shot, self.notes)
-        except InvalidReplyError as exc:  # the invalid replies were paid for too
+        except (InvalidReplyError, UnsupportedAction) as exc:  # those replies were paid for too
             prompt, completion = exc.tokens
             record.usage.planner = TokenUsage(prompt_tokens=prompt, completion_tokens=completion)
             raise
@@ -183,7 +184,7 @@ class TaskRun:
         record.reasked = list(plan.reasked)
         record.reasoning = plan.reasoning
         self._notice_uncounted(plan.usage)
-        return Choice(reply.action, review=plan.review)
+        return Choice(reply.action, review=plan.review, raw=plan.raw)
 
     def _remember(self, record: StepRecord, shot: Screenshot | None) -> None:
         """Every recorded step joins the history (the planner sees it next) and is shown."""

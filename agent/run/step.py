@@ -51,6 +51,7 @@ class Choice:
 
     action: Action
     review: bool = True
+    raw: str | None = None  # a native planner's answer: the raw of the points it gave
 
 
 Chooser = Callable[[Screenshot, StepRecord], Choice]
@@ -130,7 +131,7 @@ class StepPipeline:
         action = self._described_without_secrets(choice.action)
         self._with_secrets(action)  # an unknown secret fails before anything is asked or done
         self.control.checkpoint()
-        action = self._ground_and_approve(record, action, shot, timings, choice.review)
+        action = self._ground_and_approve(record, action, shot, timings, choice)
         if record.status == "ok" and not isinstance(action, (Done, Fail)):
             self.control.checkpoint()
             with timed(timings, "execute"):
@@ -159,7 +160,7 @@ class StepPipeline:
         return self.control.should_stop()
 
     def _ground_and_approve(self, record: StepRecord, action: Action, shot: Screenshot,
-                            timings: dict[str, float], review: bool) -> Action:
+                            timings: dict[str, float], choice: Choice) -> Action:
         """Ground the targets and ask the approver; an edit re-grounds and asks again."""
         edits: dict[str, Any] = {}
         approval: Approval | None = None
@@ -168,8 +169,8 @@ class StepPipeline:
                 record.grounding = ground_targets(
                     action, shot, self.grounder, record.usage,
                     patience=action.patience() if self.patient else 0.0,
-                    capture=self.screen.capture)
-            if not review:
+                    capture=self.screen.capture, given_raw=None if edits else choice.raw)
+            if not choice.review:
                 break
             with timed(timings, "approve"), self.control.attending():
                 approval = self.approver.review(self._proposal(record, action, shot, edits))

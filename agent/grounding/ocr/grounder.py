@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from agent.errors import GroundingError
-from agent.grounding.grounder import Grounding
+from agent.grounding.grounder import Grounding, NotOnScreen
 from agent.grounding.ocr.engines import (
     Box,
     EngineName,
@@ -213,7 +213,7 @@ def find_text(words: Sequence[OcrWord], description: str) -> Match:
         raise GroundingError(f"the description {description!r} names no text to look for: "
                              "quote the element's visible text")
     if not words:
-        raise GroundingError(f"no text found for {description!r}: OCR read no text on the screen")
+        raise NotOnScreen(f"no text found for {description!r}: OCR read no text on the screen")
     candidates = _candidates(words, queries)
     exact = _distinct(m for m in candidates if m.exact)
     if len(exact) == 1:  # the whole phrase, read exactly: beats any partial match
@@ -224,7 +224,7 @@ def find_text(words: Sequence[OcrWord], description: str) -> Match:
     good = _distinct(m for m in candidates if m.similarity >= MIN_SIMILARITY)
     if not good:
         closest = _distinct(sorted(candidates, key=lambda m: -m.similarity)[:50])
-        raise GroundingError(f"no text like {queries[0]!r} on the screen for {description!r}; "
+        raise NotOnScreen(f"no text like {queries[0]!r} on the screen for {description!r}; "
                              f"closest: {_listing(closest, 3) or 'none'}")
     close = [m for m in good if good[0].score - m.score <= MARGIN]
     if len(close) > 1:

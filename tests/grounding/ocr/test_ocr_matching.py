@@ -13,6 +13,7 @@ from PIL import Image
 
 import agent.grounding.ocr.engines as ocr
 from agent.errors import GroundingError, UsageError
+from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.grounder import (
     OcrGrounder,
     OcrWord,
@@ -130,6 +131,16 @@ def test_nothing_to_look_for_and_nothing_read_are_errors() -> None:
         find_text(FORM, "the button")
     with pytest.raises(GroundingError, match="OCR read no text"):
         find_text([], "the Save button")
+
+
+def test_no_such_text_is_a_not_found_answer_and_ambiguity_or_a_bad_description_is_not() -> None:
+    # what `agent eval grounding` scores right on a refusal item (CONTRACTS §8)
+    for words, description in [(FORM, "the Cancel button"), ([], "the Save button")]:
+        with pytest.raises(NotOnScreen):
+            find_text(words, description)
+    with pytest.raises(GroundingError) as info:
+        find_text(FORM, "the button")
+    assert not isinstance(info.value, NotOnScreen)
 
 
 def test_the_grounder_answers_the_centre_in_screenshot_pixels_with_a_json_raw() -> None:
