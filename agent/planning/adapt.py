@@ -8,11 +8,15 @@ outputs refuse `response_format`. Each refusal is adapted to once, said once, an
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from agent.errors import ModelAccessError
-from agent.llm import ParameterRefused
+from agent.llm import ChatReply, Message, ParameterRefused, chat
+
+if TYPE_CHECKING:
+    import openai
 
 __all__ = ["RequestOptions", "Structured"]
 
@@ -43,6 +47,16 @@ class RequestOptions:
         if self.response_format is not None:
             options["response_format"] = self.response_format
         return options
+
+    def ask(self, client: openai.OpenAI, model: str, messages: Sequence[Message]) -> ChatReply:
+        """One planner reply; a parameter the server refuses is adapted to (once) and the
+        request sent again. Each refusal changes the options for good, so this ends."""
+        while True:
+            try:
+                return chat(client, model, messages, role="planner", **self.options())
+            except ParameterRefused as exc:
+                if not self.adapt(exc):
+                    raise
 
     def adapt(self, refused: ParameterRefused) -> bool:
         """Stop sending what was refused, if the request can do without it; say so once."""

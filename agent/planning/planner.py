@@ -14,9 +14,9 @@ from PIL import Image
 
 from actions import ActionRegistry, Point
 from agent.errors import InvalidReplyError, ModelReplyError
-from agent.llm import ChatReply, Message, ParameterRefused, chat, image_part
+from agent.llm import Message, image_part
 from agent.planning.adapt import RequestOptions, Structured
-from agent.planning.reply import parse_reply, split_thinking
+from agent.planning.reply import answer_and_reasoning, parse_reply
 from agent.planning.schema import reply_format
 from agent.records import PlannerReply, StepRecord, TokenUsage
 from agent.screen import Screenshot, encode_png
@@ -107,10 +107,9 @@ class OpenAIPlanner:
         if self.request.structured != "off":  # the registry as it is now: user actions too
             self.request.response_format = reply_format(self.registry)
         for attempt in range(self.reasks + 1):
-            reply = self._ask(messages)
+            reply = self.request.ask(self.client, self.model, messages)
             usage = usage + reply.usage
-            thinking, text = split_thinking(reply.text)
-            reasoning = "\n\n".join(part for part in (reply.reasoning, thinking) if part)
+            text, reasoning = answer_and_reasoning(reply)
             try:
                 parsed = parse_reply(text, reply.tool_calls, self.registry)
             except ModelReplyError as exc:
@@ -123,19 +122,8 @@ class OpenAIPlanner:
                 reasked.append(str(exc))
                 continue
             return PlanResult(_to_screenshot_space(parsed, image.size, screenshot.size), usage,
-                              tuple(reasked), reasoning=reasoning or None)
+                              tuple(reasked), reasoning=reasoning)
         raise AssertionError("unreachable")
-
-    def _ask(self, messages: Sequence[Message]) -> ChatReply:
-        """One reply; a parameter the server refuses is adapted to (once) and the request sent
-        again. Each refusal changes the options for good, so this ends."""
-        while True:
-            try:
-                return chat(self.client, self.model, messages, role="planner",
-                            **self.request.options())
-            except ParameterRefused as exc:
-                if not self.request.adapt(exc):
-                    raise
 
     def _messages(
         self,

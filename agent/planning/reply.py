@@ -9,10 +9,10 @@ from typing import Any
 
 from actions import ActionRegistry
 from agent.errors import ModelReplyError
-from agent.llm import ToolCall
+from agent.llm import ChatReply, ToolCall
 from agent.records import PlannerReply
 
-__all__ = ["parse_reply", "split_thinking"]
+__all__ = ["answer_and_reasoning", "parse_reply", "split_thinking"]
 
 MONOLOGUE = ("observation", "thought", "instruction")
 MAX_REPLY_CHARS = 100_000
@@ -38,6 +38,13 @@ def parse_reply(
         return _from_tool_call(text, tool_calls[0], registry)
     data = _find_reply_object(text)
     return _build(data, registry, text)
+
+
+def answer_and_reasoning(reply: ChatReply) -> tuple[str, str | None]:
+    """The reply's text to parse, and its thinking to record (a reasoning field, then any
+    `<think>` in the text), None when it sent none."""
+    thinking, text = split_thinking(reply.text)
+    return text, "\n\n".join(part for part in (reply.reasoning, thinking) if part) or None
 
 
 def split_thinking(text: str) -> tuple[str | None, str]:

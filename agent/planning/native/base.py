@@ -18,10 +18,10 @@ from PIL import Image
 from actions import ActionRegistry, Point
 from agent.errors import ActionError, InvalidReplyError, ModelReplyError
 from agent.grounding.resize import SmartResize
-from agent.llm import ChatReply, Message, ParameterRefused, chat, image_part
+from agent.llm import Message, image_part
 from agent.planning.adapt import RequestOptions
 from agent.planning.planner import HISTORY_BATCH, PastStep, PlanResult, shown_screenshots
-from agent.planning.reply import split_thinking
+from agent.planning.reply import answer_and_reasoning
 from agent.records import PlannerReply, TokenUsage
 from agent.screen import Screenshot, encode_png
 
@@ -146,10 +146,9 @@ class NativePlanner:
         usage = TokenUsage()
         reasked: list[str] = []
         for attempt in range(self.reasks + 1):
-            reply = self._ask(messages)
+            reply = self.request.ask(self.client, self.model, messages)
             usage = usage + reply.usage
-            thinking, text = split_thinking(reply.text)
-            reasoning = "\n\n".join(part for part in (reply.reasoning, thinking) if part) or None
+            text, reasoning = answer_and_reasoning(reply)
             self.answers[index] = text
             try:
                 answer = self.native.parse(text)
@@ -171,15 +170,6 @@ class NativePlanner:
                                   instruction=action.summary(), raw=text)
             return PlanResult(reply_, usage, tuple(reasked), reasoning=reasoning, raw=text)
         raise AssertionError("unreachable")
-
-    def _ask(self, messages: Sequence[Message]) -> ChatReply:
-        while True:
-            try:
-                return chat(self.client, self.model, messages, role="planner",
-                            **self.request.options())
-            except ParameterRefused as exc:
-                if not self.request.adapt(exc):
-                    raise
 
     def _turns(self, history: Sequence[PastStep]) -> list[Turn]:
         shown = set(shown_screenshots(history, self.history_images, HISTORY_BATCH))
