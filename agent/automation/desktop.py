@@ -35,10 +35,11 @@ from PIL import Image
 
 from actions import Action, ActionRegistry, Executor, Point, default_registry
 from agent.automation.scripted import AssertVisible, WaitFor, describe, script_registry
-from agent.errors import ActionError, Stopped, TaskFailed
+from agent.errors import ActionError
 from agent.grounding.grounder import Grounder
 from agent.records import RunRecord, StepRecord
 from agent.run.compose import build_grounder, hotkeys_wanted, make_executor, start_hotkeys
+from agent.run.loop import status_of
 from agent.run.settle import Settler
 from agent.run.step import Choice, StepPipeline
 from agent.rundir.recorder import Recorder, RunDirectory, now_iso
@@ -290,8 +291,7 @@ class Desktop:
             return  # closed before
         status, reason = "done", None
         if error is not None:
-            status = "stopped" if isinstance(error, (Stopped, KeyboardInterrupt)) else (
-                "failed" if isinstance(error, TaskFailed) else "error")
+            status = status_of(error)
             reason = self.secrets.redact(str(error) or type(error).__name__)
         self._run = self._run.model_copy(update={
             "status": status, "reason": reason, "ended_at": now_iso(), "steps": self.actions})

@@ -29,7 +29,7 @@ from agent.safety.secrets import Secrets
 from agent.safety.stuck import StuckDetector
 from agent.screen import Screen, Screenshot
 
-__all__ = ["Limits", "Loop", "RunOutcome", "TaskRun"]
+__all__ = ["Limits", "Loop", "RunOutcome", "TaskRun", "status_of"]
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class TaskRun:
         with control.shielded():
             if error is not None:
                 reason = loop.secrets.redact(str(error))
-                run = run.model_copy(update={"status": _status(error), "reason": reason})
+                run = run.model_copy(update={"status": status_of(error), "reason": reason})
             usage = self.usage()
             run = run.model_copy(update={"ended_at": now_iso(), "steps": len(self.history),
                                          "usage": usage,
@@ -217,8 +217,9 @@ def _signature(action: Action, grounding: list[GroundingRecord]) -> str:
         f" at {points}" if points else "")
 
 
-def _status(error: AgentError) -> str:
-    if isinstance(error, Stopped):
+def status_of(error: BaseException) -> str:
+    """How a run that ended with `error` is recorded in run.json (CONTRACTS §6)."""
+    if isinstance(error, (Stopped, KeyboardInterrupt)):
         return "stopped"
     if isinstance(error, TaskFailed):
         return "failed"
