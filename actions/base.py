@@ -48,6 +48,9 @@ class Action(BaseModel):
     target_fields: ClassVar[tuple[str, ...]] = ()
     sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse", "keyboard"})
     """The input performing it sends; the person's other input meanwhile is a takeover."""
+    shows_effect: ClassVar[bool] = True
+    """Whether acting on a target changes the screen (verified clicks check it did); a hover
+    or a look for something does not have to."""
 
     def targets(self) -> dict[str, Target]:
         """The action's target arguments that are set, by argument name."""

@@ -64,6 +64,7 @@ class Move(Action):
 
     name: ClassVar[str] = "move"
     sends: ClassVar[frozenset[InputKind]] = frozenset({"mouse"})
+    shows_effect: ClassVar[bool] = False
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: Target
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from agent.automation.agent import Agent, TaskResult
     from agent.automation.desktop import Desktop
+    from agent.automation.step_result import VerifyWarning
     from agent.backends.mss_screen import MssScreen
     from agent.errors import (
         ActionError,
@@ -102,6 +103,7 @@ _EXPORTS: dict[str, str] = {  # public name -> the module that defines it
     "TokenUsage": "agent.records",
     "Usage": "agent.records",
     "UsageError": "agent.errors",
+    "VerifyWarning": "agent.automation.step_result",
 }
 
 
@@ -167,6 +169,7 @@ __all__ = [
     "TokenUsage",
     "Usage",
     "UsageError",
+    "VerifyWarning",
     "__version__",
     "load_settings",
     "register_family",

@@ -115,6 +115,7 @@ class StepRecord(_Record):
     timings_ms: Timings = Field(default_factory=Timings)
     usage: Usage = Field(default_factory=Usage)
     reasoning: str | None = None  # the planner's thinking, when it sent any (older records: none)
+    warnings: list[str] = Field(default_factory=list)  # e.g. a click that changed nothing
 
 
 class RunRecord(_Record):

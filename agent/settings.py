@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     timeout: float = Field(120.0, gt=0, description="seconds per model request")
     settle_timeout: float = Field(3.0, ge=0, description="longest wait for the screen to settle "
                                   "after an action (seconds)")
+    verify: Literal["off", "warn", "strict"] | None = Field(
+        None, description="after an action on a described target, check that the screen "
+        "changed: warn records a warning, strict fails the step (default: warn for scripts and "
+        "Desktop, off for agent run, whose planner sees the next screenshot)")
 
     @field_validator("planner_base_url", "grounder_base_url")
     @classmethod

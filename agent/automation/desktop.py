@@ -14,7 +14,10 @@ approve — `never` by default, CONTRACTS §7 —, secrets, perform, settle, rec
 its fail-safe corner on; the kill and pause hotkeys listen while the Desktop is open. Each action
 returns a `StepResult` (the point acted on and the outcome); a step that does not go through
 raises (GroundingError, ActionError; Stopped) once it is recorded. Points, given or returned, are
-screenshot pixels of the monitor driven.
+screenshot pixels of the monitor driven. A step on a described target after which the screen did
+not change at all warns (a `VerifyWarning`, and in `StepResult.warnings`): most likely the click
+landed on something other than what was meant. `verify="strict"` makes it an `ActionError`;
+`click(..., verify=False)` skips the check for one step (an action with no visible effect).
 
 Secrets are the CLI's: `type("{{PW}}", into="the Password field")` types the value of
 `AGENT_SECRET_PW` (or of `secrets={"PW": ...}`), substituted at the last moment; no error this
@@ -25,23 +28,24 @@ so no other Desktop or `agent run` drives the display at the same time.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from PIL import Image
 
-from actions import Action, ActionRegistry, Executor, Point, default_registry
+from actions import Action, ActionRegistry, Executor, default_registry
 from agent.automation.scripted import AssertVisible, WaitFor, describe, script_registry
+from agent.automation.step_result import StepResult, TargetLike, VerifyWarning, target_json
 from agent.errors import ActionError
 from agent.grounding.grounder import Grounder
 from agent.records import RunRecord, StepRecord
 from agent.run.compose import build_grounder, hotkeys_wanted, make_executor, start_hotkeys
 from agent.run.loop import status_of
 from agent.run.settle import Settler
-from agent.run.step import Choice, StepPipeline
+from agent.run.step import Choice, StepPipeline, Verify
 from agent.rundir.recorder import Recorder, RunDirectory, now_iso
 from agent.safety.approval import ApproveMode, Approver, make_approver
 from agent.safety.control import RunControl
@@ -50,42 +54,10 @@ from agent.safety.secrets import Secrets
 from agent.screen import Screen, check_display
 from agent.settings import Settings, settings_with
 
-__all__ = ["Desktop", "StepResult", "TargetLike"]
+__all__ = ["Desktop", "StepResult", "TargetLike", "VerifyWarning"]  # the last three: step_result
 
-TargetLike = Union[str, tuple[float, float], Point, Mapping[str, float]]  # noqa: UP007
-"""A description to ground ("the Save button"), or a point in screenshot pixels."""
 
 SESSION_TASK = "Desktop session"
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """What one call did: the step as recorded, and where it acted."""
-
-    record: StepRecord
-
-    @property
-    def index(self) -> int:
-        return self.record.index
-
-    @property
-    def status(self) -> str:
-        return self.record.status
-
-    @property
-    def outcome(self) -> str | None:
-        """What the action reported (e.g. `found`, or a custom action's text), if anything."""
-        return self.record.outcome
-
-    @property
-    def point(self) -> tuple[float, float] | None:
-        """The first target's point in screenshot pixels (None: the action had no target)."""
-        return self.record.grounding[0].point if self.record.grounding else None
-
-    @property
-    def screen_point(self) -> tuple[int, int] | None:
-        """The pixel acted on, in the input backend's screen coordinates."""
-        return self.record.grounding[0].screen_point if self.record.grounding else None
 
 
 class Desktop:
@@ -154,7 +126,8 @@ class Desktop:
             registry=self.registry, recorder=self.recorder,
             approver=_approver(approve or self._setting("approve", "never"), settings),
             settler=Settler(screen.grab_raw, timeout=settings.settle_timeout),
-            control=self.control, secrets=self.secrets, patient=not settings.dry_run)
+            control=self.control, secrets=self.secrets, patient=not settings.dry_run,
+            verify=_verify(settings, real_input=executor is None))
         self._run = RunRecord(task=SESSION_TASK, command=_command(), settings=settings.public(),
                               started_at=now_iso())
         self.recorder.start(self._run)
@@ -178,38 +151,43 @@ class Desktop:
         return self.pipeline.settler
 
     # -- the actions (CONTRACTS §4) -----------------------------------------------------------
-    def click(self, target: TargetLike, button: str = "left") -> StepResult:
+    def click(self, target: TargetLike, button: str = "left", *, verify: bool = True
+              ) -> StepResult:
         """Click `target` (a description or a point) with `button` (left, right, middle)."""
-        return self._do("click", target=_target(target), button=button)
+        return self._do("click", target=target_json(target), button=button, verify_=verify)
 
-    def double_click(self, target: TargetLike) -> StepResult:
+    def double_click(self, target: TargetLike, *, verify: bool = True) -> StepResult:
         """Double-click `target`."""
-        return self._do("double_click", target=_target(target))
+        return self._do("double_click", target=target_json(target), verify_=verify)
 
-    def right_click(self, target: TargetLike) -> StepResult:
+    def right_click(self, target: TargetLike, *, verify: bool = True) -> StepResult:
         """Right-click `target`."""
-        return self._do("right_click", target=_target(target))
+        return self._do("right_click", target=target_json(target), verify_=verify)
 
     def move(self, target: TargetLike) -> StepResult:
         """Move the mouse onto `target` without clicking."""
-        return self._do("move", target=_target(target))
+        return self._do("move", target=target_json(target))
 
-    def drag(self, source: TargetLike, destination: TargetLike) -> StepResult:
+    def drag(self, source: TargetLike, destination: TargetLike, *, verify: bool = True
+             ) -> StepResult:
         """Drag from `source` and drop onto `destination`."""
-        return self._do("drag", source=_target(source), destination=_target(destination))
+        return self._do("drag", source=target_json(source), destination=target_json(destination),
+                        verify_=verify)
 
     def scroll(self, direction: str = "down", amount: int = 3,
-               target: TargetLike | None = None) -> StepResult:
+               target: TargetLike | None = None, *, verify: bool = True) -> StepResult:
         """Scroll `amount` notches up, down, left or right, over `target` if given."""
-        return self._do("scroll", direction=direction, amount=amount, target=_target(target))
+        return self._do("scroll", direction=direction, amount=amount, target=target_json(target),
+                        verify_=verify)
 
     def type(self, text: str, target: TargetLike | None = None, *,
-             into: TargetLike | None = None, enter: bool = False) -> StepResult:
+             into: TargetLike | None = None, enter: bool = False, verify: bool = True
+             ) -> StepResult:
         """Type `text` (`{{NAME}}`: a secret); with `target` (alias `into`), click there first."""
         if target is not None and into is not None:
             raise ValueError("give target or into, not both")
-        return self._do("type", text=text, target=_target(target if into is None else into),
-                        enter=enter)
+        return self._do("type", text=text, target=target_json(target if into is None else into),
+                        enter=enter, verify_=verify)
 
     def press(self, keys: str | Sequence[str]) -> StepResult:
         """Press one key, or keys one after another: `press("enter")`, `press(["tab", "tab"])`."""
@@ -245,25 +223,29 @@ class Desktop:
         self.pipeline.settle()
 
     # -- any registered action ---------------------------------------------------------------
-    def do(self, action: Action) -> StepResult:
+    def do(self, action: Action, *, verify: bool = True) -> StepResult:
         """Perform any registered action (yours too) as `agent run` would: one recorded step."""
         try:
-            return self._step(action)
+            return self._step(action, verify)
         except Exception as exc:
             safe = _scrubbed(exc, self.secrets)
             if safe is exc:
                 raise
             raise safe from None  # the original, and its cause, show a secret's value
 
-    def _do(self, name: str, **arguments: Any) -> StepResult:
-        return self.do(self.registry.parse({"name": name, **arguments}))  # ValueError if invalid
+    def _do(self, name: str, verify_: bool = True, **arguments: Any) -> StepResult:
+        action = self.registry.parse({"name": name, **arguments})  # ValueError if invalid
+        return self.do(action, verify=verify_)
 
-    def _step(self, action: Action) -> StepResult:
+    def _step(self, action: Action, verify: bool) -> StepResult:
         self.control.checkpoint()
         self.actions += 1
-        outcome = self.pipeline.step(self.actions, lambda shot, record: _chosen(action, record))
+        outcome = self.pipeline.step(self.actions,
+                                     lambda shot, record: _chosen(action, record, verify))
         if outcome.error is not None:
             raise outcome.error
+        for warning in outcome.record.warnings:
+            warnings.warn(f"step {outcome.record.index}: {warning}", VerifyWarning, stacklevel=4)
         if outcome.record.status == "rejected":
             approval = outcome.record.approval
             feedback = approval.feedback if approval is not None else None
@@ -334,10 +316,17 @@ def _approver(approve: ApproveMode | Approver, settings: Settings) -> Approver:
     return make_approver(approve, settings.risk) if isinstance(approve, str) else approve
 
 
-def _chosen(action: Action, record: StepRecord) -> Choice:
+def _verify(settings: Settings, real_input: bool) -> Verify:
+    """`verify` as set, else `warn` when real input acts (a stand-in executor changes nothing)."""
+    if settings.dry_run:
+        return "off"
+    return settings.verify or ("warn" if real_input else "off")
+
+
+def _chosen(action: Action, record: StepRecord, verify: bool = True) -> Choice:
     """The caller's action, worded as a script's instruction would be."""
     record.instruction = describe(action)
-    return Choice(action)
+    return Choice(action, verify=verify)
 
 
 def _found_point(result: StepResult) -> tuple[float, float]:
@@ -381,14 +370,3 @@ def _shows_secret(exc: BaseException | None, secrets: Secrets) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
-
-
-def _target(value: TargetLike | None) -> str | dict[str, float] | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Point):
-        return {"x": value.x, "y": value.y}
-    if isinstance(value, Mapping):
-        return {"x": float(value["x"]), "y": float(value["y"])}
-    x, y = value
-    return {"x": float(x), "y": float(y)}

@@ -92,11 +92,12 @@ def parse_script(
     used: set[str] = set()
     for number, raw in enumerate(steps, start=1):
         try:
+            raw, verify = _verify_option(raw)
             action = _action(raw, values, registry, used)
             check_secrets(action, secrets)
         except ValueError as exc:
             raise UsageError(f"{source}: step {number}: {exc}") from None
-        built.append(ScriptStep(action, label=f"step {number}"))
+        built.append(ScriptStep(action, label=f"step {number}", verify=verify))
     try:
         name = _substitute(data.get("name", default_name), values, used)
     except ValueError as exc:
@@ -119,6 +120,19 @@ def _declared_vars(raw: object, source: str) -> dict[str, str]:
             raise UsageError(f"{source}: vars: {key} must be text or a number")
         found[key] = str(value)
     return found
+
+
+def _verify_option(raw: object) -> tuple[object, bool]:
+    """The step without its `verify: false` (beside the action's arguments), and that flag."""
+    if not (isinstance(raw, dict) and len(raw) == 1):
+        return raw, True
+    ((name, arguments),) = raw.items()
+    if not isinstance(arguments, dict) or "verify" not in arguments:
+        return raw, True
+    verify = arguments["verify"]
+    if not isinstance(verify, bool):
+        raise ValueError(f"verify must be true or false, not {verify!r}")
+    return {name: {k: v for k, v in arguments.items() if k != "verify"}}, verify
 
 
 def _action(

@@ -17,7 +17,7 @@ from agent.settings import Settings
 __all__ = ["scripted_settings", "start_scripted_run", "warn"]
 
 def scripted_settings(settings: Settings, steps: Sequence[ScriptStep]) -> Settings:
-    """`approve` defaults to `never` here (CONTRACTS §7), unless set.
+    """`approve` defaults to `never` here (CONTRACTS §7) and `verify` to `warn`, unless set.
 
     A step per action and one for the closing `done`. A `done` is no claim of a model's here, so
     `risky` does not ask about it.
@@ -26,6 +26,8 @@ def scripted_settings(settings: Settings, steps: Sequence[ScriptStep]) -> Settin
                               "risk": settings.risk.model_copy(update={"ask_before_done": False})}
     if "approve" not in settings.model_fields_set:
         update["approve"] = "never"
+    if settings.verify is None:  # a script has no planner to notice a click that missed
+        update["verify"] = "warn"
     return settings.model_copy(update=update)
 
 

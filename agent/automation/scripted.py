@@ -53,6 +53,7 @@ class WaitFor(Action):
     """Wait until the target can be found on the screen, for at most `timeout` seconds."""
 
     name: ClassVar[str] = "wait_for"
+    shows_effect: ClassVar[bool] = False
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: str = Field(min_length=1)
     timeout: float = Field(default=10.0, gt=0, le=MAX_WAIT_FOR)
@@ -65,6 +66,7 @@ class AssertVisible(Action):
     """Check that the target can be found on the screen now; the script fails if not."""
 
     name: ClassVar[str] = "assert_visible"
+    shows_effect: ClassVar[bool] = False
     target_fields: ClassVar[tuple[str, ...]] = ("target",)
     target: str = Field(min_length=1)
 
@@ -92,6 +94,7 @@ class ScriptStep:
     instruction: str = ""
     observation: str = ""
     thought: str = ""
+    verify: bool = True  # False: `verify: false` in the step's arguments
 
     def describe(self) -> str:
         return self.instruction or describe(self.action)
@@ -124,7 +127,7 @@ class ScriptPlanner:
         step = self.steps[position] if position < len(self.steps) else self.ending
         return PlanResult(PlannerReply(observation=step.observation, thought=step.thought,
                                        instruction=step.describe(), action=step.action),
-                          review=position < len(self.steps))
+                          review=position < len(self.steps), verify=step.verify)
 
     def failed_step(self, record: StepRecord) -> TaskFailed | None:
         """Why the run ends after `record`, or None when it goes on."""

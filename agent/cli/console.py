@@ -51,6 +51,8 @@ class StepPrinter:
             first = record.reasked[0].splitlines()[0]
             self._say(f"    (the planner's reply was invalid {len(record.reasked)}x and sent "
                       f"back: {first})")
+        for warning in record.warnings:
+            self._say(f"    warning: {warning}")
         if self.verbose > 0 and record.thought:
             self._say(f"    thought: {record.thought}")
 

@@ -43,7 +43,7 @@ GROUND_SETTINGS = (*GROUNDER_SETTINGS, "monitor")
 """`agent ground`."""
 SCRIPTED_SETTINGS = (
     *GROUND_SETTINGS, "runs_dir", "dry_run", "approve", "risk", "max_time", "settle_timeout",
-    "kill_hotkey", "pause_hotkey", "on_takeover",
+    "kill_hotkey", "pause_hotkey", "on_takeover", "verify",
 )
 """`agent script` and `agent replay` (no planner: none of its settings)."""
 DEMO_SETTINGS = ("runs_dir", "ocr_engine", "kill_hotkey", "pause_hotkey", "settle_timeout")

@@ -32,6 +32,9 @@ def _arguments(parser: Parser) -> None:
                         help="set a ${NAME} variable (overrides the file's vars:)")
     add_secret_flag(parser)
     add_settings(parser, SCRIPTED_SETTINGS)
+    parser.add_argument("--strict", dest="verify", action="store_const", const="strict",
+                        default=argparse.SUPPRESS, help="a step after which the screen did not "
+                        "change fails the script (same as --verify strict)")
     add_verbosity(parser)
     parser.set_defaults(handler=script_command)
 

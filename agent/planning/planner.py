@@ -56,6 +56,7 @@ class PlanResult:
     review: bool = True  # False: the approver is not asked (a script's closing `done`)
     reasoning: str | None = None  # the model's thinking before the reply, never parsed
     raw: str | None = None  # a native model's answer: recorded as its points' grounding raw
+    verify: bool = True  # False: this step's effect is not checked (a script step says so)
 
 
 class Planner(Protocol):
@@ -191,7 +192,8 @@ def _summary(record: StepRecord) -> dict[str, object]:
         "thought": record.thought,
         "instruction": record.instruction,
         "action_json": json.dumps(record.action, ensure_ascii=False),
-        "outcome": record.outcome or record.error or record.status,
+        "outcome": "; ".join([record.outcome or record.error or record.status,
+                              *record.warnings]),
     }
 
 

@@ -308,6 +308,7 @@ def start_run(
         ask_user=_ask_on_terminal,
         on_step=on_step,
         patient=not settings.dry_run,
+        verify=(settings.verify or "off") if not settings.dry_run else "off",
         **_script_rules(ends_at, fail_wording),
     )
     used = settings.model_copy(update={

@@ -20,7 +20,7 @@ from agent.planning.native.base import UnsupportedAction
 from agent.planning.planner import PastStep, Planner
 from agent.records import GroundingRecord, RunRecord, StepRecord, TokenUsage, Usage
 from agent.run.settle import Settler, visibly_changed
-from agent.run.step import Choice, StepPipeline
+from agent.run.step import Choice, StepPipeline, Verify
 from agent.rundir.recorder import Recorder, now_iso
 from agent.safety.approval import Approver, AutoApprover
 from agent.safety.budget import Limits, watch_time
@@ -69,6 +69,7 @@ class Loop:
     ends_at: Callable[[StepRecord], AgentError | None] = _goes_on
     fail_wording: str = "the planner gave up"
     patient: bool = True  # False (dry runs): `wait_for` looks once
+    verify: Verify = "off"
 
     def pipeline(self) -> StepPipeline:
         """The step pipeline made of these parts (one per run: parts set since then count)."""
@@ -76,7 +77,7 @@ class Loop:
             screen=self.screen, grounder=self.grounder, executor=self.executor,
             registry=self.registry, recorder=self.recorder, approver=self.approver,
             settler=self.settler, control=self.control, secrets=self.secrets,
-            ask_user=self.ask_user, patient=self.patient)
+            ask_user=self.ask_user, patient=self.patient, verify=self.verify)
 
     def run(self, task: str, command: list[str], settings: dict[str, Any]) -> RunOutcome:
         """Carry out `task` from an empty history; the record goes to `recorder`."""
@@ -184,7 +185,7 @@ class TaskRun:
         record.reasked = list(plan.reasked)
         record.reasoning = plan.reasoning
         self._notice_uncounted(plan.usage)
-        return Choice(reply.action, review=plan.review, raw=plan.raw)
+        return Choice(reply.action, review=plan.review, raw=plan.raw, verify=plan.verify)
 
     def _remember(self, record: StepRecord, shot: Screenshot | None) -> None:
         """Every recorded step joins the history (the planner sees it next) and is shown."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from actions import (
     Action,
@@ -31,7 +31,7 @@ from agent.errors import ActionError, AgentError, GroundingError, Stopped
 from agent.grounding.grounder import Grounder
 from agent.records import Approval, StepRecord, Timings
 from agent.run.grounding import ground_targets, text_under
-from agent.run.settle import Settler
+from agent.run.settle import Settler, visibly_changed
 from agent.rundir.annotate import crosshair
 from agent.rundir.recorder import Recorder
 from agent.safety.approval import Approver, AutoApprover, Proposal
@@ -39,9 +39,13 @@ from agent.safety.control import RunControl
 from agent.safety.secrets import Secrets
 from agent.screen import Screen, Screenshot, encode_png
 
-__all__ = ["MAX_EDITS", "Choice", "Chooser", "StepOutcome", "StepPipeline", "timed"]
+__all__ = ["MAX_EDITS", "Choice", "Chooser", "StepOutcome", "StepPipeline", "Verify", "timed"]
 
 MAX_EDITS = 5  # edits of one action at the approval prompt before it counts as rejected
+
+Verify = Literal["off", "warn", "strict"]
+"""After an action on a described target, check that the screen changed: `warn` records a
+warning when it did not, `strict` makes the step an error (the click missed, silently)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Choice:
     action: Action
     review: bool = True
     raw: str | None = None  # a native planner's answer: the raw of the points it gave
+    verify: bool = True  # False: the pipeline's `verify` skips this step
 
 
 Chooser = Callable[[Screenshot, StepRecord], Choice]
@@ -80,6 +85,7 @@ class StepPipeline:
     secrets: Secrets = field(default_factory=Secrets)
     ask_user: Callable[[str], str] | None = None
     patient: bool = True  # False (dry runs): an action's targets get one look, not a wait
+    verify: Verify = "off"
 
     def step(self, index: int, choose: Chooser,
              remember: Callable[[StepRecord, Screenshot | None], None] = lambda r, s: None,
@@ -140,7 +146,24 @@ class StepPipeline:
             if self.settler is not None:
                 with timed(timings, "settle"):
                     self.settle(action)
+            if choice.verify and self.verify != "off":
+                self._verify(action, record, shot)
         return action
+
+    def _verify(self, action: Action, record: StepRecord, before: Screenshot) -> None:
+        """Note (or, strict, fail) an action on a described target after which nothing on the
+        screen changed: it most likely landed on something that is not what was meant."""
+        described = [g for g in record.grounding if isinstance(g.target, str)]
+        if not described or not action.shows_effect:
+            return
+        after = self.screen.capture()
+        if after.size != before.size or visibly_changed(before.image, after.image):
+            return
+        where = ", ".join(f"{g.target!r} at ({g.point[0]:g}, {g.point[1]:g})" for g in described)
+        message = f"the screen did not change after {action.name} on {where}"
+        if self.verify == "strict":
+            raise ActionError(message + " (verify = strict)")
+        record.warnings.append(message)
 
     def settle(self, action: Action | None = None) -> None:
         """Wait until the screen is still; the person's input meanwhile is a takeover of the

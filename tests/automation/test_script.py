@@ -381,3 +381,15 @@ def test_wait_for_gives_up_after_its_timeout_and_other_steps_do_not_wait() -> No
     loop = scripted_loop(steps_of("steps:\n  - click: Ready\n"), inner, screen=screen)
     assert "step 1 (click Ready) failed" in str(run(loop).error)
     assert inner.asked == 1
+
+
+def test_scripts_verify_by_default_and_a_step_may_opt_out() -> None:
+    steps = parse("steps:\n  - click: {target: the OK button, verify: false}\n"
+                  "  - click: the OK button\n"
+                  "  - type: {text: hi, target: the box, verify: true}\n").steps
+    assert [step.verify for step in steps] == [False, True, True]
+    assert steps[0].action == Click(target="the OK button")
+    assert scripted_settings(Settings(), steps).verify == "warn"
+    assert scripted_settings(Settings(verify="strict"), steps).verify == "strict"
+    with pytest.raises(UsageError, match="step 1: verify must be true or false, not 'no'"):
+        parse("steps:\n  - click: {target: the OK button, verify: 'no'}\n")

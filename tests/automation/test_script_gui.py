@@ -267,3 +267,48 @@ def test_secrets_are_typed_and_never_recorded(xvfb: VirtualDisplay, tmp_path: Pa
         assert secret.encode() not in path.read_bytes(), path
     assert secret not in result.stdout + result.stderr
     assert all(secret not in r.text() for r in grounder.requests)
+
+
+def test_a_click_that_changes_nothing_is_a_warning_and_strict_makes_it_a_failure(
+        xvfb: VirtualDisplay, tmp_path: Path) -> None:
+    """The grounder answers a blank spot of the window for "the Help link": the click lands,
+    nothing happens. Exit 0 with a warning on the step's line and in its record; with
+    --strict the script stops there, before the next step."""
+    script = write(tmp_path / "miss.yaml", (
+        "steps:\n  - type: {text: Boston, target: the From text field}\n"
+        "  - click: {target: the Help link}\n"
+        "  - type: {text: Paris, target: the To text field}\n"))
+
+    def blank_or_widget(app: FormApp) -> Callable[[str], tuple[float, float]]:
+        def locate(description: str) -> tuple[float, float]:
+            if description != "the Help link":
+                return app.locate(description)
+            window = app.state()["window"]
+            return window["x"] + window["width"] - 6, window["y"] + window["height"] - 6
+        return locate
+
+    for strict, code, to in ((False, 0, "Paris"), (True, 1, "")):
+        runs_dir = tmp_path / f"runs-{strict}"
+        with form_app(xvfb, tmp_path / f"app-{strict}") as app, \
+                FakeChatServer(uground_reply_from(blank_or_widget(app)),
+                               model=UGROUND) as grounder:
+            result = agent_cli(["script", str(script), *grounder_flags(grounder, runs_dir),
+                                *(["--strict"] if strict else [])],
+                               env=clean_env(xvfb.env), cwd=tmp_path, closed_stdin=True)
+            state = app.state()
+        assert result.returncode == code, describe(result)
+        assert (state["fields"]["From"], state["fields"]["To"]) == ("Boston", to)
+        (run_dir,) = run_dirs(runs_dir)
+        steps = read_steps(run_dir)
+        assert steps[0]["status"] == "ok" and steps[0]["warnings"] == []  # the typing shows
+        if strict:
+            assert steps[1]["status"] == "error" and "(verify = strict)" in steps[1]["error"]
+            assert "step 2 (click the Help link) failed: the screen did not change" in (
+                result.stderr)
+        else:
+            point = steps[1]["grounding"][0]["point"]
+            assert steps[1]["status"] == "ok"
+            assert steps[1]["warnings"] == [
+                "the screen did not change after click on 'the Help link' at "
+                f"({point[0]:g}, {point[1]:g})"]
+            assert "warning: the screen did not change" in result.stdout
