@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from actions import Action, ActionRegistry, ActionSpec, builtin_registry
 from agent.automation.desktop import Desktop, StepResult
 from agent.automation.mcp_approval import ApprovalForm, ClientApprover, terminal_approver
-from agent.errors import AgentError
+from agent.errors import AgentError, Stopped
 from agent.rundir.annotate import crosshair
 from agent.rundir.report import write_report_safely
 from agent.safety.secrets import Secrets
@@ -39,6 +39,7 @@ ACTION_TOOLS = ("click", "double_click", "right_click", "move", "drag", "scroll"
                 "press", "hotkey", "wait_for", "assert_visible")
 """The built-in actions served as tools (CONTRACTS §10); actions users register join them."""
 NOT_TOOLS = ("done", "fail", "ask_user", "wait")  # a client's model ends and waits by itself
+CLOSE_GRACE = 10.0  # seconds a stopped call may take to reach its next key and let go
 
 
 class McpSession:
@@ -56,7 +57,20 @@ class McpSession:
         self._one_at_a_time = threading.Lock()
 
     def close(self) -> None:
-        self.desktop.close()
+        """End the session. A call still acting when its client went away (the server stops
+        serving at once; the call's thread does not) is stopped between two keys and waited
+        for, so no key or button stays held and its step is recorded."""
+        cut_short: Stopped | None = None
+        idle = self._one_at_a_time.acquire(timeout=0)
+        if not idle:
+            cut_short = Stopped("the MCP client disconnected")
+            self.desktop.control.stop(str(cut_short), interrupt=False)
+            idle = self._one_at_a_time.acquire(timeout=CLOSE_GRACE)
+        try:
+            self.desktop.close(cut_short)  # the session's run.json: stopped, or done
+        finally:
+            if idle:
+                self._one_at_a_time.release()
 
     def call(self, work: Callable[[], list[Any]], ctx: Context | None) -> list[Any]:
         """Run `work` (in a worker thread) with approvals asked through `ctx`'s client."""
@@ -176,8 +190,10 @@ def _action_tool(session: McpSession, spec: ActionSpec) -> Callable[..., Any]:
 async def _in_thread(session: McpSession, work: Callable[[], list[Any]],
                      ctx: Context) -> list[Any]:
     """Blocking work (the screen, the grounder, input) off the event loop; approvals it needs
-    come back to the loop to ask the client."""
-    result: list[Any] = await anyio.to_thread.run_sync(lambda: session.call(work, ctx))
+    come back to the loop to ask the client. A client that goes away does not wait for the
+    work: the server stops serving, and `McpSession.close` stops the work between two keys."""
+    result: list[Any] = await anyio.to_thread.run_sync(lambda: session.call(work, ctx),
+                                                       abandon_on_cancel=True)
     return result
 
 
