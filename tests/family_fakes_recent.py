@@ -125,7 +125,7 @@ RECENT_SPECS = [
                resize=(28, 3136, 12845056)),
     # Gelato: "(x, y)" in 0–1000 of the client's factor-32 resize to ≤ 4M pixels.
     FamilySpec("gelato", "norm1000", lambda _d, p, _b: f"({_i(p[0])}, {_i(p[1])})",
-               re.compile(rf"\({_NUM}, {_NUM}\)"), resize=(32, 4096, 4_000_000)),
+               re.compile(rf"\({_NUM}, {_NUM}\)"), resize=(32, 4096, 10_000_000)),
     # UI-Venus-Ground 1.0: [x1,y1,x2,y2] in pixels of its 2M … 4.8M-pixel resize.
     FamilySpec("uivenus", "pixels", lambda _d, _p, b: "[{},{},{},{}]".format(*map(_i, b)),
                re.compile(r"\[\d+,\d+,\d+,\d+\]"), resize=(28, 2_000_000, 4_800_000),
@@ -148,8 +148,8 @@ RECENT_SPECS = [
                                  f"<|begin_of_box|>{_box_list(b)}<|end_of_box|></answer>",
                re.compile(r"<think>.*</think><answer><\|begin_of_box\|>\[\[\d+, \d+, \d+, "
                           r"\d+\]\]<\|end_of_box\|></answer>"), box=True),
-    # MAI-UI: grounding thinking, then {"coordinate":[x,y]} in 0–999 (published outputs' shape).
-    FamilySpec("maiui", "norm999",
+    # MAI-UI: grounding thinking, then {"coordinate":[x,y]} ×1000 (published outputs' shape).
+    FamilySpec("maiui", "norm1000",
                lambda _d, p, _b: "<grounding_think>\nThought: the element.\n</grounding_think>\n"
                                  f'<answer>\n{{"coordinate":[{_i(p[0])},{_i(p[1])}]}}\n</answer>',
                re.compile(r'<grounding_think>\n.*\n</grounding_think>\n<answer>\n'

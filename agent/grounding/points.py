@@ -7,6 +7,9 @@ text (the longest one when two start at the same place, so ``(1,2),(3,4)`` is a 
 point ``(1,2)``). Numbers keep their decimals and sign; whether a point lies in the answer's
 range is `Family.to_image_pixels`' business.
 
+Qwen2-VL and Qwen-VL are the exception: `LastBoxParser` reads them as their ScreenSpot-Pro
+evaluator does, the last box between box tokens counting.
+
 A parser may first look at part of the answer (the text after UI-TARS' ``Action:``, after
 Aguvis' ``<|recipient|>os``), and may try some shapes before the others (a ``pyautogui.click``
 call before a pair in the monologue); the whole answer and the other shapes come next.
@@ -38,7 +41,9 @@ __all__ = [
     "parse_pair",
     "parse_phiground",
     "parse_point_or_box",
+    "parse_qwen2vl",
     "parse_qwen3vl",
+    "parse_qwenvl",
     "parse_uitars",
     "parse_uivenus15",
 ]
@@ -186,6 +191,43 @@ class NamedGroupParser:
 _NUMBER = re.compile(_N)
 
 
+@dataclass(frozen=True)
+class LastBoxParser:
+    r"""Qwen-VL / Qwen2-VL answers read as the ScreenSpot-Pro evaluator reads them
+    (likaixin2000/ScreenSpot-Pro-GUI-Grounding @ bd8bbbb, models/qwen2vl.py and qwen1vl.py):
+    when the answer holds the box tokens, the LAST box written exactly as `box` counts (none:
+    no point, whatever else the answer holds); without them, the answer's numbers are a point
+    when there are exactly two and a box when exactly four (its `pred_2_point`). Numbers follow
+    the one grammar above (the evaluator's own read integers in boxes and `-?\d+\.?\d*` outside:
+    the same on all 1,581 published Qwen2-VL answers; a sign is then rejected by the range)."""
+
+    tokens: tuple[str, ...]  # all present: the box branch
+    box: re.Pattern[str]  # four number groups x1, y1, x2, y2
+    expected: str
+
+    def __call__(self, text: str) -> Located:
+        if all(token in text for token in self.tokens):
+            boxes = self.box.findall(text)
+            if not boxes:
+                raise ModelReplyError(f"no {self.expected} in the answer {text[:200]!r}")
+            return _box_centre([float(v) for v in boxes[-1]])
+        numbers = [float(v) for v in _NUMBER.findall(text)]
+        if len(numbers) not in (2, 4):
+            raise ModelReplyError(f"no {self.expected} in the answer {text[:200]!r} (without "
+                                  f"box tokens it needs 2 or 4 numbers, not {len(numbers)})")
+        return Located(numbers[0], numbers[1]) if len(numbers) == 2 else _box_centre(numbers)
+
+
+def _box_centre(box: list[float]) -> Located:
+    x1, y1, x2, y2 = box
+    return Located((x1 + x2) / 2, (y1 + y2) / 2, (x1, y1, x2, y2))
+
+
+def _box_between(start: str, end: str) -> re.Pattern[str]:
+    """`start(x1,y1),(x2,y2)end`, no spaces: the evaluators' box pattern, with our numbers."""
+    return re.compile(rf"{re.escape(start)}\({_N},{_N}\),\({_N},{_N}\){re.escape(end)}")
+
+
 # UGround, GTA1: the first `(x, y)` or `[x, y]`, else an answer that ends in a bare `x, y`.
 parse_pair = AnswerParser(shapes=(BARE_PAIR,), preferred=(PAIR,), expected="(x, y) point")
 
@@ -195,8 +237,21 @@ parse_pair = AnswerParser(shapes=(BARE_PAIR,), preferred=(PAIR,), expected="(x, 
 parse_point_or_box = AnswerParser(
     shapes=(PAIR, BOX), expected="[x, y] / (x, y) point or [x1, y1, x2, y2] box")
 
-# Qwen2-VL and OS-Atlas: `<|box_start|>(x1,y1),(x2,y2)<|box_end|>`; Qwen-VL:
-# `<ref>…</ref><box>(x1,y1),(x2,y2)</box>`; OS-Atlas also `[[x,y]]` and `[[x1,y1,x2,y2]]` (0–1000).
+# Qwen2-VL: `<|object_ref_start|>…<|object_ref_end|><|box_start|>(x1,y1),(x2,y2)<|box_end|>`,
+# the last box counting (models/qwen2vl.py `extract_bbox`: `matches[-1]`); a server that skips
+# special tokens leaves `…(x1,y1),(x2,y2)`, read by the two-or-four-numbers rule.
+parse_qwen2vl = LastBoxParser(
+    tokens=("<|box_start|>", "<|box_end|>"),
+    box=_box_between("<|box_start|>", "<|box_end|>"),
+    expected="<|box_start|>(x1,y1),(x2,y2)<|box_end|> box")
+# Qwen-VL: `<ref>…</ref><box>(x1,y1),(x2,y2)</box>`, the last box counting (models/qwen1vl.py).
+parse_qwenvl = LastBoxParser(
+    tokens=("<box>",), box=_box_between("<box>", "</box>"),
+    expected="<box>(x1,y1),(x2,y2)</box> box")
+
+# OS-Atlas: `<|box_start|>(x1,y1),(x2,y2)<|box_end|>`, the FIRST box-token span counting (the
+# same repository's models/osatlas7b.py `extract_bbox` uses re.search); also `[[x,y]]` and
+# `[[x1,y1,x2,y2]]` (OS-Atlas-Pro, 0–1000).
 parse_box_tokens = AnswerParser(
     shapes=(CORNERS, BOX, PAIR), preferred=(BOX_TOKENS,),
     expected="(x1,y1),(x2,y2) box (box tokens), [[x,y]] point or [[x1,y1,x2,y2]] box")

@@ -177,14 +177,18 @@ def test_no_family_reads_what_is_no_number(name: str, number: str) -> None:
 
 NO_POINT = ["", "I cannot find that element.", "(12)", "x=, y=", "(a, b)",
             "finished(content='done')"]
-# uground and gta1 (parse_pair) also read a bare `x, y`; the others want brackets or tags
+# uground and gta1 (parse_pair) also read a bare `x, y`; the others want brackets or tags, but
+# qwen2vl and qwenvl, whose ScreenSpot-Pro evaluator reads any answer without box tokens holding
+# exactly two numbers as a point (test_families_replays.py)
 NO_POINT_BRACKETED = ["[1, 2, 3]", "1, 2", "click 10,20"]
+BARE_NUMBERS = ("uground", "gta1", "qwen2vl", "qwenvl")
 
 
 @pytest.mark.parametrize("name, answer", [
     *[(name, answer) for name in CONTRACT_FAMILIES for answer in NO_POINT],
-    *[(name, answer) for name in CONTRACT_FAMILIES if name not in ("uground", "gta1")
+    *[(name, answer) for name in CONTRACT_FAMILIES if name not in BARE_NUMBERS
       for answer in NO_POINT_BRACKETED],
+    *[(name, "[1, 2, 3]") for name in ("qwen2vl", "qwenvl")],
 ])
 def test_an_answer_without_a_point_is_a_model_reply_error(name: str, answer: str) -> None:
     with pytest.raises(ModelReplyError, match=r"no .* in the answer"):
