@@ -13,6 +13,7 @@ CLI_ONLY = ("argparse", "agent.cli")
 PROGRAMS = {  # modules that are a command line of their own
     "agent/__main__.py",  # `python -m agent`: the CLI's entry point
     "agent/demo/flight_app.py",  # the demo's sample app, a separate process with its own flags
+    "agent/testing/task_planner.py",  # a fake planner server for task suites, run on its own
 }
 PENDING: set[str] = set()  # modules still to move into the CLI (none)
 
