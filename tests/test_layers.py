@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli"},
     {"demo"},
-    {"automation", "testing"},
+    {"automation", "testing", "suites"},
     {"run"},
     {"planning"},  # a native planner (planning/native) reads points as the grounders do
     {"grounding", "rundir", "settings"},

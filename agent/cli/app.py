@@ -24,6 +24,7 @@ from agent.cli.flags import (
 from agent.cli.mcp import add_mcp_parser
 from agent.cli.replay import add_export_parser, add_replay_parser
 from agent.cli.script import add_script_parser
+from agent.cli.tasks import tasks_arguments
 from agent.errors import AgentError
 
 __all__ = ["entry", "main"]
@@ -91,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("report", allow_abbrev=False, help="rebuild a run's report.html",
                         description="Rebuild RUN_DIR/report.html from the run record.",
                         arguments=_report_arguments)
-    commands.add_parser("eval", allow_abbrev=False, help="evaluate a grounder on a benchmark",
+    commands.add_parser("eval", allow_abbrev=False, help="evaluate a grounder or a task suite",
                         arguments=_eval_arguments)
     return parser
 
@@ -128,6 +129,11 @@ def _eval_arguments(evaluate: Parser) -> None:
         description="Score a grounder on DATA.jsonl (one record per line: instruction, img_size, "
                     "bbox, polygon or refusal, image; raw_response for --replay).",
         arguments=_eval_grounding_arguments)
+    kinds.add_parser(
+        "tasks", allow_abbrev=False, help="run a task suite (SUITE.yaml), each episode on its "
+        "own display", description="Run a task suite: each task's setup, `agent run` and "
+        "check on a fresh private display per episode; results.jsonl, index.html, a summary.",
+        arguments=tasks_arguments)
 
 
 def _eval_grounding_arguments(grounding: Parser) -> None:
