@@ -172,6 +172,7 @@ def _on_display(episode: Episode, display: VirtualDisplay, started: float) -> Ep
     env = settings_env(display.env, {}, episode.secrets)
     for variables in (agent_env, env):
         variables["EPISODE_DIR"] = str(episode.episode_dir)
+        variables["PATH"] = _interpreter_first(variables.get("PATH", os.defpath))
     procs: list[subprocess.Popen[bytes]] = []
     with _log(episode, "setup") as setup_log, _log(episode, "agent") as agent_log:
         try:
@@ -193,6 +194,13 @@ def _on_display(episode: Episode, display: VirtualDisplay, started: float) -> Ep
         finally:
             _teardown(procs)
     return _result(episode, code, success, check_error, time.monotonic() - started)
+
+
+def _interpreter_first(path: str) -> str:
+    """PATH with this interpreter's folder first: a suite's `python3 app.py` runs where
+    planground is installed (its virtual environment), as `agent` itself does."""
+    folder = os.path.dirname(sys.executable)
+    return os.pathsep.join([folder, *(p for p in path.split(os.pathsep) if p != folder)])
 
 
 def _run_settings(episode: Episode) -> dict[str, Any]:
