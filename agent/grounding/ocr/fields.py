@@ -7,7 +7,10 @@ sides left and right of it with the same background beyond both; a window's edge
 is no box side), the point moves into the nearest box edge to the right of the label on its row,
 else just below it:
 an edge is a change from the background that spans the label's whole height (a box's side), or
-runs along under it (a box's top). With no such edge nearby the label itself is the answer.
+runs along under it (a box's top). With no such edge nearby there is no answer (the caller
+says so): the label itself is not a field.
+
+This is the word-only path (no OpenCV); with it, the widget finder's field boxes are used.
 """
 
 from __future__ import annotations
@@ -40,15 +43,16 @@ def wants_field(description: str) -> bool:
 
 
 def field_point(image: Image.Image, label: Box) -> tuple[float, float] | None:
-    """A point inside the field that `label` (text OCR found) names, or None: no field next to
-    it, or the text is already inside one (a placeholder)."""
+    """A point inside the field that `label` (text OCR found) names: beside or below it, or
+    the text's own centre when it is inside a box (a placeholder); None: no field near it
+    (never the label's centre: clicking a label rarely focuses its field)."""
     rgb = image.convert("RGB")
     x1, y1, x2, y2 = (round(v) for v in label)
     row = (y1 + y2) // 2
     left = _side_edge(rgb, range(x1 - 3, x1 - 3 - INSIDE_REACH, -1), y1, y2)
     right = _side_edge(rgb, range(x2 + 3, x2 + 3 + RIGHT_REACH), y1, y2)
     if left is not None and (right is None or _one_box(rgb, left, right, row)):
-        return None
+        return (label[0] + label[2]) / 2, float(row)  # a placeholder: already in its field
     if right is not None:
         return float(right + INSET), float(row)
     below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))

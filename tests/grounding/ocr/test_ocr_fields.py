@@ -52,7 +52,8 @@ def test_a_field_below_its_label() -> None:
 def test_text_inside_a_box_is_already_in_the_field() -> None:
     """A placeholder ("Search…") is inside its field: the text is the answer."""
     entry = (100, 30, 400, 66)
-    assert field_point(form(entry), (108.0, 40.0, 170.0, 56.0)) is None
+    point = field_point(form(entry), (108.0, 40.0, 170.0, 56.0))
+    assert point == (139.0, 48.0) and inside(point, entry)
 
 
 def test_a_label_at_the_window_edge_still_has_its_field() -> None:

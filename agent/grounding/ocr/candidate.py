@@ -1,0 +1,75 @@
+"""A candidate for a description (a widget, or words) and the geometry the ranking shares."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from agent.grounding.ocr.engines import Box
+
+__all__ = ["CLICKABLE", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside", "gap",
+           "inside", "plausible_field", "rescored"]
+
+CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
+MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
+
+
+class WidgetLike(Protocol):
+    """What the ranking reads of C1's `Widget` (agent/grounding/ocr/widgets.py)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def box(self) -> Box: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def text_box(self) -> Box | None: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place the description may mean."""
+
+    kind: str  # a widget kind, or "text" for plain words
+    box: Box  # the element: the widget's box, or the words' box
+    text: str  # as read ("" for a widget without text)
+    point: tuple[float, float]  # where to act: inside the widget, a field, or the words
+    similarity: float  # of its text to the text described (1.0 when none was described)
+    score: float  # 0–1, after the kind, place, colour, relation and ordinal
+    exact: bool = False  # reads exactly the text described, as a whole
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.text!r} at ({self.point[0]:.0f}, {self.point[1]:.0f})"
+
+
+def centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def inside(point: tuple[float, float], box: Box, slack: float = 0.0) -> bool:
+    return (box[0] - slack <= point[0] <= box[2] + slack
+            and box[1] - slack <= point[1] <= box[3] + slack)
+
+
+def gap(a: Box, b: Box) -> float:
+    dx = max(0.0, b[0] - a[2], a[0] - b[2])
+    dy = max(0.0, b[1] - a[3], a[1] - b[3])
+    return math.hypot(dx, dy)
+
+
+def field_inside(box: Box) -> tuple[float, float]:
+    """Inside a field: its middle row, a little in from its left edge (a long field's centre
+    is still inside, but text typed lands the same either way)."""
+    x, y = centre(box)
+    return min(x, box[0] + max(12.0, (box[3] - box[1]))), y
+
+
+def plausible_field(box: Box) -> bool:
+    """A text field is wide: a small square "field" is a letter or a mark taken for one."""
+    return box[2] - box[0] >= 1.5 * (box[3] - box[1])
+
+
+def rescored(candidate: Candidate, factor: float) -> Candidate:
+    return replace(candidate, score=candidate.score * factor)

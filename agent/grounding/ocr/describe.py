@@ -1,0 +1,253 @@
+"""What a description asks for, as the `ocr` grounder understands it.
+
+"the second Submit button", "the field below Username", "the red button at the bottom right",
+'the checkbox next to "Newsletter"', "the Delete button in the row with Bob": a `Query` holds the
+text (quoted text first, else the words next to the kind), the kind of element, an ordinal, a
+relation to another element (itself a `Query`), a part of the screen and a colour. Words that
+are none of these are ignored: they never become text to look for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from agent.grounding.ocr.textmatch import norm
+
+__all__ = ["KINDS", "Query", "Relation", "parse"]
+
+Relation = Literal["below", "above", "right", "left", "next", "row"]
+TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
+
+# Phrases naming a kind, longest first; the value is the widget kinds it accepts.
+KINDS: dict[str, frozenset[str]] = {
+    "radio button": frozenset({"radio"}), "radio": frozenset({"radio"}),
+    "option button": frozenset({"radio"}),
+    "check box": frozenset({"checkbox"}), "checkbox": frozenset({"checkbox"}),
+    "tick box": frozenset({"checkbox"}), "toggle": frozenset({"checkbox"}),
+    "switch": frozenset({"checkbox"}),
+    "option": frozenset({"radio"}),  # a checkbox is a related kind: it still fits
+    "text field": frozenset({"field"}), "text box": frozenset({"field"}),
+    "text area": frozenset({"field"}), "text input": frozenset({"field"}),
+    "input field": frozenset({"field"}), "input box": frozenset({"field"}),
+    "entry field": frozenset({"field"}), "search box": frozenset({"field"}),
+    "search field": frozenset({"field"}), "search bar": frozenset({"field"}),
+    "field": frozenset({"field"}), "textbox": frozenset({"field"}),
+    "textfield": frozenset({"field"}), "textarea": frozenset({"field"}),
+    "input": frozenset({"field"}), "entry": frozenset({"field"}),
+    "box": frozenset({"field", "checkbox"}),
+    "area": frozenset({"field"}), "editor": frozenset({"field"}),
+    "dropdown": frozenset({"field", "button"}), "combobox": frozenset({"field", "button"}),
+    "combo box": frozenset({"field", "button"}), "select": frozenset({"field", "button"}),
+    "button": frozenset({"button"}), "btn": frozenset({"button"}),
+    "link": frozenset({"link"}), "hyperlink": frozenset({"link"}),
+    "tab": frozenset({"tab"}), "icon": frozenset({"icon"}),
+    "label": frozenset({TEXT}), "text": frozenset({TEXT}), "heading": frozenset({TEXT}),
+    "title": frozenset({TEXT}), "word": frozenset({TEXT}), "message": frozenset({TEXT}),
+}
+_SEARCH_KINDS = frozenset({"search box", "search field", "search bar"})  # "search" is its text
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1,
+            "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
+            "9th": 9, "10th": 10}
+COLOURS = {"red": "red", "green": "green", "blue": "blue", "yellow": "yellow",
+           "orange": "orange", "purple": "purple", "violet": "purple", "pink": "pink",
+           "black": "black", "white": "white", "gray": "grey", "grey": "grey"}
+PLACES = {"top": (0, -1), "upper": (0, -1), "bottom": (0, 1), "lower": (0, 1),
+          "left": (-1, 0), "right": (1, 0), "leftmost": (-1, 0), "rightmost": (1, 0),
+          "topmost": (0, -1), "bottommost": (0, 1)}
+CENTRES = frozenset({"middle", "centre", "center"})
+SIZES = {"big": 1, "bigger": 1, "biggest": 1, "larger": 1, "largest": 1,
+         "smaller": -1, "smallest": -1, "tiny": -1}
+# Words that carry no text: articles, verbs of acting, fillers.
+FILLER = frozenset([
+    "a", "an", "the", "this", "that", "these", "those", "its", "please", "then", "now", "and",
+    "or", "to", "on", "onto", "in", "into", "at", "of", "for", "from", "click", "tap", "press",
+    "hit", "select", "choose", "pick", "check", "tick", "uncheck", "untick", "type", "enter",
+    "write", "fill", "focus", "double", "right-click", "use", "find", "go", "open", "toggle",
+    "called", "named", "labeled", "labelled", "titled", "marked", "saying", "says", "reading",
+    "reads", "which", "shows", "showing", "with", "containing", "contains", "text",
+    "placeholder", "corner", "side", "edge", "part", "screen", "page", "window", "dialog",
+    "form", "row", "row's", "rows", "column", "element", "control", "widget", "item", "one",
+    "is", "it", "little", "wide", "long", "tall", "tiny", "main", "primary", "empty",
+    "blank", "visible", "focused", "active", "current", "only", "lone", "single", "editable",
+])
+ARTICLES = frozenset(["a", "an", "the", "this", "that", "these", "those", "its"])
+_POLITE = frozenset(["please", "now", "then", "again"])
+_CUT = frozenset([  # after the kind
+    "in", "of", "on", "at", "from", "inside", "within", "under", "for", "near",
+])
+_RELATIONS: list[tuple[str, Relation]] = [
+    (r"(?:directly |just |right |immediately )?(?:below|under|underneath|beneath)", "below"),
+    (r"(?:directly |just |right |immediately )?above", "above"),
+    (r"(?:to the |on the )?right of", "right"), (r"(?:to the |on the )?left of", "left"),
+    (r"next to|beside|alongside|near|nearest to|closest to", "next"),
+    (r"(?:in|on|from) (?:the )?(?:same )?(?:table )?row (?:with|of|for|as|containing|that "
+     r"(?:says|contains|has)|where|which (?:says|contains|has))", "row"),
+]
+_RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
+                                          enumerate(_RELATIONS)) + r")\b")
+_NAMED_ROW = re.compile(
+    r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
+    r"this|that|selected|current|highlighted)\b)((?:\x00|[\w-]+)(?:\s+(?:\x00|[\w-]+)){0,2}?)"
+    r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
+                     r"|(?<![\w'])'([^']+)'(?!\w)")
+_MARK = "\x00"  # stands for quoted text in the description while it is parsed
+_FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:\x00|[A-Z]))")  # "for Bob", "for "Bob""
+SYMBOLS = "×✕✖+−›‹»«…☰⚙"  # buttons whose text is one sign
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for; every part narrows the candidates, None/empty ones do not."""
+
+    text: str = ""  # normalised; "" when the description names none
+    quoted: bool = False
+    kinds: frozenset[str] = frozenset()  # widget kinds accepted (TEXT: plain words)
+    kind_word: str = ""  # the phrase that named the kind, for messages
+    ordinal: int | None = None  # 1-based, -1 for the last
+    place: tuple[int, int] | None = None  # (dx, dy) towards a screen edge; (0, 0): the middle
+    colour: str | None = None
+    relation: Relation | None = None
+    anchor: Query | None = None  # the element the relation is to
+    soft: bool = False  # the text is a guess ("search" for "the search box"): may be dropped
+    size: int | None = None  # 1: the biggest ("the big text box"), -1: the smallest
+
+    @property
+    def empty(self) -> bool:
+        return not self.text and not self.kinds and self.anchor is None and self.place is None
+
+
+def parse(description: str) -> Query:
+    """The description's text, kind, ordinal, relation, place and colour."""
+    quotes = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)]
+    marked = _QUOTED.sub(lambda _m: f" {_MARK} ", description)
+    marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
+    relation = _RELATION.search(marked.lower())
+    kind: Relation
+    if relation is not None:
+        head, tail = marked[:relation.start()], marked[relation.end():]
+        kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
+                    if value is not None)
+    elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
+        head, tail, kind = marked[:named.start()], marked[named.end():], "row"
+    else:
+        return _parse_part(marked, quotes)
+    head_quotes = quotes[:head.count(_MARK)]
+    anchor = _parse_part(tail, quotes[len(head_quotes):])
+    if anchor.empty:  # "the button on the right of the screen": not a relation
+        return _parse_part(marked, quotes)
+    target = _parse_part(head, head_quotes)
+    return replace(target, relation=kind, anchor=anchor)
+
+
+def _tokens(part: str) -> list[str]:
+    return re.findall(rf"{_MARK}|[\w'’-]+|[{SYMBOLS}]", part)
+
+
+def _parse_part(part: str, quotes: list[str]) -> Query:
+    tokens = _tokens(part)
+    lower = [t.lower().replace("’", "'") for t in tokens]
+    kinds, kind_word, kind_at, kind_len = _kind(lower)
+    used = set(range(kind_at, kind_at + kind_len)) if kind_at >= 0 else set()
+    ordinal = place_x = place_y = size = None
+    colour = None
+    for i, (token, word) in enumerate(zip(tokens, lower, strict=True)):
+        capital = token[:1].isupper() and i > 0
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word in ORDINALS and not capital and _ordinal_here(after, i + 1 == kind_at):
+            ordinal = ORDINALS[word]
+        elif word in ("last's", "second-last", "penultimate"):
+            ordinal = -1 if word == "last's" else -2
+        elif word in COLOURS and not capital:
+            colour = COLOURS[word]
+        elif word in PLACES and not capital:
+            dx, dy = PLACES[word]
+            place_x, place_y = place_x or dx, place_y or dy
+        elif word in CENTRES and not capital:
+            place_x, place_y = place_x or 0, place_y or 0
+        elif word in SIZES and not capital and (i + 1 == kind_at or after.lower() in KINDS):
+            size = SIZES[word]  # "the big text box"; "the small option" is text when it is
+        else:
+            continue
+        used.add(i)
+    place = None if place_x is None and place_y is None else (place_x or 0, place_y or 0)
+    text, quoted = _text(tokens, lower, used, kind_at, quotes)
+    soft = (kind_word in _SEARCH_KINDS and not text) or (text == "search" and not quoted
+                                                          and "field" in kinds)
+    return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,
+                 soft=soft, size=size)
+
+
+def _ordinal_here(after: str, before_kind: bool) -> bool:
+    """"the first button", "the second Submit button", "the last row's" are ordinals; "the
+    first name field" is the text "first name"."""
+    return (before_kind or not after or after == _MARK or after[:1].isupper()
+            or after.lower() in ORDINAL_FOLLOWERS)
+
+
+ORDINAL_FOLLOWERS = frozenset({"one", "of", "row", "row's", "column", "item", "entry"})
+
+
+def _kind(lower: list[str]) -> tuple[frozenset[str], str, int, int]:
+    """The last kind phrase (the noun: "the Search box button" is a button): kinds, phrase,
+    index, length; index -1 when none."""
+    for i in range(len(lower) - 1, -1, -1):
+        for length in (2, 1):
+            phrase = " ".join(lower[i:i + length])
+            if len(lower[i:i + length]) == length and phrase in KINDS:
+                if length == 1 and i > 0 and " ".join(lower[i - 1:i + 1]) in KINDS:
+                    phrase, i, length = " ".join(lower[i - 1:i + 1]), i - 1, 2
+                return KINDS[phrase], phrase, i, length
+    return frozenset(), "", -1, 0
+
+
+def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
+          quotes: list[str]) -> tuple[str, bool]:
+    """Quoted text, else the words right before the kind ("the Search flights button"), else
+    right after it ("the button labelled Save"), up to a word that starts another phrase."""
+    for quote in quotes:
+        if norm(quote):
+            return norm(quote), True
+    def wordy(i: int) -> bool:
+        return i not in used and (lower[i] not in FILLER or _capital(tokens, i))
+
+    if kind_at < 0:  # from the first word that is no filler to the end ("Terms of use")
+        start = next((i for i in range(len(tokens)) if wordy(i)), None)
+        if start is None:
+            return "", False
+        end = next((i for i in range(start, len(tokens)) if i in used), len(tokens))
+        while end > start + 1 and (lower[end - 1] in ARTICLES or lower[end - 1] in _POLITE or (
+                lower[end - 1] in _CUT and end < len(tokens))):  # "Submit at the bottom"
+            end -= 1
+        return norm(" ".join(tokens[start:end])), False
+
+    before: list[int] = []
+    pending: list[int] = []  # fillers between words: inside the text ("Sign in", "Add to cart")
+    for i in range(kind_at - 1, -1, -1):
+        if wordy(i):
+            before, pending = [i, *pending, *before], []
+        elif i in used or (lower[i] in ARTICLES and not (before and i > 0 and wordy(i - 1))):
+            if before:
+                break
+            pending = []  # (an article between words is the text's: "I accept the terms")
+        elif before and (i == 0 or not wordy(i - 1)):
+            break
+        else:
+            pending.insert(0, i)
+    if before:
+        return norm(" ".join(tokens[i] for i in before)), False
+    after: list[str] = []
+    for i in range(kind_at + 1, len(tokens)):
+        if i in used or (lower[i] in _CUT and after):
+            break
+        if lower[i] not in FILLER or _capital(tokens, i):
+            after.append(tokens[i])
+    return norm(" ".join(after)), False
+
+
+def _capital(tokens: list[str], i: int) -> bool:
+    """A capitalised word inside the description ("the To field"): text, though "to" is not."""
+    return i > 0 and tokens[i][:1].isupper()

@@ -1,0 +1,100 @@
+"""From a text to the control it labels: the field beside or below it, the checkbox, switch or
+radio button on its row. Never the text itself when a control was asked for and another's is
+there: clicking a label rarely acts on its control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import Image
+
+from agent.grounding.ocr.candidate import (
+    Candidate,
+    WidgetLike,
+    centre,
+    field_inside,
+    gap,
+    inside,
+    plausible_field,
+)
+from agent.grounding.ocr.describe import TEXT
+from agent.grounding.ocr.engines import Box
+from agent.grounding.ocr.fields import field_point
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, similarity
+
+__all__ = ["labelled_fields", "labelled_mark"]
+
+RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
+LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
+
+
+def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
+                   kinds: frozenset[str]) -> list[Candidate]:
+    """The checkbox, switch or radio button a text names: the nearest on its row (a settings
+    list puts the switch far right of its label). A row with another's mark only: an error,
+    not the text, whose click would toggle nothing. A row with no mark at all: the text, as
+    plain words (a checkbox whose box was not found toggles from its label in Tk, GTK and HTML
+    labels)."""
+    height = run.box[3] - run.box[1]
+    row = [w for w in widgets if w.kind in kinds
+           and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
+    own = [w for w in row if _may_label(run, w.text)]
+    if own:
+        nearest = min(own, key=lambda w: gap(run.box, w.box))
+        return [Candidate(nearest.kind, nearest.box, run.text, centre(nearest.box),
+                          run.similarity, text_sim * 0.95)]
+    if row:
+        return [Candidate(f"label without a {'/'.join(sorted(kinds))}", run.box, run.text,
+                          run.centre, run.similarity, 0.0)]
+    return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
+                      text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
+
+
+def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
+                     image: Image.Image, word_only: bool) -> list[Candidate]:
+    """The field `run` labels: a field widget whose text box it is or that lies right of or
+    below it; else, with no such widget, a box edge found beside or below the label."""
+    height = run.box[3] - run.box[1]
+    fields = [w for w in widgets if w.kind == "field" and plausible_field(w.box)]
+    holder = next((w for w in fields if inside(run.centre, w.box)), None)
+    if holder is not None:  # a placeholder, or text typed in: the field itself
+        return [Candidate("field", holder.box, run.text, field_inside(holder.box),
+                          run.similarity, text_sim)]
+    # a field with its own label is that label's: not this text's because it lies nearby
+    near = [w for w in fields if _labels(run.box, w, height) and _may_label(run, w.text)]
+    if near:
+        closest = min(near, key=lambda w: gap(run.box, w.box))
+        return [Candidate("field", closest.box, run.text, field_inside(closest.box),
+                          run.similarity, text_sim)]
+    # No field widget for this label (the finder may miss one: a focused Tk entry): a box edge
+    # beside or below the label, unless that point is on another widget (a panel's border,
+    # a button) — then an error, never the label's own centre.
+    point = field_point(image, run.box)
+    if point is not None and any(inside(point, w.box) for w in widgets if w.kind != "field"):
+        point = None
+    if point is None or (not word_only and inside(point, run.box)):
+        return [Candidate("label without a field", run.box, run.text, run.centre,
+                          run.similarity, 0.0)]
+    factor = LEGACY_FIELD if word_only else LEGACY_FIELD * 0.85
+    return [Candidate("field", run.box, run.text, point, run.similarity, text_sim * factor)]
+
+
+def _may_label(run: Run, own: str) -> bool:
+    """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
+    same, or its first line (a label wrapped over two lines)."""
+    own, text = norm(own), norm(run.text)
+    return not own or similarity(own, text) >= MIN_SIMILARITY or \
+        (len(own) >= 3 and text.startswith(own + " "))
+
+
+def _labels(label: Box, widget: WidgetLike, height: float) -> bool:
+    """Whether text at `label` names the field `widget`: its text box, or the field right of
+    it on its row, or just below it."""
+    if widget.text_box is not None and inside(centre(label), widget.text_box, 2):
+        return True
+    box = widget.box
+    row = box[1] - height < centre(label)[1] < box[3] + height * 0.2
+    right = row and -0.5 * height <= box[0] - label[2] <= 20 * height  # ">" read from a border
+    below = (0 <= box[1] - label[3] <= 3 * height
+             and box[0] - 2 * height <= label[0] <= box[2] and label[0] < box[2])
+    return right or below

@@ -1,0 +1,233 @@
+"""The parts of a description that narrow its candidates: colour, place on the screen, a
+relation to another element, an ordinal. Each lowers the scores of the candidates that do not
+fit (`rank.decide` then picks, or says why it cannot)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from PIL import Image
+
+from agent.errors import GroundingError
+from agent.grounding.ocr.candidate import Candidate, centre, rescored
+from agent.grounding.ocr.describe import TEXT, Query
+from agent.grounding.ocr.engines import Box
+from agent.grounding.ocr.rank import MIN_SCORE
+from agent.grounding.ocr.textmatch import norm, similarity
+
+__all__ = ["colours", "narrow"]
+
+MISFIT = 0.4  # a candidate that does not fit a part of the description keeps this share
+# PIL's hue (0–255) → colour names, upper bounds.
+HUES = [(11, "red"), (28, "orange"), (46, "yellow"), (120, "green"), (185, "blue"),
+        (213, "purple"), (242, "pink"), (256, "red")]
+
+Anchor = Callable[[Query], Candidate]
+AREAS = frozenset({"text area", "textarea", "area", "editor"})  # fields of several lines
+
+
+def narrow(query: Query, found: Sequence[Candidate], image: Image.Image,
+           anchor_of: Anchor) -> list[Candidate]:
+    """`found` rescored by the description's colour, place, relation and ordinal."""
+    result = list(found)
+    if query.colour is not None:
+        fits = [query.colour in colours(image, c.box) for c in result]
+        if any(fits):  # no candidate of that colour: the colour was misjudged, not the rest
+            result = [c if fit else rescored(c, MISFIT)
+                      for c, fit in zip(result, fits, strict=True)]
+    if query.kind_word in AREAS:
+        result = _tall(result)
+    if query.size is not None:
+        result = _sized(query.size, result)
+    if query.relation is not None and query.anchor is not None:
+        result = _related(query, result, anchor_of(query.anchor))
+    if query.ordinal is not None:  # "the second tab from the right": counted from there
+        backwards = query.ordinal > 0 and query.place is not None and max(query.place) > 0
+        result = _ordinal(-query.ordinal if backwards else query.ordinal, result, query)
+    elif query.place is not None:
+        result = _placed(query.place, result, image.size)
+    return sorted(result, key=lambda c: -c.score)
+
+
+def colours(image: Image.Image, box: Box) -> set[str]:
+    """The colour names of a box: its saturated hues when there are enough of them, else black,
+    white or grey."""
+    left, top, right, bottom = (round(v) for v in box)
+    if right <= left or bottom <= top:
+        return set()
+    crop = image.crop((left, top, right, bottom)).convert("HSV")
+    crop.thumbnail((48, 48))
+    data = crop.tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
+    saturated = [h for h, s, v in pixels if s > 90 and v > 60]
+    if len(saturated) >= 0.08 * len(pixels):
+        names: dict[str, int] = {}
+        for hue in saturated:
+            name = next(n for bound, n in HUES if hue < bound)
+            names[name] = names.get(name, 0) + 1
+        return {n for n, count in names.items() if count >= 0.3 * len(saturated)}
+    values = sorted(v for _h, _s, v in pixels)
+    median = values[len(values) // 2]
+    return {"black" if median < 60 else "white" if median > 215 else "grey"}
+
+
+def _tall(found: list[Candidate]) -> list[Candidate]:
+    """A text area is taller than a one-line field: when some fields are, the others lose."""
+    heights = [c.box[3] - c.box[1] for c in found if c.kind == "field"]
+    if not heights or max(heights) < 1.8 * min(heights):
+        return found
+    return [c if c.kind != "field" or c.box[3] - c.box[1] >= 1.8 * min(heights)
+            else rescored(c, MISFIT) for c in found]
+
+
+def _sized(size: int, found: list[Candidate]) -> list[Candidate]:
+    """The biggest (or smallest) of the good candidates by area; the others lose with how much
+    smaller (bigger) they are."""
+    good = [c for c in found if c.score >= MIN_SCORE]
+    if len(good) < 2:
+        return found
+    areas = {id(c): (c.box[2] - c.box[0]) * (c.box[3] - c.box[1]) for c in found}
+    extreme = max(areas[id(c)] for c in good) if size > 0 else min(areas[id(c)] for c in good)
+    return [c if areas[id(c)] * size >= extreme * size else
+            rescored(c, 1.0 - min(0.5, abs(areas[id(c)] - extreme) / max(extreme, areas[id(c)])))
+            for c in found]
+
+
+def _ordinal(ordinal: int, found: list[Candidate], query: Query) -> list[Candidate]:
+    """The n-th (or last) of the good candidates in reading order; the rest lose."""
+    if not found:
+        return found
+    top = max(c.score for c in found)
+    # The same words standing alone count too: a link or button the widget finder missed is
+    # still one of "the Remove links" (the second is not the third because one was missed).
+    eligible = [c for c in found if c.score >= max(MIN_SCORE, top - 0.15)
+                or (c.kind == TEXT and c.exact and query.text)]
+    ordered = _reading_order(eligible)
+    index = ordinal - 1 if ordinal > 0 else len(ordered) + ordinal
+    if not 0 <= index < len(ordered):
+        what = query.kind_word or "match"
+        raise GroundingError(f"there is no {_nth(ordinal)} {what}: {len(ordered)} on the "
+                             f"screen match ({'; '.join(c.describe() for c in ordered[:6])})")
+    chosen = ordered[index]
+    if chosen.kind == TEXT and chosen.score < top:  # a missed widget's words: the element
+        chosen_now = replace(chosen, score=top)
+        return [chosen_now if c is chosen else rescored(c, 0.5) for c in found]
+    return [c if c is chosen else rescored(c, 0.5) for c in found]
+
+
+def _nth(ordinal: int) -> str:
+    if ordinal == -1:
+        return "last"
+    if ordinal < 0:
+        return f"{-ordinal}th from last"
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(ordinal, f"{ordinal}th")
+
+
+def _reading_order(found: Sequence[Candidate]) -> list[Candidate]:
+    """Top to bottom by rows (centres within half a height are one row), left to right."""
+    by_y = sorted(found, key=lambda c: centre(c.box)[1])
+    rows: list[list[Candidate]] = []
+    for candidate in by_y:
+        height = candidate.box[3] - candidate.box[1]
+        if rows and centre(candidate.box)[1] - centre(rows[-1][0].box)[1] < max(height, 8) / 2:
+            rows[-1].append(candidate)
+        else:
+            rows.append([candidate])
+    return [c for row in rows for c in sorted(row, key=lambda c: c.box[0])]
+
+
+def _placed(place: tuple[int, int], found: list[Candidate],
+            size: tuple[int, int]) -> list[Candidate]:
+    """Towards a screen edge or corner (or the middle): the most extreme candidate keeps its
+    score, the others lose with their distance from it."""
+    if not found:
+        return found
+    width, height = size
+    dx, dy = place
+
+    def key(c: Candidate) -> float:
+        x, y = c.point
+        if place == (0, 0):
+            return -math.hypot((x - width / 2) / width, (y - height / 2) / height)
+        return dx * x / width + dy * y / height
+
+    good = [c for c in found if c.score >= MIN_SCORE] or found
+    best = max(key(c) for c in good)
+    return [rescored(c, 1.0 - min(0.5, max(0.0, best - key(c)) * 4)) for c in found]
+
+
+def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Candidate]:
+    """Candidates in the relation to `anchor`; the nearest fitting one keeps its score."""
+    height = max(anchor.box[3] - anchor.box[1], 8.0)
+    named = query.anchor.text if query.anchor is not None else ""
+    fits: dict[int, float] = {}
+    for index, candidate in enumerate(found):
+        if anchor.kind != TEXT and (_overlap(candidate.box, anchor.box)
+                                    or candidate.point == anchor.point):
+            continue  # the anchor itself
+        distance = _distance(query.relation or "next", anchor.box, candidate.box, height)
+        if distance is not None and anchor.kind == TEXT and named and candidate.text and \
+                candidate.kind != TEXT and similarity(norm(candidate.text), named) >= 0.8:
+            fits[index] = 0.0  # the widget the anchor's text labels: "the checkbox next to X"
+            continue
+        if _overlap(candidate.box, anchor.box):
+            continue  # the anchor itself
+        if distance is not None:
+            fits[index] = distance
+    if not fits:
+        return [rescored(c, MISFIT * 0.5) for c in found]
+    nearest = min(fits.values())
+    result = []
+    for index, candidate in enumerate(found):
+        if index in fits:
+            result.append(rescored(candidate, 1.0 - min(0.45, (fits[index] - nearest)
+                                                         / (6 * height))))
+        else:
+            result.append(rescored(candidate, MISFIT * 0.5))
+    return result
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0}
+"""How far (in the anchor's text heights) an element may be and still be "below X" etc.: an
+element farther off is not in the relation (the one meant may be one the finder missed)."""
+
+
+def _distance(relation: str, anchor: Box, box: Box, height: float) -> float | None:
+    """How far `box` is from `anchor` in the relation (px), or None when it is not in it."""
+    distance = _measured(relation, anchor, box, height)
+    if distance is None or distance > REACH.get(relation, math.inf) * height:
+        return None
+    return distance
+
+
+def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | None:
+    ay = centre(anchor)[1]
+    x, y = centre(box)
+    same_row = box[1] - height * 0.5 <= ay <= box[3] + height * 0.5 or \
+        anchor[1] - height * 0.5 <= y <= anchor[3] + height * 0.5
+    columns = box[0] < anchor[2] + 3 * height and anchor[0] - 3 * height < box[2]
+    if relation == "row":
+        return 0.0 if same_row else None
+    if relation == "below":
+        below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
+        return box[1] - anchor[3] + 0.3 * abs(box[0] - anchor[0]) if below and columns \
+            else None
+    if relation == "above":
+        above = y < anchor[1] + 0.25 * height
+        return anchor[1] - box[3] + 0.3 * abs(box[0] - anchor[0]) if above and columns \
+            else None
+    if relation == "right":
+        return box[0] - anchor[2] if same_row and x > anchor[2] else None
+    if relation == "left":
+        return anchor[0] - box[2] if same_row and x < anchor[0] else None
+    gap_x = max(0.0, box[0] - anchor[2], anchor[0] - box[2])
+    gap_y = max(0.0, box[1] - anchor[3], anchor[1] - box[3])
+    if not same_row and math.hypot(gap_x, gap_y) > 3 * height:
+        return None  # "next to" another row: only just above or below
+    return math.hypot(gap_x, gap_y) + (0.0 if same_row else 2 * height)

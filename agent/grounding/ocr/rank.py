@@ -1,0 +1,262 @@
+"""Candidates for a description, scored 0–1: widgets (C1's `find_widgets`) and runs of words.
+
+A widget of the kind described beats the same words in running text; a kind with one instance
+is found with no text; a field is answered with a point inside the field, never its label.
+`decide` turns the scores into one answer with a confidence, or a `GroundingError` that lists
+the candidates and their points: nothing weak or close to a rival is clicked silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PIL import Image
+
+from agent.errors import GroundingError
+from agent.grounding.grounder import NotOnScreen
+from agent.grounding.ocr.candidate import (
+    CLICKABLE,
+    MARKS,
+    Candidate,
+    WidgetLike,
+    centre,
+    field_inside,
+    inside,
+    plausible_field,
+)
+from agent.grounding.ocr.describe import TEXT, Query
+from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.labels import RUN_FACTOR, labelled_fields, labelled_mark
+from agent.grounding.ocr.textmatch import (
+    MIN_SIMILARITY,
+    Run,
+    norm,
+    runs,
+    similarity,
+    whole_phrases,
+)
+
+__all__ = ["Candidate", "Decision", "WidgetLike", "candidates", "decide"]
+
+MIN_SCORE = 0.5  # below this the best candidate is not what was described
+MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
+NEAR_MARGIN = 0.15  # a near match (an OCR slip, a part of the text) needs this lead
+NEAR = 0.6  # text this similar is no answer, but a rival worth naming
+WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
+RELATED = {frozenset({"button", "tab"}): 0.8, frozenset({"button", "link"}): 0.75,
+           frozenset({"tab", "link"}): 0.75, frozenset({"checkbox", "radio"}): 0.8,
+           frozenset({"button", "icon"}): 0.75}
+
+
+@dataclass(frozen=True)
+class Decision:
+    best: Candidate
+    confidence: float
+    rivals: list[Candidate]
+
+
+def kind_factor(query: Query, kind: str, word_only: bool) -> float:
+    """How well an element of `kind` fits the kinds the description names."""
+    if not query.kinds or kind in query.kinds:
+        return 1.0
+    if kind == TEXT:
+        return WORD_ONLY_FACTOR if word_only else RUN_FACTOR
+    if TEXT in query.kinds:
+        return 0.9  # "the Save text" on a button: the words are on the widget
+    return max((RELATED.get(frozenset({kind, k}), 0.0) for k in query.kinds), default=0.0)
+
+
+def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetLike] | None,
+               image: Image.Image) -> list[Candidate]:
+    """Every plausible place for `query`'s text and kind, best first, one per place."""
+    word_only = widgets is None
+    shown = list(widgets or ())
+    found: list[Candidate] = []
+    if query.text:
+        text_runs = runs(words, query.text, NEAR)
+    elif not query.kinds or TEXT in query.kinds:
+        text_runs = whole_phrases(words)
+    else:
+        text_runs = []
+    for widget in shown:
+        if widget.kind == "field" and not plausible_field(widget.box):
+            continue
+        accepted = kind_factor(query, widget.kind, word_only)
+        if accepted == 0.0 or (not query.kinds and widget.kind not in CLICKABLE):
+            continue
+        sim, score, spot = _widget_similarity(widget, query.text, text_runs)
+        if score < NEAR:
+            continue
+        if TEXT in query.kinds and widget.kind not in CLICKABLE and widget.text_box:
+            # "the Apply label": the label's words, not the field or checkbox it names
+            found.append(Candidate(TEXT, widget.text_box, widget.text, centre(widget.text_box),
+                                   sim, score, score == 1.0))
+        else:
+            found.append(_widget_candidate(widget, sim, score, accepted, query.text, spot))
+    for run in text_runs:
+        found.extend(_run_candidates(query, run, shown, image, word_only))
+    return distinct(found)
+
+
+Spot = tuple[float, float] | None  # where the words matched lie, when only a part matched
+
+
+def _widget_similarity(widget: WidgetLike, text: str,
+                       text_runs: Sequence[Run]) -> tuple[float, float, Spot]:
+    """How well the widget's own text, or words read inside it, are `text`: (similarity of the
+    words matched, that times the share of the widget's text they are, where those words are
+    when they are only a part); (1, 1, None): no text asked."""
+    if not text:
+        return 1.0, 1.0, None
+    best = _own_text(widget, text)
+    where = widget.box if widget.kind in CLICKABLE else (widget.text_box or widget.box)
+    for run in text_runs:
+        part = _part(run, widget)
+        if part < 1.0 and widget.kind not in CLICKABLE and widget.text_box is not None and \
+                run.box[0] - widget.text_box[0] > 1.5 * (run.box[3] - run.box[1]):
+            continue  # a label's later words may be the next box's label read with it
+        if inside(run.centre, where) and run.similarity * part >= best[1]:
+            best = run.similarity, run.similarity * part, None if part == 1.0 else run.centre
+    return best
+
+
+def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
+    """The best run of the widget's own words (read from its crop, maybe) for `text`; a part's
+    place is estimated along the text box by character count."""
+    own = norm(widget.text)
+    words = own.split()
+    best: tuple[float, float, Spot] = (similarity(own, text), similarity(own, text), None) \
+        if own else (0.0, 0.0, None)
+    wanted = len(text.split())
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + wanted + 2) + 1):
+            part = " ".join(words[start:end])
+            sim = similarity(part, text)
+            score = sim * (1.0 if part == own else 0.7 + 0.2 * len(part) / len(own))
+            if score > best[1] and (start == 0 or widget.kind in CLICKABLE):
+                # (a label is matched from its start: "SMS Phone" is not the Phone option)
+                offset = len(" ".join(words[:start])) + (1 if start else 0)
+                best = sim, score, _along(widget.text_box, offset, len(part), len(own))
+    return best
+
+
+def _along(box: Box | None, offset: int, length: int, total: int) -> Spot:
+    if box is None or total == 0:
+        return None
+    width = box[2] - box[0]
+    return box[0] + width * (offset + length / 2) / total, (box[1] + box[3]) / 2
+
+
+def _part(run: Run, widget: WidgetLike | None = None) -> float:
+    """1.0 for words that are all of their widget's (or phrase's) text; less for a part:
+    "Book" is not the button "Seat book payment"."""
+    if widget is not None and widget.text:
+        whole, part = norm(widget.text), norm(run.text)
+        if whole == part or len(part) >= len(whole):
+            return 1.0
+        return 0.7 + 0.2 * len(part) / max(len(whole), 1)
+    return 1.0 if run.whole else 0.7 + 0.2 * run.coverage
+
+
+def _widget_candidate(widget: WidgetLike, sim: float, score: float, factor: float,
+                      text: str, spot: Spot = None) -> Candidate:
+    """`spot`: where the words matched are, when they are a part of the widget's text: a link
+    or tab read together with its neighbour is acted on at the words meant, not between."""
+    exact = score == 1.0 and (not text or norm(widget.text) in ("", text))
+    point = spot if spot is not None and widget.kind in CLICKABLE else _point(widget)
+    return Candidate(widget.kind, widget.box, widget.text, point, sim, score * factor, exact)
+
+
+def _point(widget: WidgetLike) -> tuple[float, float]:
+    """Where to act on a widget: a link on its words (its box may take in the space around
+    them), a field inside it near its left edge, anything else at its centre."""
+    if widget.kind == "field":
+        return field_inside(widget.box)
+    if widget.kind == "link" and widget.text_box is not None:
+        return centre(widget.text_box)
+    return centre(widget.box)
+
+
+def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image: Image.Image,
+                    word_only: bool) -> list[Candidate]:
+    """The words themselves, or the widget they belong to, or the field they label."""
+    owner = next((w for w in widgets if w.kind in CLICKABLE and inside(run.centre, w.box)), None)
+    if owner is None and not query.kinds:  # "Dark mode", "Name": the widget they label
+        owner = next((w for w in widgets if w.kind not in CLICKABLE and w.text_box is not None
+                      and inside(run.centre, w.text_box, 2)), None)
+    text_sim = run.similarity * _part(run, owner)
+    if owner is not None:  # the words on a button: the button (scored with its own kind)
+        factor = kind_factor(query, owner.kind, word_only)
+        point = _point(owner) if _part(run, owner) == 1.0 else run.centre
+        return [Candidate(owner.kind, owner.box, run.text, point, run.similarity,
+                          text_sim * factor, run.similarity == 1.0 and text_sim == 1.0)
+                ] if factor else []
+    exact = run.similarity == 1.0 and run.whole
+    if "field" in query.kinds and query.text:
+        return labelled_fields(run, text_sim, widgets, image, word_only)
+    if query.kinds and query.kinds <= MARKS and not word_only:
+        return labelled_mark(run, text_sim, widgets, query.kinds)
+    factor = kind_factor(query, TEXT, word_only)
+    return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,
+                      exact)]
+
+
+def distinct(found: Sequence[Candidate]) -> list[Candidate]:
+    """Best first, one per place: a candidate whose point lies in a better one's box, or whose
+    box overlaps it, is the same target."""
+    kept: list[Candidate] = []
+    for candidate in sorted(found, key=lambda c: (-c.score, c.box[1], c.box[0])):
+        if not any(_same(candidate, k) for k in kept):
+            kept.append(candidate)
+    return kept
+
+
+def _same(a: Candidate, b: Candidate) -> bool:
+    """One target: most of the smaller box lies in the other (tabs that share a border are
+    two), or one's point is in the other's box."""
+    width = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    height = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    smaller = min(_area(a.box), _area(b.box))
+    if width > 0 and height > 0 and width * height > 0.5 * smaller:
+        return True
+    return inside(a.point, b.box) or inside(b.point, a.box)
+
+
+def _area(box: Box) -> float:
+    return max(box[2] - box[0], 1.0) * max(box[3] - box[1], 1.0)
+
+
+def listing(found: Sequence[Candidate], limit: int = 6) -> str:
+    return "; ".join(f"{c.describe()} score {c.score:.2f}" for c in found[:limit])
+
+
+def decide(found: Sequence[Candidate], query: Query, description: str) -> Decision:
+    """The answer, or an error naming the candidates: none good enough, or two too close."""
+    ranked = sorted(found, key=lambda c: (-c.score, -c.similarity))
+    what = repr(query.text) if query.text else f"a {query.kind_word or 'element'}"
+    good = [c for c in ranked if c.similarity >= MIN_SIMILARITY]
+    if not good:
+        if query.text:
+            raise NotOnScreen(f"no text like {query.text!r} on the screen for {description!r}; "
+                              f"closest: {listing(ranked, 3) or 'none'}")
+        raise NotOnScreen(f"no {query.kind_word or 'element'} on the screen for {description!r}")
+    best = good[0]
+    rivals = [c for c in ranked if c is not best]  # a weaker text may still score as high
+    second = max((c.score for c in rivals), default=0.0)
+    confidence = max(0.0, best.score * min(1.0, 0.5 + (best.score - second) / 0.3))
+    if best.score < MIN_SCORE:
+        raise NotOnScreen(f"no {query.kind_word or 'element'} like {what} on the screen for "
+                          f"{description!r}, only: {listing(ranked)}")
+    needed = MARGIN if best.exact else NEAR_MARGIN  # a misread or a part: a clear lead
+    # a near text ("Logon" for "Login") where the very text is on the screen too: no guess
+    close = [best, *(c for c in rivals if best.score - c.score < needed
+                     or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE))]
+    if len(close) > 1:
+        raise GroundingError(f"{description!r} is ambiguous: {len(close)} places match {what} "
+                             f"about equally well: {listing(close)} (say which: quote its text, "
+                             "or add 'the second …', '… next to X', '… in the row with X', "
+                             "'… at the top')")
+    return Decision(best, round(confidence, 3), rivals[:5])
+
+

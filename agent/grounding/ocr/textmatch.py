@@ -1,0 +1,179 @@
+"""Text matching for the `ocr` grounder: how well a run of words OCR read is a text described.
+
+Runs of words that stand together on one line (a phrase: a gap wider than the text is high
+separates two widgets) are compared with the text; OCR's usual letter slips (O for 0, l for I)
+count as a near match, never as the text itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import statistics
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agent.grounding.ocr.engines import Box, OcrWord
+
+__all__ = ["GAP", "MIN_SIMILARITY", "Run", "norm", "phrases", "runs", "similarity", "union"]
+
+MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
+MISREAD = 0.9  # the text with OCR's look-alike letters: a near match, not an exact one
+GAP = 1.0  # a gap wider than this many line heights separates two phrases (two widgets)
+_LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s",
+                            "8": "b", "$": "s", "—": "-", "–": "-", "×": "x", "✕": "x",
+                            "✖": "x", "−": "-"})
+
+
+def norm(text: str) -> str:
+    """Lower case, one space between words, punctuation at word edges dropped."""
+    words = []
+    for word in unicodedata.normalize("NFKC", text).casefold().split():
+        stripped = re.sub(r"^[\W_]+|[\W_]+$", "", word)
+        words.append(stripped or word)
+    return " ".join(words)
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def similarity(text: str, query: str) -> float:
+    """1.0 for the same (normalised) text, MISREAD for the same up to look-alike letters,
+    else difflib's ratio; another form of a word ("Saved" for "Save") is 0."""
+    if text == query:
+        return 1.0
+    if _other_form(text, query):
+        return 0.0
+    if text.translate(_LOOKALIKE) == query.translate(_LOOKALIKE):
+        return MISREAD
+    matcher = difflib.SequenceMatcher(None, text, query, autojunk=False)
+    if matcher.real_quick_ratio() < MIN_SIMILARITY * 0.9:
+        return 0.0
+    return min(matcher.ratio(), MISREAD - 0.01)
+
+
+def _other_form(text: str, query: str) -> bool:
+    """Another word that merely starts the same: "Saved" is not "Save", "Cancelled" not "Cancel"
+    (a button and the state it leads to). OCR misreads letters and may read a border as a
+    trailing l, I, i or j, but it does not add real endings."""
+    return len(text.split()) == len(query.split()) and any(
+        _ending(a, b).strip("lIij|") for a, b in zip(text.split(), query.split(), strict=True))
+
+
+def _ending(a: str, b: str) -> str:
+    """What the longer word adds to the shorter when it starts with it ('' otherwise)."""
+    short, long = sorted((a, b), key=len)
+    ending = long[len(short):]
+    return ending if long.startswith(short) and ending.isalpha() else ""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of words on one line that may be the described text."""
+
+    text: str  # as read
+    box: Box
+    similarity: float  # to the text described, 0–1
+    whole: bool  # the run is its whole phrase (not a few words of a sentence)
+    coverage: float  # share of its phrase's characters the run holds
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
+
+
+def phrases(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
+    """The words of each line, left to right, cut where a gap is wider than the text is high."""
+    lines: dict[tuple[int, ...], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    result = []
+    for line in lines.values():
+        line.sort(key=lambda w: w.box[0])
+        height = statistics.median(w.box[3] - w.box[1] for w in line)
+        current = [line[0]]
+        for index, word in enumerate(line[1:], start=1):
+            if norm(word.text) in MARKS and index < len(line) - 1 and len(line) > 2:
+                result.append(current)  # "SMS © Phone": a radio button's mark between labels
+                current = []
+                continue
+            if current and word.box[0] - current[-1].box[2] > GAP * height:
+                result.append(current)
+                current = []
+            current.append(word)
+        result.append(current)
+    return [phrase for phrase in result if phrase]
+
+
+def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) -> list[Run]:
+    """Every run of words (within one phrase) at least `floor` similar to `query`."""
+    longest = len(query.split()) + 2  # room for words OCR split in two
+    found = []
+    for phrase in phrases(words):
+        norms = [norm(w.text) for w in phrase]
+        first, last = _glyphs(norms)
+        whole = " ".join(norms[first:last])
+        for start in range(len(phrase)):
+            for end in range(start + 1, min(len(phrase), start + longest) + 1):
+                text = " ".join(norms[start:end])
+                score = similarity(text, query)
+                if score < floor:
+                    continue
+                run = phrase[start:end]
+                found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]),
+                                 score, start <= first and end >= last,
+                                 min(1.0, len(text) / max(len(whole), 1))))
+    if len(query.split()) > 1:
+        found.extend(_wrapped(words, query, floor))
+    return found
+
+
+def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
+    """A short label wrapped onto two lines ("Coupon" over "code"), read as one run."""
+    lines = [(union([w.box for w in p]), p) for p in phrases(words) if len(p) <= 3]
+    lines.sort(key=lambda line: line[0][1])
+    tops = [box[1] for box, _p in lines]
+    found = []
+    for top, upper in lines:
+        height = top[3] - top[1]
+        # only the lines starting in the band just under this one
+        for below, lower in lines[bisect.bisect_left(tops, top[3]):
+                                  bisect.bisect_right(tops, top[3] + 0.8 * height)]:
+            if abs(below[0] - top[0]) > 0.5 * height or len(upper) + len(lower) > 4:
+                continue
+            text = " ".join(norm(w.text) for w in (*upper, *lower))
+            score = similarity(text, query)
+            if score >= floor:
+                found.append(Run(" ".join(w.text for w in (*upper, *lower)),
+                                 union([top, below]), score, True, 1.0))
+    return found
+
+
+GLYPHS = frozenset([  # a checkbox or radio button read as a letter or sign
+    "o", "0", "©", "®", "°", "@", "*", "•", "·", "[", "]", "|", "(", ")", "x", "v", "✓", "✔", "☐",
+    "☑", "◯", "○", "●", ">", "<", "»",
+])
+
+
+MARKS = GLYPHS - {"0", "x", "v", "*", "(", ")"}  # inside a line too ("Page 1 of 10": no)
+
+
+def _glyphs(norms: Sequence[str]) -> tuple[int, int]:
+    """The phrase without a checkbox's or radio button's mark read as a letter at either end
+    ("O Newsletter"): (first, end) indices of its words."""
+    first, last = 0, len(norms)
+    if last - first > 1 and norms[first] in GLYPHS:
+        first += 1
+    if last - first > 1 and norms[last - 1] in GLYPHS:
+        last -= 1
+    return first, last
+
+
+def whole_phrases(words: Sequence[OcrWord]) -> list[Run]:
+    """Each phrase as one run (the candidates of a description that names no text)."""
+    return [Run(" ".join(w.text for w in phrase), union([w.box for w in phrase]), 1.0, True, 1.0)
+            for phrase in phrases(words)]

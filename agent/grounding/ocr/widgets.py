@@ -1,0 +1,375 @@
+"""The interactive elements on a screenshot, found by classic image analysis, with their text.
+
+`find_widgets` takes the screenshot and the words the whole-screen OCR pass read and returns
+buttons, text fields, checkboxes, radio buttons, tabs and links. The shapes come from
+widgets_shapes.py (boxes bounded by straight edges, square or round marks); this module decides
+what each shape is and which text belongs to it:
+
+- a box that is light (as light as what surrounds it), bordered and holds at most a line of text
+  is a *field*; its text is the label nearest to its left on its row or just above it (else its
+  placeholder). A filled box, or a light one with short centred text, is a *button*. A box with
+  no text and no ink (a panel) or one that holds other boxes (a window, a dialog) is nothing.
+- a small box with a drawing inside and no text: an *icon* (an icon button).
+- two or more boxes side by side, touching, one of them unlike the others: *tabs*.
+- a square, round or pill-shaped mark: a *checkbox* or *radio* button, its text to its right.
+- words outside every box that are underlined or blue, or light words in a row on a dark bar (a
+  navigation bar): a *link* (widgets_links.py).
+
+tesseract often reads nothing inside a bordered button (../shared/DESIGN.md): with an `engine`,
+such boxes are read again from their own inside, all in one call (widgets_read.py).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+from PIL import Image
+
+from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
+from agent.grounding.ocr.widgets_links import find_links, ink_density, inked_box, padded
+from agent.grounding.ocr.widgets_read import reread, wants_reading
+from agent.grounding.ocr.widgets_shapes import (
+    IntBox,
+    Mark,
+    Rect,
+    edge_blobs,
+    edge_map,
+    find_marks,
+    find_rects,
+    int_box,
+)
+from agent.grounding.ocr.widgets_text import (
+    Run,
+    clean,
+    letters,
+    mark_in_box,
+    mark_in_word,
+    misread,
+    runs_of,
+    text_of,
+    touching,
+    words_inside,
+)
+
+__all__ = ["Widget", "WidgetKind", "find_widgets"]
+
+WidgetKind = Literal["button", "field", "checkbox", "radio", "tab", "link", "icon"]
+
+LIGHT = 235  # a field's inside is at least this light in every channel (light themes)
+DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
+UNIT_SAMPLE = 60  # words measured for the text height
+LABEL_WORDS = 5  # a label is a few words
+BORDER = 20  # a field's border differs this much from its inside and from what is around it
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One interactive element; boxes in screenshot pixels."""
+
+    kind: WidgetKind
+    box: Box  # a button's/field's border box, a mark's square, a link's text box
+    text: str = ""  # inside a button/tab/link; the label of a field/checkbox/radio
+    text_box: Box | None = None
+    words: tuple[OcrWord, ...] = ()
+    checked: bool | None = None  # a checkbox's or radio button's state when visible
+
+
+def find_widgets(image: Image.Image, words: Sequence[OcrWord],
+                 engine: OcrEngine | None = None) -> list[Widget]:
+    """Every interactive element found on `image`, whose whole-screen OCR words are `words`;
+    with `engine`, a box whose text those words miss is read again from its own inside."""
+    if min(image.size) < 8:
+        return []  # no room for a widget (and OpenCV has no difference of a 1-px image)
+    rgb = np.asarray(image.convert("RGB"))
+    unit = text_unit(words, rgb)
+    edges = edge_map(rgb)
+    blobs = edge_blobs(edges)
+    rects = [r for r in find_rects(rgb, edges, unit, blobs) if not letters(r, words)]
+    marks = [m for m in find_marks(rgb, edges, unit, blobs)
+             if not mark_in_word(m.box, words) and not mark_in_box(m, rects)]
+    rects = [r for r in rects if not any(_overlaps(r.outer, m.box) for m in marks)]
+    words = [w for w in words if not any(_overlaps(int_box(w.box), m.box) for m in marks)]
+    on_box = touching(rects, words)
+    inside = _box_words(image, rects, on_box, edges, engine)
+    claimed = {id(w) for found in on_box.values() for w in found}
+    runs = runs_of([w for w in words if id(w) not in claimed], unit)
+    used: set[int] = set()  # runs taken as some widget's text
+    widgets, tabs = _tabs(rects, inside, runs, used, edges, unit)
+    for rect in rects:
+        kind = "tab" if id(rect) in tabs else _kind(rect, inside[id(rect)], edges, unit)
+        if kind is not None:
+            widgets.append(_boxed(kind, rect, inside[id(rect)]))
+    widgets += [_marked(mark, runs, used, unit) for mark in marks]
+    widgets = [_labelled(rgb, w, runs, used, widgets, unit) if w.kind == "field" else w
+               for w in widgets]
+    links = find_links(rgb, runs, used, unit)
+    widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]
+    if engine is not None:
+        widgets = _reread_texts(engine, image, rgb, widgets, unit)
+    return sorted(widgets, key=lambda w: (w.box[1], w.box[0]))
+
+
+def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
+                  widgets: list[Widget], unit: float) -> list[Widget]:
+    """The widgets with texts read again from their own crops, in one call: links OCR read
+    unsure (underlined words, light words on a dark bar)."""
+    jobs: list[tuple[int, IntBox]] = []
+    for index, widget in enumerate(widgets):
+        if widget.kind == "link" and min(w.confidence for w in widget.words) < 60:
+            # Half a text height either side: OCR drops a link's first or last letter.
+            jobs.append((index, padded(inked_box(rgb, widget.box), 3, rgb.shape,
+                                       round(unit * 0.5))))
+    found = reread(engine, image, [box for _, box in jobs]) if jobs else []
+    for (index, _), read in zip(jobs, found, strict=True):
+        if read:
+            text, box = text_of(read)
+            widget = widgets[index]
+            widgets[index] = replace(widget, text=text, text_box=box, words=tuple(read),
+                                     box=box if widget.kind == "link" else widget.box)
+    return widgets
+
+
+def _box_words(image: Image.Image, rects: Sequence[Rect], on_box: dict[int, list[OcrWord]],
+               edges: np.ndarray, engine: OcrEngine | None) -> dict[int, list[OcrWord]]:
+    """Each box's words (by id of the box): the whole-screen words wholly inside it, or, with
+    an engine, what its inside reads when those missed or misread it (one call for all)."""
+    inside = {id(r): clean(words_inside(r, on_box[id(r)])) for r in rects}
+    if engine is None:
+        return inside
+    needy = [r for r in rects if wants_reading(r, inside[id(r)], edges)
+             or (misread(r, on_box[id(r)]) and inked(r, edges))
+             or _partly_read(r, inside[id(r)], edges)]
+    for rect, read in zip(needy, reread(engine, image, [r.inner for r in needy]), strict=True):
+        if read:
+            inside[id(rect)] = read
+    return inside
+
+
+def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
+    """Whether the words read cover less than half the width of what is drawn in the box
+    ("an" of "Cancel")."""
+    if not words:
+        return False
+    left, top, right, bottom = rect.inner
+    columns = np.flatnonzero(edges[top + 2:bottom - 2, left + 2:right - 2].any(axis=0))
+    if not columns.size:
+        return False
+    read = max(w.box[2] for w in words) - min(w.box[0] for w in words)
+    return bool(read < 0.5 * (columns[-1] - columns[0] + 1))
+
+
+def _tabs(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], runs: Sequence[Run],
+          used: set[int], edges: np.ndarray, unit: float) -> tuple[list[Widget], set[int]]:
+    """The selected tabs that have no box of their own, and the ids of the boxes that are
+    tabs: rows of touching boxes with one unlike the others, or with the selected tab's text
+    (in no box) just before or after them."""
+    rows = _tab_rows(rects, inside, edges, unit)
+    selected_tabs: list[Widget] = []
+    tabs: set[int] = set()
+    for row, distinct in rows:
+        repeated = any(other is not row and abs(other[0].outer[0] - row[0].outer[0]) <= unit
+                       and abs(other[-1].outer[2] - row[-1].outer[2]) <= unit
+                       for other, _ in rows)  # [Edit][Delete] on every row of a table
+        selected = (None if distinct or repeated
+                    else _selected_tab(row, inside, runs, used, unit))
+        if distinct or selected is not None:
+            tabs.update(id(r) for r in row)
+            selected_tabs += [selected] if selected is not None else []
+    return selected_tabs, tabs
+
+
+def text_unit(words: Sequence[OcrWord], rgb: np.ndarray | None = None) -> float:
+    """The screen's text height: the median height of words read with confidence (14 px, the
+    usual at 100%, when there are none). With the screenshot, of the ink in their boxes: engines
+    box words differently (rapidocr's boxes are a third taller than tesseract's)."""
+    sure = [w for w in words if w.confidence >= 60 and any(c.isalpha() for c in w.text)]
+    heights: list[float]
+    if rgb is not None:
+        heights = [h for h in (_ink_height(rgb, w.box) for w in sure[:UNIT_SAMPLE]) if h]
+    else:
+        heights = [w.box[3] - w.box[1] for w in sure]
+    return float(statistics.median(heights)) if heights else 14.0
+
+
+def _ink_height(rgb: np.ndarray, box: Box) -> int:
+    """How many rows of `box` hold ink (pixels far from its median colour), first to last."""
+    left, top, right, bottom = int_box(box)
+    area = rgb[max(0, top):bottom, max(0, left):right].astype(np.int16)
+    if not area.size:
+        return 0
+    rows = np.flatnonzero((np.abs(area - np.median(area.reshape(-1, 3), axis=0)).max(axis=2)
+                           > 90).any(axis=1))
+    return int(rows[-1] - rows[0] + 1) if rows.size else 0
+
+
+def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
+          ) -> WidgetKind | None:
+    """Field, button or nothing, from the box's fill, border and text."""
+    top, bottom = rect.inner[1], rect.inner[3]
+    lines = {w.line for w in words}
+    last = max(words, key=lambda w: (w.line, w.box[0]), default=None)
+    sentence = len(words) > 2 * LABEL_WORDS or (last is not None
+                                                and last.text.endswith((".", "!")))
+    # A sentence set off from the box's side is a notice, a card: no control. (What is typed
+    # into a field starts close to its side.)
+    if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:
+        return None
+    light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
+    if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
+        if words and len(lines) == 1 and _centred(rect, words, unit):
+            return "button"  # an outlined button: short text in its middle
+        return "field"
+    if not inked(rect, edges) or bottom - top > 4 * unit or len(lines) > 1:
+        return None  # a panel, a card: not one control
+    left, right = rect.outer[0], rect.outer[2]
+    if not words and right - left <= 3 * unit and rect.outer[3] - rect.outer[1] <= 3 * unit:
+        return "icon"  # a small box with a drawing and no text: an icon button
+    return "button"
+
+
+def inked(rect: Rect, edges: np.ndarray) -> bool:
+    """Whether anything is drawn inside the box (text, an icon)."""
+    left, top, right, bottom = rect.inner
+    return bool(edges[top + 2:bottom - 2, left + 2:right - 2].any())
+
+
+def _bordered(rect: Rect) -> bool:
+    """Whether a line of its own colour frames the box (a field has a border; a light panel on
+    a grey window, or a window on the desktop, only a change of colour)."""
+    return rect.border is not None and all(
+        max(abs(a - b) for a, b in zip(rect.border, other, strict=True)) >= BORDER
+        for other in (rect.fill, rect.around))
+
+
+def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    left, _top, right, _bottom = rect.inner
+    text_left, text_right = min(w.box[0] for w in words), max(w.box[2] for w in words)
+    gaps = text_left - left, right - text_right
+    return min(gaps) >= 0.6 * unit and abs(gaps[0] - gaps[1]) <= 0.25 * (right - left)
+
+
+def _heading(rgb: np.ndarray, run: Run, unit: float) -> bool:
+    """Whether the run is a heading: taller text than the screen's, and bold (denser ink;
+    labels measured 0.28-0.35 of their extent inked, bold headings 0.38-0.77)."""
+    return run.box[3] - run.box[1] >= 1.2 * unit and ink_density(rgb, run.box) >= 0.37
+
+
+def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,
+              unit: float) -> list[tuple[list[Rect], bool]]:
+    """Rows of two or more boxes with something inside, each touching the next, left to right,
+    and whether one of them is unlike the others (lighter, darker or taller: a selected tab)."""
+    ordered = sorted((r for r in rects if inside[id(r)] or inked(r, edges)),
+                     key=lambda r: r.outer[0])
+    rows: list[tuple[list[Rect], bool]] = []
+    taken: set[int] = set()
+    for start, first in enumerate(ordered):
+        if id(first) in taken:
+            continue
+        row = [first]
+        for rect in ordered[start + 1:]:
+            last = row[-1]
+            if (-0.5 * unit <= rect.outer[0] - last.outer[2] <= 0.45 * unit
+                    and _same_row(rect.outer, last.outer)):
+                row.append(rect)
+        if len(row) >= 2:
+            taken.update(id(r) for r in row)
+            heights = {r.outer[3] - r.outer[1] for r in row}
+            rows.append((row, len({r.fill for r in row}) > 1 or max(heights) - min(heights) >= 2))
+    return rows
+
+
+def _selected_tab(row: Sequence[Rect], inside: dict[int, list[OcrWord]], runs: Sequence[Run],
+                  used: set[int], unit: float) -> Widget | None:
+    """The selected tab of a row of alike boxes: text just before or after the row, on its
+    line, in no box of its own (the selected tab is open to the page below it)."""
+    top, bottom = min(r.outer[1] for r in row), max(r.outer[3] for r in row)
+    start, end = row[0].outer[0], row[-1].outer[2]
+    for run in runs:
+        middle = (run.box[1] + run.box[3]) / 2
+        if id(run) in used or not top <= middle <= bottom:
+            continue
+        if -0.5 * unit <= start - run.box[2] <= 1.5 * unit:
+            beside = row[0]
+        elif -0.5 * unit <= run.box[0] - end <= 1.5 * unit:
+            beside = row[-1]
+        else:
+            continue
+        own = inside.get(id(beside), [])
+        if not own or abs((own[0].box[1] + own[0].box[3]) / 2 - middle) > 0.25 * unit:
+            continue  # a tab's text stands on its neighbours' line
+        pad = min(w.box[0] for w in own) - beside.outer[0]
+        used.add(id(run))
+        box = (run.box[0] - pad, float(top), run.box[2] + pad, float(bottom))
+        return Widget("tab", box, run.text, run.box, run.words)
+    return None
+
+
+def _same_row(a: IntBox, b: IntBox) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= 0.7 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _boxed(kind: WidgetKind, rect: Rect, words: Sequence[OcrWord]) -> Widget:
+    box = tuple(float(v) for v in rect.outer)
+    if not words:
+        return Widget(kind, box)  # type: ignore[arg-type]
+    text, text_box = text_of(words)
+    return Widget(kind, box, text, text_box, tuple(words))  # type: ignore[arg-type]
+
+
+def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float) -> Widget:
+    """A checkbox or radio button with the text just right of it on its row."""
+    left, top, right, bottom = mark.box
+    size = bottom - top
+    best: Run | None = None
+    for run in runs:
+        middle = (run.box[1] + run.box[3]) / 2
+        if (top - 0.2 * size <= middle <= bottom + 0.2 * size
+                and right - 2 <= run.box[0] <= right + max(2.5 * size, 1.5 * unit)
+                and id(run) not in used and (best is None or run.box[0] < best.box[0])):
+            best = run
+    box = (float(left), float(top), float(right), float(bottom))
+    if best is None:
+        return Widget(mark.kind, box, checked=mark.checked)
+    used.add(id(best))
+    return Widget(mark.kind, box, best.text, best.box, best.words, mark.checked)
+
+
+def _labelled(rgb: np.ndarray, field: Widget, runs: Sequence[Run], used: set[int],
+              widgets: Sequence[Widget], unit: float) -> Widget:
+    """The field with the text nearest to its left on its row, or just above it, as its label;
+    with no label, the text inside it (a placeholder) stays its text."""
+    left, top, right, bottom = field.box
+    best: tuple[float, Run] | None = None
+    for run in runs:
+        if (id(run) in used or len(run.words) > LABEL_WORDS or run.text.endswith(".")
+                or _heading(rgb, run, unit)):
+            continue  # a sentence or a heading near a field is no label
+        middle = (run.box[1] + run.box[3]) / 2
+        if top <= middle <= bottom and run.box[2] <= left + 2:
+            gap = left - run.box[2]
+            if gap > 12 * unit:
+                continue
+        elif (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
+              and left - unit <= run.box[0] <= (left + right) / 2):
+            gap = 1.5 * (top - run.box[3])
+            between = (run.box[0], run.box[3], right, top)
+            if any(w is not field and _overlaps(w.box, between) for w in widgets):
+                continue
+        else:
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, run)
+    if best is None:
+        return field
+    used.add(id(best[1]))
+    run = best[1]
+    return Widget("field", field.box, run.text, run.box, run.words)

@@ -1,0 +1,173 @@
+"""Links among the words no widget claimed: underlined or blue words, and light words in a
+row on a dark bar (a navigation bar's)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.widgets_shapes import (
+    IntBox,
+    Pixels,
+    ink_colour,
+    int_box,
+    joined,
+    underline,
+    underlined,
+)
+from agent.grounding.ocr.widgets_text import Run, text_of
+
+__all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_runs", "padded"]
+
+LINE = 1.5  # text heights: an underline is at least this long (shorter words: checked anyway)
+DARK_BAR = 100  # text on a ground darker than this (luma) is on a bar: a navigation bar
+
+
+class Cues:
+    """Sums over the whole screen that spare most words the checks of their own pixels: how
+    many coloured pixels (blue text), horizontal-line pixels (underlines) and dark pixels (a
+    dark bar) a box holds, each in constant time (integral images)."""
+
+    def __init__(self, rgb: Pixels, unit: float) -> None:
+        channels = [np.ascontiguousarray(rgb[:, :, k]) for k in range(3)]
+        spread = cv2.subtract(cv2.max(cv2.max(channels[0], channels[1]), channels[2]),
+                              cv2.min(cv2.min(channels[0], channels[1]), channels[2]))
+        self.coloured = cv2.integral((spread > 60).astype(np.uint8))
+        gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+        line = np.ones((1, max(3, round(unit * LINE))), np.uint8)
+        # Erosion alone: what survives lies on a horizontal run of dark ink at least this long
+        # (a run of edges would not do: letters' edges touch along a line of text).
+        self.lines = cv2.integral(cv2.erode((gray < 170).astype(np.uint8), line))
+        self.dark = cv2.integral((gray < DARK_BAR).astype(np.uint8))
+
+    @staticmethod
+    def count(table: Pixels, box: Box) -> int:
+        """How many marked pixels `box` holds (`table`: one of the integral images)."""
+        height, width = table.shape[0] - 1, table.shape[1] - 1
+        x1, y1 = min(max(0, round(box[0])), width), min(max(0, round(box[1])), height)
+        x2, y2 = min(max(x1, round(box[2])), width), min(max(y1, round(box[3])), height)
+        return int(table[y2, x2] - table[y1, x2] - table[y2, x1] + table[y1, x1])
+
+
+def find_links(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float) -> list[Run]:
+    """The links among the runs no widget took: underlined or blue words, and the light words
+    of a dark navigation bar."""
+    cues = Cues(rgb, unit)
+    return link_runs(rgb, cues, runs, used, unit) + nav_runs(rgb, cues, runs, used, unit)
+
+
+def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit: float
+              ) -> list[Run]:
+    """Runs of words outside every widget that are underlined or blue, one link per run of
+    such words (a gap wider than a space, or a plain word, ends a link)."""
+    links: list[Run] = []
+    for run in runs:
+        if id(run) in used:
+            continue
+        span = round(run.box[0]), round(run.box[2])
+        current: list[OcrWord] = []
+        for word in (*run.words, None):
+            like = word is not None and _link_like(rgb, cues, word, unit, span)
+            if like and word is not None and (not current or _one_link(rgb, current[-1], word,
+                                                                       unit)):
+                current.append(word)
+                continue
+            if current:
+                text, box = text_of(current)
+                links.append(Run(tuple(current), text, box))
+                used.add(id(run))
+            current = [word] if like and word is not None else []
+    return links
+
+
+def _one_link(rgb: Pixels, before: OcrWord, after: OcrWord, unit: float) -> bool:
+    """Whether two link-like words next to each other are one link: close (a space apart), and
+    if underlined, the underline goes on under the space between them."""
+    if after.box[0] - before.box[2] > 0.9 * unit:
+        return False
+    found = underline(rgb, int_box(before.box), unit)
+    if found is None:
+        return True
+    row, ground = found
+    return joined(rgb, row, round(before.box[2]) + 1, round(after.box[0]) - 1, ground)
+
+
+def padded(box: IntBox, pad: int, shape: tuple[int, ...], side: int = 0) -> IntBox:
+    """`box` grown by `pad` (and `side` more left and right), within an image of `shape`."""
+    return (max(0, box[0] - pad - side), max(0, box[1] - pad), min(shape[1], box[2] + pad + side),
+            min(shape[0], box[3] + pad))
+
+
+def nav_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit: float
+             ) -> list[Run]:
+    """Light words on a dark bar, in a row of two or more runs: a navigation bar's links.
+    The bar's bold title (a brand, a heading) is no link: its ink is denser than the others'."""
+    dark = [(run, ink_density(rgb, run.box)) for run in runs
+            if id(run) not in used and _on_dark(rgb, cues, run.box)]
+    links = []
+    for run, density in dark:
+        row = [(other, d) for other, d in dark
+               if abs((other.box[1] + other.box[3]) / 2 - (run.box[1] + run.box[3]) / 2)
+               <= 0.5 * unit]
+        usual = statistics.median(d for _, d in row)
+        if len(row) >= 2 and density <= 1.3 * usual:
+            links.append(run)
+    return links
+
+
+def _on_dark(rgb: Pixels, cues: Cues, box: Box) -> bool:
+    """Whether the box's ground (its median colour) is dark; most boxes are let off by their
+    count of dark pixels (text on a light ground: a fraction of the box)."""
+    area = max(1.0, (box[2] - box[0]) * (box[3] - box[1]))
+    if cues.count(cues.dark, box) < 0.4 * area:
+        return False
+    left, top, right, bottom = int_box(box)
+    pixels = rgb[top:bottom, left:right].reshape(-1, 3)
+    return bool(pixels.size) and float(np.median(pixels.mean(axis=1))) < DARK_BAR
+
+
+def ink_density(rgb: Pixels, box: Box) -> float:
+    """How much of the text's own extent is ink (far from the ground): bold text has more."""
+    left, top, right, bottom = inked_box(rgb, box)
+    area = rgb[top:bottom, left:right].reshape(-1, 3).astype(np.int16)
+    ground = np.median(rgb[round(box[1]):round(box[3]), round(box[0]):round(box[2])]
+                       .reshape(-1, 3), axis=0)
+    return float((np.abs(area - ground).max(axis=1) > 90).mean()) if area.size else 0.0
+
+
+def inked_box(rgb: Pixels, box: Box) -> IntBox:
+    """The part of `box` that holds its ink (OCR's boxes on a dark bar span the whole bar)."""
+    left, top, right, bottom = int_box(box)
+    area = rgb[top:bottom, left:right].astype(np.int16)
+    if not area.size:
+        return left, top, right, bottom
+    ground = np.median(area.reshape(-1, 3), axis=0)
+    # Only the rows on that ground: a box reaching past a dark bar's edge holds page, not ink.
+    on_ground = np.abs(np.median(area, axis=1) - ground).max(axis=1) <= 40
+    ink = (np.abs(area - ground).max(axis=2) > 90) & on_ground[:, None]
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not rows.size:
+        return left, top, right, bottom
+    return (left + int(columns[0]), top + int(rows[0]), left + int(columns[-1]) + 1,
+            top + int(rows[-1]) + 1)
+
+
+def _link_like(rgb: Pixels, cues: Cues, word: OcrWord, unit: float, span: tuple[int, int]
+               ) -> bool:
+    if sum(c.isalnum() for c in word.text) < 2 or word.box[2] - word.box[0] < 0.4 * unit:
+        return False  # a lone stroke: a border read as "I" or "l"
+    # No confidence asked: OCR reads underlined words badly ("passwor<" at 35%), and the line
+    # or the colour is the evidence here.
+    box = int_box(word.box)
+    foot = (box[0], box[3] - unit * 0.5, box[2], box[3] + unit * 0.45)
+    if ((box[2] - box[0] < LINE * unit + 2 or cues.count(cues.lines, foot))
+            and underlined(rgb, box, unit, span)):
+        return True
+    if cues.count(cues.coloured, word.box) < 4:
+        return False
+    colour = ink_colour(rgb, box)
+    return colour is not None and colour[2] >= 120 and colour[2] - max(colour[:2]) >= 50

@@ -1,0 +1,91 @@
+"""Reading a box's text again from its own inside, for the boxes whose text the whole-screen
+pass missed (tesseract reads nothing from a crop that includes an HTML button's border).
+
+All such boxes are read in one engine call: each inside is scaled up to a comfortable text
+size, set on a band of its own fill colour, and the bands are stacked into one image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from agent.grounding.ocr.engines import OcrEngine, OcrWord
+from agent.grounding.ocr.widgets_shapes import IntBox, Rect
+
+__all__ = ["reread", "wants_reading"]
+
+CROP_HEIGHT = 56  # px: insides are scaled to about this height (text ~30 px: what OCR likes)
+MAX_SCALE = 4.0
+PAD = 14  # px of the inside's own colour around it: OCR wants a margin
+
+
+def wants_reading(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
+    """Whether the box shows something (ink inside) but no word was read from it, and is small
+    enough to be one control (a line or two of text, not a panel)."""
+    left, top, right, bottom = rect.inner
+    if bottom - top < 6 or right - left < 6:
+        return False
+    if any(any(c.isalnum() for c in w.text) for w in words):
+        return False
+    inner = edges[top + 2:bottom - 2, left + 2:right - 2]
+    return bool(inner.any()) and (right - left) <= 0.5 * edges.shape[1]
+
+
+def reread(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
+           ) -> list[list[OcrWord]]:
+    """The words inside each box of `image`, read by `engine` from the boxes' insides alone."""
+    if not boxes:
+        return []
+    bands, slots = [], []
+    for box in boxes:
+        band = _dark_on_white(ImageOps.grayscale(image.crop(box)))
+        scale = min(MAX_SCALE, max(1.0, CROP_HEIGHT / max(1, band.height)))
+        if scale > 1.0:
+            band = band.resize((round(band.width * scale), round(band.height * scale)),
+                               Image.Resampling.LANCZOS)
+        bands.append(band)
+        slots.append(scale)
+    # Every band dark on white, on one white sheet: no band's edge frames another's text
+    # (tesseract read a blue band's white "Save changes" between white bands as "severe").
+    width = max(b.width for b in bands) + 2 * PAD
+    sheet = Image.new("L", (width, sum(b.height + 2 * PAD for b in bands)), 255)
+    tops = []
+    y = 0
+    for band in bands:
+        sheet.paste(band, (PAD, y + PAD))
+        tops.append(y)
+        y += band.height + 2 * PAD
+    found: list[list[OcrWord]] = [[] for _ in boxes]
+    for word in engine.read(sheet.convert("RGB")):
+        middle = (word.box[1] + word.box[3]) / 2
+        index = max(k for k, top in enumerate(tops) if top <= middle) if middle >= 0 else 0
+        if any(c.isalnum() for c in word.text):
+            found[index].append(_placed(word, boxes[index], tops[index], slots[index], index))
+    return found
+
+
+def _dark_on_white(gray: Image.Image) -> Image.Image:
+    """A box's inside as dark text on white: inverted when its ground is dark (white on blue),
+    then stretched so that its ground is white and its text dark."""
+    if float(np.median(np.asarray(gray))) < 128:
+        gray = ImageOps.invert(gray)
+    pixels = np.asarray(ImageOps.autocontrast(gray, cutoff=(0, 2))).copy()
+    # A line across the whole crop (a link's underline, a border's remnant) goes: tesseract
+    # reads underlined "Forgot password?" as "orgot passwor".
+    pixels[(pixels < 128).mean(axis=1) >= 0.85] = 255
+    return Image.fromarray(pixels)
+
+
+def _placed(word: OcrWord, box: IntBox, top: int, scale: float, index: int) -> OcrWord:
+    """The word moved from the sheet back onto the screenshot, on a line of its own box."""
+    left, upper = box[0], box[1]
+    x1, y1, x2, y2 = word.box
+    moved = (left + (x1 - PAD) / scale, upper + (y1 - top - PAD) / scale,
+             left + (x2 - PAD) / scale, upper + (y2 - top - PAD) / scale)
+    clipped = (max(moved[0], box[0]), max(moved[1], box[1]), min(moved[2], box[2]),
+               min(moved[3], box[3]))
+    return replace(word, box=clipped, line=(-1, index, *word.line))

@@ -1,0 +1,398 @@
+"""The shapes behind a screen's widgets, by classic image analysis (numpy + OpenCV, no model).
+
+An *edge* pixel differs clearly from a neighbour. Regions of non-edge pixels bounded by edges on
+all four straight sides are *boxes* (a button's or a field's inside); small closed edge blobs
+that are square or round are *marks* (checkboxes, radio buttons, switches). Sizes are measured
+in `unit`, the height of the screen's text, so that the same rules hold at 100% and 300% zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import cv2
+import numpy as np
+
+__all__ = ["Blobs", "IntBox", "Mark", "Pixels", "Rect", "edge_blobs", "edge_map", "find_marks",
+           "find_rects", "ink_colour", "int_box", "joined", "underline", "underlined"]
+
+Pixels = Any  # numpy arrays: numpy's own generics add nothing the names do not say
+IntBox = tuple[int, int, int, int]  # left, top, right, bottom (exclusive), pixels
+Colour = tuple[int, int, int]
+Blobs = tuple[Pixels, Pixels]  # labels image, stats rows (x, y, w, h, area)
+
+EDGE = 24  # a channel this far from its neighbour's makes an edge (light grey on white: 16)
+SIDE_FULL = 0.9  # share of a side's middle that must be the region itself: a straight side
+
+
+def int_box(box: tuple[float, float, float, float]) -> IntBox:
+    """A box in whole pixels."""
+    return round(box[0]), round(box[1]), round(box[2]), round(box[3])
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A region bounded by four straight edges: a button's, field's or tab's inside."""
+
+    inner: IntBox  # the region of non-edge pixels (inside the border)
+    outer: IntBox  # inner grown by the border's thickness
+    fill: Colour  # the region's median colour
+    around: Colour  # the colour just outside the border
+    border: Colour | None  # the border's colour (the pixel most unlike the inside), if any
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A checkbox (square), radio button (circle) or switch (pill) and whether it is on."""
+
+    kind: Literal["checkbox", "radio"]
+    box: IntBox
+    checked: bool | None
+
+
+def edge_map(rgb: Pixels) -> Pixels:
+    """Whether each pixel differs by more than EDGE from its right or lower neighbour (both
+    pixels of such a pair are edges: a 1-px border then separates regions for sure)."""
+    # cv2 on uint8 channels: ~10 ms at 1080p, where numpy's int16 diff and max take ~170 ms.
+    across = _strongest(cv2.absdiff(rgb[:, 1:], rgb[:, :-1])) > EDGE
+    down = _strongest(cv2.absdiff(rgb[1:], rgb[:-1])) > EDGE
+    edges = np.zeros(rgb.shape[:2], dtype=bool)
+    edges[:, :-1] |= across
+    edges[:, 1:] |= across
+    edges[:-1, :] |= down
+    edges[1:, :] |= down
+    return edges
+
+
+def _strongest(difference: Pixels) -> Pixels:
+    """The largest of the three channels' differences."""
+    channels = [np.ascontiguousarray(difference[:, :, k]) for k in range(3)]
+    return cv2.max(cv2.max(channels[0], channels[1]), channels[2])
+
+
+def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Rect]:
+    """Every box on the screen that is no container: a region bounded by straight edges, at
+    least half a text line high, holding no other box (a window, panel or dialog holds some)."""
+    height, width = edges.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (~edges).astype(np.uint8), connectivity=4)
+    x, y, w, h, area = (stats[:, k] for k in range(5))
+    least = max(4, round(unit * 0.45))
+    keep = ((w >= least) & (h >= least) & (x > 0) & (y > 0) & (x + w < width)
+            & (y + h < height) & (area >= 0.4 * w * h) & (h <= 0.7 * height)
+            & (w <= 0.95 * width))
+    keep[0] = keep[0] and count > 0
+    rects: list[Rect] = []
+    for label in np.flatnonzero(keep):
+        box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
+        region = labels[box[1]:box[3], box[0]:box[2]] == label
+        if _straight_sides(region):
+            rects.append(_rect(rgb, box, region, unit))
+    outlined, fragments = _outlined(rgb, edges, blobs, unit, rects)
+    rects = [r for k, r in enumerate(rects) if k not in fragments] + outlined
+    return _no_containers(rects, unit)
+
+
+def edge_blobs(edges: Pixels) -> Blobs:
+    """The 8-connected blobs of edge pixels: (labels, stats) as OpenCV gives them."""
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        edges.astype(np.uint8), connectivity=8)
+    return labels, stats
+
+
+def _outlined(rgb: Pixels, edges: Pixels, blobs: Blobs, unit: float, found: list[Rect]
+              ) -> tuple[list[Rect], set[int]]:
+    """Boxes whose text touches their border (a "g" on a tight button's bottom edge, an "L" on
+    its top splits the inside in two): edge blobs with four straight sides, a line or two high,
+    where no box was found yet, or only a fragment of one (the part of a field right of a text
+    cursor that runs from its top to its bottom). Returns them and the fragments' indices."""
+    labels, stats = blobs
+    x, y, w, h = (stats[:, k] for k in range(4))
+    keep = (h >= unit * 1.1) & (h <= unit * 4) & (w >= h) & (w <= 0.5 * edges.shape[1])
+    keep[0] = False
+    rects: list[Rect] = []
+    fragments: set[int] = set()
+    taken = np.array([r.outer for r in found] or [(0, 0, 0, 0)])
+    for label in np.flatnonzero(keep):
+        box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
+        overlap = ((taken[:, 0] < box[2]) & (box[0] < taken[:, 2]) & (taken[:, 1] < box[3])
+                   & (box[1] < taken[:, 3]))
+        around = ((taken[:, 0] <= box[0]) & (taken[:, 1] <= box[1]) & (taken[:, 2] >= box[2])
+                  & (taken[:, 3] >= box[3]))  # a window or panel around it: no conflict
+        part = ((taken[:, 0] >= box[0]) & (taken[:, 2] <= box[2])
+                & (np.abs(taken[:, 1] - box[1]) <= 4) & (np.abs(taken[:, 3] - box[3]) <= 4)
+                & (taken[:, 2] - taken[:, 0] < 0.8 * (box[2] - box[0])))  # not all of it
+        if (overlap & ~around & ~part).any() or (overlap & part).sum() > 1:
+            continue  # another box there; or boxes side by side (tabs), not one box split
+        box = _trimmed(labels[box[1]:box[3], box[0]:box[2]] == label, box)
+        if not _straight_sides(labels[box[1]:box[3], box[0]:box[2]] == label):
+            continue
+        inner = _inside_border(edges, box)
+        region = ~edges[inner[1]:inner[3], inner[0]:inner[2]]
+        if region.size and region.mean() >= 0.4:
+            rects.append(_rect(rgb, inner, region, unit))
+            fragments.update(int(k) for k in np.flatnonzero(overlap & part))
+    return rects, fragments
+
+
+def _trimmed(blob: Pixels, box: IntBox) -> IntBox:
+    """`box` less up to 3 sparse rows or columns at each side: a letter's descender below a
+    field's light bottom border (Tk's sunken entry on its grey window) is not the box's side."""
+    rows, columns = blob.mean(axis=1), blob.mean(axis=0)
+    cut = [0, 0, 0, 0]  # left, top, right, bottom
+    for side, line in ((0, columns), (1, rows), (2, columns[::-1]), (3, rows[::-1])):
+        while cut[side] < 3 and cut[side] < line.size - 1 and line[cut[side]] < 0.5:
+            cut[side] += 1
+    return box[0] + cut[0], box[1] + cut[1], box[2] - cut[2], box[3] - cut[3]
+
+
+def _inside_border(edges: Pixels, box: IntBox) -> IntBox:
+    """`box` (an outline's bounding box) less its border's thickness: the thinnest run of edge
+    pixels met going in from any side, at a quarter, half and three quarters of it (text that
+    fills a field runs on from the border where a line crosses it)."""
+    left, top, right, bottom = box
+    reach = max(2, (bottom - top) // 4)
+    runs = []
+    for share in (0.25, 0.5, 0.75):
+        y, x = top + round((bottom - top - 1) * share), left + round((right - left - 1) * share)
+        runs += [_edge_run(edges[y, left:], reach), _edge_run(edges[top:, x], reach),
+                 _edge_run(edges[y, right - 1::-1], reach),
+                 _edge_run(edges[bottom - 1::-1, x], reach)]
+    thickness = min(runs)
+    return left + thickness, top + thickness, right - thickness, bottom - thickness
+
+
+def _straight_sides(region: Pixels) -> bool:
+    """Whether the middle of each side of the region's bounding box belongs to the region."""
+    h, w = region.shape
+    cut_y, cut_x = max(1, h // 5), max(1, w // 5)  # rounded corners are not sides
+    sides = (region[0, cut_x:w - cut_x], region[-1, cut_x:w - cut_x],
+             region[cut_y:h - cut_y, 0], region[cut_y:h - cut_y, -1])
+    return all(side.size and side.mean() >= SIDE_FULL for side in sides)
+
+
+def _rect(rgb: Pixels, inner: IntBox, region: Pixels, unit: float) -> Rect:
+    """The box around `inner`: its border (when it has one of its own colour), its fill, and
+    the colour around it, read along lines from the middle of each side outwards."""
+    left, top, right, bottom = inner
+    mid_y, mid_x = (top + bottom) // 2, (left + right) // 2
+    reach = max(3, round(unit * 0.25))  # a border is at most this thick (3 px at 300%: 9)
+    lines = (rgb[mid_y, left::-1], rgb[top::-1, mid_x], rgb[mid_y, right - 1:],
+             rgb[bottom - 1:, mid_x])
+    frames = [_frame(line[:2 * reach + 4], reach) for line in lines]
+    height, width = rgb.shape[:2]
+    grow = [f[0] for f in frames]
+    outer = (max(0, left - grow[0]), max(0, top - grow[1]), min(width, right + grow[2]),
+             min(height, bottom + grow[3]))
+    fill = _colour(np.median(rgb[top:bottom, left:right][region], axis=0))
+    borders = [f[1] for f in frames if f[1] is not None]
+    border = None
+    if len(borders) >= 2:  # a frame (a sunken one is light on two sides); a filled box: none
+        pixels = np.concatenate(borders).astype(np.int16)
+        border = _colour(pixels[int(np.argmax(np.abs(pixels - np.array(fill)).max(axis=1)))])
+    around = np.concatenate([f[2] for f in frames if f[2].size] or [np.zeros((1, 3))])
+    return Rect(inner, outer, fill, _colour(np.median(around, axis=0)), border)
+
+
+def _frame(line: Pixels, reach: int) -> tuple[int, Pixels | None, Pixels]:
+    """Along `line` (from a box's inside outwards): how far out its border ends, the border's
+    pixels (None when the first change of colour is already the outside), and 2 px beyond."""
+    steps = np.flatnonzero(np.abs(np.diff(line.astype(np.int16), axis=0)).max(axis=1) > EDGE)
+    if not steps.size:
+        return 0, None, line[1:3]
+    first = int(steps[0])
+    within = steps[(steps > first) & (steps <= first + reach)]
+    if not within.size:
+        return first, None, line[first + 1:first + 3]
+    last = int(within[-1])
+    return last, line[first + 1:last + 1], line[last + 1:last + 3]
+
+
+def _edge_run(line: Pixels, reach: int) -> int:
+    """How many edge pixels `line` starts with, at most `reach`."""
+    stretch = line[:reach]
+    return int(np.argmin(stretch)) if not stretch.all() else int(stretch.size)
+
+
+def _colour(values: Pixels) -> Colour:
+    return int(values[0]), int(values[1]), int(values[2])
+
+
+def _no_containers(rects: list[Rect], unit: float) -> list[Rect]:
+    """The rects that hold no other rect of a text line's size (a container is no widget)."""
+    if not rects:
+        return rects
+    boxes = np.array([r.inner for r in rects])
+    sizable = ((boxes[:, 2] - boxes[:, 0]) >= unit * 0.8) & ((boxes[:, 3] - boxes[:, 1])
+                                                             >= unit * 0.6)
+    kept = []
+    for rect in rects:
+        left, top, right, bottom = rect.inner
+        inside = (sizable & (boxes[:, 0] >= left) & (boxes[:, 1] >= top) & (boxes[:, 2] <= right)
+                  & (boxes[:, 3] <= bottom)
+                  & ~((boxes[:, 0] == left) & (boxes[:, 1] == top) & (boxes[:, 2] == right)
+                      & (boxes[:, 3] == bottom)))
+        if not inside.any():
+            kept.append(rect)
+    return kept
+
+
+def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Mark]:
+    """Checkboxes, radio buttons and switches: closed edge blobs about a text line high that
+    are square, round or pill-shaped, with clear space on their left and right (a letter O has
+    its word's letters close by)."""
+    labels, stats = blobs
+    x, y, w, h = (stats[:, k] for k in range(4))
+    keep = (h >= unit * 0.55) & (h <= unit * 2.0) & (w >= h * 0.8) & (w <= h * 2.4)
+    keep[0] = False
+    marks = []
+    for label in np.flatnonzero(keep):
+        box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
+        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box)
+        if mark is not None:
+            marks.append(mark)
+    return marks
+
+
+def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox) -> Mark | None:
+    if not _alone(edges, box):  # first: it lets off the letters of words, cheaply
+        return None
+    filled = _filled(blob)
+    h, w = blob.shape
+    share = float(filled.mean())
+    if share < 0.4:
+        return None
+    straight = _straight_sides(filled)
+    # A light 3D edge (ttk's clam theme) can leave a stray row or column at the box's side:
+    # then a square still fills the corners of its box less one pixel all round.
+    inner = filled[1:-1, 1:-1]
+    cornered = inner.size > 0 and int(inner[0, 0]) + int(inner[0, -1]) + int(inner[-1, 0]) \
+        + int(inner[-1, -1]) >= 3
+    if w <= h * 1.25 and ((straight and share >= 0.86) or (cornered and share >= 0.8)):
+        kind: Literal["checkbox", "radio"] = "checkbox"
+    elif w <= h * 1.2 and not straight and 0.4 <= share <= 0.86 and _round(filled):
+        kind = "radio"  # a circle (0.79 of its box), or a diamond (0.5: ttk's default theme)
+    elif (w >= h * 1.6 and not filled[0, 0] and not filled[-1, -1] and share >= 0.7
+          and filled[0, w // 3:2 * w // 3].all() and filled[-1, w // 3:2 * w // 3].all()
+          and filled[:, 0].mean() <= 0.6 and filled[:, -1].mean() <= 0.6):
+        kind = "checkbox"  # a switch (a pill): on or off, as a checkbox is
+    else:
+        return None
+    return Mark(kind, box, _checked(rgb, box, w >= h * 1.6))
+
+
+def _filled(blob: Pixels) -> Pixels:
+    """The blob with its holes filled: everything not reachable from outside its box."""
+    padded = np.pad(blob.astype(np.uint8), 1)
+    outside = padded.copy()
+    mask = np.zeros((padded.shape[0] + 2, padded.shape[1] + 2), np.uint8)
+    cv2.floodFill(outside, mask, (0, 0), 2)
+    result: Pixels = (outside != 2)[1:-1, 1:-1]
+    return result
+
+
+def _round(filled: Pixels) -> bool:
+    """Whether the corners are empty while the middles of the sides are full: a circle."""
+    h, w = filled.shape
+    corners = filled[0, 0] or filled[0, -1] or filled[-1, 0] or filled[-1, -1]
+    return bool(not corners and filled[h // 2, 0] and filled[h // 2, -1] and filled[0, w // 2]
+                and filled[-1, w // 2])
+
+
+def _alone(edges: Pixels, box: IntBox) -> bool:
+    """Whether nothing stands close to the blob on its left (0.6 of its height: a letter in a
+    sentence has a word a space away) nor touches it on its right. (A letter's neighbours in a
+    word touch it, edges being two pixels wide: one blob. ttk sets a checkbox's text 0.3 of its
+    height away, Chromium 0.5.)"""
+    left, top, right, bottom = box
+    width, size = edges.shape[1], bottom - top
+    start = max(0, left - max(3, round(size * 0.6)))
+    before = edges[top:bottom, start:left].any(axis=0)
+    # A vertical line running on well above and below (a panel's side) is no neighbour.
+    above = edges[max(0, top - size // 2):top, start:left].all(axis=0)
+    below = edges[bottom:bottom + size // 2, start:left].all(axis=0)
+    after = edges[top:bottom, right:min(width, right + 1)]
+    return not (before & ~(above & below)).any() and not after.any()
+
+
+def _checked(rgb: Pixels, box: IntBox, switch: bool) -> bool | None:
+    """A tick, a dot or a coloured fill inside the mark: on; a plain inside: off. A switch is on
+    when its knob (the light part) is right of its middle."""
+    left, top, right, bottom = box
+    h, w = bottom - top, right - left
+    if switch:
+        row = rgb[top + h // 2, left:right].astype(np.int16).sum(axis=1)
+        knob = int(np.argmax(row))
+        return knob > w // 2
+    # The middle third: a tick, a dot or a fill reaches it; a small mark's ring does not.
+    inset_y, inset_x = max(2, round(h / 3)), max(2, round(w / 3))
+    core = rgb[top + inset_y:bottom - inset_y, left + inset_x:right - inset_x]
+    colours = core.reshape(-1, 3).astype(np.int16)
+    if colours.size == 0:
+        return None
+    dark = colours.mean(axis=1) < 110
+    coloured = colours.max(axis=1) - colours.min(axis=1) > 80
+    return bool((dark | coloured).any())
+
+
+def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:
+    """The colour of the text in `box`: the median of the pixels far from its ground."""
+    left, top, right, bottom = box
+    area = rgb[top:bottom, left:right].reshape(-1, 3).astype(np.int16)
+    if area.size == 0:
+        return None
+    ground = np.median(area, axis=0)
+    far = np.abs(area - ground).max(axis=1) > 90
+    if far.sum() < 4:
+        return None
+    return _colour(np.median(area[far], axis=0))
+
+
+def underlined(rgb: Pixels, box: IntBox, unit: float, span: tuple[int, int]) -> bool:
+    """Whether a line runs under the text in `box` along its whole width (a link's underline).
+    `span` is where the text's line of words starts and ends: a line that runs on past both (a
+    rule, a window's edge) is no underline."""
+    found = underline(rgb, box, unit)
+    if found is None:
+        return False
+    row, ground = found
+    start, end = span
+    return not (_ruled(rgb, row, start - round(unit), start - round(unit * 0.3), ground)
+                and _ruled(rgb, row, end + round(unit * 0.3), end + round(unit), ground))
+
+
+def underline(rgb: Pixels, box: IntBox, unit: float) -> tuple[int, Pixels] | None:
+    """The row of the line under the text in `box`, and the text's ground colour: a row near
+    the text's foot inked across most of it, while the text's middle rows have gaps
+    between letters (which no row of letters alone has). None without such a line."""
+    left, top, right, bottom = box
+    if right - left < unit * 0.6:
+        return None
+    area = rgb[top:bottom + round(unit * 0.45), left:right].astype(np.int16)
+    ground = np.median(area.reshape(-1, 3), axis=0)
+    coverage = (np.abs(area - ground).max(axis=2) > 80).mean(axis=1)
+    height = bottom - top
+    middle = coverage[height // 4:max(height // 4 + 1, height * 2 // 3)]
+    foot = coverage[max(0, height - round(unit * 0.5)):]
+    # 0.8, not all: browsers break an underline around descenders (text-decoration-skip-ink)
+    if not (foot.size and foot.max() >= 0.8 and middle.size and middle.min() <= 0.6):
+        return None
+    return top + max(0, height - round(unit * 0.5)) + int(np.argmax(foot)), ground
+
+
+def joined(rgb: Pixels, row: int, start: int, end: int, ground: Pixels) -> bool:
+    """Whether the line at `row` runs on from `start` to `end` (one link's underline goes on
+    under the space between its words; two links' underlines stop between them)."""
+    return end <= start or _ruled(rgb, row, start, end, ground)
+
+
+def _ruled(rgb: Pixels, row: int, start: int, end: int, ground: Pixels, share: float = 0.5
+           ) -> bool:
+    """Whether the line at `row` goes on from `start` to `end`: a rule or a window's edge,
+    which runs on past the text on both sides; an underline stops with it."""
+    start, end = max(0, start), min(rgb.shape[1], end)
+    if end <= start or not 0 <= row < rgb.shape[0]:
+        return False
+    stretch = rgb[row, start:end].astype(np.int16)
+    return bool((np.abs(stretch - ground).max(axis=1) > 80).mean() >= share)

@@ -1,0 +1,144 @@
+"""What the `ocr` grounder understands of a description (agent/grounding/ocr/describe.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.grounding.ocr.describe import TEXT, parse
+
+
+@pytest.mark.parametrize(("description", "text", "kinds"), [
+    ('the "Search flights" button', "search flights", {"button"}),
+    ("the 'Book now' button", "book now", {"button"}),
+    ("the “Book now” button", "book now", {"button"}),
+    ("click ‘OK’", "ok", set()),
+    ("the `Save as…` menu item", "save as", set()),
+    ("the user's name field", "user's name", {"field"}),  # an apostrophe is not a quote
+    ("the Search flights button", "search flights", {"button"}),
+    ("the To text field", "to", {"field"}),  # "to" is a filler, "To" capitalised is text
+    ("click on the From label", "from", {TEXT}),
+    ("The Menu button", "menu", {"button"}),
+    ("the button", "", {"button"}),
+    ("the text field", "", {"field"}),
+    ("the Sign in link", "sign in", {"link"}),
+    ("Add to cart button", "add to cart", {"button"}),
+    ("please click on Submit button", "submit", {"button"}),
+    ("Type into the Password field", "password", {"field"}),
+    ("the button labelled Save", "save", {"button"}),
+    ('the "Search box" button', "search box", {"button"}),  # quoted text is not a kind
+    ("the search box", "search", {"field"}),
+    ("the Newsletter checkbox", "newsletter", {"checkbox"}),
+    ("the Express radio button", "express", {"radio"}),
+    ("the Express option", "express", {"radio"}),
+    ("the Billing tab", "billing", {"tab"}),
+    ("the settings icon", "settings", {"icon"}),
+    ("Booked", "booked", set()),
+    ("Terms of use", "terms of use", set()),
+    ("the × button", "×", {"button"}),  # a sign is text
+    ("the empty text field", "", {"field"}),
+    ("the only input", "", {"field"}),
+    ("the dropdown labelled Country", "country", {"field", "button"}),
+    ("the Remember me checkbox", "remember me", {"checkbox"}),
+    ("the I accept the terms checkbox", "i accept the terms", {"checkbox"}),
+    ("click the Save button", "save", {"button"}),
+    ("Type Ada into the Name field", "name", {"field"}),
+    ("click Sign in", "sign in", set()),
+    ("Submit at the bottom", "submit", set()),
+    ("click Save please", "save", set()),
+    ("the first name field", "first name", {"field"}),  # a field's name, not an ordinal
+])
+def test_text_and_kind(description: str, text: str, kinds: set[str]) -> None:
+    query = parse(description)
+    assert (query.text, set(query.kinds)) == (text, kinds)
+
+
+def test_words_not_understood_are_ignored_not_looked_for() -> None:
+    """Only the words next to the kind are its text: "of the form", "in the dialog" are not."""
+    assert parse("the Submit button of the form").text == "submit"
+    assert parse("the 'Save' button in the settings dialog").text == "save"
+    assert parse("the Search flights button in the top toolbar").text == "search flights"
+
+
+@pytest.mark.parametrize(("description", "ordinal", "text"), [
+    ("the second Submit button", 2, "submit"),
+    ("the 3rd link", 3, ""),
+    ("the first button", 1, ""),
+    ("the last row's Delete button", -1, "delete"),
+    ("the last Delete button", -1, "delete"),
+    ('the second "Edit" link', 2, "edit"),
+    ("the First name field", None, "first name"),
+])
+def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
+    query = parse(description)
+    assert (query.ordinal, query.text) == (ordinal, text)
+
+
+@pytest.mark.parametrize(("description", "relation", "anchor", "target"), [
+    ("the field below Username", "below", "username", ""),
+    ('the field under the "Username" label', "below", "username", ""),
+    ("the checkbox next to Newsletter", "next", "newsletter", ""),
+    ("the Delete button in the row with Bob", "row", "bob", "delete"),
+    ('the "Edit" link in the same row as "Alice Smith"', "row", "alice smith", "edit"),
+    ("the button right of Cancel", "right", "cancel", ""),
+    ("the field to the left of Search", "left", "search", ""),
+    ("the label above the Email field", "above", "email", ""),
+    ("the Delete button for Bob", "row", "bob", "delete"),  # "for" and a name: its row
+    ('the checkbox for "Buy milk"', "row", "buy milk", ""),
+    ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
+])
+def test_relations(description: str, relation: str | None, anchor: str | None,
+                   target: str) -> None:
+    query = parse(description)
+    assert query.relation == relation
+    assert (query.anchor.text if query.anchor else None) == anchor
+    assert query.text == target
+
+
+def test_a_row_relation_spelled_other_ways() -> None:
+    for description in ("the Delete button in the row of Bob", "the Delete button on the row "
+                        "containing Bob", "the Delete button in the same row as Bob",
+                        "the Delete button in the Bob row", "the Delete button in Bob's row",
+                        'the Delete button in the "Bob" row'):
+        query = parse(description)
+        assert query.relation == "row" and query.anchor and query.anchor.text == "bob"
+
+
+def test_an_ordinal_row_is_no_named_row() -> None:
+    query = parse("the Delete button in the last row")
+    assert (query.relation, query.ordinal, query.text) == (None, -1, "delete")
+
+
+@pytest.mark.parametrize(("description", "place", "colour"), [
+    ("the button at the bottom right", (1, 1), None),
+    ("the Sign in link in the top right corner", (1, -1), None),
+    ("the red button", None, "red"),
+    ("the blue Search flights button", None, "blue"),
+    ("the grey button on the left", (-1, 0), "grey"),
+    ("the button in the middle of the screen", (0, 0), None),
+    ("the Red Hat link", None, None),  # capitalised: the link's text
+])
+def test_places_and_colours(description: str, place: tuple[int, int] | None,
+                            colour: str | None) -> None:
+    query = parse(description)
+    assert (query.place, query.colour) == (place, colour)
+
+
+def test_sizes_and_option_texts() -> None:
+    assert parse("the big text box").size == 1 and parse("the smallest button").size == -1
+    assert (parse("the small option").text, parse("the small option").size) == ("small", None)
+    assert (parse("the Large option").text, parse("the Large option").size) == ("large", None)
+
+
+def test_a_relation_with_no_element_after_it_is_a_place() -> None:
+    query = parse("the button on the right of the screen")
+    assert query.relation is None and query.place == (1, 0)
+
+
+def test_search_is_a_guess_for_a_search_field_but_quoted_it_is_the_text() -> None:
+    assert parse("the search input").soft and parse("the search box").soft
+    assert not parse('the "Search" field').soft and not parse("the Search button").soft
+
+
+def test_nothing_to_look_for() -> None:
+    assert parse("click it please").empty
+    assert not parse("the button").empty

@@ -1,0 +1,263 @@
+"""Widgets found on drawn screenshots (agent/grounding/ocr/widgets.py): the edge cases, each
+drawn with the words an OCR pass would read. Real Tk windows and Chromium pages:
+test_widgets_apps.py."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
+from agent.grounding.ocr.widgets import Widget, find_widgets
+
+FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
+
+
+class Canvas:
+    """A drawn screen and the words an OCR pass would read from it (one line per text)."""
+
+    def __init__(self, size: tuple[int, int] = (900, 500), ground: str = "white") -> None:
+        self.image = Image.new("RGB", size, ground)
+        self.draw = ImageDraw.Draw(self.image)
+        self.words: list[OcrWord] = []
+
+    def text(self, x: int, y: int, text: str, ink: str = "#222222", *, read: bool = True,
+             underline: bool = False) -> Box:
+        """Draw `text` at (x, y); its words are read unless `read` is False."""
+        line = (len(self.words) + 1000,)
+        left, top, right, bottom = self.draw.textbbox((x, y), text, font=FONT)
+        self.draw.text((x, y), text, font=FONT, fill=ink)
+        if underline:
+            self.draw.line((left, bottom + 2, right, bottom + 2), fill=ink, width=1)
+        cursor = x
+        for word in text.split(" "):
+            box = self.draw.textbbox((cursor, y), word, font=FONT)
+            if read:
+                x1, y1, x2, y2 = (float(v) for v in box)
+                self.words.append(OcrWord(word, (x1, y1, x2, y2), line, 95.0))
+            cursor = round(self.draw.textbbox((cursor, y), word + " ", font=FONT)[2])
+        return float(left), float(top), float(right), float(bottom)
+
+    def box(self, box: tuple[int, int, int, int], fill: str = "white",
+            border: str | None = "#767676") -> None:
+        self.draw.rectangle(box, fill=fill, outline=border)
+
+    def find(self, engine: Any = None) -> list[Widget]:
+        return find_widgets(self.image, self.words, engine)
+
+
+def of_kind(widgets: Sequence[Widget], kind: str) -> list[Widget]:
+    return [w for w in widgets if w.kind == kind]
+
+
+def covers(widget: Widget, box: Sequence[float], slack: float = 3) -> bool:
+    """Whether the widget's box is `box` (a real element's), give or take `slack` px."""
+    return all(abs(a - b) <= slack for a, b in zip(widget.box, box, strict=True))
+
+
+def centre_in(box: Sequence[float], widget: Widget) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return widget.box[0] <= x <= widget.box[2] and widget.box[1] <= y <= widget.box[3]
+
+
+# ---------------------------------------------------------------- drawn screens
+
+
+def test_a_grey_panel_beside_or_below_a_label_is_no_field() -> None:
+    """The old fields.py mistake: the edge of a grey panel next to a label taken for a field."""
+    canvas = Canvas()
+    canvas.text(20, 30, "Username")
+    canvas.box((150, 10, 420, 120), fill="#d9d9d9", border=None)  # a panel beside the label
+    canvas.text(20, 160, "Notes")
+    canvas.box((20, 190, 420, 300), fill="#e6e6e6", border=None)  # a panel below it
+    canvas.text(500, 30, "Email")
+    canvas.box((570, 24, 860, 52))  # the one real field
+    fields = of_kind(canvas.find(), "field")
+    assert [(f.text, f.box) for f in fields] == [("Email", (570.0, 24.0, 861.0, 53.0))]
+
+
+def test_the_window_edge_is_no_field() -> None:
+    """A light window on a dark desktop, a label at its left edge: no field, although the
+    window is a light box and the label sits inside it."""
+    canvas = Canvas(ground="#202020")
+    canvas.box((40, 40, 700, 400), fill="white", border=None)
+    canvas.text(46, 60, "Name")
+    canvas.text(46, 120, "Welcome to the flight booking app.")
+    assert canvas.find() == []
+    canvas.box((120, 54, 400, 82))
+    fields = of_kind(canvas.find(), "field")
+    assert [f.text for f in fields] == ["Name"]
+
+
+def test_a_notice_in_a_box_is_no_field_and_no_button() -> None:
+    canvas = Canvas()
+    canvas.box((20, 20, 520, 80))  # a bordered white card holding a sentence
+    canvas.text(40, 40, "Your changes were saved.")
+    canvas.box((20, 100, 520, 160), fill="#fde2e1", border="#e5534b")  # an alert, centred
+    canvas.text(150, 120, "Something went wrong!")
+    canvas.box((20, 180, 300, 208))  # a field
+    canvas.box((20, 230, 520, 300))  # a text area with a sentence typed in
+    canvas.text(24, 236, "Call me after six.")
+    assert [(w.kind, w.text) for w in canvas.find()] == [("field", ""),
+                                                         ("field", "Call me after six.")]
+
+
+def test_fields_take_the_label_beside_or_above_and_never_a_sentence() -> None:
+    canvas = Canvas()
+    canvas.text(20, 24, "Name")
+    canvas.box((120, 18, 400, 46))
+    canvas.text(20, 70, "Email address")
+    canvas.box((20, 96, 400, 124))
+    canvas.text(20, 150, "Type a dish and press the button to find it.")
+    canvas.box((20, 176, 400, 204))
+    canvas.box((20, 214, 400, 242))  # a second field under the first: not labelled "Email"
+    canvas.text(30, 220, "Search recipes", ink="#888888")  # its placeholder
+    fields = sorted(of_kind(canvas.find(), "field"), key=lambda f: f.box[1])
+    assert [f.text for f in fields] == ["Name", "Email address", "", "Search recipes"]
+    assert fields[0].text_box is not None and fields[0].text_box[2] < fields[0].box[0]
+
+
+def test_a_heading_above_a_field_is_not_its_label() -> None:
+    """A page's bold title just above a field with a placeholder: the placeholder names it."""
+    canvas = Canvas()
+    heading = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 21)
+    canvas.draw.text((20, 10), "Profile", font=heading, fill="#222222")
+    left, top, right, bottom = canvas.draw.textbbox((20, 10), "Profile", font=heading)
+    canvas.words.append(OcrWord("Profile", (left, top, right, bottom), (1,), 95.0))
+    canvas.box((20, 44, 300, 72))
+    canvas.text(28, 50, "First name", ink="#757575")
+    canvas.text(20, 90, "About you")  # a label above its field
+    canvas.box((20, 112, 300, 180))
+    fields = sorted(of_kind(canvas.find(), "field"), key=lambda f: f.box[1])
+    assert [f.text for f in fields] == ["First name", "About you"]
+
+
+def test_filled_outlined_and_dark_buttons_hold_their_text() -> None:
+    canvas = Canvas()
+    canvas.box((20, 20, 120, 56), fill="#efefef")
+    canvas.text(44, 28, "Save")
+    canvas.box((140, 20, 260, 56), fill="white")  # an outlined button: centred short text
+    canvas.text(168, 28, "Cancel")
+    canvas.box((280, 20, 400, 56), fill="#1a5fb4", border=None)
+    canvas.text(306, 28, "Sign in", ink="white")
+    buttons = sorted(of_kind(canvas.find(), "button"), key=lambda b: b.box[0])
+    assert [b.text for b in buttons] == ["Save", "Cancel", "Sign in"]
+    assert of_kind(canvas.find(), "field") == []
+
+
+def test_a_small_box_with_a_drawing_and_no_text_is_an_icon() -> None:
+    canvas = Canvas()
+    canvas.box((20, 20, 52, 52), fill="#efefef")
+    canvas.draw.line((28, 28, 44, 44), fill="#222222", width=3)  # a close cross
+    canvas.draw.line((28, 44, 44, 28), fill="#222222", width=3)
+    canvas.box((80, 20, 180, 52), fill="#efefef")
+    canvas.text(104, 26, "Close")
+    assert [(w.kind, w.text) for w in canvas.find()] == [("icon", ""), ("button", "Close")]
+
+
+def test_checkboxes_and_radio_buttons_with_their_text_and_state() -> None:
+    canvas = Canvas()
+    canvas.box((20, 20, 34, 34))
+    canvas.text(44, 18, "Newsletter")
+    canvas.box((20, 60, 34, 74), fill="#0075ff", border="#0075ff")
+    canvas.draw.line((23, 67, 26, 71, 31, 63), fill="white", width=2)  # the tick
+    canvas.text(44, 58, "Accept terms")
+    canvas.draw.ellipse((20, 100, 34, 114), fill="white", outline="#767676")
+    canvas.text(44, 98, "Small")
+    canvas.draw.ellipse((20, 140, 34, 154), fill="white", outline="#0075ff", width=2)
+    canvas.draw.ellipse((24, 144, 30, 150), fill="#0075ff")
+    canvas.text(44, 138, "Large")
+    found = [(w.kind, w.text, w.checked) for w in canvas.find()]
+    assert found == [("checkbox", "Newsletter", False), ("checkbox", "Accept terms", True),
+                     ("radio", "Small", False), ("radio", "Large", True)]
+
+
+def test_links_are_blue_or_underlined_text_not_the_same_words_in_a_sentence() -> None:
+    canvas = Canvas()
+    canvas.text(20, 20, "Read our Privacy policy and the Terms of use first.")
+    policy = canvas.text(20, 60, "Privacy policy", ink="#0000ee", underline=True)
+    terms = canvas.text(200, 60, "Terms of use", ink="#222222", underline=True)
+    contact = canvas.text(360, 60, "Contact us", ink="#1a5fb4")
+    links = of_kind(canvas.find(), "link")
+    assert [link.text for link in links] == ["Privacy policy", "Terms of use", "Contact us"]
+    assert all(covers(link, box) for link, box in zip(links, (policy, terms, contact),
+                                                      strict=True))
+
+
+def test_a_row_of_touching_boxes_with_one_unlike_the_others_is_tabs() -> None:
+    canvas = Canvas()
+    for index, (name, fill) in enumerate((("General", "white"), ("Privacy", "#eeeeee"),
+                                          ("Advanced", "#eeeeee"))):
+        canvas.box((20 + 120 * index, 20, 137 + 120 * index, 56), fill=fill)
+        canvas.text(36 + 120 * index, 28, name)
+    for index, name in enumerate(("Edit", "Delete", "Export")):  # spaced out: buttons
+        canvas.box((20 + 120 * index, 120, 120 + 120 * index, 156), fill="#efefef")
+        canvas.text(36 + 120 * index, 128, name)
+    found = sorted(canvas.find(), key=lambda w: (w.box[1], w.box[0]))
+    assert [(w.kind, w.text) for w in found] == [
+        ("tab", "General"), ("tab", "Privacy"), ("tab", "Advanced"),
+        ("button", "Edit"), ("button", "Delete"), ("button", "Export")]
+
+
+class CountingEngine:
+    """Reads "Submit" at the middle of whatever it is given, and counts its calls."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.images: list[Image.Image] = []
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        self.images.append(image)
+        return [OcrWord("Submit", (20.0, 20.0, 60.0, 36.0), (0,), 90.0)]
+
+
+def test_only_boxes_whose_text_was_missed_are_read_again_in_one_call() -> None:
+    canvas = Canvas()
+    canvas.box((20, 20, 120, 56), fill="#efefef")
+    canvas.text(44, 28, "Save")
+    canvas.box((200, 20, 300, 56), fill="#efefef")
+    canvas.text(220, 28, "Submit", read=False)  # the whole-screen pass missed it
+    engine = CountingEngine()
+    buttons = sorted(of_kind(canvas.find(engine), "button"), key=lambda b: b.box[0])
+    assert len(engine.images) == 1 and engine.images[0].height < 200  # one small sheet
+    assert [b.text for b in buttons] == ["Save", "Submit"]
+    assert all(200 <= v <= 301 for v in (buttons[1].words[0].box[0], buttons[1].words[0].box[2]))
+
+
+def test_tesseract_reads_a_bordered_button_from_its_inside(tesseract: None) -> None:
+    """tesseract reads nothing from the whole screen inside an HTML-like bordered button."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Fill in the form and then click Submit.")
+    canvas.box((20, 60, 88, 82), fill="#efefef")
+    canvas.text(27, 62, "Submit", ink="black", read=False)
+    buttons = of_kind(canvas.find(TesseractEngine()), "button")
+    assert [b.text for b in buttons] == ["Submit"]
+
+
+def test_finding_widgets_on_a_busy_1080p_screen_is_fast() -> None:
+    canvas = Canvas((1920, 1080))
+    for row in range(16):
+        for column in range(6):
+            x, y = 20 + 310 * column, 20 + 64 * row
+            canvas.text(x, y + 6, f"Label {row}")
+            canvas.box((x + 90, y, x + 290, y + 28))
+            canvas.box((x + 90, y + 34, x + 160, y + 58), fill="#efefef")
+            canvas.text(x + 100, y + 38, "Go")
+    find_widgets(canvas.image, canvas.words)
+    start = time.perf_counter()
+    widgets = find_widgets(canvas.image, canvas.words)
+    elapsed = time.perf_counter() - start
+    assert len(of_kind(widgets, "field")) == 96 and len(of_kind(widgets, "button")) == 96
+    assert elapsed < 0.5, f"{elapsed:.3f} s"
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (7, 300), (300, 7), (64, 64)])
+@pytest.mark.parametrize("mode", ["RGB", "L", "RGBA"])
+def test_tiny_and_blank_screens_have_no_widgets(size: tuple[int, int], mode: str) -> None:
+    word = OcrWord("ab", (0.0, 0.0, 2.0, 2.0), (0,), 90.0)
+    assert find_widgets(Image.new(mode, size), [word]) == []
