@@ -1,5 +1,5 @@
 """The one step pipeline: capture → choose an action → ground → approve → secrets → perform →
-settle → record.
+settle → verify (did the screen change?) → record.
 
 Every surface sends its actions through `StepPipeline.step`: `agent run`'s loop (the planner
 chooses), scripts and replays (the script chooses, through the same loop), `Desktop` (the caller
