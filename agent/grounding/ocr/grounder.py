@@ -41,6 +41,7 @@ from agent.grounding.ocr.engines import (
     make_engine,
     rapidocr_available,
 )
+from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
 from agent.screen import Screenshot
@@ -113,7 +114,7 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             raise type(exc)(f"the element it is {query.relation} cannot be told: {exc}") \
                 from None
 
-    return narrow(query, found, image, anchor_of)
+    return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
 
 
 def _said(query: Query) -> str:

@@ -29,12 +29,12 @@ LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
-                   kinds: frozenset[str]) -> list[Candidate]:
+                   kinds: frozenset[str], image: Image.Image | None = None) -> list[Candidate]:
     """The checkbox, switch or radio button a text names: the nearest on its row (a settings
     list puts the switch far right of its label). A row with another's mark only: an error,
-    not the text, whose click would toggle nothing. A row with no mark at all: the text, as
-    plain words (a checkbox whose box was not found toggles from its label in Tk, GTK and HTML
-    labels)."""
+    not the text, whose click would toggle nothing. A row with no mark found: the text, as
+    plain words, only when something mark-like stands just left of it (a checkbox whose box
+    was not found toggles from its label in Tk, GTK and HTML); else an error."""
     height = run.box[3] - run.box[1]
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
@@ -43,11 +43,40 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
         nearest = min(own, key=lambda w: gap(run.box, w.box))
         return [Candidate(nearest.kind, nearest.box, run.text, centre(nearest.box),
                           run.similarity, text_sim * 0.95)]
-    if row:
+    if row or not _beside_mark(image, run.box):
         return [Candidate(f"label without a {'/'.join(sorted(kinds))}", run.box, run.text,
                           run.centre, run.similarity, 0.0)]
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
                       text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
+
+
+def _beside_mark(image: Image.Image | None, box: Box) -> bool:
+    """Whether something mark-sized stands just left of the text, as a checkbox stands beside
+    its label (Tk, GTK and HTML labels toggle their box): a text alone on its row, or with its
+    control far off, is no control to click."""
+    try:
+        import numpy as np  # the ocr extra's; without it no widgets were looked for either
+    except ImportError:
+        return True
+    if image is None:
+        return True  # no pixels to look at (words only): the label, as before
+    height = box[3] - box[1]
+    left = max(0, round(box[0] - 2.2 * height))
+    right = max(0, round(box[0] - 0.15 * height))
+    if right - left < 3:
+        return False
+    top, bottom = round(box[1] - 0.2 * height), round(box[3] + 0.2 * height)
+    grey = np.asarray(image.convert("L").crop((left, max(0, top), right, bottom)), np.int16)
+    if grey.size == 0:
+        return False
+    ground = int(np.median(grey))
+    ink = np.abs(grey - ground) > 30
+    cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
+    if cols.size == 0:
+        return False
+    extent_x, extent_y = cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1
+    # (a Tk checkbox keeps its size at any scale: at 300% it is a fifth of the text high)
+    return bool(extent_y >= 0.2 * height and 0.2 * height <= extent_x <= 2.2 * height)
 
 
 def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],

@@ -201,9 +201,19 @@ element farther off is not in the relation (the one meant may be one the finder 
 def _distance(relation: str, anchor: Box, box: Box, height: float) -> float | None:
     """How far `box` is from `anchor` in the relation (px), or None when it is not in it."""
     distance = _measured(relation, anchor, box, height)
-    if distance is None or distance > REACH.get(relation, math.inf) * height:
+    if distance is None:
         return None
-    return distance
+    reach = REACH.get(relation, math.inf)
+    if relation in ("below", "above") and box[0] <= centre(anchor)[0] <= box[2]:
+        reach *= 2  # in the anchor's column: a card's button under its heading and price
+    elif relation in ("next", "right", "left") and _row(anchor, box, height):
+        reach *= 2  # on the anchor's row: a table row's button at its far end
+    return None if distance > reach * height else distance
+
+
+def _row(anchor: Box, box: Box, height: float) -> bool:
+    """Whether `box` is on the anchor's line: their middles within half a text height."""
+    return abs(centre(anchor)[1] - centre(box)[1]) <= 0.5 * max(height, box[3] - box[1])
 
 
 def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | None:

@@ -42,6 +42,7 @@ __all__ = ["Candidate", "Decision", "WidgetLike", "candidates", "decide"]
 MIN_SCORE = 0.5  # below this the best candidate is not what was described
 MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
 NEAR_MARGIN = 0.15  # a near match (an OCR slip, a part of the text) needs this lead
+TWIN_CONFIDENCE = 0.9  # at most this sure when a rival has the same text and kind
 NEAR = 0.6  # text this similar is no answer, but a rival worth naming
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
 RELATED = {frozenset({"button", "tab"}): 0.8, frozenset({"button", "link"}): 0.75,
@@ -134,11 +135,19 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
             part = " ".join(words[start:end])
             sim = similarity(part, text)
             score = sim * (1.0 if part == own else 0.7 + 0.2 * len(part) / len(own))
-            if score > best[1] and (start == 0 or widget.kind in CLICKABLE):
+            if score > best[1] and (start == 0 or widget.kind in CLICKABLE
+                                    or _phrase(words, start)):
                 # (a label is matched from its start: "SMS Phone" is not the Phone option)
                 offset = len(" ".join(words[:start])) + (1 if start else 0)
                 best = sim, score, _along(widget.text_box, offset, len(part), len(own))
     return best
+
+
+def _phrase(words: Sequence[str], start: int) -> bool:
+    """Whether a later word of a mark's label still names the mark: a label that is a phrase
+    of words ("I agree to the Terms of Service": the terms checkbox), not two labels read as
+    one ("SMS Phone")."""
+    return len(words) >= 4 and all(w.isalpha() for w in words[:start])
 
 
 def _along(box: Box | None, offset: int, length: int, total: int) -> Spot:
@@ -196,7 +205,7 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
     if "field" in query.kinds and query.text:
         return labelled_fields(run, text_sim, widgets, image, word_only)
     if query.kinds and query.kinds <= MARKS and not word_only:
-        return labelled_mark(run, text_sim, widgets, query.kinds)
+        return labelled_mark(run, text_sim, widgets, query.kinds, image)
     factor = kind_factor(query, TEXT, word_only)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,
                       exact)]
@@ -257,6 +266,8 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
                              f"about equally well: {listing(close)} (say which: quote its text, "
                              "or add 'the second …', '… next to X', '… in the row with X', "
                              "'… at the top')")
+    if any(c.kind == best.kind and norm(c.text) == norm(best.text) for c in rivals):
+        confidence = min(confidence, TWIN_CONFIDENCE)  # told apart by place, not by itself
     return Decision(best, round(confidence, 3), rivals[:5])
 
 

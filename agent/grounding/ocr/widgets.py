@@ -63,6 +63,7 @@ LIGHT = 235  # a field's inside is at least this light in every channel (light t
 DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
 UNIT_SAMPLE = 60  # words measured for the text height
 LABEL_WORDS = 5  # a label is a few words
+UNSURE = 75  # a button's word read less sure than this is read again from the button's inside
 BORDER = 20  # a field's border differs this much from its inside and from what is around it
 
 
@@ -116,21 +117,31 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
 def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
                   widgets: list[Widget], unit: float) -> list[Widget]:
     """The widgets with texts read again from their own crops, in one call: links OCR read
-    unsure (underlined words, light words on a dark bar)."""
+    unsure (underlined words, light words on a dark bar); buttons and tabs read unsure, whose
+    crop's reading is kept when surer."""
     jobs: list[tuple[int, IntBox]] = []
     for index, widget in enumerate(widgets):
         if widget.kind == "link" and min(w.confidence for w in widget.words) < 60:
             # Half a text height either side: OCR drops a link's first or last letter.
             jobs.append((index, padded(inked_box(rgb, widget.box), 3, rgb.shape,
                                        round(unit * 0.5))))
+        elif widget.kind in ("button", "tab") and widget.words and \
+                min(w.confidence for w in widget.words) < UNSURE:  # "Add" read as "Aad"
+            left, top, right, bottom = (round(v) for v in widget.box)
+            jobs.append((index, (left + 2, top + 2, right - 2, bottom - 2)))
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
     for (index, _), read in zip(jobs, found, strict=True):
-        if read:
+        if read and (widgets[index].kind == "link" or _surer(read, widgets[index].words)):
             text, box = text_of(read)
             widget = widgets[index]
             widgets[index] = replace(widget, text=text, text_box=box, words=tuple(read),
                                      box=box if widget.kind == "link" else widget.box)
     return widgets
+
+
+def _surer(read: Sequence[OcrWord], before: Sequence[OcrWord]) -> bool:
+    return statistics.mean(w.confidence for w in read) > \
+        statistics.mean(w.confidence for w in before)
 
 
 def _box_words(image: Image.Image, rects: Sequence[Rect], on_box: dict[int, list[OcrWord]],
@@ -266,7 +277,9 @@ def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np
               unit: float) -> list[tuple[list[Rect], bool]]:
     """Rows of two or more boxes with something inside, each touching the next, left to right,
     and whether one of them is unlike the others (lighter, darker or taller: a selected tab)."""
-    ordered = sorted((r for r in rects if inside[id(r)] or inked(r, edges)),
+    # (a field with a button touching its side, "[email    ][Subscribe]", is no row of tabs)
+    ordered = sorted((r for r in rects if (inside[id(r)] or inked(r, edges))
+                      and _kind(r, inside[id(r)], edges, unit) != "field"),
                      key=lambda r: r.outer[0])
     rows: list[tuple[list[Rect], bool]] = []
     taken: set[int] = set()

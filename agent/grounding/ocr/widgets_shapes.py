@@ -14,6 +14,8 @@ from typing import Any, Literal
 import cv2
 import numpy as np
 
+from agent.grounding.ocr.widgets_marks import mark_state, switch_knob
+
 __all__ = ["Blobs", "IntBox", "Mark", "Pixels", "Rect", "edge_blobs", "edge_map", "find_marks",
            "find_rects", "ink_colour", "int_box", "joined", "underline", "underlined"]
 
@@ -244,18 +246,21 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
     its word's letters close by)."""
     labels, stats = blobs
     x, y, w, h = (stats[:, k] for k in range(4))
-    keep = (h >= unit * 0.55) & (h <= unit * 2.0) & (w >= h * 0.8) & (w <= h * 2.4)
+    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text.
+    keep = (h >= unit * 0.55) & ((h <= unit * 2.0) | ((h <= unit * 2.6) & (w >= h * 1.6))) \
+        & (w >= h * 0.8) & (w <= h * 2.4)
     keep[0] = False
     marks = []
     for label in np.flatnonzero(keep):
         box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
-        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box)
+        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box, unit)
         if mark is not None:
             marks.append(mark)
     return marks
 
 
-def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox) -> Mark | None:
+def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
+          ) -> Mark | None:
     if not _alone(edges, box):  # first: it lets off the letters of words, cheaply
         return None
     filled = _filled(blob)
@@ -275,11 +280,12 @@ def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox) -> Mark | None:
         kind = "radio"  # a circle (0.79 of its box), or a diamond (0.5: ttk's default theme)
     elif (w >= h * 1.6 and not filled[0, 0] and not filled[-1, -1] and share >= 0.7
           and filled[0, w // 3:2 * w // 3].all() and filled[-1, w // 3:2 * w // 3].all()
-          and filled[:, 0].mean() <= 0.6 and filled[:, -1].mean() <= 0.6):
+          and filled[:, 0].mean() <= 0.6 and filled[:, -1].mean() <= 0.6
+          and (h <= 2.0 * unit or switch_knob(rgb, box))):
         kind = "checkbox"  # a switch (a pill): on or off, as a checkbox is
     else:
         return None
-    return Mark(kind, box, _checked(rgb, box, w >= h * 1.6))
+    return Mark(kind, box, mark_state(rgb, box, w >= h * 1.6))
 
 
 def _filled(blob: Pixels) -> Pixels:
@@ -314,26 +320,6 @@ def _alone(edges: Pixels, box: IntBox) -> bool:
     below = edges[bottom:bottom + size // 2, start:left].all(axis=0)
     after = edges[top:bottom, right:min(width, right + 1)]
     return not (before & ~(above & below)).any() and not after.any()
-
-
-def _checked(rgb: Pixels, box: IntBox, switch: bool) -> bool | None:
-    """A tick, a dot or a coloured fill inside the mark: on; a plain inside: off. A switch is on
-    when its knob (the light part) is right of its middle."""
-    left, top, right, bottom = box
-    h, w = bottom - top, right - left
-    if switch:
-        row = rgb[top + h // 2, left:right].astype(np.int16).sum(axis=1)
-        knob = int(np.argmax(row))
-        return knob > w // 2
-    # The middle third: a tick, a dot or a fill reaches it; a small mark's ring does not.
-    inset_y, inset_x = max(2, round(h / 3)), max(2, round(w / 3))
-    core = rgb[top + inset_y:bottom - inset_y, left + inset_x:right - inset_x]
-    colours = core.reshape(-1, 3).astype(np.int16)
-    if colours.size == 0:
-        return None
-    dark = colours.mean(axis=1) < 110
-    coloured = colours.max(axis=1) - colours.min(axis=1) > 80
-    return bool((dark | coloured).any())
 
 
 def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:

@@ -115,6 +115,17 @@ STEPS: dict[str, tuple[Step, ...]] = {
         click("the Sign in button", **events("signin")),
         click("the Get started button", **events("start")),
     ),
+    "preferences": (  # CSS switches taller than the text, at the far right of each row
+        click("the Night theme switch", checked_night=True),
+        click("the Weekly digest toggle", checked_digest=False),
+        click("the Send crash reports switch", checked_crash=False),
+    ),
+    "signin": (  # a modal dialog over a dimmed page whose header has the same button
+        type_into("the User field", "ada", "user"),
+        click("the Sign in button", '[data-event="dialog-signin"]',
+              **events("dialog-signin", "submit:signin")),
+        click("the Close button", **events("close")),
+    ),
     "tk-save": (  # a Tk desktop dialog: `where` names the widget as the app reports it
         Step("the File name field", {"value:filename": "report.txt"}, "filename", "report.txt"),
         Step("the Folder field", {"value:folder": "docs"}, "folder", "docs"),

@@ -83,6 +83,7 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the field to the left of Search", "left", "search", ""),
     ("the label above the Email field", "above", "email", ""),
     ("the Delete button for Bob", "row", "bob", "delete"),  # "for" and a name: its row
+    ("the Delete button in the budget.xlsx row", "row", "budget xlsx", "delete"),  # a file
     ('the checkbox for "Buy milk"', "row", "buy milk", ""),
     ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -329,14 +330,14 @@ def test_without_opencv_the_grounder_reads_words_only_and_says_so_once(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import agent.grounding.ocr.grounder as grounder_module
 
-    real = grounder_module.importlib.import_module
+    real = importlib.import_module
 
     def no_cv2(name: str) -> object:
         if name == "agent.grounding.ocr.widgets":
             raise ModuleNotFoundError("No module named 'cv2'", name="cv2")
         return real(name)
 
-    monkeypatch.setattr(grounder_module.importlib, "import_module", no_cv2)
+    monkeypatch.setattr(importlib, "import_module", no_cv2)
     monkeypatch.setattr(grounder_module, "_warned", set())
     shot = StaticScreen(Image.new("RGB", (640, 400), "white")).capture()
     for _ in range(2):

@@ -261,3 +261,43 @@ def test_finding_widgets_on_a_busy_1080p_screen_is_fast() -> None:
 def test_tiny_and_blank_screens_have_no_widgets(size: tuple[int, int], mode: str) -> None:
     word = OcrWord("ab", (0.0, 0.0, 2.0, 2.0), (0,), 90.0)
     assert find_widgets(Image.new(mode, size), [word]) == []
+
+
+def test_a_switch_taller_than_the_text_at_the_end_of_its_row_is_a_checkbox() -> None:
+    """CSS switches (issue 13's trial): a 44x24 pill with a knob, grey (off, knob left) or
+    coloured (on, knob right), far right of its row's text; a plain pill as tall is not one."""
+    canvas = Canvas()
+    for y, track, knob_x, text in ((40, "#c5cad1", 603, "Dark mode"),
+                                   (100, "#3367d6", 623, "Compact view")):
+        canvas.text(20, y + 3, text)
+        canvas.draw.rounded_rectangle((600, y, 644, y + 24), radius=12, fill=track)
+        canvas.draw.ellipse((knob_x, y + 3, knob_x + 18, y + 21), fill="white")
+    canvas.draw.rounded_rectangle((600, 160, 644, 184), radius=12, fill="#c5cad1")  # no knob
+    switches = [(w.box[1] // 10, w.checked) for w in of_kind(canvas.find(), "checkbox")]
+    assert switches == [(3, False), (9, True)]
+
+
+def test_a_field_with_a_button_touching_its_side_is_a_field_not_a_tab() -> None:
+    """A newsletter form: "Email" above [you@example.com][Subscribe], the two boxes touching."""
+    canvas = Canvas()
+    canvas.text(40, 40, "Email")
+    canvas.box((40, 66, 350, 100), border="#b9c0c8")
+    canvas.text(50, 74, "you@example.com", ink="#888888")
+    canvas.box((354, 66, 462, 100), fill="#3367d6", border="#2b59c3")
+    canvas.text(370, 74, "Subscribe", ink="white")
+    kinds = {w.text: w.kind for w in canvas.find()}
+    assert kinds.get("Email") == "field" and kinds.get("Subscribe") == "button"
+
+
+def test_a_button_word_read_unsure_is_read_again_from_the_buttons_inside() -> None:
+    """Issue 13's trial: tesseract read a blue "Add" button as "Aad" (confidence 66) beside a
+    focused field; its crop reads "Add". A surer reading replaces the unsure one."""
+    canvas = Canvas()
+    canvas.box((20, 20, 120, 56), fill="#efefef")
+    box = canvas.text(44, 28, "Submit", read=False)
+    canvas.words.append(OcrWord("Sabmit", box, (7,), 50.0))
+    canvas.box((200, 20, 300, 56), fill="#efefef")
+    canvas.text(224, 28, "Save")  # read sure: not read again
+    engine = CountingEngine()
+    buttons = sorted(of_kind(canvas.find(engine), "button"), key=lambda b: b.box[0])
+    assert [b.text for b in buttons] == ["Submit", "Save"] and len(engine.images) == 1

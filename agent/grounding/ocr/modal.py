@@ -1,0 +1,57 @@
+"""A modal dialog: a bright box over a dimmed screen. What lies behind its overlay cannot be
+clicked (the overlay takes the click), so candidates inside the dialog win over those behind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import Image
+
+from agent.grounding.ocr.candidate import Candidate, inside, rescored
+from agent.grounding.ocr.engines import Box
+
+__all__ = ["behind_modal", "modal_box"]
+
+SCALE = 4  # the screen is looked at this many times smaller: a dialog is large
+LIGHT = 200  # a dialog's ground is at least this light (grey)
+BEHIND = 0.4  # a candidate behind the overlay keeps this share of its score
+
+
+def modal_box(image: Image.Image) -> Box | None:
+    """The box of a light dialog over a screen otherwise dim (nothing else light on it), or
+    None: a normal screen has light grounds everywhere."""
+    width, height = image.size
+    if width < 64 or height < 64:
+        return None
+    try:  # the widget finder's dependencies (the ocr extra): no modal without them
+        import cv2
+        import numpy as np
+    except ImportError:
+        return None
+    small = np.asarray(image.convert("L").resize((width // SCALE, height // SCALE),
+                                                 Image.Resampling.BOX), np.int16)
+    light = small >= LIGHT
+    if not light.any():
+        return None
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(light.astype(np.uint8),
+                                                                connectivity=4)
+    if count < 2:
+        return None
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, area = (int(v) for v in stats[biggest])
+    screen = small.shape[0] * small.shape[1]
+    if not 0.01 * screen <= w * h <= 0.7 * screen or area < 0.6 * w * h:
+        return None  # no box, or the whole screen (a page with a light ground)
+    outside = np.ones_like(light)
+    outside[y:y + h, x:x + w] = False
+    if light[outside].mean() > 0.02 or small[outside].mean() > 150:
+        return None  # the rest is not dimmed: a panel on a page, not a dialog over it
+    return (float(x * SCALE), float(y * SCALE), float((x + w) * SCALE), float((y + h) * SCALE))
+
+
+def behind_modal(found: Sequence[Candidate], modal: Box | None) -> list[Candidate]:
+    """`found` with the candidates behind a modal dialog's overlay weakened, when any is in
+    the dialog."""
+    if modal is None or not any(inside(c.point, modal) for c in found):
+        return list(found)
+    return [c if inside(c.point, modal) else rescored(c, BEHIND) for c in found]

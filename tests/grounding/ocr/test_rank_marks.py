@@ -1,0 +1,115 @@
+"""Issue 13's trial: a named control (switch, checkbox) is never answered with plain text that
+toggles nothing; a modal dialog's elements win over the same ones behind its overlay; two
+elements of the same text and kind are never told apart with full confidence."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw
+
+from agent.errors import GroundingError
+from agent.grounding.grounder import NotOnScreen
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.grounder import Analysis, ground_in
+from agent.grounding.ocr.modal import modal_box
+from agent.grounding.ocr.rank import Decision
+from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
+
+
+def decision(description: str, read: list[OcrWord], widgets: list[Widget],
+             image: Image.Image = SCREEN) -> Decision:
+    return ground_in(Analysis(read, list(widgets), 0.0), image, description)
+
+
+def test_a_switch_with_no_mark_found_on_its_row_is_an_error_not_its_label() -> None:
+    """A settings row "Dark mode ........ (switch)" whose switch was not found: clicking the
+    text toggles nothing, so it is an error."""
+    read = [*words(150, 640, "Dark mode"), *words(200, 640, "Compact view")]
+    with pytest.raises(NotOnScreen, match="label without a checkbox"):
+        decision("the Dark mode switch", read, [])
+
+
+def test_a_label_with_a_mark_just_left_of_it_is_the_label_of_that_mark() -> None:
+    """A checkbox the finder missed (a tiny Tk box at 300%) toggles from its label: the label
+    is the answer when a mark-like drawing stands just left of it."""
+    image = SCREEN.copy()
+    ImageDraw.Draw(image).rectangle((622, 153, 631, 162), outline="#555555")
+    read = words(150, 640, "Open after saving")
+    found = decision("the Open after saving checkbox", read, [], image).best
+    assert found.kind == "text" and found.text == "Open after saving"
+
+
+def dimmed_with_dialog() -> Image.Image:
+    image = Image.new("RGB", (1280, 800), (70, 78, 88))  # the page under a dark overlay
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1279, 40), fill=(20, 28, 36))  # its header, darker still
+    draw.rectangle((480, 250, 800, 520), fill="white")  # the dialog
+    return image
+
+
+def test_a_modal_dialog_is_a_bright_box_over_a_dimmed_screen() -> None:
+    box = modal_box(dimmed_with_dialog())
+    assert box is not None and abs(box[0] - 480) <= 4 and abs(box[3] - 520) <= 4
+    assert modal_box(SCREEN) is None  # a light page
+    page = SCREEN.copy()
+    ImageDraw.Draw(page).rectangle((480, 250, 800, 520), fill="#f0f0f0", outline="#888888")
+    assert modal_box(page) is None  # a panel on a light page is no dialog
+
+
+def test_the_button_in_a_modal_dialog_wins_over_the_same_one_behind_its_overlay() -> None:
+    header = Widget("button", (1180, 8, 1260, 34), "Log in", (1195, 13, 1245, 29))
+    dialog = Widget("button", (700, 470, 780, 500), "Log in", (715, 477, 765, 493))
+    read = [*words(13, 1195, "Log", char=8), *words(477, 715, "Log in", char=8)]
+    found = decision("the Log in button", read, [header, dialog], dimmed_with_dialog())
+    assert inside(found.best.point, dialog.box)
+    # The dialog's pair of buttons taken for tabs (touching boxes, one unlike the other)
+    # still wins over the header's button
+    as_tab = Widget("tab", dialog.box, dialog.text, dialog.text_box)
+    found = decision("the Log in button", read, [header, as_tab], dimmed_with_dialog())
+    assert inside(found.best.point, dialog.box)
+
+
+def test_two_of_the_same_text_and_kind_are_never_told_apart_with_full_confidence() -> None:
+    first = Widget("button", (100, 100, 180, 130), "Remove", (115, 107, 165, 123))
+    second = Widget("button", (100, 200, 180, 230), "Remove", (115, 207, 165, 223))
+    found = decision("the second Remove button", [], [first, second])
+    assert inside(found.best.point, second.box) and found.confidence < 1.0
+
+
+def test_one_word_of_a_checkbox_phrase_finds_it_when_it_is_the_only_one() -> None:
+    terms = Widget("checkbox", (100, 300, 114, 314), "I agree to the Terms of Service",
+                   (124, 299, 400, 315))
+    news = Widget("checkbox", (100, 340, 114, 354), "Send me product news", (124, 339, 330, 355))
+    read = [*words(299, 124, "I agree to the Terms of Service"),
+            *words(339, 124, "Send me product news")]
+    assert inside(decision("the terms checkbox", read, [terms, news]).best.point, terms.box)
+    assert inside(decision("the product news checkbox", read, [terms, news]).best.point,
+                  news.box)
+    other = Widget("checkbox", (100, 380, 114, 394), "I accept the Terms of Use",
+                   (124, 379, 360, 395))
+    read += words(379, 124, "I accept the Terms of Use")
+    with pytest.raises(GroundingError, match="ambiguous"):
+        decision("the terms checkbox", read, [terms, news, other])
+
+
+def test_a_button_at_the_far_end_of_its_table_row_is_next_to_the_rows_text() -> None:
+    """A cart: "Notebook ... $5.50 ... [Remove]" with the button 500 px right of the name."""
+    rows = [(180, "Blue mug"), (235, "Notebook"), (290, "Pencil case")]
+    buttons = [Widget("button", (1127, y, 1222, y + 34), "Remove", (1145, y + 10, 1205, y + 24))
+               for y, _name in rows]
+    read = [w for y, name in rows for w in words(y + 10, 580, name, height=14)]
+    read += [w for y, _name in rows for w in words(y + 10, 1145, "Remove", height=14)]
+    found = decision("the Remove button next to Notebook", read, buttons)
+    assert inside(found.best.point, buttons[1].box)
+
+
+def test_a_button_under_a_cards_heading_with_a_price_between() -> None:
+    """Pricing cards: "Pro" heading, price and features, then its button 10 lines below."""
+    cards = [(610, "Basic"), (896, "Pro"), (1182, "Enterprise")]
+    buttons = [Widget("button", (x, 287, x + 127, 321), "Choose plan", (x + 15, 297, x + 112,
+                                                                           311))
+               for x, _name in cards]
+    read = [w for x, name in cards for w in words(160, x + 40, name, height=12)]
+    read += [w for x, _name in cards for w in words(297, x + 15, "Choose plan", height=12)]
+    found = decision("the Choose plan button under Pro", read, buttons)
+    assert inside(found.best.point, buttons[1].box)
