@@ -42,10 +42,16 @@ from agent.automation.step_result import StepResult, TargetLike, VerifyWarning, 
 from agent.errors import ActionError
 from agent.grounding.grounder import Grounder
 from agent.records import RunRecord, StepRecord
-from agent.run.compose import build_grounder, hotkeys_wanted, make_executor, start_hotkeys
+from agent.run.compose import (
+    build_grounder,
+    hotkeys_wanted,
+    make_executor,
+    start_hotkeys,
+    verify_mode,
+)
 from agent.run.loop import status_of
 from agent.run.settle import Settler
-from agent.run.step import Choice, StepPipeline, Verify
+from agent.run.step import Choice, StepPipeline
 from agent.rundir.recorder import Recorder, RunDirectory, now_iso
 from agent.safety.approval import ApproveMode, Approver, make_approver
 from agent.safety.control import RunControl
@@ -127,7 +133,8 @@ class Desktop:
             approver=_approver(approve or self._setting("approve", "never"), settings),
             settler=Settler(screen.grab_raw, timeout=settings.settle_timeout),
             control=self.control, secrets=self.secrets, patient=not settings.dry_run,
-            verify=_verify(settings, real_input=executor is None))
+            # a stand-in executor (tests, fakes) changes nothing on the screen to check
+            verify=verify_mode(settings, "warn" if executor is None else "off"))
         self._run = RunRecord(task=SESSION_TASK, command=_command(), settings=settings.public(),
                               started_at=now_iso())
         self.recorder.start(self._run)
@@ -314,13 +321,6 @@ class Desktop:
 
 def _approver(approve: ApproveMode | Approver, settings: Settings) -> Approver:
     return make_approver(approve, settings.risk) if isinstance(approve, str) else approve
-
-
-def _verify(settings: Settings, real_input: bool) -> Verify:
-    """`verify` as set, else `warn` when real input acts (a stand-in executor changes nothing)."""
-    if settings.dry_run:
-        return "off"
-    return settings.verify or ("warn" if real_input else "off")
 
 
 def _chosen(action: Action, record: StepRecord, verify: bool = True) -> Choice:

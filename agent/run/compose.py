@@ -23,6 +23,7 @@ from agent.planning.planner import OpenAIPlanner, Planner
 from agent.records import StepRecord, Usage
 from agent.run.loop import Limits, Loop, RunOutcome
 from agent.run.settle import Settler
+from agent.run.step import Verify
 from agent.rundir.recorder import RunDirectory
 from agent.safety.approval import Approver, make_approver
 from agent.safety.budget import Pricing
@@ -42,6 +43,7 @@ __all__ = [
     "named_family",
     "start_hotkeys",
     "start_run",
+    "verify_mode",
 ]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o"
@@ -248,6 +250,14 @@ class RunHandle:
                 listener.__exit__(None, None, None)
 
 
+def verify_mode(settings: Settings, default: Verify = "off") -> Verify:
+    """The `verify` in effect: off in a dry run (nothing acts), else as set, else `default`
+    (the surface's own: `agent run` off, scripts and `Desktop` warn)."""
+    if settings.dry_run:
+        return "off"
+    return settings.verify or default
+
+
 def start_run(
     task: str,
     settings: Settings,
@@ -308,7 +318,7 @@ def start_run(
         ask_user=_ask_on_terminal,
         on_step=on_step,
         patient=not settings.dry_run,
-        verify=(settings.verify or "off") if not settings.dry_run else "off",
+        verify=verify_mode(settings),
         **_script_rules(ends_at, fail_wording),
     )
     used = settings.model_copy(update={
