@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 from agent.errors import GroundingError, UsageError
+from agent.grounding.ocr.tesseract_api import TesseractApi, api_available
 
 __all__ = [
     "INSTALL_HINT",
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 EngineName = Literal["auto", "tesseract", "rapidocr"]
+Backend = Literal["auto", "api", "cli"]
+"""How tesseract runs: in this process through tesserocr (`api`), as the CLI, or `auto`."""
 Box = tuple[float, float, float, float]
 """left, top, right, bottom in pixels of the image read."""
 
@@ -66,24 +69,21 @@ class OcrEngine(Protocol):
 
 
 class TesseractEngine:
-    """The `tesseract` CLI with TSV output, one process per horizontal band, run in parallel.
+    """tesseract's TSV output, one horizontal band per core, read in parallel: in this process
+    through tesserocr when it is installed (`backend="auto"`; tesseract_api.py), else by the
+    `tesseract` CLI, one process per band.
 
-    tesseract recognises line after line on one core (with OMP_THREAD_LIMIT=1; its own OpenMP
-    threads make it ~5x slower on 2 busy cores), so the screen is cut into overlapping bands,
-    one per core, and each line is kept from the band that owns its centre.
+    tesseract recognises line after line on one core (the CLI with OMP_THREAD_LIMIT=1: its own
+    OpenMP threads make it ~5x slower on 2 busy cores), so the screen is cut into overlapping
+    bands, one per core, and each line is kept from the band that owns its centre.
     """
 
     name = "tesseract"
 
     def __init__(self, binary: str | None = None, *, lang: str = "eng", psm: int = 11,
                  scale: float | None = None, jobs: int | None = None, timeout: float = 60.0,
-                 dark_on_light: bool = True, options: Sequence[str] = ()) -> None:
-        found = binary or shutil.which("tesseract")
-        if found is None:
-            raise UsageError("the OCR grounder needs tesseract, which is not on PATH: "
-                             "apt install tesseract-ocr (or pip install 'planground[ocr]' and "
-                             "use the rapidocr engine)")
-        self.binary = found
+                 dark_on_light: bool = True, options: Sequence[str] = (),
+                 backend: Backend = "auto") -> None:
         self.lang = lang
         self.psm = psm
         self.scale = scale  # None: per image, from the size of its text (text_scale)
@@ -91,6 +91,28 @@ class TesseractEngine:
         self.timeout = timeout
         self.dark_on_light = dark_on_light
         self.options = list(options)
+        self._api = self._in_process(backend, binary)
+        self.backend: Backend = "api" if self._api is not None else "cli"
+        found = binary or shutil.which("tesseract")
+        if self._api is None and found is None:
+            raise UsageError("the OCR grounder needs tesseract, which is not on PATH: "
+                             "apt install tesseract-ocr (or pip install 'planground[ocr]' and "
+                             "use the rapidocr engine)")
+        self.binary = found or "tesseract"
+
+    def _in_process(self, backend: Backend, binary: str | None) -> TesseractApi | None:
+        """The API when `backend` allows it and it can run; `api` insists (an error if not)."""
+        variables = _variables(self.options)
+        usable = binary is None and variables is not None and api_available(self.lang)
+        if backend == "api" and not usable:
+            raise UsageError("tesseract in-process needs tesserocr (pip install "
+                             "'planground[ocr]'), the language's model, no other binary and "
+                             "only -c options")
+        if backend == "cli" or not usable or variables is None:
+            return None
+        if self.dark_on_light:  # as in _run: no light-on-dark text is left to re-read
+            variables = {"tessedit_do_invert": "0", **variables}
+        return TesseractApi(self.lang, variables)
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         # Grey is what tesseract binarises anyway, and a third of the bytes to pipe; PGM costs
@@ -103,7 +125,7 @@ class TesseractEngine:
             return []
         left, top = area[0], area[1]
         gray = gray.crop(area)
-        scale = self.scale if self.scale is not None else text_scale(gray)
+        scale = self.scale if self.scale is not None else text_scale(text_height(gray))
         if scale != 1.0:
             size = (round(gray.width * scale), round(gray.height * scale))
             gray = gray.resize(size, Image.Resampling.LANCZOS)
@@ -126,6 +148,8 @@ class TesseractEngine:
         return words
 
     def _run(self, image: Image.Image) -> str:
+        if self._api is not None:
+            return self._api.tsv(image, self.psm, self.timeout)
         buffer = io.BytesIO()
         image.save(buffer, format="PPM")
         env = dict(os.environ)
@@ -183,16 +207,22 @@ def dark_on_light(gray: Image.Image) -> Image.Image:
     return Image.composite(inverse, lightened, inside)
 
 
-def text_scale(gray: Image.Image) -> float:
-    """How much to shrink a dark-on-light image for tesseract: by half when its text is large.
+def text_scale(height: float | None) -> float:
+    """How much to shrink a dark-on-light image for tesseract, given its text's height: by
+    half when its text is large.
 
     Measured on the Chromium page suite at 300% zoom (lines of text ~45 px tall): tesseract
     read neither "Bob" in a table, nor a field's placeholder "First name", nor a Tk dialog's
-    "File name:" label, and read all three at half the size (and faster). A line's height is
-    the median height of the runs of inked rows, counted in strips 160 px wide (a window's edge
-    or a field's side inks every row of its strip only) and ignoring runs under 4 px (rules).
-    Medians on the suite: 14-21 px at 100%, 20-33 at 150%, 35-43 at 300%.
+    "File name:" label, and read all three at half the size (and faster).
     """
+    return 0.5 if height is not None and height >= LARGE_TEXT else 1.0
+
+
+def text_height(gray: Image.Image) -> float | None:
+    """The height of a dark-on-light image's lines of text (None: no text seen): the median
+    height of the runs of inked rows, counted in strips 160 px wide (a window's edge or a
+    field's side inks every row of its strip only) and ignoring runs under 4 px (rules).
+    Medians on the page suite: 14-21 px at 100%, 20-33 at 150%, 35-43 at 300%."""
     ink = gray.point(lambda v: 255 if v < INK else 0)
     runs: list[int] = []
     for left in range(0, gray.width, TEXT_STRIP):
@@ -205,7 +235,7 @@ def text_scale(gray: Image.Image) -> float:
                 runs += [length] if length >= 4 else []
                 length = 0
     runs.sort()
-    return 0.5 if runs and runs[len(runs) // 2] >= LARGE_TEXT else 1.0
+    return float(runs[len(runs) // 2]) if runs else None
 
 
 def inked_area(gray: Image.Image) -> tuple[int, int, int, int] | None:
@@ -219,6 +249,19 @@ def inked_area(gray: Image.Image) -> tuple[int, int, int, int] | None:
         return None
     return (max(0, ink[0] - PAD), max(0, ink[1] - PAD),
             min(gray.width, ink[2] + PAD), min(gray.height, ink[3] + PAD))
+
+
+def _variables(options: Sequence[str]) -> dict[str, str] | None:
+    """CLI options as the API's variables: only `-c name=value` pairs have one (else None)."""
+    found: dict[str, str] = {}
+    pairs = list(options)
+    while pairs:
+        flag = pairs.pop(0)
+        if flag != "-c" or not pairs or "=" not in pairs[0]:
+            return None
+        name, value = pairs.pop(0).split("=", 1)
+        found[name] = value
+    return found
 
 
 def _cpus() -> int:
@@ -267,17 +310,29 @@ def _moved(word: OcrWord, dx: float, dy: float) -> OcrWord:
 def _tsv_lines(table: str, band: int, top: int, scale: float) -> list[list[OcrWord]]:
     """tesseract's TSV of a band starting at `top` → its lines of words, boxes unscaled."""
     lines: dict[tuple[int, ...], list[OcrWord]] = {}
-    for row in table.splitlines()[1:]:
+    for row in table.splitlines():
         cells = row.split("\t")
         if len(cells) != 12 or cells[0] != "5" or not cells[11].strip(_BORDER):
-            continue  # no text, or a widget's border read as "|" or "["
+            continue  # the header, no text, or a widget's border read as "|" or "["
         block, par, line = int(cells[2]), int(cells[3]), int(cells[4])
         left, y, width, height = (float(c) for c in cells[6:10])
+        text, left, width = _without_bars(cells[11].strip(), left, width)
         y += top
         key = (band, block, par, line)
         box = (left / scale, y / scale, (left + width) / scale, (y + height) / scale)
-        lines.setdefault(key, []).append(OcrWord(cells[11].strip(), box, key, float(cells[10])))
+        lines.setdefault(key, []).append(OcrWord(text, box, key, float(cells[10])))
     return list(lines.values())
+
+
+def _without_bars(text: str, left: float, width: float) -> tuple[str, float, float]:
+    """A word without a box's side read as "|" stuck to it ("Name|" for a label 3 px left of
+    its field), its box narrowed by the bars' share of its characters."""
+    bare = text.strip("|")
+    if bare == text or not bare:
+        return text, left, width
+    per_char = width / len(text)
+    cut_left = len(text) - len(text.lstrip("|"))
+    return bare, left + cut_left * per_char, len(bare) * per_char
 
 
 class RapidOcrEngine:
@@ -345,7 +400,8 @@ def _split_line(text: str, box: Box, key: tuple[int, ...], confidence: float) ->
 
 
 def make_engine(engine: EngineName | str = "auto") -> OcrEngine:
-    """The named engine; `auto`: tesseract when on PATH, else rapidocr when importable.
+    """The named engine; `auto`: tesseract when it can run (the CLI on PATH, or tesserocr with
+    the language's model), else rapidocr when importable.
 
     `auto` is chosen by measurement (2026-12-05, this 2-core machine shared with other jobs,
     load ~6): D's page suite (bench/ocr_pages.py: 12 pages, Chromium and Tk, at 100/150/300% on
@@ -364,7 +420,7 @@ def make_engine(engine: EngineName | str = "auto") -> OcrEngine:
         return RapidOcrEngine()
     if engine != "auto":
         raise UsageError(f"unknown OCR engine {engine!r}; known: auto, tesseract, rapidocr")
-    if shutil.which("tesseract"):
+    if shutil.which("tesseract") or api_available():
         return TesseractEngine()
     if rapidocr_available():
         return RapidOcrEngine()

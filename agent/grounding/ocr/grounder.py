@@ -15,13 +15,17 @@ rivals in `raw` (JSON). No good candidate is `NotOnScreen`, two close ones a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
+import itertools
 import json
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -142,40 +146,89 @@ class OcrGrounder:
     """Grounds a description on the words and widgets of the screenshot; no model server."""
 
     def __init__(self, engine: EngineName | str | OcrEngine = "auto", *,
-                 widgets: bool = True) -> None:
+                 widgets: bool = True, incremental: bool = True) -> None:
         # The engine is chosen now (a missing one fails before a run starts), but loads its
         # models only when it first reads a screen.
         self.engine: OcrEngine = make_engine(engine) if isinstance(engine, str) else engine
         self.widgets = widgets
+        self.incremental = incremental  # read only what changed since the last screenshot
         self._finder: Callable[..., list[Any]] | None = None
         self._looked = False
         self._last: tuple[Image.Image, Analysis] | None = None
         self._cache: OrderedDict[bytes, Analysis] = OrderedDict()
+        self._read_last: tuple[Image.Image, list[OcrWord]] | None = None
+        self._reads = itertools.count(1)  # numbers the reads: lines of a region keyed apart
+        self._lock = threading.Lock()  # guards the cache and the analyses under way
+        self._pending: dict[bytes, Future[Analysis]] = {}
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         """The words on `image` (from its cached analysis)."""
         return self.analyse(image).words
 
+    def prepare(self, screenshot: Screenshot) -> None:
+        """Start analysing `screenshot` in the background: `agent run` calls this while the
+        planner thinks, and the grounding that follows finds the analysis done (or waits for
+        it). A failure is left for that grounding to meet and report."""
+        digest, known, mine = self._claim(screenshot.image)
+        if mine and isinstance(known, Future):
+            threading.Thread(target=self._prepared, args=(screenshot.image, digest, known),
+                             daemon=True, name="ocr-prepare").start()
+
+    def _prepared(self, image: Image.Image, digest: bytes, pending: Future[Analysis]) -> None:
+        with contextlib.suppress(Exception):
+            self._analysed(image, digest, pending)
+
     def analyse(self, image: Image.Image) -> Analysis:
         """Words and widgets of `image`, computed once per screenshot: the same image object,
-        or the same pixels (a drag grounds twice; a retry sees an unchanged screen)."""
-        if self._last is not None and self._last[0] is image:
-            return self._last[1]
+        or the same pixels (a drag grounds twice; a retry sees an unchanged screen). Threads
+        asking for the same pixels share one analysis (a grounding waits for the one being
+        prepared); different screenshots are analysed side by side."""
+        last = self._last
+        if last is not None and last[0] is image:
+            return last[1]
+        digest, known, mine = self._claim(image)
+        if isinstance(known, Future):
+            known = self._analysed(image, digest, known) if mine else known.result()
+        with self._lock:
+            if digest in self._cache:
+                self._cache.move_to_end(digest)
+            self._last = (image, known)
+        return known
+
+    def _claim(self, image: Image.Image) -> tuple[bytes, Analysis | Future[Analysis], bool]:
+        """`image`'s digest and its analysis, or the promise of one; True when the caller is
+        the one to make it (no other thread is)."""
         digest = hashlib.blake2b(image.tobytes(), digest_size=16,
                                  person=f"{image.mode}{image.size}".encode()[:16]).digest()
-        analysis = self._cache.get(digest)
-        if analysis is None:
+        with self._lock:
+            known: Analysis | Future[Analysis] | None = (self._cache.get(digest)
+                                                         or self._pending.get(digest))
+            if known is not None:
+                return digest, known, False
+            pending = self._pending[digest] = Future()
+            return digest, pending, True
+
+    def _analysed(self, image: Image.Image, digest: bytes, pending: Future[Analysis]
+                  ) -> Analysis:
+        """The analysis this thread makes for everyone waiting on `pending`, then kept."""
+        try:
             analysis = self._analyse(image)
+        except BaseException as exc:
+            with self._lock:
+                del self._pending[digest]
+            pending.set_exception(exc)  # the waiting grounding reports it
+            raise
+        with self._lock:
             self._cache[digest] = analysis
             while len(self._cache) > CACHED:
                 self._cache.popitem(last=False)
-        self._cache.move_to_end(digest)
-        self._last = (image, analysis)
+            del self._pending[digest]
+        pending.set_result(analysis)
         return analysis
 
     def _analyse(self, image: Image.Image) -> Analysis:
         start = time.perf_counter()
-        words = self.engine.read(image)
+        words = self._words(image)
         widgets: list[WidgetLike] | None = None
         finder = self._widget_finder()
         if finder is not None:
@@ -186,6 +239,18 @@ class OcrGrounder:
             except Exception as exc:  # a bug in finding widgets must not stop word grounding
                 _say_once(f"the ocr grounder's widget finder failed, words only: {exc!r}")
         return Analysis(words, widgets, time.perf_counter() - start)
+
+    def _words(self, image: Image.Image) -> list[OcrWord]:
+        """The words on `image`: read whole, or, when it differs little from the screenshot
+        read last, that one's words with the changed regions read again (incremental.py)."""
+        words: list[OcrWord] | None = None
+        last = self._read_last
+        if self.incremental and last is not None:
+            words = _updated(last[0], last[1], image, self.engine, next(self._reads))
+        if words is None:
+            words = self.engine.read(image)
+        self._read_last = (image, words)
+        return words
 
     def _widget_finder(self) -> Callable[..., list[Any]] | None:
         if not self.widgets:
@@ -214,6 +279,21 @@ class OcrGrounder:
         if best.kind == "field":
             found["field"] = _rounded(best.point)
         return found
+
+
+def _updated(before: Image.Image, words: list[OcrWord], image: Image.Image,
+             engine: OcrEngine, generation: int) -> list[OcrWord] | None:
+    """`words` of `before` brought up to date for `image` by reading what changed; None when
+    it is better read whole (much changed, another size) or OpenCV is missing."""
+    try:
+        from agent.grounding.ocr.incremental import changed_regions, merged
+    except ImportError:  # the ocr extra's OpenCV and numpy
+        return None
+    heights = sorted(w.box[3] - w.box[1] for w in words) or [14.0]
+    regions = changed_regions(before, image, heights[len(heights) // 2])
+    if regions is None:
+        return None
+    return merged(words, regions, engine.read, image, generation)
 
 
 def _rounded(values: Sequence[float]) -> list[float]:

@@ -115,7 +115,7 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
     found = []
     for phrase in phrases(words):
         norms = [norm(w.text) for w in phrase]
-        first, last = _glyphs(norms)
+        first, last = _glyphs(norms, [w.confidence for w in phrase])
         whole = " ".join(norms[first:last])
         for start in range(len(phrase)):
             for end in range(start + 1, min(len(phrase), start + longest) + 1):
@@ -162,13 +162,22 @@ GLYPHS = frozenset([  # a checkbox or radio button read as a letter or sign
 MARKS = GLYPHS - {"0", "x", "v", "*", "(", ")"}  # inside a line too ("Page 1 of 10": no)
 
 
-def _glyphs(norms: Sequence[str]) -> tuple[int, int]:
+# A square mark read as a stroke, and unsure: tesseract 5.5 reads Tk's checkbox as "I" (45%).
+UNSURE_GLYPHS = frozenset(["i", "l", "1"])
+UNSURE = 60
+
+
+def _glyphs(norms: Sequence[str], confidences: Sequence[float]) -> tuple[int, int]:
     """The phrase without a checkbox's or radio button's mark read as a letter at either end
     ("O Newsletter"): (first, end) indices of its words."""
+    def mark(index: int) -> bool:
+        return norms[index] in GLYPHS or (norms[index] in UNSURE_GLYPHS
+                                          and confidences[index] < UNSURE)
+
     first, last = 0, len(norms)
-    if last - first > 1 and norms[first] in GLYPHS:
+    if last - first > 1 and mark(first):
         first += 1
-    if last - first > 1 and norms[last - 1] in GLYPHS:
+    if last - first > 1 and mark(last - 1):
         last -= 1
     return first, last
 

@@ -31,7 +31,7 @@ from PIL import Image
 
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widgets_links import find_links, ink_density, inked_box, padded
-from agent.grounding.ocr.widgets_read import reread, wants_reading
+from agent.grounding.ocr.widgets_read import label_beside, reread, wants_reading
 from agent.grounding.ocr.widgets_shapes import (
     IntBox,
     Mark,
@@ -49,6 +49,7 @@ from agent.grounding.ocr.widgets_text import (
     mark_in_box,
     mark_in_word,
     misread,
+    off_marks,
     runs_of,
     text_of,
     touching,
@@ -85,15 +86,16 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     with `engine`, a box whose text those words miss is read again from its own inside."""
     if min(image.size) < 8:
         return []  # no room for a widget (and OpenCV has no difference of a 1-px image)
-    rgb = np.asarray(image.convert("RGB"))
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # no 6-MB copy
     unit = text_unit(words, rgb)
     edges = edge_map(rgb)
     blobs = edge_blobs(edges)
-    rects = [r for r in find_rects(rgb, edges, unit, blobs) if not letters(r, words)]
+    rects = find_rects(rgb, edges, unit, blobs)
+    rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
-             if not mark_in_word(m.box, words) and not mark_in_box(m, rects)]
+             if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words)]
     rects = [r for r in rects if not any(_overlaps(r.outer, m.box) for m in marks)]
-    words = [w for w in words if not any(_overlaps(int_box(w.box), m.box) for m in marks)]
+    words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
     inside = _box_words(image, rects, on_box, edges, engine)
     claimed = {id(w) for found in on_box.values() for w in found}
@@ -105,8 +107,13 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
         if kind is not None:
             widgets.append(_boxed(kind, rect, inside[id(rect)]))
     widgets += [_marked(mark, runs, used, unit) for mark in marks]
-    widgets = [_labelled(rgb, w, runs, used, widgets, unit) if w.kind == "field" else w
-               for w in widgets]
+    labels = _Labels(rgb, runs, unit)
+    labelled = [_labelled(w, labels, used, widgets, unit) if w.kind == "field" else w
+                for w in widgets]
+    if engine is not None:
+        unlabelled = [k for k, w in enumerate(labelled) if w.kind == "field" and w is widgets[k]]
+        _read_labels(engine, image, edges, labelled, unlabelled, words, unit)
+    widgets = labelled
     links = find_links(rgb, runs, used, unit)
     widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]
     if engine is not None:
@@ -137,6 +144,24 @@ def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
             widgets[index] = replace(widget, text=text, text_box=box, words=tuple(read),
                                      box=box if widget.kind == "link" else widget.box)
     return widgets
+
+
+def _read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
+                 widgets: list[Widget], fields: Sequence[int], words: Sequence[OcrWord],
+                 unit: float) -> None:
+    """Gives the fields at `fields` (indices in `widgets`, no label found) the text drawn just
+    left of them where the whole-screen pass read nothing, read again from its own crop."""
+    jobs: list[tuple[int, IntBox]] = []
+    for index in fields:
+        box = label_beside(edges, int_box(widgets[index].box), unit)
+        taken = [w.box for w in words] + [w.box for w in widgets if w is not widgets[index]]
+        if box is not None and not any(_overlaps(box, other) for other in taken):
+            jobs.append((index, box))
+    found = reread(engine, image, [box for _, box in jobs]) if jobs else []
+    for (index, _box), read in zip(jobs, found, strict=True):
+        if read and sum(c.isalpha() for w in read for c in w.text) >= 2:
+            text, text_box = text_of(read)
+            widgets[index] = Widget("field", widgets[index].box, text, text_box, tuple(read))
 
 
 def _surer(read: Sequence[OcrWord], before: Sequence[OcrWord]) -> bool:
@@ -289,7 +314,9 @@ def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np
         row = [first]
         for rect in ordered[start + 1:]:
             last = row[-1]
-            if (-0.5 * unit <= rect.outer[0] - last.outer[2] <= 0.45 * unit
+            if rect.outer[0] - last.outer[2] > 0.45 * unit:
+                break  # and so are all after it (ordered by their left side)
+            if (-0.5 * unit <= rect.outer[0] - last.outer[2]
                     and _same_row(rect.outer, last.outer)):
                 row.append(rect)
         if len(row) >= 2:
@@ -356,33 +383,64 @@ def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float) -> Wid
     return Widget(mark.kind, box, best.text, best.box, best.words, mark.checked)
 
 
-def _labelled(rgb: np.ndarray, field: Widget, runs: Sequence[Run], used: set[int],
-              widgets: Sequence[Widget], unit: float) -> Widget:
+class _Labels:
+    """The runs that could be a field's label: a few words, no sentence, no heading. Headings
+    are measured at most once per screen, and only for runs close to some field (measuring a
+    heading's ink is the costly part of labelling)."""
+
+    def __init__(self, rgb: np.ndarray, runs: Sequence[Run], unit: float) -> None:
+        self._rgb, self._unit = rgb, unit
+        self._runs = [run for run in runs
+                      if len(run.words) <= LABEL_WORDS and not run.text.endswith(".")]
+        self._boxes = np.array([run.box for run in self._runs]).reshape(-1, 4)
+        self._headings: dict[int, bool] = {}  # by id of the run
+
+    def near(self, box: Box) -> list[Run]:
+        """The runs across the rows of `box` or a little above it, in order: a first cut, all
+        runs at once (a busy screen has dozens of fields and hundreds of runs)."""
+        top, bottom = box[1], box[3]
+        near = (self._boxes[:, 3] >= top - 2 * self._unit) & (self._boxes[:, 1] <= bottom + 2)
+        return [self._runs[k] for k in np.flatnonzero(near)]
+
+    def heading(self, run: Run) -> bool:
+        """Whether the run is a heading (measured on the first asking)."""
+        if id(run) not in self._headings:
+            self._headings[id(run)] = _heading(self._rgb, run, self._unit)
+        return self._headings[id(run)]
+
+
+def _labelled(field: Widget, labels: _Labels, used: set[int], widgets: Sequence[Widget],
+              unit: float) -> Widget:
     """The field with the text nearest to its left on its row, or just above it, as its label;
     with no label, the text inside it (a placeholder) stays its text."""
-    left, top, right, bottom = field.box
     best: tuple[float, Run] | None = None
-    for run in runs:
-        if (id(run) in used or len(run.words) > LABEL_WORDS or run.text.endswith(".")
-                or _heading(rgb, run, unit)):
-            continue  # a sentence or a heading near a field is no label
-        middle = (run.box[1] + run.box[3]) / 2
-        if top <= middle <= bottom and run.box[2] <= left + 2:
-            gap = left - run.box[2]
-            if gap > 12 * unit:
-                continue
-        elif (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
-              and left - unit <= run.box[0] <= (left + right) / 2):
-            gap = 1.5 * (top - run.box[3])
-            between = (run.box[0], run.box[3], right, top)
-            if any(w is not field and _overlaps(w.box, between) for w in widgets):
-                continue
-        else:
+    for run in labels.near(field.box):
+        if id(run) in used:
             continue
-        if best is None or gap < best[0]:
-            best = (gap, run)
+        gap = _label_gap(field, run, widgets, unit)
+        if gap is None or (best is not None and gap >= best[0]) or labels.heading(run):
+            continue  # not beside the field, or no nearer; a heading is no label either
+        best = (gap, run)
     if best is None:
         return field
     used.add(id(best[1]))
     run = best[1]
     return Widget("field", field.box, run.text, run.box, run.words)
+
+
+def _label_gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
+               ) -> float | None:
+    """How far the run is from the field as its label: on its row to its left, or just above
+    it with no other widget between (that counts half again); None when it is neither."""
+    left, top, right, bottom = field.box
+    middle = (run.box[1] + run.box[3]) / 2
+    if top <= middle <= bottom and run.box[2] <= left + 2:
+        gap = left - run.box[2]
+        return gap if gap <= 12 * unit else None
+    if (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
+            and left - unit <= run.box[0] <= (left + right) / 2):
+        between = (run.box[0], run.box[3], right, top)
+        if any(w is not field and _overlaps(w.box, between) for w in widgets):
+            return None
+        return 1.5 * (top - run.box[3])
+    return None

@@ -28,29 +28,39 @@ DARK_BAR = 100  # text on a ground darker than this (luma) is on a bar: a naviga
 
 
 class Cues:
-    """Sums over the whole screen that spare most words the checks of their own pixels: how
+    """Masks of the whole screen that spare most words the checks of their own pixels: how
     many coloured pixels (blue text), horizontal-line pixels (underlines) and dark pixels (a
-    dark bar) a box holds, each in constant time (integral images)."""
+    dark bar) a box holds. (Counted in the box's slice of a mask: integral images would make
+    each count constant-time, but their three 8-MB tables cost more to fill than the few
+    hundred counts a screen asks for.)"""
 
     def __init__(self, rgb: Pixels, unit: float) -> None:
-        channels = [np.ascontiguousarray(rgb[:, :, k]) for k in range(3)]
-        spread = cv2.subtract(cv2.max(cv2.max(channels[0], channels[1]), channels[2]),
-                              cv2.min(cv2.min(channels[0], channels[1]), channels[2]))
-        self.coloured = cv2.integral((spread > 60).astype(np.uint8))
-        gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+        self.coloured = _spread(rgb) > 60
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         line = np.ones((1, max(3, round(unit * LINE))), np.uint8)
         # Erosion alone: what survives lies on a horizontal run of dark ink at least this long
         # (a run of edges would not do: letters' edges touch along a line of text).
-        self.lines = cv2.integral(cv2.erode((gray < 170).astype(np.uint8), line))
-        self.dark = cv2.integral((gray < DARK_BAR).astype(np.uint8))
+        self.lines = cv2.erode((gray < 170).view(np.uint8), line)  # bools: bytes of 0 and 1
+        self.dark = gray < DARK_BAR
 
     @staticmethod
-    def count(table: Pixels, box: Box) -> int:
-        """How many marked pixels `box` holds (`table`: one of the integral images)."""
-        height, width = table.shape[0] - 1, table.shape[1] - 1
+    def count(mask: Pixels, box: Box) -> int:
+        """How many marked pixels `box` holds (`mask`: one of the masks)."""
+        height, width = mask.shape
         x1, y1 = min(max(0, round(box[0])), width), min(max(0, round(box[1])), height)
         x2, y2 = min(max(x1, round(box[2])), width), min(max(y1, round(box[3])), height)
-        return int(table[y2, x2] - table[y1, x2] - table[y2, x1] + table[y1, x1])
+        return int(np.count_nonzero(mask[y1:y2, x1:x2]))
+
+
+def _spread(rgb: Pixels) -> Pixels:
+    """How far apart each pixel's strongest and weakest channels are: 0 for greys."""
+    red, green, blue = cv2.split(rgb)
+    # In place where it can be: fewer fresh screen-sized arrays, each costing page faults.
+    strongest = cv2.max(red, green)
+    cv2.max(strongest, blue, dst=strongest)
+    weakest = cv2.min(red, green, dst=red)
+    cv2.min(weakest, blue, dst=weakest)
+    return cv2.subtract(strongest, weakest, dst=strongest)
 
 
 def find_links(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float) -> list[Run]:

@@ -7,6 +7,9 @@ size, set on a band of its own fill colour, and the bands are stacked into one i
 
 from __future__ import annotations
 
+import hashlib
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -16,11 +19,16 @@ from PIL import Image, ImageOps
 from agent.grounding.ocr.engines import OcrEngine, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Rect
 
-__all__ = ["reread", "wants_reading"]
+__all__ = ["label_beside", "reread", "wants_reading"]
 
 CROP_HEIGHT = 56  # px: insides are scaled to about this height (text ~30 px: what OCR likes)
 MAX_SCALE = 4.0
 PAD = 14  # px of the inside's own colour around it: OCR wants a margin
+REMEMBERED = 512  # boxes' readings kept per engine (a busy screen re-reads ~50)
+
+# Per engine: what each box's pixels read as (words in the box's own pixels).
+_memories: weakref.WeakKeyDictionary[OcrEngine, OrderedDict[bytes, list[OcrWord]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def wants_reading(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
@@ -37,7 +45,40 @@ def wants_reading(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray) -> bo
 
 def reread(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
            ) -> list[list[OcrWord]]:
-    """The words inside each box of `image`, read by `engine` from the boxes' insides alone."""
+    """The words inside each box of `image`, read by `engine` from the boxes' insides alone.
+    A box whose pixels were read before (the screen before a click, unchanged there) is not
+    read again."""
+    try:
+        memory = _memories.setdefault(engine, OrderedDict())
+    except TypeError:  # an engine that cannot be weakly referenced or hashed: no memory
+        memory = OrderedDict()
+    keys = [_key(image, box) for box in boxes]
+    missing = [index for index, key in enumerate(keys) if key not in memory]
+    for index, words in zip(missing, _read_sheet(engine, image, [boxes[i] for i in missing]),
+                            strict=True):
+        memory[keys[index]] = [_moved(w, -boxes[index][0], -boxes[index][1]) for w in words]
+    while len(memory) > REMEMBERED:
+        memory.popitem(last=False)
+    return [[replace(_moved(w, box[0], box[1]), line=(-1, index, *w.line[2:]))
+             for w in memory[key]] for index, (box, key) in enumerate(zip(boxes, keys,
+                                                                          strict=True))]
+
+
+def _key(image: Image.Image, box: IntBox) -> bytes:
+    crop = image.crop(box)
+    return hashlib.blake2b(crop.tobytes(), digest_size=16,
+                           person=f"{crop.mode}{crop.size}".encode()[:16]).digest()
+
+
+def _moved(word: OcrWord, dx: float, dy: float) -> OcrWord:
+    x1, y1, x2, y2 = word.box
+    return replace(word, box=(x1 + dx, y1 + dy, x2 + dx, y2 + dy))
+
+
+def _read_sheet(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
+                ) -> list[list[OcrWord]]:
+    """The boxes' insides, scaled to a text size OCR reads well, stacked in one sheet and read
+    in one call; the words of each, in screenshot pixels."""
     if not boxes:
         return []
     bands, slots = [], []
@@ -89,3 +130,27 @@ def _placed(word: OcrWord, box: IntBox, top: int, scale: float, index: int) -> O
     clipped = (max(moved[0], box[0]), max(moved[1], box[1]), min(moved[2], box[2]),
                min(moved[3], box[3]))
     return replace(word, box=clipped, line=(-1, index, *word.line))
+
+
+def label_beside(edges: np.ndarray, field: IntBox, unit: float) -> IntBox | None:
+    """The box of what is drawn just left of a field on its row (its label, when the
+    whole-screen pass read nothing there: tesseract 5.5 joins a label 15 px from a field's
+    border to the border and reads "OC"); None when nothing is. Blank up to twelve text
+    heights may part it from the field (as for a label read); a blank one and a half text
+    heights wide ends it."""
+    left, top, _right, bottom = field
+    start = max(0, left - round(30 * unit))
+    columns = np.asarray(edges[top:bottom, start:max(start, left - 2)].any(axis=0), dtype=bool)
+    inked = np.flatnonzero(columns)
+    if not inked.size or (len(columns) - 1 - inked[-1]) > 12 * unit:
+        return None
+    end = int(inked[-1])
+    first = end
+    for column in inked[::-1]:
+        if first - column > 1.5 * unit:
+            break
+        first = int(column)
+    rows = np.flatnonzero(edges[top:bottom, start + first:start + end + 1].any(axis=1))
+    pad = max(2, round(0.3 * unit))
+    return (max(0, start + first - pad), max(0, top + int(rows[0]) - pad),
+            start + end + 1 + pad, top + int(rows[-1]) + 1 + pad)

@@ -8,6 +8,7 @@ in `unit`, the height of the screen's text, so that the same rules hold at 100% 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -57,8 +58,9 @@ def edge_map(rgb: Pixels) -> Pixels:
     """Whether each pixel differs by more than EDGE from its right or lower neighbour (both
     pixels of such a pair are edges: a 1-px border then separates regions for sure)."""
     # cv2 on uint8 channels: ~10 ms at 1080p, where numpy's int16 diff and max take ~170 ms.
-    across = _strongest(cv2.absdiff(rgb[:, 1:], rgb[:, :-1])) > EDGE
-    down = _strongest(cv2.absdiff(rgb[1:], rgb[:-1])) > EDGE
+    channels = cv2.split(rgb)  # once for both directions, planes OpenCV takes without copies
+    across = _strongest(channels, np.s_[:, 1:], np.s_[:, :-1]) > EDGE
+    down = _strongest(channels, np.s_[1:], np.s_[:-1]) > EDGE
     edges = np.zeros(rgb.shape[:2], dtype=bool)
     edges[:, :-1] |= across
     edges[:, 1:] |= across
@@ -67,10 +69,14 @@ def edge_map(rgb: Pixels) -> Pixels:
     return edges
 
 
-def _strongest(difference: Pixels) -> Pixels:
-    """The largest of the three channels' differences."""
-    channels = [np.ascontiguousarray(difference[:, :, k]) for k in range(3)]
-    return cv2.max(cv2.max(channels[0], channels[1]), channels[2])
+def _strongest(channels: Sequence[Pixels], here: Any, there: Any) -> Pixels:
+    """The largest of the three channels' differences between the pixels at `here` and at
+    `there` (two slices of the screen, a pixel apart)."""
+    strongest = cv2.absdiff(channels[0][here], channels[0][there])
+    for channel in channels[1:]:
+        # In place: fewer fresh screen-sized arrays, each of which costs its page faults.
+        cv2.max(strongest, cv2.absdiff(channel[here], channel[there]), dst=strongest)
+    return strongest
 
 
 def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Rect]:
@@ -78,7 +84,7 @@ def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Re
     least half a text line high, holding no other box (a window, panel or dialog holds some)."""
     height, width = edges.shape
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (~edges).astype(np.uint8), connectivity=4)
+        (~edges).view(np.uint8), connectivity=4)  # bools are bytes of 0 and 1: no copy
     x, y, w, h, area = (stats[:, k] for k in range(5))
     least = max(4, round(unit * 0.45))
     keep = ((w >= least) & (h >= least) & (x > 0) & (y > 0) & (x + w < width)
@@ -99,7 +105,7 @@ def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Re
 def edge_blobs(edges: Pixels) -> Blobs:
     """The 8-connected blobs of edge pixels: (labels, stats) as OpenCV gives them."""
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        edges.astype(np.uint8), connectivity=8)
+        edges.view(np.uint8), connectivity=8)  # bools are bytes of 0 and 1: no copy
     return labels, stats
 
 
@@ -113,40 +119,60 @@ def _outlined(rgb: Pixels, edges: Pixels, blobs: Blobs, unit: float, found: list
     x, y, w, h = (stats[:, k] for k in range(4))
     keep = (h >= unit * 1.1) & (h <= unit * 4) & (w >= h) & (w <= 0.5 * edges.shape[1])
     keep[0] = False
+    candidates = np.flatnonzero(keep)
+    boxes = np.stack([x, y, x + w, y + h], axis=1)[candidates]
+    blocked, parts = _among(boxes, found)
     rects: list[Rect] = []
     fragments: set[int] = set()
-    taken = np.array([r.outer for r in found] or [(0, 0, 0, 0)])
-    for label in np.flatnonzero(keep):
-        box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
-        overlap = ((taken[:, 0] < box[2]) & (box[0] < taken[:, 2]) & (taken[:, 1] < box[3])
-                   & (box[1] < taken[:, 3]))
-        around = ((taken[:, 0] <= box[0]) & (taken[:, 1] <= box[1]) & (taken[:, 2] >= box[2])
-                  & (taken[:, 3] >= box[3]))  # a window or panel around it: no conflict
-        part = ((taken[:, 0] >= box[0]) & (taken[:, 2] <= box[2])
-                & (np.abs(taken[:, 1] - box[1]) <= 4) & (np.abs(taken[:, 3] - box[3]) <= 4)
-                & (taken[:, 2] - taken[:, 0] < 0.8 * (box[2] - box[0])))  # not all of it
-        if (overlap & ~around & ~part).any() or (overlap & part).sum() > 1:
+    for label, outline, busy, part in zip(candidates, boxes, blocked, parts, strict=True):
+        if busy:
             continue  # another box there; or boxes side by side (tabs), not one box split
-        box = _trimmed(labels[box[1]:box[3], box[0]:box[2]] == label, box)
-        if not _straight_sides(labels[box[1]:box[3], box[0]:box[2]] == label):
+        box = (int(outline[0]), int(outline[1]), int(outline[2]), int(outline[3]))
+        blob = labels[box[1]:box[3], box[0]:box[2]] == label
+        trimmed = _trimmed(blob, box)
+        if not _straight_sides(blob[trimmed[1] - box[1]:trimmed[3] - box[1],
+                                    trimmed[0] - box[0]:trimmed[2] - box[0]]):
             continue
-        inner = _inside_border(edges, box)
+        inner = _inside_border(edges, trimmed)
         region = ~edges[inner[1]:inner[3], inner[0]:inner[2]]
         if region.size and region.mean() >= 0.4:
             rects.append(_rect(rgb, inner, region, unit))
-            fragments.update(int(k) for k in np.flatnonzero(overlap & part))
+            fragments.update(int(k) for k in np.flatnonzero(part))
     return rects, fragments
+
+
+def _among(boxes: Pixels, found: list[Rect]) -> tuple[Pixels, Pixels]:
+    """For outlines' boxes (rows of left, top, right, bottom) among the boxes `found`: whether
+    another box is there already, and which found boxes are fragments of each (the part of a
+    field right of a text cursor: as high as the outline, not as wide), all pairs at once."""
+    taken = np.array([r.outer for r in found] or [(0, 0, 0, 0)])
+    left, top, right, bottom = (boxes[:, k, None] for k in range(4))  # a column per outline
+    t_left, t_top, t_right, t_bottom = (taken[None, :, k] for k in range(4))  # a row per box
+    overlap = (t_left < right) & (left < t_right) & (t_top < bottom) & (top < t_bottom)
+    around = ((t_left <= left) & (t_top <= top) & (t_right >= right)
+              & (t_bottom >= bottom))  # a window or panel around it: no conflict
+    part = ((t_left >= left) & (t_right <= right) & (np.abs(t_top - top) <= 4)
+            & (np.abs(t_bottom - bottom) <= 4)
+            & (t_right - t_left < 0.8 * (right - left)))  # not all of it
+    blocked = (overlap & ~around & ~part).any(axis=1) | ((overlap & part).sum(axis=1) > 1)
+    return blocked, overlap & part
 
 
 def _trimmed(blob: Pixels, box: IntBox) -> IntBox:
     """`box` less up to 3 sparse rows or columns at each side: a letter's descender below a
     field's light bottom border (Tk's sunken entry on its grey window) is not the box's side."""
-    rows, columns = blob.mean(axis=1), blob.mean(axis=0)
-    cut = [0, 0, 0, 0]  # left, top, right, bottom
-    for side, line in ((0, columns), (1, rows), (2, columns[::-1]), (3, rows[::-1])):
-        while cut[side] < 3 and cut[side] < line.size - 1 and line[cut[side]] < 0.5:
-            cut[side] += 1
+    cut = [_sparse(blob.T), _sparse(blob), _sparse(blob.T[::-1]), _sparse(blob[::-1])]
     return box[0] + cut[0], box[1] + cut[1], box[2] - cut[2], box[3] - cut[3]
+
+
+def _sparse(lines: Pixels) -> int:
+    """How many of the first `lines` (rows) are less than half full: up to 3, never all.
+    (Measured one by one, as far as needed: screens have hundreds of outlines to trim.)"""
+    cut = 0
+    while (cut < 3 and cut < len(lines) - 1
+           and np.count_nonzero(lines[cut]) / lines[cut].size < 0.5):
+        cut += 1
+    return cut
 
 
 def _inside_border(edges: Pixels, box: IntBox) -> IntBox:
@@ -171,7 +197,8 @@ def _straight_sides(region: Pixels) -> bool:
     cut_y, cut_x = max(1, h // 5), max(1, w // 5)  # rounded corners are not sides
     sides = (region[0, cut_x:w - cut_x], region[-1, cut_x:w - cut_x],
              region[cut_y:h - cut_y, 0], region[cut_y:h - cut_y, -1])
-    return all(side.size and side.mean() >= SIDE_FULL for side in sides)
+    # A share by counting: as exact as mean(), and a fraction of its cost (called per region).
+    return all(side.size and np.count_nonzero(side) / side.size >= SIDE_FULL for side in sides)
 
 
 def _rect(rgb: Pixels, inner: IntBox, region: Pixels, unit: float) -> Rect:
@@ -182,32 +209,72 @@ def _rect(rgb: Pixels, inner: IntBox, region: Pixels, unit: float) -> Rect:
     reach = max(3, round(unit * 0.25))  # a border is at most this thick (3 px at 300%: 9)
     lines = (rgb[mid_y, left::-1], rgb[top::-1, mid_x], rgb[mid_y, right - 1:],
              rgb[bottom - 1:, mid_x])
-    frames = [_frame(line[:2 * reach + 4], reach) for line in lines]
+    lines = tuple(line[:2 * reach + 4] for line in lines)
+    frames = [_frame(line, steps, reach) for line, steps in zip(lines, _steps(lines), strict=True)]
     height, width = rgb.shape[:2]
     grow = [f[0] for f in frames]
     outer = (max(0, left - grow[0]), max(0, top - grow[1]), min(width, right + grow[2]),
              min(height, bottom + grow[3]))
-    fill = _colour(np.median(rgb[top:bottom, left:right][region], axis=0))
+    fill = _median_colour(rgb[top:bottom, left:right], region)
     borders = [f[1] for f in frames if f[1] is not None]
     border = None
     if len(borders) >= 2:  # a frame (a sunken one is light on two sides); a filled box: none
         pixels = np.concatenate(borders).astype(np.int16)
         border = _colour(pixels[int(np.argmax(np.abs(pixels - np.array(fill)).max(axis=1)))])
     around = np.concatenate([f[2] for f in frames if f[2].size] or [np.zeros((1, 3))])
-    return Rect(inner, outer, fill, _colour(np.median(around, axis=0)), border)
+    return Rect(inner, outer, fill, _median_of_few(around), border)
 
 
-def _frame(line: Pixels, reach: int) -> tuple[int, Pixels | None, Pixels]:
-    """Along `line` (from a box's inside outwards): how far out its border ends, the border's
-    pixels (None when the first change of colour is already the outside), and 2 px beyond."""
-    steps = np.flatnonzero(np.abs(np.diff(line.astype(np.int16), axis=0)).max(axis=1) > EDGE)
-    if not steps.size:
+def _steps(lines: tuple[Pixels, ...]) -> list[list[int]]:
+    """Where along each line the colour changes by more than EDGE (at i: from pixel i to i + 1).
+    All lines in one pass: they are short, and a screen has hundreds of boxes, four lines each."""
+    joined = np.concatenate(lines).astype(np.int16)
+    change = np.abs(np.diff(joined, axis=0)).max(axis=1) > EDGE
+    changes = change.tolist()  # a few dozen: plain Python is quicker than numpy from here
+    found, start = [], 0
+    for line in lines:
+        end = start + max(0, len(line) - 1)  # not on into the next line
+        found.append([at - start for at in range(start, end) if changes[at]])
+        start += len(line)
+    return found
+
+
+def _median_colour(area: Pixels, mask: Pixels) -> Colour:
+    """The median colour of `area`'s pixels where `mask` is set, per channel and in whole
+    numbers: what int() makes of np.median's, found in histograms (no copy of the pixels: a
+    box's inside may hold thousands, and a screen hundreds of boxes)."""
+    count = int(np.count_nonzero(mask))
+    middle = [(count - 1) // 2, count // 2]  # the one middle value, or the two to average
+    values = []
+    for channel in range(3):
+        histogram = cv2.calcHist([area], [channel], mask.view(np.uint8), [256], [0, 256])
+        low, high = np.searchsorted(np.cumsum(histogram.ravel()), middle, side="right")
+        values.append((int(low) + int(high)) // 2)
+    return values[0], values[1], values[2]
+
+
+def _median_of_few(pixels: Pixels) -> Colour:
+    """What int() makes of np.median's colour of a few pixels (the 2 px around a box's sides),
+    by sorting in plain Python: for so few, np.median's own overhead is most of its cost."""
+    colour = []
+    for values in zip(*pixels.tolist(), strict=True):  # per channel
+        ordered = sorted(values)
+        count = len(ordered)  # the middle value, or the mean of the two middle ones
+        colour.append(int((ordered[(count - 1) // 2] + ordered[count // 2]) // 2))
+    return colour[0], colour[1], colour[2]
+
+
+def _frame(line: Pixels, steps: list[int], reach: int) -> tuple[int, Pixels | None, Pixels]:
+    """Along `line` (from a box's inside outwards), whose colour changes at `steps`: how far out
+    its border ends, the border's pixels (None when the first change of colour is already the
+    outside), and 2 px beyond."""
+    if not steps:
         return 0, None, line[1:3]
-    first = int(steps[0])
-    within = steps[(steps > first) & (steps <= first + reach)]
-    if not within.size:
+    first = steps[0]
+    within = [step for step in steps if first < step <= first + reach]
+    if not within:
         return first, None, line[first + 1:first + 3]
-    last = int(within[-1])
+    last = within[-1]
     return last, line[first + 1:last + 1], line[last + 1:last + 3]
 
 

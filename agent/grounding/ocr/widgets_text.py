@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect
+from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
 __all__ = ["FRAME_CHARS", "Run", "centre_in", "clean", "letters", "mark_in_box", "mark_in_word",
-           "misread", "runs_of", "text_of", "touching", "words_inside"]
+           "misread", "off_marks", "runs_of", "text_of", "touching", "words_inside"]
 
 RUN_GAP = 1.5  # text heights: a wider gap than this between words on a line ends a run
 
@@ -114,30 +114,95 @@ def centre_in(box: Box, area: Sequence[float]) -> bool:
 MARK_READS = frozenset(["O", "o", "0", "Q", "©", "®", "@", "¥", "¢", "()"])
 
 
-def letters(rect: Rect, words: Sequence[OcrWord]) -> bool:
-    """Whether a box is letters of a word read with confidence (their outline closed)."""
-    middle = ((rect.outer[0] + rect.outer[2]) / 2, (rect.outer[1] + rect.outer[3]) / 2)
-    return any(w.confidence >= 80 and w.box[0] <= middle[0] <= w.box[2]
-               and w.box[1] <= middle[1] <= w.box[3]
-               and w.box[2] - w.box[0] > 1.3 * (rect.outer[2] - rect.outer[0]) for w in words)
+def letters(rects: Sequence[Rect], words: Sequence[OcrWord]) -> list[bool]:
+    """For each box, whether it is letters of a word read with confidence (their outline
+    closed): its middle on a word much wider than it. All pairs at once (a busy screen has
+    hundreds of each)."""
+    sure = [w.box for w in words if w.confidence >= 80]
+    if not rects or not sure:
+        return [False] * len(rects)
+    boxes = np.array(sure)[None]  # one row of words...
+    outer = np.array([r.outer for r in rects])[:, None]  # ...against a column of boxes
+    middle_x = (outer[..., 0] + outer[..., 2]) / 2
+    middle_y = (outer[..., 1] + outer[..., 3]) / 2
+    on_word = ((boxes[..., 0] <= middle_x) & (middle_x <= boxes[..., 2])
+               & (boxes[..., 1] <= middle_y) & (middle_y <= boxes[..., 3]))
+    wider = boxes[..., 2] - boxes[..., 0] > 1.3 * (outer[..., 2] - outer[..., 0])
+    return [bool(found) for found in (on_word & wider).any(axis=1)]
 
 
-def mark_in_box(mark: Mark, rects: Sequence[Rect]) -> bool:
-    """Whether a round mark lies inside a box four times its size: a letter O on a button (a
-    square one inside a box is a Tk checkbutton's frame round its box and text)."""
-    if mark.kind != "radio":
-        return False
+def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord]) -> bool:
+    """Whether a mark is part of a box's text: a round mark inside a box four times its size (a
+    letter O on a button), or any mark on a word inside the box, however unsure the reading
+    (the S of a white-on-blue "Sign in", read at 57%). A square one beside the text in a box
+    is a Tk checkbutton's frame round its box and text."""
     box = mark.box
     area = (box[2] - box[0]) * (box[3] - box[1])
-    return any(r.inner[0] <= box[0] and r.inner[1] <= box[1] and box[2] <= r.inner[2]
-               and box[3] <= r.inner[3]
-               and (r.inner[2] - r.inner[0]) * (r.inner[3] - r.inner[1]) > 4 * area
-               for r in rects)
+    holders = [r.inner for r in rects if _holds(r.inner, box)]
+    if mark.kind == "radio" and any((r[2] - r[0]) * (r[3] - r[1]) > 4 * area for r in holders):
+        return True
+    return any(_is_letter(box, w) and any(_holds(r, w.box) for r in holders) for w in words)
+
+
+def _holds(outer: Sequence[float], inner: Sequence[float]) -> bool:
+    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
+            and inner[3] <= outer[3])
+
+
+def _is_letter(mark: Box, word: OcrWord) -> bool:
+    """Whether the mark is one of the word's letters: on it, and the word more than a mark."""
+    text = word.text.strip(FRAME_CHARS)
+    return len(text) >= 2 and text not in MARK_READS and centre_in(mark, word.box)
 
 
 def mark_in_word(mark: IntBox, words: Sequence[OcrWord]) -> bool:
     """Whether a mark is a letter of a word read with confidence (the O of "Open", an "a")."""
     box = (float(mark[0]), float(mark[1]), float(mark[2]), float(mark[3]))
-    return any(w.confidence >= 75 and len(w.text.strip(FRAME_CHARS)) >= 2
-               and w.text.strip(FRAME_CHARS) not in MARK_READS and centre_in(box, w.box)
-               for w in words)
+    return any(w.confidence >= 75 and _is_letter(box, w) for w in words)
+
+
+def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray,
+              unit: float) -> list[OcrWord]:
+    """The words with the marks taken out: a word on a mark goes, but one that starts on a
+    mark and goes on past it after a gap is the mark's text read together with it ("DAI day"
+    for a checkbox and "All day"; "Small" boxed from its radio button's left): it stays, cut
+    to what follows the gap, without a first character read for the mark."""
+    kept = []
+    gap = max(3, round(0.2 * unit))
+    for word in words:
+        box = int_box(word.box)
+        on = [m for m in marks if _overlap(box, m.box)]
+        if not on:
+            kept.append(word)
+            continue
+        mark = on[0].box
+        if len(on) > 1 or (mark[0] + mark[2]) / 2 > (box[0] + box[2]) / 2:
+            continue  # the word is a mark's reading, or ends on one
+        start = _after_gap(edges[box[1]:box[3], mark[2]:box[2]], gap)
+        if start is None:
+            continue
+        text = word.text
+        if text[:1] in MARK_GLYPHS and len(text) > 1 and box[0] <= mark[2]:
+            text = text[1:]  # the mark read as a letter: "D" of "DAI"
+        kept.append(replace(word, text=text, box=(float(mark[2] + start), word.box[1],
+                                                  word.box[2], word.box[3])))
+    return kept
+
+
+MARK_GLYPHS = frozenset("DOoQ0©®@¥¢([|{Il")  # a mark read as a word's first letter
+
+
+def _after_gap(band: np.ndarray, gap: int) -> int | None:
+    """The first inked column of `band` after a blank run at least `gap` wide from its start
+    (None: ink goes on without one, or nothing follows it)."""
+    inked = np.asarray(band.any(axis=0), dtype=bool)
+    blank = 0
+    for index, value in enumerate(inked):
+        if value and blank >= gap:
+            return index
+        blank = 0 if value else blank + 1
+    return None
+
+
+def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -8,7 +8,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from agent.backends.mss_screen import MssScreen
-from agent.grounding.ocr.engines import TesseractEngine, dark_on_light
+from agent.errors import GroundingError
+from agent.grounding.ocr.engines import Backend, TesseractEngine, dark_on_light
+from agent.grounding.ocr.tesseract_api import api_available
+from agent.grounding.ocr.widgets import find_widgets
 from agent.grounding.ocr.widgets_read import reread
 from tests.grounding.ocr.chromium import SCREEN, chromium, chromium_available
 from tests.gui import need
@@ -37,9 +40,41 @@ def test_a_bold_heading_is_not_taken_for_a_dark_ground() -> None:
     assert dark_on_light(gray) is gray
 
 
-def test_tesseract_reads_a_bold_heading_at_300_percent(tesseract: None) -> None:
-    words = [w.text for w in TesseractEngine().read(heading_at_300_percent())]
+def backend(name: Backend) -> TesseractEngine:
+    """The engine with `name`'s way of running tesseract; the API needs the ocr extra."""
+    if name == "api":
+        need(api_available(), "tesserocr is not installed (pip install 'planground[ocr]')")
+    return TesseractEngine(backend=name)
+
+
+@pytest.mark.parametrize("name", ["cli", "api"])
+def test_tesseract_reads_a_bold_heading_at_300_percent(tesseract: None, name: Backend) -> None:
+    engine = backend(name)
+    assert engine.backend == name
+    words = [w.text for w in engine.read(heading_at_300_percent())]
     assert words[0] == "Settings", words
+
+
+def test_in_process_tesseract_is_quiet_shares_its_model_and_keeps_a_time_limit(
+        tesseract: None, capfd: pytest.CaptureFixture[str]) -> None:
+    """Read through the API, nothing reaches the terminal ("Estimating resolution as 146"
+    did), a second engine reuses the loaded model instead of loading its own, and a read
+    past its time limit stops with an error."""
+    first, second = backend("api"), backend("api")
+    for engine in (first, second):
+        assert next(w.text for w in engine.read(heading_at_300_percent())) == "Settings"
+    assert capfd.readouterr().err == ""
+    assert first._api is not None and second._api is not None
+    assert first._api._pool is second._api._pool
+    loaded = first._api._pool.qsize()
+    assert 1 <= loaded <= first.jobs  # one per band read at once, not one per engine or read
+    page = Image.new("RGB", (1600, 1000), "white")
+    draw = ImageDraw.Draw(page)
+    for row in range(40):
+        draw.text((10, 10 + 24 * row), "Departure arrival return economy business " * 3,
+                  font=font(14), fill="black")
+    with pytest.raises(GroundingError, match=r"tesseract stopped .*time limit 0\.01 s"):
+        TesseractEngine(backend="api", timeout=0.01).read(page)
 
 
 @pytest.mark.gui
@@ -78,3 +113,20 @@ def test_boxes_are_reread_from_their_insides_in_one_sheet(tesseract: None) -> No
     for box, words in zip(boxes, read, strict=True):
         assert all(box[0] <= w.box[0] < w.box[2] <= box[2] and box[1] <= w.box[1] < w.box[3]
                    <= box[3] for w in words), (box, words)
+
+
+def test_a_label_the_whole_screen_pass_missed_is_read_beside_its_field(tesseract: None) -> None:
+    """Chromium's "User name:" 15 px left of its field came back from tesseract 5.5 as "OC";
+    a field with no label found gets the text drawn just left of it, read from its own crop."""
+    image = Image.new("RGB", (700, 160), "white")
+    draw = ImageDraw.Draw(image)
+    for row, label in enumerate(("User name:", "Password:")):
+        top = 30 + 60 * row
+        draw.text((60, top + 6), label, font=font(16), fill="#222222")
+        draw.rectangle((200, top, 480, top + 30), fill="white", outline="#767676")
+    fields = [w for w in find_widgets(image, [], TesseractEngine()) if w.kind == "field"]
+    assert [w.text for w in fields] == ["User name:", "Password:"]
+    assert all(w.text_box is not None and w.text_box[2] < 200 for w in fields)
+    alone = Image.new("RGB", (700, 100), "white")
+    ImageDraw.Draw(alone).rectangle((200, 30, 480, 60), fill="white", outline="#767676")
+    assert [w.text for w in find_widgets(alone, [], TesseractEngine())] == [""]

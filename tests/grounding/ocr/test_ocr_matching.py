@@ -7,6 +7,9 @@ import json
 import os
 import shutil
 import stat
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from PIL import Image
 import agent.grounding.ocr.engines as ocr
 from agent.errors import GroundingError, UsageError
 from agent.grounding.grounder import NotOnScreen
+from agent.grounding.ocr import tesseract_api
 from agent.grounding.ocr.grounder import (
     Analysis,
     OcrGrounder,
@@ -178,10 +182,59 @@ def test_the_grounder_answers_in_screenshot_pixels_with_confidence_and_rivals() 
     assert engine.reads == 2
 
 
+class SlowEngine(FakeEngine):
+    """Reads like FakeEngine, after a while; notes the threads it was called on."""
+
+    def __init__(self, words: list[OcrWord]) -> None:
+        super().__init__(words)
+        self.threads: list[str] = []
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        time.sleep(0.3)
+        self.threads.append(threading.current_thread().name)
+        return super().read(image)
+
+
+def test_a_prepared_screenshot_is_read_in_the_background_once() -> None:
+    engine = SlowEngine(FORM)
+    grounder = OcrGrounder(engine, widgets=False)
+    shot = StaticScreen(Image.new("RGB", (640, 400), "white")).capture()
+    start = time.perf_counter()
+    grounder.prepare(shot)
+    assert time.perf_counter() - start < 0.2  # the planner is not kept waiting
+    assert grounder.ground(shot, "the From label").point == (38.0, 108.0)  # waits for it
+    assert engine.reads == 1 and engine.threads == ["ocr-prepare"]
+    broken = OcrGrounder(BrokenEngine(), widgets=False)
+    broken.prepare(shot)  # its failure is the grounding's to report, not the thread's
+    with pytest.raises(UsageError, match="tesseract failed"):
+        broken.ground(shot, "the From label")
+
+
+def test_screenshots_are_analysed_side_by_side_and_the_same_one_once() -> None:
+    """`agent eval grounding --concurrency N` shares one grounder between threads."""
+    engine = SlowEngine(FORM)
+    grounder = OcrGrounder(engine, widgets=False, incremental=False)
+    images = [Image.new("RGB", (640, 400), colour) for colour in ("white", "ivory", "white")]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(3) as pool:
+        analyses = list(pool.map(grounder.analyse, images))
+    assert time.perf_counter() - start < 0.55  # two reads of 0.3 s at once, not one by one
+    assert engine.reads == 2  # the two white screenshots shared one analysis
+    assert analyses[0] is analyses[2] and analyses[1] is not analyses[0]
+
+
+class BrokenEngine:
+    name = "tesseract"
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        raise UsageError("tesseract failed (exit 1): Error opening data file")
+
+
 def test_engine_choice_and_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UsageError, match="unknown OCR engine 'paddle'"):
         make_engine("paddle")
     monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(ocr, "api_available", lambda lang="eng": False)
     monkeypatch.setattr(ocr, "rapidocr_available", lambda: False)
     with pytest.raises(UsageError) as info:
         OcrGrounder()
@@ -250,6 +303,27 @@ def test_only_the_inked_part_is_read_and_boxes_come_back_in_screen_pixels(
     assert words[0].box == (502.0, 412.0, 552.0, 428.0)
     upscaled = TesseractEngine(str(fake_tesseract(tmp_path)), jobs=1, scale=2.0)
     assert upscaled.read(image)[0].box == (497.0, 402.0, 522.0, 410.0)
+
+
+def test_tesseract_runs_in_process_only_with_its_model_and_plain_settings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "api_available", lambda lang="eng": True)
+    monkeypatch.setattr(tesseract_api, "tessdata_dir", lambda lang="eng": str(tmp_path))
+    assert TesseractEngine().backend == "api"
+    assert TesseractEngine(backend="cli").backend == "cli"
+    binary = str(fake_tesseract(tmp_path))
+    assert TesseractEngine(binary).backend == "cli"  # a binary named: that binary runs
+    assert TesseractEngine(options=["--dpi", "96"]).backend == "cli"  # no API equivalent
+    api = TesseractEngine(options=["-c", "preserve_interword_spaces=1"])._api
+    assert api is not None
+    assert api.variables["preserve_interword_spaces"] == "1"
+    assert api.variables["tessedit_do_invert"] == "0"  # as the CLI is told
+    with pytest.raises(UsageError, match="tesserocr"):
+        TesseractEngine(binary, backend="api")
+    monkeypatch.setattr(ocr, "api_available", lambda lang="eng": False)
+    with pytest.raises(UsageError, match="tesserocr"):
+        TesseractEngine(backend="api")
+    assert TesseractEngine(binary).backend == "cli"
 
 
 def test_tesseract_failures_are_reported(tmp_path: Path) -> None:
