@@ -25,7 +25,8 @@ from prompts import render
 if TYPE_CHECKING:  # openai takes ~0.4 s to import; only runs that talk to a model pay it
     import openai
 
-__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "NotOnScreen", "Space"]
+__all__ = ["Family", "Grounder", "Grounding", "ModelGrounder", "NotOnScreen", "Preparing",
+           "Space", "prepare"]
 
 Space = Literal["norm1000", "norm999", "norm1", "pixels"]
 """Where a family's answer lives: 0–1000, 0–999 or 0–1 of the image sent, or its pixels."""
@@ -42,6 +43,20 @@ class Grounding:
 
 class Grounder(Protocol):
     def ground(self, screenshot: Screenshot, description: str) -> Grounding: ...
+
+
+class Preparing(Protocol):
+    """A grounder that can start on a screenshot before it is asked to ground on it (the
+    offline OCR reads the screen while the planner thinks); `prepare` returns at once."""
+
+    def prepare(self, screenshot: Screenshot) -> None: ...
+
+
+def prepare(grounder: Grounder | None, screenshot: Screenshot) -> None:
+    """Let `grounder` start on `screenshot` now, if it can (most answer only when asked)."""
+    start = getattr(grounder, "prepare", None)
+    if callable(start):
+        start(screenshot)
 
 
 class NotOnScreen(GroundingError):

@@ -28,7 +28,7 @@ from actions import (
     StopRequested,
 )
 from agent.errors import ActionError, AgentError, GroundingError, Stopped
-from agent.grounding.grounder import Grounder
+from agent.grounding.grounder import Grounder, prepare
 from agent.records import Approval, StepRecord, Timings
 from agent.run.grounding import ground_targets, text_under
 from agent.run.settle import Settler, visibly_changed
@@ -102,6 +102,7 @@ class StepPipeline:
         try:
             with timed(timings, "capture"):
                 shot = self.capture(index)
+            prepare(self.grounder, shot)  # the offline OCR reads it while the planner thinks
             with timed(timings, "plan"):  # the planner's thinking; a script's or caller's choice
                 choice = choose(shot, record)
             record.action = choice.action.to_json()

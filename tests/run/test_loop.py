@@ -250,6 +250,42 @@ def test_a_grounding_error_is_a_step_error_and_the_run_goes_on() -> None:
     assert seen.status == "error" and seen.error == failed.error
 
 
+class PreparingGrounder(FixedGrounder):
+    """Notes, in order, the screenshots it was asked to prepare and to ground on."""
+
+    def __init__(self, seen: list[str]) -> None:
+        super().__init__()
+        self.seen = seen
+
+    def prepare(self, screenshot: Screenshot) -> None:
+        self.seen.append(f"prepare {id(screenshot)}")
+
+    def ground(self, screenshot: Screenshot, description: str) -> Grounding:
+        self.seen.append(f"ground {id(screenshot)}")
+        return super().ground(screenshot, description)
+
+
+class SeeingPlanner(ScriptedPlanner):
+    def __init__(self, replies: list[str], seen: list[str]) -> None:
+        super().__init__(replies)
+        self.seen = seen
+
+    def plan(self, task: str, history: Sequence[PastStep], screenshot: Screenshot,
+             notes: Sequence[str]) -> PlanResult:
+        self.seen.append(f"plan {id(screenshot)}")
+        return super().plan(task, history, screenshot, notes)
+
+
+def test_the_grounder_may_start_on_each_screenshot_before_the_planner_answers() -> None:
+    seen: list[str] = []
+    planner = SeeingPlanner([reply_json({"name": "click", "target": "the OK button"}), DONE],
+                            seen)
+    run(make_loop(planner, grounder=PreparingGrounder(seen)))
+    first, second = (entry.split()[1] for entry in seen if entry.startswith("plan"))
+    assert seen == [f"prepare {first}", f"plan {first}", f"ground {first}",
+                    f"prepare {second}", f"plan {second}"]
+
+
 def test_a_description_target_without_a_grounder_is_a_step_error() -> None:
     loop = make_loop(ScriptedPlanner([reply_json({"name": "click", "target": "OK"}), DONE]),
                      grounder=None)
