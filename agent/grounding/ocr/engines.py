@@ -19,9 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageOps
 
 from agent.errors import GroundingError, UsageError
+from agent.grounding.ocr.ink import (
+    INK,
+    dark_on_light,
+    inked_area,
+    text_height,
+    text_scale,
+)
 from agent.grounding.ocr.tesseract_api import TesseractApi, api_available
 
 __all__ = [
@@ -171,86 +178,6 @@ class TesseractEngine:
         return done.stdout.decode("utf-8", errors="replace")
 
 
-def dark_on_light(gray: Image.Image) -> Image.Image:
-    """`gray` with light-on-dark areas (primary buttons, dark themes) turned dark-on-light.
-
-    tesseract reads dark text on a light ground; white on blue mostly comes back as nothing.
-    An area's ground is the median of a sparse sample of its pixels (a sample, not an average,
-    so thick white strokes cannot pass for a light ground); inside dark areas, invert. Just
-    outside them, keep each pixel or its inverse, whichever is lighter: the median misjudges a
-    band along a dark area's edge, and no dark frame should be left around the text. (The 4-px
-    sample grid may still leave a line of up to 3 px where an edge falls between samples.)
-    """
-    step = 4
-    sample = gray.resize((max(1, gray.width // step), max(1, gray.height // step)),
-                         Image.Resampling.NEAREST)
-    # 7 samples: a 28-px neighbourhood, wider than a stroke, narrower than a button.
-    dark = sample.filter(ImageFilter.MedianFilter(7)).point(lambda v: 255 if v < 128 else 0)
-    # Opening: a dark ground is at least 5 samples (20 px) across both ways. Without it the
-    # median took bold headings at 300% zoom (10-px strokes) for dark ground and inverted half
-    # of each letter: "Settings" read as "Sucve agar".
-    dark = dark.filter(ImageFilter.MinFilter(5)).filter(ImageFilter.MaxFilter(5))
-    if dark.getextrema()[1] == 0:
-        return gray  # nothing dark: the common light screen costs nothing more
-    # Closing fills the specks inside white text that the median took for light ground.
-    dark = dark.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
-    near = dark.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.NEAREST)
-    inside = dark.resize(gray.size, Image.Resampling.NEAREST)
-    inverse = ImageOps.invert(gray)
-    # The inverted ground made white: a dark bar turns light grey (216), and in a band that was
-    # mostly that grey tesseract's global threshold fell between grey and white and blackened
-    # the bar's text ("Products" read as "mente", "Pricing" as "ng").
-    ground = ImageStat.Stat(inverse, inside.point(lambda v: 255 if v else 0)).median[0]
-    if 0 < ground < 255:
-        inverse = inverse.point(lambda v: min(255, v * 255 // ground))
-    lightened = Image.composite(ImageChops.lighter(gray, inverse), gray, near)
-    return Image.composite(inverse, lightened, inside)
-
-
-def text_scale(height: float | None) -> float:
-    """How much to shrink a dark-on-light image for tesseract, given its text's height: by
-    half when its text is large.
-
-    Measured on the Chromium page suite at 300% zoom (lines of text ~45 px tall): tesseract
-    read neither "Bob" in a table, nor a field's placeholder "First name", nor a Tk dialog's
-    "File name:" label, and read all three at half the size (and faster).
-    """
-    return 0.5 if height is not None and height >= LARGE_TEXT else 1.0
-
-
-def text_height(gray: Image.Image) -> float | None:
-    """The height of a dark-on-light image's lines of text (None: no text seen): the median
-    height of the runs of inked rows, counted in strips 160 px wide (a window's edge or a
-    field's side inks every row of its strip only) and ignoring runs under 4 px (rules).
-    Medians on the page suite: 14-21 px at 100%, 20-33 at 150%, 35-43 at 300%."""
-    ink = gray.point(lambda v: 255 if v < INK else 0)
-    runs: list[int] = []
-    for left in range(0, gray.width, TEXT_STRIP):
-        strip = ink.crop((left, 0, min(gray.width, left + TEXT_STRIP), gray.height))
-        length = 0
-        for value in [*strip.resize((1, gray.height), Image.Resampling.BOX).tobytes(), 0]:
-            if value:
-                length += 1
-            elif length:
-                runs += [length] if length >= 4 else []
-                length = 0
-    runs.sort()
-    return float(runs[len(runs) // 2]) if runs else None
-
-
-def inked_area(gray: Image.Image) -> tuple[int, int, int, int] | None:
-    """The box around all dark pixels of a dark-on-light image, with a margin; None if blank.
-
-    Only this part is read: a small window on a plain desktop costs what the window costs, not
-    what the screen does.
-    """
-    ink = gray.point(lambda v: 255 if v < INK else 0).getbbox()
-    if ink is None:
-        return None
-    return (max(0, ink[0] - PAD), max(0, ink[1] - PAD),
-            min(gray.width, ink[2] + PAD), min(gray.height, ink[3] + PAD))
-
-
 def _variables(options: Sequence[str]) -> dict[str, str] | None:
     """CLI options as the API's variables: only `-c name=value` pairs have one (else None)."""
     found: dict[str, str] = {}
@@ -271,10 +198,6 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-LARGE_TEXT = 34  # px: text lines this tall (300% zoom) are read at half size
-TEXT_STRIP = 160  # px: the width of the strips in which text_scale measures lines
-INK = 160  # darker than this (after dark_on_light) may be text
-PAD = 8  # px kept around the inked part: tesseract wants a margin round its text
 BAND_OVERLAP = 48  # px each side of a cut: lines up to twice this tall are whole in one band
 MIN_BAND = 300  # px: thinner bands cost more in per-process start-up than they save
 

@@ -160,6 +160,7 @@ class OcrGrounder:
         self._reads = itertools.count(1)  # numbers the reads: lines of a region keyed apart
         self._lock = threading.Lock()  # guards the cache and the analyses under way
         self._pending: dict[bytes, Future[Analysis]] = {}
+        self._claimed: tuple[Image.Image, bytes] | None = None  # the last image hashed
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         """The words on `image` (from its cached analysis)."""
@@ -198,8 +199,13 @@ class OcrGrounder:
     def _claim(self, image: Image.Image) -> tuple[bytes, Analysis | Future[Analysis], bool]:
         """`image`'s digest and its analysis, or the promise of one; True when the caller is
         the one to make it (no other thread is)."""
-        digest = hashlib.blake2b(image.tobytes(), digest_size=16,
-                                 person=f"{image.mode}{image.size}".encode()[:16]).digest()
+        claimed = self._claimed
+        if claimed is not None and claimed[0] is image:  # prepared: hashed already
+            digest = claimed[1]
+        else:
+            digest = hashlib.blake2b(image.tobytes(), digest_size=16,
+                                     person=f"{image.mode}{image.size}".encode()[:16]).digest()
+            self._claimed = (image, digest)
         with self._lock:
             known: Analysis | Future[Analysis] | None = (self._cache.get(digest)
                                                          or self._pending.get(digest))

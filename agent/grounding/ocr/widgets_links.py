@@ -10,15 +10,8 @@ import cv2
 import numpy as np
 
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.widgets_shapes import (
-    IntBox,
-    Pixels,
-    ink_colour,
-    int_box,
-    joined,
-    underline,
-    underlined,
-)
+from agent.grounding.ocr.widgets_ink import ink_colour, joined, underline, underlined
+from agent.grounding.ocr.widgets_shapes import IntBox, Pixels, int_box
 from agent.grounding.ocr.widgets_text import Run, text_of
 
 __all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_runs", "padded"]

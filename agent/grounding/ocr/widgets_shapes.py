@@ -17,8 +17,8 @@ import numpy as np
 
 from agent.grounding.ocr.widgets_marks import mark_state, switch_knob
 
-__all__ = ["Blobs", "IntBox", "Mark", "Pixels", "Rect", "edge_blobs", "edge_map", "find_marks",
-           "find_rects", "ink_colour", "int_box", "joined", "underline", "underlined"]
+__all__ = ["Blobs", "Colour", "IntBox", "Mark", "Pixels", "Rect", "colour", "edge_blobs",
+           "edge_map", "find_marks", "find_rects", "int_box"]
 
 Pixels = Any  # numpy arrays: numpy's own generics add nothing the names do not say
 IntBox = tuple[int, int, int, int]  # left, top, right, bottom (exclusive), pixels
@@ -220,7 +220,7 @@ def _rect(rgb: Pixels, inner: IntBox, region: Pixels, unit: float) -> Rect:
     border = None
     if len(borders) >= 2:  # a frame (a sunken one is light on two sides); a filled box: none
         pixels = np.concatenate(borders).astype(np.int16)
-        border = _colour(pixels[int(np.argmax(np.abs(pixels - np.array(fill)).max(axis=1)))])
+        border = colour(pixels[int(np.argmax(np.abs(pixels - np.array(fill)).max(axis=1)))])
     around = np.concatenate([f[2] for f in frames if f[2].size] or [np.zeros((1, 3))])
     return Rect(inner, outer, fill, _median_of_few(around), border)
 
@@ -284,7 +284,7 @@ def _edge_run(line: Pixels, reach: int) -> int:
     return int(np.argmin(stretch)) if not stretch.all() else int(stretch.size)
 
 
-def _colour(values: Pixels) -> Colour:
+def colour(values: Pixels) -> Colour:
     return int(values[0]), int(values[1]), int(values[2])
 
 
@@ -387,65 +387,3 @@ def _alone(edges: Pixels, box: IntBox) -> bool:
     below = edges[bottom:bottom + size // 2, start:left].all(axis=0)
     after = edges[top:bottom, right:min(width, right + 1)]
     return not (before & ~(above & below)).any() and not after.any()
-
-
-def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:
-    """The colour of the text in `box`: the median of the pixels far from its ground."""
-    left, top, right, bottom = box
-    area = rgb[top:bottom, left:right].reshape(-1, 3).astype(np.int16)
-    if area.size == 0:
-        return None
-    ground = np.median(area, axis=0)
-    far = np.abs(area - ground).max(axis=1) > 90
-    if far.sum() < 4:
-        return None
-    return _colour(np.median(area[far], axis=0))
-
-
-def underlined(rgb: Pixels, box: IntBox, unit: float, span: tuple[int, int]) -> bool:
-    """Whether a line runs under the text in `box` along its whole width (a link's underline).
-    `span` is where the text's line of words starts and ends: a line that runs on past both (a
-    rule, a window's edge) is no underline."""
-    found = underline(rgb, box, unit)
-    if found is None:
-        return False
-    row, ground = found
-    start, end = span
-    return not (_ruled(rgb, row, start - round(unit), start - round(unit * 0.3), ground)
-                and _ruled(rgb, row, end + round(unit * 0.3), end + round(unit), ground))
-
-
-def underline(rgb: Pixels, box: IntBox, unit: float) -> tuple[int, Pixels] | None:
-    """The row of the line under the text in `box`, and the text's ground colour: a row near
-    the text's foot inked across most of it, while the text's middle rows have gaps
-    between letters (which no row of letters alone has). None without such a line."""
-    left, top, right, bottom = box
-    if right - left < unit * 0.6:
-        return None
-    area = rgb[top:bottom + round(unit * 0.45), left:right].astype(np.int16)
-    ground = np.median(area.reshape(-1, 3), axis=0)
-    coverage = (np.abs(area - ground).max(axis=2) > 80).mean(axis=1)
-    height = bottom - top
-    middle = coverage[height // 4:max(height // 4 + 1, height * 2 // 3)]
-    foot = coverage[max(0, height - round(unit * 0.5)):]
-    # 0.8, not all: browsers break an underline around descenders (text-decoration-skip-ink)
-    if not (foot.size and foot.max() >= 0.8 and middle.size and middle.min() <= 0.6):
-        return None
-    return top + max(0, height - round(unit * 0.5)) + int(np.argmax(foot)), ground
-
-
-def joined(rgb: Pixels, row: int, start: int, end: int, ground: Pixels) -> bool:
-    """Whether the line at `row` runs on from `start` to `end` (one link's underline goes on
-    under the space between its words; two links' underlines stop between them)."""
-    return end <= start or _ruled(rgb, row, start, end, ground)
-
-
-def _ruled(rgb: Pixels, row: int, start: int, end: int, ground: Pixels, share: float = 0.5
-           ) -> bool:
-    """Whether the line at `row` goes on from `start` to `end`: a rule or a window's edge,
-    which runs on past the text on both sides; an underline stops with it."""
-    start, end = max(0, start), min(rgb.shape[1], end)
-    if end <= start or not 0 <= row < rgb.shape[0]:
-        return False
-    stretch = rgb[row, start:end].astype(np.int16)
-    return bool((np.abs(stretch - ground).max(axis=1) > 80).mean() >= share)

@@ -1,0 +1,111 @@
+"""A field's label: the text nearest to its left on its row or just above it, or, where the
+whole-screen pass read nothing there, the text drawn beside it read again from its own crop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
+from agent.grounding.ocr.widget import Widget
+from agent.grounding.ocr.widgets_links import ink_density
+from agent.grounding.ocr.widgets_read import label_beside, reread
+from agent.grounding.ocr.widgets_shapes import IntBox, int_box
+from agent.grounding.ocr.widgets_text import Run, text_of
+
+__all__ = ["LABEL_WORDS", "Labels", "label", "read_labels"]
+
+LABEL_WORDS = 5  # a label is a few words
+
+
+class Labels:
+    """The runs that could be a field's label: a few words, no sentence, no heading. Headings
+    are measured at most once per screen, and only for runs close to some field (measuring a
+    heading's ink is the costly part of labelling)."""
+
+    def __init__(self, rgb: np.ndarray, runs: Sequence[Run], unit: float) -> None:
+        self._rgb, self._unit = rgb, unit
+        self._runs = [run for run in runs
+                      if len(run.words) <= LABEL_WORDS and not run.text.endswith(".")]
+        self._boxes = np.array([run.box for run in self._runs]).reshape(-1, 4)
+        self._headings: dict[int, bool] = {}  # by id of the run
+
+    def near(self, box: Box) -> list[Run]:
+        """The runs across the rows of `box` or a little above it, in order: a first cut, all
+        runs at once (a busy screen has dozens of fields and hundreds of runs)."""
+        top, bottom = box[1], box[3]
+        near = (self._boxes[:, 3] >= top - 2 * self._unit) & (self._boxes[:, 1] <= bottom + 2)
+        return [self._runs[k] for k in np.flatnonzero(near)]
+
+    def heading(self, run: Run) -> bool:
+        """Whether the run is a heading (measured on the first asking)."""
+        if id(run) not in self._headings:
+            self._headings[id(run)] = _heading(self._rgb, run, self._unit)
+        return self._headings[id(run)]
+
+
+def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widget],
+              unit: float) -> Widget:
+    """The field with the text nearest to its left on its row, or just above it, as its label;
+    with no label, the text inside it (a placeholder) stays its text."""
+    best: tuple[float, Run] | None = None
+    for run in labels.near(field.box):
+        if id(run) in used:
+            continue
+        gap = _gap(field, run, widgets, unit)
+        if gap is None or (best is not None and gap >= best[0]) or labels.heading(run):
+            continue  # not beside the field, or no nearer; a heading is no label either
+        best = (gap, run)
+    if best is None:
+        return field
+    used.add(id(best[1]))
+    run = best[1]
+    return Widget("field", field.box, run.text, run.box, run.words)
+
+
+def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
+               ) -> float | None:
+    """How far the run is from the field as its label: on its row to its left, or just above
+    it with no other widget between (that counts half again); None when it is neither."""
+    left, top, right, bottom = field.box
+    middle = (run.box[1] + run.box[3]) / 2
+    if top <= middle <= bottom and run.box[2] <= left + 2:
+        gap = left - run.box[2]
+        return gap if gap <= 12 * unit else None
+    if (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
+            and left - unit <= run.box[0] <= (left + right) / 2):
+        between = (run.box[0], run.box[3], right, top)
+        if any(w is not field and _overlaps(w.box, between) for w in widgets):
+            return None
+        return 1.5 * (top - run.box[3])
+    return None
+
+
+def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
+                 widgets: list[Widget], fields: Sequence[int], words: Sequence[OcrWord],
+                 unit: float) -> None:
+    """Gives the fields at `fields` (indices in `widgets`, no label found) the text drawn just
+    left of them where the whole-screen pass read nothing, read again from its own crop."""
+    jobs: list[tuple[int, IntBox]] = []
+    for index in fields:
+        box = label_beside(edges, int_box(widgets[index].box), unit)
+        taken = [w.box for w in words] + [w.box for w in widgets if w is not widgets[index]]
+        if box is not None and not any(_overlaps(box, other) for other in taken):
+            jobs.append((index, box))
+    found = reread(engine, image, [box for _, box in jobs]) if jobs else []
+    for (index, _box), read in zip(jobs, found, strict=True):
+        if read and sum(c.isalpha() for w in read for c in w.text) >= 2:
+            text, text_box = text_of(read)
+            widgets[index] = Widget("field", widgets[index].box, text, text_box, tuple(read))
+
+
+def _heading(rgb: np.ndarray, run: Run, unit: float) -> bool:
+    """Whether the run is a heading: taller text than the screen's, and bold (denser ink;
+    labels measured 0.28-0.35 of their extent inked, bold headings 0.38-0.77)."""
+    return run.box[3] - run.box[1] >= 1.2 * unit and ink_density(rgb, run.box) >= 0.37
+
+
+def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
