@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-from agent.errors import GroundingError
+from agent.errors import GroundingError, UsageError
 
 __all__ = ["TesseractApi", "api_available", "tessdata_dir"]
 
@@ -117,8 +117,13 @@ class TesseractApi:
             self._pool.put(api)
 
     def _load(self) -> Any:
-        import tesserocr  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        """A new instance with the model loaded; a broken install is the user's to fix."""
+        try:
+            import tesserocr  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
-        return tesserocr.PyTessBaseAPI(path=self.folder.rstrip("/") + "/", lang=self.lang,
-                                       variables=self.variables,
-                                       set_only_non_debug_params=False)
+            return tesserocr.PyTessBaseAPI(path=self.folder.rstrip("/") + "/", lang=self.lang,
+                                           variables=self.variables,
+                                           set_only_non_debug_params=False)
+        except (ImportError, RuntimeError) as exc:
+            raise UsageError(f"tesseract (tesserocr) cannot load {self.lang!r} from "
+                             f"{self.folder}: {exc}") from None

@@ -326,6 +326,15 @@ def test_tesseract_runs_in_process_only_with_its_model_and_plain_settings(
     assert TesseractEngine(binary).backend == "cli"
 
 
+def test_a_model_tesseract_cannot_load_in_process_is_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "eng.traineddata").write_bytes(b"not a model")
+    monkeypatch.setattr(ocr, "api_available", lambda lang="eng": True)
+    monkeypatch.setattr(tesseract_api, "tessdata_dir", lambda lang="eng": str(tmp_path))
+    with pytest.raises(UsageError, match=f"cannot load 'eng' from {tmp_path}"):
+        TesseractEngine(jobs=1).read(inked())
+
+
 def test_tesseract_failures_are_reported(tmp_path: Path) -> None:
     script = tmp_path / "tesseract"
     script.write_text("#!/bin/sh\necho 'Error opening data file eng.traineddata' >&2\nexit 1\n")
