@@ -86,6 +86,9 @@ class StepPipeline:
     ask_user: Callable[[str], str] | None = None
     patient: bool = True  # False (dry runs): an action's targets get one look, not a wait
     verify: Verify = "off"
+    # True when choosing takes a while (a planner's reply): the grounder may start on each
+    # screenshot meanwhile. A script chooses at once, and many of its actions ground nothing.
+    prepare: bool = False
 
     def step(self, index: int, choose: Chooser,
              remember: Callable[[StepRecord, Screenshot | None], None] = lambda r, s: None,
@@ -102,7 +105,8 @@ class StepPipeline:
         try:
             with timed(timings, "capture"):
                 shot = self.capture(index)
-            prepare(self.grounder, shot)  # the offline OCR reads it while the planner thinks
+            if self.prepare:
+                prepare(self.grounder, shot)  # the offline OCR reads it while the planner thinks
             with timed(timings, "plan"):  # the planner's thinking; a script's or caller's choice
                 choice = choose(shot, record)
             record.action = choice.action.to_json()

@@ -18,7 +18,7 @@ from agent.records import Approval, StepRecord
 from agent.rundir.reader import read_run_dir
 from agent.safety.approval import AutoApprover, Proposal
 from agent.safety.lock import DisplayLock
-from agent.screen import Monitor, Rect
+from agent.screen import Monitor, Rect, Screenshot
 from agent.settings import Settings
 from agent.testing import FixedGrounder, MemoryRecorder, StaticScreen
 from agent.testing.fake_server import FakeChatServer, uground_description
@@ -335,3 +335,19 @@ def test_a_desktop_closed_by_an_error_records_how_it_ended(tmp_path: Path) -> No
     assert contents.run.status == "error" and "the Help button" in (contents.run.reason or "")
     [step] = contents.steps
     assert step.status == "error"
+
+
+def test_a_script_grounds_when_asked_and_never_reads_screens_ahead() -> None:
+    """`prepare` is for a planner's thinking time: a script chooses at once, and most of its
+    actions (keys, typing, waits) ground nothing, so nothing reads a screen in the background."""
+    seen: list[str] = []
+
+    class Preparing(FixedGrounder):
+        def prepare(self, screenshot: Screenshot) -> None:
+            seen.append("prepare")
+
+    desktop, _executor = make(Preparing(POINTS, default=None))
+    desktop.press("enter")
+    desktop.click("the Save button")
+    assert seen == []
+    assert [r.status for r in recorded(desktop)] == ["ok", "ok"]
