@@ -77,7 +77,7 @@ class Loop:
             screen=self.screen, grounder=self.grounder, executor=self.executor,
             registry=self.registry, recorder=self.recorder, approver=self.approver,
             settler=self.settler, control=self.control, secrets=self.secrets,
-            ask_user=self.ask_user, patient=self.patient, verify=self.verify, prepare=True)
+            ask_user=self.ask_user, patient=self.patient, verify=self.verify, read_ahead=True)
 
     def run(self, task: str, command: list[str], settings: dict[str, Any]) -> RunOutcome:
         """Carry out `task` from an empty history; the record goes to `recorder`."""

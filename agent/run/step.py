@@ -88,7 +88,7 @@ class StepPipeline:
     verify: Verify = "off"
     # True when choosing takes a while (a planner's reply): the grounder may start on each
     # screenshot meanwhile. A script chooses at once, and many of its actions ground nothing.
-    prepare: bool = False
+    read_ahead: bool = False
 
     def step(self, index: int, choose: Chooser,
              remember: Callable[[StepRecord, Screenshot | None], None] = lambda r, s: None,
@@ -105,7 +105,7 @@ class StepPipeline:
         try:
             with timed(timings, "capture"):
                 shot = self.capture(index)
-            if self.prepare:
+            if self.read_ahead:
                 prepare(self.grounder, shot)  # the offline OCR reads it while the planner thinks
             with timed(timings, "plan"):  # the planner's thinking; a script's or caller's choice
                 choice = choose(shot, record)
