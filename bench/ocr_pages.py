@@ -7,7 +7,8 @@
 Pages (tests/grounding/ocr/pages/: forms, login, search, settings, a table with buttons per row,
 a modal dialog, links, buttons whose text is also in a sentence) open in Chromium on a private
 1920x1080 Xvfb (never the real display) at 100%, 150% and 300% (--force-device-scale-factor);
-the Tk desktop dialogs (tests/apps/tk_dialogs.py: tk-save, tk-confirm) at the same scale.
+the Tk and GTK 3 desktop dialogs (tests/apps/tk_dialogs.py: tk-save, tk-confirm; gtk_dialogs.py:
+gtk-save, gtk-confirm, run by the system's Python) at the same scale.
 Each page's scripted steps (tests/grounding/ocr/page_pass.py: "type 'alice' into the Username
 field", "click the second Delete button", ...) are grounded with `Desktop(grounder="ocr")` and
 performed with real input; the page's own state (read with selenium) judges each step:

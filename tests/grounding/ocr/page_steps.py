@@ -1,8 +1,8 @@
 """The scripted pass's steps: for each page of the suite, what a user's script would say, the
 effect each step must have on the page's state, and the element meant (for reports only).
 
-A web page's `where` is a CSS selector; a Tk dialog's (page `tk-KIND`) the widget's name as
-tests/apps/tk_dialogs.py reports it.
+A web page's `where` is a CSS selector; a desktop dialog's (page `tk-KIND` or `gtk-KIND`) the
+widget's name as tests/apps/tk_dialogs.py or gtk_dialogs.py reports it.
 """
 
 from __future__ import annotations
@@ -134,6 +134,17 @@ STEPS: dict[str, tuple[Step, ...]] = {
         click("the Open after saving checkbox", "open", checked_open=True),
     ),
     "tk-confirm": (
+        click("the Discard button", "discard", **events("discard")),
+        click("the Cancel button", "cancel", **events("cancel")),
+    ),
+    "gtk-save": (  # the same dialogs in GTK 3 (Adwaita): `where` as tests/apps/gtk_dialogs.py
+        Step("the File name field", {"value:filename": "report.txt"}, "filename", "report.txt"),
+        Step("the Folder field", {"value:folder": "docs"}, "folder", "docs"),
+        click("the Save button", "save", **events("save")),
+        click("the Cancel button", "cancel", **events("cancel")),
+        click("the Open after saving checkbox", "open", checked_open=True),
+    ),
+    "gtk-confirm": (
         click("the Discard button", "discard", **events("discard")),
         click("the Cancel button", "cancel", **events("cancel")),
     ),

@@ -1,5 +1,5 @@
-"""The offline `ocr` grounder on real web pages and Tk dialogs (issue #13): Chromium on a private
-Xvfb at 100%, 150% and 300% zoom (the dialogs at the same tk scaling), a scripted pass of steps
+"""The offline `ocr` grounder on real web pages and Tk and GTK dialogs (issue #13): Chromium on a
+private Xvfb at 100%, 150% and 300% zoom (the dialogs at the same scale), a scripted pass of steps
 a user would write, each judged from the page's own state (tests/grounding/ocr/page_pass.py).
 Goal at each zoom: ≥ 95% of steps right, zero WRONG.
 
@@ -25,6 +25,7 @@ from tests.grounding.ocr.chromium import ZOOMS, chromium_available
 from tests.grounding.ocr.page_holdout import HOLDOUT
 from tests.grounding.ocr.page_pass import Outcome, failures, judge, table, tally
 from tests.grounding.ocr.page_steps import STEPS, Step
+from tests.grounding.ocr.surfaces import gtk_available
 from tests.gui import need
 from tests.xvfb import xvfb_available
 
@@ -61,8 +62,9 @@ def test_every_step_names_an_effect_and_the_element_meant() -> None:
     for page, steps in {**STEPS, **HOLDOUT}.items():
         for step in steps:
             web = step.where.startswith(("#", "[data-event="))
-            tk_widget = page.startswith("tk-") and step.where.replace("-", "_").isidentifier()
-            assert step.expect and (web or tk_widget)
+            dialog_widget = (page.startswith(("tk-", "gtk-"))
+                             and step.where.replace("-", "_").isidentifier())
+            assert step.expect and (web or dialog_widget)
 
 
 # ---------------------------------------------------------------- the pass, on a real display
@@ -73,6 +75,8 @@ def run_pass(*args: str) -> tuple[list[Outcome], dict[str, Any]]:
     need(xvfb_available(), "Xvfb is not installed (apt install xvfb)")
     need(chromium_available(), "Chromium is not installed (apt install chromium chromium-driver)")
     need(shutil.which("tesseract") is not None, "tesseract is not installed")
+    need(gtk_available(), "GTK 3 for the system's Python is not installed (apt install "
+         "python3-gi gir1.2-gtk-3.0)")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     done = subprocess.run([sys.executable, str(BENCH), "--json", *args], env=env,
                           capture_output=True, text=True, timeout=300)
@@ -88,7 +92,7 @@ def run_pass(*args: str) -> tuple[list[Outcome], dict[str, Any]]:
 def test_the_harness_judges_an_oracle_right_at_every_step() -> None:
     # Fields, checkboxes, radio options, a switch, tabs, a submit, a Tk dialog
     # (`bench/ocr_pages.py --grounder oracle` checks every page at every zoom).
-    pages = ("form", "settings", "tk-save")
+    pages = ("form", "settings", "tk-save", "gtk-save")
     outcomes, _ = run_pass("--grounder", "oracle", "--zoom", "1.5",
                            *(arg for page in pages for arg in ("--page", page)))
     assert len(outcomes) == sum(len(STEPS[page]) for page in pages)
@@ -97,7 +101,7 @@ def test_the_harness_judges_an_oracle_right_at_every_step() -> None:
 
 def test_the_harness_counts_clicks_on_nothing_as_wrong() -> None:
     outcomes, _ = run_pass("--grounder", "blank", "--zoom", "3", "--page", "dialog",
-                           "--page", "tk-confirm")
+                           "--page", "tk-confirm", "--page", "gtk-confirm")
     assert [o.verdict for o in outcomes] == ["wrong"] * len(outcomes)
     assert all(o.detail == "nothing happened" for o in outcomes), failures(outcomes)
 
