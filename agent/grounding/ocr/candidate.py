@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from agent.grounding.ocr.engines import Box
 
 __all__ = ["CLICKABLE", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside", "gap",
-           "inside", "plausible_field", "rescored"]
+           "inside", "overlaps", "plausible_field", "rescored"]
 
 CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
 MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
@@ -46,6 +47,11 @@ class Candidate:
 
 def centre(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether two boxes (left, top, right, bottom) share some area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def inside(point: tuple[float, float], box: Box, slack: float = 0.0) -> bool:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.widgets_shapes import edge_map
 
@@ -58,7 +59,7 @@ def merged(words: Sequence[OcrWord], regions: Sequence[IntBox],
            read: Callable[[Image.Image], list[OcrWord]], image: Image.Image,
            generation: int) -> list[OcrWord]:
     """`words` outside the regions, and each region of `image` read anew by `read`."""
-    kept = [w for w in words if not any(_overlap(w.box, r) for r in regions)]
+    kept = [w for w in words if not any(overlaps(w.box, r) for r in regions)]
     for index, region in enumerate(regions):
         left, top = region[0] - MARGIN, region[1] - MARGIN
         for word in read(_padded(image, region)):
@@ -138,7 +139,7 @@ def _joined(regions: list[IntBox]) -> list[IntBox]:
         for i, a in enumerate(regions):
             for j in range(i + 1, len(regions)):
                 b = regions[j]
-                if _overlap(a, b):
+                if overlaps(a, b):
                     regions[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
                                   max(a[3], b[3]))
                     del regions[j]
@@ -147,7 +148,3 @@ def _joined(regions: list[IntBox]) -> list[IntBox]:
             if merged_any:
                 break
     return regions
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -11,7 +11,7 @@ from dataclasses import replace
 from PIL import Image
 
 from agent.errors import GroundingError
-from agent.grounding.ocr.candidate import Candidate, centre, rescored
+from agent.grounding.ocr.candidate import Candidate, centre, overlaps, rescored
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.rank import MIN_SCORE
@@ -164,7 +164,7 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
     named = query.anchor.text if query.anchor is not None else ""
     fits: dict[int, float] = {}
     for index, candidate in enumerate(found):
-        if anchor.kind != TEXT and (_overlap(candidate.box, anchor.box)
+        if anchor.kind != TEXT and (overlaps(candidate.box, anchor.box)
                                     or candidate.point == anchor.point):
             continue  # the anchor itself
         distance = _distance(query.relation or "next", anchor.box, candidate.box, height)
@@ -172,7 +172,7 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
                 candidate.kind != TEXT and similarity(norm(candidate.text), named) >= 0.8:
             fits[index] = 0.0  # the widget the anchor's text labels: "the checkbox next to X"
             continue
-        if _overlap(candidate.box, anchor.box):
+        if overlaps(candidate.box, anchor.box):
             continue  # the anchor itself
         if distance is not None:
             fits[index] = distance
@@ -187,10 +187,6 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
         else:
             result.append(rescored(candidate, MISFIT * 0.5))
     return result
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0}

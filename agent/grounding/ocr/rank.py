@@ -269,5 +269,3 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
     if any(c.kind == best.kind and norm(c.text) == norm(best.text) for c in rivals):
         confidence = min(confidence, TWIN_CONFIDENCE)  # told apart by place, not by itself
     return Decision(best, round(confidence, 3), rivals[:5])
-
-

@@ -28,6 +28,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
+from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_labels import LABEL_WORDS, Labels, label, read_labels
@@ -60,14 +61,11 @@ from agent.grounding.ocr.widgets_text import (
 __all__ = ["Widget", "WidgetKind", "find_widgets"]  # Widget, WidgetKind: from widget.py
 
 
-
 LIGHT = 235  # a field's inside is at least this light in every channel (light themes)
 DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
 UNIT_SAMPLE = 60  # words measured for the text height
 UNSURE = 75  # a button's word read less sure than this is read again from the button's inside
 BORDER = 20  # a field's border differs this much from its inside and from what is around it
-
-
 
 
 def find_widgets(image: Image.Image, words: Sequence[OcrWord],
@@ -84,7 +82,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
              if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words)]
-    rects = [r for r in rects if not any(_overlaps(r.outer, m.box) for m in marks)]
+    rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)]
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
     inside = _box_words(image, rects, on_box, edges, engine)
@@ -212,10 +210,6 @@ def _ink_height(rgb: np.ndarray, box: Box) -> int:
     rows = np.flatnonzero((np.abs(area - np.median(area.reshape(-1, 3), axis=0)).max(axis=2)
                            > 90).any(axis=1))
     return int(rows[-1] - rows[0] + 1) if rows.size else 0
-
-
-def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
+from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_links import ink_density
@@ -77,7 +78,7 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
     if (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
             and left - unit <= run.box[0] <= (left + right) / 2):
         between = (run.box[0], run.box[3], right, top)
-        if any(w is not field and _overlaps(w.box, between) for w in widgets):
+        if any(w is not field and overlaps(w.box, between) for w in widgets):
             return None
         return 1.5 * (top - run.box[3])
     return None
@@ -92,7 +93,7 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
     for index in fields:
         box = label_beside(edges, int_box(widgets[index].box), unit)
         taken = [w.box for w in words] + [w.box for w in widgets if w is not widgets[index]]
-        if box is not None and not any(_overlaps(box, other) for other in taken):
+        if box is not None and not any(overlaps(box, other) for other in taken):
             jobs.append((index, box))
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
     for (index, _box), read in zip(jobs, found, strict=True):
@@ -105,7 +106,3 @@ def _heading(rgb: np.ndarray, run: Run, unit: float) -> bool:
     """Whether the run is a heading: taller text than the screen's, and bold (denser ink;
     labels measured 0.28-0.35 of their extent inked, bold headings 0.38-0.77)."""
     return run.box[3] - run.box[1] >= 1.2 * unit and ink_density(rgb, run.box) >= 0.37
-
-
-def _overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
@@ -171,7 +172,7 @@ def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray
     gap = max(3, round(0.2 * unit))
     for word in words:
         box = int_box(word.box)
-        on = [m for m in marks if _overlap(box, m.box)]
+        on = [m for m in marks if overlaps(box, m.box)]
         if not on:
             kept.append(word)
             continue
@@ -202,7 +203,3 @@ def _after_gap(band: np.ndarray, gap: int) -> int | None:
             return index
         blank = 0 if value else blank + 1
     return None
-
-
-def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
