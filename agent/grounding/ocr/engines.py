@@ -63,6 +63,11 @@ class OcrWord:
     line: tuple[int, ...]
     confidence: float = 100.0  # 0–100
 
+    def moved(self, dx: float, dy: float) -> OcrWord:
+        """The same word with its box shifted by (dx, dy): from a crop's pixels to the image's."""
+        left, top, right, bottom = self.box
+        return replace(self, box=(left + dx, top + dy, right + dx, bottom + dy))
+
 
 class OcrEngine(Protocol):
     name: str
@@ -151,7 +156,7 @@ class TesseractEngine:
             for line in _tsv_lines(table, index, band_top, scale):
                 centre = (min(w.box[1] for w in line) + max(w.box[3] for w in line)) / 2
                 if own_top <= centre * scale < own_bottom:
-                    words.extend(_moved(w, left, top) for w in line)
+                    words.extend(w.moved(left, top) for w in line)
         return words
 
     def _run(self, image: Image.Image) -> str:
@@ -225,11 +230,6 @@ def _bands(ink: Sequence[int], jobs: int) -> list[tuple[int, int, int, int]]:
 _BORDER = " \t|[](){}_"
 
 
-def _moved(word: OcrWord, dx: float, dy: float) -> OcrWord:
-    left, top, right, bottom = word.box
-    return replace(word, box=(left + dx, top + dy, right + dx, bottom + dy))
-
-
 def _tsv_lines(table: str, band: int, top: int, scale: float) -> list[list[OcrWord]]:
     """tesseract's TSV of a band starting at `top` → its lines of words, boxes unscaled."""
     lines: dict[tuple[int, ...], list[OcrWord]] = {}
@@ -281,7 +281,7 @@ class RapidOcrEngine:
         if area is None:
             return []
         crop = image.convert("RGB").crop(area)
-        return [_moved(w, area[0], area[1]) for w in self._read(crop)]
+        return [w.moved(area[0], area[1]) for w in self._read(crop)]
 
     def _read(self, image: Image.Image) -> list[OcrWord]:
         result = self._engine()(image, return_word_box=True)

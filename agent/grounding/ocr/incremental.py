@@ -63,10 +63,8 @@ def merged(words: Sequence[OcrWord], regions: Sequence[IntBox],
     for index, region in enumerate(regions):
         left, top = region[0] - MARGIN, region[1] - MARGIN
         for word in read(_padded(image, region)):
-            x1, y1, x2, y2 = word.box
             # A line key of its own: the engine numbers lines per read, from 0 again.
-            kept.append(replace(word, box=(x1 + left, y1 + top, x2 + left, y2 + top),
-                                line=(-2, generation, index, *word.line)))
+            kept.append(replace(word.moved(left, top), line=(-2, generation, index, *word.line)))
     return kept
 
 

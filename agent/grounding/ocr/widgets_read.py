@@ -56,10 +56,10 @@ def reread(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
     missing = [index for index, key in enumerate(keys) if key not in memory]
     for index, words in zip(missing, _read_sheet(engine, image, [boxes[i] for i in missing]),
                             strict=True):
-        memory[keys[index]] = [_moved(w, -boxes[index][0], -boxes[index][1]) for w in words]
+        memory[keys[index]] = [w.moved(-boxes[index][0], -boxes[index][1]) for w in words]
     while len(memory) > REMEMBERED:
         memory.popitem(last=False)
-    return [[replace(_moved(w, box[0], box[1]), line=(-1, index, *w.line[2:]))
+    return [[replace(w.moved(box[0], box[1]), line=(-1, index, *w.line[2:]))
              for w in memory[key]] for index, (box, key) in enumerate(zip(boxes, keys,
                                                                           strict=True))]
 
@@ -68,11 +68,6 @@ def _key(image: Image.Image, box: IntBox) -> bytes:
     crop = image.crop(box)
     return hashlib.blake2b(crop.tobytes(), digest_size=16,
                            person=f"{crop.mode}{crop.size}".encode()[:16]).digest()
-
-
-def _moved(word: OcrWord, dx: float, dy: float) -> OcrWord:
-    x1, y1, x2, y2 = word.box
-    return replace(word, box=(x1 + dx, y1 + dy, x2 + dx, y2 + dy))
 
 
 def _read_sheet(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
