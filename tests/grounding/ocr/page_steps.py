@@ -49,6 +49,18 @@ def events(*names: str) -> dict[str, Any]:
     return {"events": list(names)}
 
 
+SAVE_DIALOG = (  # "Save as": a field labelled beside, one labelled above, a check button
+    Step("the File name field", {"value:filename": "report.txt"}, "filename", "report.txt"),
+    Step("the Folder field", {"value:folder": "docs"}, "folder", "docs"),
+    click("the Save button", "save", **events("save")),
+    click("the Cancel button", "cancel", **events("cancel")),
+    click("the Open after saving checkbox", "open", checked_open=True),
+)
+CONFIRM_DIALOG = (
+    click("the Discard button", "discard", **events("discard")),
+    click("the Cancel button", "cancel", **events("cancel")),
+)
+
 STEPS: dict[str, tuple[Step, ...]] = {
     "form": (
         type_into("the Name field", "Ada", "name"),
@@ -126,26 +138,10 @@ STEPS: dict[str, tuple[Step, ...]] = {
               **events("dialog-signin", "submit:signin")),
         click("the Close button", **events("close")),
     ),
-    "tk-save": (  # a Tk desktop dialog: `where` names the widget as the app reports it
-        Step("the File name field", {"value:filename": "report.txt"}, "filename", "report.txt"),
-        Step("the Folder field", {"value:folder": "docs"}, "folder", "docs"),
-        click("the Save button", "save", **events("save")),
-        click("the Cancel button", "cancel", **events("cancel")),
-        click("the Open after saving checkbox", "open", checked_open=True),
-    ),
-    "tk-confirm": (
-        click("the Discard button", "discard", **events("discard")),
-        click("the Cancel button", "cancel", **events("cancel")),
-    ),
-    "gtk-save": (  # the same dialogs in GTK 3 (Adwaita): `where` as tests/apps/gtk_dialogs.py
-        Step("the File name field", {"value:filename": "report.txt"}, "filename", "report.txt"),
-        Step("the Folder field", {"value:folder": "docs"}, "folder", "docs"),
-        click("the Save button", "save", **events("save")),
-        click("the Cancel button", "cancel", **events("cancel")),
-        click("the Open after saving checkbox", "open", checked_open=True),
-    ),
-    "gtk-confirm": (
-        click("the Discard button", "discard", **events("discard")),
-        click("the Cancel button", "cancel", **events("cancel")),
-    ),
+    # Desktop dialogs, Tk and GTK 3 alike: `where` names the widget as the app reports it
+    # (tests/apps/tk_dialogs.py, gtk_dialogs.py).
+    "tk-save": SAVE_DIALOG,
+    "tk-confirm": CONFIRM_DIALOG,
+    "gtk-save": SAVE_DIALOG,
+    "gtk-confirm": CONFIRM_DIALOG,
 }
