@@ -69,6 +69,23 @@ class Dialog:
         widget.pack(side="left", padx=self.pad(4))
         self.widgets[event] = widget
 
+    def buttons(self, row: int, columnspan: int, *named: tuple[str, str]) -> None:
+        """A row of (text, event) buttons at the dialog's bottom right."""
+        frame = tk.Frame(self.root, bg="#ececec")
+        frame.grid(row=row, column=0, columnspan=columnspan, sticky="e", padx=self.pad(10),
+                   pady=self.pad(8))
+        for text, event in named:
+            self.button(text, event, frame)
+
+    def check(self, name: str, text: str, row: int) -> None:
+        var = tk.BooleanVar(self.root)
+        box = tk.Checkbutton(self.root, text=text, variable=var, font=self.font,
+                             bg="#ececec", name=name,
+                             command=lambda: self._set(f"checked:{name}", var.get()))
+        box.grid(row=row, column=0, columnspan=2, sticky="w", padx=self.pad(10))
+        self.state[f"checked:{name}"] = False
+        self.widgets[name] = box
+
     def save(self) -> None:
         self.label("Save as", bold=True, row=0, column=0, columnspan=2)
         self.label("Choose a name, then click Save.", row=1, column=0, columnspan=2)
@@ -76,42 +93,19 @@ class Dialog:
         self.entry("filename", row=2, column=1)
         self.label("Folder:", row=3, column=0)
         self.entry("folder", row=4, column=0, columnspan=2)
-        var = tk.BooleanVar(self.root)
-        box = tk.Checkbutton(self.root, text="Open after saving", variable=var, font=self.font,
-                             bg="#ececec", name="open",
-                             command=lambda: self._set("checked:open", var.get()))
-        box.grid(row=5, column=0, columnspan=2, sticky="w", padx=self.pad(10))
-        self.state["checked:open"] = False
-        self.widgets["open"] = box
-        buttons = tk.Frame(self.root, bg="#ececec")
-        buttons.grid(row=6, column=0, columnspan=2, sticky="e", padx=self.pad(10),
-                     pady=self.pad(8))
-        self.button("Cancel", "cancel", buttons)
-        self.button("Save", "save", buttons)
+        self.check("open", "Open after saving", row=5)
+        self.buttons(6, 2, ("Cancel", "cancel"), ("Save", "save"))
 
     def confirm(self) -> None:
         self.label("Discard changes?", bold=True, row=0, column=0)
         self.label("Press Discard to lose your edits, or Cancel to go back.", row=1, column=0)
-        buttons = tk.Frame(self.root, bg="#ececec")
-        buttons.grid(row=2, column=0, sticky="e", padx=self.pad(10), pady=self.pad(8))
-        self.button("Discard", "discard", buttons)
-        self.button("Cancel", "cancel", buttons)
+        self.buttons(2, 1, ("Discard", "discard"), ("Cancel", "cancel"))
 
     def find(self) -> None:
         self.label("Find what:", row=0, column=0)
         self.entry("findwhat", row=0, column=1)
-        var = tk.BooleanVar(self.root)
-        box = tk.Checkbutton(self.root, text="Match case", variable=var, font=self.font,
-                             bg="#ececec", name="matchcase",
-                             command=lambda: self._set("checked:matchcase", var.get()))
-        box.grid(row=1, column=0, columnspan=2, sticky="w", padx=self.pad(10))
-        self.state["checked:matchcase"] = False
-        self.widgets["matchcase"] = box
-        buttons = tk.Frame(self.root, bg="#ececec")
-        buttons.grid(row=2, column=0, columnspan=2, sticky="e", padx=self.pad(10),
-                     pady=self.pad(8))
-        self.button("Find next", "findnext", buttons)
-        self.button("Close", "close", buttons)
+        self.check("matchcase", "Match case", row=1)
+        self.buttons(2, 2, ("Find next", "findnext"), ("Close", "close"))
 
     def prefs(self) -> None:
         """ttk widgets (the themed look of current Tk apps): a notebook's tabs, an entry, a check
