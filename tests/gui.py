@@ -166,6 +166,22 @@ def form_app(
         yield app
 
 
+@contextmanager
+def tk_script(display: VirtualDisplay, script: str, *args: str) -> Iterator[dict[str, Any]]:
+    """Run a Tk script (source text) on `display` that prints its widgets' geometry as one JSON
+    line once mapped; yield that geometry; stop the script afterwards."""
+    process = subprocess.Popen([sys.executable, "-c", script, *args], env=display.env,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        geometry: dict[str, Any] = json.loads(process.stdout.readline())
+        time.sleep(0.3)  # the last expose events paint
+        yield geometry
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
 def map_characters(display: VirtualDisplay, text: str) -> None:
     """Give each non-ASCII character of `text` its own spare keycode on `display`, for good.
 

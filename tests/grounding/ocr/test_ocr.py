@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -25,7 +21,7 @@ from agent.errors import GroundingError
 from agent.grounding.ocr.grounder import OcrGrounder, rapidocr_available
 from agent.screen import Screenshot
 from agent.testing import StaticScreen
-from tests.gui import form_app, need
+from tests.gui import form_app, need, tk_script
 from tests.xvfb import VirtualDisplay, using_display
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -181,26 +177,11 @@ root.mainloop()
 """
 
 
-@contextmanager
-def tk_app(display: VirtualDisplay, script: str) -> Iterator[dict[str, Any]]:
-    """Run a Tk script that prints its widgets' geometry as one JSON line once mapped."""
-    process = subprocess.Popen([sys.executable, "-c", script], env=display.env,
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        geometry = json.loads(process.stdout.readline())
-        time.sleep(0.2)
-        yield geometry
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
-
-
 @pytest.mark.gui
 def test_a_label_twice_on_xvfb_is_ambiguous_and_a_missing_one_not_found(
         tesseract: None, make_display: Callable[[int, int], VirtualDisplay]) -> None:
     display = make_display(1280, 800)
-    with tk_app(display, SAME_LABEL_TWICE) as buttons:
+    with tk_script(display, SAME_LABEL_TWICE) as buttons:
         shot = capture(display)
     grounder = OcrGrounder()
     with pytest.raises(GroundingError, match="ambiguous") as info:
@@ -245,7 +226,7 @@ def test_a_field_named_by_its_label_is_found_beside_or_below_it(
         widgets: bool) -> None:
     """With the widget finder (OpenCV), and without it (edges beside the label)."""
     display = make_display(1280, 800)
-    with tk_app(display, LABELLED_FIELDS) as fields:
+    with tk_script(display, LABELLED_FIELDS) as fields:
         shot = capture(display)
     grounder = OcrGrounder(widgets=widgets)
     for description, field in (("the Name text field", "Name"), ("the Email field", "Email"),
@@ -293,7 +274,7 @@ def test_kinds_ordinals_rows_and_neighbours_on_a_real_tk_window(
         tesseract: None, make_display: Callable[[int, int], VirtualDisplay]) -> None:
     """C1's widgets and C2's descriptions together, on a real Tk window on Xvfb."""
     display = make_display(1280, 800)
-    with tk_app(display, ROWS_AND_WIDGETS) as placed:
+    with tk_script(display, ROWS_AND_WIDGETS) as placed:
         shot = capture(display)
     grounder = OcrGrounder()
     for description, name in (
@@ -350,7 +331,7 @@ def test_filled_and_focused_fields_and_an_unquoted_checkbox_label_on_xvfb(
     field its label names; "the I accept the terms checkbox" needs no quotes, though OCR drops
     the lone "I"."""
     display = make_display(1280, 800)
-    with tk_app(display, FILLED_FORM) as placed:
+    with tk_script(display, FILLED_FORM) as placed:
         shot = capture(display)
     grounder = OcrGrounder()
     for description, name in (("the Password text field", "Password"),

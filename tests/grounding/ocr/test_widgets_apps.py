@@ -5,12 +5,8 @@ page's own element rects), read with the real tesseract."""
 from __future__ import annotations
 
 import difflib
-import json
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,7 @@ from agent.grounding.ocr.engines import TesseractEngine
 from agent.grounding.ocr.widgets import Widget, find_widgets
 from tests.grounding.ocr.chromium import SCREEN, ZOOMS, chromium, chromium_available, page_names
 from tests.grounding.ocr.test_widgets import centre_in, covers, of_kind
-from tests.gui import form_app, need
+from tests.gui import form_app, need, tk_script
 from tests.xvfb import VirtualDisplay, using_display, virtual_display
 
 # ---------------------------------------------------------------- real Tk windows on Xvfb
@@ -98,21 +94,6 @@ root.mainloop()
 """
 
 
-@contextmanager
-def tk_window(display: VirtualDisplay, script: str, *args: str) -> Iterator[dict[str, Any]]:
-    """Run a Tk script that prints its widgets' geometry as one JSON line once mapped."""
-    process = subprocess.Popen([sys.executable, "-c", script, *args], env=display.env,
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        geometry = json.loads(process.stdout.readline())
-        time.sleep(0.3)  # the last expose events paint
-        yield geometry
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
-
-
 def capture(display: VirtualDisplay) -> Image.Image:
     with using_display(display):  # this process's DISPLAY: the virtual one, never the real one
         screen = MssScreen()
@@ -147,7 +128,7 @@ def the_one(widgets: Sequence[Widget], kind: str, real: Sequence[float]) -> Widg
 def test_the_widgets_of_a_tk_window(tesseract: None, theme: str,
                                     make_display: Callable[[int, int], VirtualDisplay]) -> None:
     display = make_display(1280, 800)
-    with tk_window(display, GALLERY, theme) as real:
+    with tk_script(display, GALLERY, theme) as real:
         image = capture(display)
     engine = TesseractEngine()
     widgets = find_widgets(image, engine.read(image), engine)
@@ -211,7 +192,7 @@ def test_the_widgets_of_a_ttk_window(tesseract: None, theme: str,
                                      make_display: Callable[[int, int], VirtualDisplay]) -> None:
     """Themed Tk: a diamond radio button (default), a crossed box (clam), 3D marks (alt)."""
     display = make_display(1280, 800)
-    with tk_window(display, TTK, theme) as real:
+    with tk_script(display, TTK, theme) as real:
         image = capture(display)
     engine = TesseractEngine()
     widgets = find_widgets(image, engine.read(image), engine)
@@ -261,7 +242,7 @@ def test_filled_and_focused_fields_keep_their_labels(
     lost, and the next field below took the email address for its label). Shots 0.2 s apart:
     the cursor blinks (on 0.6 s, off 0.3 s), some have it."""
     display = make_display(1024, 768)
-    with tk_window(display, FILLED) as real:
+    with tk_script(display, FILLED) as real:
         images = []
         for _ in range(4):
             images.append(capture(display))
