@@ -23,10 +23,10 @@ from PIL import Image, ImageOps
 
 from agent.errors import GroundingError, UsageError
 from agent.grounding.ocr.ink import (
-    INK,
     dark_on_light,
     inked_area,
     text_height,
+    text_rows,
     text_scale,
 )
 from agent.grounding.ocr.tesseract_api import TesseractApi, api_available
@@ -141,9 +141,8 @@ class TesseractEngine:
         if scale != 1.0:
             size = (round(gray.width * scale), round(gray.height * scale))
             gray = gray.resize(size, Image.Resampling.LANCZOS)
-        ink_rows = gray.point(lambda v: 255 if v < INK else 0).resize((1, gray.height),
-                                                                        Image.Resampling.BOX)
-        bands = _bands(list(ink_rows.tobytes()), self.jobs)
+        # Each row's share of ink, as floats: one inked pixel in a row must not round to none.
+        bands = _bands(text_rows(gray), self.jobs)
         if len(bands) == 1:
             tables = [self._run(gray)]
         else:
@@ -205,26 +204,52 @@ def _cpus() -> int:
 
 BAND_OVERLAP = 48  # px each side of a cut: lines up to twice this tall are whole in one band
 MIN_BAND = 300  # px: thinner bands cost more in per-process start-up than they save
+GAP = 3  # blank rows: a gap between lines where bands can meet without overlapping
+GAP_REACH = 96  # px: how far from the balanced cut such a gap is looked for
 
 
-def _bands(ink: Sequence[int], jobs: int) -> list[tuple[int, int, int, int]]:
+def _bands(ink: Sequence[float], jobs: int) -> list[tuple[int, int, int, int]]:
     """(top, bottom, own_top, own_bottom) of each band: what is read, and what it owns.
 
-    `ink` is how much ink each row holds: each band gets about as much, since tesseract's time
-    grows with the text it reads, not with the pixels around it.
+    `ink` is how much text each row holds (ink.text_rows; 0: a blank row): each band gets about
+    as much, since tesseract's time grows with the text it reads, not with the pixels around
+    it. A cut goes into the nearest
+    blank gap between lines, if one is near: the bands then share only blank rows (where they
+    overlapped, ~10% of a busy screen's lines were read twice).
     """
     height = len(ink)
     count = max(1, min(jobs, height // MIN_BAND))
-    total, running, cuts = sum(ink), 0, [0]
+    total, running, cuts = sum(ink), 0.0, [0]
     for row, amount in enumerate(ink):
         running += amount
         while len(cuts) < count and running * count >= total * len(cuts) > 0:
             cuts.append(row + 1)
     cuts = sorted({*cuts, height})  # all the ink on a few rows: fewer bands
-    count = len(cuts) - 1
-    return [(max(0, cuts[k] - BAND_OVERLAP), min(height, cuts[k + 1] + BAND_OVERLAP),
-             cuts[k] if k else -(2**31), cuts[k + 1] if k < count - 1 else 2**31)
-            for k in range(count)]
+    edges = [(0, 0, 0)]
+    for meeting in [_meeting(ink, cut) for cut in cuts[1:-1]]:
+        if meeting[0] > edges[-1][0]:  # two cuts drawn to one gap make one
+            edges.append(meeting)
+    edges.append((height, height, height))
+    count = len(edges) - 1
+    return [(edges[k][1], edges[k + 1][2], edges[k][0] if k else -(2**31),
+             edges[k + 1][0] if k < count - 1 else 2**31) for k in range(count)]
+
+
+def _meeting(ink: Sequence[float], cut: int) -> tuple[int, int, int]:
+    """Where two bands meet near `cut`: (the cut, where the lower band starts, where the upper
+    ends). In the middle of the nearest gap of GAP blank rows, each band reading all of it;
+    failing one, at `cut` with BAND_OVERLAP rows each way."""
+    height = len(ink)
+    for reach in range(GAP_REACH + 1):
+        for row in (cut - reach, cut + reach):
+            if 0 < row < height and not any(ink[row:row + GAP]) and row + GAP <= height:
+                start, end = row, row + GAP
+                while start > 0 and not ink[start - 1]:
+                    start -= 1
+                while end < height and not ink[end]:
+                    end += 1
+                return (start + end) // 2, start, end
+    return cut, max(0, cut - BAND_OVERLAP), min(height, cut + BAND_OVERLAP)
 
 
 _BORDER = " \t|[](){}_"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import os
 import shutil
@@ -343,13 +344,14 @@ def test_tesseract_failures_are_reported(tmp_path: Path) -> None:
         TesseractEngine(str(script)).read(inked((50, 50)))
 
 
-@pytest.mark.parametrize("shape", ["even", "top-heavy", "one row", "none"])
+@pytest.mark.parametrize("shape", ["even", "top-heavy", "one row", "none", "lines"])
 def test_bands_cover_every_row_once_overlap_enough_and_share_the_ink(shape: str) -> None:
     for height, jobs in ((1080, 2), (1080, 8), (800, 1), (250, 4), (2160, 3)):
         ink = {"even": [10] * height,
                "top-heavy": [50 if y < height // 5 else 1 for y in range(height)],
                "one row": [0] * (height // 2) + [255] + [0] * (height - height // 2 - 1),
-               "none": [0] * height}[shape]
+               "none": [0] * height,
+               "lines": [0 if y % 20 >= 14 else 9 for y in range(height)]}[shape]
         bands = ocr._bands(ink, jobs)
         assert 1 <= len(bands) <= max(1, min(jobs, height // ocr.MIN_BAND))
         assert bands[0][0] == 0 and bands[-1][1] == height
@@ -357,12 +359,20 @@ def test_bands_cover_every_row_once_overlap_enough_and_share_the_ink(shape: str)
                   for y in range(height)]
         assert owners == [1] * height
         shares = [sum(ink[max(a, 0):min(b, height)]) for _, _, a, b in bands]
-        if shape in ("even", "top-heavy") and len(bands) > 1:
-            assert max(shares) - min(shares) <= max(ink) * 2, shares
-        for top, bottom, own_top, own_bottom in bands:
-            # a line up to 2 * BAND_OVERLAP px tall owned by a band lies whole inside it
-            assert top <= max(own_top, 0) - ocr.BAND_OVERLAP or top == 0
-            assert bottom >= min(own_bottom, height) + ocr.BAND_OVERLAP or bottom == height
+        if shape in ("even", "top-heavy", "lines") and len(bands) > 1:
+            assert max(shares) - min(shares) <= max(ink) * 2 * (1 + ocr.GAP_REACH), shares
+        for upper, lower in itertools.pairwise(bands):
+            cut, shared = upper[3], range(lower[0], upper[1])
+            if any(ink[y] for y in shared):
+                # no gap near: a line up to 2 * BAND_OVERLAP px tall owned by a band is whole
+                assert lower[0] <= cut - ocr.BAND_OVERLAP and upper[1] >= cut + ocr.BAND_OVERLAP
+            else:  # they meet in a gap, each reading all of it and no inked row twice
+                assert lower[0] <= cut < upper[1] and len(shared) >= ocr.GAP
+                assert upper[1] == height or ink[upper[1]]
+                assert lower[0] == 0 or ink[lower[0] - 1]
+        if shape == "lines" and len(bands) > 1:
+            assert all(not any(ink[y] for y in range(lower[0], upper[1]))
+                       for upper, lower in itertools.pairwise(bands))
 
 
 def pixel(image: Image.Image, xy: tuple[int, int]) -> int:
