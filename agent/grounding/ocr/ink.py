@@ -3,8 +3,9 @@ dark-on-light, the inked part, the height of the text and whether to shrink it."
 
 from __future__ import annotations
 
-import importlib.util
 from array import array
+from functools import cache
+from typing import Any, Literal
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
@@ -31,16 +32,16 @@ def dark_on_light(gray: Image.Image) -> Image.Image:
     sample = gray.resize((max(1, gray.width // step), max(1, gray.height // step)),
                          Image.Resampling.NEAREST)
     # 7 samples: a 28-px neighbourhood, wider than a stroke, narrower than a button.
-    dark = sample.filter(ImageFilter.MedianFilter(7)).point(lambda v: 255 if v < 128 else 0)
+    dark = _rank(sample, "median", 7).point(lambda v: 255 if v < 128 else 0)
     # Opening: a dark ground is at least 5 samples (20 px) across both ways. Without it the
     # median took bold headings at 300% zoom (10-px strokes) for dark ground and inverted half
     # of each letter: "Settings" read as "Sucve agar".
-    dark = dark.filter(ImageFilter.MinFilter(5)).filter(ImageFilter.MaxFilter(5))
+    dark = _rank(_rank(dark, "min", 5), "max", 5)
     if dark.getextrema()[1] == 0:
         return gray  # nothing dark: the common light screen costs nothing more
     # Closing fills the specks inside white text that the median took for light ground.
-    dark = dark.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
-    near = dark.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.NEAREST)
+    dark = _rank(_rank(dark, "max", 3), "min", 3)
+    near = _rank(dark, "max", 5).resize(gray.size, Image.Resampling.NEAREST)
     inside = dark.resize(gray.size, Image.Resampling.NEAREST)
     inverse = ImageOps.invert(gray)
     # The inverted ground made white: a dark bar turns light grey (216), and in a band that was
@@ -84,6 +85,28 @@ def text_height(gray: Image.Image) -> float | None:
     return float(runs[len(runs) // 2]) if runs else None
 
 
+RankOp = Literal["median", "min", "max"]
+_PILLOW_RANK = {"median": ImageFilter.MedianFilter, "min": ImageFilter.MinFilter,
+                "max": ImageFilter.MaxFilter}
+
+
+def _rank(image: Image.Image, op: RankOp, size: int) -> Image.Image:
+    """Pillow's median, min or max filter of a greyscale image; through OpenCV when it is
+    installed (the same pixels, edges replicated as Pillow does: ~15x faster, 48 -> 3 ms on
+    a busy 1080p screen's sample)."""
+    cv2 = _opencv()
+    if cv2 is None:
+        return image.filter(_PILLOW_RANK[op](size))
+    import numpy as np
+
+    pixels = np.asarray(image)
+    if op == "median":
+        return Image.fromarray(cv2.medianBlur(pixels, size))
+    kernel = np.ones((size, size), np.uint8)
+    morph = cv2.erode if op == "min" else cv2.dilate
+    return Image.fromarray(morph(pixels, kernel, borderType=cv2.BORDER_REPLICATE))
+
+
 def inked_area(gray: Image.Image) -> tuple[int, int, int, int] | None:
     """The box around all dark pixels of a dark-on-light image, with a margin; None if blank.
 
@@ -109,9 +132,9 @@ def text_rows(gray: Image.Image) -> list[float]:
     # Floats: one inked pixel in a 1920-px row must not round to a blank row.
     share = array("f", inked.convert("F").resize((1, gray.height),
                                                   Image.Resampling.BOX).tobytes())
-    if importlib.util.find_spec("cv2") is None:
+    cv2 = _opencv()
+    if cv2 is None:
         return list(share)
-    import cv2
     import numpy as np
 
     _count, _labels, stats, _centres = cv2.connectedComponentsWithStats(
@@ -123,3 +146,13 @@ def text_rows(gray: Image.Image) -> list[float]:
     # A little for any ink, so that only blank rows are 0 (the places where bands may meet).
     return [float(count) + (0.001 if part else 0.0) for count, part in zip(per_row, share,
                                                                            strict=True)]
+
+
+@cache
+def _opencv() -> Any:
+    """OpenCV (with numpy: the `ocr` extra) when installed, else None: Pillow does it slower."""
+    try:
+        import cv2
+    except ImportError:
+        return None
+    return cv2

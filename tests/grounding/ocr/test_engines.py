@@ -4,11 +4,14 @@ bold headings at 300% zoom, light text on a dark bar, and re-reading boxes from 
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from agent.backends.mss_screen import MssScreen
 from agent.errors import GroundingError
+from agent.grounding.ocr import ink as ink_module
 from agent.grounding.ocr.engines import Backend, TesseractEngine, dark_on_light
 from agent.grounding.ocr.tesseract_api import api_available
 from agent.grounding.ocr.widgets import find_widgets
@@ -130,3 +133,36 @@ def test_a_label_the_whole_screen_pass_missed_is_read_beside_its_field(tesseract
     alone = Image.new("RGB", (700, 100), "white")
     ImageDraw.Draw(alone).rectangle((200, 30, 480, 60), fill="white", outline="#767676")
     assert [w.text for w in find_widgets(alone, [], TesseractEngine())] == [""]
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 7), (64, 48), (479, 270)])
+def test_rank_filters_through_opencv_are_pillows_pixel_for_pixel(
+        size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(size[0] * 1000 + size[1])
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):  # dark bars, strokes and specks on light, as a screen's sample has
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        draw.rectangle((x, y, x + rng.randrange(30), y + rng.randrange(12)),
+                       fill=rng.randrange(256))
+    for op, radius in (("median", 7), ("min", 5), ("max", 5), ("max", 3), ("min", 3)):
+        through_opencv = ink_module._rank(image, op, radius)
+        with monkeypatch.context() as patch:
+            patch.setattr(ink_module, "_opencv", lambda: None)
+            through_pillow = ink_module._rank(image, op, radius)
+        assert through_opencv.tobytes() == through_pillow.tobytes(), (op, radius)
+    with monkeypatch.context() as patch:
+        patch.setattr(ink_module, "_opencv", lambda: None)
+        assert ink_module.text_rows(image) != [] and len(ink_module.text_rows(image)) == size[1]
+
+
+def test_text_rows_count_letters_and_leave_only_blank_rows_at_zero() -> None:
+    image = Image.new("L", (400, 60), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((10, 5), "Save changes", fill=0, font=ImageFont.load_default(size=14))
+    draw.line((0, 45, 399, 45), fill=0)  # a rule: one more shape
+    rows = ink_module.text_rows(image)
+    inked = [y for y in range(60)
+             if image.crop((0, y, 400, y + 1)).getextrema()[0] < ink_module.INK]
+    assert [y for y, weight in enumerate(rows) if weight > 0] == inked
+    assert 10 <= sum(rows) <= 15  # the 11 letters and the rule, give or take a touching pair
