@@ -112,8 +112,8 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
 def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
                   widgets: list[Widget], unit: float) -> list[Widget]:
     """The widgets with texts read again from their own crops, in one call: links OCR read
-    unsure (underlined words, light words on a dark bar); buttons and tabs read unsure, whose
-    crop's reading is kept when surer."""
+    unsure (underlined words, light words on a dark bar); buttons, tabs, checkboxes' and radio
+    buttons' texts read unsure, whose crop's reading is kept when surer."""
     jobs: list[tuple[int, IntBox]] = []
     for index, widget in enumerate(widgets):
         if widget.kind == "link" and min(w.confidence for w in widget.words) < 60:
@@ -124,6 +124,13 @@ def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
                 min(w.confidence for w in widget.words) < UNSURE:  # "Add" read as "Aad"
             left, top, right, bottom = (round(v) for v in widget.box)
             jobs.append((index, (left + 2, top + 2, right - 2, bottom - 2)))
+        elif widget.kind in ("checkbox", "radio") and widget.text_box is not None and \
+                widget.words and min(w.confidence for w in widget.words) < UNSURE:
+            # Its text read along with the mark ("DAI day" for "All day", "AI" at 0%): the
+            # text alone, from just right of the mark.
+            left, top, right, bottom = padded(inked_box(rgb, widget.text_box), 3, rgb.shape,
+                                              round(unit * 0.5))
+            jobs.append((index, (max(left, round(widget.box[2]) + 2), top, right, bottom)))
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
     for (index, _), read in zip(jobs, found, strict=True):
         if read and (widgets[index].kind == "link" or _surer(read, widgets[index].words)):

@@ -366,11 +366,14 @@ def _filled(blob: Pixels) -> Pixels:
 
 
 def _round(filled: Pixels) -> bool:
-    """Whether the corners are empty while the middles of the sides are full: a circle."""
+    """Whether the corners are empty while the middles of the sides are full: a circle. (A
+    middle may be a pixel off: Chromium drew a 20-px radio button at 150% whose left side
+    touched its box on row 9 only.)"""
     h, w = filled.shape
     corners = filled[0, 0] or filled[0, -1] or filled[-1, 0] or filled[-1, -1]
-    return bool(not corners and filled[h // 2, 0] and filled[h // 2, -1] and filled[0, w // 2]
-                and filled[-1, w // 2])
+    rows, columns = slice(max(0, h // 2 - 1), h // 2 + 1), slice(max(0, w // 2 - 1), w // 2 + 1)
+    return bool(not corners and filled[rows, 0].any() and filled[rows, -1].any()
+                and filled[0, columns].any() and filled[-1, columns].any())
 
 
 def _alone(edges: Pixels, box: IntBox) -> bool:
