@@ -8,9 +8,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.grounding.ocr import widgets_shapes
 from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
 from agent.grounding.ocr.widgets import Widget, find_widgets
 
@@ -301,3 +303,43 @@ def test_a_button_word_read_unsure_is_read_again_from_the_buttons_inside() -> No
     engine = CountingEngine()
     buttons = sorted(of_kind(canvas.find(engine), "button"), key=lambda b: b.box[0])
     assert [b.text for b in buttons] == ["Submit", "Save"] and len(engine.images) == 1
+
+
+def test_a_checkbox_text_read_unsure_is_read_again_from_right_of_its_mark(
+        tesseract: None) -> None:
+    """The blind trial's "All day": tesseract read the checkbox and its text together as "DAI"
+    (confidence 0); the text alone, cropped from just right of the box, reads "All day". A
+    label read sure is left as it is."""
+    canvas = Canvas()
+    canvas.box((20, 20, 36, 36))
+    whole = canvas.text(46, 18, "All day", read=False)
+    box = canvas.draw.textbbox((46, 18), "All", font=FONT)
+    day = canvas.draw.textbbox((46, 18), "All day", font=FONT)[2] - \
+        canvas.draw.textlength("day", font=FONT)
+    canvas.words += [OcrWord("DAI", (20.0, whole[1], box[2], whole[3]), (7,), 0.0),
+                     OcrWord("day", (day, whole[1], whole[2], whole[3]), (7,), 92.0)]
+    canvas.box((20, 60, 36, 76))
+    canvas.text(46, 58, "Newsletter")
+    checkboxes = sorted(of_kind(canvas.find(TesseractEngine()), "checkbox"),
+                        key=lambda w: w.box[1])
+    assert [w.text for w in checkboxes] == ["All day", "Newsletter"]
+    assert checkboxes[0].text_box is not None and checkboxes[0].text_box[0] > 36
+    engine = CountingEngine()
+    canvas.words[0] = OcrWord("All", (46.0, *whole[1:2], box[2], whole[3]), (7,), 95.0)
+    canvas.find(engine)
+    assert engine.images == []
+
+
+def test_a_radio_button_whose_sides_touch_its_box_a_row_off_centre_is_round() -> None:
+    """Chromium's 20-px radio button at 150% (the blind trial's "Can edit"): its left side
+    touches its box on row 9 only, not on the middle row 10."""
+    rows = [".......#######.......", "......##########.....", "....#############....",
+            "...###############...", "...################..", "..##################.",
+            ".###################.", ".####################", ".####################",
+            "#####################", ".####################", ".####################",
+            ".####################", ".###################.", "..##################.",
+            "...################..", "...###############...", "....#############....",
+            "......##########.....", ".......#######......."]
+    filled = np.array([[c == "#" for c in row] for row in rows])
+    assert widgets_shapes._round(filled)
+    assert not widgets_shapes._round(np.ones_like(filled))  # a square's corners are full
