@@ -45,7 +45,7 @@ from agent.grounding.ocr.engines import (
     make_engine,
     rapidocr_available,
 )
-from agent.grounding.ocr.modal import behind_modal, modal_box
+from agent.grounding.ocr.modal import behind_modal, modal_box, with_dialog_read
 from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
 from agent.screen import Screenshot
@@ -254,7 +254,7 @@ class OcrGrounder:
         if self.incremental and last is not None:
             words = _updated(last[0], last[1], image, self.engine, next(self._reads))
         if words is None:
-            words = self.engine.read(image)
+            words = with_dialog_read(image, self.engine.read(image), self.engine.read)
         self._read_last = (image, words)
         return words
 

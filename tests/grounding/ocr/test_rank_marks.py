@@ -11,7 +11,7 @@ from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
-from agent.grounding.ocr.modal import modal_box
+from agent.grounding.ocr.modal import modal_box, with_dialog_read
 from agent.grounding.ocr.rank import Decision
 from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
 
@@ -113,3 +113,34 @@ def test_a_button_under_a_cards_heading_with_a_price_between() -> None:
     read += [w for x, _name in cards for w in words(297, x + 15, "Choose plan", height=12)]
     found = decision("the Choose plan button under Pro", read, buttons)
     assert inside(found.best.point, buttons[1].box)
+
+
+class CropEngine:
+    """Reads a dialog's crop as its two lines; notes the sizes it was given."""
+
+    name = "crop"
+
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, int]] = []
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        self.sizes.append(image.size)
+        return [OcrWord("Notify", (30.0, 40.0, 80.0, 56.0), (0, 1, 1, 1), 96.0),
+                OcrWord("people", (86.0, 40.0, 140.0, 56.0), (0, 1, 1, 1), 96.0)]
+
+
+def test_a_modal_dialog_is_read_again_alone_and_its_words_replace_the_screens() -> None:
+    """The blind trial's share dialog at 100%: the dimmed page around it garbled its small
+    text ("Notify people" read as "a people"); its crop alone reads every word."""
+    screen_words = [OcrWord("Files", (20.0, 10.0, 70.0, 26.0), (0, 1, 1, 1), 95.0),
+                    OcrWord("a", (500.0, 290.0, 510.0, 306.0), (0, 1, 1, 1), 40.0),
+                    OcrWord("people", (516.0, 290.0, 570.0, 306.0), (0, 1, 1, 1), 9.0)]
+    engine = CropEngine()
+    read = with_dialog_read(dimmed_with_dialog(), screen_words, engine.read)
+    assert len(engine.sizes) == 1 and abs(engine.sizes[0][0] - 320) <= 8  # the dialog alone
+    assert [w.text for w in read] == ["Files", "Notify", "people"]
+    notify = read[1]
+    assert abs(notify.box[0] - (480 + 30)) <= 4 and abs(notify.box[1] - (250 + 40)) <= 4
+    assert notify.line != screen_words[0].line  # a line of its own, not the screen's first
+    light = with_dialog_read(SCREEN, screen_words, engine.read)
+    assert light == screen_words and len(engine.sizes) == 1  # no dialog: nothing read again
