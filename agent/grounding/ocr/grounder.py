@@ -239,11 +239,18 @@ class OcrGrounder:
         finder = self._widget_finder()
         if finder is not None:
             try:
-                widgets = list(finder(image, words, self.engine))
+                found = finder(image, words, self.engine)
             except (ImportError, MemoryError):
                 raise
             except Exception as exc:  # a bug in finding widgets must not stop word grounding
                 _say_once(f"the ocr grounder's widget finder failed, words only: {exc!r}")
+            else:
+                widgets = list(found)
+                # What a labelled field's inside read when the whole-screen pass missed it (a
+                # faint placeholder): words on the screen like any other, inside the field.
+                known = {id(word) for word in words}
+                words = words + [w for widget in found for w in widget.inner
+                                 if id(w) not in known]
         return Analysis(words, widgets, time.perf_counter() - start)
 
     def _words(self, image: Image.Image) -> list[OcrWord]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from PIL import Image
+from PIL import Image, ImageStat
 
 from agent.grounding.ocr.candidate import Candidate, inside, rescored
 from agent.grounding.ocr.engines import Box, OcrWord
@@ -16,6 +16,7 @@ __all__ = ["behind_modal", "modal_box", "with_dialog_read"]
 SCALE = 4  # the screen is looked at this many times smaller: a dialog is large
 LIGHT = 200  # a dialog's ground is at least this light (grey)
 BEHIND = 0.4  # a candidate behind the overlay keeps this share of its score
+DIMMED_PAGE = (90, 150)  # mean grey around a dialog over a light page dimmed by its overlay
 
 
 def modal_box(image: Image.Image) -> Box | None:
@@ -61,18 +62,37 @@ def behind_modal(found: Sequence[Candidate], modal: Box | None) -> list[Candidat
 def with_dialog_read(image: Image.Image, words: Sequence[OcrWord],
                      read: Callable[[Image.Image], list[OcrWord]]) -> list[OcrWord]:
     """`words` read from the whole of `image`, with a modal dialog's read again from its own
-    crop. tesseract binarises a band at once, and a dimmed page around a light dialog garbled
-    the dialog's small text (the blind trial's share dialog at 100%: "Notify people" read as
-    "a people", a field's placeholder not at all); the dialog alone read every word."""
+    crop, kept when it reads surer. tesseract binarises a band at once, and a dimmed page
+    around a light dialog garbled the dialog's small text (the blind trial's share dialog at
+    100%: "Notify people" read as "a people", a field's placeholder not at all); the dialog
+    alone read every word."""
     box = modal_box(image)
-    if box is None:
-        return list(words)
+    if box is None or not DIMMED_PAGE[0] <= _ground_around(image, box) <= DIMMED_PAGE[1]:
+        return list(words)  # no dialog, or a window on a dark desktop: read well as it is
     left, top = round(box[0]), round(box[1])
     crop = image.crop((left, top, round(box[2]), round(box[3])))
     # Lines of their own: a line key read in the crop must not join one of the screen's.
     dialog = [replace(word.moved(left, top), line=(-2, *word.line)) for word in read(crop)]
-    return [w for w in words if not inside(_centre(w.box), box)] + dialog
+    outside = [w for w in words if not inside(_centre(w.box), box)]
+    screens = [w for w in words if inside(_centre(w.box), box)]
+    # The surer reading wins: a grey Tk window alone on a black desktop reads nothing at
+    # all (tesseract's threshold falls between its grey and its white fields).
+    return outside + dialog if _sureness(dialog) > _sureness(screens) else list(words)
+
+
+def _ground_around(image: Image.Image, box: Box) -> float:
+    """The mean grey of the screen around `box`, looked at SCALE times smaller."""
+    small = image.convert("L").reduce(SCALE)
+    mask = Image.new("L", small.size, 255)
+    left, top, right, bottom = (round(v / SCALE) for v in box)
+    mask.paste(0, (left, top, right, bottom))
+    return float(ImageStat.Stat(small, mask).mean[0])
 
 
 def _centre(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _sureness(words: Sequence[OcrWord]) -> float:
+    """Letters and digits read, each weighted by its word's confidence."""
+    return sum(sum(c.isalnum() for c in w.text) * w.confidence for w in words)

@@ -21,3 +21,4 @@ class Widget:
     text_box: Box | None = None
     words: tuple[OcrWord, ...] = ()
     checked: bool | None = None  # a checkbox's or radio button's state when visible
+    inner: tuple[OcrWord, ...] = ()  # a labelled field's own text (placeholder, value)

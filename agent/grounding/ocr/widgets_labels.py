@@ -63,7 +63,7 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
         return field
     used.add(id(best[1]))
     run = best[1]
-    return Widget("field", field.box, run.text, run.box, run.words)
+    return Widget("field", field.box, run.text, run.box, run.words, inner=field.words)
 
 
 def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
@@ -99,7 +99,8 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
     for (index, _box), read in zip(jobs, found, strict=True):
         if read and sum(c.isalpha() for w in read for c in w.text) >= 2:
             text, text_box = text_of(read)
-            widgets[index] = Widget("field", widgets[index].box, text, text_box, tuple(read))
+            widgets[index] = Widget("field", widgets[index].box, text, text_box, tuple(read),
+                                    inner=widgets[index].words)
 
 
 def _heading(rgb: np.ndarray, run: Run, unit: float) -> bool:

@@ -136,7 +136,7 @@ def test_a_modal_dialog_is_read_again_alone_and_its_words_replace_the_screens() 
                     OcrWord("a", (500.0, 290.0, 510.0, 306.0), (0, 1, 1, 1), 40.0),
                     OcrWord("people", (516.0, 290.0, 570.0, 306.0), (0, 1, 1, 1), 9.0)]
     engine = CropEngine()
-    read = with_dialog_read(dimmed_with_dialog(), screen_words, engine.read)
+    read = with_dialog_read(dimmed_light_page(), screen_words, engine.read)
     assert len(engine.sizes) == 1 and abs(engine.sizes[0][0] - 320) <= 8  # the dialog alone
     assert [w.text for w in read] == ["Files", "Notify", "people"]
     notify = read[1]
@@ -144,3 +144,23 @@ def test_a_modal_dialog_is_read_again_alone_and_its_words_replace_the_screens() 
     assert notify.line != screen_words[0].line  # a line of its own, not the screen's first
     light = with_dialog_read(SCREEN, screen_words, engine.read)
     assert light == screen_words and len(engine.sizes) == 1  # no dialog: nothing read again
+
+
+def test_a_dialog_whose_crop_reads_less_keeps_the_screens_words() -> None:
+    """A grey Tk window alone on a black desktop is a bright box on a dim screen too; its
+    crop alone read nothing (tesseract's threshold fell between its grey and white)."""
+    screen_words = [OcrWord("Comments", (500.0, 290.0, 580.0, 306.0), (0, 1, 1, 1), 95.0)]
+    assert with_dialog_read(dimmed_light_page(), screen_words, lambda _: []) == screen_words
+    window_on_black = Image.new("RGB", (1280, 800), "black")
+    ImageDraw.Draw(window_on_black).rectangle((480, 250, 800, 520), fill="#d9d9d9")
+    assert with_dialog_read(window_on_black, screen_words, CropEngine().read) == screen_words
+
+
+def dimmed_light_page() -> Image.Image:
+    """A white page with lines of text under a 45% black overlay, and a dialog over it."""
+    image = Image.new("RGB", (1280, 800), (140, 140, 140))
+    draw = ImageDraw.Draw(image)
+    for y in range(60, 780, 40):
+        draw.rectangle((40, y, 400 + (y * 7) % 300, y + 10), fill=(90, 90, 90))
+    draw.rectangle((480, 250, 800, 520), fill="white")
+    return image

@@ -14,7 +14,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from agent.grounding.ocr import widgets_shapes
 from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
+from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.widgets import Widget, find_widgets
+from agent.testing import StaticScreen
 
 FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
 
@@ -343,3 +345,39 @@ def test_a_radio_button_whose_sides_touch_its_box_a_row_off_centre_is_round() ->
     filled = np.array([[c == "#" for c in row] for row in rows])
     assert widgets_shapes._round(filled)
     assert not widgets_shapes._round(np.ones_like(filled))  # a square's corners are full
+
+
+class MissingInside:
+    """tesseract, except that reading the whole canvas misses the text inside `box` (as it
+    missed the holdout todo page's faint placeholder); crops are read as they are."""
+
+    name = "tesseract"
+
+    def __init__(self, canvas_size: tuple[int, int], box: tuple[int, int, int, int]) -> None:
+        self.engine, self.size, self.box = TesseractEngine(), canvas_size, box
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        words = self.engine.read(image)
+        if image.size != self.size:
+            return words
+        left, top, right, bottom = self.box
+        return [w for w in words if not (left <= (w.box[0] + w.box[2]) / 2 <= right
+                                         and top <= (w.box[1] + w.box[3]) / 2 <= bottom)]
+
+
+def test_a_labelled_fields_placeholder_read_from_its_inside_names_the_field(
+        tesseract: None) -> None:
+    canvas = Canvas()
+    canvas.text(20, 20, "Task")
+    field = (80, 14, 400, 44)
+    canvas.box(field)
+    canvas.text(88, 20, "What needs to be done?", ink="#757575", read=False)
+    canvas.text(20, 80, "Notes")
+    canvas.box((80, 74, 400, 104))
+    grounder = OcrGrounder(MissingInside(canvas.image.size, field))
+    shot = StaticScreen(canvas.image).capture()
+    analysis = grounder.analyse(canvas.image)
+    assert [w.text for w in analysis.widgets or [] if w.kind == "field"] == ["Task", "Notes"]
+    point = grounder.ground(shot, 'the "What needs to be done?" field').point
+    assert field[0] < point[0] < field[2] and field[1] < point[1] < field[3]
+    assert grounder.ground(shot, "the Task field").point == point
