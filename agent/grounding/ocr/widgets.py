@@ -31,7 +31,13 @@ from PIL import Image
 from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
-from agent.grounding.ocr.widgets_labels import LABEL_WORDS, Labels, label, read_labels
+from agent.grounding.ocr.widgets_labels import (
+    LABEL_WORDS,
+    Labels,
+    label,
+    read_labels,
+    read_short,
+)
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded
 from agent.grounding.ocr.widgets_read import reread, wants_reading
 from agent.grounding.ocr.widgets_shapes import (
@@ -99,8 +105,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     labelled = [label(w, labels, used, widgets, unit) if w.kind == "field" else w
                 for w in widgets]
     if engine is not None:
-        unlabelled = [k for k, w in enumerate(labelled) if w.kind == "field" and w is widgets[k]]
-        read_labels(engine, image, edges, labelled, unlabelled, words, unit)
+        # Fields with no label, or whose label was read short: their labels read again.
+        again = [k for k, w in enumerate(labelled) if w.kind == "field"
+                 and (w is widgets[k] or read_short(w.words, words))]
+        read_labels(engine, image, edges, labelled, again, words, unit)
     widgets = labelled
     links = find_links(rgb, runs, used, unit)
     widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]

@@ -3,6 +3,7 @@ whole-screen pass read nothing there, the text drawn beside it read again from i
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ from agent.grounding.ocr.widgets_read import label_beside, reread
 from agent.grounding.ocr.widgets_shapes import IntBox, int_box
 from agent.grounding.ocr.widgets_text import Run, text_of
 
-__all__ = ["LABEL_WORDS", "Labels", "label", "read_labels"]
+__all__ = ["LABEL_WORDS", "Labels", "label", "read_labels", "read_short"]
 
 LABEL_WORDS = 5  # a label is a few words
 
@@ -85,22 +86,55 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
 
 
 def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
-                 widgets: list[Widget], fields: Sequence[int], words: Sequence[OcrWord],
-                 unit: float) -> None:
-    """Gives the fields at `fields` (indices in `widgets`, no label found) the text drawn just
-    left of them where the whole-screen pass read nothing, read again from its own crop."""
+                widgets: list[Widget], fields: Sequence[int], words: Sequence[OcrWord],
+                unit: float) -> None:
+    """Reads again, from its own crop, the text drawn just left of each field at `fields`
+    (indices in `widgets`): of a field with no label, where the whole-screen pass read nothing
+    there; of a field whose label beside it was read short ("File nam" for "File name:": the
+    word's box holds more letters than were read), kept when it reads more."""
     jobs: list[tuple[int, IntBox]] = []
     for index in fields:
-        box = label_beside(edges, int_box(widgets[index].box), unit)
-        taken = [w.box for w in words] + [w.box for w in widgets if w is not widgets[index]]
+        field = widgets[index]
+        box = label_beside(edges, int_box(field.box), unit)
+        own = {id(w) for w in field.words}
+        taken = [w.box for w in words if id(w) not in own] + \
+            [w.box for w in widgets if w is not field]
         if box is not None and not any(overlaps(box, other) for other in taken):
             jobs.append((index, box))
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
     for (index, _box), read in zip(jobs, found, strict=True):
-        if read and sum(c.isalpha() for w in read for c in w.text) >= 2:
+        field = widgets[index]
+        labelled = field.text_box is not None and not _within(field.text_box, field.box)
+        least = _letters(field.words) + 1 if labelled else 2
+        if read and _letters(read) >= least:
             text, text_box = text_of(read)
-            widgets[index] = Widget("field", widgets[index].box, text, text_box, tuple(read),
-                                    inner=widgets[index].words)
+            widgets[index] = Widget("field", field.box, text, text_box, tuple(read),
+                                    inner=field.inner if labelled else field.words)
+
+
+def read_short(label: Sequence[OcrWord], words: Sequence[OcrWord]) -> bool:
+    """Whether a label's word holds more letters than were read: its box three quarters of a
+    letter wider than its text, at the screen's usual letter width for text of its height
+    (tesseract read "nam" in a box as wide as "name:", 0.9 of a letter more)."""
+    if not label:
+        return False
+    height = max(w.box[3] for w in label) - min(w.box[1] for w in label)
+    widths = [(w.box[2] - w.box[0]) / len(w.text) for w in words
+              if len(w.text) >= 3 and w.confidence >= 80
+              and 0.6 * height <= w.box[3] - w.box[1] <= 1.6 * height]
+    if len(widths) < 3:
+        return False
+    letter = statistics.median(widths)
+    return any((w.box[2] - w.box[0]) / letter >= len(w.text) + 0.75 for w in label)
+
+
+def _within(inner: Box, outer: Box) -> bool:
+    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
+            and inner[3] <= outer[3])
+
+
+def _letters(words: Sequence[OcrWord]) -> int:
+    return sum(c.isalnum() for w in words for c in w.text)
 
 
 def _heading(rgb: np.ndarray, run: Run, unit: float) -> bool:

@@ -16,6 +16,7 @@ from agent.grounding.ocr import widgets_shapes
 from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.widgets import Widget, find_widgets
+from agent.grounding.ocr.widgets_labels import read_short
 from agent.testing import StaticScreen
 
 FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
@@ -381,3 +382,34 @@ def test_a_labelled_fields_placeholder_read_from_its_inside_names_the_field(
     point = grounder.ground(shot, 'the "What needs to be done?" field').point
     assert field[0] < point[0] < field[2] and field[1] < point[1] < field[3]
     assert grounder.ground(shot, "the Task field").point == point
+
+
+def test_a_label_read_short_beside_its_field_is_read_again_from_its_own_crop(
+        tesseract: None) -> None:
+    """GTK's Save dialog at 100%: tesseract read "File name:" as "File nam" (confidence 95) in
+    a box as wide as "name:", when the field beside it was focused."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Choose a name, then click Save.")
+    whole = canvas.text(20, 60, "File name:", read=False)
+    file = canvas.draw.textbbox((20, 60), "File", font=FONT)
+    name_left = canvas.draw.textbbox((20, 60), "File ", font=FONT)[2]
+    canvas.words += [OcrWord("File", (float(file[0]), whole[1], float(file[2]), whole[3]), (9,),
+                             96.0),
+                     OcrWord("nam", (float(name_left), whole[1], whole[2], whole[3]), (9,), 95.0)]
+    canvas.box((140, 52, 420, 84))
+    fields = of_kind(canvas.find(TesseractEngine()), "field")
+    assert [f.text for f in fields] == ["File name:"]
+
+
+@pytest.mark.parametrize(("text", "width", "short"), [
+    ("nam", 27.0, True),  # "name:" is 5 letters of ~6.9 px
+    ("name:", 33.0, False),
+    ("File", 21.0, False),
+])
+def test_a_word_read_short_is_one_whose_box_holds_more_letters(
+        text: str, width: float, short: bool) -> None:
+    screen = [OcrWord(t, (0.0, 100.0, 6.9 * len(t), 111.0), (1,), 95.0)
+              for t in ("Choose", "name,", "then", "click", "Cancel")]
+    label = [OcrWord(text, (82.0, 110.0, 82.0 + width, 121.0), (2,), 95.0)]
+    assert read_short(label, screen) is short
+    assert read_short(label, screen[:2]) is False  # too few words to know a letter's width
