@@ -141,7 +141,6 @@ class TesseractEngine:
         if scale != 1.0:
             size = (round(gray.width * scale), round(gray.height * scale))
             gray = gray.resize(size, Image.Resampling.LANCZOS)
-        # Each row's share of ink, as floats: one inked pixel in a row must not round to none.
         bands = _bands(text_rows(gray), self.jobs)
         if len(bands) == 1:
             tables = [self._run(gray)]
@@ -213,9 +212,9 @@ def _bands(ink: Sequence[float], jobs: int) -> list[tuple[int, int, int, int]]:
 
     `ink` is how much text each row holds (ink.text_rows; 0: a blank row): each band gets about
     as much, since tesseract's time grows with the text it reads, not with the pixels around
-    it. A cut goes into the nearest
-    blank gap between lines, if one is near: the bands then share only blank rows (where they
-    overlapped, ~10% of a busy screen's lines were read twice).
+    it. A cut goes into the nearest blank gap between lines, if one is near: the bands then
+    share only blank rows (where they overlapped, ~10% of a busy screen's lines were read
+    twice).
     """
     height = len(ink)
     count = max(1, min(jobs, height // MIN_BAND))

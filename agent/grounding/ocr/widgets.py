@@ -34,9 +34,9 @@ from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_labels import (
     LABEL_WORDS,
     Labels,
+    ShortReads,
     label,
     read_labels,
-    read_short,
 )
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded
 from agent.grounding.ocr.widgets_read import reread, wants_reading
@@ -106,8 +106,9 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
                 for w in widgets]
     if engine is not None:
         # Fields with no label, or whose label was read short: their labels read again.
+        short = ShortReads(words)
         again = [k for k, w in enumerate(labelled) if w.kind == "field"
-                 and (w is widgets[k] or read_short(w.words, words))]
+                 and (w is widgets[k] or short(w.words))]
         read_labels(engine, image, edges, labelled, again, words, unit)
     widgets = labelled
     links = find_links(rgb, runs, used, unit)

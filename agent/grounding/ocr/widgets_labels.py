@@ -3,7 +3,6 @@ whole-screen pass read nothing there, the text drawn beside it read again from i
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,9 +14,9 @@ from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_links import ink_density
 from agent.grounding.ocr.widgets_read import label_beside, reread
 from agent.grounding.ocr.widgets_shapes import IntBox, int_box
-from agent.grounding.ocr.widgets_text import Run, text_of
+from agent.grounding.ocr.widgets_text import Run, holds, text_of
 
-__all__ = ["LABEL_WORDS", "Labels", "label", "read_labels", "read_short"]
+__all__ = ["LABEL_WORDS", "Labels", "ShortReads", "label", "read_labels"]
 
 LABEL_WORDS = 5  # a label is a few words
 
@@ -104,33 +103,34 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
     for (index, _box), read in zip(jobs, found, strict=True):
         field = widgets[index]
-        labelled = field.text_box is not None and not _within(field.text_box, field.box)
-        least = _letters(field.words) + 1 if labelled else 2
-        if read and _letters(read) >= least:
+        labelled = field.text_box is not None and not holds(field.box, field.text_box)
+        enough = (_letters(read) > _letters(field.words) if labelled
+                  else sum(c.isalpha() for w in read for c in w.text) >= 2)
+        if read and enough:
             text, text_box = text_of(read)
             widgets[index] = Widget("field", field.box, text, text_box, tuple(read),
                                     inner=field.inner if labelled else field.words)
 
 
-def read_short(label: Sequence[OcrWord], words: Sequence[OcrWord]) -> bool:
-    """Whether a label's word holds more letters than were read: its box three quarters of a
-    letter wider than its text, at the screen's usual letter width for text of its height
-    (tesseract read "nam" in a box as wide as "name:", 0.9 of a letter more)."""
-    if not label:
-        return False
-    height = max(w.box[3] for w in label) - min(w.box[1] for w in label)
-    widths = [(w.box[2] - w.box[0]) / len(w.text) for w in words
-              if len(w.text) >= 3 and w.confidence >= 80
-              and 0.6 * height <= w.box[3] - w.box[1] <= 1.6 * height]
-    if len(widths) < 3:
-        return False
-    letter = statistics.median(widths)
-    return any((w.box[2] - w.box[0]) / letter >= len(w.text) + 0.75 for w in label)
+class ShortReads:
+    """Tells a label's word that holds more letters than were read: its box three quarters
+    of a letter wider than its text, at the screen's usual letter width for text of its
+    height (tesseract read "nam" in a box as wide as "name:", 0.9 of a letter more)."""
 
+    def __init__(self, words: Sequence[OcrWord]) -> None:
+        sure = [w for w in words if len(w.text) >= 3 and w.confidence >= 80]
+        self._heights = np.array([w.box[3] - w.box[1] for w in sure])
+        self._letters = np.array([(w.box[2] - w.box[0]) / len(w.text) for w in sure])
 
-def _within(inner: Box, outer: Box) -> bool:
-    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
-            and inner[3] <= outer[3])
+    def __call__(self, label: Sequence[OcrWord]) -> bool:
+        if not label:
+            return False
+        height = max(w.box[3] for w in label) - min(w.box[1] for w in label)
+        alike = (self._heights >= 0.6 * height) & (self._heights <= 1.6 * height)
+        if alike.sum() < 3:
+            return False  # too few words to know a letter's width
+        letter = float(np.median(self._letters[alike]))
+        return any((w.box[2] - w.box[0]) / letter >= len(w.text) + 0.75 for w in label)
 
 
 def _letters(words: Sequence[OcrWord]) -> int:

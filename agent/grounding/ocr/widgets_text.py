@@ -12,8 +12,9 @@ from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
-__all__ = ["FRAME_CHARS", "Run", "centre_in", "clean", "letters", "mark_in_box", "mark_in_word",
-           "misread", "off_marks", "runs_of", "text_of", "touching", "words_inside"]
+__all__ = ["FRAME_CHARS", "Run", "centre_in", "clean", "holds", "letters", "mark_in_box",
+           "mark_in_word", "misread", "off_marks", "runs_of", "text_of", "touching",
+           "words_inside"]
 
 RUN_GAP = 1.5  # text heights: a wider gap than this between words on a line ends a run
 
@@ -139,13 +140,14 @@ def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord]) -> 
     is a Tk checkbutton's frame round its box and text."""
     box = mark.box
     area = (box[2] - box[0]) * (box[3] - box[1])
-    holders = [r.inner for r in rects if _holds(r.inner, box)]
+    holders = [r.inner for r in rects if holds(r.inner, box)]
     if mark.kind == "radio" and any((r[2] - r[0]) * (r[3] - r[1]) > 4 * area for r in holders):
         return True
-    return any(_is_letter(box, w) and any(_holds(r, w.box) for r in holders) for w in words)
+    return any(_is_letter(box, w) and any(holds(r, w.box) for r in holders) for w in words)
 
 
-def _holds(outer: Sequence[float], inner: Sequence[float]) -> bool:
+def holds(outer: Sequence[float], inner: Sequence[float]) -> bool:
+    """Whether box `outer` holds box `inner` whole."""
     return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
             and inner[3] <= outer[3])
 

@@ -16,7 +16,7 @@ from agent.grounding.ocr import widgets_shapes
 from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.widgets import Widget, find_widgets
-from agent.grounding.ocr.widgets_labels import read_short
+from agent.grounding.ocr.widgets_labels import ShortReads
 from agent.testing import StaticScreen
 
 FONT = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16)
@@ -411,5 +411,5 @@ def test_a_word_read_short_is_one_whose_box_holds_more_letters(
     screen = [OcrWord(t, (0.0, 100.0, 6.9 * len(t), 111.0), (1,), 95.0)
               for t in ("Choose", "name,", "then", "click", "Cancel")]
     label = [OcrWord(text, (82.0, 110.0, 82.0 + width, 121.0), (2,), 95.0)]
-    assert read_short(label, screen) is short
-    assert read_short(label, screen[:2]) is False  # too few words to know a letter's width
+    assert ShortReads(screen)(label) is short
+    assert ShortReads(screen[:2])(label) is False  # too few words to know a letter's width
