@@ -1,6 +1,6 @@
 """From a text to the control it labels: the field beside or below it, the checkbox, switch or
-radio button on its row. Never the text itself when a control was asked for and another's is
-there: clicking a label rarely acts on its control."""
+radio button on its row (or under it, in a grid's column). Never the text itself when a
+control was asked for and another's is there: clicking a label rarely acts on its control."""
 
 from __future__ import annotations
 
@@ -18,23 +18,26 @@ from agent.grounding.ocr.candidate import (
     plausible_field,
 )
 from agent.grounding.ocr.describe import TEXT
-from agent.grounding.ocr.engines import Box
+from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.fields import field_point
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, similarity
 
-__all__ = ["labelled_fields", "labelled_mark"]
+__all__ = ["in_list", "labelled_fields", "labelled_mark"]
 
 RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
+GRID = 0.9  # a mark under its column's header, not beside its own label
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
-                   kinds: frozenset[str], image: Image.Image | None = None) -> list[Candidate]:
+                   kinds: frozenset[str], image: Image.Image | None = None,
+                   listed: bool = False) -> list[Candidate]:
     """The checkbox, switch or radio button a text names: the nearest on its row (a settings
     list puts the switch far right of its label). A row with another's mark only: an error,
     not the text, whose click would toggle nothing. A row with no mark found: the text, as
     plain words, only when something mark-like stands just left of it (a checkbox whose box
-    was not found toggles from its label in Tk, GTK and HTML); else an error."""
+    was not found toggles from its label in Tk, GTK and HTML); else an error. `listed`: the
+    text is an item of a list and an option was asked for (not a radio button): the item."""
     height = run.box[3] - run.box[1]
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
@@ -43,11 +46,38 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
         nearest = min(own, key=lambda w: gap(run.box, w.box))
         return [Candidate(nearest.kind, nearest.box, run.text, centre(nearest.box),
                           run.similarity, text_sim * 0.95)]
+    column = [] if row else _column(run, widgets, kinds)
+    if column:  # a grid's column header: one candidate per row, which a row relation picks
+        return [Candidate(w.kind, w.box, run.text, centre(w.box), run.similarity,
+                          text_sim * GRID) for w in column]
+    if listed and not row:  # "the Referral option" of an open drop-down list: its words
+        return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
+                          text_sim * GRID, run.similarity == 1.0 and run.whole)]
     if row or not _beside_mark(image, run.box):
         return [Candidate(f"label without a {'/'.join(sorted(kinds))}", run.box, run.text,
                           run.centre, run.similarity, 0.0)]
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
                       text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
+
+
+def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
+            ) -> list[WidgetLike]:
+    """The unlabelled marks below a text and under it: a grid of radio buttons or checkboxes
+    whose columns the text heads (a survey's "Excellent ... Poor", one row per question)."""
+    height = run.box[3] - run.box[1]
+    return [w for w in widgets if w.kind in kinds and not w.text
+            and w.box[1] >= run.box[3] - 2
+            and run.box[0] - height <= centre(w.box)[0] <= run.box[2] + height]
+
+
+def in_list(run: Run, words: Sequence[OcrWord]) -> bool:
+    """Whether the text is an item of a list: two or more other lines start at its left edge
+    just above or below it (an open drop-down's items, a menu's)."""
+    height = run.box[3] - run.box[1]
+    starts = {round(w.box[1] / max(height, 1.0)) for w in words
+              if abs(w.box[0] - run.box[0]) <= 0.3 * height and not inside(centre(w.box), run.box)
+              and abs(centre(w.box)[1] - run.centre[1]) <= 4.5 * height}
+    return len(starts) >= 2
 
 
 def _beside_mark(image: Image.Image | None, box: Box) -> bool:

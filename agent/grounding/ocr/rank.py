@@ -27,7 +27,7 @@ from agent.grounding.ocr.candidate import (
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.labels import RUN_FACTOR, labelled_fields, labelled_mark
+from agent.grounding.ocr.labels import RUN_FACTOR, in_list, labelled_fields, labelled_mark
 from agent.grounding.ocr.textmatch import (
     MIN_SIMILARITY,
     Run,
@@ -96,7 +96,7 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
         else:
             found.append(_widget_candidate(widget, sim, score, accepted, query.text, spot))
     for run in text_runs:
-        found.extend(_run_candidates(query, run, shown, image, word_only))
+        found.extend(_run_candidates(query, run, shown, image, word_only, words))
     return distinct(found)
 
 
@@ -188,7 +188,7 @@ def _point(widget: WidgetLike) -> tuple[float, float]:
 
 
 def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image: Image.Image,
-                    word_only: bool) -> list[Candidate]:
+                    word_only: bool, words: Sequence[OcrWord]) -> list[Candidate]:
     """The words themselves, or the widget they belong to, or the field they label."""
     owner = next((w for w in widgets if w.kind in CLICKABLE and inside(run.centre, w.box)), None)
     if owner is None and not query.kinds:  # "Dark mode", "Name": the widget they label
@@ -205,7 +205,8 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
     if "field" in query.kinds and query.text:
         return labelled_fields(run, text_sim, widgets, image, word_only)
     if query.kinds and query.kinds <= MARKS and not word_only:
-        return labelled_mark(run, text_sim, widgets, query.kinds, image)
+        listed = query.kind_word == "option" and in_list(run, words)
+        return labelled_mark(run, text_sim, widgets, query.kinds, image, listed)
     factor = kind_factor(query, TEXT, word_only)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,
                       exact)]

@@ -164,3 +164,37 @@ def dimmed_light_page() -> Image.Image:
         draw.rectangle((40, y, 400 + (y * 7) % 300, y + 10), fill=(90, 90, 90))
     draw.rectangle((480, 250, 800, 520), fill="white")
     return image
+
+
+def test_a_radio_in_a_grid_is_found_by_its_column_header_and_its_row() -> None:
+    """A survey grid (the third blind trial): column headers Excellent / Good / Poor, a row
+    per question, unlabelled radio buttons in the cells."""
+    read = [*words(100, 400, "Excellent", key=1), *words(100, 520, "Good", key=2),
+            *words(100, 620, "Poor", key=3), *words(140, 100, "Delivery speed", key=4),
+            *words(180, 100, "Product quality", key=5)]
+    radios = {(column, row): Widget("radio", (x - 8, y - 8, x + 8, y + 8))
+              for column, x in (("Excellent", 440), ("Good", 538), ("Poor", 638))
+              for row, y in (("Delivery speed", 148), ("Product quality", 188))}
+    widgets = list(radios.values())
+    for column, row in (("Excellent", "Delivery speed"), ("Good", "Product quality"),
+                        ("Poor", "Delivery speed")):
+        found = decision(f"the {column} radio button in the {row} row", read, widgets).best
+        assert inside(found.point, radios[column, row].box), (column, row, found)
+    with pytest.raises(GroundingError, match="ambiguous"):
+        decision("the Excellent radio button", read, widgets)  # which row is not said
+
+
+def test_an_option_of_an_open_drop_down_list_is_its_item_but_a_radio_button_is_not() -> None:
+    """The third blind trial's "the Referral option": Chromium's open <select> list, items
+    stacked at one left edge, no radio button anywhere near them."""
+    read = [*words(300, 100, "How did you hear about us?", key=1),
+            *words(340, 110, "Please select", key=2), *words(366, 110, "LinkedIn", key=3),
+            *words(392, 110, "Job board", key=4), *words(418, 110, "Referral", key=5),
+            *words(444, 110, "Other", key=6), *words(600, 100, "Referral bonus terms", key=7)]
+    found = decision("the Referral option", read, []).best
+    assert found.text == "Referral" and 418 <= found.point[1] <= 434
+    with pytest.raises(NotOnScreen, match="label without a radio"):
+        decision("the Referral radio button", read, [])  # a radio button is a mark, not text
+    alone = [*words(418, 110, "Referral", key=5)]
+    with pytest.raises(NotOnScreen, match="label without a radio"):
+        decision("the Referral option", alone, [])  # no list: still no radio to click
