@@ -30,7 +30,8 @@ _LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5
 def norm(text: str) -> str:
     """Lower case, one space between words, punctuation at word edges dropped."""
     words = []
-    for word in unicodedata.normalize("NFKC", text).casefold().split():
+    # A minus sign is a hyphen to whoever types the description ("the - button").
+    for word in unicodedata.normalize("NFKC", text).casefold().replace("\u2212", "-").split():
         stripped = re.sub(r"^[\W_]+|[\W_]+$", "", word)
         words.append(stripped or word)
     return " ".join(words)

@@ -31,6 +31,7 @@ from PIL import Image
 from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
+from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_labels import (
     LABEL_WORDS,
     Labels,
@@ -98,7 +99,12 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     widgets, tabs = _tabs(rects, inside, runs, used, edges, unit)
     for rect in rects:
         kind = "tab" if id(rect) in tabs else _kind(rect, inside[id(rect)], edges, unit)
-        if kind is not None:
+        sign = glyph(rgb, rect) if kind == "icon" else None
+        if sign is not None:  # a stepper's + or −: a button with that text
+            left, top, right, bottom = (float(v) for v in rect.outer)
+            box = (left, top, right, bottom)
+            widgets.append(Widget("button", box, sign, box))
+        elif kind is not None:
             widgets.append(_boxed(kind, rect, inside[id(rect)]))
     widgets += [_marked(mark, runs, used, unit) for mark in marks]
     labels = Labels(rgb, runs, unit)

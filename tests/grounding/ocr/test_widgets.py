@@ -413,3 +413,43 @@ def test_a_word_read_short_is_one_whose_box_holds_more_letters(
     label = [OcrWord(text, (82.0, 110.0, 82.0 + width, 121.0), (2,), 95.0)]
     assert ShortReads(screen)(label) is short
     assert ShortReads(screen[:2])(label) is False  # too few words to know a letter's width
+
+
+def test_a_steppers_plus_and_minus_buttons_are_buttons_with_that_text() -> None:
+    """The third blind trial's cart: "the + button in the Linen tea towel row". tesseract read
+    no lone "+" or "−" from a crop; their strokes tell them. An icon of another drawing stays
+    an icon."""
+    canvas = Canvas()
+    for y, label in ((20, "Ceramic mug"), (70, "Linen tea towel")):
+        canvas.text(20, y + 6, label)
+        canvas.box((200, y, 234, y + 26), fill="#efefef")  # −
+        canvas.draw.line((210, y + 13, 224, y + 13), fill="#222222", width=2)
+        canvas.box((292, y, 326, y + 26), fill="#efefef")  # +
+        canvas.draw.line((302, y + 13, 316, y + 13), fill="#222222", width=2)
+        canvas.draw.line((309, y + 6, 309, y + 20), fill="#222222", width=2)
+    canvas.box((400, 20, 434, 46), fill="#efefef")  # a menu's three bars: no sign
+    for y in (26, 32, 38):
+        canvas.draw.line((409, y, 425, y), fill="#222222", width=2)
+    found = canvas.find()
+    signs = sorted((w.box[1], w.box[0], w.text) for w in of_kind(found, "button"))
+    assert [(top, text) for top, _left, text in signs] == [
+        (20, "−"), (20, "+"), (70, "−"), (70, "+")]
+    assert len(of_kind(found, "icon")) == 1
+    read = list(canvas.words)
+    shot = StaticScreen(canvas.image).capture()
+    grounder = OcrGrounder(FixedWords(read))
+    point = grounder.ground(shot, "the + button in the Linen tea towel row").point
+    assert 292 < point[0] < 326 and 70 < point[1] < 96
+    assert 200 < grounder.ground(shot, "the - button in the Ceramic mug row").point[0] < 234
+
+
+class FixedWords:
+    """An engine that reads the same words from any image (the canvas's)."""
+
+    name = "fixed"
+
+    def __init__(self, words: list[OcrWord]) -> None:
+        self.words = words
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        return list(self.words) if image.width > 600 else []

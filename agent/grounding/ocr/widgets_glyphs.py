@@ -1,0 +1,42 @@
+"""A sign drawn as a small button's only content, told from its strokes: + and − (a quantity
+stepper's buttons). OCR reads neither alone: tesseract read nothing from a crop of either, and
+in the whole-screen pass a lone "+" now and then."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agent.grounding.ocr.widgets_shapes import Pixels, Rect
+
+__all__ = ["glyph"]
+
+INK = 60  # grey levels from the button's fill: a stroke
+BAR = 0.8  # a stroke row (or column) is inked over this share of the sign's width (height)
+STRAY = 0.15  # at most this share of the ink lies off the strokes
+
+
+def glyph(rgb: Pixels, rect: Rect) -> str | None:
+    """"+" or "−" when that is all that is drawn inside the box, else None."""
+    left, top, right, bottom = rect.inner
+    grey = rgb[top + 2:bottom - 2, left + 2:right - 2].astype(np.int16).mean(axis=2)
+    if grey.size == 0:
+        return None
+    ink = np.abs(grey - np.median(grey)) > INK
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0:
+        return None
+    sign = ink[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+    height, width = sign.shape
+    if width < 5:
+        return None
+    across = sign.mean(axis=1) >= BAR  # rows of a horizontal stroke
+    down = sign.mean(axis=0) >= BAR  # columns of a vertical stroke
+    if height <= 0.35 * width and across.all():
+        return "−"
+    if not 0.7 <= height / width <= 1.4 or not across.any() or not down.any():
+        return None
+    middle_row = abs(float(np.flatnonzero(across).mean()) - (height - 1) / 2) <= 0.15 * height
+    middle_column = abs(float(np.flatnonzero(down).mean()) - (width - 1) / 2) <= 0.15 * width
+    strokes = across[:, None] | down[None, :]
+    stray = float((sign & ~strokes).sum()) / max(1, int(sign.sum()))
+    return "+" if middle_row and middle_column and stray <= STRAY else None
