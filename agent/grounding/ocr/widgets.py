@@ -9,7 +9,8 @@ what each shape is and which text belongs to it:
   is a *field*; its text is the label nearest to its left on its row or just above it (else its
   placeholder). A filled box, or a light one with short centred text, is a *button*. A box with
   no text and no ink (a panel) or one that holds other boxes (a window, a dialog) is nothing.
-- a small box with a drawing inside and no text: an *icon* (an icon button).
+- a small box with a drawing inside and no text: an *icon* (an icon button); a + or − alone
+  in it: a button with that text.
 - two or more boxes side by side, touching, one of them unlike the others: *tabs*.
 - a square, round or pill-shaped mark: a *checkbox* or *radio* button, its text to its right.
 - words outside every box that are underlined or blue, or light words in a row on a dark bar (a

@@ -16,7 +16,7 @@ STRAY = 0.15  # at most this share of the ink lies off the strokes
 
 
 def glyph(rgb: Pixels, rect: Rect) -> str | None:
-    """"+" or "−" when that is all that is drawn inside the box, else None."""
+    """The sign drawn alone inside the box, "+" or "−"; None for anything else."""
     left, top, right, bottom = rect.inner
     grey = rgb[top + 2:bottom - 2, left + 2:right - 2].astype(np.int16).mean(axis=2)
     if grey.size == 0:
