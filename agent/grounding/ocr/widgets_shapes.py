@@ -117,7 +117,7 @@ def _outlined(rgb: Pixels, edges: Pixels, blobs: Blobs, unit: float, found: list
     cursor that runs from its top to its bottom). Returns them and the fragments' indices."""
     labels, stats = blobs
     x, y, w, h = (stats[:, k] for k in range(4))
-    keep = (h >= unit * 1.1) & (h <= unit * 4) & (w >= h) & (w <= 0.5 * edges.shape[1])
+    keep = (h >= unit * 1.1) & (h <= unit * 4) & (w >= h) & (w <= 0.8 * edges.shape[1])
     keep[0] = False
     candidates = np.flatnonzero(keep)
     boxes = np.stack([x, y, x + w, y + h], axis=1)[candidates]

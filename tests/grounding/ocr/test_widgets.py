@@ -453,3 +453,4 @@ class FixedWords:
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         return list(self.words) if image.width > 600 else []
+
