@@ -90,7 +90,8 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)((?:\x00|[\w-]+(?:\.\w+)*)(?:\s+(?:\x00|[\w-]+(?:\.\w+)*)){0,2}?)"
+    r"this|that|selected|current|highlighted)\b)((?:\x00|[\w-]+(?:[.:]\w+)*)"
+    r"(?:\s+(?:\x00|[\w-]+(?:[.:]\w+)*)){0,2}?)"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")
@@ -140,6 +141,9 @@ def parse(description: str) -> Query:
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     target = _parse_part(head, head_quotes)
+    if relation is None and anchor.kinds and not target.kinds:
+        # "the Require 2FA for Admins checkbox": the kind ends the label; "for" is in it
+        return _parse_part(marked, quotes)
     return replace(target, relation=kind, anchor=anchor)
 
 

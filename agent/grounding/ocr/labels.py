@@ -135,7 +135,8 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
         return [Candidate("label without a field", run.box, run.text, run.centre,
                           run.similarity, 0.0)]
     factor = LEGACY_FIELD if word_only else LEGACY_FIELD * 0.85
-    return [Candidate("field", run.box, run.text, point, run.similarity, text_sim * factor)]
+    return [Candidate("field", run.box, run.text, point, run.similarity, text_sim * factor,
+                      guessed=True)]
 
 
 def _may_label(run: Run, own: str) -> bool:

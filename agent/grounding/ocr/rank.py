@@ -24,6 +24,7 @@ from agent.grounding.ocr.candidate import (
     field_inside,
     inside,
     plausible_field,
+    rescored,
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box, OcrWord
@@ -42,6 +43,7 @@ __all__ = ["Candidate", "Decision", "WidgetLike", "candidates", "decide"]
 MIN_SCORE = 0.5  # below this the best candidate is not what was described
 MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
 NEAR_MARGIN = 0.15  # a near match (an OCR slip, a part of the text) needs this lead
+DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found elsewhere
 TWIN_CONFIDENCE = 0.9  # at most this sure when a rival has the same text and kind
 NEAR = 0.6  # text this similar is no answer, but a rival worth naming
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
@@ -97,7 +99,18 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
             found.append(_widget_candidate(widget, sim, score, accepted, query.text, spot))
     for run in text_runs:
         found.extend(_run_candidates(query, run, shown, image, word_only, words))
-    return distinct(found)
+    return distinct(_doubted(found))
+
+
+def _doubted(found: list[Candidate]) -> list[Candidate]:
+    """A field guessed from the edges below or beside its label is doubted when the same text
+    stands elsewhere as a label whose field was not found: which is the field's? (The fourth
+    blind trial: a form's "IBAN" beside a field the finder missed, and a table's "IBAN" column
+    header over a row, taken for the field: a silent wrong click.)"""
+    orphans = {norm(c.text) for c in found if c.kind == "label without a field"
+               and c.similarity >= MIN_SIMILARITY}
+    return [rescored(c, DOUBTED) if c.guessed and norm(c.text) in orphans else c
+            for c in found]
 
 
 Spot = tuple[float, float] | None  # where the words matched lie, when only a part matched

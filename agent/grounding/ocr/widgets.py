@@ -275,10 +275,15 @@ def _bordered(rect: Rect) -> bool:
 
 
 def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    """Whether the text sits in the middle of the box, as a button's does: neither side's gap
+    three times the other's (a field's long placeholder starts a padding from its left, its
+    right gap still a quarter of the box: "e.g. DE89 3704 0044 0532 0130 00" in a 540-px
+    field, 14 and 120 px)."""
     left, _top, right, _bottom = rect.inner
     text_left, text_right = min(w.box[0] for w in words), max(w.box[2] for w in words)
     gaps = text_left - left, right - text_right
-    return min(gaps) >= 0.6 * unit and abs(gaps[0] - gaps[1]) <= 0.25 * (right - left)
+    return min(gaps) >= 0.6 * unit and \
+        abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
 
 
 def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,

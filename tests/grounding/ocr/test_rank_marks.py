@@ -198,3 +198,23 @@ def test_an_option_of_an_open_drop_down_list_is_its_item_but_a_radio_button_is_n
     alone = [*words(418, 110, "Referral", key=5)]
     with pytest.raises(NotOnScreen, match="label without a radio"):
         decision("the Referral option", alone, [])  # no list: still no radio to click
+
+
+def test_a_field_guessed_below_a_column_header_is_doubted_when_the_label_is_also_elsewhere(
+        ) -> None:
+    """The fourth blind trial's silent wrong click: "the IBAN field" on a form whose IBAN field
+    the finder took for a button, above a table with an "IBAN" column. The header's row line
+    below it passed for a field's top edge: with a second "IBAN" whose field was not found,
+    that guess is an error naming both, not a click into the table."""
+    image = SCREEN.copy()
+    draw = ImageDraw.Draw(image)
+    draw.line((300, 520, 900, 520), fill="#999999", width=1)  # the table's line under its header
+    draw.line((300, 560, 900, 560), fill="#999999", width=1)
+    read = [*words(150, 120, "IBAN", key=1), *words(500, 400, "IBAN", key=2),
+            *words(535, 400, "ES91 2100 0418", key=3)]
+    not_a_field = Widget("button", (200, 138, 740, 176), "e.g. DE89 3704", (214, 150, 340, 166))
+    with pytest.raises(NotOnScreen, match="label without a field 'IBAN'"):
+        decision("the IBAN field", read, [not_a_field], image)
+    alone = read[1:]  # only the table's "IBAN": its guess stands as before
+    found = decision("the IBAN field", alone, [], image).best
+    assert found.kind == "field" and found.point[1] > 520

@@ -454,3 +454,18 @@ class FixedWords:
     def read(self, image: Image.Image) -> list[OcrWord]:
         return list(self.words) if image.width > 600 else []
 
+
+
+def test_a_field_whose_long_placeholder_fills_most_of_it_is_a_field_not_a_button() -> None:
+    """The fourth blind trial's IBAN field: "e.g. DE89 3704 0044 0532 0130 00" from its left
+    padding to three quarters of its width read as text "in its middle": a button. An outlined
+    button's short text, as far from either side, still is one."""
+    canvas = Canvas()
+    canvas.text(20, 28, "IBAN")
+    canvas.box((100, 20, 460, 52))
+    canvas.text(113, 28, "e.g. DE89 3704 0044 0532 0130 00", ink="#757575")
+    canvas.box((100, 80, 220, 112))
+    canvas.text(133, 88, "Cancel")
+    found = canvas.find()
+    assert [(w.kind, w.text) for w in found if w.box[1] < 60] == [("field", "IBAN")]
+    assert [(w.kind, w.text) for w in found if w.box[1] > 60] == [("button", "Cancel")]
