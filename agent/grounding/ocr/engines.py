@@ -7,6 +7,7 @@ the image, in bands read in parallel; `RapidOcrEngine` uses rapidocr (`pip insta
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import io
@@ -41,6 +42,7 @@ __all__ = [
     "TesseractEngine",
     "dark_on_light",
     "make_engine",
+    "pixel_digest",
     "rapidocr_available",
 ]
 
@@ -67,6 +69,13 @@ class OcrWord:
         """The same word with its box shifted by (dx, dy): from a crop's pixels to the image's."""
         left, top, right, bottom = self.box
         return replace(self, box=(left + dx, top + dy, right + dx, bottom + dy))
+
+
+def pixel_digest(image: Image.Image) -> bytes:
+    """A short key for an image's pixels, its mode and size included: the same key, the same
+    reading (an analysis kept per screenshot, a box's inside read once)."""
+    return hashlib.blake2b(image.tobytes(), digest_size=16,
+                           person=f"{image.mode}{image.size}".encode()[:16]).digest()
 
 
 class OcrEngine(Protocol):

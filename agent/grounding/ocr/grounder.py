@@ -16,7 +16,6 @@ rivals in `raw` (JSON). No good candidate is `NotOnScreen`, two close ones a
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import itertools
 import json
@@ -43,6 +42,7 @@ from agent.grounding.ocr.engines import (
     TesseractEngine,
     dark_on_light,
     make_engine,
+    pixel_digest,
     rapidocr_available,
 )
 from agent.grounding.ocr.modal import behind_modal, modal_box, with_dialog_read
@@ -203,8 +203,7 @@ class OcrGrounder:
         if claimed is not None and claimed[0] is image:  # prepared: hashed already
             digest = claimed[1]
         else:
-            digest = hashlib.blake2b(image.tobytes(), digest_size=16,
-                                     person=f"{image.mode}{image.size}".encode()[:16]).digest()
+            digest = pixel_digest(image)
             self._claimed = (image, digest)
         with self._lock:
             known: Analysis | Future[Analysis] | None = (self._cache.get(digest)

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageStat
 
-from agent.grounding.ocr.candidate import Candidate, inside, rescored
+from agent.grounding.ocr.candidate import Candidate, centre, inside, rescored
 from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["behind_modal", "modal_box", "with_dialog_read"]
@@ -73,8 +73,8 @@ def with_dialog_read(image: Image.Image, words: Sequence[OcrWord],
     crop = image.crop((left, top, round(box[2]), round(box[3])))
     # Lines of their own: a line key read in the crop must not join one of the screen's.
     dialog = [replace(word.moved(left, top), line=(-2, *word.line)) for word in read(crop)]
-    outside = [w for w in words if not inside(_centre(w.box), box)]
-    screens = [w for w in words if inside(_centre(w.box), box)]
+    outside = [w for w in words if not inside(centre(w.box), box)]
+    screens = [w for w in words if inside(centre(w.box), box)]
     # The surer reading wins: a grey Tk window alone on a black desktop reads nothing at
     # all (tesseract's threshold falls between its grey and its white fields).
     return outside + dialog if _sureness(dialog) > _sureness(screens) else list(words)
@@ -87,10 +87,6 @@ def _ground_around(image: Image.Image, box: Box) -> float:
     left, top, right, bottom = (round(v / SCALE) for v in box)
     mask.paste(0, (left, top, right, bottom))
     return float(ImageStat.Stat(small, mask).mean[0])
-
-
-def _centre(box: Box) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
 def _sureness(words: Sequence[OcrWord]) -> float:

@@ -7,7 +7,6 @@ size, set on a band of its own fill colour, and the bands are stacked into one i
 
 from __future__ import annotations
 
-import hashlib
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image, ImageOps
 
-from agent.grounding.ocr.engines import OcrEngine, OcrWord
+from agent.grounding.ocr.engines import OcrEngine, OcrWord, pixel_digest
 from agent.grounding.ocr.widgets_shapes import IntBox, Rect
 
 __all__ = ["label_beside", "reread", "wants_reading"]
@@ -52,7 +51,7 @@ def reread(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
         memory = _memories.setdefault(engine, OrderedDict())
     except TypeError:  # an engine that cannot be weakly referenced or hashed: no memory
         memory = OrderedDict()
-    keys = [_key(image, box) for box in boxes]
+    keys = [pixel_digest(image.crop(box)) for box in boxes]
     missing = [index for index, key in enumerate(keys) if key not in memory]
     for index, words in zip(missing, _read_sheet(engine, image, [boxes[i] for i in missing]),
                             strict=True):
@@ -62,12 +61,6 @@ def reread(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
     return [[replace(w.moved(box[0], box[1]), line=(-1, index, *w.line[2:]))
              for w in memory[key]] for index, (box, key) in enumerate(zip(boxes, keys,
                                                                           strict=True))]
-
-
-def _key(image: Image.Image, box: IntBox) -> bytes:
-    crop = image.crop(box)
-    return hashlib.blake2b(crop.tobytes(), digest_size=16,
-                           person=f"{crop.mode}{crop.size}".encode()[:16]).digest()
 
 
 def _read_sheet(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
