@@ -17,7 +17,9 @@ from agent.grounding.ocr.textmatch import norm
 
 __all__ = ["KINDS", "Query", "Relation", "parse"]
 
-Relation = Literal["below", "above", "right", "left", "next", "row"]
+# "under": in the section a heading opens (no description says it: the fallback for "the Max
+# price field", a field's own words under a heading's)
+Relation = Literal["below", "above", "right", "left", "next", "row", "under"]
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
 # Phrases naming a kind, longest first; the value is the widget kinds it accepts.

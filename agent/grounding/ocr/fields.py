@@ -21,7 +21,7 @@ from PIL import Image
 
 from agent.grounding.ocr.engines import Box
 
-__all__ = ["field_point", "wants_field"]
+__all__ = ["field_point", "underlined_field", "wants_field"]
 
 FIELD_WORDS = frozenset({
     "field", "fields", "box", "textbox", "textfield", "input", "entry", "area", "textarea",
@@ -34,6 +34,8 @@ RIGHT_REACH = 320  # px right of a label where its field may start
 BELOW_REACH = 40  # px below a label where its field may start
 INSIDE_REACH = 16  # a box edge this close left of the text: the text is inside a box
 INSET = 8  # px past the field's edge: inside its border and focus ring
+PLACEHOLDER = (90, 200)  # the darkest grey of a placeholder's letters (Chromium's: 117)
+FAINT = 12  # a line this much darker than the background (an underline of #ddd: 34)
 
 
 def wants_field(description: str) -> bool:
@@ -58,6 +60,26 @@ def field_point(image: Image.Image, label: Box) -> tuple[float, float] | None:
     below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))
     if below is not None:
         return float(x1 + 2 * INSET), float(below + INSET)
+    return None
+
+
+def underlined_field(image: Image.Image, text: Box) -> Box | None:
+    """The field a placeholder stands in when a line under it is all its frame (a title
+    field with only a bottom border): grey text over a faint line from its left edge to well
+    past its end (a link's underline ends with its text; a heading's rule is under dark text)."""
+    x1, y1, x2, y2 = (round(v) for v in text)
+    height, reach = y2 - y1, min(image.width, x2 + 3 * (x2 - x1))
+    grey = image.convert("L")
+    darkest = min(grey.crop((x1, y1, x2, y2)).tobytes(), default=0)
+    if not PLACEHOLDER[0] <= darkest <= PLACEHOLDER[1] or reach <= x2:
+        return None
+    background = grey.getpixel((x1, y2 + 1))
+    assert isinstance(background, int)
+    for y in range(y2 + 1, min(grey.height, y2 + 1 + height)):
+        row = grey.crop((x1, y, reach, y + 1)).tobytes()
+        end = next((i for i, v in enumerate(row) if abs(v - background) < FAINT), len(row))
+        if end - (x2 - x1) >= 3 * height:  # on well past the text's end
+            return float(x1), float(y1 - height // 2), float(x1 + end), float(y)
     return None
 
 

@@ -48,6 +48,7 @@ from agent.grounding.ocr.engines import (
 from agent.grounding.ocr.modal import behind_modal, modal_box, with_dialog_read
 from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
+from agent.grounding.ocr.textmatch import row_runs
 from agent.screen import Screenshot
 
 __all__ = [
@@ -100,10 +101,32 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except NotOnScreen:
-        if not query.soft:
+        if query.soft:
+            plain = replace(query, text="", soft=False)  # "the search box", no "Search" near
+            return decide(_ranked(plain, analysis, image), plain, description)
+        headed = [d for q in _under_heading(query) if (d := _tried(q, analysis, image))]
+        if len(headed) != 1:
             raise
-    plain = replace(query, text="", soft=False)  # "the search box" with no "Search" near it
-    return decide(_ranked(plain, analysis, image), plain, description)
+        return headed[0]
+
+
+def _under_heading(query: Query) -> list[Query]:
+    """"the Max price field": its own words ("Max", a placeholder) under a heading ("Price"),
+    split either way; nothing for other descriptions."""
+    words = query.text.split()
+    if "field" not in query.kinds or query.relation or query.quoted or len(words) < 2:
+        return []
+    splits = [(words[:k], words[k:]) for k in range(1, len(words))]
+    return [replace(query, text=" ".join(own), relation="under",
+                    anchor=Query(text=" ".join(heading)))
+            for first, last in splits for own, heading in ((first, last), (last, first))]
+
+
+def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:
+    try:
+        return decide(_ranked(query, analysis, image), query, _said(query))
+    except GroundingError:
+        return None
 
 
 def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candidate]:
@@ -113,12 +136,24 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
         if not anchor.kinds:  # "below Username": the words, not the field they label
             anchor = replace(anchor, kinds=frozenset({TEXT}))
         try:
-            return _decide(anchor, analysis, image, _said(anchor)).best
+            try:
+                return _decide(anchor, analysis, image, _said(anchor)).best
+            except NotOnScreen:
+                if query.relation != "row" or " " not in anchor.text:
+                    raise
+                return decide(_across_row(anchor, analysis.words), anchor, _said(anchor)).best
         except GroundingError as exc:
-            raise type(exc)(f"the element it is {query.relation} cannot be told: {exc}") \
-                from None
+            what = "the row it is in" if query.relation == "row" \
+                else f"the element it is {query.relation}"
+            raise type(exc)(f"{what} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
+
+
+def _across_row(anchor: Query, words: Sequence[OcrWord]) -> list[Candidate]:
+    """The row named by words in two cells ("in the 18:45 Spin row"): the cells' words."""
+    return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
+                      run.similarity == 1.0) for run in row_runs(words, anchor.text)]
 
 
 def _said(query: Query) -> str:

@@ -19,25 +19,27 @@ from agent.grounding.ocr.candidate import (
 )
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.fields import field_point
+from agent.grounding.ocr.fields import field_point, underlined_field
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, similarity
 
-__all__ = ["in_list", "labelled_fields", "labelled_mark"]
+__all__ = ["labelled_fields", "labelled_mark", "listed"]
 
 RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
-GRID = 0.9  # a mark under its column's header, not beside its own label
+GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
+DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
                    kinds: frozenset[str], image: Image.Image | None = None,
-                   listed: bool = False) -> list[Candidate]:
+                   listed: float = 0.0) -> list[Candidate]:
     """The checkbox, switch or radio button a text names: the nearest on its row (a settings
     list puts the switch far right of its label). A row with another's mark only: an error,
     not the text, whose click would toggle nothing. A row with no mark found: the text, as
     plain words, only when something mark-like stands just left of it (a checkbox whose box
     was not found toggles from its label in Tk, GTK and HTML); else an error. `listed`: the
-    text is an item of a list and an option was asked for (not a radio button): the item."""
+    text is an item of a list and an option was asked for (not a radio button): the item,
+    scored by `listed` (see `listed`)."""
     height = run.box[3] - run.box[1]
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
@@ -52,7 +54,7 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
                           text_sim * GRID) for w in column]
     if listed and not row:  # "the Referral option" of an open drop-down list: its words
         return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
-                          text_sim * GRID, run.similarity == 1.0 and run.whole)]
+                          text_sim * listed, run.similarity == 1.0 and run.whole)]
     if row or not _beside_mark(image, run.box):
         return [Candidate(f"label without a {'/'.join(sorted(kinds))}", run.box, run.text,
                           run.centre, run.similarity, 0.0)]
@@ -70,14 +72,25 @@ def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
             and run.box[0] - height <= centre(w.box)[0] <= run.box[2] + height]
 
 
-def in_list(run: Run, words: Sequence[OcrWord]) -> bool:
-    """Whether the text is an item of a list: two or more other lines start at its left edge
-    just above or below it (an open drop-down's items, a menu's)."""
-    height = run.box[3] - run.box[1]
-    starts = {round(w.box[1] / max(height, 1.0)) for w in words
-              if abs(w.box[0] - run.box[0]) <= 0.3 * height and not inside(centre(w.box), run.box)
-              and abs(centre(w.box)[1] - run.centre[1]) <= 4.5 * height}
-    return len(starts) >= 2
+def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) -> float:
+    """How surely the text is an item of an open drop-down: DROPPED when its list hangs just
+    under a field (the drop-down's box), GRID for another list (a table's column), else 0."""
+    height = max(run.box[3] - run.box[1], 1.0)
+    middles = [centre(w.box)[1] for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
+               and not inside(centre(w.box), run.box)]
+    near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 4.5 * height}
+    if len(near) < 2:
+        return 0.0
+    fields = [w.box for w in widgets if w.kind == "field"
+              and w.box[0] - 1.5 * height <= run.box[0] <= w.box[2]]
+    item = run.centre[1]  # climb the items stacked at the text's left edge to a field's foot
+    while True:
+        if any(item - 3 * height <= box[3] <= item for box in fields):
+            return DROPPED
+        above = [y for y in middles if item - 3 * height <= y < item - 0.5 * height]
+        if not above:
+            return GRID
+        item = min(above)
 
 
 def _beside_mark(image: Image.Image | None, box: Box) -> bool:
@@ -125,6 +138,10 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
                           run.similarity, text_sim)]
+    line = underlined_field(image, run.box)
+    if line is not None:  # a placeholder whose field is framed by a line under it only
+        return [Candidate("field", line, run.text, run.centre, run.similarity,
+                          text_sim * LEGACY_FIELD)]
     # No field widget for this label (the finder may miss one: a focused Tk entry): a box edge
     # beside or below the label, unless that point is on another widget (a panel's border,
     # a button) — then an error, never the label's own centre.

@@ -189,7 +189,7 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
     return result
 
 
-REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0}
+REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0, "under": 6.0}
 """How far (in the anchor's text heights) an element may be and still be "below X" etc.: an
 element farther off is not in the relation (the one meant may be one the finder missed)."""
 
@@ -220,6 +220,9 @@ def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | No
     columns = box[0] < anchor[2] + 3 * height and anchor[0] - 3 * height < box[2]
     if relation == "row":
         return 0.0 if same_row else None
+    if relation == "under":  # a heading's section: just below it, from its left edge on
+        return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) \
+            if 0 <= box[1] - anchor[3] <= 3 * height and box[0] >= anchor[0] - height else None
     if relation == "below":
         below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
         return box[1] - anchor[3] + 0.3 * abs(box[0] - anchor[0]) if below and columns \

@@ -28,7 +28,7 @@ from agent.grounding.ocr.candidate import (
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.labels import RUN_FACTOR, in_list, labelled_fields, labelled_mark
+from agent.grounding.ocr.labels import RUN_FACTOR, labelled_fields, labelled_mark, listed
 from agent.grounding.ocr.textmatch import (
     MIN_SIMILARITY,
     Run,
@@ -218,8 +218,8 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
     if "field" in query.kinds and query.text:
         return labelled_fields(run, text_sim, widgets, image, word_only)
     if query.kinds and query.kinds <= MARKS and not word_only:
-        listed = query.kind_word == "option" and in_list(run, words)
-        return labelled_mark(run, text_sim, widgets, query.kinds, image, listed)
+        item = listed(run, words, widgets) if query.kind_word == "option" else 0.0
+        return labelled_mark(run, text_sim, widgets, query.kinds, image, item)
     factor = kind_factor(query, TEXT, word_only)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,
                       exact)]

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from agent.grounding.ocr.engines import Box, OcrWord
 
-__all__ = ["GAP", "MIN_SIMILARITY", "Run", "norm", "phrases", "runs", "similarity", "union"]
+__all__ = ["GAP", "MIN_SIMILARITY", "Run", "norm", "phrases", "row_runs", "runs", "similarity",
+           "union"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 MISREAD = 0.9  # the text with OCR's look-alike letters: a near match, not an exact one
@@ -44,13 +45,16 @@ def union(boxes: Sequence[Box]) -> Box:
 
 def similarity(text: str, query: str) -> float:
     """1.0 for the same (normalised) text, MISREAD for the same up to look-alike letters,
-    else difflib's ratio; another form of a word ("Saved" for "Save") is 0."""
+    else difflib's ratio; another form of a word ("Saved" for "Save") or another number
+    ("Studio 1" for "Studio 3") is 0."""
     if text == query:
         return 1.0
     if _other_form(text, query):
         return 0.0
     if text.translate(_LOOKALIKE) == query.translate(_LOOKALIKE):
         return MISREAD
+    if _other_number(text, query):
+        return 0.0
     matcher = difflib.SequenceMatcher(None, text, query, autojunk=False)
     if matcher.real_quick_ratio() < MIN_SIMILARITY * 0.9:
         return 0.0
@@ -63,6 +67,16 @@ def _other_form(text: str, query: str) -> bool:
     trailing l, I, i or j, but it does not add real endings."""
     return len(text.split()) == len(query.split()) and any(
         _ending(a, b).strip("lIij|") for a, b in zip(text.split(), query.split(), strict=True))
+
+
+def _other_number(text: str, query: str) -> bool:
+    """The text described holds a number the text read does not: a number names one of a
+    series ("Studio 3" is neither "Studio 1" nor "Studio")."""
+    def numbers(words: str) -> list[str]:
+        return re.findall(r"\d+", re.sub(r"(?<=\d),(?=\d)", "", words))  # 1,299 is 1299
+
+    wanted = numbers(query)
+    return bool(wanted) and numbers(text) != wanted
 
 
 def _ending(a: str, b: str) -> str:
@@ -131,6 +145,35 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
     if len(query.split()) > 1:
         found.extend(_wrapped(words, query, floor))
     return found
+
+
+def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) -> list[Run]:
+    """Runs across the cells of a screen row, whatever the gaps: "the 18:45 Spin row" names a
+    time and a class that stand in two cells of a table row."""
+    longest = len(query.split()) + 2
+    found = []
+    for row in _screen_rows(words):
+        norms = [norm(w.text) for w in row]
+        for start in range(len(row)):
+            for end in range(start + 2, min(len(row), start + longest) + 1):
+                score = similarity(" ".join(norms[start:end]), query)
+                if score >= floor:
+                    run = row[start:end]
+                    found.append(Run(" ".join(w.text for w in run),
+                                     union([w.box for w in run]), score, True, 1.0))
+    return found
+
+
+def _screen_rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
+    """The words in rows across the screen (centres within half a height), left to right."""
+    rows: list[list[OcrWord]] = []
+    for word in sorted(words, key=lambda w: w.box[1] + w.box[3]):
+        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
+        if rows and abs(middle - (rows[-1][0].box[1] + rows[-1][0].box[3]) / 2) < height / 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: w.box[0]) for row in rows]
 
 
 def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:

@@ -74,6 +74,7 @@ DARKER = 10  # a box this much darker than its surroundings is filled: a button,
 UNIT_SAMPLE = 60  # words measured for the text height
 UNSURE = 75  # a button's word read less sure than this is read again from the button's inside
 BORDER = 20  # a field's border differs this much from its inside and from what is around it
+ARROWS = frozenset({"v", "⌄", "▾", "▼", "˅", "⌵"})  # a drop-down's arrow read as a word
 
 
 def find_widgets(image: Image.Image, words: Sequence[OcrWord],
@@ -249,7 +250,8 @@ def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
         return None
     light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
-        if words and len(lines) == 1 and _centred(rect, words, unit):
+        if words and len(lines) == 1 and _centred(rect, words, unit) \
+                and not _drop_down(rect, words, edges, unit):
             return "button"  # an outlined button: short text in its middle
         return "field"
     if not inked(rect, edges) or bottom - top > 4 * unit or len(lines) > 1:
@@ -284,6 +286,17 @@ def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     gaps = text_left - left, right - text_right
     return min(gaps) >= 0.6 * unit and \
         abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
+
+
+def _drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float) -> bool:
+    """Whether a small mark stands alone at the box's right end past its text: a drop-down's
+    arrow (Chromium's <select> pads its choice like a button's text)."""
+    left, top, right, bottom = rect.inner
+    text = [w.box[2] for w in words if w.text.strip().lower() not in ARROWS]
+    start = round(max(text, default=left) + 0.5 * unit)
+    columns = np.flatnonzero(edges[top + 2:bottom - 2, start:right - 2].any(axis=0))
+    return columns.size > 0 and columns[-1] - columns[0] <= 1.5 * unit and \
+        right - (start + columns[-1]) <= 2.5 * unit
 
 
 def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,

@@ -385,8 +385,11 @@ def _alone(edges: Pixels, box: IntBox) -> bool:
     width, size = edges.shape[1], bottom - top
     start = max(0, left - max(3, round(size * 0.6)))
     before = edges[top:bottom, start:left].any(axis=0)
-    # A vertical line running on well above and below (a panel's side) is no neighbour.
-    above = edges[max(0, top - size // 2):top, start:left].all(axis=0)
-    below = edges[bottom:bottom + size // 2, start:left].all(axis=0)
+    # A vertical line past the blob's rows and running on (mostly) a blob's height above or
+    # below it (a panel's side near its rounded corner) is no neighbour: no letter is so tall.
+    through = edges[top:bottom, start:left].all(axis=0)
+    above = edges[top - size:top, start:left].mean(axis=0) >= 0.9 if top >= size else through
+    below = edges[bottom:bottom + size, start:left].mean(axis=0) >= 0.9 \
+        if bottom + size <= edges.shape[0] else through
     after = edges[top:bottom, right:min(width, right + 1)]
-    return not (before & ~(above & below)).any() and not after.any()
+    return not (before & ~(through & (above | below))).any() and not after.any()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from agent.grounding.ocr.fields import field_point, wants_field
+from agent.grounding.ocr.fields import field_point, underlined_field, wants_field
 
 WINDOW = "#d9d9d9"  # Tk's default background
 
@@ -75,3 +75,22 @@ def test_the_next_word_on_the_row_is_not_a_field() -> None:
     image = form()
     ImageDraw.Draw(image).text((150, 44), "(optional)", fill="black")
     assert field_point(image, (12.0, 41.0, 52.0, 57.0)) is None
+
+
+@pytest.mark.parametrize(("ink", "line_end", "field"), [
+    ("#757575", 780, True),  # a grey placeholder over a line to the panel's edge: a field
+    ("#222222", 780, False),  # dark text over a rule: a heading
+    ("#757575", 190, False),  # a line that ends with the text: an underline
+])
+def test_a_placeholder_over_a_line_is_a_field_framed_by_that_line(
+        ink: str, line_end: int, field: bool) -> None:
+    """The fourth trial's post title: "Add title" in a field with only a bottom border."""
+    image = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(100, 190, 10):  # letters 20 px tall, drawn as strokes
+        draw.rectangle((x, 40, x + 5, 60), fill=ink)
+    draw.line((98, 68, line_end, 68), fill="#dddddd")
+    found = underlined_field(image, (100, 40, 190, 61))
+    assert (found is not None) is field
+    if found is not None:
+        assert found[0] <= 100 and found[2] > 400 and found[3] == 68

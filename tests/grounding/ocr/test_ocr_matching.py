@@ -131,6 +131,18 @@ def test_a_near_miss_of_a_short_word_is_no_match() -> None:
         find_text(line(50, ("Fill", 20), ("in", 60), ("the", 85), ("form", 120)), "the From label")
 
 
+@pytest.mark.parametrize(("read", "described", "near"), [
+    ("studio 1", "studio 3", False),  # one of a series: never a near match for another
+    ("studio", "studio 3", False),
+    ("page 12", "page 2", False),
+    ("$1,299", "$1299", True),  # thousands separators are the same number
+    ("l0:30", "10:30", True),  # a look-alike letter read for a digit
+    ("inbox 3", "inbox", True),  # a count beside a name the description leaves out
+])
+def test_a_different_number_is_no_near_match(read: str, described: str, near: bool) -> None:
+    assert (similarity(read, described) >= 0.8) is near
+
+
 def test_words_not_understood_never_become_the_text_to_look_for() -> None:
     """"of the form" is not looked for: only the words next to the kind are the text."""
     words = [*line(50, ("Submit", 20)), *line(120, ("Fill", 20), ("the", 60), ("form", 100))]

@@ -218,3 +218,46 @@ def test_a_field_guessed_below_a_column_header_is_doubted_when_the_label_is_also
     alone = read[1:]  # only the table's "IBAN": its guess stands as before
     found = decision("the IBAN field", alone, [], image).best
     assert found.kind == "field" and found.point[1] > 520
+
+
+def test_an_open_drop_down_item_wins_over_the_same_text_in_a_table_column() -> None:
+    """The fourth trial's "the Studio 3 option": the open list hangs from the Studio drop-down;
+    the table's Room column, stacked at one left edge too, holds "Studio 3" as well."""
+    dropdown = Widget("field", (1316, 92, 1434, 128), "Studio")
+    read = [*words(101, 1332, "All studios", key=1, height=14)]
+    read += [w for i, item in enumerate(("All studios", "Studio 1", "Studio 2", "Studio 3"))
+             for w in words(136 + 26 * i, 1332, item, key=10 + i, height=14)]
+    read += [w for i, room in enumerate(("Room", "Studio 1", "Studio 2", "Studio 3"))
+             for w in words(280 + 44 * i, 912, room, key=20 + i, height=14)]
+    found = decision("the Studio 3 option", read, [dropdown]).best
+    assert inside(found.point, (1332, 214, 1420, 228))
+    closed = [w for w in read if w.box[0] < 1300 or w.line == (1,)]
+    with pytest.raises(NotOnScreen, match="label without a radio"):
+        decision("the Studio 3 option", closed, [dropdown])  # a closed list: the table is no list
+
+
+def test_a_row_named_by_the_words_of_two_cells() -> None:
+    """The fourth trial's "the Book button in the 18:45 Spin row": a time and a class in two
+    cells of a table row, far apart; the row holding both is the row."""
+    rows = [(100, "18:00", "Yoga"), (150, "18:45", "Spin"), (200, "19:30", "Spin")]
+    read = [w for y, time, name in rows
+            for w in (*words(y, 40, time, key=y), *words(y, 300, name, key=y + 1))]
+    read += [w for y, *_ in rows for w in words(y, 720, "Book", key=y + 2)]
+    buttons = [Widget("button", (700, y - 8, 780, y + 24), "Book") for y, *_ in rows]
+    assert inside(decision("the Book button in the 18:45 Spin row", read, buttons).best.point,
+                  buttons[1].box)
+    with pytest.raises(NotOnScreen, match="the row it is in cannot be told"):
+        decision("the Book button in the 20:15 Spin row", read, buttons)
+
+
+def test_a_field_named_by_its_placeholder_and_the_heading_above_it() -> None:
+    """The fourth trial's "the Max price field": a "Price" heading over two fields whose
+    placeholders read "Min" and "Max"; the heading is no field's label beside it."""
+    read = [*words(340, 410, "Price", key=1, height=17), *words(367, 424, "Min", key=2),
+            *words(367, 535, "Max", key=3), *words(367, 498, "to", key=4),
+            *words(440, 410, "Surface", key=5, height=17)]
+    low, high = Widget("field", (410, 358, 490, 392)), Widget("field", (521, 358, 601, 392))
+    assert inside(decision("the Max price field", read, [low, high]).best.point, high.box)
+    assert inside(decision("the Min price field", read, [low, high]).best.point, low.box)
+    with pytest.raises(NotOnScreen, match="no text like 'max surface'"):
+        decision("the Max surface field", read, [low, high])  # not under that heading

@@ -469,3 +469,31 @@ def test_a_field_whose_long_placeholder_fills_most_of_it_is_a_field_not_a_button
     found = canvas.find()
     assert [(w.kind, w.text) for w in found if w.box[1] < 60] == [("field", "IBAN")]
     assert [(w.kind, w.text) for w in found if w.box[1] > 60] == [("button", "Cancel")]
+
+
+def test_a_drop_down_with_its_choice_padded_like_a_buttons_text_is_a_field() -> None:
+    """The fourth trial's Country <select> at 100%: "United Kingdom" 16 px from its left and
+    its arrow alone at the right end; without the arrow, the same box is an outlined button."""
+    canvas = Canvas()
+    canvas.text(100, 0, "Country")
+    canvas.box((100, 24, 270, 60))
+    canvas.text(116, 32, "United Kingdom")
+    canvas.draw.line((246, 39, 251, 45, 256, 39), fill="#222222", width=2)
+    canvas.box((100, 100, 270, 136))
+    canvas.text(116, 108, "United Kingdom")
+    found = canvas.find()
+    assert [(w.kind, w.text) for w in found if w.box[1] < 80] == [("field", "Country")]
+    assert [w.kind for w in found if w.box[1] > 80] == ["button"]
+
+
+def test_a_radio_button_near_a_panels_rounded_corner_is_a_radio_button() -> None:
+    """The fourth trial's "Click & Collect" at 100%: the last radio button of a panel, 12 px
+    from its side, which bends into its rounded corner just below the button."""
+    canvas = Canvas((600, 200))
+    canvas.draw.rounded_rectangle((44, 10, 560, 104), radius=6, outline="#dddddd", fill="white")
+    canvas.draw.line((45, 58, 559, 58), fill="#eeeeee")  # the rows' separator meets the side
+    for top, text in ((30, "Express"), (80, "Click & Collect from a store")):
+        canvas.draw.ellipse((53, top - 3, 69, top + 13), outline="#767676", width=1)
+        canvas.text(78, top - 2, text)
+    found = [(w.kind, w.text) for w in canvas.find()]
+    assert ("radio", "Click & Collect from a store") in found and ("radio", "Express") in found
