@@ -72,11 +72,8 @@ def _other_form(text: str, query: str) -> bool:
 def _other_number(text: str, query: str) -> bool:
     """The text described holds a number the text read does not: a number names one of a
     series ("Studio 3" is neither "Studio 1" nor "Studio")."""
-    def numbers(words: str) -> list[str]:
-        return re.findall(r"\d+", re.sub(r"(?<=\d),(?=\d)", "", words))  # 1,299 is 1299
-
-    wanted = numbers(query)
-    return bool(wanted) and numbers(text) != wanted
+    wanted = re.sub(r"\D", "", query)  # its digits: "1 1/2" may be read "11/2", "1,299" "1299"
+    return bool(wanted) and re.sub(r"\D", "", text) != wanted
 
 
 def _ending(a: str, b: str) -> str:

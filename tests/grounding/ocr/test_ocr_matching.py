@@ -137,6 +137,7 @@ def test_a_near_miss_of_a_short_word_is_no_match() -> None:
     ("page 12", "page 2", False),
     ("$1,299", "$1299", True),  # thousands separators are the same number
     ("l0:30", "10:30", True),  # a look-alike letter read for a digit
+    ("11/2 cups flour", "1 1 2 cups flour", True),  # "1 1/2" read without its space
     ("inbox 3", "inbox", True),  # a count beside a name the description leaves out
 ])
 def test_a_different_number_is_no_near_match(read: str, described: str, near: bool) -> None:
