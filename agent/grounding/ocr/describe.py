@@ -98,7 +98,8 @@ _NAMED_ROW = re.compile(
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")
 _MARK = "\x00"  # stands for quoted text in the description while it is parsed
-_FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:\x00|[A-Z]))")  # "for Bob", "for "Bob""
+# "for Bob", "for "Bob"", "for #1044"
+_FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:\x00|[A-Z#]|\d+\b))")
 SYMBOLS = "×✕✖+−›‹»«…☰⚙"  # buttons whose text is one sign
 
 

@@ -47,6 +47,9 @@ DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found el
 TWIN_CONFIDENCE = 0.9  # at most this sure when a rival has the same text and kind
 NEAR = 0.6  # text this similar is no answer, but a rival worth naming
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
+# What people call a button whose text is one sign.
+SIGN_NAMES = {"×": ("close", "x"), "✕": ("close", "x"), "✖": ("close", "x"), "+": ("plus",),
+              "-": ("minus",), "☰": ("menu",), "⚙": ("settings",)}
 RELATED = {frozenset({"button", "tab"}): 0.8, frozenset({"button", "link"}): 0.75,
            frozenset({"tab", "link"}): 0.75, frozenset({"checkbox", "radio"}): 0.8,
            frozenset({"button", "icon"}): 0.75}
@@ -139,6 +142,8 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
     """The best run of the widget's own words (read from its crop, maybe) for `text`; a part's
     place is estimated along the text box by character count."""
     own = norm(widget.text)
+    if text in SIGN_NAMES.get(own, ()):
+        return 1.0, 1.0, None  # "the close button": the ×
     words = own.split()
     best: tuple[float, float, Spot] = (similarity(own, text), similarity(own, text), None) \
         if own else (0.0, 0.0, None)

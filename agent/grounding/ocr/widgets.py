@@ -101,8 +101,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     widgets, tabs = _tabs(rects, inside, runs, used, edges, unit)
     for rect in rects:
         kind = "tab" if id(rect) in tabs else _kind(rect, inside[id(rect)], edges, unit)
-        sign = glyph(rgb, rect) if kind == "icon" else None
-        if sign is not None:  # a stepper's + or −: a button with that text
+        width, height = rect.outer[2] - rect.outer[0], rect.outer[3] - rect.outer[1]
+        small = width <= 4 * unit and height <= 3 * unit
+        sign = glyph(rgb, rect) if kind == "icon" or (kind and small) else None
+        if sign is not None:  # a stepper's + or −, a close ×: a button with that text
             left, top, right, bottom = (float(v) for v in rect.outer)
             box = (left, top, right, bottom)
             widgets.append(Widget("button", box, sign, box))
@@ -248,6 +250,8 @@ def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
     # into a field starts close to its side.)
     if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:
         return None
+    if len(lines) == 1 and _arrow_read(rect, words, unit):
+        return "field"  # a drop-down, filled like a button (Chromium's grey <select>)
     light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
         if words and len(lines) == 1 and _centred(rect, words, unit) \
@@ -297,6 +301,16 @@ def _drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: fl
     columns = np.flatnonzero(edges[top + 2:bottom - 2, start:right - 2].any(axis=0))
     return columns.size > 0 and columns[-1] - columns[0] <= 1.5 * unit and \
         right - (start + columns[-1]) <= 2.5 * unit
+
+
+def _arrow_read(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    """Whether OCR read a drop-down's arrow as a word ("v") set apart at the box's right end,
+    after its choice."""
+    ordered = sorted(words, key=lambda w: w.box[0])
+    if len(ordered) < 2 or ordered[-1].text.strip("()|").lower() not in ARROWS:
+        return False
+    arrow, before = ordered[-1].box, ordered[-2].box
+    return arrow[0] - before[2] >= 0.5 * unit and rect.inner[2] - arrow[2] <= 2 * unit
 
 
 def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,

@@ -1,6 +1,7 @@
 """A sign drawn as a small button's only content, told from its strokes: + and − (a quantity
-stepper's buttons). OCR reads neither alone: tesseract read nothing from a crop of either, and
-in the whole-screen pass a lone "+" now and then."""
+stepper's buttons), × (a close button). OCR reads none alone: tesseract read nothing from a crop
+of + or −, and in the whole-screen pass a lone "+" now and then; a × with its button's border
+as "Lx"."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ STRAY = 0.15  # at most this share of the ink lies off the strokes
 
 
 def glyph(rgb: Pixels, rect: Rect) -> str | None:
-    """The sign drawn alone inside the box, "+" or "−"; None for anything else."""
+    """The sign drawn alone inside the box, "+", "−" or "×"; None for anything else."""
     left, top, right, bottom = rect.inner
     grey = rgb[top + 2:bottom - 2, left + 2:right - 2].astype(np.int16).mean(axis=2)
     if grey.size == 0:
@@ -33,10 +34,26 @@ def glyph(rgb: Pixels, rect: Rect) -> str | None:
     down = sign.mean(axis=0) >= BAR  # columns of a vertical stroke
     if height <= 0.35 * width and across.all():
         return "−"
-    if not 0.7 <= height / width <= 1.4 or not across.any() or not down.any():
+    if not 0.7 <= height / width <= 1.4:
         return None
+    if not across.any() or not down.any():
+        return "×" if _crossed(sign) else None
     middle_row = abs(float(np.flatnonzero(across).mean()) - (height - 1) / 2) <= 0.15 * height
     middle_column = abs(float(np.flatnonzero(down).mean()) - (width - 1) / 2) <= 0.15 * width
     strokes = across[:, None] | down[None, :]
     stray = float((sign & ~strokes).sum()) / max(1, int(sign.sum()))
     return "+" if middle_row and middle_column and stray <= STRAY else None
+
+
+def _crossed(sign: np.ndarray) -> bool:
+    """Whether the ink is two diagonals corner to corner (×): most of it within a stroke's
+    width of one, and both drawn along their whole length."""
+    height, width = sign.shape
+    rows, columns = np.mgrid[0:height, 0:width]
+    along = rows * (width - 1) / max(height - 1, 1)  # the column of the main diagonal per row
+    reach = max(1.5, 0.15 * width)
+    near_main = np.abs(columns - along) <= reach
+    near_anti = np.abs(columns - (width - 1 - along)) <= reach
+    on_strokes = float((sign & (near_main | near_anti)).sum()) / max(1, int(sign.sum()))
+    drawn = [float((sign & near).any(axis=1).mean()) for near in (near_main, near_anti)]
+    return on_strokes >= 1 - STRAY and min(drawn) >= BAR

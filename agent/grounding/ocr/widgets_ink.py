@@ -24,15 +24,15 @@ def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:
 
 def underlined(rgb: Pixels, box: IntBox, unit: float, span: tuple[int, int]) -> bool:
     """Whether a line runs under the text in `box` along its whole width (a link's underline).
-    `span` is where the text's line of words starts and ends: a line that runs on past both (a
-    rule, a window's edge) is no underline."""
+    `span` is where the text's line of words starts and ends: a line that runs on past either
+    (a rule, a window's edge, the top of a field under its label) is no underline."""
     found = underline(rgb, box, unit)
     if found is None:
         return False
     row, ground = found
     start, end = span
     return not (_ruled(rgb, row, start - round(unit), start - round(unit * 0.3), ground)
-                and _ruled(rgb, row, end + round(unit * 0.3), end + round(unit), ground))
+                or _ruled(rgb, row, end + round(unit * 0.3), end + round(unit), ground))
 
 
 def underline(rgb: Pixels, box: IntBox, unit: float) -> tuple[int, Pixels] | None:

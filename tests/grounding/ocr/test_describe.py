@@ -86,6 +86,7 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the Delete button in the budget.xlsx row", "row", "budget xlsx", "delete"),  # a file
     ('the checkbox for "Buy milk"', "row", "buy milk", ""),
     ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
+    ("the Rebook button for #1044", "row", "1044", "rebook"),  # a number names a row too
     ("the Book button in the 18:45 Spin row", "row", "18 45 spin", "book"),  # a time
     # the kind after the name: "for" is in the label (the fourth blind trial)
     ("the Require two-factor authentication for Admins checkbox", None, None,

@@ -157,11 +157,15 @@ def test_filled_outlined_and_dark_buttons_hold_their_text() -> None:
 def test_a_small_box_with_a_drawing_and_no_text_is_an_icon() -> None:
     canvas = Canvas()
     canvas.box((20, 20, 52, 52), fill="#efefef")
-    canvas.draw.line((28, 28, 44, 44), fill="#222222", width=3)  # a close cross
-    canvas.draw.line((28, 44, 44, 28), fill="#222222", width=3)
+    canvas.draw.ellipse((27, 27, 40, 40), outline="#222222", width=2)  # a magnifier
+    canvas.draw.line((38, 38, 45, 45), fill="#222222", width=3)
     canvas.box((80, 20, 180, 52), fill="#efefef")
     canvas.text(104, 26, "Close")
-    assert [(w.kind, w.text) for w in canvas.find()] == [("icon", ""), ("button", "Close")]
+    canvas.box((220, 20, 252, 52), fill="#efefef")
+    canvas.draw.line((228, 28, 244, 44), fill="#222222", width=3)  # a close cross: its sign
+    canvas.draw.line((228, 44, 244, 28), fill="#222222", width=3)
+    assert [(w.kind, w.text) for w in canvas.find()] == [
+        ("icon", ""), ("button", "Close"), ("button", "×")]
 
 
 def test_checkboxes_and_radio_buttons_with_their_text_and_state() -> None:
@@ -497,3 +501,43 @@ def test_a_radio_button_near_a_panels_rounded_corner_is_a_radio_button() -> None
         canvas.text(78, top - 2, text)
     found = [(w.kind, w.text) for w in canvas.find()]
     assert ("radio", "Click & Collect from a store") in found and ("radio", "Express") in found
+
+
+def test_a_close_sign_in_a_small_box_is_the_close_button_whatever_ocr_read() -> None:
+    """A dialog's × button: tesseract read it with its border as "Lx"; its strokes tell it,
+    and "the close button" names it."""
+    canvas = Canvas()
+    canvas.text(20, 28, "Book an appointment")
+    canvas.box((400, 20, 446, 53))
+    canvas.draw.line((417, 30, 429, 42), fill="#222222", width=2)
+    canvas.draw.line((417, 42, 429, 30), fill="#222222", width=2)
+    canvas.words.append(OcrWord("Lx", (400, 24, 446, 49), (7,), 40.0))
+    found = canvas.find()
+    assert [(w.kind, w.text) for w in found if w.box[0] >= 400] == [("button", "×")]
+    grounder = OcrGrounder(FixedWords(list(canvas.words)))
+    shot = StaticScreen(canvas.image).capture()
+    assert 400 < grounder.ground(shot, "the close button").point[0] < 446
+
+
+def test_a_grey_drop_down_whose_arrow_ocr_read_as_v_is_a_field_named_by_its_label() -> None:
+    """Chromium's <select> given padding is grey like a button; OCR reads its arrow "v"."""
+    canvas = Canvas()
+    canvas.text(20, 0, "Department")
+    canvas.box((20, 24, 240, 56), fill="#efefef")
+    canvas.text(30, 32, "General practice")
+    canvas.draw.line((220, 38, 225, 43, 230, 38), fill="#222222", width=2)
+    canvas.words.append(OcrWord("v", (219, 37, 231, 44), canvas.words[-1].line, 60.0))
+    found = canvas.find()
+    assert [(w.kind, w.text) for w in found] == [("field", "Department")]
+
+
+def test_the_top_of_a_field_under_a_label_is_no_underline() -> None:
+    """A bold label 7 px over a wider box's top border was taken for a link."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Department")
+    canvas.box((18, 44, 260, 76), fill="#e0e0e0")
+    canvas.text(100, 52, "Choose")
+    canvas.text(300, 20, "Help", ink="#222222", underline=True)
+    kinds = {w.text: w.kind for w in canvas.find()}
+    assert "Department" not in kinds and kinds.get("Help") == "link"
+
