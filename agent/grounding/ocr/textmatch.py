@@ -203,6 +203,9 @@ GLYPHS = frozenset([  # a checkbox or radio button read as a letter or sign
 MARKS = GLYPHS - {"0", "x", "v", "*", "(", ")"}  # inside a line too ("Page 1 of 10": no)
 
 
+SIGNS = frozenset(["+", "›", "‹", "→", "←", "«"])  # drawn beside a text button's words ("+ Add")
+
+
 # A square mark read as a stroke, and unsure: tesseract 5.5 reads Tk's checkbox as "I" (45%).
 UNSURE_GLYPHS = frozenset(["i", "l", "1"])
 UNSURE = 60
@@ -210,10 +213,11 @@ UNSURE = 60
 
 def _glyphs(norms: Sequence[str], confidences: Sequence[float]) -> tuple[int, int]:
     """The phrase without a checkbox's or radio button's mark read as a letter at either end
-    ("O Newsletter"): (first, end) indices of its words."""
+    ("O Newsletter"), or a sign drawn beside a button's words ("+ Add line"): (first, end)
+    indices of its words."""
     def mark(index: int) -> bool:
-        return norms[index] in GLYPHS or (norms[index] in UNSURE_GLYPHS
-                                          and confidences[index] < UNSURE)
+        return norms[index] in GLYPHS or norms[index] in SIGNS or (
+            norms[index] in UNSURE_GLYPHS and confidences[index] < UNSURE)
 
     first, last = 0, len(norms)
     if last - first > 1 and mark(first):

@@ -41,6 +41,7 @@ from agent.grounding.ocr.widgets_labels import (
     read_labels,
 )
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded
+from agent.grounding.ocr.widgets_marks import find_marks
 from agent.grounding.ocr.widgets_read import reread, wants_reading
 from agent.grounding.ocr.widgets_shapes import (
     IntBox,
@@ -48,7 +49,6 @@ from agent.grounding.ocr.widgets_shapes import (
     Rect,
     edge_blobs,
     edge_map,
-    find_marks,
     find_rects,
     int_box,
 )
@@ -250,7 +250,8 @@ def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
     # into a field starts close to its side.)
     if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:
         return None
-    if len(lines) == 1 and _arrow_read(rect, words, unit):
+    if len(lines) == 1 and (_arrow_read(rect, words, unit) or (
+            words and not _centred(rect, words, unit) and _drop_down(rect, words, edges, unit))):
         return "field"  # a drop-down, filled like a button (Chromium's grey <select>)
     light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:

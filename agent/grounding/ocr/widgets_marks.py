@@ -1,15 +1,17 @@
-"""What a mark (widgets_shapes.find_marks) shows: a switch's knob, and whether it is on."""
+"""Marks: checkboxes, radio buttons and switches among the screen's edge blobs (square, round
+or pill-shaped, alone on their row's side), what each shows (a switch's knob) and whether it is
+on."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
+import cv2
 import numpy as np
 
-__all__ = ["mark_state", "switch_knob"]
+from agent.grounding.ocr.widgets_shapes import Blobs, IntBox, Mark, Pixels, straight_sides
 
-Pixels = Any  # numpy arrays (as in widgets_shapes)
-IntBox = tuple[int, int, int, int]
+__all__ = ["find_marks", "mark_state", "switch_knob"]
 
 
 def switch_knob(rgb: Pixels, box: IntBox) -> bool:
@@ -44,3 +46,91 @@ def mark_state(rgb: Pixels, box: IntBox, switch: bool) -> bool | None:
     dark = colours.mean(axis=1) < 110
     coloured = colours.max(axis=1) - colours.min(axis=1) > 80
     return bool((dark | coloured).any())
+
+
+def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Mark]:
+    """Checkboxes, radio buttons and switches: closed edge blobs about a text line high that
+    are square, round or pill-shaped, with clear space on their left and right (a letter O has
+    its word's letters close by)."""
+    labels, stats = blobs
+    x, y, w, h = (stats[:, k] for k in range(4))
+    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text.
+    keep = (h >= unit * 0.55) & ((h <= unit * 2.0) | ((h <= unit * 2.6) & (w >= h * 1.6))) \
+        & (w >= h * 0.8) & (w <= h * 2.4)
+    keep[0] = False
+    marks = []
+    for label in np.flatnonzero(keep):
+        box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
+        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box, unit)
+        if mark is not None:
+            marks.append(mark)
+    return marks
+
+
+def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
+          ) -> Mark | None:
+    if not _alone(edges, box):  # first: it lets off the letters of words, cheaply
+        return None
+    filled = _filled(blob)
+    h, w = blob.shape
+    share = float(filled.mean())
+    if share < 0.4:
+        return None
+    straight = straight_sides(filled)
+    # A light 3D edge (ttk's clam theme) can leave a stray row or column at the box's side:
+    # then a square still fills the corners of its box less one pixel all round.
+    inner = filled[1:-1, 1:-1]
+    cornered = inner.size > 0 and int(inner[0, 0]) + int(inner[0, -1]) + int(inner[-1, 0]) \
+        + int(inner[-1, -1]) >= 3
+    if w <= h * 1.25 and ((straight and share >= 0.86) or (cornered and share >= 0.8)):
+        kind: Literal["checkbox", "radio"] = "checkbox"
+    elif w <= h * 1.2 and not straight and 0.4 <= share <= 0.86 and _round(filled):
+        kind = "radio"  # a circle (0.79 of its box), or a diamond (0.5: ttk's default theme)
+    elif (w >= h * 1.6 and not filled[0, 0] and not filled[-1, -1] and share >= 0.7
+          and filled[0, w // 3:2 * w // 3].all() and filled[-1, w // 3:2 * w // 3].all()
+          and filled[:, 0].mean() <= 0.6 and filled[:, -1].mean() <= 0.6
+          and (h <= 2.0 * unit or switch_knob(rgb, box))):
+        kind = "checkbox"  # a switch (a pill): on or off, as a checkbox is
+    else:
+        return None
+    return Mark(kind, box, mark_state(rgb, box, w >= h * 1.6))
+
+
+def _filled(blob: Pixels) -> Pixels:
+    """The blob with its holes filled: everything not reachable from outside its box."""
+    padded = np.pad(blob.astype(np.uint8), 1)
+    outside = padded.copy()
+    mask = np.zeros((padded.shape[0] + 2, padded.shape[1] + 2), np.uint8)
+    cv2.floodFill(outside, mask, (0, 0), 2)
+    result: Pixels = (outside != 2)[1:-1, 1:-1]
+    return result
+
+
+def _round(filled: Pixels) -> bool:
+    """Whether the corners are empty while the middles of the sides are full: a circle. (A
+    middle may be a pixel off: Chromium drew a 20-px radio button at 150% whose left side
+    touched its box on row 9 only.)"""
+    h, w = filled.shape
+    corners = filled[0, 0] or filled[0, -1] or filled[-1, 0] or filled[-1, -1]
+    rows, columns = slice(max(0, h // 2 - 1), h // 2 + 1), slice(max(0, w // 2 - 1), w // 2 + 1)
+    return bool(not corners and filled[rows, 0].any() and filled[rows, -1].any()
+                and filled[0, columns].any() and filled[-1, columns].any())
+
+
+def _alone(edges: Pixels, box: IntBox) -> bool:
+    """Whether nothing stands close to the blob on its left (0.6 of its height: a letter in a
+    sentence has a word a space away) nor touches it on its right. (A letter's neighbours in a
+    word touch it, edges being two pixels wide: one blob. ttk sets a checkbox's text 0.3 of its
+    height away, Chromium 0.5.)"""
+    left, top, right, bottom = box
+    width, size = edges.shape[1], bottom - top
+    start = max(0, left - max(3, round(size * 0.6)))
+    before = edges[top:bottom, start:left].any(axis=0)
+    # A vertical line past the blob's rows and running on (mostly) a blob's height above or
+    # below it (a panel's side near its rounded corner) is no neighbour: no letter is so tall.
+    through = edges[top:bottom, start:left].all(axis=0)
+    above = edges[top - size:top, start:left].mean(axis=0) >= 0.9 if top >= size else through
+    below = edges[bottom:bottom + size, start:left].mean(axis=0) >= 0.9 \
+        if bottom + size <= edges.shape[0] else through
+    after = edges[top:bottom, right:min(width, right + 1)]
+    return not (before & ~(through & (above | below))).any() and not after.any()

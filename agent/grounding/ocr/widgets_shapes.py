@@ -2,7 +2,8 @@
 
 An *edge* pixel differs clearly from a neighbour. Regions of non-edge pixels bounded by edges on
 all four straight sides are *boxes* (a button's or a field's inside); small closed edge blobs
-that are square or round are *marks* (checkboxes, radio buttons, switches). Sizes are measured
+that are square or round are *marks* (checkboxes, radio buttons, switches: widgets_marks.py).
+Sizes are measured
 in `unit`, the height of the screen's text, so that the same rules hold at 100% and 300% zoom.
 """
 
@@ -15,10 +16,8 @@ from typing import Any, Literal
 import cv2
 import numpy as np
 
-from agent.grounding.ocr.widgets_marks import mark_state, switch_knob
-
 __all__ = ["Blobs", "Colour", "IntBox", "Mark", "Pixels", "Rect", "colour", "edge_blobs",
-           "edge_map", "find_marks", "find_rects", "int_box"]
+           "edge_map", "find_rects", "int_box", "straight_sides"]
 
 Pixels = Any  # numpy arrays: numpy's own generics add nothing the names do not say
 IntBox = tuple[int, int, int, int]  # left, top, right, bottom (exclusive), pixels
@@ -27,6 +26,7 @@ Blobs = tuple[Pixels, Pixels]  # labels image, stats rows (x, y, w, h, area)
 
 EDGE = 24  # a channel this far from its neighbour's makes an edge (light grey on white: 16)
 SIDE_FULL = 0.9  # share of a side's middle that must be the region itself: a straight side
+SIDE_ONE = 0.75  # the least full side's share (an arrow or a letter close to it)
 
 
 def int_box(box: tuple[float, float, float, float]) -> IntBox:
@@ -69,6 +69,21 @@ def edge_map(rgb: Pixels) -> Pixels:
     return edges
 
 
+def _sealed(rgb: Pixels, edges: Pixels) -> Pixels:
+    """The edges and pixels that differ by more than EDGE from the pixel two steps on: a
+    rounded corner's anti-aliasing (255, 236, 218, 239) steps from a grey box's inside to the
+    white around it by less than EDGE at a time, a gap its inside would leak through."""
+    channels = cv2.split(rgb)
+    across = _strongest(channels, np.s_[:, 2:], np.s_[:, :-2]) > EDGE
+    down = _strongest(channels, np.s_[2:], np.s_[:-2]) > EDGE
+    sealed = edges.copy()
+    sealed[:, :-2] |= across
+    sealed[:, 2:] |= across
+    sealed[:-2, :] |= down
+    sealed[2:, :] |= down
+    return sealed
+
+
 def _strongest(channels: Sequence[Pixels], here: Any, there: Any) -> Pixels:
     """The largest of the three channels' differences between the pixels at `here` and at
     `there` (two slices of the screen, a pixel apart)."""
@@ -79,12 +94,15 @@ def _strongest(channels: Sequence[Pixels], here: Any, there: Any) -> Pixels:
     return strongest
 
 
+LEAK = 0.2  # an edge row or column this sparse is a leak through a corner, not a side
+
+
 def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Rect]:
     """Every box on the screen that is no container: a region bounded by straight edges, at
     least half a text line high, holding no other box (a window, panel or dialog holds some)."""
     height, width = edges.shape
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (~edges).view(np.uint8), connectivity=4)  # bools are bytes of 0 and 1: no copy
+        (~_sealed(rgb, edges)).view(np.uint8), connectivity=4)  # bools: bytes of 0 and 1
     x, y, w, h, area = (stats[:, k] for k in range(5))
     least = max(4, round(unit * 0.45))
     keep = ((w >= least) & (h >= least) & (x > 0) & (y > 0) & (x + w < width)
@@ -95,7 +113,8 @@ def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Re
     for label in np.flatnonzero(keep):
         box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
         region = labels[box[1]:box[3], box[0]:box[2]] == label
-        if _straight_sides(region):
+        box, region = _tight(box, region)
+        if region.size and (straight_sides(region) or _pill(region)):
             rects.append(_rect(rgb, box, region, unit))
     outlined, fragments = _outlined(rgb, edges, blobs, unit, rects)
     rects = [r for k, r in enumerate(rects) if k not in fragments] + outlined
@@ -130,7 +149,7 @@ def _outlined(rgb: Pixels, edges: Pixels, blobs: Blobs, unit: float, found: list
         box = (int(outline[0]), int(outline[1]), int(outline[2]), int(outline[3]))
         blob = labels[box[1]:box[3], box[0]:box[2]] == label
         trimmed = _trimmed(blob, box)
-        if not _straight_sides(blob[trimmed[1] - box[1]:trimmed[3] - box[1],
+        if not straight_sides(blob[trimmed[1] - box[1]:trimmed[3] - box[1],
                                     trimmed[0] - box[0]:trimmed[2] - box[0]]):
             continue
         inner = _inside_border(edges, trimmed)
@@ -191,14 +210,45 @@ def _inside_border(edges: Pixels, box: IntBox) -> IntBox:
     return left + thickness, top + thickness, right - thickness, bottom - thickness
 
 
-def _straight_sides(region: Pixels) -> bool:
-    """Whether the middle of each side of the region's bounding box belongs to the region."""
+def _tight(box: IntBox, region: Pixels) -> tuple[IntBox, Pixels]:
+    """The region less up to two sparse rows or columns at each side: where a rounded corner's
+    anti-aliased edge has a gap, the inside leaks a pixel or two outwards."""
+    cut = [0, 0, 0, 0]  # left, top, right, bottom
+    for side in range(4):
+        while cut[side] < 2:
+            rest = region[cut[1]:region.shape[0] - cut[3], cut[0]:region.shape[1] - cut[2]]
+            line = (rest[:, 0], rest[0], rest[:, -1], rest[-1])[side] if rest.size else rest
+            if not line.size or line.mean() >= LEAK:
+                break
+            cut[side] += 1
+    rest = region[cut[1]:region.shape[0] - cut[3], cut[0]:region.shape[1] - cut[2]]
+    return (box[0] + cut[0], box[1] + cut[1], box[2] - cut[2], box[3] - cut[3]), rest
+
+
+def straight_sides(region: Pixels) -> bool:
+    """Whether the middle of each side of the region's bounding box belongs to the region (one
+    side may be less full: a drop-down's arrow drawn close to it)."""
     h, w = region.shape
     cut_y, cut_x = max(1, h // 5), max(1, w // 5)  # rounded corners are not sides
     sides = (region[0, cut_x:w - cut_x], region[-1, cut_x:w - cut_x],
              region[cut_y:h - cut_y, 0], region[cut_y:h - cut_y, -1])
+    if not all(side.size for side in sides):
+        return False
     # A share by counting: as exact as mean(), and a fraction of its cost (called per region).
-    return all(side.size and np.count_nonzero(side) / side.size >= SIDE_FULL for side in sides)
+    shares = sorted(np.count_nonzero(side) / side.size for side in sides)
+    return bool(shares[0] >= SIDE_ONE and shares[1] >= SIDE_FULL)
+
+
+def _pill(region: Pixels) -> bool:
+    """Whether the region is a pill: straight along its top and bottom, round at both ends (a
+    search field or a button with fully rounded ends), at least three times as wide as high."""
+    h, w = region.shape
+    if w < 3 * h:
+        return False
+    middle = slice(max(0, h // 2 - 1), h // 2 + 1)
+    flat = (region[0, h:w - h], region[-1, h:w - h])
+    return all(np.count_nonzero(side) >= SIDE_FULL * side.size for side in flat) and \
+        bool(region[middle, 0].any() and region[middle, -1].any())
 
 
 def _rect(rgb: Pixels, inner: IntBox, region: Pixels, unit: float) -> Rect:
@@ -305,91 +355,3 @@ def _no_containers(rects: list[Rect], unit: float) -> list[Rect]:
         if not inside.any():
             kept.append(rect)
     return kept
-
-
-def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Mark]:
-    """Checkboxes, radio buttons and switches: closed edge blobs about a text line high that
-    are square, round or pill-shaped, with clear space on their left and right (a letter O has
-    its word's letters close by)."""
-    labels, stats = blobs
-    x, y, w, h = (stats[:, k] for k in range(4))
-    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text.
-    keep = (h >= unit * 0.55) & ((h <= unit * 2.0) | ((h <= unit * 2.6) & (w >= h * 1.6))) \
-        & (w >= h * 0.8) & (w <= h * 2.4)
-    keep[0] = False
-    marks = []
-    for label in np.flatnonzero(keep):
-        box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
-        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box, unit)
-        if mark is not None:
-            marks.append(mark)
-    return marks
-
-
-def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
-          ) -> Mark | None:
-    if not _alone(edges, box):  # first: it lets off the letters of words, cheaply
-        return None
-    filled = _filled(blob)
-    h, w = blob.shape
-    share = float(filled.mean())
-    if share < 0.4:
-        return None
-    straight = _straight_sides(filled)
-    # A light 3D edge (ttk's clam theme) can leave a stray row or column at the box's side:
-    # then a square still fills the corners of its box less one pixel all round.
-    inner = filled[1:-1, 1:-1]
-    cornered = inner.size > 0 and int(inner[0, 0]) + int(inner[0, -1]) + int(inner[-1, 0]) \
-        + int(inner[-1, -1]) >= 3
-    if w <= h * 1.25 and ((straight and share >= 0.86) or (cornered and share >= 0.8)):
-        kind: Literal["checkbox", "radio"] = "checkbox"
-    elif w <= h * 1.2 and not straight and 0.4 <= share <= 0.86 and _round(filled):
-        kind = "radio"  # a circle (0.79 of its box), or a diamond (0.5: ttk's default theme)
-    elif (w >= h * 1.6 and not filled[0, 0] and not filled[-1, -1] and share >= 0.7
-          and filled[0, w // 3:2 * w // 3].all() and filled[-1, w // 3:2 * w // 3].all()
-          and filled[:, 0].mean() <= 0.6 and filled[:, -1].mean() <= 0.6
-          and (h <= 2.0 * unit or switch_knob(rgb, box))):
-        kind = "checkbox"  # a switch (a pill): on or off, as a checkbox is
-    else:
-        return None
-    return Mark(kind, box, mark_state(rgb, box, w >= h * 1.6))
-
-
-def _filled(blob: Pixels) -> Pixels:
-    """The blob with its holes filled: everything not reachable from outside its box."""
-    padded = np.pad(blob.astype(np.uint8), 1)
-    outside = padded.copy()
-    mask = np.zeros((padded.shape[0] + 2, padded.shape[1] + 2), np.uint8)
-    cv2.floodFill(outside, mask, (0, 0), 2)
-    result: Pixels = (outside != 2)[1:-1, 1:-1]
-    return result
-
-
-def _round(filled: Pixels) -> bool:
-    """Whether the corners are empty while the middles of the sides are full: a circle. (A
-    middle may be a pixel off: Chromium drew a 20-px radio button at 150% whose left side
-    touched its box on row 9 only.)"""
-    h, w = filled.shape
-    corners = filled[0, 0] or filled[0, -1] or filled[-1, 0] or filled[-1, -1]
-    rows, columns = slice(max(0, h // 2 - 1), h // 2 + 1), slice(max(0, w // 2 - 1), w // 2 + 1)
-    return bool(not corners and filled[rows, 0].any() and filled[rows, -1].any()
-                and filled[0, columns].any() and filled[-1, columns].any())
-
-
-def _alone(edges: Pixels, box: IntBox) -> bool:
-    """Whether nothing stands close to the blob on its left (0.6 of its height: a letter in a
-    sentence has a word a space away) nor touches it on its right. (A letter's neighbours in a
-    word touch it, edges being two pixels wide: one blob. ttk sets a checkbox's text 0.3 of its
-    height away, Chromium 0.5.)"""
-    left, top, right, bottom = box
-    width, size = edges.shape[1], bottom - top
-    start = max(0, left - max(3, round(size * 0.6)))
-    before = edges[top:bottom, start:left].any(axis=0)
-    # A vertical line past the blob's rows and running on (mostly) a blob's height above or
-    # below it (a panel's side near its rounded corner) is no neighbour: no letter is so tall.
-    through = edges[top:bottom, start:left].all(axis=0)
-    above = edges[top - size:top, start:left].mean(axis=0) >= 0.9 if top >= size else through
-    below = edges[bottom:bottom + size, start:left].mean(axis=0) >= 0.9 \
-        if bottom + size <= edges.shape[0] else through
-    after = edges[top:bottom, right:min(width, right + 1)]
-    return not (before & ~(through & (above | below))).any() and not after.any()

@@ -261,3 +261,10 @@ def test_a_field_named_by_its_placeholder_and_the_heading_above_it() -> None:
     assert inside(decision("the Min price field", read, [low, high]).best.point, low.box)
     with pytest.raises(NotOnScreen, match="no text like 'max surface'"):
         decision("the Max surface field", read, [low, high])  # not under that heading
+
+
+def test_a_text_button_with_a_sign_before_its_words_is_those_words() -> None:
+    """A borderless "+ Add line" button: the sign is drawn beside the words, not said."""
+    read = [*words(300, 100, "+ Add line", key=1), *words(200, 100, "Invoice lines", key=2)]
+    found = decision("the Add line button", read, []).best
+    assert found.text == "Add line" and 118 <= found.point[0] <= 190

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from agent.grounding.ocr import widgets_shapes
+from agent.grounding.ocr import widgets_marks, widgets_shapes
 from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.widgets import Widget, find_widgets
@@ -348,8 +348,8 @@ def test_a_radio_button_whose_sides_touch_its_box_a_row_off_centre_is_round() ->
             "...################..", "...###############...", "....#############....",
             "......##########.....", ".......#######......."]
     filled = np.array([[c == "#" for c in row] for row in rows])
-    assert widgets_shapes._round(filled)
-    assert not widgets_shapes._round(np.ones_like(filled))  # a square's corners are full
+    assert widgets_marks._round(filled)
+    assert not widgets_marks._round(np.ones_like(filled))  # a square's corners are full
 
 
 class MissingInside:
@@ -541,3 +541,49 @@ def test_the_top_of_a_field_under_a_label_is_no_underline() -> None:
     kinds = {w.text: w.kind for w in canvas.find()}
     assert "Department" not in kinds and kinds.get("Help") == "link"
 
+
+
+def test_rounded_grey_drop_downs_text_areas_and_pill_search_fields_are_fields() -> None:
+    """Chromium draws a <select> given a border and a radius grey, its corners anti-aliased
+    in steps smaller than an edge (its inside leaked into the page), its arrow close to its
+    right side; a text area's corner leaks a pixel; a search field may be a pill."""
+    canvas = Canvas((1000, 400))
+    canvas.text(20, 10, "Language")
+    drop_down(canvas, (20, 34, 900, 70))
+    canvas.text(34, 44, "English (UK)")
+    canvas.draw.line((886, 48, 891, 53, 896, 48), fill="#000000", width=2)
+    canvas.text(20, 100, "Short bio")
+    canvas.draw.rounded_rectangle((20, 124, 900, 190), radius=4, fill="white", outline="#cccccc")
+    canvas.text(30, 134, "A sentence or two about you", ink="#757575")
+    canvas.draw.rounded_rectangle((600, 240, 820, 272), radius=16, fill="white", outline="#cccccc")
+    canvas.text(616, 248, "Search", ink="#757575")
+    fields = [(w.box[1], w.text) for w in of_kind(canvas.find(), "field")]
+    assert [top for top, _text in fields] == [34, 124, 240], fields
+    assert [text for _top, text in fields][:2] == ["Language", "Short bio"]
+
+
+# A top-left corner of Chromium's grey <select> at 100% (screen pixels, 2026-12-05): grey
+# levels from its corner inwards; its border 204, its inside 239.
+CORNER = [[255, 255, 255, 236, 217, 208, 204], [255, 255, 223, 219, 229, 235, 239],
+          [255, 223, 220, 239, 239, 239, 239], [236, 218, 239, 239, 239, 239, 239],
+          [217, 229, 239, 239, 239, 239, 239], [208, 235, 239, 239, 239, 239, 239],
+          [204, 239, 239, 239, 239, 239, 239]]
+
+
+def drop_down(canvas: Canvas, box: tuple[int, int, int, int]) -> None:
+    """A grey box with a 1-px border and those anti-aliased corners, mirrored to all four."""
+    left, top, right, bottom = box
+    canvas.box(box, fill="#efefef", border="#cccccc")
+    for dy, row in enumerate(CORNER):
+        for dx, level in enumerate(row):
+            for x, y in ((left + dx, top + dy), (right - dx, top + dy), (left + dx, bottom - dy),
+                         (right - dx, bottom - dy)):
+                canvas.image.putpixel((x, y), (level, level, level))
+
+
+def test_one_side_of_a_box_may_be_broken_by_an_arrow_close_to_it_but_not_two() -> None:
+    region = np.ones((30, 300), dtype=bool)
+    region[12:16, -1] = False  # a drop-down's arrow joined to its right side: 80% of it left
+    assert widgets_shapes.straight_sides(region)
+    region[12:16, 0] = False
+    assert not widgets_shapes.straight_sides(region)
