@@ -19,7 +19,8 @@ __all__ = ["KINDS", "Query", "Relation", "parse"]
 
 # "under": in the section a heading opens (no description says it: the fallback for "the Max
 # price field", a field's own words under a heading's)
-Relation = Literal["below", "above", "right", "left", "next", "row", "under"]
+# "for": "the Delete button for Bob", its row, or in a card under Bob
+Relation = Literal["below", "above", "right", "left", "next", "row", "under", "for"]
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
 # Phrases naming a kind, longest first; the value is the widget kinds it accepts.
@@ -136,7 +137,7 @@ def parse(description: str) -> Query:
         kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
     elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
-        head, tail, kind = marked[:named.start()], marked[named.end():], "row"
+        head, tail, kind = marked[:named.start()], marked[named.end():], "for"
     else:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(_MARK)]
@@ -144,8 +145,10 @@ def parse(description: str) -> Query:
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     target = _parse_part(head, head_quotes)
-    if relation is None and anchor.kinds and not target.kinds:
-        # "the Require 2FA for Admins checkbox": the kind ends the label; "for" is in it
+    bare = all(word.lower() in ARTICLES for word in _tokens(head))  # "the" and no more
+    if anchor.kinds and not target.kinds and (relation is None or bare):
+        # "the Require 2FA for Admins checkbox", "the Under £25 radio button": the kind ends
+        # the label; "for" or "under" is in it
         return _parse_part(marked, quotes)
     return replace(target, relation=kind, anchor=anchor)
 

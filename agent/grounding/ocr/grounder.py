@@ -48,7 +48,7 @@ from agent.grounding.ocr.engines import (
 from agent.grounding.ocr.modal import behind_modal, modal_box, with_dialog_read
 from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
-from agent.grounding.ocr.textmatch import row_runs
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, row_runs, runs
 from agent.screen import Screenshot
 
 __all__ = [
@@ -101,8 +101,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except NotOnScreen:
-        if query.soft:
-            plain = replace(query, text="", soft=False)  # "the search box", no "Search" near
+        if query.soft:  # "the search box" and no field says "Search": a field by the word
+            plain = replace(query, text="", soft=False)  # (a Search button), or the only one
+            if any(run.similarity >= MIN_SIMILARITY for run in runs(analysis.words, query.text)):
+                plain = replace(plain, relation="next", anchor=Query(text=query.text))
             return decide(_ranked(plain, analysis, image), plain, description)
         headed = [d for q in _under_heading(query) if (d := _tried(q, analysis, image))]
         if len(headed) != 1:
@@ -139,11 +141,11 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             try:
                 return _decide(anchor, analysis, image, _said(anchor)).best
             except NotOnScreen:
-                if query.relation != "row" or " " not in anchor.text:
+                if query.relation not in ("row", "for") or " " not in anchor.text:
                     raise
                 return decide(_across_row(anchor, analysis.words), anchor, _said(anchor)).best
         except GroundingError as exc:
-            what = "the row it is in" if query.relation == "row" \
+            what = "the row it is in" if query.relation in ("row", "for") \
                 else f"the element it is {query.relation}"
             raise type(exc)(f"{what} cannot be told: {exc}") from None
 

@@ -196,6 +196,12 @@ element farther off is not in the relation (the one meant may be one the finder 
 
 def _distance(relation: str, anchor: Box, box: Box, height: float) -> float | None:
     """How far `box` is from `anchor` in the relation (px), or None when it is not in it."""
+    if relation == "for":  # its row's, or a card's: starting under its title, a few lines down
+        if _measured("row", anchor, box, height) is not None:
+            return 0.0
+        card = anchor[0] - height <= box[0] <= anchor[2] and \
+            0 <= box[1] - anchor[3] <= 6 * height
+        return box[1] - anchor[3] + 2 * height if card else None
     distance = _measured(relation, anchor, box, height)
     if distance is None:
         return None

@@ -32,7 +32,7 @@ from PIL import Image
 from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
-from agent.grounding.ocr.widgets_glyphs import glyph
+from agent.grounding.ocr.widgets_glyphs import arrow_read, drop_down, glyph
 from agent.grounding.ocr.widgets_labels import (
     LABEL_WORDS,
     Labels,
@@ -74,7 +74,7 @@ DARKER = 10  # a box this much darker than its surroundings is filled: a button,
 UNIT_SAMPLE = 60  # words measured for the text height
 UNSURE = 75  # a button's word read less sure than this is read again from the button's inside
 BORDER = 20  # a field's border differs this much from its inside and from what is around it
-ARROWS = frozenset({"v", "⌄", "▾", "▼", "˅", "⌵"})  # a drop-down's arrow read as a word
+ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
 
 
 def find_widgets(image: Image.Image, words: Sequence[OcrWord],
@@ -250,13 +250,16 @@ def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
     # into a field starts close to its side.)
     if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:
         return None
-    if len(lines) == 1 and (_arrow_read(rect, words, unit) or (
-            words and not _centred(rect, words, unit) and _drop_down(rect, words, edges, unit))):
+    if len(lines) == 1 and (arrow_read(rect, words, unit) or (
+            words and not _centred(rect, words, unit) and drop_down(rect, words, edges, unit))):
         return "field"  # a drop-down, filled like a button (Chromium's grey <select>)
     light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
+    if light and not _bordered(rect) and min(rect.fill) - max(rect.around) >= ON_DARK \
+            and len(lines) <= 1 and not (words and _centred(rect, words, unit)):
+        return "field"  # a white field with no border on a dark bar (a site's search)
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
         if words and len(lines) == 1 and _centred(rect, words, unit) \
-                and not _drop_down(rect, words, edges, unit):
+                and not drop_down(rect, words, edges, unit):
             return "button"  # an outlined button: short text in its middle
         return "field"
     if not inked(rect, edges) or bottom - top > 4 * unit or len(lines) > 1:
@@ -291,27 +294,6 @@ def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     gaps = text_left - left, right - text_right
     return min(gaps) >= 0.6 * unit and \
         abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
-
-
-def _drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float) -> bool:
-    """Whether a small mark stands alone at the box's right end past its text: a drop-down's
-    arrow (Chromium's <select> pads its choice like a button's text)."""
-    left, top, right, bottom = rect.inner
-    text = [w.box[2] for w in words if w.text.strip().lower() not in ARROWS]
-    start = round(max(text, default=left) + 0.5 * unit)
-    columns = np.flatnonzero(edges[top + 2:bottom - 2, start:right - 2].any(axis=0))
-    return columns.size > 0 and columns[-1] - columns[0] <= 1.5 * unit and \
-        right - (start + columns[-1]) <= 2.5 * unit
-
-
-def _arrow_read(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
-    """Whether OCR read a drop-down's arrow as a word ("v") set apart at the box's right end,
-    after its choice."""
-    ordered = sorted(words, key=lambda w: w.box[0])
-    if len(ordered) < 2 or ordered[-1].text.strip("()|").lower() not in ARROWS:
-        return False
-    arrow, before = ordered[-1].box, ordered[-2].box
-    return arrow[0] - before[2] >= 0.5 * unit and rect.inner[2] - arrow[2] <= 2 * unit
 
 
 def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,

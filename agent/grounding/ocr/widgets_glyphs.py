@@ -1,16 +1,20 @@
-"""A sign drawn as a small button's only content, told from its strokes: + and − (a quantity
-stepper's buttons), × (a close button). OCR reads none alone: tesseract read nothing from a crop
-of + or −, and in the whole-screen pass a lone "+" now and then; a × with its button's border
-as "Lx"."""
+"""Signs drawn in a box. A drop-down's arrow at its right end, read as "v" or only drawn. A
+small button's only content, told from its strokes: + and − (a quantity stepper's buttons), ×
+(a close button). OCR reads none of these alone: tesseract read nothing from a crop of + or −,
+and in the whole-screen pass a lone "+" now and then; a × with its button's border as "Lx"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.widgets_shapes import Pixels, Rect
 
-__all__ = ["glyph"]
+__all__ = ["arrow_read", "drop_down", "glyph"]
 
+ARROWS = frozenset({"v", "⌄", "▾", "▼", "˅", "⌵"})  # a drop-down's arrow read as a word
 INK = 60  # grey levels from the button's fill: a stroke
 BAR = 0.8  # a stroke row (or column) is inked over this share of the sign's width (height)
 STRAY = 0.15  # at most this share of the ink lies off the strokes
@@ -57,3 +61,24 @@ def _crossed(sign: np.ndarray) -> bool:
     on_strokes = float((sign & (near_main | near_anti)).sum()) / max(1, int(sign.sum()))
     drawn = [float((sign & near).any(axis=1).mean()) for near in (near_main, near_anti)]
     return on_strokes >= 1 - STRAY and min(drawn) >= BAR
+
+
+def drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float) -> bool:
+    """Whether a small mark stands alone at the box's right end past its text: a drop-down's
+    arrow (Chromium's <select> pads its choice like a button's text)."""
+    left, top, right, bottom = rect.inner
+    text = [w.box[2] for w in words if w.text.strip().lower() not in ARROWS]
+    start = round(max(text, default=left) + 0.5 * unit)
+    columns = np.flatnonzero(edges[top + 2:bottom - 2, start:right - 2].any(axis=0))
+    return columns.size > 0 and columns[-1] - columns[0] <= 1.5 * unit and \
+        right - (start + columns[-1]) <= 2.5 * unit
+
+
+def arrow_read(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    """Whether OCR read a drop-down's arrow as a word ("v") set apart at the box's right end,
+    after its choice."""
+    ordered = sorted(words, key=lambda w: w.box[0])
+    if len(ordered) < 2 or ordered[-1].text.strip("()|").lower() not in ARROWS:
+        return False
+    arrow, before = ordered[-1].box, ordered[-2].box
+    return arrow[0] - before[2] >= 0.5 * unit and rect.inner[2] - arrow[2] <= 2 * unit

@@ -107,12 +107,14 @@ def padded(box: IntBox, pad: int, shape: tuple[int, ...], side: int = 0) -> IntB
 
 def nav_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit: float
              ) -> list[Run]:
-    """Light words on a dark bar, in a row of two or more runs: a navigation bar's links.
-    The bar's bold title (a brand, a heading) is no link: its ink is denser than the others'."""
-    dark = [(run, ink_density(rgb, run.box)) for run in runs
-            if id(run) not in used and _on_dark(rgb, cues, run.box)]
+    """Light words on a dark bar, in a row of two or more runs (one may be another widget's
+    text: a search field's label): a navigation bar's links. The bar's bold title (a brand, a
+    heading) is no link: its ink is denser than the others'."""
+    dark = [(run, ink_density(rgb, run.box)) for run in runs if _on_dark(rgb, cues, run.box)]
     links = []
     for run, density in dark:
+        if id(run) in used:
+            continue
         row = [(other, d) for other, d in dark
                if abs((other.box[1] + other.box[3]) / 2 - (run.box[1] + run.box[3]) / 2)
                <= 0.5 * unit]

@@ -82,15 +82,18 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the button right of Cancel", "right", "cancel", ""),
     ("the field to the left of Search", "left", "search", ""),
     ("the label above the Email field", "above", "email", ""),
-    ("the Delete button for Bob", "row", "bob", "delete"),  # "for" and a name: its row
+    ("the Delete button for Bob", "for", "bob", "delete"),  # "for" and a name: its row
     ("the Delete button in the budget.xlsx row", "row", "budget xlsx", "delete"),  # a file
-    ('the checkbox for "Buy milk"', "row", "buy milk", ""),
+    ('the checkbox for "Buy milk"', "for", "buy milk", ""),
     ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
-    ("the Rebook button for #1044", "row", "1044", "rebook"),  # a number names a row too
+    ("the Rebook button for #1044", "for", "1044", "rebook"),  # a number names a row too
     ("the Book button in the 18:45 Spin row", "row", "18 45 spin", "book"),  # a time
     # the kind after the name: "for" is in the label (the fourth blind trial)
     ("the Require two-factor authentication for Admins checkbox", None, None,
      "require two-factor authentication for admins"),
+    ("the Under £25 radio button", None, None, "under 25"),  # a label, not "below £25"
+    ("the Above 18 checkbox", None, None, "above 18"),
+    ("the one below the Email field", "below", "email", ""),
 ])
 def test_relations(description: str, relation: str | None, anchor: str | None,
                    target: str) -> None:

@@ -268,3 +268,31 @@ def test_a_text_button_with_a_sign_before_its_words_is_those_words() -> None:
     read = [*words(300, 100, "+ Add line", key=1), *words(200, 100, "Invoice lines", key=2)]
     found = decision("the Add line button", read, []).best
     assert found.text == "Add line" and 118 <= found.point[0] <= 190
+
+
+def test_the_search_box_is_by_the_word_search_not_another_field() -> None:
+    """A site's header: a search field the finder took for no field, a Search button, and
+    elsewhere the only field found (a Sort by drop-down): no guess at that one."""
+    sort = Widget("field", (1758, 68, 1895, 86), "Sort by:")
+    go = Widget("button", (732, 10, 806, 41), "Search", (747, 19, 791, 30))
+    read = [*words(19, 747, "Search", key=1), *words(70, 1700, "Sort by:", key=2)]
+    with pytest.raises(GroundingError):
+        decision("the search box", read, [sort, go])
+    box = Widget("field", (100, 10, 716, 41))
+    assert inside(decision("the search box", read, [sort, go, box]).best.point, box.box)
+
+
+def test_a_button_for_a_name_is_in_its_row_or_its_card_never_the_next_rows() -> None:
+    """"the Add to basket button for Brite Lamp": product cards, the button under the title;
+    in a table whose row lacks the button, the next row's is no answer."""
+    titles = [(100, "Lumo Lamp"), (500, "Brite Lamp")]
+    read = [w for x, title in titles for w in words(100, x, title, key=x)]
+    cards = [Widget("button", (x, 160, x + 120, 190), "Add to basket") for x, _t in titles]
+    read += [w for x, _t in titles for w in words(168, x + 8, "Add to basket", key=x + 1)]
+    assert inside(decision("the Add to basket button for Brite Lamp", read, cards).best.point,
+                  cards[1].box)
+    table = [*words(300, 40, "Bob", key=3), *words(340, 40, "Carol", key=4),
+             *words(340, 420, "Delete", key=5)]
+    delete = Widget("button", (400, 332, 500, 364), "Delete")
+    with pytest.raises(GroundingError):
+        decision("the Delete button for Bob", table, [delete])

@@ -587,3 +587,17 @@ def test_one_side_of_a_box_may_be_broken_by_an_arrow_close_to_it_but_not_two() -
     assert widgets_shapes.straight_sides(region)
     region[12:16, 0] = False
     assert not widgets_shapes.straight_sides(region)
+
+
+def test_a_white_field_without_a_border_on_a_dark_bar_is_a_field_and_the_bars_links_stay() -> None:
+    """A shop's header: brand, search field (white, no border), Search button, "Cart (2)"."""
+    canvas = Canvas((1000, 120), ground="#232f3e")
+    canvas.text(20, 18, "Shoply", ink="#ffffff")
+    canvas.box((100, 10, 600, 42), fill="white", border=None)
+    canvas.text(112, 18, "Search Shoply", ink="#757575")
+    canvas.box((620, 10, 700, 42), fill="#febd69", border=None)
+    canvas.text(632, 18, "Search")
+    canvas.text(760, 18, "Cart (2)", ink="#ffffff")
+    found = [(w.kind, w.text) for w in canvas.find()]
+    assert ("field", "Shoply") in found or ("field", "Search Shoply") in found, found
+    assert ("button", "Search") in found and ("link", "Cart (2)") in found, found
