@@ -101,8 +101,9 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except NotOnScreen:
-        if query.soft:  # "the search box" and no field says "Search": a field by the word
-            plain = replace(query, text="", soft=False)  # (a Search button), or the only one
+        if query.soft:  # "the search box", and no field says "Search": the field next to
+            # the word (a Search button's) where it is on the screen, else the only field
+            plain = replace(query, text="", soft=False)
             if any(run.similarity >= MIN_SIMILARITY for run in runs(analysis.words, query.text)):
                 plain = replace(plain, relation="next", anchor=Query(text=query.text))
             return decide(_ranked(plain, analysis, image), plain, description)

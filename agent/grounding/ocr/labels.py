@@ -37,9 +37,9 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     list puts the switch far right of its label). A row with another's mark only: an error,
     not the text, whose click would toggle nothing. A row with no mark found: the text, as
     plain words, only when something mark-like stands just left of it (a checkbox whose box
-    was not found toggles from its label in Tk, GTK and HTML); else an error. `listed`: the
-    text is an item of a list and an option was asked for (not a radio button): the item,
-    scored by `listed` (see `listed`)."""
+    was not found toggles from its label in Tk, GTK and HTML); else an error. `listed`: how
+    surely the text is an item of an open drop-down (see `listed`) when an option, not a radio
+    button, was asked for: the item, scored by it."""
     height = run.box[3] - run.box[1]
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
