@@ -18,8 +18,12 @@ INK = 160  # darker than this (after dark_on_light) may be text
 PAD = 8  # px kept around the inked part: tesseract wants a margin round its text
 
 
+MID_GROUND = (150, 210)  # a ground this grey (a coloured bar; not Tk's 217) is made white
+
+
 def dark_on_light(gray: Image.Image) -> Image.Image:
-    """`gray` with light-on-dark areas (primary buttons, dark themes) turned dark-on-light.
+    """`gray` with light-on-dark areas (primary buttons, dark themes) turned dark-on-light, and
+    mid-grey grounds (coloured bars) made white.
 
     tesseract reads dark text on a light ground; white on blue mostly comes back as nothing.
     An area's ground is the median of a sparse sample of its pixels (a sample, not an average,
@@ -32,11 +36,13 @@ def dark_on_light(gray: Image.Image) -> Image.Image:
     sample = gray.resize((max(1, gray.width // step), max(1, gray.height // step)),
                          Image.Resampling.NEAREST)
     # 7 samples: a 28-px neighbourhood, wider than a stroke, narrower than a button.
-    dark = _rank(sample, "median", 7).point(lambda v: 255 if v < 128 else 0)
-    # Opening: a dark ground is at least 5 samples (20 px) across both ways. Without it the
-    # median took bold headings at 300% zoom (10-px strokes) for dark ground and inverted half
-    # of each letter: "Settings" read as "Sucve agar".
-    dark = _rank(_rank(dark, "min", 5), "max", 5)
+    grounds = _rank(sample, "median", 7)
+    return _whitened(_inverted(gray, grounds), grounds)
+
+
+def _inverted(gray: Image.Image, grounds: Image.Image) -> Image.Image:
+    """`gray` with its dark areas (by the sampled `grounds`) inverted, as dark_on_light says."""
+    dark = _opened(grounds.point(lambda v: 255 if v < 128 else 0))
     if dark.getextrema()[1] == 0:
         return gray  # nothing dark: the common light screen costs nothing more
     # Closing fills the specks inside white text that the median took for light ground.
@@ -52,6 +58,25 @@ def dark_on_light(gray: Image.Image) -> Image.Image:
         inverse = inverse.point(lambda v: min(255, v * 255 // ground))
     lightened = Image.composite(ImageChops.lighter(gray, inverse), gray, near)
     return Image.composite(inverse, lightened, inside)
+
+
+def _whitened(gray: Image.Image, grounds: Image.Image) -> Image.Image:
+    """`gray` with its mid-grey areas' ground made white: a yellow menu bar (grey 196 here)
+    with dark grey links went black in tesseract's threshold, its words with it."""
+    mid = _opened(grounds.point(lambda v: 255 if MID_GROUND[0] <= v < MID_GROUND[1] else 0))
+    if mid.getextrema()[1] == 0:
+        return gray
+    inside = mid.resize(gray.size, Image.Resampling.NEAREST)
+    ground = ImageStat.Stat(gray, inside).median[0]
+    stretched = gray.point(lambda v: min(255, v * 255 // max(1, ground)))
+    return Image.composite(stretched, gray, inside)
+
+
+def _opened(mask: Image.Image) -> Image.Image:
+    """Opening: a ground is at least 5 samples (20 px) across both ways. Without it the median
+    took bold headings at 300% zoom (10-px strokes) for dark ground and inverted half of each
+    letter: "Settings" read as "Sucve agar"."""
+    return _rank(_rank(mask, "min", 5), "max", 5)
 
 
 def text_scale(height: float | None) -> float:

@@ -158,10 +158,10 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
 
 def _may_label(run: Run, own: str) -> bool:
     """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
-    same, or its first line (a label wrapped over two lines)."""
+    same, or its first or last line (a label wrapped over two lines)."""
     own, text = norm(own), norm(run.text)
     return not own or similarity(own, text) >= MIN_SIMILARITY or \
-        (len(own) >= 3 and text.startswith(own + " "))
+        (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
 
 
 def _labels(label: Box, widget: WidgetLike, height: float) -> bool:

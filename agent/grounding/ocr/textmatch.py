@@ -21,6 +21,7 @@ __all__ = ["GAP", "MIN_SIMILARITY", "Run", "norm", "phrases", "row_runs", "runs"
            "union"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
+JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
 MISREAD = 0.9  # the text with OCR's look-alike letters: a near match, not an exact one
 GAP = 1.0  # a gap wider than this many line heights separates two phrases (two widgets)
 _LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s",
@@ -106,14 +107,19 @@ def phrases(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
     result = []
     for line in lines.values():
         line.sort(key=lambda w: w.box[0])
-        height = statistics.median(w.box[3] - w.box[1] for w in line)
+        lettered = [w for w in line if any(c.isalnum() for c in w.text)] or line
+        height = statistics.median(w.box[3] - w.box[1] for w in lettered)  # not a dash's
         current = [line[0]]
         for index, word in enumerate(line[1:], start=1):
             if norm(word.text) in MARKS and index < len(line) - 1 and len(line) > 2:
                 result.append(current)  # "SMS © Phone": a radio button's mark between labels
                 current = []
                 continue
-            if current and word.box[0] - current[-1].box[2] > GAP * height:
+            # "Zone B - Harbour": a dash or "&" stands in a phrase with spaces around it
+            joined = JOINERS.intersection((norm(word.text), norm(current[-1].text))) \
+                if current else set()
+            if current and word.box[0] - current[-1].box[2] > GAP * height * (
+                    1.5 if joined else 1.0):
                 result.append(current)
                 current = []
             current.append(word)
@@ -174,7 +180,8 @@ def _screen_rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
 
 
 def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
-    """A short label wrapped onto two lines ("Coupon" over "code"), read as one run."""
+    """A short label wrapped onto two lines ("Coupon" over "code"; set flush right beside its
+    field, "Vehicle registration" over "number"), read as one run."""
     lines = [(union([w.box for w in p]), p) for p in phrases(words) if len(p) <= 3]
     lines.sort(key=lambda line: line[0][1])
     tops = [box[1] for box, _p in lines]
@@ -184,7 +191,8 @@ def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
         # only the lines starting in the band just under this one
         for below, lower in lines[bisect.bisect_left(tops, top[3]):
                                   bisect.bisect_right(tops, top[3] + 0.8 * height)]:
-            if abs(below[0] - top[0]) > 0.5 * height or len(upper) + len(lower) > 4:
+            aligned = min(abs(below[0] - top[0]), abs(below[2] - top[2]))  # left or right
+            if aligned > 0.5 * height or len(upper) + len(lower) > 4:
                 continue
             text = " ".join(norm(w.text) for w in (*upper, *lower))
             score = similarity(text, query)

@@ -52,6 +52,7 @@ from agent.grounding.ocr.widgets_shapes import (
     find_rects,
     int_box,
 )
+from agent.grounding.ocr.widgets_tabbar import underlined_tabs
 from agent.grounding.ocr.widgets_text import (
     Run,
     clean,
@@ -121,6 +122,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
                  and (w is widgets[k] or short(w.words))]
         read_labels(engine, image, edges, labelled, again, words, unit)
     widgets = labelled
+    widgets += underlined_tabs(rgb, runs, used, unit)
     links = find_links(rgb, runs, used, unit)
     widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]
     if engine is not None:

@@ -12,7 +12,7 @@ from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_links import ink_density
-from agent.grounding.ocr.widgets_read import label_beside, reread
+from agent.grounding.ocr.widgets_read import label_above, label_beside, reread
 from agent.grounding.ocr.widgets_shapes import IntBox, int_box
 from agent.grounding.ocr.widgets_text import Run, holds, text_of
 
@@ -88,20 +88,26 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
                 widgets: list[Widget], fields: Sequence[int], words: Sequence[OcrWord],
                 unit: float) -> None:
     """Reads again, from its own crop, the text drawn just left of each field at `fields`
-    (indices in `widgets`): of a field with no label, where the whole-screen pass read nothing
-    there; of a field whose label beside it was read short ("File nam" for "File name:": the
-    word's box holds more letters than were read), kept when it reads more."""
+    (indices in `widgets`), or just above one with no label: of a field with no label, where
+    the whole-screen pass read nothing there; of a field whose label beside it was read short
+    ("File nam" for "File name:": the word's box holds more letters than were read), kept
+    when it reads more."""
     jobs: list[tuple[int, IntBox]] = []
     for index in fields:
         field = widgets[index]
-        box = label_beside(edges, int_box(field.box), unit)
+        boxes = [label_beside(edges, int_box(field.box), unit)]
+        if field.text_box is None or holds(field.box, field.text_box):
+            boxes.append(label_above(edges, int_box(field.box), unit))
         own = {id(w) for w in field.words}
         taken = [w.box for w in words if id(w) not in own] + \
             [w.box for w in widgets if w is not field]
-        if box is not None and not any(overlaps(box, other) for other in taken):
-            jobs.append((index, box))
+        jobs += [(index, box) for box in boxes if box is not None and _line_sized(box, unit)
+                 and not any(overlaps(box, other) for other in taken)]
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
+    done: set[int] = set()  # beside, then above: the first crop that reads a label wins
     for (index, _box), read in zip(jobs, found, strict=True):
+        if index in done:
+            continue
         field = widgets[index]
         labelled = field.text_box is not None and not holds(field.box, field.text_box)
         enough = (_letters(read) > _letters(field.words) if labelled
@@ -110,6 +116,7 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
             text, text_box = text_of(read)
             widgets[index] = Widget("field", field.box, text, text_box, tuple(read),
                                     inner=field.inner if labelled else field.words)
+            done.add(index)
 
 
 class ShortReads:
@@ -131,6 +138,13 @@ class ShortReads:
             return False  # too few words to know a letter's width
         letter = float(np.median(self._letters[alike]))
         return any((w.box[2] - w.box[0]) / letter >= len(w.text) + 0.75 for w in label)
+
+
+def _line_sized(box: IntBox, unit: float) -> bool:
+    """Whether ink found beside or above a field may be a label: a line of text, not a
+    panel's side running down past the field (tesseract then read nothing of the other crops
+    read with it)."""
+    return box[3] - box[1] <= 3 * unit and box[2] - box[0] >= unit
 
 
 def _letters(words: Sequence[OcrWord]) -> int:

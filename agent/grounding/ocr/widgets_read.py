@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 from agent.grounding.ocr.engines import OcrEngine, OcrWord, pixel_digest
 from agent.grounding.ocr.widgets_shapes import IntBox, Rect
 
-__all__ = ["label_beside", "reread", "wants_reading"]
+__all__ = ["label_above", "label_beside", "reread", "wants_reading"]
 
 CROP_HEIGHT = 40  # px: insides are scaled to about this height (text ~22 px; 56 read no better)
 MAX_SCALE = 4.0
@@ -142,3 +142,25 @@ def label_beside(edges: np.ndarray, field: IntBox, unit: float) -> IntBox | None
     pad = max(2, round(0.3 * unit))
     return (max(0, start + first - pad), max(0, top + int(rows[0]) - pad),
             start + end + 1 + pad, top + int(rows[-1]) + 1 + pad)
+
+
+def label_above(edges: np.ndarray, field: IntBox, unit: float) -> IntBox | None:
+    """The box of what is drawn just above a field from its left edge on (its label, when the
+    whole-screen pass read nothing there: a short bold "Bio" over a text area); None when
+    nothing is. A blank one and a half text heights wide ends it."""
+    left, top, right, _bottom = field
+    upper = max(0, top - round(2.2 * unit))
+    band = edges[upper:max(upper, top - 3), max(0, left - round(0.3 * unit)):right]
+    columns = np.flatnonzero(band.any(axis=0))
+    if not columns.size or columns[0] > 1.5 * unit:
+        return None
+    end = int(columns[0])
+    for column in columns:
+        if column - end > 1.5 * unit:
+            break
+        end = int(column)
+    rows = np.flatnonzero(band[:, int(columns[0]):end + 1].any(axis=1))
+    pad = max(2, round(0.3 * unit))
+    start = max(0, left - round(0.3 * unit))
+    return (max(0, start + int(columns[0]) - pad), max(0, upper + int(rows[0]) - pad),
+            start + end + 1 + pad, upper + int(rows[-1]) + 1 + pad)

@@ -166,3 +166,32 @@ def test_text_rows_count_letters_and_leave_only_blank_rows_at_zero() -> None:
              if image.crop((0, y, 400, y + 1)).getextrema()[0] < ink_module.INK]
     assert [y for y, weight in enumerate(rows) if weight > 0] == inked
     assert 10 <= sum(rows) <= 15  # the 11 letters and the rule, give or take a touching pair
+
+
+def test_tesseract_reads_dark_words_on_a_yellow_bar(tesseract: None) -> None:
+    """The fifth blind trial's car rental header: dark grey links on a yellow bar (grey 196)
+    over a white page; tesseract's threshold blackened the bar and read none of it until
+    mid-grey grounds were made white."""
+    image = Image.new("RGB", (1920, 1080), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1919, 43), fill="#ffcc00")
+    draw.text((30, 12), "DriveAway", font=font(19, bold=True), fill="#222222")
+    for x, word in ((186, "Cars"), (244, "Deals"), (310, "Manage booking"), (458, "Help")):
+        draw.text((x, 14), word, font=font(15), fill="#444444")
+    for row, line in enumerate(("Find a rental car", "Pick-up location", "Return date")):
+        draw.text((80, 120 + 60 * row), line, font=font(16), fill="#222222")
+    words = {w.text for w in TesseractEngine(jobs=2).read(image) if w.box[3] < 44}
+    assert {"Cars", "Deals", "Help"} <= words, words
+
+
+def test_a_short_label_the_whole_screen_pass_missed_is_read_above_its_field(
+        tesseract: None) -> None:
+    """The fifth blind trial's bold "Bio" over a text area, read by no pass; a panel's side
+    left of the field is no label to read (read with it, tesseract read neither)."""
+    image = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line((60, 20, 60, 190), fill="#cccccc", width=1)  # the panel's side
+    draw.text((92, 40), "Bio", font=font(13, bold=True), fill="#222222")
+    draw.rectangle((90, 62, 800, 130), fill="white", outline="#767676")
+    fields = [w for w in find_widgets(image, [], TesseractEngine()) if w.kind == "field"]
+    assert [w.text for w in fields] == ["Bio"], fields

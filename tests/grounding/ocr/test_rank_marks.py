@@ -296,3 +296,22 @@ def test_a_button_for_a_name_is_in_its_row_or_its_card_never_the_next_rows() -> 
     delete = Widget("button", (400, 332, 500, 364), "Delete")
     with pytest.raises(GroundingError):
         decision("the Delete button for Bob", table, [delete])
+
+
+def test_a_label_wrapped_flush_right_beside_its_field_names_it() -> None:
+    """The fifth trial's "Vehicle registration" over "number", both ending at the field."""
+    read = [*words(413, 329, "Vehicle registration", key=1, char=11.5),
+            *words(437, 493, "number", key=2, char=11.5)]
+    field = Widget("field", (586, 410, 946, 459), "number", (493, 437, 562, 453))
+    found = decision("the Vehicle registration number field", read, [field]).best
+    assert inside(found.point, field.box)
+
+
+def test_a_dash_between_words_with_spaces_around_it_stays_in_the_phrase() -> None:
+    """The fifth trial's "Zone B - Harbour": a narrow "B" box and a dash left a gap wider than
+    the line's text is high."""
+    read = [OcrWord("Zone", (608, 671, 664, 688), (1,)), OcrWord("B", (668, 666, 679, 698), (1,)),
+            OcrWord("-", (697, 681, 703, 683), (1,)),
+            OcrWord("Harbour", (714, 670, 805, 688), (1,))]
+    found = decision("the Zone B - Harbour text", read, []).best
+    assert found.text == "Zone B - Harbour"

@@ -601,3 +601,20 @@ def test_a_white_field_without_a_border_on_a_dark_bar_is_a_field_and_the_bars_li
     found = [(w.kind, w.text) for w in canvas.find()]
     assert ("field", "Shoply") in found or ("field", "Search Shoply") in found, found
     assert ("button", "Search") in found and ("link", "Cart (2)") in found, found
+
+
+def test_words_in_a_row_with_a_bar_under_the_selected_one_are_tabs_a_headers_row_is_not() -> None:
+    """The fifth blind trial's order tabs: "All" underlined by a green bar on the tab bar's
+    grey rule; "the Shipped tab" tied with two "Shipped" table cells until they were tabs. A
+    table header over its rule, none underlined apart, stays words."""
+    canvas = Canvas((900, 300))
+    lefts = (20, 80, 180, 290)
+    for left, name in zip(lefts, ("All", "Pending", "Shipped", "Cancelled"), strict=True):
+        canvas.text(left, 20, name)
+    canvas.draw.line((0, 52, 899, 52), fill="#dddddd")
+    canvas.draw.rectangle((8, 50, 52, 52), fill="#1a7f37")  # the selected tab's bar
+    for left, name in zip(lefts, ("Order", "Customer", "Total", "Status"), strict=True):
+        canvas.text(left, 120, name)
+    canvas.draw.line((0, 146, 899, 146), fill="#999999", width=2)
+    tabs = [w.text for w in of_kind(canvas.find(), "tab")]
+    assert tabs == ["All", "Pending", "Shipped", "Cancelled"], tabs
