@@ -29,7 +29,7 @@ from agent.grounding.ocr.grounder import (
     make_engine,
 )
 from agent.grounding.ocr.rank import Candidate
-from agent.grounding.ocr.textmatch import similarity
+from agent.grounding.ocr.textmatch import runs, similarity
 from agent.testing import StaticScreen
 
 BLANK = Image.new("RGB", (640, 400), "white")
@@ -452,3 +452,14 @@ def test_without_opencv_the_grounder_reads_words_only_and_says_so_once(
         assert json.loads(grounding.raw or "")["widgets"] is None
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "needs OpenCV" in lines[0] and "planground[ocr]" in lines[0]
+
+
+def test_a_short_word_ocr_dropped_leaves_a_near_match_where_its_gap_is() -> None:
+    """The fifth trial's small underlined "Flag for review": tesseract read "Flag" and
+    "review" (on two lines of its own) and no "for"."""
+    words = [OcrWord("Flag", (980, 245, 1005, 258), (0, 19), 52.0),
+             OcrWord("review", (1025, 248, 1075, 255), (0, 17), 0.0),
+             OcrWord("Flag", (100, 245, 125, 258), (0, 3), 90.0),  # a gap fits no "for"
+             OcrWord("review", (200, 248, 250, 255), (0, 4), 90.0)]
+    found = [r for r in runs(words, "flag for review") if r.similarity >= 0.8]
+    assert [(r.text, r.box[0], r.similarity) for r in found] == [("Flag review", 980, 0.9)]
