@@ -108,9 +108,24 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
                 plain = replace(plain, relation="next", anchor=Query(text=query.text))
             return decide(_ranked(plain, analysis, image), plain, description)
         headed = [d for q in _under_heading(query) if (d := _tried(q, analysis, image))]
-        if len(headed) != 1:
+        if len(headed) == 1:
+            return headed[0]
+        coded = _coded(query)
+        named = _tried(coded, analysis, image) if coded is not None else None
+        if named is None or named.best.kind == TEXT or named.best.similarity < 1.0:
             raise
-        return headed[0]
+        return named
+
+
+def _coded(query: Query) -> Query | None:
+    """"seat 14C", "room 4B": a noun the screen may not say before a code (a token with a
+    digit); the code alone, which only a widget reading exactly it answers. None otherwise."""
+    parts = query.text.split()
+    if query.quoted or len(parts) != 2:
+        return None
+    code = next((p for p in (parts[1], parts[0]) if len(p) >= 2 and any(c.isdigit() for c in p)
+                 and any(c.isalpha() for c in p)), None)
+    return replace(query, text=code) if code is not None else None
 
 
 def _under_heading(query: Query) -> list[Query]:

@@ -56,14 +56,24 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
         if id(run) in used:
             continue
         gap = _gap(field, run, widgets, unit)
-        if gap is None or (best is not None and gap >= best[0]) or labels.heading(run):
-            continue  # not beside the field, or no nearer; a heading is no label either
+        beside = field.box[1] <= (run.box[1] + run.box[3]) / 2 <= field.box[3]
+        if gap is None or (best is not None and gap >= best[0]) or \
+                (not beside and labels.heading(run)):
+            continue  # not beside the field, or no nearer; a heading above is no label either
         best = (gap, run)
     if best is None:
         return field
-    used.add(id(best[1]))
-    run = best[1]
+    run = _upper(best[1], labels.near(field.box), used, unit)
+    used.add(id(run))
     return Widget("field", field.box, run.text, run.box, run.words, inner=field.words)
+
+
+def _upper(run: Run, near: Sequence[Run], used: set[int], unit: float) -> Run:
+    """The label over a hint set under it at the same left edge ("Charitable donations" over
+    "Cash gifts to qualified organizations"): the upper line, when it is just above."""
+    above = [r for r in near if id(r) not in used and abs(r.box[0] - run.box[0]) <= 0.5 * unit
+             and 0 <= run.box[1] - r.box[3] <= 0.8 * unit]
+    return min(above, key=lambda r: run.box[1] - r.box[3]) if above else run
 
 
 def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
@@ -74,7 +84,14 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
     middle = (run.box[1] + run.box[3]) / 2
     if top <= middle <= bottom and run.box[2] <= left + 2:
         gap = left - run.box[2]
-        return gap if gap <= 12 * unit else None
+        if gap <= 12 * unit:
+            return gap
+        # A form's label column: far left, with nothing between but what touches the field
+        # (an input group's "$")
+        between = (run.box[2] + 2, top, left - 3, bottom)
+        return gap if gap <= 30 * unit and not any(
+            w is not field and overlaps(w.box, between) and w.box[2] < left - 3
+            for w in widgets) else None
     if (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
             and left - unit <= run.box[0] <= (left + right) / 2):
         between = (run.box[0], run.box[3], right, top)

@@ -23,6 +23,7 @@ __all__ = ["label_above", "label_beside", "reread", "wants_reading"]
 CROP_HEIGHT = 40  # px: insides are scaled to about this height (text ~22 px; 56 read no better)
 MAX_SCALE = 4.0
 PAD = 10  # px of the inside's own colour around it: OCR wants a margin
+POLARITY = 40  # grey levels from the ground: a pixel of text, lighter or darker than it
 REMEMBERED = 512  # boxes' readings kept per engine (a busy screen re-reads ~50)
 
 # Per engine: what each box's pixels read as (words in the box's own pixels).
@@ -98,9 +99,13 @@ def _read_sheet(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
 
 
 def _dark_on_white(gray: Image.Image) -> Image.Image:
-    """A box's inside as dark text on white: inverted when its ground is dark (white on blue),
-    then stretched so that its ground is white and its text dark."""
-    if float(np.median(np.asarray(gray))) < 128:
+    """A box's inside as dark text on white: inverted when its text is lighter than its ground
+    (white on blue, white on orange: a ground of grey 135, not dark), then stretched so that its
+    ground is white and its text dark."""
+    pixels = np.asarray(gray)
+    ground = float(np.median(pixels))
+    lighter = np.count_nonzero(pixels > ground + POLARITY)
+    if lighter > np.count_nonzero(pixels < ground - POLARITY):
         gray = ImageOps.invert(gray)
     pixels = np.asarray(ImageOps.autocontrast(gray, cutoff=(0, 2))).copy()
     # A line across the whole crop (a link's underline, a border's remnant) goes: tesseract

@@ -195,3 +195,16 @@ def test_a_short_label_the_whole_screen_pass_missed_is_read_above_its_field(
     draw.rectangle((90, 62, 800, 130), fill="white", outline="#767676")
     fields = [w for w in find_widgets(image, [], TesseractEngine()) if w.kind == "field"]
     assert [w.text for w in fields] == ["Bio"], fields
+
+
+def test_white_words_on_an_orange_button_are_read_from_its_inside(tesseract: None) -> None:
+    """The sixth blind trial's "Submit application": white on orange (#ef6c00, grey 135: not
+    a dark ground) read as "are ote" from its crop until light text decided the inversion."""
+    image = Image.new("RGB", (700, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((40, 40, 214, 76), radius=4, fill="#ef6c00")
+    draw.text((58, 49), "Submit application", font=font(15), fill="white")
+    draw.rounded_rectangle((226, 40, 362, 76), radius=4, fill="#eeeeee", outline="#bbbbbb")
+    draw.text((244, 49), "Save for later", font=font(15), fill="#222222")
+    texts = [w.text for w in find_widgets(image, [], TesseractEngine()) if w.kind == "button"]
+    assert texts == ["Submit application", "Save for later"], texts

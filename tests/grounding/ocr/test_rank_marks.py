@@ -315,3 +315,16 @@ def test_a_dash_between_words_with_spaces_around_it_stays_in_the_phrase() -> Non
             OcrWord("Harbour", (714, 670, 805, 688), (1,))]
     found = decision("the Zone B - Harbour text", read, []).best
     assert found.text == "Zone B - Harbour"
+
+
+def test_a_code_after_a_noun_the_screen_does_not_say_is_its_button() -> None:
+    """The sixth trial's seat map: "seat 14C" names the button reading "14C"; a code no
+    button reads, or a one-character one, is still an error."""
+    seats = [Widget("button", (100 + 40 * k, 200, 136 + 40 * k, 230), code)
+             for k, code in enumerate(("14B", "14C", "14D", "3"))]
+    read = [w for seat in seats for w in words(208, seat.box[0] + 6, seat.text, key=seat.box[0])]
+    assert inside(decision("seat 14C", read, seats).best.point, seats[1].box)
+    with pytest.raises(NotOnScreen):
+        decision("seat 14E", read, seats)
+    with pytest.raises(NotOnScreen):
+        decision("seat 3", read, seats)

@@ -618,3 +618,22 @@ def test_words_in_a_row_with_a_bar_under_the_selected_one_are_tabs_a_headers_row
     canvas.draw.line((0, 146, 899, 146), fill="#999999", width=2)
     tabs = [w.text for w in of_kind(canvas.find(), "tab")]
     assert tabs == ["All", "Pending", "Shipped", "Cancelled"], tabs
+
+
+def test_a_label_column_far_left_of_money_fields_labels_them_over_its_hints() -> None:
+    """The sixth blind trial's tax form: bold labels 25 text heights left of fields behind a
+    "$" box, each with a grey hint under it nearer the field's middle."""
+    canvas = Canvas((1000, 200))
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 17)
+    for top, name, hint in ((20, "Employment income", "Box 1 of your W-2"),
+                            (100, "Charitable donations", "Cash gifts to organizations")):
+        canvas.draw.text((20, top), name, font=bold, fill="#222222")
+        canvas.words += [OcrWord(word, (x, top + 3, x + 11 * len(word), top + 17), (top,), 95.0)
+                         for x, word in zip((20, 20 + 11 * (len(name.split()[0]) + 1)),
+                                            name.split(), strict=True)]
+        canvas.text(20, top + 22, hint, ink="#777777")
+        canvas.box((500, top, 530, top + 34), fill="#eeeeee")
+        canvas.text(510, top + 8, "$")
+        canvas.box((530, top, 720, top + 34))
+    fields = [w.text for w in of_kind(canvas.find(), "field")]
+    assert fields == ["Employment income", "Charitable donations"], fields
