@@ -94,7 +94,25 @@ def ground_in(analysis: Analysis, image: Image.Image, description: str) -> Decis
     if not analysis.words and not analysis.widgets:
         raise GroundingError(f"nothing found for {description!r}: OCR read no text on the "
                              "screen")
-    return _decide(query, analysis, image, description)
+    try:
+        return _decide(query, analysis, image, description)
+    except NotOnScreen as exc:
+        if not str(exc).endswith("closest: none"):
+            raise
+        raise NotOnScreen(f"{exc}; {_on_screen(query, analysis, image)}") from None
+
+
+def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
+    """The elements of the kind described that are on the screen (what to say instead), for
+    an error that found nothing like the text."""
+    kinds = query.kinds - {TEXT}
+    plain = Query(kinds=kinds, kind_word=query.kind_word)
+    found = [c for c in candidates(plain, analysis.words, analysis.widgets, image)
+             if c.kind != TEXT and c.text]
+    found.sort(key=lambda c: (c.point[1], c.point[0]))
+    what = f"{query.kind_word or 'element'}s" if kinds else "elements"
+    shown = "; ".join(c.describe() for c in found[:8])
+    return f"{what} on the screen: {shown}" if shown else f"no {what} on the screen"
 
 
 def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:

@@ -31,6 +31,7 @@ from agent.grounding.ocr.grounder import (
 from agent.grounding.ocr.rank import Candidate
 from agent.grounding.ocr.textmatch import runs, similarity
 from agent.testing import StaticScreen
+from tests.grounding.ocr.test_rank import Widget
 
 BLANK = Image.new("RGB", (640, 400), "white")
 
@@ -463,3 +464,15 @@ def test_a_short_word_ocr_dropped_leaves_a_near_match_where_its_gap_is() -> None
              OcrWord("review", (200, 248, 250, 255), (0, 4), 90.0)]
     found = [r for r in runs(words, "flag for review") if r.similarity >= 0.8]
     assert [(r.text, r.box[0], r.similarity) for r in found] == [("Flag review", 980, 0.9)]
+
+
+def test_an_error_that_found_nothing_like_the_text_names_what_is_there() -> None:
+    """"closest: none" named no candidate; the elements of the kind asked for are listed."""
+    image = Image.new("RGB", (400, 200), "white")
+    words = line(50, ("Send", 20), ("Discard", 120))
+    buttons = [Widget("button", (w.box[0] - 8, 40, w.box[2] + 8, 80), w.text, w.box)
+               for w in words]
+    analysis = Analysis(words, buttons, 0.0)
+    with pytest.raises(NotOnScreen, match=r"closest: none; buttons on the screen: "
+                                          r"button 'Send'.*button 'Discard'"):
+        ground_in(analysis, image, "the Frobnicate button")
