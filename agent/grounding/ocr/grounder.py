@@ -110,9 +110,9 @@ def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
     found = [c for c in candidates(plain, analysis.words, analysis.widgets, image)
              if c.kind != TEXT and c.text]
     found.sort(key=lambda c: (c.point[1], c.point[0]))
-    what = f"{query.kind_word or 'element'}s" if kinds else "elements"
+    what = f"of the kind '{query.kind_word}'" if kinds and query.kind_word else "at all"
     shown = "; ".join(c.describe() for c in found[:8])
-    return f"{what} on the screen: {shown}" if shown else f"no {what} on the screen"
+    return f"on the screen, {what}: {shown}" if shown else f"nothing on the screen {what}"
 
 
 def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:

@@ -473,6 +473,6 @@ def test_an_error_that_found_nothing_like_the_text_names_what_is_there() -> None
     buttons = [Widget("button", (w.box[0] - 8, 40, w.box[2] + 8, 80), w.text, w.box)
                for w in words]
     analysis = Analysis(words, buttons, 0.0)
-    with pytest.raises(NotOnScreen, match=r"closest: none; buttons on the screen: "
-                                          r"button 'Send'.*button 'Discard'"):
+    with pytest.raises(NotOnScreen, match=r"closest: none; on the screen, of the kind "
+                                          r"'button': button 'Send'.*button 'Discard'"):
         ground_in(analysis, image, "the Frobnicate button")
