@@ -116,6 +116,8 @@ def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
 
 
 def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:
+    """The answer for `query`; when nothing fits it, what people mean by such words: a search
+    box by the word Search, a field under a heading, a code after a noun the screen lacks."""
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except NotOnScreen:
