@@ -69,17 +69,18 @@ def underlined_field(image: Image.Image, text: Box) -> Box | None:
     past its end (a link's underline ends with its text; a heading's rule is under dark text)."""
     x1, y1, x2, y2 = (round(v) for v in text)
     height, reach = y2 - y1, min(image.width, x2 + 3 * (x2 - x1))
-    grey = image.convert("L")
-    darkest = min(grey.crop((x1, y1, x2, y2)).tobytes(), default=0)
-    if not PLACEHOLDER[0] <= darkest <= PLACEHOLDER[1] or reach <= x2:
+    # Only the text and the rows under it, in grey: not the whole screenshot on each call.
+    grey = image.crop((x1, y1, reach, min(image.height, y2 + 1 + height))).convert("L")
+    darkest = min(grey.crop((0, 0, x2 - x1, y2 - y1)).tobytes(), default=0)
+    if not PLACEHOLDER[0] <= darkest <= PLACEHOLDER[1] or reach <= x2 or grey.height <= height + 1:
         return None
-    background = grey.getpixel((x1, y2 + 1))
+    background = grey.getpixel((0, height + 1))
     assert isinstance(background, int)
-    for y in range(y2 + 1, min(grey.height, y2 + 1 + height)):
-        row = grey.crop((x1, y, reach, y + 1)).tobytes()
+    for y in range(height + 1, grey.height):
+        row = grey.crop((0, y, grey.width, y + 1)).tobytes()
         end = next((i for i, v in enumerate(row) if abs(v - background) < FAINT), len(row))
         if end - (x2 - x1) >= 3 * height:  # on well past the text's end
-            return float(x1), float(y1 - height // 2), float(x1 + end), float(y)
+            return float(x1), float(y1 - height // 2), float(x1 + end), float(y1 + y)
     return None
 
 

@@ -12,7 +12,7 @@ import difflib
 import re
 import statistics
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from agent.grounding.ocr.engines import Box, OcrWord
@@ -129,22 +129,16 @@ def phrases(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
 
 def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) -> list[Run]:
     """Every run of words (within one phrase) at least `floor` similar to `query`."""
-    longest = len(query.split()) + 2  # room for words OCR split in two
     found = []
     for phrase in phrases(words):
         norms = [norm(w.text) for w in phrase]
         first, last = _glyphs(norms, [w.confidence for w in phrase])
         whole = " ".join(norms[first:last])
-        for start in range(len(phrase)):
-            for end in range(start + 1, min(len(phrase), start + longest) + 1):
-                text = " ".join(norms[start:end])
-                score = similarity(text, query)
-                if score < floor:
-                    continue
-                run = phrase[start:end]
-                found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]),
-                                 score, start <= first and end >= last,
-                                 min(1.0, len(text) / max(len(whole), 1))))
+        for start, end, score in _windows(norms, query, floor, shortest=1):
+            run = phrase[start:end]
+            found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]),
+                             score, start <= first and end >= last,
+                             min(1.0, len(" ".join(norms[start:end])) / max(len(whole), 1))))
     if len(query.split()) > 1:
         found.extend(_wrapped(words, query, floor))
     if len(query.split()) > 2:
@@ -181,18 +175,26 @@ def _gapped(words: Sequence[OcrWord], query: str) -> list[Run]:
 def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) -> list[Run]:
     """Runs across the cells of a screen row, whatever the gaps: "the 18:45 Spin row" names a
     time and a class that stand in two cells of a table row."""
-    longest = len(query.split()) + 2
     found = []
     for row in _screen_rows(words):
         norms = [norm(w.text) for w in row]
-        for start in range(len(row)):
-            for end in range(start + 2, min(len(row), start + longest) + 1):
-                score = similarity(" ".join(norms[start:end]), query)
-                if score >= floor:
-                    run = row[start:end]
-                    found.append(Run(" ".join(w.text for w in run),
-                                     union([w.box for w in run]), score, True, 1.0))
+        for start, end, score in _windows(norms, query, floor, shortest=2):
+            run = row[start:end]
+            found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]), score,
+                             True, 1.0))
     return found
+
+
+def _windows(norms: Sequence[str], query: str, floor: float, shortest: int
+             ) -> Iterator[tuple[int, int, float]]:
+    """(start, end, similarity) of each window of at least `shortest` of the words, up to two
+    more than the query has (room for words OCR split in two), at least `floor` similar."""
+    longest = len(query.split()) + 2
+    for start in range(len(norms)):
+        for end in range(start + shortest, min(len(norms), start + longest) + 1):
+            score = similarity(" ".join(norms[start:end]), query)
+            if score >= floor:
+                yield start, end, score
 
 
 def _screen_rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:

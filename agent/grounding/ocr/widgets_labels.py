@@ -52,7 +52,8 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
     """The field with the text nearest to its left on its row, or just above it, as its label;
     with no label, the text inside it (a placeholder) stays its text."""
     best: tuple[float, Run] | None = None
-    for run in labels.near(field.box):
+    near = labels.near(field.box)
+    for run in near:
         if id(run) in used:
             continue
         gap = _gap(field, run, widgets, unit)
@@ -63,7 +64,7 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
         best = (gap, run)
     if best is None:
         return field
-    run = _upper(best[1], labels.near(field.box), used, unit)
+    run = _upper(best[1], near, used, unit)
     used.add(id(run))
     return Widget("field", field.box, run.text, run.box, run.words, inner=field.words)
 

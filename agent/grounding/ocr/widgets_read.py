@@ -133,20 +133,11 @@ def label_beside(edges: np.ndarray, field: IntBox, unit: float) -> IntBox | None
     heights wide ends it."""
     left, top, _right, bottom = field
     start = max(0, left - round(30 * unit))
-    columns = np.asarray(edges[top:bottom, start:max(start, left - 2)].any(axis=0), dtype=bool)
-    inked = np.flatnonzero(columns)
-    if not inked.size or (len(columns) - 1 - inked[-1]) > 12 * unit:
+    band = edges[top:bottom, start:max(start, left - 2)]
+    inked = np.flatnonzero(band.any(axis=0))
+    if not inked.size or (band.shape[1] - 1 - inked[-1]) > 12 * unit:
         return None
-    end = int(inked[-1])
-    first = end
-    for column in inked[::-1]:
-        if first - column > 1.5 * unit:
-            break
-        first = int(column)
-    rows = np.flatnonzero(edges[top:bottom, start + first:start + end + 1].any(axis=1))
-    pad = max(2, round(0.3 * unit))
-    return (max(0, start + first - pad), max(0, top + int(rows[0]) - pad),
-            start + end + 1 + pad, top + int(rows[-1]) + 1 + pad)
+    return _ink_box(band, (start, top), _stretch(inked[::-1], unit), unit)
 
 
 def label_above(edges: np.ndarray, field: IntBox, unit: float) -> IntBox | None:
@@ -154,18 +145,30 @@ def label_above(edges: np.ndarray, field: IntBox, unit: float) -> IntBox | None:
     whole-screen pass read nothing there: a short bold "Bio" over a text area); None when
     nothing is. A blank one and a half text heights wide ends it."""
     left, top, right, _bottom = field
-    upper = max(0, top - round(2.2 * unit))
-    band = edges[upper:max(upper, top - 3), max(0, left - round(0.3 * unit)):right]
-    columns = np.flatnonzero(band.any(axis=0))
-    if not columns.size or columns[0] > 1.5 * unit:
+    upper, start = max(0, top - round(2.2 * unit)), max(0, left - round(0.3 * unit))
+    band = edges[upper:max(upper, top - 3), start:right]
+    inked = np.flatnonzero(band.any(axis=0))
+    if not inked.size or inked[0] > 1.5 * unit:
         return None
-    end = int(columns[0])
-    for column in columns:
-        if column - end > 1.5 * unit:
+    return _ink_box(band, (start, upper), _stretch(inked, unit), unit)
+
+
+def _stretch(inked: np.ndarray, unit: float) -> tuple[int, int]:
+    """The first and last of the inked columns (from the end to read from) that run on without
+    a blank one and a half text heights wide: (low, high)."""
+    reach = int(inked[0])
+    for column in inked[1:]:
+        if abs(int(column) - reach) > 1.5 * unit:
             break
-        end = int(column)
-    rows = np.flatnonzero(band[:, int(columns[0]):end + 1].any(axis=1))
+        reach = int(column)
+    return min(reach, int(inked[0])), max(reach, int(inked[0]))
+
+
+def _ink_box(band: np.ndarray, origin: tuple[int, int], columns: tuple[int, int],
+             unit: float) -> IntBox:
+    """The box, in screenshot pixels, around the ink of `band`'s `columns`, padded."""
+    (x, y), (first, last) = origin, columns
+    rows = np.flatnonzero(band[:, first:last + 1].any(axis=1))
     pad = max(2, round(0.3 * unit))
-    start = max(0, left - round(0.3 * unit))
-    return (max(0, start + int(columns[0]) - pad), max(0, upper + int(rows[0]) - pad),
-            start + end + 1 + pad, upper + int(rows[-1]) + 1 + pad)
+    return (max(0, x + first - pad), max(0, y + int(rows[0]) - pad), x + last + 1 + pad,
+            y + int(rows[-1]) + 1 + pad)
