@@ -38,6 +38,7 @@ from agent.grounding.ocr.widgets_labels import (
     Labels,
     ShortReads,
     label,
+    label_column,
     read_labels,
 )
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded
@@ -115,6 +116,8 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     labels = Labels(rgb, runs, unit)
     labelled = [label(w, labels, used, widgets, unit) if w.kind == "field" else w
                 for w in widgets]
+    label_column(labelled, [k for k, w in enumerate(labelled) if w is widgets[k]
+                            and w.kind == "field"], labels, used, unit)
     if engine is not None:
         # Fields with no label, or whose label was read short: their labels read again.
         short = ShortReads(words)

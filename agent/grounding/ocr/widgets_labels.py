@@ -16,7 +16,7 @@ from agent.grounding.ocr.widgets_read import label_above, label_beside, reread
 from agent.grounding.ocr.widgets_shapes import IntBox, int_box
 from agent.grounding.ocr.widgets_text import Run, holds, text_of
 
-__all__ = ["LABEL_WORDS", "Labels", "ShortReads", "label", "read_labels"]
+__all__ = ["LABEL_WORDS", "Labels", "ShortReads", "label", "label_column", "read_labels"]
 
 LABEL_WORDS = 5  # a label is a few words
 
@@ -89,10 +89,7 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
             return gap
         # A form's label column: far left, with nothing between but what touches the field
         # (an input group's "$")
-        between = (run.box[2] + 2, top, left - 3, bottom)
-        return gap if gap <= 30 * unit and not any(
-            w is not field and overlaps(w.box, between) and w.box[2] < left - 3
-            for w in widgets) else None
+        return gap if gap <= 30 * unit and _clear(field, run, widgets) else None
     if (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
             and left - unit <= run.box[0] <= (left + right) / 2):
         between = (run.box[0], run.box[3], right, top)
@@ -100,6 +97,40 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
             return None
         return 1.5 * (top - run.box[3])
     return None
+
+
+def _clear(field: Widget, run: Run, widgets: Sequence[Widget]) -> bool:
+    """Whether nothing lies between a label on the field's row and the field, but what
+    touches the field (an input group's "$")."""
+    left, top, _, bottom = field.box
+    between = (run.box[2] + 2, top, left - 3, bottom)
+    return not any(w is not field and overlaps(w.box, between) and w.box[2] < left - 3
+                   for w in widgets)
+
+
+def label_column(labelled: list[Widget], bare: Sequence[int], labels: Labels, used: set[int],
+                 unit: float) -> None:
+    """Labels the fields at `bare` (indices in `labelled`, fields with no label) from their
+    form's label column: a run on the field's row starting where the labels beside the other
+    fields of its column start, however far left (a tax form's long labels end 25 text
+    heights from their "$" boxes, its short ones 35)."""
+    columns = [(w.box[0], w.text_box[0]) for k, w in enumerate(labelled)
+               if w.kind == "field" and k not in bare and w.text_box is not None
+               and w.text_box[2] <= w.box[0]
+               and w.box[1] <= (w.text_box[1] + w.text_box[3]) / 2 <= w.box[3]]
+    for index in bare:
+        field = labelled[index]
+        starts = [start for left, start in columns if abs(left - field.box[0]) <= unit]
+        row = [run for run in labels.near(field.box) if id(run) not in used
+               and field.box[1] <= (run.box[1] + run.box[3]) / 2 <= field.box[3]
+               and run.box[2] <= field.box[0] + 2
+               and any(abs(run.box[0] - start) <= 0.5 * unit for start in starts)
+               and _clear(field, run, labelled)]
+        if row:  # the upper line: a label over its hint
+            run = min(row, key=lambda r: r.box[1])
+            used.add(id(run))
+            labelled[index] = Widget("field", field.box, run.text, run.box, run.words,
+                                     inner=field.words)
 
 
 def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,

@@ -637,3 +637,26 @@ def test_a_label_column_far_left_of_money_fields_labels_them_over_its_hints() ->
         canvas.box((530, top, 720, top + 34))
     fields = [w.text for w in of_kind(canvas.find(), "field")]
     assert fields == ["Employment income", "Charitable donations"], fields
+
+
+def test_short_labels_in_a_far_label_column_label_their_fields_too() -> None:
+    """The same form's "Dividends" ends 31 text heights from its field, past how far a label
+    is looked for; it starts where the column's other labels start, so it is the label."""
+    canvas = Canvas((1000, 270))
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 17)
+    for top, name, hint in ((20, "Employment income", "Box 1 of your W-2"),
+                            (85, "Dividends", ""),
+                            (150, "Interest income", "Form 1099-INT"),
+                            (215, "Charitable donations", "")):
+        canvas.draw.text((20, top), name, font=bold, fill="#222222")
+        canvas.words += [OcrWord(word, (x, top + 3, x + 11 * len(word), top + 17), (top,), 95.0)
+                         for x, word in zip((20, 20 + 11 * (len(name.split()[0]) + 1)),
+                                            name.split(), strict=False)]
+        if hint:
+            canvas.text(20, top + 22, hint, ink="#777777")
+        canvas.box((530, top, 560, top + 40), fill="#eeeeee")
+        canvas.text(540, top + 10, "$")
+        canvas.box((560, top, 760, top + 40))
+    fields = [w.text for w in of_kind(canvas.find(), "field")]
+    assert fields == ["Employment income", "Dividends", "Interest income",
+                      "Charitable donations"], fields

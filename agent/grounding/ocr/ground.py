@@ -1,0 +1,144 @@
+"""One description grounded on one analysed screenshot: the description parsed
+(describe.py), ranked against the screen's widgets and runs of words (rank.py, labels.py,
+narrow.py) and decided; when nothing fits, what people mean by such words (a search box by
+the word Search, a field under a heading, a code after a noun the screen lacks)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from PIL import Image
+
+from agent.errors import GroundingError
+from agent.grounding.grounder import NotOnScreen
+from agent.grounding.ocr.describe import TEXT, Query, parse
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.modal import behind_modal, modal_box
+from agent.grounding.ocr.narrow import narrow
+from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, row_runs, runs
+
+__all__ = ["Analysis", "ground_in"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one screenshot holds: its words, and its widgets (None: not looked for)."""
+
+    words: list[OcrWord]
+    widgets: list[WidgetLike] | None
+    seconds: float  # how long reading and widget finding took
+
+
+def ground_in(analysis: Analysis, image: Image.Image, description: str) -> Decision:
+    """The element `description` names in an analysed screenshot; GroundingError if unsure."""
+    query = parse(description)
+    if query.empty:
+        raise GroundingError(f"the description {description!r} names no text or kind of "
+                             "element to look for: quote the element's visible text")
+    if not analysis.words and not analysis.widgets:
+        raise GroundingError(f"nothing found for {description!r}: OCR read no text on the "
+                             "screen")
+    try:
+        return _decide(query, analysis, image, description)
+    except NotOnScreen as exc:
+        if not str(exc).endswith("closest: none"):
+            raise
+        raise NotOnScreen(f"{exc}; {_on_screen(query, analysis, image)}") from None
+
+
+def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
+    """The elements of the kind described that are on the screen (what to say instead), for
+    an error that found nothing like the text."""
+    kinds = query.kinds - {TEXT}
+    plain = Query(kinds=kinds, kind_word=query.kind_word)
+    found = [c for c in candidates(plain, analysis.words, analysis.widgets, image)
+             if c.kind != TEXT and c.text]
+    found.sort(key=lambda c: (c.point[1], c.point[0]))
+    what = f"of the kind '{query.kind_word}'" if kinds and query.kind_word else "at all"
+    shown = "; ".join(c.describe() for c in found[:8])
+    return f"on the screen, {what}: {shown}" if shown else f"nothing on the screen {what}"
+
+
+def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:
+    """The answer for `query`; when nothing fits it, what people mean by such words: a search
+    box by the word Search, a field under a heading, a code after a noun the screen lacks."""
+    try:
+        return decide(_ranked(query, analysis, image), query, description)
+    except NotOnScreen:
+        if query.soft:  # "the search box", and no field says "Search": the field next to
+            # the word (a Search button's) where it is on the screen, else the only field
+            plain = replace(query, text="", soft=False)
+            if any(run.similarity >= MIN_SIMILARITY for run in runs(analysis.words, query.text)):
+                plain = replace(plain, relation="next", anchor=Query(text=query.text))
+            return decide(_ranked(plain, analysis, image), plain, description)
+        headed = [d for q in _under_heading(query) if (d := _tried(q, analysis, image))]
+        if len(headed) == 1:
+            return headed[0]
+        coded = _coded(query)
+        named = _tried(coded, analysis, image) if coded is not None else None
+        if named is None or named.best.kind == TEXT or named.best.similarity < 1.0:
+            raise
+        return named
+
+
+def _coded(query: Query) -> Query | None:
+    """"seat 14C", "room 4B": a noun the screen may not say before a code (a token with a
+    digit); the code alone, which only a widget reading exactly it answers. None otherwise."""
+    parts = query.text.split()
+    if query.quoted or len(parts) != 2:
+        return None
+    code = next((p for p in (parts[1], parts[0]) if len(p) >= 2 and any(c.isdigit() for c in p)
+                 and any(c.isalpha() for c in p)), None)
+    return replace(query, text=code) if code is not None else None
+
+
+def _under_heading(query: Query) -> list[Query]:
+    """"the Max price field": its own words ("Max", a placeholder) under a heading ("Price"),
+    split either way; nothing for other descriptions."""
+    words = query.text.split()
+    if "field" not in query.kinds or query.relation or query.quoted or len(words) < 2:
+        return []
+    splits = [(words[:k], words[k:]) for k in range(1, len(words))]
+    return [replace(query, text=" ".join(own), relation="under",
+                    anchor=Query(text=" ".join(heading)))
+            for first, last in splits for own, heading in ((first, last), (last, first))]
+
+
+def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:
+    try:
+        return decide(_ranked(query, analysis, image), query, _said(query))
+    except GroundingError:
+        return None
+
+
+def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candidate]:
+    found = candidates(query, analysis.words, analysis.widgets, image)
+
+    def anchor_of(anchor: Query) -> Candidate:
+        if not anchor.kinds:  # "below Username": the words, not the field they label
+            anchor = replace(anchor, kinds=frozenset({TEXT}))
+        try:
+            try:
+                return _decide(anchor, analysis, image, _said(anchor)).best
+            except NotOnScreen:
+                if query.relation not in ("row", "for") or " " not in anchor.text:
+                    raise
+                return decide(_across_row(anchor, analysis.words), anchor, _said(anchor)).best
+        except GroundingError as exc:
+            what = "the row it is in" if query.relation in ("row", "for") \
+                else f"the element it is {query.relation}"
+            raise type(exc)(f"{what} cannot be told: {exc}") from None
+
+    return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
+
+
+def _across_row(anchor: Query, words: Sequence[OcrWord]) -> list[Candidate]:
+    """The row named by words in two cells ("in the 18:45 Spin row"): the cells' words."""
+    return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
+                      run.similarity == 1.0) for run in row_runs(words, anchor.text)]
+
+
+def _said(query: Query) -> str:
+    return " ".join(p for p in (repr(query.text) if query.text else "", query.kind_word) if p)
