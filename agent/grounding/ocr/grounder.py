@@ -7,9 +7,9 @@ checkboxes, radio buttons, tabs, links: agent/grounding/ocr/widgets.py). Words a
 one *analysis* per screenshot, kept for the next groundings on the same pixels.
 
 A description is grounded on an analysis by ground.py; the answer carries its confidence
-and rivals in `raw` (JSON). No good candidate is `NotOnScreen` (after a closer look at a
-screen of small text: magnify.py), two close ones a `GroundingError` listing them (exit 1); a
-missing engine is a `UsageError` (exit 2).
+and rivals in `raw` (JSON). No good candidate is `NotOnScreen`, two close ones a
+`GroundingError` listing them (exit 1), each after a closer look at a screen of small text
+(magnify.py); a missing engine is a `UsageError` (exit 2).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from typing import Any
 
 from PIL import Image
 
-from agent.grounding.grounder import Grounding, NotOnScreen
+from agent.errors import GroundingError
+from agent.grounding.grounder import Grounding
 from agent.grounding.ocr.engines import (
     Box,
     EngineName,
@@ -225,7 +226,7 @@ class OcrGrounder:
         analysis = self.analyse(image)
         try:
             decision = ground_in(analysis, image, description)
-        except NotOnScreen:
+        except GroundingError:  # nothing like it, or two misreadings alike ("ty", "aty")
             closer = self.closer(image, analysis)
             if closer is None:
                 raise

@@ -1,69 +1,90 @@
 """The closer look: a screen of small text read again magnified when a grounding finds nothing
-like the words described (agent/grounding/ocr/magnify.py)."""
+like the words described, or two misreadings alike (agent/grounding/ocr/magnify.py)."""
 
 from __future__ import annotations
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
-from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.magnify import FACTOR
 from agent.screen import Screenshot
 
-FIELD = (200, 16, 400, 44)
+FIELDS = ((200, 16, 400, 44), (200, 76, 400, 104))
+Read = list[tuple[str, Box]]
 
 
-class DroppingEngine:
-    """Reads the screen like tesseract at 100% zoom, dropping the start of a bold label
-    ("lends" for "Dividends"), and reads it whole when the screen is given magnified."""
+class MisreadingEngine:
+    """Reads the screen as tesseract did small text at 100% zoom (`small`: a bold "Dividends"
+    read "lends"), and as it read the screen magnified (`whole`)."""
 
-    name = "dropping"
+    name = "misreading"
 
-    def __init__(self, screen: Image.Image, height: int) -> None:
-        self.screen, self.height = screen.size, height
+    def __init__(self, screen: Image.Image, small: Read, whole: Read) -> None:
+        self.screen, self.small, self.whole = screen.size, small, whole
         self.magnified = 0
 
     def read(self, image: Image.Image) -> list[OcrWord]:
-        top, bottom = 24.0, 24.0 + self.height
         if image.size == self.screen:
-            return [OcrWord("lends", (62.0, top, 100.0, bottom), (0,), 91.0),
-                    OcrWord("Notes", (20.0, top + 60, 70.0, bottom + 60), (1,), 95.0)]
+            return [OcrWord(text, box, (k,), 91.0) for k, (text, box) in enumerate(self.small)]
         if image.size == (self.screen[0] * FACTOR, self.screen[1] * FACTOR):
             self.magnified += 1
-            return [OcrWord(text, tuple(v * FACTOR for v in box), line, 96.0)  # type: ignore[misc]
-                    for text, box, line in (("Dividends", (20.0, top, 100.0, bottom), (0,)),
-                                            ("Notes", (20.0, top + 60, 70.0, bottom + 60), (1,)))]
+            return [OcrWord(text, (box[0] * FACTOR, box[1] * FACTOR, box[2] * FACTOR,
+                                   box[3] * FACTOR), (k,), 96.0)
+                    for k, (text, box) in enumerate(self.whole)]
         return []  # a widget's crop read again: nothing more there
 
 
-def screen(height: int) -> Screenshot:
+def form(labels: tuple[str, str], height: int) -> Screenshot:
+    """Two fields, each with its label at its left."""
     image = Image.new("RGB", (500, 120), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", height)
-    draw.text((20, 24), "Dividends", font=font, fill="#222222")
-    draw.rectangle(FIELD, fill="white", outline="#767676")
-    draw.text((20, 84), "Notes", font=font, fill="#222222")
+    for label, field in zip(labels, FIELDS, strict=True):
+        draw.text((20, field[1] + 8), label, font=font, fill="#222222")
+        draw.rectangle(field, fill="white", outline="#767676")
     return Screenshot.from_image(image)
 
 
+def inside(point: tuple[float, float], box: tuple[int, int, int, int]) -> bool:
+    return box[0] < point[0] < box[2] and box[1] < point[1] < box[3]
+
+
 def test_a_label_misread_on_small_text_is_found_read_magnified_once_per_screenshot() -> None:
-    shot = screen(11)
-    engine = DroppingEngine(shot.image, 11)
+    shot = form(("Dividends", "Notes"), 11)
+    notes = ("Notes", (20, 84, 60, 95))
+    engine = MisreadingEngine(shot.image, [("lends", (62, 24, 100, 35)), notes],
+                              [("Dividends", (20, 24, 100, 35)), notes])
     grounder = OcrGrounder(engine)
-    x, y = grounder.ground(shot, "the Dividends field").point
-    assert FIELD[0] < x < FIELD[2] and FIELD[1] < y < FIELD[3]
+    assert inside(grounder.ground(shot, "the Dividends field").point, FIELDS[0])
     with pytest.raises(NotOnScreen, match="frobnicate"):
         grounder.ground(shot, "the Frobnicate button")
     assert engine.magnified == 1
-    x, y = grounder.ground(shot, "Notes").point  # read well the first time: no closer look
-    assert 20 <= x <= 70 and engine.magnified == 1
+    assert inside(grounder.ground(shot, "the Notes field").point, FIELDS[1])
+    assert engine.magnified == 1
+
+
+def test_two_misreadings_alike_are_told_apart_read_magnified() -> None:
+    """The fourth blind trial's invoice at 100%: "City" and "Qty" read "ty" and "aty",
+    both alike "Qty"."""
+    shot = form(("City", "Qty"), 11)
+    small = [("ty", (28, 24, 44, 35)), ("aty", (20, 84, 44, 95))]
+    engine = MisreadingEngine(shot.image, small,
+                              [("City", (20, 24, 44, 35)), ("Qty", (20, 84, 44, 95))])
+    assert inside(OcrGrounder(engine).ground(shot, "the Qty field").point, FIELDS[1])
+    unsure = MisreadingEngine(shot.image, small, small)
+    with pytest.raises(GroundingError, match="ambiguous"):
+        OcrGrounder(unsure).ground(shot, "the Qty field")
+    assert unsure.magnified == 1
 
 
 def test_large_text_is_not_read_again_magnified() -> None:
-    shot = screen(18)
-    engine = DroppingEngine(shot.image, 18)
+    shot = form(("Dividends", "Notes"), 18)
+    engine = MisreadingEngine(shot.image, [("lends", (90, 24, 150, 42))],
+                              [("Dividends", (20, 24, 150, 42))])
     with pytest.raises(NotOnScreen, match="dividends"):
         OcrGrounder(engine).ground(shot, "the Dividends field")
     assert engine.magnified == 0
