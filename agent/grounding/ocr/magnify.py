@@ -21,8 +21,9 @@ from agent.grounding.ocr.modal import with_dialog_read
 
 __all__ = ["FACTOR", "SMALL_TEXT", "magnified_read", "small_text"]
 
-SMALL_TEXT = 16.0  # px: median word height below which a screen's text is small (100% zoom
-# pages measured 12, a kiosk's larger type 15.5; at 150% zoom 17 and more)
+SMALL_TEXT = 20.0  # px: median word height below which a screen's text is small: pages at
+# 100% zoom measured 12 (a kiosk's larger type 15.5), at 150% 17 (their hints and fine print
+# smaller still), at 300% 30 and more
 FACTOR = 2  # 3 read no more words than 2 on the trial pages, in 1.5 times as long
 
 

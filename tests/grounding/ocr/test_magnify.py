@@ -82,9 +82,9 @@ def test_two_misreadings_alike_are_told_apart_read_magnified() -> None:
 
 
 def test_large_text_is_not_read_again_magnified() -> None:
-    shot = form(("Dividends", "Notes"), 18)
-    engine = MisreadingEngine(shot.image, [("lends", (90, 24, 150, 42))],
-                              [("Dividends", (20, 24, 150, 42))])
+    shot = form(("Dividends", "Notes"), 24)  # 300% zoom
+    engine = MisreadingEngine(shot.image, [("lends", (90, 24, 170, 48))],
+                              [("Dividends", (20, 24, 170, 48))])
     with pytest.raises(NotOnScreen, match="dividends"):
         OcrGrounder(engine).ground(shot, "the Dividends field")
     assert engine.magnified == 0
