@@ -17,7 +17,7 @@ from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
-from agent.grounding.ocr.textmatch import MIN_SIMILARITY, row_runs, runs
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, row_runs, runs
 
 __all__ = ["Analysis", "ground_in"]
 
@@ -86,7 +86,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
 def _coded(query: Query) -> Query | None:
     """"seat 14C", "room 4B": a noun the screen may not say before a code (a token with a
     digit); the code alone, which only a widget reading exactly it answers. None otherwise."""
-    parts = query.text.split()
+    parts = closed_up(query.text).split()  # "the 8am - 10am slot": the code "8am-10am"
     if query.quoted or len(parts) != 2:
         return None
     code = next((p for p in (parts[1], parts[0]) if len(p) >= 2 and any(c.isdigit() for c in p)

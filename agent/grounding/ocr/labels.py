@@ -4,6 +4,7 @@ control was asked for and another's is there: clicking a label rarely acts on it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from PIL import Image
@@ -20,7 +21,7 @@ from agent.grounding.ocr.candidate import (
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.fields import field_point, underlined_field
-from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, similarity
+from agent.grounding.ocr.textmatch import Run, norm, similarity
 
 __all__ = ["labelled_fields", "labelled_mark", "listed"]
 
@@ -28,6 +29,8 @@ RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were lo
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
+SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
+_HINT = re.compile(r"\s*\([^()]*\)\s*$")  # "Moving to (postcode)": a label's hint in brackets
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
@@ -132,8 +135,10 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),
                           run.similarity, text_sim)]
-    # a field with its own label is that label's: not this text's because it lies nearby
-    near = [w for w in fields if _labels(run.box, w, height) and _may_label(run, w.text)]
+    # the field the finder gave this label to; else one it may label: a field with its own
+    # label is that label's, not this text's because it lies nearby
+    near = [w for w in fields if w.text_box is not None and inside(run.centre, w.text_box, 2)] \
+        or [w for w in fields if _labels(run.box, w, height) and _may_label(run, w.text)]
     if near:
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
@@ -158,9 +163,10 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
 
 def _may_label(run: Run, own: str) -> bool:
     """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
-    same, or its first or last line (a label wrapped over two lines)."""
-    own, text = norm(own), norm(run.text)
-    return not own or similarity(own, text) >= MIN_SIMILARITY or \
+    same but for a misread letter or a hint in brackets, or its first or last line (a label
+    wrapped over two lines). "Moving date" is not "Moving to", though 0.8 alike."""
+    own, text = norm(_HINT.sub("", own)), norm(run.text)
+    return not own or similarity(own, text) >= SAME_LABEL or \
         (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
 
 

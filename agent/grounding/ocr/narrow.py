@@ -170,7 +170,11 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
         distance = _distance(query.relation or "next", anchor.box, candidate.box, height)
         if distance is not None and anchor.kind == TEXT and named and candidate.text and \
                 candidate.kind != TEXT and similarity(norm(candidate.text), named) >= 0.8:
-            fits[index] = 0.0  # the widget the anchor's text labels: "the checkbox next to X"
+            # The widget the anchor's text labels: "the checkbox next to X" when it is of the
+            # kind asked for; else it is X itself ("the box next to Custom": not Custom's
+            # radio button, the field beside it)
+            if not query.kinds or candidate.kind in query.kinds:
+                fits[index] = 0.0
             continue
         if overlaps(candidate.box, anchor.box):
             continue  # the anchor itself

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from agent.grounding.ocr.engines import Box, OcrWord
 
-__all__ = ["GAP", "MIN_SIMILARITY", "Run", "norm", "phrases", "row_runs", "runs", "similarity",
-           "union"]
+__all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "norm", "phrases", "row_runs", "runs",
+           "similarity", "union"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -27,6 +27,14 @@ GAP = 1.0  # a gap wider than this many line heights separates two phrases (two 
 _LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s",
                             "8": "b", "$": "s", "—": "-", "–": "-", "×": "x", "✕": "x",
                             "✖": "x", "−": "-"})
+
+
+_DASHED = re.compile(r"\s*([-/])\s*")  # a dash or slash with spaces around it, or none
+
+
+def closed_up(text: str) -> str:
+    """The text with no spaces around its dashes and slashes: "8am - 10am" as "8am-10am"."""
+    return _DASHED.sub(r"\1", text)
 
 
 def norm(text: str) -> str:
@@ -48,6 +56,9 @@ def similarity(text: str, query: str) -> float:
     """1.0 for the same (normalised) text, MISREAD for the same up to look-alike letters,
     else difflib's ratio; another form of a word ("Saved" for "Save") or another number
     ("Studio 1" for "Studio 3") is 0."""
+    if text == query:
+        return 1.0
+    text, query = closed_up(text), closed_up(query)
     if text == query:
         return 1.0
     if _other_form(text, query):
@@ -133,6 +144,7 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
     for phrase in phrases(words):
         norms = [norm(w.text) for w in phrase]
         first, last = _glyphs(norms, [w.confidence for w in phrase])
+        last = _hint_start(phrase, first, last)
         whole = " ".join(norms[first:last])
         for start, end, score in _windows(norms, query, floor, shortest=1):
             run = phrase[start:end]
@@ -263,6 +275,17 @@ def _glyphs(norms: Sequence[str], confidences: Sequence[float]) -> tuple[int, in
     if last - first > 1 and mark(last - 1):
         last -= 1
     return first, last
+
+
+def _hint_start(phrase: Sequence[OcrWord], first: int, last: int) -> int:
+    """Where a label's hint in brackets at its end starts ("Moving to (postcode)", "Amount
+    (£)"): the label is whole without it. `last` when there is none."""
+    if last - first < 2 or not phrase[last - 1].text.endswith(")"):
+        return last
+    for index in range(last - 1, first, -1):
+        if phrase[index].text.startswith("("):
+            return index
+    return last
 
 
 def whole_phrases(words: Sequence[OcrWord]) -> list[Run]:

@@ -1,0 +1,69 @@
+"""Labels people name fields and options by, from the seventh blind trial: a hint in brackets
+after a label, a range written with spaces around its dash, a box next to an option's text
+(agent/grounding/ocr/labels.py, narrow.py, textmatch.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.errors import GroundingError
+from agent.grounding.ocr.textmatch import similarity
+from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+
+# A moving quote's three fields, labels above: "Moving from (postcode)", "Moving to (postcode)",
+# "Moving date" (the finder gave each field its label).
+LABELS = ((40, "Moving from (postcode)"), (440, "Moving to (postcode)"), (840, "Moving date"))
+ROW = [(Widget("field", (x, 230, x + 380, 270), text, (x, 200, x + 9 * len(text), 216)),
+        words(200, x, text)) for x, text in LABELS]
+FIELDS = [field for field, _ in ROW]
+READ = [word for _, line in ROW for word in line]
+
+
+@pytest.mark.parametrize(("description", "index"), [
+    ("the Moving to field", 1), ("the Moving from field", 0), ("the Moving date field", 2),
+    ("the Moving to (postcode) field", 1)])
+def test_a_label_is_named_without_its_hint_in_brackets(description: str, index: int) -> None:
+    """"Moving to" is the whole label of "Moving to (postcode)", and "Moving date", only 0.8
+    alike, labels another field: not a rival, and never the field answered."""
+    found = ground(description, READ, FIELDS)
+    assert inside(found.point, FIELDS[index].box), found
+
+
+def test_a_label_with_a_unit_in_brackets_is_all_of_its_text() -> None:
+    """"Amount (£)" is named "Amount" in full; "Amount due" holds the word but says more."""
+    amount = Widget("field", (400, 500, 600, 536), "Amount (£)", (400, 470, 490, 486))
+    due = Widget("field", (700, 500, 900, 536), "Amount due", (700, 470, 790, 486))
+    read = [*words(470, 400, "Amount (£)"), *words(470, 700, "Amount due")]
+    found = ground("the Amount field", read, [amount, due])
+    assert inside(found.point, amount.box)
+
+
+def test_a_range_with_spaces_around_its_dash_is_the_same_text() -> None:
+    assert similarity("8am-10am", "8am - 10am") == 1.0
+    assert similarity("8am-10am", "8am - 11am") < 0.8
+    slots = [Widget("radio", (x, 300, x + 16, 316), "8am-10am £4.50", (x + 24, 300, x + 150, 316))
+             for x in (100, 400)]
+    read = [*words(200, 100, "Wed 15 Jul"), *words(200, 400, "Thu 16 Jul"),
+            *words(300, 124, "8am-10am £4.50"), *words(300, 424, "8am-10am £4.50")]
+    found = ground("the 8am - 10am slot under Thu 16 Jul", read, slots)
+    assert found.kind == "radio" and 400 <= found.point[0] <= 550  # the mark or its text
+
+
+def test_the_box_next_to_an_options_text_is_the_field_beside_it_not_the_option() -> None:
+    """A print dialog's "( ) Custom [e.g. 1-3, 5]": "the box next to Custom" is the field; the
+    radio button Custom labels is Custom itself."""
+    custom = Widget("radio", (300, 400, 316, 416), "Custom", (324, 400, 378, 416))
+    pages = Widget("field", (400, 394, 560, 422), "e.g. 1-3, 5", (410, 400, 500, 416))
+    read = [*words(400, 324, "Custom"), *words(400, 410, "e.g. 1-3, 5")]
+    found = ground("the box next to Custom", read, [custom, pages])
+    assert found.kind == "field" and inside(found.point, pages.box)
+    checkbox = ground("the checkbox next to Custom", read,
+                      [Widget("checkbox", custom.box, "Custom", custom.text_box), pages])
+    assert checkbox.kind == "checkbox" and inside(checkbox.point, custom.box)
+
+
+def test_a_field_whose_label_differs_by_more_than_a_letter_is_not_taken_for_it() -> None:
+    """With the Moving to field not found at all, its label does not name its neighbour."""
+    with pytest.raises(GroundingError):
+        found = ground("the Moving to field", READ, [FIELDS[0], FIELDS[2]])
+        assert not inside(found.point, FIELDS[2].box), found
