@@ -93,8 +93,8 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)((?:\x00|[\w-]+(?:[.:]\w+)*)"
-    r"(?:\s+(?:\x00|[\w-]+(?:[.:]\w+)*)){0,2}?)"
+    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:]?)"
+    r"(?:\s+(?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:]?)){0,4}?)"  # "in the Associate .pho files? row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")

@@ -39,11 +39,12 @@ def closed_up(text: str) -> str:
 
 def norm(text: str) -> str:
     """Lower case, one space between words, punctuation at word edges dropped."""
-    words = []
+    words: list[str] = []
     # A minus sign is a hyphen to whoever types the description ("the - button").
     for word in unicodedata.normalize("NFKC", text).casefold().replace("\u2212", "-").split():
         stripped = re.sub(r"^[\W_]+|[\W_]+$", "", word)
-        words.append(stripped or word)
+        if stripped or word.strip(".…") or not words:  # "Browse …": no word of its own
+            words.append(stripped or word)
     return " ".join(words)
 
 

@@ -13,6 +13,8 @@ from agent.grounding.ocr.describe import TEXT, parse
     ("the “Book now” button", "book now", {"button"}),
     ("click ‘OK’", "ok", set()),
     ("the `Save as…` menu item", "save as", set()),
+    ("the Browse… button", "browse", {"button"}),  # an ellipsis is no word of its own
+    ("the Browse ... button", "browse", {"button"}),
     ("the user's name field", "user's name", {"field"}),  # an apostrophe is not a quote
     ("the Search flights button", "search flights", {"button"}),
     ("the To text field", "to", {"field"}),  # "to" is a filler, "To" capitalised is text
@@ -88,6 +90,10 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
     ("the Rebook button for #1044", "for", "1044", "rebook"),  # a number names a row too
     ("the Book button in the 18:45 Spin row", "row", "18 45 spin", "book"),  # a time
+    # a question as a form's row: longer, with a file type and its question mark
+    ("the No radio button in the Associate .pho files? row", "row", "associate pho files", "no"),
+    ("the Yes option in the Create a desktop shortcut row", "row", "create a desktop shortcut",
+     "yes"),
     # the kind after the name: "for" is in the label (the fourth blind trial)
     ("the Require two-factor authentication for Admins checkbox", None, None,
      "require two-factor authentication for admins"),
