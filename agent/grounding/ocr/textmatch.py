@@ -145,11 +145,13 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
     for phrase in phrases(words):
         norms = [norm(w.text) for w in phrase]
         first, last = _glyphs(norms, [w.confidence for w in phrase])
-        last = _hint_start(phrase, first, last)
+        ends, last = last, _hint_start(phrase, first, last)
         whole = " ".join(norms[first:last])
         for start, end, score in _windows(norms, query, floor, shortest=1):
             run = phrase[start:end]
-            found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]),
+            # a label's hint in brackets is drawn with it: nothing beside it to click
+            drawn = phrase[start:ends] if end == last < ends else run
+            found.append(Run(" ".join(w.text for w in run), union([w.box for w in drawn]),
                              score, start <= first and end >= last,
                              min(1.0, len(" ".join(norms[start:end])) / max(len(whole), 1))))
     if len(query.split()) > 1:

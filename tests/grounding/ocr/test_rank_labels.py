@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from agent.errors import GroundingError
-from agent.grounding.ocr.textmatch import similarity
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.textmatch import runs, similarity
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 
 # A moving quote's three fields, labels above: "Moving from (postcode)", "Moving to (postcode)",
@@ -67,3 +68,13 @@ def test_a_field_whose_label_differs_by_more_than_a_letter_is_not_taken_for_it()
     with pytest.raises(GroundingError):
         found = ground("the Moving to field", READ, [FIELDS[0], FIELDS[2]])
         assert not inside(found.point, FIELDS[2].box), found
+
+
+def test_a_labels_hint_in_brackets_is_drawn_with_it() -> None:
+    """"Size (EU)" is named "Size" in full, and the label's box still holds "(EU)": a field
+    guessed from the ink right of the label must not start on the hint (at 150% it tied with
+    the drop-down under the label)."""
+    read = [OcrWord("Size", (136, 384, 189, 402), (1,)),
+            OcrWord("(EU)", (201, 384, 254, 405), (1,))]
+    (label,) = [run for run in runs(read, "size") if run.similarity == 1.0]
+    assert label.whole and label.text == "Size" and label.box == (136, 384, 254, 405)
