@@ -92,7 +92,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     rects = find_rects(rgb, edges, unit, blobs)
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
-             if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words)]
+             if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words, edges)]
     rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)]
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)

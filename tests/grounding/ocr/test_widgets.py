@@ -660,3 +660,30 @@ def test_short_labels_in_a_far_label_column_label_their_fields_too() -> None:
     fields = [w.text for w in of_kind(canvas.find(), "field")]
     assert fields == ["Employment income", "Dividends", "Interest income",
                       "Charitable donations"], fields
+
+
+def test_a_radio_button_in_a_bordered_card_is_a_radio_button_not_a_letter_o() -> None:
+    """A fare picker's cards at 150%: "( ) Off-Peak Single" over its price in a box. The round
+    mark is a radio button (its text more than half its size away), and the card no field."""
+    canvas = Canvas((900, 160))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 22)
+    for left, name, price in ((20, "Advance Single", "£12.40"), (440, "Off-Peak Single",
+                                                                 "£18.90")):
+        canvas.draw.rounded_rectangle((left, 20, left + 399, 132), radius=12, outline="#cccccc",
+                                      width=3)
+        canvas.draw.ellipse((left + 35, 46, left + 53, 64), outline="#767676", width=2)
+        for x, y, text in ((left + 66, 44, name), (left + 29, 84, price)):
+            canvas.draw.text((x, y), text, font=font, fill="#222222")
+            right, bottom = canvas.draw.textbbox((x, y), text, font=font)[2:]
+            canvas.words.append(OcrWord(text, (x, y + 4, right, bottom), (y, left), 95.0))
+    found = canvas.find()
+    radios = sorted(of_kind(found, "radio"), key=lambda w: w.box[0])
+    assert [r.text for r in radios] == ["Advance Single", "Off-Peak Single"], found
+    assert not of_kind(found, "field"), found
+
+
+def test_a_letter_o_on_a_button_is_no_radio_button() -> None:
+    canvas = Canvas((400, 100))
+    canvas.box((20, 20, 160, 60), fill="#efefef")
+    canvas.text(50, 30, "Open", read=False)  # the whole-screen pass missed the button's text
+    assert not of_kind(canvas.find(), "radio")
