@@ -135,26 +135,31 @@ def letters(rects: Sequence[Rect], words: Sequence[OcrWord]) -> list[bool]:
 
 def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord],
                 edges: np.ndarray) -> bool:
-    """Whether a mark is part of a box's text: a round mark inside a box four times its size
-    with the next letter close on its right (a letter O on a button; a radio button in a
-    fare's card has its text half its size away), or any mark on a word inside the box,
+    """Whether a mark is part of a box's text: a round mark inside a box four times its size,
+    unless its text is a little way off on its right (a letter O on a button; a radio button
+    in a fare's card), or any mark on a word inside the box,
     however unsure the reading (the S of a white-on-blue "Sign in", read at 57%). A square
     one beside the text in a box is a Tk checkbutton's frame round its box and text."""
     box = mark.box
     area = (box[2] - box[0]) * (box[3] - box[1])
     holders = [r.inner for r in rects if holds(r.inner, box)]
     if mark.kind == "radio" and any((r[2] - r[0]) * (r[3] - r[1]) > 4 * area for r in holders) \
-            and not _spaced(mark.box, edges):
+            and not _labelled(mark.box, words, edges):
         return True
     return any(_is_letter(box, w) and any(holds(r, w.box) for r in holders) for w in words)
 
 
-def _spaced(box: IntBox, edges: np.ndarray) -> bool:
-    """Whether nothing is drawn within a third of the mark's height on its right (the next
-    letter of a word is a tenth away, a radio button's text half)."""
+def _labelled(box: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
+    """Whether the mark has its text a little way off on its right, as a radio button has:
+    nothing within a third of its height (the next letter of a word is a tenth away, a radio
+    button's text half), a word starting within twice its height (a "+" in a stepper's
+    button, round to the finder, has none)."""
     _left, top, right, bottom = box
-    gap = max(3, round((bottom - top) / 3))
-    return not edges[top:bottom, right:right + gap].any()
+    size = bottom - top
+    gap = max(3, round(size / 3))
+    return not edges[top:bottom, right:right + gap].any() and any(
+        right + gap <= w.box[0] <= right + 2 * size and w.box[1] < bottom and w.box[3] > top
+        for w in words)
 
 
 def holds(outer: Sequence[float], inner: Sequence[float]) -> bool:

@@ -687,3 +687,18 @@ def test_a_letter_o_on_a_button_is_no_radio_button() -> None:
     canvas.box((20, 20, 160, 60), fill="#efefef")
     canvas.text(50, 30, "Open", read=False)  # the whole-screen pass missed the button's text
     assert not of_kind(canvas.find(), "radio")
+
+
+def test_a_steppers_plus_in_its_button_is_no_radio_button() -> None:
+    """A quantity stepper at 150%: a field, then "+" in its button. The plus is round to the
+    mark finder (empty corners, full side middles), but has no text beside it: the button's
+    sign."""
+    canvas = Canvas((400, 100))
+    canvas.box((79, 14, 148, 63))
+    canvas.text(106, 28, "1")
+    canvas.draw.rounded_rectangle((174, 20, 224, 58), radius=5, fill="#efefef", outline="#999999")
+    plus = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
+    canvas.draw.text((199, 39), "+", font=plus, fill="#222222", anchor="mm")
+    found = canvas.find()
+    assert not of_kind(found, "radio"), found
+    assert any(w.kind == "button" and w.text == "+" for w in found), found
