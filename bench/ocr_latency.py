@@ -2,6 +2,7 @@
 
     python bench/ocr_latency.py [--runs N] [--engines auto,tesseract,rapidocr] [--variants]
                                 [--no-widgets] [--save-dir DIR] [--json]
+    python bench/ocr_latency.py --images SHOT.png ... [--runs N]   # your own screenshots
 
 Two screens, captured with the real `MssScreen` from a private 1920x1080 Xvfb (never the real
 display): the Tk form app (agent/demo/flight_app.py), and a busy Tk window full of labels, buttons
@@ -21,6 +22,9 @@ else wrong, ambiguous (GroundingError listing places) or not found. `--variants`
 tesseract settings (page segmentation mode, upscaling, one process or one per core) to show why
 the defaults are what they are. tesseract runs in-process (tesserocr, the ocr extra) when it
 can, and is measured as the CLI too.
+
+`--images` times the default engine's first analysis of each screenshot given (yours, or the
+page trials'), the median of N runs each, and sums up how many stay within the target.
 
 Target: ≤0.8 s per grounding on a 1920x1080 screenshot on a 2-core machine (issue #13).
 """
@@ -283,6 +287,43 @@ def accuracy(engine: OcrEngine, screen: Screen, widgets: bool) -> dict[str, int]
     return outcome
 
 
+def time_images(paths: list[Path], runs: int) -> list[dict[str, Any]]:
+    """The wall seconds of analysing each screenshot on first sight (median of `runs`), with
+    the default engine, as a first grounding on it would take."""
+    from PIL import Image
+
+    engine = make_engine("auto")
+    images = [(path, Image.open(path).convert("RGB")) for path in paths]
+    OcrGrounder(engine).analyse(images[0][1])  # warm-up: model loading, imports
+    rows = []
+    for path, image in images:
+        walls, analysis = [], None
+        for _ in range(runs):
+            grounder = OcrGrounder(TimedEngine(engine))  # nothing remembered of other reads
+            start = time.perf_counter()
+            analysis = grounder.analyse(image)
+            walls.append(time.perf_counter() - start)
+        assert analysis is not None
+        rows.append({"image": str(path), "size": image.size, "words": len(analysis.words),
+                     "widgets": len(analysis.widgets or []), "median_s": statistics.median(walls)})
+        print(f"  {path}: {statistics.median(walls):.2f} s", file=sys.stderr)
+    return rows
+
+
+def report_images(rows: list[dict[str, Any]], runs: int) -> None:
+    times = sorted(row["median_s"] for row in rows)
+    within, high = sum(t <= TARGET_S for t in times), times[int(0.9 * (len(times) - 1))]
+    print(f"\nFirst analysis of {len(rows)} screenshots (median of {runs} runs each, default "
+          f"engine, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}): median "
+          f"{statistics.median(times):.2f} s, 90th percentile {high:.2f} s, "
+          f"max {times[-1]:.2f} s; {within}/{len(rows)} within {TARGET_S} s\n")
+    print("| screenshot | size | words | widgets | first analysis s |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for row in sorted(rows, key=lambda r: -r["median_s"])[:10]:
+        print(f"| {row['image']} | {row['size'][0]}x{row['size'][1]} | {row['words']} | "
+              f"{row['widgets']} | {row['median_s']:.2f} |")
+
+
 def engines(names: list[str], variants: bool) -> list[tuple[str, Callable[[], OcrEngine]]]:
     found: list[tuple[str, Callable[[], OcrEngine]]] = []
     if "auto" in names:
@@ -319,7 +360,15 @@ def main() -> None:
     parser.add_argument("--variants", action="store_true", help="also other tesseract settings")
     parser.add_argument("--save-dir", type=Path, help="keep the screenshots here")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON as well")
+    parser.add_argument("--images", type=Path, nargs="+",
+                        help="time these screenshots instead (the slowest ten are listed)")
     args = parser.parse_args()
+    if args.images:
+        rows = time_images(args.images, args.runs)
+        report_images(rows, args.runs)
+        if args.json:
+            print(json.dumps(rows, indent=1))
+        return
 
     with tempfile.TemporaryDirectory(prefix="planground-ocr-bench-") as tmp:
         screens = capture_screens(Path(tmp))
