@@ -244,7 +244,7 @@ class OcrGrounder:
             known = self._closer.get(id(analysis))
         if known is not None and known[0] is analysis:
             return known[1]
-        closer = self._analyse(image, magnified_read(self.engine, image))
+        closer = self._analyse(image, magnified_read(self.engine, image, analysis.words))
         with self._lock:
             self._closer[id(analysis)] = (analysis, closer)
             while len(self._closer) > CACHED:

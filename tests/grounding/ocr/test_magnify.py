@@ -10,7 +10,7 @@ from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.grounder import OcrGrounder
-from agent.grounding.ocr.magnify import FACTOR
+from agent.grounding.ocr.magnify import FACTOR, magnified_read
 from agent.screen import Screenshot
 
 FIELDS = ((200, 16, 400, 44), (200, 76, 400, 104))
@@ -88,3 +88,32 @@ def test_large_text_is_not_read_again_magnified() -> None:
     with pytest.raises(NotOnScreen, match="dividends"):
         OcrGrounder(engine).ground(shot, "the Dividends field")
     assert engine.magnified == 0
+
+
+class Magnified:
+    """Reads the screen magnified as given: (text, box in the screen's pixels, confidence)."""
+
+    name = "magnified"
+
+    def __init__(self, read: list[tuple[str, Box, float]]) -> None:
+        self.words = read
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        return [OcrWord(text, (box[0] * FACTOR, box[1] * FACTOR, box[2] * FACTOR,
+                               box[3] * FACTOR), (1,), confidence)
+                for text, box, confidence in self.words]
+
+
+def test_a_word_read_much_surer_at_first_is_kept_in_the_closer_readings_line() -> None:
+    """A bold title's "Book" read "Boca" at 13% magnified: the first reading's "Book" stays
+    (else "the Book text" lost its rival and looked sure); "lends" gives way to "Dividends"."""
+    first = [OcrWord("Book", (20, 10, 70, 30), (0,), 97.0),
+             OcrWord("lends", (62, 60, 100, 72), (5,), 91.0),
+             OcrWord("Notes", (20, 90, 60, 102), (6,), 95.0)]
+    engine = Magnified([("Boca", (20, 10, 70, 30), 13.0), ("a", (76, 14, 84, 30), 96.0),
+                        ("flight", (90, 10, 140, 30), 96.0),
+                        ("Dividends", (20, 60, 100, 72), 97.0)])
+    words = magnified_read(engine, Image.new("RGB", (500, 120), "white"), first)
+    assert sorted(w.text for w in words) == ["Book", "Dividends", "Notes", "a", "flight"]
+    book = next(w for w in words if w.text == "Book")
+    assert book.line == (1,)  # with "a flight": one phrase, as the screen draws it
