@@ -54,9 +54,11 @@ def magnified_read(engine: OcrEngine, image: Image.Image, words: Sequence[OcrWor
                     key=lambda w: w.confidence, default=None)
         if first is None or first.confidence - word.confidence < SURER:
             closer.append(word)
-        elif id(first) not in taken:  # in the closer reading's line, with its neighbours
-            taken.add(id(first))
-            closer.append(replace(first, line=word.line))
+        elif id(first) not in taken:  # in the closer reading's line, with its neighbours,
+            taken.add(id(first))  # over the ink it read ("I am" read "am" at first: no gap)
+            box = (min(first.box[0], word.box[0]), min(first.box[1], word.box[1]),
+                   max(first.box[2], word.box[2]), max(first.box[3], word.box[3]))
+            closer.append(replace(first, line=word.line, box=box))
     # Lines of their own: a line key of the first reading must not join one of the closer's.
     kept = [replace(w, line=(-3, *w.line)) for w in words
             if not any(overlaps(w.box, c.box) for c in closer)]

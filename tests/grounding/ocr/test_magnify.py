@@ -106,14 +106,18 @@ class Magnified:
 
 def test_a_word_read_much_surer_at_first_is_kept_in_the_closer_readings_line() -> None:
     """A bold title's "Book" read "Boca" at 13% magnified: the first reading's "Book" stays
-    (else "the Book text" lost its rival and looked sure); "lends" gives way to "Dividends"."""
+    (else "the Book text" lost its rival and looked sure), over the ink both read (a word it
+    kept narrower split a checkbox's label in two); "lends" gives way to "Dividends"."""
     first = [OcrWord("Book", (20, 10, 70, 30), (0,), 97.0),
+             OcrWord("now", (160, 10, 190, 30), (0,), 96.0),
              OcrWord("lends", (62, 60, 100, 72), (5,), 91.0),
              OcrWord("Notes", (20, 90, 60, 102), (6,), 95.0)]
     engine = Magnified([("Boca", (20, 10, 70, 30), 13.0), ("a", (76, 14, 84, 30), 96.0),
-                        ("flight", (90, 10, 140, 30), 96.0),
+                        ("flight", (90, 10, 140, 30), 96.0), ("I-now", (148, 10, 190, 30), 40.0),
                         ("Dividends", (20, 60, 100, 72), 97.0)])
     words = magnified_read(engine, Image.new("RGB", (500, 120), "white"), first)
-    assert sorted(w.text for w in words) == ["Book", "Dividends", "Notes", "a", "flight"]
+    assert sorted(w.text for w in words) == ["Book", "Dividends", "Notes", "a", "flight", "now"]
     book = next(w for w in words if w.text == "Book")
     assert book.line == (1,)  # with "a flight": one phrase, as the screen draws it
+    now = next(w for w in words if w.text == "now")  # over the ink the closer reading saw
+    assert now.box == (148, 10, 190, 30)
