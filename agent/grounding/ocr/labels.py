@@ -4,7 +4,6 @@ control was asked for and another's is there: clicking a label rarely acts on it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from PIL import Image
@@ -21,7 +20,7 @@ from agent.grounding.ocr.candidate import (
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.fields import field_point, underlined_field
-from agent.grounding.ocr.textmatch import Run, norm, similarity
+from agent.grounding.ocr.textmatch import Run, norm, similarity, without_hint
 
 __all__ = ["labelled_fields", "labelled_mark", "listed"]
 
@@ -30,7 +29,6 @@ LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
-_HINT = re.compile(r"\s*\([^()]*\)\s*$")  # "Moving to (postcode)": a label's hint in brackets
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
@@ -137,7 +135,7 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
                           run.similarity, text_sim)]
     # the field the finder gave this label to; else one it may label: a field with its own
     # label is that label's, not this text's because it lies nearby
-    near = [w for w in fields if w.text_box is not None and inside(run.centre, w.text_box, 2)] \
+    near = [w for w in fields if _given(run.box, w)] \
         or [w for w in fields if _labels(run.box, w, height) and _may_label(run, w.text)]
     if near:
         closest = min(near, key=lambda w: gap(run.box, w.box))
@@ -165,16 +163,19 @@ def _may_label(run: Run, own: str) -> bool:
     """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
     same but for a misread letter or a hint in brackets, or its first or last line (a label
     wrapped over two lines). "Moving date" is not "Moving to", though 0.8 alike."""
-    own, text = norm(_HINT.sub("", own)), norm(run.text)
+    own, text = norm(without_hint(own)), norm(run.text)
     return not own or similarity(own, text) >= SAME_LABEL or \
         (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
 
 
+def _given(label: Box, widget: WidgetLike) -> bool:
+    """Whether the finder gave the field `widget` the text at `label`: it is its text box."""
+    return widget.text_box is not None and inside(centre(label), widget.text_box, 2)
+
+
 def _labels(label: Box, widget: WidgetLike, height: float) -> bool:
-    """Whether text at `label` names the field `widget`: its text box, or the field right of
-    it on its row, or just below it."""
-    if widget.text_box is not None and inside(centre(label), widget.text_box, 2):
-        return True
+    """Whether text at `label` may name the field `widget`: right of it on its row, or just
+    below it."""
     box = widget.box
     row = box[1] - height < centre(label)[1] < box[3] + height * 0.2
     right = row and -0.5 * height <= box[0] - label[2] <= 20 * height  # ">" read from a border

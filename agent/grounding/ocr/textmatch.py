@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "norm", "phrases", "row_runs", "runs",
-           "similarity", "union"]
+           "similarity", "union", "without_hint"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -278,6 +278,14 @@ def _glyphs(norms: Sequence[str], confidences: Sequence[float]) -> tuple[int, in
     if last - first > 1 and mark(last - 1):
         last -= 1
     return first, last
+
+
+_HINT = re.compile(r"\s*\([^()]*\)\s*$")  # "Moving to (postcode)": a label's hint in brackets
+
+
+def without_hint(text: str) -> str:
+    """A label's text without its hint in brackets at the end ("Moving to (postcode)")."""
+    return _HINT.sub("", text)
 
 
 def _hint_start(phrase: Sequence[OcrWord], first: int, last: int) -> int:
