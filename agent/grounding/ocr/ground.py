@@ -19,7 +19,7 @@ from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, row_runs, runs
 
-__all__ = ["Analysis", "ground_in"]
+__all__ = ["Analysis", "described", "ground_in"]
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,18 @@ class Analysis:
     seconds: float  # how long reading and widget finding took
 
 
-def ground_in(analysis: Analysis, image: Image.Image, description: str) -> Decision:
-    """The element `description` names in an analysed screenshot; GroundingError if unsure."""
+def described(description: str) -> Query:
+    """`description` parsed; GroundingError when it names nothing to look for."""
     query = parse(description)
     if query.empty:
         raise GroundingError(f"the description {description!r} names no text or kind of "
                              "element to look for: quote the element's visible text")
+    return query
+
+
+def ground_in(analysis: Analysis, image: Image.Image, description: str) -> Decision:
+    """The element `description` names in an analysed screenshot; GroundingError if unsure."""
+    query = described(description)
     if not analysis.words and not analysis.widgets:
         raise GroundingError(f"nothing found for {description!r}: OCR read no text on the "
                              "screen")

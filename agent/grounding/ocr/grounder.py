@@ -42,10 +42,10 @@ from agent.grounding.ocr.engines import (
     pixel_digest,
     rapidocr_available,
 )
-from agent.grounding.ocr.ground import Analysis, ground_in
+from agent.grounding.ocr.ground import Analysis, described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
 from agent.grounding.ocr.modal import with_dialog_read
-from agent.grounding.ocr.rank import Decision, WidgetLike
+from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike
 from agent.screen import Screenshot
 
 __all__ = [
@@ -223,11 +223,13 @@ class OcrGrounder:
 
     def ground(self, screenshot: Screenshot, description: str) -> Grounding:
         image = screenshot.image
+        described(description)  # a description naming nothing needs no look at the screen
         analysis = self.analyse(image)
         try:
             decision = ground_in(analysis, image, description)
-        except GroundingError:  # nothing like it, or two misreadings alike ("ty", "aty")
-            closer = self.closer(image, analysis)
+        except GroundingError as exc:  # nothing like it, or two misreadings alike ("ty", "aty")
+            exact = isinstance(exc, Ambiguous) and exc.exact  # places reading the very words:
+            closer = None if exact else self.closer(image, analysis)  # no reading parts them
             if closer is None:
                 raise
             analysis = closer  # its error, from the better reading, is the one to report

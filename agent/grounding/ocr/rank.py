@@ -38,7 +38,7 @@ from agent.grounding.ocr.textmatch import (
     whole_phrases,
 )
 
-__all__ = ["Candidate", "Decision", "WidgetLike", "candidates", "decide"]
+__all__ = ["Ambiguous", "Candidate", "Decision", "WidgetLike", "candidates", "decide"]
 
 MIN_SCORE = 0.5  # below this the best candidate is not what was described
 MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
@@ -53,6 +53,15 @@ SIGN_NAMES = {"×": ("close", "x"), "✕": ("close", "x"), "✖": ("close", "x")
 RELATED = {frozenset({"button", "tab"}): 0.8, frozenset({"button", "link"}): 0.75,
            frozenset({"tab", "link"}): 0.75, frozenset({"checkbox", "radio"}): 0.8,
            frozenset({"button", "icon"}): 0.75}
+
+
+class Ambiguous(GroundingError):
+    """Two or more candidates too close to tell apart; `exact`: each is of the kind described
+    and reads its very text, so no better reading of the screen can tell them apart."""
+
+    def __init__(self, exact: bool, message: str) -> None:
+        super().__init__(message)
+        self.exact = exact
 
 
 @dataclass(frozen=True)
@@ -281,10 +290,12 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
     close = [best, *(c for c in rivals if best.score - c.score < needed
                      or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE))]
     if len(close) > 1:
-        raise GroundingError(f"{description!r} is ambiguous: {len(close)} places match {what} "
-                             f"about equally well: {listing(close)} (say which: quote its text, "
-                             "or add 'the second …', '… next to X', '… in the row with X', "
-                             "'… at the top')")
+        raise Ambiguous(all(c.similarity >= 1.0 and (not query.kinds or c.kind in query.kinds)
+                            for c in close),
+                        f"{description!r} is ambiguous: {len(close)} places match {what} "
+                        f"about equally well: {listing(close)} (say which: quote its text, "
+                        "or add 'the second …', '… next to X', '… in the row with X', "
+                        "'… at the top')")
     if any(c.kind == best.kind and norm(c.text) == norm(best.text) for c in rivals):
         confidence = min(confidence, TWIN_CONFIDENCE)  # told apart by place, not by itself
     return Decision(best, round(confidence, 3), rivals[:5])

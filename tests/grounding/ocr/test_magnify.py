@@ -25,9 +25,10 @@ class MisreadingEngine:
 
     def __init__(self, screen: Image.Image, small: Read, whole: Read) -> None:
         self.screen, self.small, self.whole = screen.size, small, whole
-        self.magnified = 0
+        self.magnified = self.reads = 0
 
     def read(self, image: Image.Image) -> list[OcrWord]:
+        self.reads += 1
         if image.size == self.screen:
             return [OcrWord(text, box, (k,), 91.0) for k, (text, box) in enumerate(self.small)]
         if image.size == (self.screen[0] * FACTOR, self.screen[1] * FACTOR):
@@ -79,6 +80,25 @@ def test_two_misreadings_alike_are_told_apart_read_magnified() -> None:
     with pytest.raises(GroundingError, match="ambiguous"):
         OcrGrounder(unsure).ground(shot, "the Qty field")
     assert unsure.magnified == 1
+
+
+def test_two_places_reading_the_very_words_are_ambiguous_without_a_closer_look() -> None:
+    """Two fields labelled "Notes", both read exactly: magnified, they read the same, so the
+    error comes at once (it had cost a second reading of the whole screen)."""
+    shot = form(("Notes", "Notes"), 11)
+    both = [("Notes", (20, 24, 60, 35)), ("Notes", (20, 84, 60, 95))]
+    engine = MisreadingEngine(shot.image, both, both)
+    with pytest.raises(GroundingError, match="ambiguous: 2 places"):
+        OcrGrounder(engine).ground(shot, "the Notes field")
+    assert engine.magnified == 0
+
+
+def test_a_description_naming_nothing_is_refused_before_the_screen_is_read() -> None:
+    shot = form(("City", "Qty"), 11)
+    engine = MisreadingEngine(shot.image, [("City", (20, 24, 44, 35))], [])
+    with pytest.raises(GroundingError, match="names no text or kind"):
+        OcrGrounder(engine).ground(shot, "it")
+    assert engine.reads == 0
 
 
 def test_large_text_is_not_read_again_magnified() -> None:
