@@ -102,16 +102,17 @@ def add_secret_flag(parser: argparse.ArgumentParser) -> None:
                              "value comes from NAME=VALUE, AGENT_SECRET_NAME, or a hidden prompt")
 
 
-def add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None = None) -> None:
-    """`--config` and a flag per setting in `names` (all when None), with the field's
-    description as its help."""
+def add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None = None,
+                 *, exclude: Sequence[str] = ()) -> None:
+    """`--config` and a flag per setting in `names` (all when None) but those in `exclude`,
+    with the field's description as its help."""
     from agent.settings import Settings
 
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="TOML file of settings (default: ./agent.toml when present)")
     group = parser.add_argument_group("settings (each also AGENT_<NAME> and a TOML key)")
     for name, info in Settings.model_fields.items():
-        if names is not None and name not in names:
+        if (names is not None and name not in names) or name in exclude:
             continue
         group.add_argument(f"--{name.replace('_', '-')}", dest=name, default=argparse.SUPPRESS,
                            help=info.description, **_flag_options(info))

@@ -43,11 +43,11 @@ def tasks_arguments(tasks: Parser) -> None:
     tasks.add_argument("--resume", action="store_true",
                        help="continue the suite run in --out, skipping finished episodes")
     tasks.add_argument("--out", type=Path, metavar="DIR",
-                       help="where results.jsonl, index.html and the episodes go "
-                            "(default ./evals/<suite>-<time>)")
+                       help="where results.jsonl, index.html and the episodes (with their "
+                            "runs) go (default ./evals/<suite>-<time>)")
     tasks.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_secret_flag(tasks)
-    add_settings(tasks)
+    add_settings(tasks, exclude=("runs_dir",))  # an episode's runs go in its folder
     add_verbosity(tasks)
     tasks.set_defaults(handler=tasks_command)
 

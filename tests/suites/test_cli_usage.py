@@ -44,6 +44,21 @@ def test_usage_errors_exit_2_with_one_line(
     assert not (tmp_path / "evals").exists()  # nothing ran, nothing was written
 
 
+def test_runs_dir_is_no_flag_of_a_suite_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The episodes' runs go under --out: a --runs-dir taken and ignored had sent the user
+    looking for them elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "suite.yaml").write_text(GOOD)
+    with pytest.raises(SystemExit) as stop:
+        main(["eval", "tasks", "suite.yaml", "--runs-dir", "runs"])
+    lines = capsys.readouterr().err.splitlines()
+    assert stop.value.code == 2
+    assert len(lines) == 1 and "unrecognized arguments: --runs-dir" in lines[0], lines
+    assert not (tmp_path / "evals").exists() and not (tmp_path / "runs").exists()
+
+
 def test_an_existing_results_file_needs_resume(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
