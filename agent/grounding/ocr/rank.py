@@ -59,8 +59,8 @@ class Ambiguous(GroundingError):
     """Two or more candidates too close to tell apart; `exact`: each is of the kind described
     and reads its very text, so no better reading of the screen can tell them apart."""
 
-    def __init__(self, exact: bool, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, exact: bool = False) -> None:
+        super().__init__(message)  # one argument: copies made by type(exc)(text) still work
         self.exact = exact
 
 
@@ -290,12 +290,12 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
     close = [best, *(c for c in rivals if best.score - c.score < needed
                      or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE))]
     if len(close) > 1:
-        raise Ambiguous(all(c.similarity >= 1.0 and (not query.kinds or c.kind in query.kinds)
-                            for c in close),
-                        f"{description!r} is ambiguous: {len(close)} places match {what} "
+        exact = all(c.similarity >= 1.0 and (not query.kinds or c.kind in query.kinds)
+                    for c in close)
+        raise Ambiguous(f"{description!r} is ambiguous: {len(close)} places match {what} "
                         f"about equally well: {listing(close)} (say which: quote its text, "
                         "or add 'the second …', '… next to X', '… in the row with X', "
-                        "'… at the top')")
+                        "'… at the top')", exact=exact)
     if any(c.kind == best.kind and norm(c.text) == norm(best.text) for c in rivals):
         confidence = min(confidence, TWIN_CONFIDENCE)  # told apart by place, not by itself
     return Decision(best, round(confidence, 3), rivals[:5])

@@ -4,6 +4,8 @@ elements of the same text and kind are never told apart with full confidence."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from PIL import Image, ImageDraw
 
@@ -12,7 +14,7 @@ from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
 from agent.grounding.ocr.modal import modal_box, with_dialog_read
-from agent.grounding.ocr.rank import Decision
+from agent.grounding.ocr.rank import Ambiguous, Decision
 from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
 
 
@@ -248,6 +250,18 @@ def test_a_row_named_by_the_words_of_two_cells() -> None:
                   buttons[1].box)
     with pytest.raises(NotOnScreen, match="the row it is in cannot be told"):
         decision("the Book button in the 20:15 Spin row", read, buttons)
+
+
+def test_an_ambiguous_anchor_is_an_ambiguity_naming_what_cannot_be_told() -> None:
+    """An anchor read twice alike: the error, re-made with its message prefixed, keeps its
+    kind (on the eighth trial's vet page, "the Pet's name field" tried under a heading met such
+    an anchor, and the constructor wanting `exact` too made it a TypeError)."""
+    read = [*words(100, 40, "Pet", key=1), *words(200, 40, "Pet", key=2)]
+    fields = [Widget("field", (120, 92, 300, 124)), Widget("field", (120, 192, 300, 224))]
+    with pytest.raises(Ambiguous, match=r"the element it is next cannot be told: .*ambiguous"):
+        decision("the field next to Pet", read, fields)
+    copy = pickle.loads(pickle.dumps(Ambiguous("two alike", exact=True)))
+    assert (str(copy), copy.exact) == ("two alike", True)
 
 
 def test_a_field_named_by_its_placeholder_and_the_heading_above_it() -> None:
