@@ -16,6 +16,7 @@ This is the word-only path (no OpenCV); with it, the widget finder's field boxes
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from PIL import Image
 
@@ -35,6 +36,7 @@ BELOW_REACH = 40  # px below a label where its field may start
 INSIDE_REACH = 16  # a box edge this close left of the text: the text is inside a box
 INSET = 8  # px past the field's edge: inside its border and focus ring
 PLACEHOLDER = (90, 200)  # the darkest grey of a placeholder's letters (Chromium's: 117)
+CORNER = 6  # px a rounded box's side may lie left of where its top edge ends
 FAINT = 12  # a line this much darker than the background (an underline of #ddd: 34)
 
 
@@ -44,21 +46,23 @@ def wants_field(description: str) -> bool:
     return not FIELD_WORDS.isdisjoint(words)
 
 
-def field_point(image: Image.Image, label: Box) -> tuple[float, float] | None:
+def field_point(image: Image.Image, label: Box, others: Sequence[Box] = ()
+                ) -> tuple[float, float] | None:
     """A point inside the field that `label` (text OCR found) names: beside or below it, or
     the text's own centre when it is inside a box (a placeholder); None: no field near it
-    (never the label's centre: clicking a label rarely focuses its field)."""
+    (never the label's centre: clicking a label rarely focuses its field). `others`: the
+    boxes of the screen's other words, whose letters are no box sides."""
     rgb = image.convert("RGB")
-    x1, y1, x2, y2 = (round(v) for v in label)
+    x1, y1, _, y2 = (round(v) for v in label)
     row = (y1 + y2) // 2
     left = _side_edge(rgb, range(x1 - 3, x1 - 3 - INSIDE_REACH, -1), y1, y2)
-    right = _side_edge(rgb, range(x2 + 3, x2 + 3 + RIGHT_REACH), y1, y2)
+    right = _right_side(rgb, label, others)
     if left is not None and (right is None or _one_box(rgb, left, right, row)):
         return (label[0] + label[2]) / 2, float(row)  # a placeholder: already in its field
     if right is not None:
         return float(right + INSET), float(row)
     below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))
-    if below is not None:
+    if below is not None and _box_top(rgb, x1 + 2, below, y2 - y1):
         return float(x1 + 2 * INSET), float(below + INSET)
     return None
 
@@ -82,6 +86,38 @@ def underlined_field(image: Image.Image, text: Box) -> Box | None:
         if end - (x2 - x1) >= 3 * height:  # on well past the text's end
             return float(x1), float(y1 - height // 2), float(x1 + end), float(y1 + y)
     return None
+
+
+def _right_side(image: Image.Image, label: Box, others: Sequence[Box]) -> int | None:
+    """The first box side right of `label` on its row, past the letters of words there ("6x4
+    in" in a table cell: the "i" of "in" spans the label's height, and is no field's side)."""
+    _, y1, x2, y2 = (round(v) for v in label)
+    start, end = x2 + 3, x2 + 3 + RIGHT_REACH
+    while start < end:
+        side = _side_edge(image, range(start, end), y1, y2)
+        if side is None:
+            return None
+        word = next((box for box in others if box[0] - 1 <= side <= box[2] + 1
+                     and box[1] < y2 and y1 < box[3]), None)
+        if word is None:
+            return side
+        start = round(word[2]) + 3
+    return None
+
+
+def _box_top(image: Image.Image, x: int, top: int, height: int) -> bool:
+    """Whether the edge along row `top` through `x` is a box's top, not a rule across a table
+    or a page: at its left end a side goes down, at least half a text height."""
+    background = _pixel(image, x, top - 2)
+    if background is None:
+        return False
+    left = x
+    while left > 0 and _differs(_pixel(image, left - 1, top) or background, background):
+        left -= 1
+    # The side: any of a few columns about the end, a rounded corner's curve taking it left
+    return all(any((p := _pixel(image, left + dx, top + dy)) is not None
+                   and _differs(p, background) for dx in range(-CORNER, 3))
+               for dy in range(2, max(3, height // 2)))
 
 
 def _one_box(image: Image.Image, left: int, right: int, row: int) -> bool:
@@ -109,11 +145,16 @@ def _pixel(image: Image.Image, x: int, y: int) -> tuple[int, ...] | None:
 
 def _side_edge(image: Image.Image, xs: range, top: int, bottom: int) -> int | None:
     """The first x in `xs` where a vertical edge spans rows `top`…`bottom` (a box's side)."""
-    background = _pixel(image, xs.start, (top + bottom) // 2)
-    if background is None:
+    rows = (top, (top + bottom) // 2, bottom)
+    start = [p for y in rows if (p := _pixel(image, xs.start, y)) is not None]
+    if len(start) < len(rows):
         return None
+    # Where two of the three agree: the middle one may be a letter's ink the text's box cut
+    # off ("6x4": the 4's last columns), and every white column after it an "edge".
+    background = next((p for p in start if sum(not _differs(p, q) for q in start) >= 2),
+                      start[1])
     for x in xs:
-        column = [_pixel(image, x, y) for y in (top, (top + bottom) // 2, bottom)]
+        column = [_pixel(image, x, y) for y in rows]
         if any(p is None for p in column):
             return None
         if all(_differs(p, background) for p in column if p is not None):

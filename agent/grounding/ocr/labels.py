@@ -15,6 +15,7 @@ from agent.grounding.ocr.candidate import (
     field_inside,
     gap,
     inside,
+    overlaps,
     plausible_field,
 )
 from agent.grounding.ocr.describe import TEXT
@@ -123,8 +124,9 @@ def _beside_mark(image: Image.Image | None, box: Box) -> bool:
     return bool(extent_y >= 0.2 * height and 0.2 * height <= extent_x <= 2.2 * height)
 
 
-def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
-                     image: Image.Image, word_only: bool) -> list[Candidate]:
+def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
+                    widgets: Sequence[WidgetLike], image: Image.Image, word_only: bool
+                    ) -> list[Candidate]:
     """The field `run` labels: a field widget whose text box it is or that lies right of or
     below it; else, with no such widget, a box edge found beside or below the label."""
     height = run.box[3] - run.box[1]
@@ -148,7 +150,7 @@ def labelled_fields(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     # No field widget for this label (the finder may miss one: a focused Tk entry): a box edge
     # beside or below the label, unless that point is on another widget (a panel's border,
     # a button) — then an error, never the label's own centre.
-    point = field_point(image, run.box)
+    point = field_point(image, run.box, [w.box for w in words if not overlaps(w.box, run.box)])
     if point is not None and any(inside(point, w.box) for w in widgets if w.kind != "field"):
         point = None
     if point is None or (not word_only and inside(point, run.box)):

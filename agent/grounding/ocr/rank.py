@@ -230,7 +230,7 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
                 ] if factor else []
     exact = run.similarity == 1.0 and run.whole
     if "field" in query.kinds and query.text:
-        return labelled_fields(run, text_sim, widgets, image, word_only)
+        return labelled_fields(run, text_sim, words, widgets, image, word_only)
     if query.kinds and query.kinds <= MARKS and not word_only:
         item = listed(run, words, widgets) if query.kind_word == "option" else 0.0
         return labelled_mark(run, text_sim, widgets, query.kinds, image, item)

@@ -207,7 +207,8 @@ def test_a_field_guessed_below_a_column_header_is_doubted_when_the_label_is_also
     """The fourth blind trial's silent wrong click: "the IBAN field" on a form whose IBAN field
     the finder took for a button, above a table with an "IBAN" column. The header's row line
     below it passed for a field's top edge: with a second "IBAN" whose field was not found,
-    that guess is an error naming both, not a click into the table."""
+    that guess is an error naming both, not a click into the table. Since the ninth trial a
+    rule across a table is no field's top at all (no side goes down from its end)."""
     image = SCREEN.copy()
     draw = ImageDraw.Draw(image)
     draw.line((300, 520, 900, 520), fill="#999999", width=1)  # the table's line under its header
@@ -217,7 +218,10 @@ def test_a_field_guessed_below_a_column_header_is_doubted_when_the_label_is_also
     not_a_field = Widget("button", (200, 138, 740, 176), "e.g. DE89 3704", (214, 150, 340, 166))
     with pytest.raises(NotOnScreen, match="label without a field 'IBAN'"):
         decision("the IBAN field", read, [not_a_field], image)
-    alone = read[1:]  # only the table's "IBAN": its guess stands as before
+    alone = read[1:]  # only the table's "IBAN": the line under it is still no field
+    with pytest.raises(NotOnScreen, match="label without a field 'IBAN'"):
+        decision("the IBAN field", alone, [], image)
+    draw.line((300, 520, 300, 556), fill="#999999", width=1)  # a box's side: a field below
     found = decision("the IBAN field", alone, [], image).best
     assert found.kind == "field" and found.point[1] > 520
 
