@@ -15,7 +15,7 @@ from typing import Literal
 
 from agent.grounding.ocr.textmatch import norm
 
-__all__ = ["KINDS", "Query", "Relation", "parse"]
+__all__ = ["KINDS", "Query", "Relation", "literal", "parse"]
 
 # "under": in the section a heading opens (no description says it: the fallback for "the Max
 # price field", a field's own words under a heading's)
@@ -151,6 +151,13 @@ def parse(description: str) -> Query:
         # the label; "for" or "under" is in it
         return _parse_part(marked, quotes)
     return replace(target, relation=kind, anchor=anchor)
+
+
+def literal(description: str) -> Query:
+    """The description read as if it named no relation: "the Store events near me checkbox"
+    is also the checkbox labelled "Store events near me"."""
+    quotes = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)]
+    return _parse_part(_QUOTED.sub(lambda _m: f" {_MARK} ", description), quotes)
 
 
 def _tokens(part: str) -> list[str]:

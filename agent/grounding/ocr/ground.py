@@ -12,14 +12,23 @@ from PIL import Image
 
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
-from agent.grounding.ocr.describe import TEXT, Query, parse
-from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.describe import TEXT, Query, literal, parse
+from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import narrow
-from agent.grounding.ocr.rank import Candidate, Decision, WidgetLike, candidates, decide
+from agent.grounding.ocr.rank import (
+    MIN_SCORE,
+    Candidate,
+    Decision,
+    WidgetLike,
+    candidates,
+    decide,
+)
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, row_runs, runs
 
 __all__ = ["Analysis", "described", "ground_in"]
+
+SAME_HEADING = 0.9  # a column's heading read this alike the words described
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,11 @@ def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
 def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:
     """The answer for `query`; when nothing fits it, what people mean by such words: a search
     box by the word Search, a field under a heading, a code after a noun the screen lacks."""
+    said = literal(description)  # "the Store events near me checkbox": a label so worded
+    if query.relation is not None and said.text != query.text and said.kinds - {TEXT}:
+        named = _tried(said, analysis, image)
+        if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
+            return named
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except NotOnScreen:
@@ -82,11 +96,58 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         headed = [d for q in _under_heading(query) if (d := _tried(q, analysis, image))]
         if len(headed) == 1:
             return headed[0]
+        cell = _in_cell(query, analysis, image, description)
+        if cell is not None:
+            return cell
         coded = _coded(query)
         named = _tried(coded, analysis, image) if coded is not None else None
         if named is None or named.best.kind == TEXT or named.best.similarity < 1.0:
             raise
         return named
+
+
+def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: str
+             ) -> Decision | None:
+    """A widget in a table named by its row and its column's heading ("the Fri field in the
+    Internal meetings row", "the 6x4 quantity field"), or by a code in its row when that row
+    holds one of its kind ("the 10:30 train radio button"); None unless exactly one fits."""
+    kinds = query.kinds - {TEXT}
+    found: dict[Box, Candidate] = {}
+    for row, heading in _row_and_column(query) if kinds else []:
+        in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row))
+        try:
+            ranked = _ranked(in_row, analysis, image)
+        except GroundingError:  # no such row, or two
+            continue
+        fits = [c for c in ranked if c.kind in kinds and c.score >= MIN_SCORE
+                and (heading is None or _headed(c.box, heading, analysis.words))]
+        if len(fits) == 1:
+            found[fits[0].box] = fits[0]
+    if len(found) != 1:
+        return None
+    return decide(list(found.values()), query, description)
+
+
+def _row_and_column(query: Query) -> list[tuple[str, str | None]]:
+    """(words of the row, its column's heading or None) the description may mean."""
+    if query.relation in ("row", "for") and query.anchor is not None and query.text \
+            and not query.anchor.kinds:
+        return [(query.anchor.text, query.text)]
+    words = query.text.split()
+    if query.relation or query.quoted or len(words) < 2:
+        return []
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    pairs: list[tuple[str, str | None]] = [p for a, b in splits for p in ((a, b), (b, a))]
+    # "10:30 train" (read "10 30 train"): the row with the time, and no column says "train"
+    coded = [(a, None) for a, b in splits if " " not in b and len(a.replace(" ", "")) >= 3
+             and all(any(c.isdigit() for c in w) for w in a.split())]
+    return pairs + coded
+
+
+def _headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
+    """Whether text reading `heading` stands above `box`, over its column."""
+    return any(run.similarity >= SAME_HEADING and run.box[3] <= box[1]
+               and run.box[0] < box[2] and box[0] < run.box[2] for run in runs(words, heading))
 
 
 def _coded(query: Query) -> Query | None:

@@ -1,0 +1,109 @@
+"""A widget in a table named by its row and its column (agent/grounding/ocr/ground.py's
+`_in_cell`), a label holding a relation's word, and no field guessed on the next word."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from agent.errors import GroundingError
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.fields import field_point
+from agent.grounding.ocr.grounder import Analysis, ground_in
+from agent.grounding.ocr.rank import Decision
+from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+PROJECTS = ("Website redesign", "Mobile app", "Internal meetings")
+
+
+def decision(description: str, read: list[OcrWord], widgets: list[Widget],
+             image: Image.Image = SCREEN) -> Decision:
+    return ground_in(Analysis(read, list(widgets), 0.0), image, description)
+
+
+def timesheet() -> tuple[list[OcrWord], dict[tuple[str, str], Widget]]:
+    """The ninth blind trial's timesheet: a day per column, a project per row, a field in
+    each cell; only the first row's fields stand right under their headings."""
+    read = [*words(100, 40, "Project", key=1)]
+    read += [w for i, day in enumerate(DAYS) for w in words(100, 300 + 120 * i, day, key=2 + i)]
+    cells = {}
+    for row, project in enumerate(PROJECTS):
+        y = 140 + 50 * row
+        read += words(y + 6, 40, project, key=10 + row)
+        for i, day in enumerate(DAYS):
+            cells[project, day] = Widget("field", (300 + 120 * i, y, 370 + 120 * i, y + 30))
+    return read, cells
+
+
+@pytest.mark.parametrize(("description", "project", "day"), [
+    ("the Fri field in the Internal meetings row", "Internal meetings", "Fri"),
+    ("the Wed field in the Mobile app row", "Mobile app", "Wed"),
+    ("the Tue field in the Website redesign row", "Website redesign", "Tue"),
+])
+def test_a_field_named_by_its_column_heading_and_its_row(description: str, project: str,
+                                                         day: str) -> None:
+    read, cells = timesheet()
+    found = decision(description, read, list(cells.values())).best
+    assert inside(found.point, cells[project, day].box)
+
+
+def prints() -> tuple[list[OcrWord], list[Widget]]:
+    """The trial's photo print order: a size and a price per row, a quantity field last."""
+    read = [*words(100, 40, "Size", key=1), *words(100, 400, "Price each", key=2),
+            *words(100, 800, "Quantity", key=3)]
+    fields = []
+    for row, (size, price) in enumerate((("6x4 in", "£0.15"), ("7x5 in", "£0.35"),
+                                         ("10x8 in", "£1.50"))):
+        y = 140 + 50 * row
+        read += [*words(y + 6, 40, size, key=10 + row), *words(y + 6, 400, price, key=20 + row)]
+        fields.append(Widget("field", (800, y, 880, y + 30)))
+    return read, fields
+
+
+def test_a_field_named_by_its_row_and_its_column_in_one_phrase() -> None:
+    read, fields = prints()
+    assert inside(decision("the 10x8 quantity field", read, fields).best.point, fields[2].box)
+    assert inside(decision("the 6x4 quantity field", read, fields).best.point, fields[0].box)
+
+
+def test_a_radio_named_by_a_time_in_its_row() -> None:
+    """"the 10:30 train radio button": no column says "train"; the row with the time holds
+    one radio button. With the time in two rows, it is an error."""
+    read, radios = [], []
+    for row, (departs, arrives) in enumerate((("07:12", "09:48"), ("10:30", "13:15"),
+                                               ("14:15", "16:40"))):
+        y = 140 + 40 * row
+        read += [*words(y, 80, departs, key=10 + row), *words(y, 240, arrives, key=20 + row)]
+        radios.append(Widget("radio", (40, y + 2, 52, y + 14)))
+    read += words(100, 40, "Choose a new train", key=1)
+    found = decision("the 10:30 train radio button", read, radios).best
+    assert inside(found.point, radios[1].box)
+    read += words(220, 240, "10:30", key=30)  # an arrival at 10:30 too, in another row
+    radios.append(Widget("radio", (40, 222, 52, 234)))
+    with pytest.raises(GroundingError):
+        decision("the 10:30 train radio button", read, radios)
+
+
+def test_a_label_holding_a_relations_word_is_the_label() -> None:
+    """"the Store events near me checkbox": no "me" on the screen; the label says it all."""
+    read = [*words(200, 70, "Store events near me", key=1), *words(240, 70, "Newsletter", key=2)]
+    boxes = [Widget("checkbox", (40, 200, 56, 216)), Widget("checkbox", (40, 240, 56, 256))]
+    assert inside(decision("the Store events near me checkbox", read, boxes).best.point,
+                  boxes[0].box)
+
+
+def test_the_letters_after_a_label_are_no_field_beside_it() -> None:
+    """The trial's "6x4 in" in a table cell: OCR's box for "6x4" ended before the 4's last
+    columns, whose ink was taken for the background, and the white after it for a box side:
+    the text "in" was typed into. Neither that nor "in" itself is a field."""
+    image = Image.new("RGB", (600, 80), "white")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 22)
+    ImageDraw.Draw(image).text((20, 24), "6x4 in", font=font, fill="#222222")
+    left, top, right, bottom = image.convert("L").point(lambda v: v < 128 and 255).getbbox() \
+        or (0, 0, 0, 0)
+    four_ends = next(x for x in range(left + 20, right) if not any(
+        image.getpixel((x, y))[0] < 200 for y in range(top, bottom)))  # type: ignore[index]
+    label = (float(left), float(top), float(four_ends - 4), float(bottom))  # cut short
+    word_in = (float(four_ends + 4), float(top), float(right), float(bottom))
+    assert field_point(image, label, [word_in]) is None
