@@ -138,7 +138,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     # the field the finder gave this label to; else one it may label: a field with its own
     # label is that label's, not this text's because it lies nearby
     near = [w for w in fields if _given(run.box, w)] \
-        or [w for w in fields if _labels(run.box, w, height) and _may_label(run, w.text)]
+        or [w for w in fields if _labels(run.box, w, height) and _may_label(run, _label_of(w))]
     if near:
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
@@ -168,6 +168,13 @@ def _may_label(run: Run, own: str) -> bool:
     own, text = norm(without_hint(own)), norm(run.text)
     return not own or similarity(own, text) >= SAME_LABEL or \
         (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
+
+
+def _label_of(field: WidgetLike) -> str:
+    """The label the finder read for `field`: not its text when that lies inside it (a
+    drop-down's "Select one", a value typed), which names no field."""
+    inner = field.text_box is not None and inside(centre(field.text_box), field.box)
+    return "" if inner else field.text
 
 
 def _given(label: Box, widget: WidgetLike) -> bool:

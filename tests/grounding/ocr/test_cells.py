@@ -107,3 +107,14 @@ def test_the_letters_after_a_label_are_no_field_beside_it() -> None:
     label = (float(left), float(top), float(four_ends - 4), float(bottom))  # cut short
     word_in = (float(four_ends + 4), float(top), float(right), float(bottom))
     assert field_point(image, label, [word_in]) is None
+
+
+def test_a_field_whose_own_text_is_inside_it_is_labelled_by_the_text_above() -> None:
+    """The trial's webinar form: the finder gave the drop-down its own "Select one"; that is
+    no label, so "How did you hear about us?" above labels it (it had been answered with a
+    point on the label's own word "about")."""
+    read = [*words(293, 536, "How did you hear about us?", key=1),
+            *words(322, 549, "Select one", key=2)]
+    dropdown = Widget("field", (535, 311, 977, 347), "Select one", (549, 322, 627, 338))
+    found = decision("the How did you hear about us? dropdown", read, [dropdown]).best
+    assert found.kind == "field" and inside(found.point, dropdown.box)
