@@ -93,8 +93,9 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:]?)"
-    r"(?:\s+(?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:]?)){0,4}?)"  # "in the Associate .pho files? row"
+    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:,]?)"
+    r"(?:\s+(?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:,]?)){0,4}?)"  # "in the Associate .pho files? row",
+    # "in the Packing tape, brown row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")
@@ -142,6 +143,12 @@ def parse(description: str) -> Query:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(_MARK)]
     anchor = _parse_part(tail, quotes[len(head_quotes):])
+    if kind == "row" and not anchor.quoted:  # a row is named by its cells' words: "Cardboard
+        # box, large" names no box and no size
+        words = _tokens(tail)
+        while words and words[0].lower() in ARTICLES:
+            words.pop(0)
+        anchor = Query(text=norm(" ".join(words)))
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     target = _parse_part(head, head_quotes)

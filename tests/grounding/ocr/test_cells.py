@@ -118,3 +118,19 @@ def test_a_field_whose_own_text_is_inside_it_is_labelled_by_the_text_above() -> 
     dropdown = Widget("field", (535, 311, 977, 347), "Select one", (549, 322, 627, 338))
     found = decision("the How did you hear about us? dropdown", read, [dropdown]).best
     assert found.kind == "field" and inside(found.point, dropdown.box)
+
+
+def test_a_row_named_with_a_comma_and_a_kinds_word() -> None:
+    """The tenth trial's stock count: "in the Cardboard box, large row" names a row by its
+    item ("box" no kind, "large" no size), beside a "Cardboard box, small" row."""
+    read = [*words(100, 40, "Item", key=1), *words(100, 600, "Counted", key=2)]
+    fields = []
+    for row, item in enumerate(("Cardboard box, large", "Cardboard box, small",
+                                "Packing tape, brown")):
+        y = 140 + 50 * row
+        read += words(y + 6, 40, item, key=10 + row)
+        fields.append(Widget("field", (600, y, 700, y + 30)))
+    found = decision("the Counted field in the Cardboard box, large row", read, fields).best
+    assert inside(found.point, fields[0].box)
+    found = decision("the Counted field in the Packing tape, brown row", read, fields).best
+    assert inside(found.point, fields[2].box)

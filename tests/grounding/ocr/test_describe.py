@@ -94,6 +94,11 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the No radio button in the Associate .pho files? row", "row", "associate pho files", "no"),
     ("the Yes option in the Create a desktop shortcut row", "row", "create a desktop shortcut",
      "yes"),
+    # a row's name is its words, a kind's or a size's among them (the tenth blind trial)
+    ("the Counted field in the Cardboard box, large row", "row", "cardboard box large",
+     "counted"),
+    ("the Flag issue link in the Packing tape, brown row", "row", "packing tape brown",
+     "flag issue"),
     # the kind after the name: "for" is in the label (the fourth blind trial)
     ("the Require two-factor authentication for Admins checkbox", None, None,
      "require two-factor authentication for admins"),
