@@ -1,7 +1,8 @@
 """One description grounded on one analysed screenshot: the description parsed
 (describe.py), ranked against the screen's widgets and runs of words (rank.py, labels.py,
 narrow.py) and decided; when nothing fits, what people mean by such words (a search box by
-the word Search, a field under a heading, a code after a noun the screen lacks)."""
+the word Search, a field under a heading, a table's cell by its row and column, a code after a
+noun the screen lacks)."""
 
 from __future__ import annotations
 
@@ -77,8 +78,10 @@ def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
 
 
 def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:
-    """The answer for `query`; when nothing fits it, what people mean by such words: a search
-    box by the word Search, a field under a heading, a code after a noun the screen lacks."""
+    """The answer for `query`, unless the screen says the whole description as one label
+    ("near me" in it); when nothing fits, what people mean by such words: a search box by the
+    word Search, a field under a heading, a table's cell by its row and column, a code after a
+    noun the screen lacks."""
     said = literal(description)  # "the Store events near me checkbox": a label so worded
     if query.relation is not None and said.text != query.text and said.kinds - {TEXT}:
         named = _tried(said, analysis, image)
