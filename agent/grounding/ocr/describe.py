@@ -128,8 +128,7 @@ class Query:
 
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
-    quotes = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)]
-    marked = _QUOTED.sub(lambda _m: f" {_MARK} ", description)
+    marked, quotes = _marked(description)
     marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
     relation = _RELATION.search(marked.lower())
     kind: Relation
@@ -142,13 +141,8 @@ def parse(description: str) -> Query:
     else:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(_MARK)]
-    anchor = _parse_part(tail, quotes[len(head_quotes):])
-    if kind == "row" and not anchor.quoted:  # a row is named by its cells' words: "Cardboard
-        # box, large" names no box and no size
-        words = _tokens(tail)
-        while words and words[0].lower() in ARTICLES:
-            words.pop(0)
-        anchor = Query(text=norm(" ".join(words)))
+    anchor = _row_name(tail) if kind == "row" and _MARK not in tail \
+        else _parse_part(tail, quotes[len(head_quotes):])
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     target = _parse_part(head, head_quotes)
@@ -163,8 +157,22 @@ def parse(description: str) -> Query:
 def literal(description: str) -> Query:
     """The description read as if it named no relation: "the Store events near me checkbox"
     is also the checkbox labelled "Store events near me"."""
+    return _parse_part(*_marked(description))
+
+
+def _marked(description: str) -> tuple[str, list[str]]:
+    """The description with each quoted text replaced by _MARK, and the quoted texts."""
     quotes = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)]
-    return _parse_part(_QUOTED.sub(lambda _m: f" {_MARK} ", description), quotes)
+    return _QUOTED.sub(lambda _m: f" {_MARK} ", description), quotes
+
+
+def _row_name(part: str) -> Query:
+    """A row named by its cells' words, unquoted: "Cardboard box, large" names no box and no
+    size."""
+    words = _tokens(part)
+    while words and words[0].lower() in ARTICLES:
+        words.pop(0)
+    return Query(text=norm(" ".join(words)))
 
 
 def _tokens(part: str) -> list[str]:

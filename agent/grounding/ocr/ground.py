@@ -82,8 +82,9 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     ("near me" in it); when nothing fits, what people mean by such words: a search box by the
     word Search, a field under a heading, a table's cell by its row and column, a code after a
     noun the screen lacks."""
-    said = literal(description)  # "the Store events near me checkbox": a label so worded
-    if query.relation is not None and said.text != query.text and said.kinds - {TEXT}:
+    # "the Store events near me checkbox": a label so worded, when the screen says it exactly
+    said = literal(description) if query.relation is not None else query
+    if said.text != query.text and said.kinds - {TEXT}:
         named = _tried(said, analysis, image)
         if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
             return named
