@@ -41,7 +41,10 @@ KINDS: dict[str, frozenset[str]] = {
     "input": frozenset({"field"}), "entry": frozenset({"field"}),
     "box": frozenset({"field", "checkbox"}),
     "area": frozenset({"field"}), "editor": frozenset({"field"}),
-    "dropdown": frozenset({"field", "button"}), "combobox": frozenset({"field", "button"}),
+    "dropdown": frozenset({"field", "button"}), "drop-down": frozenset({"field", "button"}),
+    "drop down": frozenset({"field", "button"}), "pull-down": frozenset({"field", "button"}),
+    "list box": frozenset({"field", "button"}), "listbox": frozenset({"field", "button"}),
+    "combobox": frozenset({"field", "button"}),
     "combo box": frozenset({"field", "button"}), "select": frozenset({"field", "button"}),
     "button": frozenset({"button"}), "btn": frozenset({"button"}),
     "link": frozenset({"link"}), "hyperlink": frozenset({"link"}),
@@ -97,6 +100,18 @@ _NAMED_ROW = re.compile(
     r"(?:\s+(?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:,]?)){0,4}?)"  # "in the Associate .pho files? row",
     # "in the Packing tape, brown row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
+# "on the Early bird card", "in the Dark Reader tile": in the card its title names
+_NAMED_CARD = re.compile(
+    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
+    r"top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
+    r"(?:card|tile|panel|listing)\b", re.IGNORECASE)
+# "under the comment by Maria Lopez": the comment is known by the name it shows
+_KNOWN_BY = re.compile(
+    r"\b(below|under|underneath|beneath|above|on|in|for|to|beside|near)\s+(?:the\s+)?"
+    r"(?:comment|message|post|review|reply|email|answer|question|entry|item|episode|order|"
+    r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
+    re.IGNORECASE)
+_ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's, no text
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")
 _MARK = "\x00"  # stands for quoted text in the description while it is parsed
@@ -129,6 +144,7 @@ class Query:
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
     marked, quotes = _marked(description)
+    marked = _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked))
     marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
     relation = _RELATION.search(marked.lower())
     kind: Relation
@@ -136,6 +152,8 @@ def parse(description: str) -> Query:
         head, tail = marked[:relation.start()], marked[relation.end():]
         kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
+    elif (card := _NAMED_CARD.search(marked)) is not None:  # "on the Early bird card"
+        head, tail, kind = marked[:card.start()], card.group("name"), "for"
     elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
         head, tail, kind = marked[:named.start()], marked[named.end():], "for"
     else:
@@ -176,7 +194,8 @@ def _row_name(part: str) -> Query:
 
 
 def _tokens(part: str) -> list[str]:
-    return re.findall(rf"{_MARK}|[\w'’-]+|[{SYMBOLS}]", part)
+    # A dot inside a word is the word's: "brightfern.io", "Invoice_0412.pdf", "4.9.86"
+    return re.findall(rf"{_MARK}|[\w'’-]+(?:\.\w+)*|[{SYMBOLS}]", part)
 
 
 def _parse_part(part: str, quotes: list[str]) -> Query:

@@ -28,6 +28,7 @@ __all__ = ["labelled_fields", "labelled_mark", "listed"]
 RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
+GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or two rows
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
 
@@ -69,9 +70,17 @@ def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
     """The unlabelled marks below a text and under it: a grid of radio buttons or checkboxes
     whose columns the text heads (a survey's "Excellent ... Poor", one row per question)."""
     height = run.box[3] - run.box[1]
-    return [w for w in widgets if w.kind in kinds and not w.text
-            and w.box[1] >= run.box[3] - 2
-            and run.box[0] - height <= centre(w.box)[0] <= run.box[2] + height]
+    below = sorted((w for w in widgets if w.kind in kinds and not w.text
+                    and w.box[1] >= run.box[3] - 2
+                    and run.box[0] - height <= centre(w.box)[0] <= run.box[2] + height),
+                   key=lambda w: w.box[1])
+    column, foot = [], run.box[3]
+    for widget in below:  # rows follow their header and each other closely: a grid's
+        if widget.box[1] - foot > GRID_GAP * height:
+            break
+        column.append(widget)
+        foot = widget.box[3]
+    return column
 
 
 def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) -> float:

@@ -42,7 +42,12 @@ def narrow(query: Query, found: Sequence[Candidate], image: Image.Image,
     if query.size is not None:
         result = _sized(query.size, result)
     if query.relation is not None and query.anchor is not None:
-        result = _related(query, result, anchor_of(query.anchor))
+        anchor = anchor_of(query.anchor)
+        card = _card(image, anchor.box) if query.relation == "for" else None
+        # Nothing of the kind in the card: the region was no card (a title's coloured strip)
+        result = (card is not None and _related(query, result, anchor, card)) \
+            or _related(query, result, anchor, None) \
+            or [rescored(c, MISFIT * 0.5) for c in result]
     if query.ordinal is not None:  # "the second tab from the right": counted from there
         backwards = query.ordinal > 0 and query.place is not None and max(query.place) > 0
         result = _ordinal(-query.ordinal if backwards else query.ordinal, result, query)
@@ -158,8 +163,19 @@ def _placed(place: tuple[int, int], found: list[Candidate],
     return [rescored(c, 1.0 - min(0.5, max(0.0, best - key(c)) * 4)) for c in found]
 
 
-def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Candidate]:
-    """Candidates in the relation to `anchor`; the nearest fitting one keeps its score."""
+def _card(image: Image.Image, text: Box) -> Box | None:
+    """The card `text` stands on (cards.py), or None; None without OpenCV (the `ocr` extra)."""
+    try:
+        from agent.grounding.ocr.cards import card_around
+    except ImportError:
+        return None
+    return card_around(image, text)
+
+
+def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: Box | None
+             ) -> list[Candidate] | None:
+    """Candidates in the relation to `anchor` (inside its `card`, when it stands on one); the
+    nearest fitting one keeps its score. None when none fits."""
     height = max(anchor.box[3] - anchor.box[1], 8.0)
     named = query.anchor.text if query.anchor is not None else ""
     fits: dict[int, float] = {}
@@ -167,7 +183,8 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
         if anchor.kind != TEXT and (overlaps(candidate.box, anchor.box)
                                     or candidate.point == anchor.point):
             continue  # the anchor itself
-        distance = _distance(query.relation or "next", anchor.box, candidate.box, height)
+        distance = _distance(query.relation or "next", anchor.box, candidate.box, height,
+                             card)
         if distance is not None and anchor.kind == TEXT and named and candidate.text and \
                 candidate.kind != TEXT and similarity(norm(candidate.text), named) >= 0.8:
             # The widget the anchor's text labels: "the checkbox next to X" when it is of the
@@ -181,8 +198,11 @@ def _related(query: Query, found: list[Candidate], anchor: Candidate) -> list[Ca
         if distance is not None:
             fits[index] = distance
     if not fits:
-        return [rescored(c, MISFIT * 0.5) for c in found]
-    nearest = min(fits.values())
+        return None
+    # The nearest of those that could be meant: a sentence's stray word nearer the anchor
+    # does not push the described element away
+    likely = [d for i, d in fits.items() if found[i].score >= MIN_SCORE]
+    nearest = min(likely or fits.values())
     result = []
     for index, candidate in enumerate(found):
         if index in fits:
@@ -198,14 +218,19 @@ REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0, 
 element farther off is not in the relation (the one meant may be one the finder missed)."""
 
 
-def _distance(relation: str, anchor: Box, box: Box, height: float) -> float | None:
+def _distance(relation: str, anchor: Box, box: Box, height: float, card: Box | None = None
+              ) -> float | None:
     """How far `box` is from `anchor` in the relation (px), or None when it is not in it."""
     if relation == "for":  # its row's, or a card's: starting under its title, a few lines down
         if _measured("row", anchor, box, height) is not None:
             return 0.0
-        card = anchor[0] - height <= box[0] <= anchor[2] and \
+        if card is not None:
+            x, y = centre(box)
+            inside = card[0] <= x <= card[2] and card[1] <= y <= card[3]
+            return abs(box[1] - anchor[3]) + 2 * height if inside else None
+        under = anchor[0] - height <= box[0] <= anchor[2] and \
             0 <= box[1] - anchor[3] <= 6 * height
-        return box[1] - anchor[3] + 2 * height if card else None
+        return box[1] - anchor[3] + 2 * height if under else None
     distance = _measured(relation, anchor, box, height)
     if distance is None:
         return None

@@ -91,9 +91,56 @@ def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
           and filled[:, 0].mean() <= 0.6 and filled[:, -1].mean() <= 0.6
           and (h <= 2.0 * unit or switch_knob(rgb, box))):
         kind = "checkbox"  # a switch (a pill): on or off, as a checkbox is
+    elif h * 1.4 <= w <= h * 2.6 and _knob_over_track(filled):
+        kind = "checkbox"  # a switch whose knob stands taller than its track (Material's)
     else:
         return None
+    if w < h * 1.6 and _solid(rgb, box):
+        return None  # a file's coloured icon, a status dot: nothing drawn inside
     return Mark(kind, box, mark_state(rgb, box, w >= h * 1.6))
+
+
+def _knob_over_track(filled: Pixels) -> bool:
+    """Whether the shape is a round knob at one end of a thinner bar across it: a knob the
+    full height at one end, the bar 0.35–0.85 of it in the middle and at the other end, the
+    middle row filled end to end, the corners empty."""
+    h, w = filled.shape
+    if filled[0, 0] or filled[0, -1] or filled[-1, 0] or filled[-1, -1]:
+        return False
+    heights = filled.sum(axis=0)
+    third = max(1, w // 3)
+    ends = sorted((int(heights[:third].max()), int(heights[-third:].max())))
+    bar = int(heights[w // 2 - 1:w // 2 + 2].min())
+    middle = np.flatnonzero(filled[:, w // 2])
+    # Letters run together may fill such a box too; a switch is the same upside down (a row
+    # of shadow aside) and its bar is one run down the middle
+    return bool(filled[h // 2].mean() >= 0.9 and ends[1] >= 0.85 * h
+                and 0.35 * h <= bar <= 0.85 * h and ends[0] <= 0.85 * h
+                and (filled == filled[::-1]).mean() >= 0.9
+                and middle.size and middle[-1] - middle[0] + 1 == middle.size)
+
+
+def _solid(rgb: Pixels, box: IntBox) -> bool:
+    """Whether the box is one flat colour, neither light nor its ground's, with no mark
+    inside: an icon's square or a dot. (An empty checkbox is light or its ground's colour
+    inside; a ticked one, a chosen radio button, shows a tick or a dot, or is filled inside
+    a border of another colour.)"""
+    left, top, right, bottom = box
+    pixels = rgb[top + 2:bottom - 2, left + 2:right - 2].reshape(-1, 3).astype(np.int16)
+    if top < 2 or not pixels.size:
+        return False
+    inside = np.median(pixels, axis=0)
+    ground = np.median(rgb[top - 2, left:right].reshape(-1, 3), axis=0)
+    marked = float((np.abs(pixels - inside).max(axis=1) > 60).mean())  # a tick's, a dot's
+    if marked >= 0.03 or inside.min() >= 200 or np.abs(inside - ground).max() <= 60:
+        return False
+    # Its sides' middles a pixel in: an icon's are its fill; a box's, its border (ttk's
+    # default theme fills a ticked box with one colour inside a bevelled border)
+    h, w = bottom - top, right - left
+    rows, columns = slice(top + h // 4, bottom - h // 4), slice(left + w // 4, right - w // 4)
+    sides = np.concatenate([rgb[top + 1, columns], rgb[bottom - 2, columns],
+                            rgb[rows, left + 1], rgb[rows, right - 2]]).astype(np.int16)
+    return bool((np.abs(sides - inside).max(axis=1) <= 40).mean() >= 0.8)
 
 
 def _filled(blob: Pixels) -> Pixels:

@@ -61,6 +61,13 @@ def test_words_not_understood_are_ignored_not_looked_for() -> None:
     assert parse("the Search flights button in the top toolbar").text == "search flights"
 
 
+@pytest.mark.parametrize("description", ["the Speed drop-down", "the Speed drop down",
+                                         "the Speed dropdown", "the Speed pull-down"])
+def test_a_drop_down_however_spelled(description: str) -> None:
+    query = parse(description)
+    assert (query.text, query.kinds) == ("speed", frozenset({"field", "button"}))
+
+
 @pytest.mark.parametrize(("description", "ordinal", "text"), [
     ("the second Submit button", 2, "submit"),
     ("the 3rd link", 3, ""),
@@ -85,7 +92,15 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the field to the left of Search", "left", "search", ""),
     ("the label above the Email field", "above", "email", ""),
     ("the Delete button for Bob", "for", "bob", "delete"),  # "for" and a name: its row
-    ("the Delete button in the budget.xlsx row", "row", "budget xlsx", "delete"),  # a file
+    ("the Delete button in the budget.xlsx row", "row", "budget.xlsx", "delete"),  # its dot
+    # a card named by its title; an item known by a name it shows (the eleventh blind trial)
+    ('the "Select" button on the Early bird card', "for", "early bird", "select"),
+    ("the on/off switch on the Dark Reader card", "for", "dark reader", ""),
+    ('the "Approve" button under the comment by Maria Lopez', "below", "maria lopez",
+     "approve"),
+    ('the "Add to cart" button in the brightfern.io row', "row", "brightfern.io",
+     "add to cart"),
+    ('the "Remove" button in the dialog', None, None, "remove"),
     ('the checkbox for "Buy milk"', "for", "buy milk", ""),
     ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
     ("the Rebook button for #1044", "for", "1044", "rebook"),  # a number names a row too

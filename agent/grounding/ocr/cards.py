@@ -1,0 +1,60 @@
+"""The card a text stands on: a product's tile, a comment's box, an extension's panel — the
+region of one ground colour around the text, bounded by a border or another ground.
+
+"the Select button on the Early bird card" is the Select button inside the card whose title is
+"Early bird": below its title is not enough when cards stand side by side and in rows.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from agent.grounding.ocr.engines import Box
+
+__all__ = ["card_around"]
+
+TOLERANCE = 4  # grey levels: the card's ground (a white card on #f1f3f4 differs by 14)
+MARGIN = 3  # px between the text's box and where its ground is sampled
+MAX_SHARE = 0.5  # a region wider or taller than this share of the screen is the page
+
+
+def card_around(image: Image.Image, text: Box) -> Box | None:
+    """The box of the card `text` stands on, or None when its ground runs on over the page
+    (no card: a plain list, a page of one colour)."""
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    height, width = rgb.shape[:2]
+    seed = _ground_seed(rgb, text)
+    if seed is None:
+        return None
+    mask = np.zeros((height + 2, width + 2), np.uint8)
+    flags = 4 | cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8)
+    tolerance = (TOLERANCE,) * 3
+    cv2.floodFill(rgb.copy(), mask, seed, (0, 0, 0), tolerance, tolerance, flags)  # (writable)
+    filled = mask[1:-1, 1:-1] == 255  # (OpenCV marks the mask's own border with 1s)
+    rows = np.flatnonzero(filled.any(axis=1))
+    columns = np.flatnonzero(filled.any(axis=0))
+    if not rows.size or not columns.size:
+        return None
+    left, top, right, bottom = int(columns[0]), int(rows[0]), int(columns[-1]) + 1, \
+        int(rows[-1]) + 1
+    if right - left > MAX_SHARE * width or bottom - top > MAX_SHARE * height:
+        return None
+    return float(left), float(top), float(right), float(bottom)
+
+
+def _ground_seed(rgb: np.ndarray, text: Box) -> tuple[int, int] | None:
+    """A pixel of the ground just left of the text, or above it (the first whose colour is
+    the commoner of the two: a coloured icon may stand at its left)."""
+    height, width = rgb.shape[:2]
+    left, top, right, bottom = (round(v) for v in text)
+    middle = (top + bottom) // 2
+    spots = [(left - MARGIN, middle), ((left + right) // 2, top - MARGIN),
+             (right + MARGIN, middle), ((left + right) // 2, bottom + MARGIN)]
+    inside = [(x, y) for x, y in spots if 0 <= x < width and 0 <= y < height]
+    if not inside:
+        return None
+    colours = [tuple(int(c) for c in rgb[y, x]) for x, y in inside]
+    common = max(colours, key=colours.count)
+    return inside[colours.index(common)]
