@@ -44,6 +44,7 @@ from agent.grounding.ocr.engines import (
 )
 from agent.grounding.ocr.ground import Analysis, described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
+from agent.grounding.ocr.missed import with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
 from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike
 from agent.screen import Screenshot
@@ -211,6 +212,7 @@ class OcrGrounder:
             words = _updated(last[0], last[1], image, self.engine, next(self._reads))
         if words is None:
             words = with_dialog_read(image, self.engine.read(image), self.engine.read)
+            words = with_missed_lines(image, words, self.engine.read)
         self._read_last = (image, words)
         return words
 

@@ -3,6 +3,7 @@ dark-on-light, the inked part, the height of the text and whether to shrink it."
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from functools import cache
 from typing import Any, Literal
@@ -22,6 +23,24 @@ MID_GROUND = (150, 210)  # a ground this grey (a coloured bar; not Tk's 217) is 
 
 
 def dark_on_light(gray: Image.Image) -> Image.Image:
+    """`gray` made dark-on-light (see _dark_on_light); the last few results are kept, as the
+    engine and the check for lines it dropped (missed.py) both want a screen's (~25 ms)."""
+    key = hashlib.blake2b(gray.tobytes(), digest_size=16,
+                          person=f"{gray.mode}{gray.size}".encode()[:16]).digest()
+    result = _recent.get(key)
+    if result is None:
+        result = _dark_on_light(gray)
+        _recent[key] = result
+        while len(_recent) > RECENT:
+            _recent.pop(next(iter(_recent)), None)
+    return result
+
+
+RECENT = 4  # a screen, a dialog's crop read again, and room for a thread's screen
+_recent: dict[bytes, Image.Image] = {}
+
+
+def _dark_on_light(gray: Image.Image) -> Image.Image:
     """`gray` with light-on-dark areas (primary buttons, dark themes) turned dark-on-light, and
     mid-grey grounds (coloured bars) made white.
 

@@ -249,8 +249,8 @@ def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
     top, bottom = rect.inner[1], rect.inner[3]
     lines = {w.line for w in words}
     last = max(words, key=lambda w: (w.line, w.box[0]), default=None)
-    sentence = len(words) > 2 * LABEL_WORDS or (last is not None
-                                                and last.text.endswith((".", "!")))
+    sentence = len(words) > 2 * LABEL_WORDS or (  # ("Choose..." ends no sentence)
+        last is not None and last.text.endswith((".", "!")) and not last.text.endswith(".."))
     # A sentence set off from the box's side is a notice, a card: no control. (What is typed
     # into a field starts close to its side.)
     if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:

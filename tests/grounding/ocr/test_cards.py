@@ -80,3 +80,14 @@ def test_a_text_far_above_a_column_of_switches_is_not_their_header() -> None:
     image = Image.new("RGB", (1000, 800), "white")
     with pytest.raises(GroundingError, match="developer mode"):
         ground_in(analysis, image, 'the "Developer mode" switch')
+
+
+def test_a_drop_down_reading_choose_with_an_ellipsis_is_a_field_not_a_notice() -> None:
+    """"Choose..." ends with dots but is no sentence: the <select> is a field its label names."""
+    canvas = Canvas()
+    canvas.text(40, 20, "Product type")
+    canvas.box((40, 44, 330, 78))
+    canvas.text(54, 52, "Choose...")
+    canvas.draw.line((306, 58, 311, 63, 316, 58), fill="#222222", width=2)  # the chevron
+    fields = of_kind(canvas.find(), "field")
+    assert [(w.text, w.box[1] // 10) for w in fields] == [("Product type", 4)]
