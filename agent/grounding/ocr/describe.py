@@ -111,6 +111,21 @@ _KNOWN_BY = re.compile(
     r"(?:comment|message|post|review|reply|email|answer|question|entry|item|episode|order|"
     r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
     re.IGNORECASE)
+# "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
+# the screen's frame ("in the Settings dialog" names no item)
+_NAMED_ITEM = re.compile(
+    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?P<name>(?:\x00|[A-Z0-9#])\S*(?:\s+\S+){0,5}?)"
+    r"(?:'s|’s)?\s+(?P<noun>[a-z]+)\W*$")
+FRAMES = frozenset({
+    "dialog", "window", "page", "screen", "form", "section", "toolbar", "menu", "bar",
+    "header", "footer", "sidebar", "list", "table", "column", "row", "tab", "pane", "modal",
+    "popup", "pop-up", "area", "group", "fieldset", "view", "app", "site", "banner", "region",
+})
+# "the checkbox under Wed 15 Oct in the row with Your name": a cell by its column and row
+_UNDER_IN_ROW = re.compile(
+    r"^(?P<head>.*?)\b(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)\s+"
+    r"(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+.+)$", re.IGNORECASE)
+DESCRIPTORS = ("time slot", "timeslot", "slot")  # "the 15:30 time slot button": "15:30"
 _ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's, no text
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")
@@ -146,13 +161,23 @@ def parse(description: str) -> Query:
     marked, quotes = _marked(description)
     marked = _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked))
     marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
+    cell = _UNDER_IN_ROW.match(marked)
+    if cell is not None and _MARK not in cell["column"]:
+        # "the checkbox under Wed 15 Oct in the Your name row": the Wed 15 Oct column's
+        query = _parse_marked(f"{cell['head']} {cell['row']}", quotes)
+        if query.kinds and not query.text and query.relation == "row":
+            return replace(query, text=norm(cell["column"]))
+    return _parse_marked(marked, quotes)
+
+
+def _parse_marked(marked: str, quotes: list[str]) -> Query:
     relation = _RELATION.search(marked.lower())
     kind: Relation
     if relation is not None:
         head, tail = marked[:relation.start()], marked[relation.end():]
         kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
-    elif (card := _NAMED_CARD.search(marked)) is not None:  # "on the Early bird card"
+    elif (card := _NAMED_CARD.search(marked) or _named_item(marked)) is not None:
         head, tail, kind = marked[:card.start()], card.group("name"), "for"
     elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
         head, tail, kind = marked[:named.start()], marked[named.end():], "for"
@@ -170,6 +195,13 @@ def parse(description: str) -> Query:
         # the label; "for" or "under" is in it
         return _parse_part(marked, quotes)
     return replace(target, relation=kind, anchor=anchor)
+
+
+def _named_item(marked: str) -> re.Match[str] | None:
+    found = _NAMED_ITEM.search(marked)
+    if found is None or found["noun"] in FRAMES or found["noun"] in KINDS:
+        return None
+    return found
 
 
 def literal(description: str) -> Query:
@@ -194,8 +226,9 @@ def _row_name(part: str) -> Query:
 
 
 def _tokens(part: str) -> list[str]:
-    # A dot inside a word is the word's: "brightfern.io", "Invoice_0412.pdf", "4.9.86"
-    return re.findall(rf"{_MARK}|[\w'’-]+(?:\.\w+)*|[{SYMBOLS}]", part)
+    # A dot inside a word is the word's ("brightfern.io", "Invoice_0412.pdf", "4.9.86"), and
+    # a colon between digits (a time: "15:30")
+    return re.findall(rf"{_MARK}|[\w'’-]+(?:\.\w+|(?<=\d):\d+)*|[{SYMBOLS}]", part)
 
 
 def _parse_part(part: str, quotes: list[str]) -> Query:
@@ -226,6 +259,10 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
         used.add(i)
     place = None if place_x is None and place_y is None else (place_x or 0, place_y or 0)
     text, quoted = _text(tokens, lower, used, kind_at, quotes)
+    for descriptor in DESCRIPTORS if kind_at >= 0 and not quoted else ():
+        if text.endswith(f" {descriptor}"):
+            text = text.removesuffix(f" {descriptor}")
+            break
     soft = (kind_word in _SEARCH_KINDS and not text) or (text == "search" and not quoted
                                                           and "field" in kinds)
     return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,

@@ -25,7 +25,7 @@ from agent.grounding.ocr.rank import (
     candidates,
     decide,
 )
-from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, row_runs, runs
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, row_runs, runs
 
 __all__ = ["Analysis", "described", "ground_in"]
 
@@ -149,9 +149,34 @@ def _row_and_column(query: Query) -> list[tuple[str, str | None]]:
 
 
 def _headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
-    """Whether text reading `heading` stands above `box`, over its column."""
-    return any(run.similarity >= SAME_HEADING and run.box[3] <= box[1]
-               and run.box[0] < box[2] and box[0] < run.box[2] for run in runs(words, heading))
+    """Whether text reading `heading` stands above `box`, over its column: on one line, or
+    stacked on lines one under another ("Wed" over "15 Oct" over "10:00")."""
+    if any(run.similarity >= SAME_HEADING and run.box[3] <= box[1]
+           and run.box[0] < box[2] and box[0] < run.box[2] for run in runs(words, heading)):
+        return True
+    return " " in heading and f" {heading} " in f" {_column_text(box, words)} "
+
+
+def _column_text(box: Box, words: Sequence[OcrWord]) -> str:
+    """The phrases above `box` that stand over it, top to bottom, as one normalised text (a
+    line's words a gap of 1.5 text heights apart are phrases of their own: a table's
+    header row may be read as one line)."""
+    lines: dict[tuple[int, ...], list[OcrWord]] = {}
+    for word in sorted(words, key=lambda w: w.box[0]):
+        if word.box[3] <= box[1]:
+            lines.setdefault(word.line, []).append(word)
+    phrases: list[list[OcrWord]] = []
+    for line in lines.values():
+        phrases.append([line[0]])
+        for word in line[1:]:
+            last = phrases[-1][-1]
+            if word.box[0] - last.box[2] > 1.5 * (last.box[3] - last.box[1]):
+                phrases.append([word])
+            else:
+                phrases[-1].append(word)
+    over = [p for p in phrases if p[0].box[0] < box[2] and box[0] < p[-1].box[2]]
+    over.sort(key=lambda phrase: min(w.box[1] for w in phrase))
+    return norm(" ".join(w.text for phrase in over for w in phrase))
 
 
 def _coded(query: Query) -> Query | None:

@@ -42,7 +42,7 @@ from agent.grounding.ocr.widgets_labels import (
     read_labels,
 )
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded
-from agent.grounding.ocr.widgets_marks import find_marks
+from agent.grounding.ocr.widgets_marks import find_marks, find_round_signs
 from agent.grounding.ocr.widgets_read import reread, wants_reading
 from agent.grounding.ocr.widgets_shapes import (
     IntBox,
@@ -57,6 +57,7 @@ from agent.grounding.ocr.widgets_tabbar import underlined_tabs
 from agent.grounding.ocr.widgets_text import (
     Run,
     clean,
+    holds,
     letters,
     mark_in_box,
     mark_in_word,
@@ -91,9 +92,12 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     blobs = edge_blobs(edges)
     rects = find_rects(rgb, edges, unit, blobs)
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
+    signs = find_round_signs(rgb, unit, blobs)
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
-             if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words, edges)]
-    rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)]
+             if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words, edges)
+             and not any(overlaps(m.box, box) for box, _sign in signs)]
+    rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)
+             and not any(holds(_grown(box), r.outer) for box, _sign in signs)]
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
     inside = _box_words(image, rects, on_box, edges, engine)
@@ -105,7 +109,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
         kind = "tab" if id(rect) in tabs else _kind(rect, inside[id(rect)], edges, unit)
         width, height = rect.outer[2] - rect.outer[0], rect.outer[3] - rect.outer[1]
         small = width <= 4 * unit and height <= 3 * unit
-        sign = glyph(rgb, rect) if kind == "icon" or (kind and small) else None
+        sign = glyph(rgb, rect.inner) if kind == "icon" or (kind and small) else None
         if sign is not None:  # a stepper's + or −, a close ×: a button with that text
             left, top, right, bottom = (float(v) for v in rect.outer)
             box = (left, top, right, bottom)
@@ -113,6 +117,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
         elif kind is not None:
             widgets.append(_boxed(kind, rect, inside[id(rect)]))
     widgets += [_marked(mark, runs, used, unit) for mark in marks]
+    for (left, top, right, bottom), sign in signs:  # round buttons: a sign is their text
+        box = (float(left), float(top), float(right), float(bottom))
+        if not any(overlaps(w.box, box) for w in widgets):
+            widgets.append(Widget("button", box, sign, box))
     labels = Labels(rgb, runs, unit)
     labelled = [label(w, labels, used, widgets, unit) if w.kind == "field" else w
                 for w in widgets]
@@ -131,6 +139,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     if engine is not None:
         widgets = _reread_texts(engine, image, rgb, widgets, unit)
     return sorted(widgets, key=lambda w: (w.box[1], w.box[0]))
+
+
+def _grown(box: IntBox, by: int = 2) -> IntBox:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
 def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,

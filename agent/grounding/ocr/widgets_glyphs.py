@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from agent.grounding.ocr.engines import OcrWord
-from agent.grounding.ocr.widgets_shapes import Pixels, Rect
+from agent.grounding.ocr.widgets_shapes import IntBox, Pixels, Rect
 
 __all__ = ["arrow_read", "drop_down", "glyph"]
 
@@ -20,9 +20,10 @@ BAR = 0.8  # a stroke row (or column) is inked over this share of the sign's wid
 STRAY = 0.15  # at most this share of the ink lies off the strokes
 
 
-def glyph(rgb: Pixels, rect: Rect) -> str | None:
-    """The sign drawn alone inside the box, "+", "−" or "×"; None for anything else."""
-    left, top, right, bottom = rect.inner
+def glyph(rgb: Pixels, inner: IntBox) -> str | None:
+    """The sign drawn alone inside the box (inside its border), "+", "−" or "×"; None for
+    anything else."""
+    left, top, right, bottom = inner
     grey = rgb[top + 2:bottom - 2, left + 2:right - 2].astype(np.int16).mean(axis=2)
     if grey.size == 0:
         return None

@@ -9,9 +9,10 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_shapes import Blobs, IntBox, Mark, Pixels, straight_sides
 
-__all__ = ["find_marks", "mark_state", "switch_knob"]
+__all__ = ["find_marks", "find_round_signs", "mark_state", "switch_knob"]
 
 
 def switch_knob(rgb: Pixels, box: IntBox) -> bool:
@@ -65,6 +66,28 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
         if mark is not None:
             marks.append(mark)
     return marks
+
+
+def find_round_signs(rgb: Pixels, unit: float, blobs: Blobs) -> list[tuple[IntBox, str]]:
+    """Round buttons holding a sign alone (a thermostat's − and +, a close ×): circles one and
+    a half to four text heights wide, the sign inside their ring; (box, sign) each."""
+    labels, stats = blobs
+    x, y, w, h = (stats[:, k] for k in range(4))
+    keep = (h >= 1.2 * unit) & (h <= 4 * unit) & (np.abs(w - h) <= np.maximum(2, h // 10))
+    keep[0] = False
+    found = []
+    for label in np.flatnonzero(keep):
+        left, top, width, height = int(x[label]), int(y[label]), int(w[label]), int(h[label])
+        filled = _filled(labels[top:top + height, left:left + width] == label)
+        if not (0.7 <= float(filled.mean()) <= 0.86 and _round(filled)):
+            continue
+        inset = round(0.2 * height)  # inside the ring, which a square's corners would cross
+        box = (left, top, left + width, top + height)
+        sign = glyph(rgb, (left + inset, top + inset, left + width - inset,
+                           top + height - inset))
+        if sign is not None:
+            found.append((box, sign))
+    return found
 
 
 def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float

@@ -25,6 +25,9 @@ Colour = tuple[int, int, int]
 Blobs = tuple[Pixels, Pixels]  # labels image, stats rows (x, y, w, h, area)
 
 EDGE = 24  # a channel this far from its neighbour's makes an edge (light grey on white: 16)
+# ... or from the pixel two steps on, closing a box: a faint border's rounded corner (#d4d4d8
+# on white at 150%) shades 255, 231, 255 across its arc
+SEAL = 20
 SIDE_FULL = 0.9  # share of a side's middle that must be the region itself: a straight side
 SIDE_ONE = 0.75  # the least full side's share (an arrow or a letter close to it)
 
@@ -70,12 +73,12 @@ def edge_map(rgb: Pixels) -> Pixels:
 
 
 def _sealed(rgb: Pixels, edges: Pixels) -> Pixels:
-    """The edges and pixels that differ by more than EDGE from the pixel two steps on: a
+    """The edges and pixels that differ by more than SEAL from the pixel two steps on: a
     rounded corner's anti-aliasing (255, 236, 218, 239) steps from a grey box's inside to the
     white around it by less than EDGE at a time, a gap its inside would leak through."""
     channels = cv2.split(rgb)
-    across = _strongest(channels, np.s_[:, 2:], np.s_[:, :-2]) > EDGE
-    down = _strongest(channels, np.s_[2:], np.s_[:-2]) > EDGE
+    across = _strongest(channels, np.s_[:, 2:], np.s_[:, :-2]) > SEAL
+    down = _strongest(channels, np.s_[2:], np.s_[:-2]) > SEAL
     sealed = edges.copy()
     sealed[:, :-2] |= across
     sealed[:, 2:] |= across

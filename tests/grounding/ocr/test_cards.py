@@ -4,6 +4,7 @@ a grid's column header that does not reach marks far below it (widgets_marks.py,
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -91,3 +92,54 @@ def test_a_drop_down_reading_choose_with_an_ellipsis_is_a_field_not_a_notice() -
     canvas.draw.line((306, 58, 311, 63, 316, 58), fill="#222222", width=2)  # the chevron
     fields = of_kind(canvas.find(), "field")
     assert [(w.text, w.box[1] // 10) for w in fields] == [("Product type", 4)]
+
+
+def test_round_buttons_holding_a_sign_are_buttons_with_that_sign_radio_buttons_stay() -> None:
+    """A thermostat card's − and + (circles three text heights wide), beside a radio button."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Study")
+    for left, sign in ((20, "−"), (300, "+")):
+        canvas.draw.ellipse((left, 60, left + 40, 100), fill="white", outline="#222222", width=2)
+        canvas.draw.line((left + 12, 80, left + 28, 80), fill="#222222", width=2)
+        if sign == "+":
+            canvas.draw.line((left + 20, 72, left + 20, 88), fill="#222222", width=2)
+    canvas.draw.ellipse((20, 140, 34, 154), fill="white", outline="#767676")
+    canvas.text(44, 138, "Eco")
+    found = [(w.kind, w.text) for w in canvas.find()]
+    assert ("button", "−") in found and ("button", "+") in found and ("radio", "Eco") in found
+
+
+def test_a_field_whose_faint_rounded_corners_shade_into_white_is_closed() -> None:
+    """A #d4d4d8 border with 9-px corners at 150% (the twelfth trial's dialog field): its
+    corner's shades step from white by less than an edge; two steps on, they do not."""
+    corner = np.array(CORNER, np.uint8)  # the field's top-left corner, as Chromium drew it
+    field = np.full((66, 700), 255, np.uint8)
+    field[1, :] = field[-2, :] = field[:, 1] = field[:, -2] = 212
+    for flip_rows in (False, True):
+        for flip_columns in (False, True):
+            part = corner[::-1] if flip_rows else corner
+            part = part[:, ::-1] if flip_columns else part
+            rows = slice(-12, None) if flip_rows else slice(0, 12)
+            columns = slice(-12, None) if flip_columns else slice(0, 12)
+            field[rows, columns] = part
+    canvas = Canvas((900, 300))
+    canvas.image.paste(Image.fromarray(field).convert("RGB"), (60, 100))
+    canvas.text(60, 70, "Key name")
+    fields = of_kind(canvas.find(), "field")
+    assert [(w.text, round(w.box[1])) for w in fields] == [("Key name", 101)]
+
+
+CORNER = [
+    [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 255, 255, 255, 255, 255, 243, 231, 223, 215, 212, 212],
+    [255, 255, 255, 255, 255, 231, 226, 235, 243, 251, 255, 255],
+    [255, 255, 255, 255, 217, 235, 255, 255, 255, 255, 255, 255],
+    [255, 255, 255, 216, 244, 255, 255, 255, 255, 255, 255, 255],
+    [255, 255, 231, 235, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 244, 227, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 231, 235, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 223, 243, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 215, 251, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 212, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+    [255, 212, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255],
+]

@@ -134,3 +134,23 @@ def test_a_row_named_with_a_comma_and_a_kinds_word() -> None:
     assert inside(found.point, fields[0].box)
     found = decision("the Counted field in the Packing tape, brown row", read, fields).best
     assert inside(found.point, fields[2].box)
+
+
+def test_a_checkbox_under_a_heading_stacked_on_lines_in_a_named_row() -> None:
+    """A poll's columns headed "Wed" over "15 Oct" over "10:00", centred (each header line
+    read as one line across all columns: no wrapped label), answers under them, a checkbox
+    per column in the row whose field reads "Your name" (the twelfth blind trial)."""
+    read: list[OcrWord] = []
+    for line, texts in enumerate((("Tue", "Wed", "Thu"), ("14 Oct", "15 Oct", "16 Oct"),
+                                  ("10:00", "10:00", "09:30"))):
+        for column, text in enumerate(texts):
+            left = 415 + 170 * column - 9 * len(text) // 2  # centred over the column
+            read += [OcrWord(w.text, w.box, (900 + line,)) for w in words(40 + 20 * line, left,
+                                                                        text)]
+    for column, answer in enumerate(("Yes", "No", "Yes")):
+        read += words(140, 400 + 170 * column, answer, key=20 + column)
+    read += words(200, 70, "Your name", key=30)
+    boxes = [Widget("checkbox", (405 + 170 * k, 195, 424 + 170 * k, 214)) for k in range(3)]
+    widgets = [Widget("field", (60, 190, 260, 218), "Your name"), *boxes]
+    found = decision("the checkbox under Wed 15 Oct in the Your name row", read, widgets).best
+    assert inside(found.point, boxes[1].box)

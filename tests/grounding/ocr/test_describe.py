@@ -68,6 +68,15 @@ def test_a_drop_down_however_spelled(description: str) -> None:
     assert (query.text, query.kinds) == ("speed", frozenset({"field", "button"}))
 
 
+@pytest.mark.parametrize(("description", "text"), [
+    ("the 15:30 time slot button", "15:30"),  # the slot is what the button is, not its text
+    ("the 9:00 slot button", "9:00"),
+    ('the "Time slot" button', "time slot"),  # quoted: its text
+])
+def test_a_slot_names_no_text_and_a_time_keeps_its_colon(description: str, text: str) -> None:
+    assert parse(description).text == text
+
+
 @pytest.mark.parametrize(("description", "ordinal", "text"), [
     ("the second Submit button", 2, "submit"),
     ("the 3rd link", 3, ""),
@@ -101,10 +110,18 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ('the "Add to cart" button in the brightfern.io row', "row", "brightfern.io",
      "add to cart"),
     ('the "Remove" button in the dialog', None, None, "remove"),
+    # an item by its title and any noun but the screen's frame's (the twelfth blind trial)
+    ("the Select button on the Comfort ride", "for", "comfort", "select"),
+    ("the + button in the Study card", "for", "study", "+"),
+    ('the "Save" button in the Settings dialog', None, None, "save"),
+    ("the Email field in the Contact section", None, None, "email"),
+    ("the Submit button in the Login form", None, None, "submit"),
+    # a cell by its column's heading and its row
+    ("the checkbox under Wed 15 Oct in the Your name row", "row", "your name", "wed 15 oct"),
     ('the checkbox for "Buy milk"', "for", "buy milk", ""),
     ("the Search field for flights", None, None, "search"),  # "for" and no name: ignored
     ("the Rebook button for #1044", "for", "1044", "rebook"),  # a number names a row too
-    ("the Book button in the 18:45 Spin row", "row", "18 45 spin", "book"),  # a time
+    ("the Book button in the 18:45 Spin row", "row", "18:45 spin", "book"),  # a time
     # a question as a form's row: longer, with a file type and its question mark
     ("the No radio button in the Associate .pho files? row", "row", "associate pho files", "no"),
     ("the Yes option in the Create a desktop shortcut row", "row", "create a desktop shortcut",
