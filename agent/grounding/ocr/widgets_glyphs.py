@@ -71,8 +71,9 @@ def drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: flo
     text = [w.box[2] for w in words if w.text.strip().lower() not in ARROWS]
     start = round(max(text, default=left) + 0.5 * unit)
     columns = np.flatnonzero(edges[top + 2:bottom - 2, start:right - 2].any(axis=0))
+    # apart from the box's side (a pill's round end curves in to the text's rows)
     return columns.size > 0 and columns[-1] - columns[0] <= 1.5 * unit and \
-        right - (start + columns[-1]) <= 2.5 * unit
+        0.25 * unit <= right - (start + columns[-1]) <= 2.5 * unit
 
 
 def arrow_read(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:

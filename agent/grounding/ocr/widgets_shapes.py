@@ -117,7 +117,7 @@ def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Re
         box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
         region = labels[box[1]:box[3], box[0]:box[2]] == label
         box, region = _tight(box, region)
-        if region.size and (straight_sides(region) or _pill(region)):
+        if region.size and (straight_sides(region) or _pill(region, unit)):
             rects.append(_rect(rgb, box, region, unit))
     outlined, fragments = _outlined(rgb, edges, blobs, unit, rects)
     rects = [r for k, r in enumerate(rects) if k not in fragments] + outlined
@@ -242,11 +242,13 @@ def straight_sides(region: Pixels) -> bool:
     return bool(shares[0] >= SIDE_ONE and shares[1] >= SIDE_FULL)
 
 
-def _pill(region: Pixels) -> bool:
+def _pill(region: Pixels, unit: float) -> bool:
     """Whether the region is a pill: straight along its top and bottom, round at both ends (a
-    search field or a button with fully rounded ends), at least three times as wide as high."""
+    search field or a button with fully rounded ends), at least three times as wide as high,
+    or twice when a line of text high (a short word's button: "Add" in a 58x25 pill; not a
+    pocket between a letter and a box's side)."""
     h, w = region.shape
-    if w < 3 * h:
+    if w < (2 if h >= unit else 3) * h:
         return False
     middle = slice(max(0, h // 2 - 1), h // 2 + 1)
     flat = (region[0, h:w - h], region[-1, h:w - h])

@@ -143,3 +143,15 @@ CORNER = [
     [255, 212, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255],
     [255, 212, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255],
 ]
+
+
+def test_a_short_words_pill_button_is_a_button_not_a_drop_down() -> None:
+    """"Add" in a 58x25 pill (the thirteenth trial's coffee cards): its round ends are no
+    sides, and the right end curving in beside the text is no drop-down's arrow."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Steeped for 18 hours. Add an extra shot for a kick.")
+    canvas.draw.rounded_rectangle((300, 80, 358, 105), radius=12, fill="white",
+                                  outline="#6f4e37", width=1)
+    canvas.text(316, 84, "Add")
+    buttons = [(w.text, round(w.box[0])) for w in of_kind(canvas.find(), "button")]
+    assert buttons == [("Add", 300)]
