@@ -21,13 +21,14 @@ __all__ = ["underlined_tabs"]
 STRONG = 60  # a grey level this far from the ground: the selected tab's bar, not a faint rule
 GAP = 6.0  # text heights: tabs stand closer together than this
 BAR_ROWS = 2  # the selected tab's bar is at least this thick
+WORDS = 6  # a tab's name is this short at most ("Day 2 · Wed 11 June")
 
 
 def underlined_tabs(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float
                     ) -> list[Widget]:
     """The tabs among the runs no widget took (see the module's docstring)."""
     tabs: list[Widget] = []
-    for row in _rows([r for r in runs if id(r) not in used and len(r.words) <= 3], unit):
+    for row in _rows([r for r in runs if id(r) not in used and len(r.words) <= WORDS], unit):
         bars = [_bar(rgb, run, unit) for run in row]
         selected = [k for k, bar in enumerate(bars) if bar is not None]
         if len(selected) != 1:

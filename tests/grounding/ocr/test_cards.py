@@ -155,3 +155,16 @@ def test_a_short_words_pill_button_is_a_button_not_a_drop_down() -> None:
     canvas.text(316, 84, "Add")
     buttons = [(w.text, round(w.box[0])) for w in of_kind(canvas.find(), "button")]
     assert buttons == [("Add", 300)]
+
+
+def test_tabs_named_with_a_day_and_a_date_under_a_bar_are_tabs() -> None:
+    """The thirteenth trial's agenda: "Day 1 · Tue 10 June" and its neighbours, the selected
+    one underlined; "the Day 2 tab" is the second."""
+    canvas = Canvas((900, 300))
+    for left, name in ((20, "Day 1 Tue 10 June"), (220, "Day 2 Wed 11 June"),
+                       (420, "Day 3 Thu 12 June")):
+        canvas.text(left, 20, name)
+    canvas.draw.line((0, 52, 899, 52), fill="#dddddd")
+    canvas.draw.rectangle((8, 49, 185, 52), fill="#4f46e5")  # the selected tab's bar
+    tabs = [w.text for w in of_kind(canvas.find(), "tab")]
+    assert tabs == ["Day 1 Tue 10 June", "Day 2 Wed 11 June", "Day 3 Thu 12 June"]
