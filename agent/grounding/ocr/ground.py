@@ -13,12 +13,15 @@ from PIL import Image
 
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
+from agent.grounding.ocr.candidate import centre
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import narrow
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
+    NEAR_MARGIN,
+    Ambiguous,
     Candidate,
     Decision,
     WidgetLike,
@@ -221,13 +224,30 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             except NotOnScreen:
                 if query.relation not in ("row", "for") or " " not in anchor.text:
                     raise
-                return decide(_across_row(anchor, analysis.words), anchor, _said(anchor)).best
+                cells = _across_row(anchor, analysis.words)
+                try:
+                    return decide(cells, anchor, _said(anchor)).best
+                except Ambiguous:
+                    return _one_row(cells)
         except GroundingError as exc:
             what = "the row it is in" if query.relation in ("row", "for") \
                 else f"the element it is {query.relation}"
             raise type(exc)(f"{what} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
+
+
+def _one_row(found: list[Candidate]) -> Candidate:
+    """The best of candidates that all lie on one row (a row's words read as overlapping
+    runs: "15:00 Riverside v Harbour City", "Riverside v Harbour City Mill"): it names the
+    row as well as any; else the ambiguity stands."""
+    best = max(found, key=lambda c: c.score)
+    rivals = [c for c in found if c.score >= best.score - NEAR_MARGIN]
+    height = max(best.box[3] - best.box[1], 8.0)
+    if any(abs(centre(c.box)[1] - centre(best.box)[1]) > 0.5 * height for c in rivals):
+        raise Ambiguous(f"the rows of {len(rivals)} places match about equally well: "
+                        + "; ".join(c.describe() for c in rivals[:6]))
+    return best
 
 
 def _across_row(anchor: Query, words: Sequence[OcrWord]) -> list[Candidate]:

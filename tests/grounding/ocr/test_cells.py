@@ -7,10 +7,13 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.errors import GroundingError
+from agent.grounding.ocr.candidate import Candidate
+from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.fields import field_point
+from agent.grounding.ocr.ground import _one_row
 from agent.grounding.ocr.grounder import Analysis, ground_in
-from agent.grounding.ocr.rank import Decision
+from agent.grounding.ocr.rank import Ambiguous, Decision
 from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
@@ -154,3 +157,19 @@ def test_a_checkbox_under_a_heading_stacked_on_lines_in_a_named_row() -> None:
     widgets = [Widget("field", (60, 190, 260, 218), "Your name"), *boxes]
     found = decision("the checkbox under Wed 15 Oct in the Your name row", read, widgets).best
     assert inside(found.point, boxes[1].box)
+
+
+def test_runs_that_match_a_row_about_as_well_name_it_when_they_lie_on_it() -> None:
+    """"in the Riverside v Harbour City row", its "v" read "Vv": runs across its cells match
+    about as well ("15:00 Riverside Vv Harbour City", "Riverside Vv Harbour City Mill"); all
+    on one row, they name it. On two rows, the ambiguity stands."""
+    def run(text: str, x: float, y: float, score: float) -> Candidate:
+        return Candidate(TEXT, (x, y, x + 9 * len(text), y + 16), text,
+                         (x + 4.5 * len(text), y + 8), score, score)
+
+    one_row = [run("15:00 Riverside Vv Harbour City", 100, 200, 0.87),
+               run("Riverside Vv Harbour City Mill", 160, 201, 0.89),
+               run("Riverside Vv Harbour", 160, 199, 0.86)]
+    assert _one_row(one_row).text == "Riverside Vv Harbour City Mill"
+    with pytest.raises(Ambiguous):
+        _one_row([*one_row, run("Riverside v Harbour", 160, 260, 0.85)])
