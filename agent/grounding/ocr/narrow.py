@@ -238,7 +238,8 @@ def _distance(relation: str, anchor: Box, box: Box, height: float, card: Box | N
     if relation in ("below", "above") and box[0] <= centre(anchor)[0] <= box[2]:
         reach *= 2  # in the anchor's column: a card's button under its heading and price
     elif relation in ("next", "right", "left") and _row(anchor, box, height):
-        reach *= 2  # on the anchor's row: a table row's button at its far end
+        return distance  # on the anchor's row: a table row's button at its far end, however
+        # wide the row (the nearest on it still wins)
     return None if distance > reach * height else distance
 
 

@@ -173,3 +173,18 @@ def test_runs_that_match_a_row_about_as_well_name_it_when_they_lie_on_it() -> No
     assert _one_row(one_row).text == "Riverside Vv Harbour City Mill"
     with pytest.raises(Ambiguous):
         _one_row([*one_row, run("Riverside v Harbour", 160, 260, 0.85)])
+
+
+def test_a_button_at_the_far_end_of_a_wide_row_is_next_to_the_rows_text() -> None:
+    """The fourteenth trial's recent translations: "Use again" at the right end of rows 1,700
+    px wide (150 text heights) is "next to" its row's "Thank you very much"."""
+    read: list[OcrWord] = []
+    links = []
+    for row, text in enumerate(("Good morning", "Thank you very much", "Where is the station?")):
+        y = 420 + 32 * row
+        read += words(y, 170, text, key=10 + row)
+        links.append(Widget("link", (1800, y, 1862, y + 12), "Use again"))
+    screen = Image.new("RGB", (1920, 1080), "white")
+    found = decision('the "Use again" button next to "Thank you very much"', read, links,
+                     screen).best
+    assert inside(found.point, links[1].box)
