@@ -4,6 +4,7 @@ dark-on-light, the inked part, the height of the text and whether to shrink it."
 from __future__ import annotations
 
 import hashlib
+import threading
 from array import array
 from functools import cache
 from typing import Any, Literal
@@ -27,17 +28,20 @@ def dark_on_light(gray: Image.Image) -> Image.Image:
     engine and the check for lines it dropped (missed.py) both want a screen's (~25 ms)."""
     key = hashlib.blake2b(gray.tobytes(), digest_size=16,
                           person=f"{gray.mode}{gray.size}".encode()[:16]).digest()
-    result = _recent.get(key)
+    with _recent_lock:
+        result = _recent.get(key)
     if result is None:
         result = _dark_on_light(gray)
-        _recent[key] = result
-        while len(_recent) > RECENT:
-            _recent.pop(next(iter(_recent)), None)
+        with _recent_lock:  # (a screen may be analysed in the background meanwhile)
+            _recent[key] = result
+            while len(_recent) > RECENT:
+                del _recent[next(iter(_recent))]
     return result
 
 
 RECENT = 4  # a screen, a dialog's crop read again, and room for a thread's screen
 _recent: dict[bytes, Image.Image] = {}
+_recent_lock = threading.Lock()
 
 
 def _dark_on_light(gray: Image.Image) -> Image.Image:

@@ -69,8 +69,8 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
 
 
 def find_round_signs(rgb: Pixels, unit: float, blobs: Blobs) -> list[tuple[IntBox, str]]:
-    """Round buttons holding a sign alone (a thermostat's − and +, a close ×): circles one and
-    a half to four text heights wide, the sign inside their ring; (box, sign) each."""
+    """Round buttons holding a sign alone (a thermostat's − and +, a close ×): circles 1.2 to
+    four text heights wide, the sign inside their ring; (box, sign) each."""
     labels, stats = blobs
     x, y, w, h = (stats[:, k] for k in range(4))
     keep = (h >= 1.2 * unit) & (h <= 4 * unit) & (np.abs(w - h) <= np.maximum(2, h // 10))
