@@ -7,7 +7,6 @@ the image, in bands read in parallel; `RapidOcrEngine` uses rapidocr (`pip insta
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import io
@@ -26,6 +25,7 @@ from agent.errors import GroundingError, UsageError
 from agent.grounding.ocr.ink import (
     dark_on_light,
     inked_area,
+    pixel_digest,
     text_height,
     text_rows,
     text_scale,
@@ -69,13 +69,6 @@ class OcrWord:
         """The same word with its box shifted by (dx, dy): from a crop's pixels to the image's."""
         left, top, right, bottom = self.box
         return replace(self, box=(left + dx, top + dy, right + dx, bottom + dy))
-
-
-def pixel_digest(image: Image.Image) -> bytes:
-    """A short key for an image's pixels, its mode and size included: the same key, the same
-    reading (an analysis kept per screenshot, a box's inside read once)."""
-    return hashlib.blake2b(image.tobytes(), digest_size=16,
-                           person=f"{image.mode}{image.size}".encode()[:16]).digest()
 
 
 class OcrEngine(Protocol):

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
-__all__ = ["INK", "PAD", "dark_on_light", "inked_area", "text_height", "text_rows",
-           "text_scale"]
+__all__ = ["INK", "PAD", "dark_on_light", "inked_area", "pixel_digest", "text_height",
+           "text_rows", "text_scale"]
 
 LARGE_TEXT = 34  # px: text lines this tall (300% zoom) are read at half size
 TEXT_STRIP = 160  # px: the width of the strips in which text_scale measures lines
@@ -26,8 +26,7 @@ MID_GROUND = (150, 210)  # a ground this grey (a coloured bar; not Tk's 217) is 
 def dark_on_light(gray: Image.Image) -> Image.Image:
     """`gray` made dark-on-light (see _dark_on_light); the last few results are kept, as the
     engine and the check for lines it dropped (missed.py) both want a screen's (~25 ms)."""
-    key = hashlib.blake2b(gray.tobytes(), digest_size=16,
-                          person=f"{gray.mode}{gray.size}".encode()[:16]).digest()
+    key = pixel_digest(gray)
     with _recent_lock:
         result = _recent.get(key)
     if result is None:
@@ -37,6 +36,13 @@ def dark_on_light(gray: Image.Image) -> Image.Image:
             while len(_recent) > RECENT:
                 del _recent[next(iter(_recent))]
     return result
+
+
+def pixel_digest(image: Image.Image) -> bytes:
+    """A short key for an image's pixels, its mode and size included: the same key, the same
+    reading (an analysis kept per screenshot, a box's inside read once)."""
+    return hashlib.blake2b(image.tobytes(), digest_size=16,
+                           person=f"{image.mode}{image.size}".encode()[:16]).digest()
 
 
 RECENT = 4  # a screen, a dialog's crop read again, and room for a thread's screen

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageOps
 
+from agent.grounding.ocr.candidate import centre, inside
 from agent.grounding.ocr.engines import OcrWord, dark_on_light
 from agent.grounding.ocr.ink import INK
 
@@ -36,8 +37,7 @@ def with_missed_lines(image: Image.Image, words: Sequence[OcrWord],
     for index, (left, top, right, bottom) in enumerate(strips[:MAX_STRIPS]):
         for word in read(image.crop((left, top, right, bottom))):
             moved = replace(word.moved(left, top), line=(-4, index, *word.line))
-            x, y = (moved.box[0] + moved.box[2]) / 2, (moved.box[1] + moved.box[3]) / 2
-            if not any(w.box[0] <= x <= w.box[2] and w.box[1] <= y <= w.box[3] for w in words):
+            if not any(inside(centre(moved.box), w.box) for w in words):
                 found.append(moved)
     return found
 

@@ -97,7 +97,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
              if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words, edges)
              and not any(overlaps(m.box, box) for box, _sign in signs)]
     rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)
-             and not any(holds(_grown(box), r.outer) for box, _sign in signs)]
+             and not any(holds(padded(box, 2, rgb.shape), r.outer) for box, _sign in signs)]
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
     inside = _box_words(image, rects, on_box, edges, engine)
@@ -139,10 +139,6 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     if engine is not None:
         widgets = _reread_texts(engine, image, rgb, widgets, unit)
     return sorted(widgets, key=lambda w: (w.box[1], w.box[0]))
-
-
-def _grown(box: IntBox, by: int = 2) -> IntBox:
-    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
 def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
