@@ -17,12 +17,15 @@ __all__ = ["card_around"]
 
 TOLERANCE = 4  # grey levels: the card's ground (a white card on #f1f3f4 differs by 14)
 MARGIN = 3  # px between the text's box and where its ground is sampled
-MAX_SHARE = 0.5  # a region wider or taller than this share of the screen is the page
+MAX_SHARE = 0.5  # a region taller than this share of the screen is the page; so is one
+BAND_SHARE = 0.2  # wider than MAX_SHARE and taller than this share (a list's full-width
+# item, a notification, is a card)
 
 
-def card_around(image: Image.Image, text: Box) -> Box | None:
+def card_around(image: Image.Image, text: Box, *, tall: bool = False) -> Box | None:
     """The box of the card `text` stands on, or None when its ground runs on over the page
-    (no card: a plain list, a page of one colour)."""
+    (no card: a plain list, a page of one colour); `tall`: a column's panel (a board's) may
+    run the screen's height."""
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
     height, width = rgb.shape[:2]
     seed = _ground_seed(rgb, text)
@@ -39,7 +42,8 @@ def card_around(image: Image.Image, text: Box) -> Box | None:
         return None
     left, top, right, bottom = int(columns[0]), int(rows[0]), int(columns[-1]) + 1, \
         int(rows[-1]) + 1
-    if right - left > MAX_SHARE * width or bottom - top > MAX_SHARE * height:
+    wide = right - left > MAX_SHARE * width
+    if bottom - top > (BAND_SHARE if wide else 1.0 if tall else MAX_SHARE) * height:
         return None
     return float(left), float(top), float(right), float(bottom)
 

@@ -13,14 +13,15 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from agent.grounding.ocr.textmatch import norm
+from agent.grounding.ocr.textmatch import hyphenated, norm
 
 __all__ = ["KINDS", "Query", "Relation", "literal", "parse"]
 
 # "under": in the section a heading opens (no description says it: the fallback for "the Max
 # price field", a field's own words under a heading's)
 # "for": "the Delete button for Bob", its row, or in a card under Bob
-Relation = Literal["below", "above", "right", "left", "next", "row", "under", "for"]
+# "column": in the column a heading heads ("the Add card button in the To do column")
+Relation = Literal["below", "above", "right", "left", "next", "row", "under", "for", "column"]
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
 # Phrases naming a kind, longest first; the value is the widget kinds it accepts.
@@ -100,6 +101,11 @@ _NAMED_ROW = re.compile(
     r"(?:\s+(?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:,]?)){0,4}?)"  # "in the Associate .pho files? row",
     # "in the Packing tape, brown row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
+# "in the To do column", "in the Admin column": under the column's heading, however far
+_NAMED_COLUMN = re.compile(
+    r"\b(?:in|on|from|within)\s+(?:the\s+)?(?!(?:the|same|this|that|first|second|last|next|left|"
+    r"right|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,4}?)(?:'s|’s)?\s+column\b",
+    re.IGNORECASE)
 # "on the Early bird card", "in the Dark Reader tile": in the card its title names
 _NAMED_CARD = re.compile(
     r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
@@ -111,6 +117,11 @@ _KNOWN_BY = re.compile(
     r"(?:comment|message|post|review|reply|email|answer|question|entry|item|episode|order|"
     r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
     re.IGNORECASE)
+# "next to Priya's review": the review shows the name (a capitalised one), not those words
+_POSSESSED = re.compile(
+    r"\b((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
+    r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|event|"
+    r"notification|listing|profile|request|booking|application)\b")
 # "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
 # the screen's frame ("in the Settings dialog" names no item)
 _NAMED_ITEM = re.compile(
@@ -158,8 +169,8 @@ class Query:
 
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
-    marked, quotes = _marked(description)
-    marked = _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked))
+    marked, quotes = _marked(hyphenated(description))
+    marked = _POSSESSED.sub(r"\1", _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked)))
     marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
     cell = _UNDER_IN_ROW.match(marked)
     if cell is not None and _MARK not in cell["column"]:
@@ -177,6 +188,8 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         head, tail = marked[:relation.start()], marked[relation.end():]
         kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
+    elif (column := _NAMED_COLUMN.search(marked)) is not None:
+        head, tail, kind = marked[:column.start()], column.group("name"), "column"
     elif (card := _NAMED_CARD.search(marked) or _named_item(marked)) is not None:
         head, tail, kind = marked[:card.start()], card.group("name"), "for"
     elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
@@ -184,7 +197,7 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     else:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(_MARK)]
-    anchor = _row_name(tail) if kind == "row" and _MARK not in tail \
+    anchor = _row_name(tail) if kind in ("row", "column") and _MARK not in tail \
         else _parse_part(tail, quotes[len(head_quotes):])
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)

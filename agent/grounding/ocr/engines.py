@@ -182,6 +182,14 @@ class TesseractEngine:
             raise UsageError(f"tesseract failed (exit {done.returncode}): {' / '.join(detail)}")
         return done.stdout.decode("utf-8", errors="replace")
 
+    def as_block(self) -> TesseractEngine:
+        """This engine reading each image as one block of text (psm 6): the sparse mode
+        (psm 11) drops a lone digit that the block mode reads ("3" of a list's 1–6)."""
+        return TesseractEngine(self.binary if self.backend == "cli" else None, lang=self.lang,
+                               psm=6, scale=self.scale, jobs=1, timeout=self.timeout,
+                               dark_on_light=self.dark_on_light, options=self.options,
+                               backend=self.backend)
+
 
 def _variables(options: Sequence[str]) -> dict[str, str] | None:
     """CLI options as the API's variables: only `-c name=value` pairs have one (else None)."""

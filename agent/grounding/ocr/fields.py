@@ -62,7 +62,8 @@ def field_point(image: Image.Image, label: Box, others: Sequence[Box] = ()
     if right is not None:
         return float(right + INSET), float(row)
     below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))
-    if below is not None and _box_top(rgb, x1 + 2, below, y2 - y1):
+    if below is not None and below + 2 * INSET < rgb.height and \
+            _box_top(rgb, x1 + 2, below, y2 - y1):
         return float(x1 + 2 * INSET), float(below + INSET)
     return None
 
@@ -99,8 +100,8 @@ def _right_side(image: Image.Image, label: Box, others: Sequence[Box]) -> int | 
             return None
         word = next((box for box in others if box[0] - 1 <= side <= box[2] + 1
                      and box[1] < y2 and y1 < box[3]), None)
-        if word is None:
-            return side
+        if word is None:  # (the screen's edge is no field's: no room for one)
+            return side if side + 2 * INSET < image.width else None
         start = round(word[2]) + 3
     return None
 

@@ -13,11 +13,11 @@ from PIL import Image
 
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
-from agent.grounding.ocr.candidate import centre
+from agent.grounding.ocr.candidate import centre, inside
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
-from agent.grounding.ocr.narrow import narrow
+from agent.grounding.ocr.narrow import anchor_role, narrow
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
     NEAR_MARGIN,
@@ -28,7 +28,14 @@ from agent.grounding.ocr.rank import (
     candidates,
     decide,
 )
-from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, row_runs, runs
+from agent.grounding.ocr.textmatch import (
+    MIN_SIMILARITY,
+    closed_up,
+    norm,
+    row_runs,
+    runs,
+    similarity,
+)
 
 __all__ = ["Analysis", "described", "ground_in"]
 
@@ -106,11 +113,11 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         cell = _in_cell(query, analysis, image, description)
         if cell is not None:
             return cell
-        coded = _coded(query)
-        named = _tried(coded, analysis, image) if coded is not None else None
-        if named is None or named.best.kind == TEXT or named.best.similarity < 1.0:
-            raise
-        return named
+        for guess in (_coded(query), _described_value(query, analysis)):
+            named = _tried(guess, analysis, image) if guess is not None else None
+            if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
+                return named
+        raise
 
 
 def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: str
@@ -127,12 +134,21 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
         except GroundingError:  # no such row, or two
             continue
         fits = [c for c in ranked if c.kind in kinds and c.score >= MIN_SCORE
-                and (heading is None or _headed(c.box, heading, analysis.words))]
+                and (heading is None or _headed(c.box, heading, analysis.words))
+                and not _own_label(c, row, heading)]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:
         return None
     return decide(list(found.values()), query, description)
+
+
+def _own_label(found: Candidate, row: str, heading: str | None) -> bool:
+    """Whether a widget has a label of its own, neither the row's words nor the column's: a
+    radio button "Navy" is not the White row's Colour cell (a table's cells are unlabelled)."""
+    own = norm(found.text)
+    return bool(own) and all(similarity(own, words) < SAME_HEADING
+                             for words in (row, heading) if words)
 
 
 def _row_and_column(query: Query) -> list[tuple[str, str | None]]:
@@ -193,6 +209,22 @@ def _coded(query: Query) -> Query | None:
     return replace(query, text=code) if code is not None else None
 
 
+def _described_value(query: Query, analysis: Analysis) -> Query | None:
+    """"the To language drop-down", "the White colour option": a widget's label and a noun
+    for what it holds, which the screen says nowhere but in a field ("Detect language"), or
+    as the heading the widget stands under ("Colour"); the label alone, which only a widget
+    labelled exactly so answers. ("the Max surface field" is no Max field under no Surface.)"""
+    words = query.text.split()
+    if not query.kinds - {TEXT} or query.relation or query.quoted or len(words) != 2:
+        return None
+    label = replace(query, text=words[0])
+    fields = [w.box for w in analysis.widgets or () if w.kind == "field"]
+    if any(run.similarity >= MIN_SIMILARITY and not any(inside(run.centre, f) for f in fields)
+           for run in runs(analysis.words, words[1])):
+        return replace(label, relation="under", anchor=Query(text=words[1]))
+    return label
+
+
 def _under_heading(query: Query) -> list[Query]:
     """"the Max price field": its own words ("Max", a placeholder) under a heading ("Price"),
     split either way; nothing for other descriptions."""
@@ -215,24 +247,24 @@ def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | N
 def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candidate]:
     found = candidates(query, analysis.words, analysis.widgets, image)
 
-    def anchor_of(anchor: Query) -> Candidate:
+    def anchor_of(anchor: Query) -> list[Candidate]:
         if not anchor.kinds:  # "below Username": the words, not the field they label
             anchor = replace(anchor, kinds=frozenset({TEXT}))
         try:
             try:
-                return _decide(anchor, analysis, image, _said(anchor)).best
+                return [_decide(anchor, analysis, image, _said(anchor)).best]
             except NotOnScreen:
                 if query.relation not in ("row", "for") or " " not in anchor.text:
                     raise
                 cells = _across_row(anchor, analysis.words)
                 try:
-                    return decide(cells, anchor, _said(anchor)).best
+                    return [decide(cells, anchor, _said(anchor)).best]
                 except Ambiguous:
-                    return _one_row(cells)
+                    return [_one_row(cells)]
         except GroundingError as exc:
-            what = "the row it is in" if query.relation in ("row", "for") \
-                else f"the element it is {query.relation}"
-            raise type(exc)(f"{what} cannot be told: {exc}") from None
+            if isinstance(exc, Ambiguous) and exc.close:
+                return exc.close  # the words in several places: narrow tells which is meant
+            raise type(exc)(f"{anchor_role(query.relation)} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
 

@@ -44,7 +44,7 @@ from agent.grounding.ocr.engines import (
 )
 from agent.grounding.ocr.ground import Analysis, described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
-from agent.grounding.ocr.missed import with_missed_lines
+from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
 from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike
 from agent.screen import Screenshot
@@ -112,6 +112,7 @@ class OcrGrounder:
         self._claimed: tuple[Image.Image, bytes] | None = None  # the last image hashed
         # Analyses of screens read magnified, by the id of the first analysis (kept with it)
         self._closer: OrderedDict[int, tuple[Analysis, Analysis]] = OrderedDict()
+        self._block: OcrEngine | None = None  # reads short runs (`closer`)
 
     def read(self, image: Image.Image) -> list[OcrWord]:
         """The words on `image` (from its cached analysis)."""
@@ -240,20 +241,34 @@ class OcrGrounder:
                          json.dumps(self.record(decision, analysis), ensure_ascii=False))
 
     def closer(self, image: Image.Image, analysis: Analysis) -> Analysis | None:
-        """`image` analysed again from its words read magnified (magnify.py), once per
-        screenshot; None when its text is not small."""
-        if not small_text(analysis.words):
-            return None
+        """`image` analysed again from a closer reading, once per screenshot: its words read
+        magnified when they are small (magnify.py), and the short runs of letters no word
+        covers read on their own (missed.py); None when that reads nothing new."""
         with self._lock:
             known = self._closer.get(id(analysis))
         if known is not None and known[0] is analysis:
             return known[1]
-        closer = self._analyse(image, magnified_read(self.engine, image, analysis.words))
+        small = small_text(analysis.words)
+        words = magnified_read(self.engine, image, analysis.words) if small \
+            else analysis.words
+        extra = self._short_reads(image, words)
+        if not small and not extra:
+            return None
+        closer = self._analyse(image, words + extra)
         with self._lock:
             self._closer[id(analysis)] = (analysis, closer)
             while len(self._closer) > CACHED:
                 self._closer.popitem(last=False)
         return closer
+
+    def _short_reads(self, image: Image.Image, words: list[OcrWord]) -> list[OcrWord]:
+        if self._block is None:
+            engine = self.engine
+            self._block = engine.as_block() if isinstance(engine, TesseractEngine) else engine
+        try:
+            return short_reads(image, words, self._block)
+        except ImportError:  # the ocr extra's OpenCV and numpy
+            return []
 
     def record(self, decision: Decision, analysis: Analysis) -> dict[str, Any]:
         """The answer as `raw` holds it: what was found, how sure, and the rivals."""

@@ -55,7 +55,9 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if column:  # a grid's column header: one candidate per row, which a row relation picks
         return [Candidate(w.kind, w.box, run.text, centre(w.box), run.similarity,
                           text_sim * GRID) for w in column]
-    if listed and not row:  # "the Referral option" of an open drop-down list: its words
+    # "the Referral option" of an open drop-down list: its words (hanging under its field, the
+    # list covers the page: a radio button beside it is the page's)
+    if listed >= DROPPED or (listed and not row):
         return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
                           text_sim * listed, run.similarity == 1.0 and run.whole)]
     if row or not _beside_mark(image, run.box):

@@ -1,10 +1,14 @@
-"""Lines of text the whole-screen pass dropped, read again from their own strip.
+"""Text the whole-screen pass dropped, read again from its own strip.
 
 tesseract's page layout sometimes throws away a whole strip of a page that reads well alone:
 a search box with a thick focus ring and the sentence beside it, at 150% (nothing read between
 y 100 and 160 of a domain search page; the same rows cropped read "Find your perfect domain").
 Letters that no word read covers, standing in a run long enough to be a phrase, are read again
 from a strip around the run.
+
+Short runs (a lone digit: the "3" of an open drop-down's 1–6, which tesseract's sparse-text
+mode drops even from its own crop) are read only when a grounding found nothing: all at once,
+each on a band of a sheet read as a block of lines (`short_reads`).
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from dataclasses import replace
 from PIL import Image, ImageOps
 
 from agent.grounding.ocr.candidate import centre, inside
-from agent.grounding.ocr.engines import OcrWord, dark_on_light
+from agent.grounding.ocr.engines import OcrEngine, OcrWord, dark_on_light
 from agent.grounding.ocr.ink import INK
 
-__all__ = ["with_missed_lines"]
+__all__ = ["short_reads", "with_missed_lines"]
 
 MIN_LETTERS = 12  # a phrase, not a button's word (those a box's own re-read finds)
+MAX_SHORT = 80  # short runs read at most (all in one call)
 MAX_STRIPS = 6  # at most this many strips read again per screen (each is one OCR call)
 LETTER_HEIGHT = (6, 60)  # px
 WORD_GAP = 3.0  # letter heights: a wider gap ends a run
@@ -30,7 +35,8 @@ def with_missed_lines(image: Image.Image, words: Sequence[OcrWord],
                       read: Callable[[Image.Image], list[OcrWord]]) -> list[OcrWord]:
     """`words` and the words of each strip of unread letters, read from the strip alone."""
     try:  # the widget finder's dependency (the ocr extra); without it, the words as read
-        strips = _unread_runs(image, words)
+        strips = [strip for strip, letters in _unread_runs(image, words)
+                  if letters >= MIN_LETTERS]
     except ImportError:
         return list(words)
     found = list(words)
@@ -42,10 +48,22 @@ def with_missed_lines(image: Image.Image, words: Sequence[OcrWord],
     return found
 
 
+def short_reads(image: Image.Image, words: Sequence[OcrWord], block: OcrEngine
+                ) -> list[OcrWord]:
+    """The words of the runs of fewer than MIN_LETTERS letters no word of `words` holds, read
+    by `block` (an engine reading each band as a block of text) in one call."""
+    from agent.grounding.ocr.widgets_read import reread  # (the ocr extra's numpy)
+
+    strips = sorted((strip for strip, letters in _unread_runs(image, words)
+                     if letters < MIN_LETTERS), key=lambda s: (s[1], s[0]))[:MAX_SHORT]
+    return [replace(word, line=(-5, *word.line)) for read in reread(block, image, strips)
+            for word in read]
+
+
 def _unread_runs(image: Image.Image, words: Sequence[OcrWord]
-                 ) -> list[tuple[int, int, int, int]]:
-    """The strips (left, top, right, bottom) around runs of at least MIN_LETTERS letters no
-    word's box holds, longest runs first."""
+                 ) -> list[tuple[tuple[int, int, int, int], int]]:
+    """The strips (left, top, right, bottom) around runs of letters no word's box holds, with
+    their numbers of letters, longest runs first (top to bottom among equals)."""
     import cv2
     import numpy as np
 
@@ -78,9 +96,10 @@ def _unread_runs(image: Image.Image, words: Sequence[OcrWord]
                 runs.append([k])
     height, width = gray.shape
     strips = []
-    for run in sorted((r for r in runs if len(r) >= MIN_LETTERS), key=len, reverse=True):
+    for run in sorted(runs, key=len, reverse=True):  # (stable: top to bottom among equals)
         size = int(h[run].max())
-        strips.append((max(0, int(x[run].min()) - size), max(0, int(y[run].min()) - size),
-                       min(width, int((x[run] + w[run]).max()) + size),
-                       min(height, int((y[run] + h[run]).max()) + size)))
+        pad = size if len(run) >= MIN_LETTERS else size // 2  # (not into the next line's)
+        strips.append(((max(0, int(x[run].min()) - size), max(0, int(y[run].min()) - pad),
+                        min(width, int((x[run] + w[run]).max()) + size),
+                        min(height, int((y[run] + h[run]).max()) + pad)), len(run)))
     return strips

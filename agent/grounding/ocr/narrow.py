@@ -14,17 +14,18 @@ from agent.errors import GroundingError
 from agent.grounding.ocr.candidate import Candidate, centre, overlaps, rescored
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box
-from agent.grounding.ocr.rank import MIN_SCORE
+from agent.grounding.ocr.rank import MIN_SCORE, Ambiguous
 from agent.grounding.ocr.textmatch import norm, similarity
 
-__all__ = ["colours", "narrow"]
+__all__ = ["anchor_role", "colours", "narrow"]
 
 MISFIT = 0.4  # a candidate that does not fit a part of the description keeps this share
 # PIL's hue (0–255) → colour names, upper bounds.
 HUES = [(11, "red"), (28, "orange"), (46, "yellow"), (120, "green"), (185, "blue"),
         (213, "purple"), (242, "pink"), (256, "red")]
 
-Anchor = Callable[[Query], Candidate]
+# The element a relation is to: one, or the places an ambiguous anchor's words stand in
+Anchor = Callable[[Query], list[Candidate]]
 AREAS = frozenset({"text area", "textarea", "area", "editor"})  # fields of several lines
 
 
@@ -42,12 +43,7 @@ def narrow(query: Query, found: Sequence[Candidate], image: Image.Image,
     if query.size is not None:
         result = _sized(query.size, result)
     if query.relation is not None and query.anchor is not None:
-        anchor = anchor_of(query.anchor)
-        card = _card(image, anchor.box) if query.relation == "for" else None
-        # Nothing of the kind in the card: the region was no card (a title's coloured strip)
-        result = (card is not None and _related(query, result, anchor, card)) \
-            or _related(query, result, anchor, None) \
-            or [rescored(c, MISFIT * 0.5) for c in result]
+        result = _in_relation(query, result, image, anchor_of(query.anchor))
     if query.ordinal is not None:  # "the second tab from the right": counted from there
         backwards = query.ordinal > 0 and query.place is not None and max(query.place) > 0
         result = _ordinal(-query.ordinal if backwards else query.ordinal, result, query)
@@ -163,13 +159,50 @@ def _placed(place: tuple[int, int], found: list[Candidate],
     return [rescored(c, 1.0 - min(0.5, max(0.0, best - key(c)) * 4)) for c in found]
 
 
-def _card(image: Image.Image, text: Box) -> Box | None:
+def _card(image: Image.Image, text: Box, *, tall: bool) -> Box | None:
     """The card `text` stands on (cards.py), or None; None without OpenCV (the `ocr` extra)."""
     try:
         from agent.grounding.ocr.cards import card_around
     except ImportError:
         return None
-    return card_around(image, text)
+    return card_around(image, text, tall=tall)
+
+
+def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
+                 anchors: list[Candidate]) -> list[Candidate]:
+    """`found` rescored by their relation to the anchor. Words the anchor names standing in
+    several places ("next to Rovers": a checkbox's label, a table's cell) mean the one place
+    where something good fits; when more than one has, the anchor cannot be told."""
+    fitting = [related for anchor in anchors
+               if (related := _related_to(query, found, image, anchor)) is not None]
+    holding = [r for r in fitting if max((c.score for c in r), default=0.0) >= MIN_SCORE]
+    if len(anchors) == 1 or len(holding) == 1:
+        return (holding or fitting or [[rescored(c, MISFIT * 0.5) for c in found]])[0]
+    places = "; ".join(a.describe() for a in anchors[:6])
+    raise Ambiguous(f"{anchor_role(query.relation)} cannot be told: its words stand in "
+                    f"{len(anchors)} places and {len(holding)} fit: {places} (say which: "
+                    "quote more of its text, or add '… in the row with X', '… at the top')")
+
+
+def anchor_role(relation: str | None) -> str:
+    """What the anchor is to the element described, for messages."""
+    if relation in ("row", "for"):
+        return "the row it is in"
+    if relation == "column":
+        return "the column it is in"
+    words = {"right": "right of", "left": "left of", "next": "next to"}
+    return f"the element it is {words.get(relation or 'next', relation)}"
+
+
+def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor: Candidate
+                ) -> list[Candidate] | None:
+    """`found` in the relation to `anchor`, inside the card it stands on for "for"; None when
+    none fits."""
+    card = _card(image, anchor.box, tall=query.relation == "column") \
+        if query.relation in ("for", "column") else None
+    # Nothing of the kind in the card: the region was no card (a title's coloured strip)
+    return (card is not None and _related(query, found, anchor, card)) \
+        or _related(query, found, anchor, None)
 
 
 def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: Box | None
@@ -183,8 +216,11 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
         if anchor.kind != TEXT and (overlaps(candidate.box, anchor.box)
                                     or candidate.point == anchor.point):
             continue  # the anchor itself
+        # A candidate reading the very words described is told apart by the relation's
+        # direction alone ("the Rovers checkbox under Follow teams", the list's fifth)
+        own = bool(query.text) and candidate.exact and candidate.kind != TEXT
         distance = _distance(query.relation or "next", anchor.box, candidate.box, height,
-                             card)
+                             card, reach=not own)
         if distance is not None and anchor.kind == TEXT and named and candidate.text and \
                 candidate.kind != TEXT and similarity(norm(candidate.text), named) >= 0.8:
             # The widget the anchor's text labels: "the checkbox next to X" when it is of the
@@ -218,29 +254,33 @@ REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0, 
 element farther off is not in the relation (the one meant may be one the finder missed)."""
 
 
-def _distance(relation: str, anchor: Box, box: Box, height: float, card: Box | None = None
-              ) -> float | None:
+def _distance(relation: str, anchor: Box, box: Box, height: float, card: Box | None = None,
+              *, reach: bool = True) -> float | None:
     """How far `box` is from `anchor` in the relation (px), or None when it is not in it."""
-    if relation == "for":  # its row's, or a card's: starting under its title, a few lines down
-        if _measured("row", anchor, box, height) is not None:
-            return 0.0
+    if relation == "for":  # its card's (cards side by side share a row); else its row's, or
+        # what starts under its title, a few lines down
         if card is not None:
             x, y = centre(box)
             inside = card[0] <= x <= card[2] and card[1] <= y <= card[3]
             return abs(box[1] - anchor[3]) + 2 * height if inside else None
+        if _measured("row", anchor, box, height) is not None:
+            return 0.0
         under = anchor[0] - height <= box[0] <= anchor[2] and \
             0 <= box[1] - anchor[3] <= 6 * height
         return box[1] - anchor[3] + 2 * height if under else None
+    if relation == "column" and card is not None:  # a board's column: its panel
+        x, y = centre(box)
+        return 0.0 if card[0] <= x <= card[2] and anchor[3] < y <= card[3] else None
     distance = _measured(relation, anchor, box, height)
     if distance is None:
         return None
-    reach = REACH.get(relation, math.inf)
+    limit = REACH.get(relation, math.inf) if reach else math.inf
     if relation in ("below", "above") and box[0] <= centre(anchor)[0] <= box[2]:
-        reach *= 2  # in the anchor's column: a card's button under its heading and price
+        limit *= 2  # in the anchor's column: a card's button under its heading and price
     elif relation in ("next", "right", "left") and _row(anchor, box, height):
         return distance  # on the anchor's row: a table row's button at its far end, however
         # wide the row (the nearest on it still wins)
-    return None if distance > reach * height else distance
+    return None if distance > limit * height else distance
 
 
 def _row(anchor: Box, box: Box, height: float) -> bool:
@@ -256,6 +296,8 @@ def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | No
     columns = box[0] < anchor[2] + 3 * height and anchor[0] - 3 * height < box[2]
     if relation == "row":
         return 0.0 if same_row else None
+    if relation == "column":  # every element under the heading, in its column, alike
+        return 0.0 if y > anchor[3] and columns else None
     if relation == "under":  # a heading's section: just below it, from its left edge on
         return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) \
             if 0 <= box[1] - anchor[3] <= 3 * height and box[0] >= anchor[0] - height else None

@@ -52,16 +52,21 @@ SIGN_NAMES = {"×": ("close", "x"), "✕": ("close", "x"), "✖": ("close", "x")
               "-": ("minus",), "☰": ("menu",), "⚙": ("settings",)}
 RELATED = {frozenset({"button", "tab"}): 0.8, frozenset({"button", "link"}): 0.75,
            frozenset({"tab", "link"}): 0.75, frozenset({"checkbox", "radio"}): 0.8,
-           frozenset({"button", "icon"}): 0.75}
+           frozenset({"button", "icon"}): 0.75,
+           # a size picker's toggle buttons, an open list's boxed rows: options too
+           frozenset({"button", "radio"}): 0.7}
 
 
 class Ambiguous(GroundingError):
-    """Two or more candidates too close to tell apart; `exact`: each is of the kind described
-    and reads its very text, so no better reading of the screen can tell them apart."""
+    """Two or more candidates too close to tell apart (`close`); `exact`: each is of the kind
+    described and reads its very text, so no better reading of the screen can tell them
+    apart."""
 
-    def __init__(self, message: str, *, exact: bool = False) -> None:
+    def __init__(self, message: str, *, exact: bool = False,
+                 close: Sequence[Candidate] = ()) -> None:
         super().__init__(message)  # one argument: copies made by type(exc)(text) still work
         self.exact = exact
+        self.close = list(close)
 
 
 @dataclass(frozen=True)
@@ -295,7 +300,7 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
         raise Ambiguous(f"{description!r} is ambiguous: {len(close)} places match {what} "
                         f"about equally well: {listing(close)} (say which: quote its text, "
                         "or add 'the second …', '… next to X', '… in the row with X', "
-                        "'… at the top')", exact=exact)
+                        "'… at the top')", exact=exact, close=close)
     if any(c.kind == best.kind and norm(c.text) == norm(best.text) for c in rivals):
         confidence = min(confidence, TWIN_CONFIDENCE)  # told apart by place, not by itself
     return Decision(best, round(confidence, 3), rivals[:5])

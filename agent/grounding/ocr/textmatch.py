@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from agent.grounding.ocr.engines import Box, OcrWord
 
-__all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "norm", "phrases", "row_runs", "runs",
-           "similarity", "union", "without_hint"]
+__all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "hyphenated", "norm", "phrases",
+           "row_runs", "runs", "similarity", "union", "without_hint"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -37,11 +37,19 @@ def closed_up(text: str) -> str:
     return _DASHED.sub(r"\1", text)
 
 
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+
+
+def hyphenated(text: str) -> str:
+    """Dashes and minus signs as hyphens: one to whoever types a description ("the - button")
+    and to OCR ("24 Aug – 28 Aug" is read "24 Aug - 28 Aug")."""
+    return _DASHES.sub("-", text)
+
+
 def norm(text: str) -> str:
     """Lower case, one space between words, punctuation at word edges dropped."""
     words: list[str] = []
-    # A minus sign is a hyphen to whoever types the description ("the - button").
-    for word in unicodedata.normalize("NFKC", text).casefold().replace("\u2212", "-").split():
+    for word in hyphenated(unicodedata.normalize("NFKC", text).casefold()).split():
         stripped = re.sub(r"^[\W_]+|[\W_]+$", "", word)
         if stripped or word.strip(".…") or not words:  # "Browse …": no word of its own
             words.append(stripped or word)

@@ -32,9 +32,9 @@ from PIL import Image
 from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
-from agent.grounding.ocr.widgets_glyphs import arrow_read, drop_down, glyph
+from agent.grounding.ocr.widgets_glyphs import glyph
+from agent.grounding.ocr.widgets_kind import box_kind, inked
 from agent.grounding.ocr.widgets_labels import (
-    LABEL_WORDS,
     Labels,
     ShortReads,
     label,
@@ -72,12 +72,8 @@ from agent.grounding.ocr.widgets_text import (
 __all__ = ["Widget", "WidgetKind", "find_widgets"]  # Widget, WidgetKind: from widget.py
 
 
-LIGHT = 235  # a field's inside is at least this light in every channel (light themes)
-DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
 UNIT_SAMPLE = 60  # words measured for the text height
 UNSURE = 75  # a button's word read less sure than this is read again from the button's inside
-BORDER = 20  # a field's border differs this much from its inside and from what is around it
-ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
 
 
 def find_widgets(image: Image.Image, words: Sequence[OcrWord],
@@ -106,7 +102,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     used: set[int] = set()  # runs taken as some widget's text
     widgets, tabs = _tabs(rects, inside, runs, used, edges, unit)
     for rect in rects:
-        kind = "tab" if id(rect) in tabs else _kind(rect, inside[id(rect)], edges, unit)
+        kind = "tab" if id(rect) in tabs else box_kind(rect, inside[id(rect)], edges, unit)
         width, height = rect.outer[2] - rect.outer[0], rect.outer[3] - rect.outer[1]
         small = width <= 4 * unit and height <= 3 * unit
         sign = glyph(rgb, rect.inner) if kind == "icon" or (kind and small) else None
@@ -163,6 +159,11 @@ def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
             left, top, right, bottom = padded(inked_box(rgb, widget.text_box), 3, rgb.shape,
                                               round(unit * 0.5))
             jobs.append((index, (max(left, round(widget.box[2]) + 2), top, right, bottom)))
+        elif widget.kind == "field" and widget.text_box is not None and widget.words and \
+                min(w.confidence for w in widget.words) < UNSURE:
+            # A label read along with a focused field's thick ring ("To" read "7%" at 49%)
+            jobs.append((index, _off_box(padded(inked_box(rgb, widget.text_box), 3, rgb.shape,
+                                                round(unit * 0.5)), widget.box)))
     found = reread(engine, image, [box for _, box in jobs]) if jobs else []
     for (index, _), read in zip(jobs, found, strict=True):
         if read and (widgets[index].kind == "link" or _surer(read, widgets[index].words)):
@@ -171,6 +172,17 @@ def _reread_texts(engine: OcrEngine, image: Image.Image, rgb: np.ndarray,
             widgets[index] = replace(widget, text=text, text_box=box, words=tuple(read),
                                      box=box if widget.kind == "link" else widget.box)
     return widgets
+
+
+def _off_box(crop: IntBox, box: Box) -> IntBox:
+    """`crop` cut back from the side of `box` it reaches into (a label's crop from its
+    field's border)."""
+    left, top, right, bottom = crop
+    if right > box[0] > left and crop[2] <= box[2]:
+        right = max(left + 1, round(box[0]) - 2)
+    elif bottom > box[1] > top and crop[3] <= box[3]:
+        bottom = max(top + 1, round(box[1]) - 2)
+    return left, top, right, bottom
 
 
 def _surer(read: Sequence[OcrWord], before: Sequence[OcrWord]) -> bool:
@@ -251,71 +263,13 @@ def _ink_height(rgb: np.ndarray, box: Box) -> int:
     return int(rows[-1] - rows[0] + 1) if rows.size else 0
 
 
-def _kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
-          ) -> WidgetKind | None:
-    """Field, button or nothing, from the box's fill, border and text."""
-    top, bottom = rect.inner[1], rect.inner[3]
-    lines = {w.line for w in words}
-    last = max(words, key=lambda w: (w.line, w.box[0]), default=None)
-    sentence = len(words) > 2 * LABEL_WORDS or (  # ("Choose..." ends no sentence)
-        last is not None and last.text.endswith((".", "!")) and not last.text.endswith(".."))
-    # A sentence set off from the box's side is a notice, a card: no control. (What is typed
-    # into a field starts close to its side.)
-    if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:
-        return None
-    if len(lines) == 1 and (arrow_read(rect, words, unit) or (
-            words and not _centred(rect, words, unit) and drop_down(rect, words, edges, unit))):
-        return "field"  # a drop-down, filled like a button (Chromium's grey <select>)
-    light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
-    if light and not _bordered(rect) and min(rect.fill) - max(rect.around) >= ON_DARK \
-            and len(lines) <= 1 and not (words and _centred(rect, words, unit)):
-        return "field"  # a white field with no border on a dark bar (a site's search)
-    if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
-        if words and len(lines) == 1 and _centred(rect, words, unit) \
-                and not drop_down(rect, words, edges, unit):
-            return "button"  # an outlined button: short text in its middle
-        return "field"
-    if not inked(rect, edges) or bottom - top > 4 * unit or len(lines) > 1:
-        return None  # a panel, a card: not one control
-    left, right = rect.outer[0], rect.outer[2]
-    if not words and right - left <= 3 * unit and rect.outer[3] - rect.outer[1] <= 3 * unit:
-        return "icon"  # a small box with a drawing and no text: an icon button
-    return "button"
-
-
-def inked(rect: Rect, edges: np.ndarray) -> bool:
-    """Whether anything is drawn inside the box (text, an icon)."""
-    left, top, right, bottom = rect.inner
-    return bool(edges[top + 2:bottom - 2, left + 2:right - 2].any())
-
-
-def _bordered(rect: Rect) -> bool:
-    """Whether a line of its own colour frames the box (a field has a border; a light panel on
-    a grey window, or a window on the desktop, only a change of colour)."""
-    return rect.border is not None and all(
-        max(abs(a - b) for a, b in zip(rect.border, other, strict=True)) >= BORDER
-        for other in (rect.fill, rect.around))
-
-
-def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
-    """Whether the text sits in the middle of the box, as a button's does: neither side's gap
-    three times the other's (a field's long placeholder starts a padding from its left, its
-    right gap still a quarter of the box: "e.g. DE89 3704 0044 0532 0130 00" in a 540-px
-    field, 14 and 120 px)."""
-    left, _top, right, _bottom = rect.inner
-    text_left, text_right = min(w.box[0] for w in words), max(w.box[2] for w in words)
-    gaps = text_left - left, right - text_right
-    return min(gaps) >= 0.6 * unit and \
-        abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
-
-
 def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,
               unit: float) -> list[tuple[list[Rect], bool]]:
     """Rows of two or more boxes with something inside, each touching the next, left to right,
     and whether one of them is unlike the others (lighter, darker or taller: a selected tab)."""
     # (a field with a button touching its side, "[email    ][Subscribe]", is no row of tabs)
     ordered = sorted((r for r in rects if (inside[id(r)] or inked(r, edges))
-                      and _kind(r, inside[id(r)], edges, unit) != "field"),
+                      and box_kind(r, inside[id(r)], edges, unit) != "field"),
                      key=lambda r: r.outer[0])
     rows: list[tuple[list[Rect], bool]] = []
     taken: set[int] = set()

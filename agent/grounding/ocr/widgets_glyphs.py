@@ -12,7 +12,7 @@ import numpy as np
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Pixels, Rect
 
-__all__ = ["arrow_read", "drop_down", "glyph"]
+__all__ = ["arrow_read", "at_arrow", "drop_down", "glyph"]
 
 ARROWS = frozenset({"v", "⌄", "▾", "▼", "˅", "⌵"})  # a drop-down's arrow read as a word
 INK = 60  # grey levels from the button's fill: a stroke
@@ -70,17 +70,27 @@ def drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: flo
     left, top, right, bottom = rect.inner
     text = [w.box[2] for w in words if w.text.strip().lower() not in ARROWS]
     start = round(max(text, default=left) + 0.5 * unit)
-    columns = np.flatnonzero(edges[top + 2:bottom - 2, start:right - 2].any(axis=0))
-    # apart from the box's side (a pill's round end curves in to the text's rows)
-    return columns.size > 0 and columns[-1] - columns[0] <= 1.5 * unit and \
-        0.25 * unit <= right - (start + columns[-1]) <= 2.5 * unit
+    band = edges[top + 2:bottom - 2, start:right - 2]
+    columns = np.flatnonzero(band.any(axis=0))
+    if columns.size == 0 or columns[-1] - columns[0] > 1.5 * unit:
+        return False
+    # Apart from the box's side: a pill's round end curves in to the text's rows from the
+    # band's top and bottom; a mark clear of both may stand closer (Chromium's at 150%)
+    rows = np.flatnonzero(band.any(axis=1))
+    floating = bool(rows[0] > 0 and rows[-1] < band.shape[0] - 1)
+    least = min(3.0, 0.25 * unit) if floating else 0.25 * unit
+    return bool(least <= right - (start + columns[-1]) <= 2.5 * unit)
+
+
+def at_arrow(rect: Rect, word: OcrWord, unit: float) -> bool:
+    """Whether `word` is a drop-down's arrow read as a word, at the box's right end."""
+    return word.text.strip("()|").lower() in ARROWS and rect.inner[2] - word.box[2] <= 2 * unit
 
 
 def arrow_read(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     """Whether OCR read a drop-down's arrow as a word ("v") set apart at the box's right end,
     after its choice."""
     ordered = sorted(words, key=lambda w: w.box[0])
-    if len(ordered) < 2 or ordered[-1].text.strip("()|").lower() not in ARROWS:
+    if len(ordered) < 2 or not at_arrow(rect, ordered[-1], unit):
         return False
-    arrow, before = ordered[-1].box, ordered[-2].box
-    return arrow[0] - before[2] >= 0.5 * unit and rect.inner[2] - arrow[2] <= 2 * unit
+    return ordered[-1].box[0] - ordered[-2].box[2] >= 0.5 * unit

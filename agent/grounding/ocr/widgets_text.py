@@ -114,6 +114,7 @@ def centre_in(box: Box, area: Sequence[float]) -> bool:
 
 # What OCR makes of a checkbox or a radio button.
 MARK_READS = frozenset(["O", "o", "0", "Q", "©", "®", "@", "¥", "¢", "()"])
+RINGS = frozenset("Oo0Q©®@¥¢()")  # the characters of those readings
 
 
 def letters(rects: Sequence[Rect], words: Sequence[OcrWord]) -> list[bool]:
@@ -169,9 +170,10 @@ def holds(outer: Sequence[float], inner: Sequence[float]) -> bool:
 
 
 def _is_letter(mark: Box, word: OcrWord) -> bool:
-    """Whether the mark is one of the word's letters: on it, and the word more than a mark."""
+    """Whether the mark is one of the word's letters: on it, and the word more than a mark (or
+    than marks side by side: a radio button and a colour swatch read "O@")."""
     text = word.text.strip(FRAME_CHARS)
-    return len(text) >= 2 and text not in MARK_READS and centre_in(mark, word.box)
+    return len(text) >= 2 and not set(text) <= RINGS and centre_in(mark, word.box)
 
 
 def mark_in_word(mark: IntBox, words: Sequence[OcrWord]) -> bool:
@@ -203,6 +205,8 @@ def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray
         text = word.text
         if text[:1] in MARK_GLYPHS and len(text) > 1 and box[0] <= mark[2]:
             text = text[1:]  # the mark read as a letter: "D" of "DAI"
+        if set(text) <= RINGS:
+            continue  # what followed was a drawing too: a colour swatch ("O@")
         kept.append(replace(word, text=text, box=(float(mark[2] + start), word.box[1],
                                                   word.box[2], word.box[3])))
     return kept

@@ -168,3 +168,38 @@ def test_tabs_named_with_a_day_and_a_date_under_a_bar_are_tabs() -> None:
     canvas.draw.rectangle((8, 49, 185, 52), fill="#4f46e5")  # the selected tab's bar
     tabs = [w.text for w in of_kind(canvas.find(), "tab")]
     assert tabs == ["Day 1 Tue 10 June", "Day 2 Wed 11 June", "Day 3 Thu 12 June"]
+
+
+def test_a_full_width_short_band_is_a_card_and_a_tall_one_the_page() -> None:
+    """The twenty-sixth trial's notifications: white items across the page, one per
+    notification, each "the Mute button in the Dana Ortiz notification"'s region."""
+    image = Image.new("RGB", (1000, 700), PAGE)
+    ImageDraw.Draw(image).rectangle((20, 100, 980, 180), fill="white")
+    assert card_around(image, (60.0, 120.0, 160.0, 136.0)) == (20.0, 100.0, 981.0, 181.0)
+    ImageDraw.Draw(image).rectangle((20, 100, 980, 600), fill="white")
+    assert card_around(image, (60.0, 120.0, 160.0, 136.0)) is None  # the page's ground
+
+
+def test_a_boards_column_panel_is_a_card_only_when_asked_for_a_tall_one() -> None:
+    image = Image.new("RGB", (1000, 700), PAGE)
+    ImageDraw.Draw(image).rectangle((20, 40, 320, 680), fill="#f8f9fa")
+    assert card_around(image, (40.0, 60.0, 140.0, 76.0)) is None
+    assert card_around(image, (40.0, 60.0, 140.0, 76.0), tall=True) == (20.0, 40.0, 321.0, 681.0)
+
+
+def test_a_cards_button_on_its_titles_row_is_that_cards_not_the_next_ones() -> None:
+    """The twenty-seventh trial's meal kit: cards side by side, each title with its Add button
+    at the card's right end, on one row with the next card's title and button; "the Add button
+    on the Mushroom Risotto card" is the button inside that card."""
+    image = Image.new("RGB", (1280, 400), PAGE)
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons = []
+    for index, title in enumerate(("Thai Curry", "Mushroom Risotto", "Beef Tacos")):
+        left = 20 + 420 * index
+        draw.rectangle((left, 100, left + 400, 180), fill="white")
+        read += words(120, left + 16, title, key=index)
+        buttons.append(Widget("button", (left + 320, 116, left + 384, 144), "Add"))
+    found = ground_in(Analysis(read, buttons, 0.0), image,
+                      'the "Add" button on the Mushroom Risotto card').best
+    assert inside(found.point, buttons[1].box)

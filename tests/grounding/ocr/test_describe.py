@@ -194,3 +194,26 @@ def test_search_is_a_guess_for_a_search_field_but_quoted_it_is_the_text() -> Non
 def test_nothing_to_look_for() -> None:
     assert parse("click it please").empty
     assert not parse("the button").empty
+
+
+def test_dashes_are_hyphens_as_ocr_reads_them() -> None:
+    """The twenty-sixth trial's "in the 24 Aug – 28 Aug row": OCR reads the en dash "-"."""
+    query = parse("the Cancel button in the 24 Aug – 28 Aug row")
+    assert (query.relation, query.anchor and query.anchor.text) == ("row", "24 aug - 28 aug")
+    assert parse("the 8am — 10am slot").text == parse("the 8am - 10am slot").text
+
+
+def test_a_named_column() -> None:
+    query = parse('the "+ Add card" button in the To do column')
+    assert (query.text, query.relation) == ("+ add card", "column")
+    assert query.anchor is not None and query.anchor.text == "to do"
+    assert parse("the button in the same column").relation != "column"
+
+
+def test_a_named_persons_item_is_known_by_the_name() -> None:
+    """The twenty-seventh trial's "the Helpful button next to Priya's review": the review
+    shows the name, not the words "Priya's review"."""
+    query = parse("the \"Helpful\" button next to Priya's review")
+    assert (query.text, query.relation) == ("helpful", "next")
+    assert query.anchor is not None and query.anchor.text == "priya"
+    assert parse("the user's name field").text == "user's name"  # no name: the words

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PIL import Image
 
-from agent.grounding.ocr.engines import OcrWord
-from agent.grounding.ocr.missed import with_missed_lines
+from agent.grounding.ocr.engines import OcrWord, TesseractEngine
+from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from tests.grounding.ocr.test_widgets import Canvas
 
 
@@ -44,3 +44,19 @@ def test_a_screen_whose_words_were_all_read_and_a_short_word_are_not_read_again(
     read = StripReader()
     assert with_missed_lines(canvas.image, canvas.words, read) == canvas.words
     assert read.crops == []
+
+
+def test_lone_digits_no_word_covers_are_read_as_blocks_when_asked(tesseract: None) -> None:
+    """The twenty-seventh trial's open drop-downs: the list's "3" read by no pass in sparse
+    mode; its block reading (psm 6) reads each short run, placed on the screen."""
+    canvas = Canvas()
+    canvas.text(40, 40, "Guests")
+    for index in range(1, 7):
+        canvas.text(300, 60 + 24 * index, str(index), read=False)
+    engine = TesseractEngine()
+    found = short_reads(canvas.image, canvas.words, engine.as_block())
+    assert [w.text for w in found] == [str(k) for k in range(1, 7)]
+    three = found[2].box
+    assert 296 <= three[0] <= 306 and 130 <= three[1] <= 140  # in screen pixels
+    assert all(w.line[0] == -5 for w in found)  # lines of their own
+    assert engine.as_block().psm == 6 and engine.psm == 11

@@ -94,3 +94,14 @@ def test_a_placeholder_over_a_line_is_a_field_framed_by_that_line(
     assert (found is not None) is field
     if found is not None:
         assert found[0] <= 100 and found[2] > 400 and found[3] == 68
+
+
+def test_the_screens_own_edge_is_no_fields_side() -> None:
+    """The twenty-eighth trial's "the Buddy field" at 100%: its field not found, the search
+    right of the label met the screenshot's last column (a black line) and answered a point
+    past the screen's edge; the one typing went nowhere."""
+    image = form()
+    ImageDraw.Draw(image).line((419, 0, 419, 159), fill="black")
+    assert field_point(image, (300.0, 41.0, 350.0, 57.0)) is None
+    entry = (120, 36, 380, 62)  # a field there is still found
+    assert inside(field_point(form(entry), (12.0, 41.0, 52.0, 57.0)), entry)

@@ -242,6 +242,29 @@ def test_an_open_drop_down_item_wins_over_the_same_text_in_a_table_column() -> N
         decision("the Studio 3 option", closed, [dropdown])  # a closed list: the table is no list
 
 
+def test_an_open_drop_down_item_beside_a_radio_button_of_the_page_is_the_item() -> None:
+    """The twenty-seventh trial's "the "3" option": the Bedrooms list hangs over the page's
+    "How often" row, its "3" on the row of that group's first radio button."""
+    dropdown = Widget("field", (165, 170, 212, 201), "Bedrooms")
+    read = [w for i, item in enumerate("12345")
+            for w in words(208 + 24 * i, 179, item, key=10 + i, char=7, height=10)]
+    radio = Widget("radio", (80, 250, 96, 266), "One-off", (104, 252, 160, 264))
+    found = decision('the "3" option', read, [dropdown, radio]).best
+    assert found.text == "3" and inside(found.point, (179, 256, 186, 266))
+    with pytest.raises(NotOnScreen):
+        decision('the "3" radio button', read, [dropdown, radio])  # no radio button reads 3
+
+
+def test_an_option_may_be_a_button() -> None:
+    """A size picker's toggle buttons, an open list's rows read as boxes: "the L option"."""
+    sizes = [Widget("button", (400 + 50 * i, 300, 440 + 50 * i, 330), size)
+             for i, size in enumerate(("S", "M", "L", "XL"))]
+    assert decision("the L option", [], sizes).best.point == (520.0, 315.0)
+    radios = [Widget("radio", (400, 400 + 30 * i, 416, 416 + 30 * i), size,
+                     (424, 400 + 30 * i, 440, 416 + 30 * i)) for i, size in enumerate("SML")]
+    assert inside(decision("the L option", [], sizes + radios).best.point, radios[2].box)
+
+
 def test_a_row_named_by_the_words_of_two_cells() -> None:
     """The fourth trial's "the Book button in the 18:45 Spin row": a time and a class in two
     cells of a table row, far apart; the row holding both is the row."""
@@ -262,7 +285,8 @@ def test_an_ambiguous_anchor_is_an_ambiguity_naming_what_cannot_be_told() -> Non
     an anchor, and the constructor wanting `exact` too made it a TypeError)."""
     read = [*words(100, 40, "Pet", key=1), *words(200, 40, "Pet", key=2)]
     fields = [Widget("field", (120, 92, 300, 124)), Widget("field", (120, 192, 300, 224))]
-    with pytest.raises(Ambiguous, match=r"the element it is next cannot be told: .*ambiguous"):
+    with pytest.raises(Ambiguous, match=r"the element it is next to cannot be told: its words "
+                       r"stand in 2 places and 2 fit"):
         decision("the field next to Pet", read, fields)
     copy = pickle.loads(pickle.dumps(Ambiguous("two alike", exact=True)))
     assert (str(copy), copy.exact) == ("two alike", True)

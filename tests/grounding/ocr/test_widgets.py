@@ -4,7 +4,6 @@ test_widgets_apps.py."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -248,7 +247,8 @@ def test_tesseract_reads_a_bordered_button_from_its_inside(tesseract: None) -> N
     assert [b.text for b in buttons] == ["Submit"]
 
 
-def test_finding_widgets_on_a_busy_1080p_screen_is_fast() -> None:
+def test_a_busy_1080p_screen_has_every_field_and_button() -> None:
+    """96 labelled fields and 96 buttons (bench/ocr_latency.py times this screen)."""
     canvas = Canvas((1920, 1080))
     for row in range(16):
         for column in range(6):
@@ -257,12 +257,8 @@ def test_finding_widgets_on_a_busy_1080p_screen_is_fast() -> None:
             canvas.box((x + 90, y, x + 290, y + 28))
             canvas.box((x + 90, y + 34, x + 160, y + 58), fill="#efefef")
             canvas.text(x + 100, y + 38, "Go")
-    find_widgets(canvas.image, canvas.words)
-    start = time.perf_counter()
     widgets = find_widgets(canvas.image, canvas.words)
-    elapsed = time.perf_counter() - start
     assert len(of_kind(widgets, "field")) == 96 and len(of_kind(widgets, "button")) == 96
-    assert elapsed < 0.5, f"{elapsed:.3f} s"
 
 
 @pytest.mark.parametrize("size", [(1, 1), (2, 2), (7, 300), (300, 7), (64, 64)])
@@ -702,3 +698,30 @@ def test_a_steppers_plus_in_its_button_is_no_radio_button() -> None:
     found = canvas.find()
     assert not of_kind(found, "radio"), found
     assert any(w.kind == "button" and w.text == "+" for w in found), found
+
+
+def test_a_long_placeholder_filling_its_box_is_a_field_not_a_button() -> None:
+    """The twenty-eighth trial's Buddy field: "Colleague who shows them around" runs on to the
+    field's end, a few px each side, as centred as a button's text; a button's padding is
+    wider."""
+    canvas = Canvas()
+    canvas.text(40, 40, "Buddy")
+    right = canvas.text(48, 74, "Colleague who shows them", ink="#888888")[2]
+    canvas.box((36, 66, round(right) + 12, 98))  # 9 px inside either side: 0.75 text heights
+    canvas.box((40, 140, 200, 172))
+    canvas.text(62, 148, "Save a draft")
+    fields, buttons = of_kind(canvas.find(), "field"), of_kind(canvas.find(), "button")
+    assert [f.text for f in fields] == ["Buddy"] and [b.text for b in buttons] == ["Save a draft"]
+
+
+def test_a_radio_button_and_a_colour_swatch_read_as_one_word_are_marks() -> None:
+    """The twenty-seventh trial's colour picker at 150%: "( ) (●) Olive", a radio button and
+    a swatch read together as "O@" at 86%; a word of ring-like glyphs only is no word whose
+    letters the marks would be."""
+    canvas = Canvas((600, 100))
+    canvas.draw.ellipse((40, 40, 58, 58), outline="#767676", width=2)
+    canvas.draw.ellipse((66, 40, 84, 58), fill="#6b7b3a")
+    canvas.text(96, 40, "Olive")
+    canvas.words.append(OcrWord("O@", (40.0, 40.0, 85.0, 60.0), (9,), 86.0))
+    radios = of_kind(canvas.find(), "radio")
+    assert [r.text for r in radios] == ["Olive"] and radios[0].box[0] < 45, radios

@@ -1,0 +1,89 @@
+"""What a box is, from its fill, border and text: a field, a button, an icon, or nothing
+(a panel, a card, a notice). widgets.py finds the boxes and gives each its words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.widget import WidgetKind
+from agent.grounding.ocr.widgets_glyphs import arrow_read, at_arrow, drop_down
+from agent.grounding.ocr.widgets_labels import LABEL_WORDS
+from agent.grounding.ocr.widgets_shapes import Rect
+
+__all__ = ["box_kind", "inked"]
+
+LIGHT = 235  # a field's inside is at least this light in every channel (light themes)
+DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
+BORDER = 20  # a field's border differs this much from its inside and from what is around it
+ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
+
+
+def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
+          ) -> WidgetKind | None:
+    """Field, button or nothing, from the box's fill, border and text."""
+    top, bottom = rect.inner[1], rect.inner[3]
+    # (a drop-down's arrow read as a "v" may be a line of its own)
+    lines = {w.line for w in words if not at_arrow(rect, w, unit)}
+    last = max(words, key=lambda w: (w.line, w.box[0]), default=None)
+    sentence = len(words) > 2 * LABEL_WORDS or (  # ("Choose..." ends no sentence)
+        last is not None and last.text.endswith((".", "!")) and not last.text.endswith(".."))
+    # A sentence set off from the box's side is a notice, a card: no control. (What is typed
+    # into a field starts close to its side.)
+    if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:
+        return None
+    if len(lines) == 1 and (arrow_read(rect, words, unit) or (
+            words and not _centred(rect, words, unit) and drop_down(rect, words, edges, unit))):
+        return "field"  # a drop-down, filled like a button (Chromium's grey <select>)
+    light = min(rect.fill) >= LIGHT and min(rect.fill) >= min(rect.around) - DARKER
+    if light and not _bordered(rect) and min(rect.fill) - max(rect.around) >= ON_DARK \
+            and len(lines) <= 1 and not (words and _centred(rect, words, unit)):
+        return "field"  # a white field with no border on a dark bar (a site's search)
+    if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
+        if words and len(lines) == 1 and _centred(rect, words, unit) \
+                and not drop_down(rect, words, edges, unit) and not _brimming(rect, words, unit):
+            return "button"  # an outlined button: short text in its middle
+        return "field"
+    if not inked(rect, edges) or bottom - top > 4 * unit or len(lines) > 1:
+        return None  # a panel, a card: not one control
+    left, right = rect.outer[0], rect.outer[2]
+    if not words and right - left <= 3 * unit and rect.outer[3] - rect.outer[1] <= 3 * unit:
+        return "icon"  # a small box with a drawing and no text: an icon button
+    return "button"
+
+
+def inked(rect: Rect, edges: np.ndarray) -> bool:
+    """Whether anything is drawn inside the box (text, an icon)."""
+    left, top, right, bottom = rect.inner
+    return bool(edges[top + 2:bottom - 2, left + 2:right - 2].any())
+
+
+def _bordered(rect: Rect) -> bool:
+    """Whether a line of its own colour frames the box (a field has a border; a light panel on
+    a grey window, or a window on the desktop, only a change of colour)."""
+    return rect.border is not None and all(
+        max(abs(a - b) for a, b in zip(rect.border, other, strict=True)) >= BORDER
+        for other in (rect.fill, rect.around))
+
+
+def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    """Whether the text sits in the middle of the box, as a button's does: neither side's gap
+    three times the other's (a field's long placeholder starts a padding from its left, its
+    right gap still a quarter of the box: "e.g. DE89 3704 0044 0532 0130 00" in a 540-px
+    field, 14 and 120 px)."""
+    left, _top, right, _bottom = rect.inner
+    text_left, text_right = min(w.box[0] for w in words), max(w.box[2] for w in words)
+    gaps = text_left - left, right - text_right
+    return min(gaps) >= 0.6 * unit and \
+        abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
+
+
+def _brimming(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    """Whether a phrase fills the box to a padding of less than a text height each side: a
+    long placeholder run on to the field's end ("Colleague who shows them aroun|"), which a
+    button's padding does not crowd."""
+    left, _top, right, _bottom = rect.inner
+    gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
+    return len(words) >= 3 and max(gaps) < 0.9 * unit

@@ -1,0 +1,125 @@
+"""Relations to an anchor, from the twenty-sixth to twenty-eighth blind trials: an anchor whose
+words stand in several places, a widget named by its own words far under a heading, the column
+a heading heads, and a label with a noun for what its field holds (narrow.py, ground.py)."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw
+
+from agent.grounding.grounder import NotOnScreen
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.grounder import Analysis, ground_in
+from agent.grounding.ocr.rank import Ambiguous, Decision
+from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
+
+
+def decision(description: str, read: list[OcrWord], widgets: list[Widget],
+             image: Image.Image = SCREEN) -> Decision:
+    return ground_in(Analysis(read, list(widgets), 0.0), image, description)
+
+
+def fixtures_page() -> tuple[list[OcrWord], list[Widget]]:
+    """A fixtures table naming teams, and beside it a "Follow teams" panel: a heading over a
+    list of checkboxes labelled with the same teams' names."""
+    read = [*words(100, 40, "Riverside v Harbour City", key=1),
+            *words(140, 40, "Northgate Rovers v Riverside", key=2),
+            *words(60, 900, "Follow teams", key=3)]
+    boxes = []
+    for row, team in enumerate(("Riverside", "Harbour City", "Millbrook", "Northgate Rovers")):
+        y = 100 + 32 * row
+        read += words(y, 930, team, key=10 + row)
+        boxes.append(Widget("checkbox", (900, y, 916, y + 16), team, (930, y, 1100, y + 16)))
+    return read, boxes
+
+
+def test_an_anchor_in_several_places_is_the_one_where_the_kind_described_fits() -> None:
+    """The twenty-sixth trial's "the checkbox next to Northgate Rovers": the team's name is in
+    the table too, where no checkbox is; the name beside a checkbox is the one meant."""
+    read, boxes = fixtures_page()
+    found = decision("the checkbox next to Northgate Rovers", read, boxes).best
+    assert inside(found.point, boxes[3].box)
+
+
+def test_an_anchor_in_several_places_that_fit_alike_is_an_ambiguity() -> None:
+    read = [*words(100, 40, "Riverside", key=1), *words(140, 40, "Riverside", key=2),
+            *words(180, 40, "Kingsmead", key=3)]
+    buttons = [Widget("button", (600, y, 680, y + 24), "Tickets") for y in (96, 136, 176)]
+    with pytest.raises(Ambiguous, match="the element it is next to cannot be told: its words "
+                                        "stand in 2 places and 2 fit"):
+        decision("the Tickets button next to Riverside", read, buttons)
+
+
+def test_a_widget_reading_the_words_described_is_under_its_heading_however_far() -> None:
+    """"the Northgate Rovers checkbox under Follow teams": the fourth box of the list, farther
+    below the heading than "below" reaches for a widget without words of its own."""
+    read, boxes = fixtures_page()
+    read += words(700, 40, "Northgate Rovers", key=30)  # a label elsewhere, with no box
+    found = decision("the Northgate Rovers checkbox under Follow teams", read, boxes).best
+    assert inside(found.point, boxes[3].box)
+
+
+def board() -> tuple[Image.Image, list[OcrWord], list[Widget]]:
+    """A sprint board: three grey column panels on a lighter page, each headed, each with an
+    "+ Add card" text at its foot and Start buttons at its right."""
+    image = Image.new("RGB", (1280, 800), "#e8ecef")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons = []
+    for index, heading in enumerate(("TO DO 3", "IN PROGRESS 2", "DONE 2")):
+        left = 40 + 400 * index
+        draw.rectangle((left, 100, left + 380, 700), fill="#f4f5f7")
+        read += words(120, left + 20, heading, key=10 + index)
+        read += words(600 - 100 * index, left + 20, "+ Add card", key=20 + index)
+        buttons += [Widget("button", (left + 300, y, left + 360, y + 28), "Start")
+                    for y in (200, 300)]
+    return image, read, buttons
+
+
+def test_an_element_in_a_named_column_is_in_that_columns_panel() -> None:
+    """The twenty-sixth trial's "the "+ Add card" button in the To do column": one under each
+    heading; the column's panel holds its own, wherever the heading's words end."""
+    image, read, buttons = board()
+    found = decision('the "+ Add card" button in the To do column', read, buttons, image).best
+    assert 60 <= found.point[0] <= 200 and found.point[1] > 590
+    found = decision("the Add card button in the Done column", read, buttons, image).best
+    assert found.point[0] > 840 and 390 <= found.point[1] <= 420
+    # Two Start buttons in the panel, far right of its heading: both its, neither nearer
+    with pytest.raises(Ambiguous, match="2 places"):
+        decision("the Start button in the To do column", read, buttons, image)
+    found = decision("the second Start button in the To do column", read, buttons, image).best
+    assert inside(found.point, buttons[1].box)
+
+
+def test_a_column_without_a_panel_is_what_stands_under_its_heading() -> None:
+    read = [*words(100, 100, "Name", key=1), *words(100, 400, "Admin", key=2)]
+    read += [w for row in range(3) for w in words(140 + 40 * row, 100, f"User {row}", key=3 + row)]
+    boxes = [Widget("checkbox", (410, 140 + 40 * row, 426, 156 + 40 * row)) for row in range(3)]
+    with pytest.raises(Ambiguous):  # three rows under "Admin": which one is not said
+        decision("the checkbox in the Admin column", read, boxes)
+    found = decision("the last checkbox in the Admin column", read, boxes)
+    assert inside(found.best.point, boxes[2].box)
+
+
+def translator() -> tuple[list[OcrWord], list[Widget]]:
+    """"From [Detect language v]  To [Spanish v]": two drop-downs labelled From and To; the
+    word "language" is only the first one's choice."""
+    read = [*words(110, 40, "From", key=1), *words(110, 100, "Detect language", key=2),
+            *words(110, 420, "To", key=3), *words(110, 460, "Spanish", key=4)]
+    fields = [Widget("field", (90, 100, 380, 136), "From", (40, 110, 76, 126)),
+              Widget("field", (450, 100, 740, 136), "To", (420, 110, 438, 126))]
+    return read, fields
+
+
+def test_a_label_and_a_noun_for_what_its_field_holds_is_the_field_so_labelled() -> None:
+    """The twenty-sixth trial's "the To language drop-down"."""
+    read, fields = translator()
+    assert inside(decision("the To language drop-down", read, fields).best.point,
+                  fields[1].box)
+
+
+def test_a_noun_the_screen_says_outside_fields_is_no_guess() -> None:
+    read, fields = translator()
+    read += words(600, 40, "Choose a language", key=9)  # a sentence says it: no noun added
+    with pytest.raises(NotOnScreen):
+        decision("the To language drop-down", read, fields)
