@@ -34,6 +34,7 @@ from agent.grounding.ocr.tesseract_api import TesseractApi, api_available
 
 __all__ = [
     "INSTALL_HINT",
+    "JUNK",
     "Box",
     "EngineName",
     "OcrEngine",
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 EngineName = Literal["auto", "tesseract", "rapidocr"]
+JUNK = 50.0  # a reading less sure than this (of 100) is no word: a border, a ring, an icon
 Backend = Literal["auto", "api", "cli"]
 """How tesseract runs: in this process through tesserocr (`api`), as the CLI, or `auto`."""
 Box = tuple[float, float, float, float]

@@ -128,14 +128,15 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     kinds = query.kinds - {TEXT}
     found: dict[Box, Candidate] = {}
     for row, heading in _row_and_column(query) if kinds else []:
+        if _labels_one(row, kinds, analysis):
+            continue  # "the White colour option": the option labelled White, not a cell
         in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row))
         try:
             ranked = _ranked(in_row, analysis, image)
         except GroundingError:  # no such row, or two
             continue
         fits = [c for c in ranked if c.kind in kinds and c.score >= MIN_SCORE
-                and (heading is None or _headed(c.box, heading, analysis.words))
-                and not _own_label(c, row, heading)]
+                and (heading is None or _headed(c.box, heading, analysis.words))]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:
@@ -143,12 +144,11 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     return decide(list(found.values()), query, description)
 
 
-def _own_label(found: Candidate, row: str, heading: str | None) -> bool:
-    """Whether a widget has a label of its own, neither the row's words nor the column's: a
-    radio button "Navy" is not the White row's Colour cell (a table's cells are unlabelled)."""
-    own = norm(found.text)
-    return bool(own) and all(similarity(own, words) < SAME_HEADING
-                             for words in (row, heading) if words)
+def _labels_one(words: str, kinds: frozenset[str], analysis: Analysis) -> bool:
+    """Whether `words` are the label of a widget of one of `kinds` (so no row's words: the
+    White radio button's "White" is not the row of the Navy one under "Colour")."""
+    return any(w.kind in kinds and similarity(norm(w.text), words) >= SAME_HEADING
+               for w in analysis.widgets or ())
 
 
 def _row_and_column(query: Query) -> list[tuple[str, str | None]]:

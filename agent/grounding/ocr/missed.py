@@ -19,7 +19,7 @@ from dataclasses import replace
 from PIL import Image, ImageOps
 
 from agent.grounding.ocr.candidate import centre, inside
-from agent.grounding.ocr.engines import OcrEngine, OcrWord, dark_on_light
+from agent.grounding.ocr.engines import JUNK, OcrEngine, OcrWord, dark_on_light
 from agent.grounding.ocr.ink import INK
 
 __all__ = ["short_reads", "with_missed_lines"]
@@ -74,6 +74,8 @@ def _unread_runs(image: Image.Image, words: Sequence[OcrWord]
     letters = (h >= LETTER_HEIGHT[0]) & (h < LETTER_HEIGHT[1]) & (w <= 2 * h)
     covered = np.zeros(gray.shape, bool)
     for word in words:
+        if word.confidence < JUNK:
+            continue  # ("Ls_" at 40% over an open list's "5": no reading of it)
         left, top, right, bottom = (round(v) for v in word.box)
         covered[max(0, top - 2):bottom + 2, max(0, left - 2):right + 2] = True
     middle = y + h // 2

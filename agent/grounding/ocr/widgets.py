@@ -56,6 +56,7 @@ from agent.grounding.ocr.widgets_shapes import (
 from agent.grounding.ocr.widgets_tabbar import underlined_tabs
 from agent.grounding.ocr.widgets_text import (
     Run,
+    border_read,
     clean,
     holds,
     letters,
@@ -98,7 +99,8 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     on_box = touching(rects, words)
     inside = _box_words(image, rects, on_box, edges, engine)
     claimed = {id(w) for found in on_box.values() for w in found}
-    runs = runs_of([w for w in words if id(w) not in claimed], unit)
+    runs = runs_of([w for w in words if id(w) not in claimed
+                    and not border_read(w, rects)], unit)
     used: set[int] = set()  # runs taken as some widget's text
     widgets, tabs = _tabs(rects, inside, runs, used, edges, unit)
     for rect in rects:
@@ -282,7 +284,7 @@ def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np
             if rect.outer[0] - last.outer[2] > 0.45 * unit:
                 break  # and so are all after it (ordered by their left side)
             if (-0.5 * unit <= rect.outer[0] - last.outer[2]
-                    and _same_row(rect.outer, last.outer)):
+                    and _same_row(rect.outer, last.outer) and _alike_heights(rect, last)):
                 row.append(rect)
         if len(row) >= 2:
             taken.update(id(r) for r in row)
@@ -315,6 +317,13 @@ def _selected_tab(row: Sequence[Rect], inside: dict[int, list[OcrWord]], runs: S
         box = (run.box[0] - pad, float(top), run.box[2] + pad, float(bottom))
         return Widget("tab", box, run.text, run.box, run.words)
     return None
+
+
+def _alike_heights(a: Rect, b: Rect) -> bool:
+    """Tabs' heights: a selected tab may stand a little taller (an open list beside the rows
+    of the table it hangs over is no tab)."""
+    heights = a.outer[3] - a.outer[1], b.outer[3] - b.outer[1]
+    return max(heights) <= 1.5 * min(heights)
 
 
 def _same_row(a: IntBox, b: IntBox) -> bool:

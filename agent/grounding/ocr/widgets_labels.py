@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from agent.grounding.ocr.candidate import overlaps
-from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
+from agent.grounding.ocr.engines import JUNK, Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_links import ink_density
 from agent.grounding.ocr.widgets_read import label_above, label_beside, reread
@@ -148,7 +148,9 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
         if field.text_box is None or holds(field.box, field.text_box):
             boxes.append(label_above(edges, int_box(field.box), unit))
         own = {id(w) for w in field.words}
-        taken = [w.box for w in words if id(w) not in own] + \
+        # (a reading too unsure to be a word, "id" at 43% over a focus ring and a label, is
+        # no text that takes the place)
+        taken = [w.box for w in words if id(w) not in own and w.confidence >= JUNK] + \
             [w.box for w in widgets if w is not field]
         jobs += [(index, box) for box in boxes if box is not None and _line_sized(box, unit)
                  and not any(overlaps(box, other) for other in taken)]

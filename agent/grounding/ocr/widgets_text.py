@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from agent.grounding.ocr.candidate import overlaps
-from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.engines import JUNK, Box, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
-__all__ = ["FRAME_CHARS", "Run", "centre_in", "clean", "holds", "letters", "mark_in_box",
-           "mark_in_word", "misread", "off_marks", "runs_of", "text_of", "touching",
-           "words_inside"]
+__all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "holds", "letters",
+           "mark_in_box", "mark_in_word", "misread", "off_marks", "runs_of", "text_of",
+           "touching", "words_inside"]
 
 RUN_GAP = 1.5  # text heights: a wider gap than this between words on a line ends a run
 
@@ -86,13 +86,20 @@ def words_inside(rect: Rect, words: Sequence[OcrWord]) -> list[OcrWord]:
 FRAME_CHARS = "([{|)]}"
 
 
+def border_read(word: OcrWord, rects: Sequence[Rect]) -> bool:
+    """Whether a word is a box's side read as a letter: a letter or two, read unsure, on a
+    box's edge ("J" at 58% between two fields at 150%: one's side, the other's label?)."""
+    return len(word.text) <= 2 and word.confidence < 60 and \
+        any(overlaps(word.box, r.outer) for r in rects)
+
+
 def clean(words: Sequence[OcrWord]) -> list[OcrWord]:
     """The words of a box without what its border added: "(Save" is "Save"; "CO)" read with no
     confidence, or a lone bracket, is no word at all."""
     kept = []
     for word in words:
         text = word.text.strip(FRAME_CHARS)
-        if word.confidence >= 50 and any(c.isalnum() for c in text):
+        if word.confidence >= JUNK and any(c.isalnum() for c in text):
             kept.append(replace(word, text=text) if text != word.text else word)
     return kept
 
@@ -173,7 +180,10 @@ def _is_letter(mark: Box, word: OcrWord) -> bool:
     """Whether the mark is one of the word's letters: on it, and the word more than a mark (or
     than marks side by side: a radio button and a colour swatch read "O@")."""
     text = word.text.strip(FRAME_CHARS)
-    return len(text) >= 2 and not set(text) <= RINGS and centre_in(mark, word.box)
+    # (its whole width on the word: a word's box drawn from a radio button's middle, "Deny"
+    # read with the right half of its mark, leaves the mark's left half out)
+    return len(text) >= 2 and not set(text) <= RINGS and centre_in(mark, word.box) and \
+        word.box[0] - 2 <= mark[0] and mark[2] <= word.box[2] + 2
 
 
 def mark_in_word(mark: IntBox, words: Sequence[OcrWord]) -> bool:
@@ -203,8 +213,10 @@ def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray
         if start is None:
             continue
         text = word.text
-        if text[:1] in MARK_GLYPHS and len(text) > 1 and box[0] <= mark[2]:
-            text = text[1:]  # the mark read as a letter: "D" of "DAI"
+        if text[:1] in MARK_GLYPHS and len(text) > 1 and box[0] <= mark[0] + \
+                (mark[2] - mark[0]) / 3:
+            text = text[1:]  # the mark read as a letter: "D" of "DAI" (not the D of "Deny"
+            # whose box starts in the mark's middle)
         if set(text) <= RINGS:
             continue  # what followed was a drawing too: a colour swatch ("O@")
         kept.append(replace(word, text=text, box=(float(mark[2] + start), word.box[1],

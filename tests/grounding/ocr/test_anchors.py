@@ -1,4 +1,4 @@
-"""Relations to an anchor, from the twenty-sixth to twenty-eighth blind trials: an anchor whose
+"""Relations to an anchor, from the fourteenth to sixteenth blind trials: an anchor whose
 words stand in several places, a widget named by its own words far under a heading, the column
 a heading heads, and a label with a noun for what its field holds (narrow.py, ground.py)."""
 
@@ -34,7 +34,7 @@ def fixtures_page() -> tuple[list[OcrWord], list[Widget]]:
 
 
 def test_an_anchor_in_several_places_is_the_one_where_the_kind_described_fits() -> None:
-    """The twenty-sixth trial's "the checkbox next to Northgate Rovers": the team's name is in
+    """The fourteenth trial's "the checkbox next to Northgate Rovers": the team's name is in
     the table too, where no checkbox is; the name beside a checkbox is the one meant."""
     read, boxes = fixtures_page()
     found = decision("the checkbox next to Northgate Rovers", read, boxes).best
@@ -77,7 +77,7 @@ def board() -> tuple[Image.Image, list[OcrWord], list[Widget]]:
 
 
 def test_an_element_in_a_named_column_is_in_that_columns_panel() -> None:
-    """The twenty-sixth trial's "the "+ Add card" button in the To do column": one under each
+    """The fourteenth trial's "the "+ Add card" button in the To do column": one under each
     heading; the column's panel holds its own, wherever the heading's words end."""
     image, read, buttons = board()
     found = decision('the "+ Add card" button in the To do column', read, buttons, image).best
@@ -112,7 +112,7 @@ def translator() -> tuple[list[OcrWord], list[Widget]]:
 
 
 def test_a_label_and_a_noun_for_what_its_field_holds_is_the_field_so_labelled() -> None:
-    """The twenty-sixth trial's "the To language drop-down"."""
+    """The fourteenth trial's "the To language drop-down"."""
     read, fields = translator()
     assert inside(decision("the To language drop-down", read, fields).best.point,
                   fields[1].box)
@@ -123,3 +123,42 @@ def test_a_noun_the_screen_says_outside_fields_is_no_guess() -> None:
     read += words(600, 40, "Choose a language", key=9)  # a sentence says it: no noun added
     with pytest.raises(NotOnScreen):
         decision("the To language drop-down", read, fields)
+
+
+def colour_picker() -> tuple[list[OcrWord], list[Widget]]:
+    """"Colour" over a row of radio buttons: Navy, Olive, White, Rust."""
+    read = words(100, 600, "Colour", key=1)
+    radios = []
+    for index, colour in enumerate(("Navy", "Olive", "White", "Rust")):
+        left = 610 + 150 * index
+        read += words(130, left + 30, colour, key=10 + index)
+        radios.append(Widget("radio", (left, 130, left + 20, 150), colour,
+                             (left + 30, 130, left + 80, 146)))
+    return read, radios
+
+
+def test_a_label_and_the_noun_of_the_heading_it_stands_under() -> None:
+    """The fifteenth trial's colour picker: "the White colour option" is the radio button
+    labelled White under the Colour heading, not the row with White's cell under Colour (the
+    Navy radio button, which has a label of its own)."""
+    read, radios = colour_picker()
+    for index, colour in enumerate(("Navy", "Olive", "White", "Rust")):
+        found = decision(f"the {colour} colour option", read, radios).best
+        assert inside(found.point, radios[index].box), colour
+    far = [w for w in read if w.text != "Colour"] + words(600, 40, "Colour", key=2)
+    with pytest.raises(NotOnScreen):  # "Colour" said, but not over the buttons: no guess
+        decision("the White colour option", far, radios)
+
+
+def test_a_cells_widget_with_a_label_of_its_own_is_still_that_cells() -> None:
+    """The fourteenth trial's baggage page: "Sports equipment" heads a column of checkboxes
+    each labelled "Add +£45"; "the Sports equipment checkbox in the Anna Becker row"."""
+    read = [*words(100, 40, "Passenger", key=1), *words(100, 600, "Sports equipment", key=2)]
+    boxes = []
+    for row, name in enumerate(("Anna Becker", "Tom Becker")):
+        y = 140 + 40 * row
+        read += words(y, 40, name, key=10 + row) + words(y, 630, "Add +£45", key=20 + row)
+        boxes.append(Widget("checkbox", (604, y, 620, y + 16), "Add +£45", (630, y, 700, y + 16)))
+    for row, name in enumerate(("Anna Becker", "Tom Becker")):
+        found = decision(f"the Sports equipment checkbox in the {name} row", read, boxes).best
+        assert inside(found.point, boxes[row].box), name

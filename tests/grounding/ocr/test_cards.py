@@ -171,7 +171,7 @@ def test_tabs_named_with_a_day_and_a_date_under_a_bar_are_tabs() -> None:
 
 
 def test_a_full_width_short_band_is_a_card_and_a_tall_one_the_page() -> None:
-    """The twenty-sixth trial's notifications: white items across the page, one per
+    """The fourteenth trial's notifications: white items across the page, one per
     notification, each "the Mute button in the Dana Ortiz notification"'s region."""
     image = Image.new("RGB", (1000, 700), PAGE)
     ImageDraw.Draw(image).rectangle((20, 100, 980, 180), fill="white")
@@ -188,7 +188,7 @@ def test_a_boards_column_panel_is_a_card_only_when_asked_for_a_tall_one() -> Non
 
 
 def test_a_cards_button_on_its_titles_row_is_that_cards_not_the_next_ones() -> None:
-    """The twenty-seventh trial's meal kit: cards side by side, each title with its Add button
+    """The fifteenth trial's meal kit: cards side by side, each title with its Add button
     at the card's right end, on one row with the next card's title and button; "the Add button
     on the Mushroom Risotto card" is the button inside that card."""
     image = Image.new("RGB", (1280, 400), PAGE)

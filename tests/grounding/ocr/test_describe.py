@@ -197,7 +197,7 @@ def test_nothing_to_look_for() -> None:
 
 
 def test_dashes_are_hyphens_as_ocr_reads_them() -> None:
-    """The twenty-sixth trial's "in the 24 Aug – 28 Aug row": OCR reads the en dash "-"."""
+    """The fourteenth trial's "in the 24 Aug – 28 Aug row": OCR reads the en dash "-"."""
     query = parse("the Cancel button in the 24 Aug – 28 Aug row")
     assert (query.relation, query.anchor and query.anchor.text) == ("row", "24 aug - 28 aug")
     assert parse("the 8am — 10am slot").text == parse("the 8am - 10am slot").text
@@ -211,7 +211,7 @@ def test_a_named_column() -> None:
 
 
 def test_a_named_persons_item_is_known_by_the_name() -> None:
-    """The twenty-seventh trial's "the Helpful button next to Priya's review": the review
+    """The fifteenth trial's "the Helpful button next to Priya's review": the review
     shows the name, not the words "Priya's review"."""
     query = parse("the \"Helpful\" button next to Priya's review")
     assert (query.text, query.relation) == ("helpful", "next")

@@ -47,7 +47,7 @@ def test_a_screen_whose_words_were_all_read_and_a_short_word_are_not_read_again(
 
 
 def test_lone_digits_no_word_covers_are_read_as_blocks_when_asked(tesseract: None) -> None:
-    """The twenty-seventh trial's open drop-downs: the list's "3" read by no pass in sparse
+    """The fifteenth trial's open drop-downs: the list's "3" read by no pass in sparse
     mode; its block reading (psm 6) reads each short run, placed on the screen."""
     canvas = Canvas()
     canvas.text(40, 40, "Guests")

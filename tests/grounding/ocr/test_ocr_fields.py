@@ -97,7 +97,7 @@ def test_a_placeholder_over_a_line_is_a_field_framed_by_that_line(
 
 
 def test_the_screens_own_edge_is_no_fields_side() -> None:
-    """The twenty-eighth trial's "the Buddy field" at 100%: its field not found, the search
+    """The sixteenth trial's "the Buddy field" at 100%: its field not found, the search
     right of the label met the screenshot's last column (a black line) and answered a point
     past the screen's edge; the one typing went nowhere."""
     image = form()

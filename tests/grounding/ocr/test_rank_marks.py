@@ -243,7 +243,7 @@ def test_an_open_drop_down_item_wins_over_the_same_text_in_a_table_column() -> N
 
 
 def test_an_open_drop_down_item_beside_a_radio_button_of_the_page_is_the_item() -> None:
-    """The twenty-seventh trial's "the "3" option": the Bedrooms list hangs over the page's
+    """The fifteenth trial's "the "3" option": the Bedrooms list hangs over the page's
     "How often" row, its "3" on the row of that group's first radio button."""
     dropdown = Widget("field", (165, 170, 212, 201), "Bedrooms")
     read = [w for i, item in enumerate("12345")

@@ -701,7 +701,7 @@ def test_a_steppers_plus_in_its_button_is_no_radio_button() -> None:
 
 
 def test_a_long_placeholder_filling_its_box_is_a_field_not_a_button() -> None:
-    """The twenty-eighth trial's Buddy field: "Colleague who shows them around" runs on to the
+    """The sixteenth trial's Buddy field: "Colleague who shows them around" runs on to the
     field's end, a few px each side, as centred as a button's text; a button's padding is
     wider."""
     canvas = Canvas()
@@ -715,7 +715,7 @@ def test_a_long_placeholder_filling_its_box_is_a_field_not_a_button() -> None:
 
 
 def test_a_radio_button_and_a_colour_swatch_read_as_one_word_are_marks() -> None:
-    """The twenty-seventh trial's colour picker at 150%: "( ) (●) Olive", a radio button and
+    """The fifteenth trial's colour picker at 150%: "( ) (●) Olive", a radio button and
     a swatch read together as "O@" at 86%; a word of ring-like glyphs only is no word whose
     letters the marks would be."""
     canvas = Canvas((600, 100))
@@ -725,3 +725,58 @@ def test_a_radio_button_and_a_colour_swatch_read_as_one_word_are_marks() -> None
     canvas.words.append(OcrWord("O@", (40.0, 40.0, 85.0, 60.0), (9,), 86.0))
     radios = of_kind(canvas.find(), "radio")
     assert [r.text for r in radios] == ["Olive"] and radios[0].box[0] < 45, radios
+
+
+def test_a_label_under_a_junk_reading_is_read_again_from_its_own_crop(
+        tesseract: None) -> None:
+    """The fourteenth trial's leave request at 150%, after typing into From: the changed
+    region (a thick focus ring, then "To") read as junk, "id" at 43%, over the To label; a
+    reading so unsure does not stop the label's own crop from being read."""
+    canvas = Canvas()
+    canvas.text(20, 20, "From")
+    canvas.box((20, 52, 200, 84))
+    canvas.draw.rectangle((18, 50, 202, 86), outline="#111111", width=3)  # its focus ring
+    canvas.text(224, 60, "To", read=False)
+    canvas.words.append(OcrWord("id", (150.0, 52.0, 252.0, 86.0), (9,), 43.0))
+    canvas.box((290, 52, 500, 84))
+    fields = of_kind(canvas.find(TesseractEngine()), "field")
+    assert [f.text for f in sorted(fields, key=lambda f: f.box[0])] == ["From", "To"]
+
+
+def test_a_side_read_as_a_letter_between_two_fields_labels_neither() -> None:
+    """The sixteenth trial's firewall form at 150%: "J" at 58% read from the Source
+    field's right side and the Port field's left, on their row; the Port field's label is
+    the "Port" above it, not that letter beside it."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Source")
+    canvas.text(240, 20, "Port")
+    canvas.box((20, 44, 220, 76))
+    canvas.box((240, 44, 340, 76))
+    canvas.words.append(OcrWord("J", (219.0, 44.0, 241.0, 77.0), (9,), 58.0))
+    fields = sorted(of_kind(canvas.find(), "field"), key=lambda f: f.box[0])
+    assert [f.text for f in fields] == ["Source", "Port"]
+
+
+def test_an_open_list_beside_the_table_rows_it_hangs_over_is_no_row_of_tabs() -> None:
+    """The fourteenth trial's Team drop-down, open over a fixtures table: the list's box
+    touches the rows' boxes it covers, on their row; no tabs of such unlike heights."""
+    canvas = Canvas((900, 400), ground="#f2f5f2")
+    canvas.box((240, 66, 880, 99), fill="#d8e2d8", border=None)  # the table's header row
+    canvas.text(300, 74, "Home")
+    canvas.text(600, 74, "Away")
+    canvas.box((80, 60, 241, 205), fill="#efefef")
+    for index, team in enumerate(("Riverside", "Millbrook United", "Kingsmead")):
+        canvas.text(92, 70 + 24 * index, team)
+    assert not of_kind(canvas.find(), "tab")
+
+
+def test_a_word_box_drawn_from_a_radio_buttons_middle_leaves_the_radio_button() -> None:
+    """The sixteenth trial's firewall form at 100%, read again after typing: "Deny" at 97%
+    in a box starting at its radio button's middle; the mark is no letter of the word (its
+    left half is off it), and the word keeps its D."""
+    canvas = Canvas((400, 100))
+    canvas.draw.ellipse((40, 40, 55, 55), outline="#767676", width=1)
+    right = canvas.text(64, 41, "Deny", read=False)[2]
+    canvas.words.append(OcrWord("Deny", (47.0, 41.0, right, 55.0), (9,), 97.0))
+    radios = of_kind(canvas.find(), "radio")
+    assert [r.text for r in radios] == ["Deny"] and 38 <= radios[0].box[0] <= 41, radios
