@@ -126,6 +126,8 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     Internal meetings row", "the 6x4 quantity field"), or by a code in its row when that row
     holds one of its kind ("the 10:30 train radio button"); None unless exactly one fits."""
     kinds = query.kinds - {TEXT}
+    if _labels_one(query.text, kinds, analysis):
+        return None  # a widget's own words misread ("Send refer"), not a row and a column
     found: dict[Box, Candidate] = {}
     for row, heading in _row_and_column(query) if kinds else []:
         if _labels_one(row, kinds, analysis):
@@ -147,7 +149,7 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
 def _labels_one(words: str, kinds: frozenset[str], analysis: Analysis) -> bool:
     """Whether `words` are the label of a widget of one of `kinds` (so no row's words: the
     White radio button's "White" is not the row of the Navy one under "Colour")."""
-    return any(w.kind in kinds and similarity(norm(w.text), words) >= SAME_HEADING
+    return any(w.kind in kinds and similarity(norm(w.text), words) >= MIN_SIMILARITY
                for w in analysis.widgets or ())
 
 
@@ -168,9 +170,10 @@ def _row_and_column(query: Query) -> list[tuple[str, str | None]]:
 
 
 def _headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
-    """Whether text reading `heading` stands above `box`, over its column: on one line, or
-    stacked on lines one under another ("Wed" over "15 Oct" over "10:00")."""
-    if any(run.similarity >= SAME_HEADING and run.box[3] <= box[1]
+    """Whether text reading `heading` stands above `box`, over its column: a phrase of its own
+    (not a title's last word: "Food parcel referral" heads no column), on one line or stacked
+    on lines one under another ("Wed" over "15 Oct" over "10:00")."""
+    if any(run.similarity >= SAME_HEADING and run.whole and run.box[3] <= box[1]
            and run.box[0] < box[2] and box[0] < run.box[2] for run in runs(words, heading)):
         return True
     return " " in heading and f" {heading} " in f" {_column_text(box, words)} "

@@ -33,7 +33,7 @@ from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_glyphs import glyph
-from agent.grounding.ocr.widgets_kind import box_kind, inked
+from agent.grounding.ocr.widgets_kind import box_kind, inked, text_areas
 from agent.grounding.ocr.widgets_labels import (
     Labels,
     ShortReads,
@@ -52,6 +52,7 @@ from agent.grounding.ocr.widgets_shapes import (
     edge_map,
     find_rects,
     int_box,
+    without_containers,
 )
 from agent.grounding.ocr.widgets_tabbar import underlined_tabs
 from agent.grounding.ocr.widgets_text import (
@@ -87,8 +88,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     unit = text_unit(words, rgb)
     edges = edge_map(rgb)
     blobs = edge_blobs(edges)
-    rects = find_rects(rgb, edges, unit, blobs)
+    boxes = find_rects(rgb, edges, unit, blobs)
+    rects = without_containers(boxes, unit)
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
+    areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
     signs = find_round_signs(rgb, unit, blobs)
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
              if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words, edges)
@@ -98,7 +101,8 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
     inside = _box_words(image, rects, on_box, edges, engine)
-    claimed = {id(w) for found in on_box.values() for w in found}
+    claimed = {id(w) for found in on_box.values() for w in found} | \
+        {id(w) for _area, placeholder in areas for w in placeholder}
     runs = runs_of([w for w in words if id(w) not in claimed
                     and not border_read(w, rects)], unit)
     used: set[int] = set()  # runs taken as some widget's text
@@ -114,6 +118,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
             widgets.append(Widget("button", box, sign, box))
         elif kind is not None:
             widgets.append(_boxed(kind, rect, inside[id(rect)]))
+    widgets += [_boxed("field", area, placeholder) for area, placeholder in areas]
     widgets += [_marked(mark, runs, used, unit) for mark in marks]
     for (left, top, right, bottom), sign in signs:  # round buttons: a sign is their text
         box = (float(left), float(top), float(right), float(bottom))

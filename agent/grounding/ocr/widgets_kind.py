@@ -7,13 +7,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.fields import PLACEHOLDER
 from agent.grounding.ocr.widget import WidgetKind
 from agent.grounding.ocr.widgets_glyphs import arrow_read, at_arrow, drop_down
 from agent.grounding.ocr.widgets_labels import LABEL_WORDS
 from agent.grounding.ocr.widgets_shapes import Rect
+from agent.grounding.ocr.widgets_text import holds
 
-__all__ = ["box_kind", "inked"]
+__all__ = ["box_kind", "inked", "text_areas"]
+
+AREA_HOLDS = 3  # boxes a text area may hold (a Clear button, a Send button, an emoji one)
 
 LIGHT = 235  # a field's inside is at least this light in every channel (light themes)
 DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
@@ -87,3 +92,40 @@ def _brimming(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     left, _top, right, _bottom = rect.inner
     gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
     return len(words) >= 3 and max(gaps) < 0.9 * unit
+
+
+def text_areas(boxes: Sequence[Rect], kept: Sequence[Rect], words: Sequence[OcrWord],
+               rgb: np.ndarray, unit: float) -> list[tuple[Rect, list[OcrWord]]]:
+    """The boxes holding others that are fields, with their placeholders: light, bordered,
+    holding a button or few, a grey placeholder starting at the top left clear of them (a
+    translator's text area with its Clear button inside; a chat line with its Send button).
+    A panel's heading is dark; a card holding a form holds more boxes."""
+    plain = {id(r) for r in kept}
+    found = []
+    for box in boxes:
+        if id(box) in plain or min(box.fill) < LIGHT or not _bordered(box):
+            continue
+        held = [r for r in boxes if r is not box and holds(box.inner, r.outer)]
+        if len(held) <= AREA_HOLDS:
+            placeholder = _placeholder(box, held, words, rgb, unit)
+            if placeholder:
+                found.append((box, placeholder))
+    return found
+
+
+def _placeholder(box: Rect, held: Sequence[Rect], words: Sequence[OcrWord], rgb: np.ndarray,
+                 unit: float) -> list[OcrWord]:
+    """The grey line of words at the box's top left, clear of the boxes it holds; [] if none."""
+    left, top = box.inner[:2]
+    inner = [w for w in words if holds(box.inner, w.box)]
+    if not inner:
+        return []
+    first = min(inner, key=lambda w: (w.box[1], w.box[0]))
+    if first.box[0] - left > 1.5 * unit or first.box[1] - top > 1.5 * unit:
+        return []
+    line = [w for w in inner if w.line == first.line]
+    if any(overlaps(w.box, r.outer) for w in line for r in held):
+        return []
+    darkest = min(int(rgb[round(w.box[1]):round(w.box[3]), round(w.box[0]):round(w.box[2])].min(
+        initial=255)) for w in line)
+    return line if PLACEHOLDER[0] <= darkest <= PLACEHOLDER[1] else []

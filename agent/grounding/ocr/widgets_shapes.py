@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 __all__ = ["Blobs", "Colour", "IntBox", "Mark", "Pixels", "Rect", "colour", "edge_blobs",
-           "edge_map", "find_rects", "int_box", "straight_sides"]
+           "edge_map", "find_rects", "int_box", "straight_sides", "without_containers"]
 
 Pixels = Any  # numpy arrays: numpy's own generics add nothing the names do not say
 IntBox = tuple[int, int, int, int]  # left, top, right, bottom (exclusive), pixels
@@ -101,8 +101,9 @@ LEAK = 0.2  # an edge row or column this sparse is a leak through a corner, not 
 
 
 def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Rect]:
-    """Every box on the screen that is no container: a region bounded by straight edges, at
-    least half a text line high, holding no other box (a window, panel or dialog holds some)."""
+    """Every box on the screen: a region bounded by straight edges, at least half a text line
+    high (`without_containers` leaves out those holding others: a window, a panel, a
+    dialog)."""
     height, width = edges.shape
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         (~_sealed(rgb, edges)).view(np.uint8), connectivity=4)  # bools: bytes of 0 and 1
@@ -120,8 +121,7 @@ def find_rects(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Re
         if region.size and (straight_sides(region) or _pill(region, unit)):
             rects.append(_rect(rgb, box, region, unit))
     outlined, fragments = _outlined(rgb, edges, blobs, unit, rects)
-    rects = [r for k, r in enumerate(rects) if k not in fragments] + outlined
-    return _no_containers(rects, unit)
+    return [r for k, r in enumerate(rects) if k not in fragments] + outlined
 
 
 def edge_blobs(edges: Pixels) -> Blobs:
@@ -343,7 +343,7 @@ def colour(values: Pixels) -> Colour:
     return int(values[0]), int(values[1]), int(values[2])
 
 
-def _no_containers(rects: list[Rect], unit: float) -> list[Rect]:
+def without_containers(rects: list[Rect], unit: float) -> list[Rect]:
     """The rects that hold no other rect of a text line's size (a container is no widget)."""
     if not rects:
         return rects

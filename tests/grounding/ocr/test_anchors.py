@@ -162,3 +162,18 @@ def test_a_cells_widget_with_a_label_of_its_own_is_still_that_cells() -> None:
     for row, name in enumerate(("Anna Becker", "Tom Becker")):
         found = decision(f"the Sports equipment checkbox in the {name} row", read, boxes).best
         assert inside(found.point, boxes[row].box), name
+
+
+def test_a_buttons_misread_words_are_no_row_and_column() -> None:
+    """The seventeenth trial's wrong click: "the Send referral button" read "Send refer" after
+    typing; its words split as the row with "Send" and the column under "referral" (the
+    page's title, "Food parcel referral", far above) gave the Save draft button beside it."""
+    read = [*words(100, 160, "Food parcel referral", key=1),
+            *words(731, 98, "Send refer", key=2), *words(731, 350, "Save draft", key=3)]
+    buttons = [Widget("button", (60, 713, 300, 769), "Send refer"),
+               Widget("button", (321, 715, 485, 768), "Save draft")]
+    try:
+        found = decision("the Send referral button", read, buttons).best
+    except NotOnScreen:
+        return  # an error is as good: no click
+    assert inside(found.point, buttons[0].box)

@@ -780,3 +780,26 @@ def test_a_word_box_drawn_from_a_radio_buttons_middle_leaves_the_radio_button() 
     canvas.words.append(OcrWord("Deny", (47.0, 41.0, right, 55.0), (9,), 97.0))
     radios = of_kind(canvas.find(), "radio")
     assert [r.text for r in radios] == ["Deny"] and 38 <= radios[0].box[0] <= 41, radios
+
+
+def test_a_light_box_with_a_placeholder_holding_a_button_is_a_field() -> None:
+    """The fourteenth trial's translator: a text area whose grey "Enter text" starts at its
+    top left and whose Clear button is drawn inside it; a chat composer's Send button inside
+    its one line. A panel whose dark heading stands over its buttons stays a panel."""
+    canvas = Canvas((900, 400))
+    canvas.box((20, 20, 420, 180))  # the text area
+    canvas.text(34, 32, "Enter text", ink="#8a8a8a")
+    canvas.box((32, 140, 92, 168), fill="#efefef")
+    canvas.text(44, 145, "Clear")
+    canvas.box((460, 20, 860, 180), fill="#f7f8fa")  # the translation panel
+    canvas.text(474, 32, "Translation")
+    canvas.box((472, 140, 532, 168), fill="#e0e0e0")
+    canvas.text(484, 145, "Copy")
+    canvas.box((20, 260, 520, 300))  # a chat composer
+    canvas.text(34, 270, "Type a message", ink="#8a8a8a")
+    canvas.box((440, 266, 512, 294), fill="#1a73e8", border=None)
+    canvas.text(456, 271, "Send", ink="white")
+    found = canvas.find()
+    fields = sorted(of_kind(found, "field"), key=lambda w: w.box[1])
+    assert [f.box for f in fields] == [(20.0, 20.0, 421.0, 181.0), (20.0, 260.0, 521.0, 301.0)]
+    assert sorted(b.text for b in of_kind(found, "button")) == ["Clear", "Copy", "Send"]
