@@ -182,7 +182,10 @@ def parse(description: str) -> Query:
 
 
 def _parse_marked(marked: str, quotes: list[str]) -> Query:
-    relation = _RELATION.search(marked.lower())
+    # A relation's word capitalised inside the description is a name's ("on the Under 11s
+    # card", "the Next button")
+    relation = next((r for r in _RELATION.finditer(marked.lower())
+                     if r.start() == 0 or not marked[r.start()].isupper()), None)
     kind: Relation
     if relation is not None:
         head, tail = marked[:relation.start()], marked[relation.end():]

@@ -94,7 +94,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
     signs = find_round_signs(rgb, unit, blobs)
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
-             if not mark_in_word(m.box, words) and not mark_in_box(m, rects, words, edges)
+             if not mark_in_word(m.box, words, edges) and not mark_in_box(m, rects, words, edges)
              and not any(overlaps(m.box, box) for box, _sign in signs)]
     rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)
              and not any(holds(padded(box, 2, rgb.shape), r.outer) for box, _sign in signs)]

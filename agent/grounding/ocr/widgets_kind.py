@@ -47,16 +47,28 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
             and len(lines) <= 1 and not (words and _centred(rect, words, unit)):
         return "field"  # a white field with no border on a dark bar (a site's search)
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
-        if words and len(lines) == 1 and _centred(rect, words, unit) \
+        if words and (len(lines) == 1 or _wrapped(rect, words, unit)) \
+                and _centred(rect, words, unit) \
                 and not drop_down(rect, words, edges, unit) and not _brimming(rect, words, unit):
             return "button"  # an outlined button: short text in its middle
         return "field"
-    if not inked(rect, edges) or bottom - top > 4 * unit or len(lines) > 1:
+    if not inked(rect, edges) or bottom - top > 4 * unit or \
+            (len(lines) > 1 and not _wrapped(rect, words, unit)):
         return None  # a panel, a card: not one control
     left, right = rect.outer[0], rect.outer[2]
     if not words and right - left <= 3 * unit and rect.outer[3] - rect.outer[1] <= 3 * unit:
         return "icon"  # a small box with a drawing and no text: an icon button
     return "button"
+
+
+def _wrapped(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+    """Whether the box's text is a button's label wrapped onto two lines ("Start / charging"
+    in a narrow card): a few words, each line in the box's middle."""
+    lines: dict[tuple[int, ...], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    return len(lines) == 2 and len(words) <= 4 and \
+        all(_centred(rect, line, unit) for line in lines.values())
 
 
 def inked(rect: Rect, edges: np.ndarray) -> bool:

@@ -84,6 +84,8 @@ def words_inside(rect: Rect, words: Sequence[OcrWord]) -> list[OcrWord]:
 
 
 FRAME_CHARS = "([{|)]}"
+STROKES = "-_—–~.,:;'\"`‘’“”"  # a border's or a rule's stroke read as a sign
+SURE = 80  # a sign read this surely is drawn there
 
 
 def border_read(word: OcrWord, rects: Sequence[Rect]) -> bool:
@@ -95,11 +97,13 @@ def border_read(word: OcrWord, rects: Sequence[Rect]) -> bool:
 
 def clean(words: Sequence[OcrWord]) -> list[OcrWord]:
     """The words of a box without what its border added: "(Save" is "Save"; "CO)" read with no
-    confidence, or a lone bracket, is no word at all."""
+    confidence, or a lone bracket, is no word at all; a sign read surely stays ("@ or
+    subdomain": a placeholder's @ starts it at its field's side)."""
     kept = []
     for word in words:
         text = word.text.strip(FRAME_CHARS)
-        if word.confidence >= JUNK and any(c.isalnum() for c in text):
+        if word.confidence >= JUNK and (any(c.isalnum() for c in text) or (
+                word.confidence >= SURE and text.strip(STROKES))):
             kept.append(replace(word, text=text) if text != word.text else word)
     return kept
 
@@ -186,10 +190,16 @@ def _is_letter(mark: Box, word: OcrWord) -> bool:
         word.box[0] - 2 <= mark[0] and mark[2] <= word.box[2] + 2
 
 
-def mark_in_word(mark: IntBox, words: Sequence[OcrWord]) -> bool:
-    """Whether a mark is a letter of a word read with confidence (the O of "Open", an "a")."""
+def mark_in_word(mark: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
+    """Whether a mark is a letter of a word read with confidence (the O of "Open", an "a"),
+    not a mark read as the first letter of its text after it ("Gon" for a ticked box and
+    "On" at 100%: a gap wider than letters keep follows the mark)."""
     box = (float(mark[0]), float(mark[1]), float(mark[2]), float(mark[3]))
-    return any(w.confidence >= 75 and _is_letter(box, w) for w in words)
+    gap = max(3, round((mark[3] - mark[1]) / 4))
+    return any(w.confidence >= 75 and _is_letter(box, w) and not (
+        abs(w.box[0] - mark[0]) <= 2 and _after_gap(
+            edges[int_box(w.box)[1]:int_box(w.box)[3], mark[2]:int_box(w.box)[2]], gap)
+        is not None) for w in words)
 
 
 def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray,
@@ -224,7 +234,7 @@ def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray
     return kept
 
 
-MARK_GLYPHS = frozenset("DOoQ0©®@¥¢([|{Il")  # a mark read as a word's first letter
+MARK_GLYPHS = frozenset("DGOoQ0©®@¥¢&([|{Il")  # a mark read as a word's first letter
 
 
 def _after_gap(band: np.ndarray, gap: int) -> int | None:

@@ -177,3 +177,14 @@ def test_a_buttons_misread_words_are_no_row_and_column() -> None:
     except NotOnScreen:
         return  # an error is as good: no click
     assert inside(found.point, buttons[0].box)
+
+
+def test_a_widget_that_is_a_part_of_the_words_described_is_not_theirs() -> None:
+    """The eighteenth trial's open Date list at 150%: "15" of "Sun 15 June" found as a link;
+    the words are the list's item, not that link's (whose kind an option is not)."""
+    dropdown = Widget("field", (79, 227, 514, 275), "Date")
+    read = [w for i, item in enumerate(("Sat 14 June", "Sun 15 June", "Mon 16 June"))
+            for w in words(286 + 39 * i, 101, item, key=10 + i)]
+    link = Widget("link", (137, 325, 155, 341), "15", (137, 325, 155, 341))
+    found = decision("the Sun 15 June option", read, [dropdown, link]).best
+    assert found.text == "Sun 15 June" and inside(found.point, (101, 325, 201, 341))

@@ -217,3 +217,12 @@ def test_a_named_persons_item_is_known_by_the_name() -> None:
     assert (query.text, query.relation) == ("helpful", "next")
     assert query.anchor is not None and query.anchor.text == "priya"
     assert parse("the user's name field").text == "user's name"  # no name: the words
+
+
+def test_a_relations_word_capitalised_is_part_of_a_name() -> None:
+    """The seventeenth trial's "the Register button on the Under 11s card"."""
+    query = parse("the Register button on the Under 11s card")
+    assert (query.text, query.relation) == ("register", "for")
+    assert query.anchor is not None and query.anchor.text == "under 11s"
+    assert parse("the Above average radio button").text == "above average"
+    assert parse("the field below Username").relation == "below"

@@ -803,3 +803,45 @@ def test_a_light_box_with_a_placeholder_holding_a_button_is_a_field() -> None:
     fields = sorted(of_kind(found, "field"), key=lambda w: w.box[1])
     assert [f.box for f in fields] == [(20.0, 20.0, 421.0, 181.0), (20.0, 260.0, 521.0, 301.0)]
     assert sorted(b.text for b in of_kind(found, "button")) == ["Clear", "Copy", "Send"]
+
+
+def test_a_ticked_box_read_as_the_first_letter_of_its_text_is_a_checkbox() -> None:
+    """The eighteenth trial's feature flags at 100%: Chromium's ticked box (blue, a white
+    tick) and "On" read as one word, "Gon" at 79%; a gap wider than letters keep follows the
+    mark, so it is a checkbox whose text is "on", not a letter."""
+    canvas = Canvas((400, 100))
+    canvas.draw.rounded_rectangle((40, 40, 56, 56), radius=2, fill="#0075ff")
+    canvas.draw.line((43, 48, 47, 52, 53, 44), fill="white", width=2)
+    right = canvas.text(64, 41, "On", read=False)[2]
+    canvas.words.append(OcrWord("Gon", (41.0, 41.0, right, 56.0), (9,), 79.0))
+    boxes = of_kind(canvas.find(), "checkbox")
+    assert [(b.text, b.checked) for b in boxes] == [("on", True)], boxes  # (its letters as read)
+
+
+def test_a_placeholder_starting_with_a_sign_is_a_fields_not_a_buttons_centred_text() -> None:
+    """The eighteenth trial's DNS form: "@ or subdomain" in the Name field; without its "@"
+    (no letter in it) the rest stood about the field's middle, as a button's text does."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Name")
+    right = canvas.text(27, 48, "@ or subdomain", ink="#757575")[2]
+    after_sign = canvas.draw.textbbox((27, 48), "@ ", font=FONT)[2] - 23  # "or" from the side
+    canvas.box((20, 40, round(right + 1.6 * after_sign), 72))
+    fields = of_kind(canvas.find(), "field")
+    assert [f.text for f in fields] == ["Name"], canvas.find()
+
+
+def test_a_buttons_label_wrapped_onto_two_lines_is_a_button() -> None:
+    """The eighteenth trial's charger cards: "Start / charging" on two lines in a narrow green
+    button, and the same in an outlined one; a panel's two lines of a notice are no button."""
+    canvas = Canvas()
+    canvas.box((20, 20, 140, 70), fill="#0b8457", border=None)
+    canvas.text(58, 24, "Start", ink="white")
+    canvas.text(46, 44, "charging", ink="white")
+    canvas.box((200, 20, 320, 70))
+    canvas.text(238, 24, "Start")
+    canvas.text(226, 44, "charging")
+    canvas.box((20, 120, 420, 170), fill="#fde8e8", border=None)
+    canvas.text(32, 124, "Your card was declined by the bank.")
+    canvas.text(32, 144, "Try another card.")
+    buttons = sorted(of_kind(canvas.find(), "button"), key=lambda b: b.box[0])
+    assert [(b.text, b.box[1]) for b in buttons] == [("Start charging", 20.0)] * 2, buttons
