@@ -129,6 +129,10 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     if _labels_one(query.text, kinds, analysis):
         return None  # a widget's own words misread ("Send refer"), not a row and a column
     found: dict[Box, Candidate] = {}
+    # A column's heading is plain text: a button's own words above another are no heading
+    # ("Move to basket" over the row's Remove button)
+    plain = [w for w in analysis.words if not any(
+        inside(centre(w.box), x.box) for x in analysis.widgets or () if x.kind != TEXT)]
     for row, heading in _row_and_column(query) if kinds else []:
         if _labels_one(row, kinds, analysis):
             continue  # "the White colour option": the option labelled White, not a cell
@@ -138,7 +142,7 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
         except GroundingError:  # no such row, or two
             continue
         fits = [c for c in ranked if c.kind in kinds and c.score >= MIN_SCORE
-                and (heading is None or _headed(c.box, heading, analysis.words))]
+                and (heading is None or _headed(c.box, heading, plain))]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:

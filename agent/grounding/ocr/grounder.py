@@ -30,6 +30,7 @@ from PIL import Image
 
 from agent.errors import GroundingError
 from agent.grounding.grounder import Grounding
+from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import (
     Box,
     EngineName,
@@ -237,6 +238,15 @@ class OcrGrounder:
                 raise
             analysis = closer  # its error, from the better reading, is the one to report
             decision = ground_in(closer, image, description)
+        else:
+            if decision.best.kind == TEXT and analysis.widgets is not None and \
+                    described(description).kinds - {TEXT}:
+                # Words standing in for the widget described (its own were not read, or it
+                # was not found): what a closer reading makes of the screen decides, its
+                # error included (a legend's "Add webhook" is no button)
+                closer = self.closer(image, analysis)
+                if closer is not None:
+                    analysis, decision = closer, ground_in(closer, image, description)
         return Grounding(screenshot.clamp(*decision.best.point),
                          json.dumps(self.record(decision, analysis), ensure_ascii=False))
 

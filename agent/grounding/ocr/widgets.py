@@ -106,9 +106,9 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     runs = runs_of([w for w in words if id(w) not in claimed
                     and not border_read(w, rects)], unit)
     used: set[int] = set()  # runs taken as some widget's text
-    widgets, tabs = _tabs(rects, inside, runs, used, edges, unit)
+    widgets, tabs = _tabs(rects, inside, runs, used, edges, unit, rgb)
     for rect in rects:
-        kind = "tab" if id(rect) in tabs else box_kind(rect, inside[id(rect)], edges, unit)
+        kind = "tab" if id(rect) in tabs else box_kind(rect, inside[id(rect)], edges, unit, rgb)
         width, height = rect.outer[2] - rect.outer[0], rect.outer[3] - rect.outer[1]
         small = width <= 4 * unit and height <= 3 * unit
         sign = glyph(rgb, rect.inner) if kind == "icon" or (kind and small) else None
@@ -227,11 +227,12 @@ def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray) -> boo
 
 
 def _tabs(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], runs: Sequence[Run],
-          used: set[int], edges: np.ndarray, unit: float) -> tuple[list[Widget], set[int]]:
+          used: set[int], edges: np.ndarray, unit: float, rgb: np.ndarray
+          ) -> tuple[list[Widget], set[int]]:
     """The selected tabs that have no box of their own, and the ids of the boxes that are
     tabs: rows of touching boxes with one unlike the others, or with the selected tab's text
     (in no box) just before or after them."""
-    rows = _tab_rows(rects, inside, edges, unit)
+    rows = _tab_rows(rects, inside, edges, unit, rgb)
     selected_tabs: list[Widget] = []
     tabs: set[int] = set()
     for row, distinct in rows:
@@ -271,12 +272,12 @@ def _ink_height(rgb: np.ndarray, box: Box) -> int:
 
 
 def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np.ndarray,
-              unit: float) -> list[tuple[list[Rect], bool]]:
+              unit: float, rgb: np.ndarray) -> list[tuple[list[Rect], bool]]:
     """Rows of two or more boxes with something inside, each touching the next, left to right,
     and whether one of them is unlike the others (lighter, darker or taller: a selected tab)."""
     # (a field with a button touching its side, "[email    ][Subscribe]", is no row of tabs)
     ordered = sorted((r for r in rects if (inside[id(r)] or inked(r, edges))
-                      and box_kind(r, inside[id(r)], edges, unit) != "field"),
+                      and box_kind(r, inside[id(r)], edges, unit, rgb) != "field"),
                      key=lambda r: r.outer[0])
     rows: list[tuple[list[Rect], bool]] = []
     taken: set[int] = set()

@@ -26,8 +26,8 @@ BORDER = 20  # a field's border differs this much from its inside and from what 
 ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
 
 
-def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
-          ) -> WidgetKind | None:
+def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float,
+             rgb: np.ndarray) -> WidgetKind | None:
     """Field, button or nothing, from the box's fill, border and text."""
     top, bottom = rect.inner[1], rect.inner[3]
     # (a drop-down's arrow read as a "v" may be a line of its own)
@@ -48,8 +48,8 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
         return "field"  # a white field with no border on a dark bar (a site's search)
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
         if words and (len(lines) == 1 or _wrapped(rect, words, unit)) \
-                and _centred(rect, words, unit) \
-                and not drop_down(rect, words, edges, unit) and not _brimming(rect, words, unit):
+                and _centred(rect, words, unit) and not drop_down(rect, words, edges, unit) \
+                and not _brimming(rect, words, unit, rgb):
             return "button"  # an outlined button: short text in its middle
         return "field"
     if not inked(rect, edges) or bottom - top > 4 * unit or \
@@ -97,13 +97,21 @@ def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
         abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
 
 
-def _brimming(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
+def _brimming(rect: Rect, words: Sequence[OcrWord], unit: float, rgb: np.ndarray) -> bool:
     """Whether a phrase fills the box to a padding of less than a text height each side: a
     long placeholder run on to the field's end ("Colleague who shows them aroun|"), which a
     button's padding does not crowd."""
     left, _top, right, _bottom = rect.inner
     gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
-    return len(words) >= 3 and max(gaps) < 0.9 * unit
+    return len(words) >= 3 and max(gaps) < 0.9 * unit and _grey(rgb, words)
+
+
+def _grey(rgb: np.ndarray, words: Sequence[OcrWord]) -> bool:
+    """Whether the words are drawn in a placeholder's grey (a button's "Move to basket" may
+    crowd its box as much, in dark ink)."""
+    darkest = min(int(rgb[round(w.box[1]):round(w.box[3]), round(w.box[0]):round(w.box[2])]
+                      .min(initial=255)) for w in words)
+    return PLACEHOLDER[0] <= darkest <= PLACEHOLDER[1]
 
 
 def text_areas(boxes: Sequence[Rect], kept: Sequence[Rect], words: Sequence[OcrWord],
@@ -138,6 +146,4 @@ def _placeholder(box: Rect, held: Sequence[Rect], words: Sequence[OcrWord], rgb:
     line = [w for w in inner if w.line == first.line]
     if any(overlaps(w.box, r.outer) for w in line for r in held):
         return []
-    darkest = min(int(rgb[round(w.box[1]):round(w.box[3]), round(w.box[0]):round(w.box[2])].min(
-        initial=255)) for w in line)
-    return line if PLACEHOLDER[0] <= darkest <= PLACEHOLDER[1] else []
+    return line if _grey(rgb, line) else []

@@ -19,6 +19,7 @@ from agent.grounding.ocr.widgets_text import Run, holds, text_of
 __all__ = ["LABEL_WORDS", "Labels", "ShortReads", "label", "label_column", "read_labels"]
 
 LABEL_WORDS = 5  # a label is a few words
+HINT_GAP = 1.6  # text heights at most between a label, its hint and its field, one above another
 
 
 class Labels:
@@ -30,6 +31,8 @@ class Labels:
         self._rgb, self._unit = rgb, unit
         self._runs = [run for run in runs
                       if len(run.words) <= LABEL_WORDS and not run.text.endswith(".")]
+        kept = {id(run) for run in self._runs}
+        self._hints = [run for run in runs if id(run) not in kept]  # sentences: no labels
         self._boxes = np.array([run.box for run in self._runs]).reshape(-1, 4)
         self._headings: dict[int, bool] = {}  # by id of the run
 
@@ -39,6 +42,20 @@ class Labels:
         top, bottom = box[1], box[3]
         near = (self._boxes[:, 3] >= top - 2 * self._unit) & (self._boxes[:, 1] <= bottom + 2)
         return [self._runs[k] for k in np.flatnonzero(near)]
+
+    def over_hint(self, box: Box) -> Run | None:
+        """The label over a hint that stands just above the field at its left edge (a GOV.UK
+        form's label, then its hint, "This is 8 digits and is on your bill", then its input);
+        None when no sentence stands there."""
+        reach = HINT_GAP * self._unit
+        hints = [r for r in self._hints if 0 <= box[1] - r.box[3] <= reach
+                 and abs(r.box[0] - box[0]) <= self._unit]
+        if not hints:
+            return None
+        hint = min(hints, key=lambda r: box[1] - r.box[3])
+        above = [r for r in self._runs if 0 <= hint.box[1] - r.box[3] <= reach
+                 and abs(r.box[0] - hint.box[0]) <= 0.5 * self._unit]
+        return min(above, key=lambda r: hint.box[1] - r.box[3], default=None)
 
     def heading(self, run: Run) -> bool:
         """Whether the run is a heading (measured on the first asking)."""
@@ -62,9 +79,13 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
                 (not beside and labels.heading(run)):
             continue  # not beside the field, or no nearer; a heading above is no label either
         best = (gap, run)
+    bridged = labels.over_hint(field.box)
+    if bridged is not None and id(bridged) not in used and \
+            (best is None or best[0] > 1.5 * (field.box[1] - bridged.box[3])):
+        best = (0.0, bridged)
     if best is None:
         return field
-    run = _upper(best[1], near, used, unit)
+    run = _upper(best[1], labels.near(best[1].box), used, unit)
     used.add(id(run))
     return Widget("field", field.box, run.text, run.box, run.words, inner=field.words)
 
@@ -73,7 +94,7 @@ def _upper(run: Run, near: Sequence[Run], used: set[int], unit: float) -> Run:
     """The label over a hint set under it at the same left edge ("Charitable donations" over
     "Cash gifts to qualified organizations"): the upper line, when it is just above."""
     above = [r for r in near if id(r) not in used and abs(r.box[0] - run.box[0]) <= 0.5 * unit
-             and 0 <= run.box[1] - r.box[3] <= 0.8 * unit]
+             and 0 <= run.box[1] - r.box[3] <= 1.2 * unit]
     return min(above, key=lambda r: run.box[1] - r.box[3]) if above else run
 
 

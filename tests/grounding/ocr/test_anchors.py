@@ -188,3 +188,15 @@ def test_a_widget_that_is_a_part_of_the_words_described_is_not_theirs() -> None:
     link = Widget("link", (137, 325, 155, 341), "15", (137, 325, 155, 341))
     found = decision("the Sun 15 June option", read, [dropdown, link]).best
     assert found.text == "Sun 15 June" and inside(found.point, (101, 325, 201, 341))
+
+
+def test_a_widgets_own_words_over_another_are_no_column_heading() -> None:
+    """The nineteenth trial's wrong click: "the Move to basket button in The Salt Path row",
+    that button not found as one; its words standing over the row's Remove button made Remove
+    the cell under a "Move to basket" column. A widget's own words head no column."""
+    read = [*words(246, 61, "The Salt Path", key=1), *words(233, 699, "Move to basket", key=3),
+            *words(262, 720, "Notify me", key=4)]
+    button = Widget("button", (688, 225, 811, 253), "Move to basket", (699, 233, 825, 249))
+    notify = Widget("checkbox", (699, 262, 715, 278), "Notify me", (720, 262, 801, 278))
+    with pytest.raises(NotOnScreen):
+        decision("the Move to basket checkbox in The Salt Path row", read, [button, notify])

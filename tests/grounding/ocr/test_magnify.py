@@ -141,3 +141,23 @@ def test_a_word_read_much_surer_at_first_is_kept_in_the_closer_readings_line() -
     assert book.line == (1,)  # with "a flight": one phrase, as the screen draws it
     now = next(w for w in words if w.text == "now")  # over the ink the closer reading saw
     assert now.box == (148, 10, 190, 30)
+
+
+def test_words_standing_in_for_a_widget_are_checked_on_a_closer_reading() -> None:
+    """The twentieth trial's wrong click: "the Add webhook button" answered with a legend's
+    words "Add webhook" when the button's own words were not read; a closer reading reads
+    them, and the button is the answer (or, when it cannot tell the two, an error)."""
+    image = Image.new("RGB", (500, 160), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 11)
+    draw.text((20, 10), "Add webhook", font=font, fill="#222222")
+    button = (20, 100, 140, 130)
+    draw.rectangle(button, fill="#1f883d")
+    draw.text((38, 108), "Add webhook", font=font, fill="white")
+    legend = ("Add webhook", (20, 12, 100, 23))
+    engine = MisreadingEngine(image, [legend], [legend, ("Add webhook", (38, 110, 118, 121))])
+    grounder = OcrGrounder(engine)
+    shot = Screenshot.from_image(image)
+    assert inside(grounder.ground(shot, 'the "Add webhook" button').point, button)
+    assert engine.magnified == 1
+    assert inside(grounder.ground(shot, "the Add webhook text").point, (20, 10, 100, 25))

@@ -706,8 +706,9 @@ def test_a_long_placeholder_filling_its_box_is_a_field_not_a_button() -> None:
     wider."""
     canvas = Canvas()
     canvas.text(40, 40, "Buddy")
-    right = canvas.text(48, 74, "Colleague who shows them", ink="#888888")[2]
+    right = canvas.draw.textbbox((48, 74), "Colleague who shows them", font=FONT)[2]
     canvas.box((36, 66, round(right) + 12, 98))  # 9 px inside either side: 0.75 text heights
+    canvas.text(48, 74, "Colleague who shows them", ink="#888888")
     canvas.box((40, 140, 200, 172))
     canvas.text(62, 148, "Save a draft")
     fields, buttons = of_kind(canvas.find(), "field"), of_kind(canvas.find(), "button")
@@ -823,9 +824,10 @@ def test_a_placeholder_starting_with_a_sign_is_a_fields_not_a_buttons_centred_te
     (no letter in it) the rest stood about the field's middle, as a button's text does."""
     canvas = Canvas()
     canvas.text(20, 20, "Name")
-    right = canvas.text(27, 48, "@ or subdomain", ink="#757575")[2]
+    right = canvas.draw.textbbox((27, 48), "@ or subdomain", font=FONT)[2]
     after_sign = canvas.draw.textbbox((27, 48), "@ ", font=FONT)[2] - 23  # "or" from the side
     canvas.box((20, 40, round(right + 1.6 * after_sign), 72))
+    canvas.text(27, 48, "@ or subdomain", ink="#757575")
     fields = of_kind(canvas.find(), "field")
     assert [f.text for f in fields] == ["Name"], canvas.find()
 
@@ -845,3 +847,31 @@ def test_a_buttons_label_wrapped_onto_two_lines_is_a_button() -> None:
     canvas.text(32, 144, "Try another card.")
     buttons = sorted(of_kind(canvas.find(), "button"), key=lambda b: b.box[0])
     assert [(b.text, b.box[1]) for b in buttons] == [("Start charging", 20.0)] * 2, buttons
+
+
+def test_a_label_over_its_hint_over_its_field_labels_the_field() -> None:
+    """The seventeenth trial's GOV.UK-style form at 150%: a label, a hint sentence under it,
+    then the field, all at one left edge; the side menu's "Council tax support" far left on
+    the field's row is no label. A short hint ("For example 27/03/2025") is lifted the same."""
+    canvas = Canvas((900, 400))
+    canvas.text(240, 20, "Council tax account number")
+    canvas.text(240, 42, "This is 8 digits and is on your bill, for example 40098765",
+                ink="#505a5f")
+    canvas.box((240, 66, 520, 100))
+    canvas.text(20, 76, "Council tax support", ink="#1d70b8")
+    canvas.text(240, 200, "Date you started living alone")
+    canvas.text(240, 222, "For example 27/03/2025", ink="#505a5f")
+    canvas.box((240, 246, 520, 280))
+    fields = sorted(of_kind(canvas.find(), "field"), key=lambda f: f.box[1])
+    assert [f.text for f in fields] == ["Council tax account number",
+                                        "Date you started living alone"]
+
+
+def test_a_button_whose_dark_words_crowd_it_is_a_button() -> None:
+    """The nineteenth trial's wishlist at 100%: "Move to basket" 8 px from either side of its
+    outlined button, as close as a long placeholder comes to its field's sides, but dark."""
+    canvas = Canvas()
+    right = canvas.draw.textbbox((48, 74), "Move to basket", font=FONT)[2]
+    canvas.box((36, 66, round(right) + 12, 98))
+    canvas.text(48, 74, "Move to basket")
+    assert [(w.kind, w.text) for w in canvas.find()] == [("button", "Move to basket")]
