@@ -33,6 +33,7 @@ from agent.grounding.ocr.textmatch import (
     closed_up,
     norm,
     row_runs,
+    row_sets,
     runs,
     similarity,
 )
@@ -40,6 +41,14 @@ from agent.grounding.ocr.textmatch import (
 __all__ = ["Analysis", "described", "ground_in"]
 
 SAME_HEADING = 0.9  # a column's heading read this alike the words described
+# What a table's row may be called after the words it shows ("the running pipeline row")
+ITEM_NOUNS = frozenset({
+    "pipeline", "job", "build", "run", "webhook", "hook", "record", "entry", "order", "item",
+    "request", "booking", "appointment", "ticket", "task", "issue", "invoice", "payment",
+    "transaction", "file", "user", "account", "subscription", "rule", "flag", "key", "token",
+    "event", "message", "review", "comment", "revision", "version", "release", "deployment",
+    "backup", "report", "line", "product",
+})
 
 
 @dataclass(frozen=True)
@@ -261,9 +270,11 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             try:
                 return [_decide(anchor, analysis, image, _said(anchor)).best]
             except NotOnScreen:
-                if query.relation not in ("row", "for") or " " not in anchor.text:
+                if query.relation not in ("row", "for"):
                     raise
-                cells = _across_row(anchor, analysis.words)
+                cells = _across_row(anchor.text, analysis.words)
+                if not cells:
+                    raise
                 try:
                     return [decide(cells, anchor, _said(anchor)).best]
                 except Ambiguous:
@@ -289,10 +300,18 @@ def _one_row(found: list[Candidate]) -> Candidate:
     return best
 
 
-def _across_row(anchor: Query, words: Sequence[OcrWord]) -> list[Candidate]:
-    """The row named by words in two cells ("in the 18:45 Spin row"): the cells' words."""
+def _across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
+    """The row named by words in its cells: in order across two cells ("in the 18:45 Spin
+    row"), in any order ("the failed develop row (#411)"), a code inside a longer token
+    ("the hooks.slack.com row"); else without a last word no row holds, a noun for the row's
+    item ("the running pipeline row"). The cells' words."""
+    found = (row_runs(words, name) if " " in name else []) or row_sets(words, name)
+    head, _, noun = name.rpartition(" ")
+    if not found and head and noun in ITEM_NOUNS:
+        found = row_sets(words, head) if " " in head else \
+            [run for run in runs(words, head) if run.similarity == 1.0]
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
-                      run.similarity == 1.0) for run in row_runs(words, anchor.text)]
+                      run.similarity == 1.0) for run in found]
 
 
 def _said(query: Query) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from PIL import Image
 
 from agent.errors import GroundingError
-from agent.grounding.grounder import Grounding
+from agent.grounding.grounder import Grounding, NotOnScreen
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import (
     Box,
@@ -242,11 +242,16 @@ class OcrGrounder:
             if decision.best.kind == TEXT and analysis.widgets is not None and \
                     described(description).kinds - {TEXT}:
                 # Words standing in for the widget described (its own were not read, or it
-                # was not found): what a closer reading makes of the screen decides, its
-                # error included (a legend's "Add webhook" is no button)
+                # was not found): a closer reading decides, when it finds the widget or
+                # the same words elsewhere too (then it is an error: a legend's "Add webhook"
+                # is no button); when it finds less, the first answer stands
                 closer = self.closer(image, analysis)
-                if closer is not None:
-                    analysis, decision = closer, ground_in(closer, image, description)
+                try:
+                    better = ground_in(closer, image, description) if closer else None
+                except NotOnScreen:
+                    better = None
+                if closer is not None and better is not None:
+                    analysis, decision = closer, better
         return Grounding(screenshot.clamp(*decision.best.point),
                          json.dumps(self.record(decision, analysis), ensure_ascii=False))
 

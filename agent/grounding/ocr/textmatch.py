@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "hyphenated", "norm", "phrases",
-           "row_runs", "runs", "similarity", "union", "without_hint"]
+           "row_runs", "row_sets", "runs", "similarity", "union", "without_hint"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -206,6 +206,43 @@ def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY
             found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]), score,
                              True, 1.0))
     return found
+
+
+def row_sets(words: Sequence[OcrWord], query: str) -> list[Run]:
+    """Screen rows holding every word of the query, in any order ("the failed develop row
+    (#411)": the row reads "failed #411 develop"); a code-like name ("hooks.slack.com") may
+    stand inside a longer token ("https://hooks.slack.com/services/…")."""
+    wanted = closed_up(query).split()
+    coded = len(wanted) == 1 and len(wanted[0]) >= 5 and any(c in "./@" for c in wanted[0])
+    if len(wanted) < 2 and not coded:
+        return []
+    found = []
+    for row in _screen_rows(words):
+        if coded:
+            held = _inside_tokens(row, wanted[0])
+        else:
+            held = [w for w in row if norm(w.text) in wanted]
+            if {norm(w.text) for w in held} != set(wanted):
+                held = []
+        if held:
+            found.append(Run(" ".join(w.text for w in held), union([w.box for w in held]),
+                             1.0, True, 1.0))
+    return found
+
+
+def _inside_tokens(row: Sequence[OcrWord], code: str) -> list[OcrWord]:
+    """The words of a row whose text, run together, holds `code` (OCR splits a URL at its
+    dots and slashes): those the code's letters fall on; [] when it is not there."""
+    spans, joined = [], ""
+    for word in row:
+        text = word.text.casefold()
+        spans.append((len(joined), len(joined) + len(text)))
+        joined += text
+    start = joined.find(code)
+    if start < 0:
+        return []
+    end = start + len(code)
+    return [w for w, (a, b) in zip(row, spans, strict=True) if a < end and start < b]
 
 
 def _windows(norms: Sequence[str], query: str, floor: float, shortest: int

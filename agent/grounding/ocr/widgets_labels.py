@@ -85,7 +85,7 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
         best = (0.0, bridged)
     if best is None:
         return field
-    run = _upper(best[1], labels.near(best[1].box), used, unit)
+    run = _upper(best[1], near, used, unit)
     used.add(id(run))
     return Widget("field", field.box, run.text, run.box, run.words, inner=field.words)
 
@@ -94,7 +94,7 @@ def _upper(run: Run, near: Sequence[Run], used: set[int], unit: float) -> Run:
     """The label over a hint set under it at the same left edge ("Charitable donations" over
     "Cash gifts to qualified organizations"): the upper line, when it is just above."""
     above = [r for r in near if id(r) not in used and abs(r.box[0] - run.box[0]) <= 0.5 * unit
-             and 0 <= run.box[1] - r.box[3] <= 1.2 * unit]
+             and 0 <= run.box[1] - r.box[3] <= 0.8 * unit]
     return min(above, key=lambda r: run.box[1] - r.box[3]) if above else run
 
 

@@ -200,3 +200,39 @@ def test_a_widgets_own_words_over_another_are_no_column_heading() -> None:
     notify = Widget("checkbox", (699, 262, 715, 278), "Notify me", (720, 262, 801, 278))
     with pytest.raises(NotOnScreen):
         decision("the Move to basket checkbox in The Salt Path row", read, [button, notify])
+
+
+def pipelines() -> tuple[list[OcrWord], list[Widget]]:
+    """A CI table: status, run number, branch, then a button at the row's end; a webhook's
+    URL read split at its dots and slashes above it."""
+    rows = [("passed", "#412", "main", "Re-run"), ("failed", "#411", "develop", "Re-run"),
+            ("running", "#410", "feature/login", "Cancel"), ("failed", "#408", "release/2.4",
+                                                             "Re-run")]
+    read, buttons = [], []
+    for index, (status, number, branch, action) in enumerate(rows):
+        y = 200 + 46 * index
+        read += [*words(y, 264, status, key=10 * index), *words(y, 449, number, key=10 * index + 1),
+                 *words(y, 619, branch, key=10 * index + 2)]
+        buttons.append(Widget("button", (1764, y - 8, 1830, y + 20), action))
+    read += [*words(100, 264, "https: //hooks. slack. com/services/T02", key=99)]
+    buttons.append(Widget("button", (1076, 92, 1141, 120), "Delete"))
+    return read, buttons
+
+
+@pytest.mark.parametrize(("description", "index"), [
+    ('the "Re-run" button in the failed develop row (#411)', 1),  # the cells in another order
+    ('the "Cancel" button in the running pipeline row', 2),  # "pipeline": the row's noun
+    ('the "Delete" button in the hooks.slack.com row', 4),  # a code inside a longer token
+])
+def test_a_row_named_by_its_cells_words_in_any_order(description: str, index: int) -> None:
+    """The twentieth trial's CI pipelines and webhooks."""
+    read, buttons = pipelines()
+    assert inside(decision(description, read, buttons).best.point, buttons[index].box)
+
+
+def test_a_row_named_by_a_persons_name_not_on_the_screen_is_no_other_row() -> None:
+    read, buttons = pipelines()
+    read += words(600, 40, "Bob Jones", key=98)
+    buttons.append(Widget("button", (1764, 592, 1830, 620), "Re-run"))
+    with pytest.raises(NotOnScreen):
+        decision('the "Re-run" button in the Bob Smith row', read, buttons)
