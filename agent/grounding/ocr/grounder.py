@@ -246,12 +246,9 @@ class OcrGrounder:
                 # the same words elsewhere too (then it is an error: a legend's "Add webhook"
                 # is no button); when it finds less, the first answer stands
                 closer = self.closer(image, analysis)
-                try:
-                    better = ground_in(closer, image, description) if closer else None
-                except NotOnScreen:
-                    better = None
-                if closer is not None and better is not None:
-                    analysis, decision = closer, better
+                if closer is not None:
+                    with contextlib.suppress(NotOnScreen):
+                        analysis, decision = closer, ground_in(closer, image, description)
         return Grounding(screenshot.clamp(*decision.best.point),
                          json.dumps(self.record(decision, analysis), ensure_ascii=False))
 
