@@ -135,14 +135,15 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     Internal meetings row", "the 6x4 quantity field"), or by a code in its row when that row
     holds one of its kind ("the 10:30 train radio button"); None unless exactly one fits."""
     kinds = query.kinds - {TEXT}
-    if _labels_one(query.text, kinds, analysis):
-        return None  # a widget's own words misread ("Send refer"), not a row and a column
-    found: dict[Box, Candidate] = {}
+    pairs = _row_and_column(query) if kinds else []
+    if not pairs or _labels_one(query.text, kinds, analysis):
+        return None  # (a widget's own words misread, "Send refer", are no row and column)
     # A column's heading is plain text: a button's own words above another are no heading
     # ("Move to basket" over the row's Remove button)
     plain = [w for w in analysis.words if not any(
         inside(centre(w.box), x.box) for x in analysis.widgets or () if x.kind != TEXT)]
-    for row, heading in _row_and_column(query) if kinds else []:
+    found: dict[Box, Candidate] = {}
+    for row, heading in pairs:
         if _labels_one(row, kinds, analysis):
             continue  # "the White colour option": the option labelled White, not a cell
         in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row))
