@@ -97,9 +97,9 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:,]?)"
-    r"(?:\s+(?:\x00|[.#]?[\w-]+(?:[.:]\w+)*[?:,]?)){0,4}?)"  # "in the Associate .pho files? row",
-    # "in the Packing tape, brown row"
+    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#/]?[\w-]+(?:[.:/][\w-]+)*[?:,]?)"
+    r"(?:\s+(?:\x00|[.#/]?[\w-]+(?:[.:/][\w-]+)*[?:,]?)){0,4}?)"  # "in the Associate .pho files?
+    # row", "in the Packing tape, brown row", "in the /blog/launch-week row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
 # "in the To do column", "in the Admin column": under the column's heading, however far
 _NAMED_COLUMN = re.compile(
@@ -136,6 +136,11 @@ FRAMES = frozenset({
 _UNDER_IN_ROW = re.compile(
     r"^(?P<head>.*?)\b(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)\s+"
     r"(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+.+)$", re.IGNORECASE)
+# "the Book button in the 11:00 row under Wednesday 15 July", "… in the Wed 15 July column"
+_ROW_UNDER = re.compile(
+    r"^(?P<head>.*?)\s+(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+\S.*?),?\s+"
+    r"(?:(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)(?:\s+column)?"
+    r"|(?:in|on)\s+the\s+(?P<named>\S.*?)\s+column)$", re.IGNORECASE)
 DESCRIPTORS = ("time slot", "timeslot", "slot")  # "the 15:30 time slot button": "15:30"
 _ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's, no text
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
@@ -161,6 +166,7 @@ class Query:
     anchor: Query | None = None  # the element the relation is to
     soft: bool = False  # the text is a guess ("search" for "the search box"): may be dropped
     size: int | None = None  # 1: the biggest ("the big text box"), -1: the smallest
+    column: Query | None = None  # a table's column heading, besides a row: a cell's element
 
     @property
     def empty(self) -> bool:
@@ -172,12 +178,15 @@ def parse(description: str) -> Query:
     marked, quotes = _marked(hyphenated(description))
     marked = _POSSESSED.sub(r"\1", _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked)))
     marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
-    cell = _UNDER_IN_ROW.match(marked)
-    if cell is not None and _MARK not in cell["column"]:
+    cell = _UNDER_IN_ROW.match(marked) or _ROW_UNDER.match(marked)
+    column = cell and (cell["column"] or cell.groupdict().get("named"))
+    if cell is not None and column and _MARK not in column:
         # "the checkbox under Wed 15 Oct in the Your name row": the Wed 15 Oct column's
         query = _parse_marked(f"{cell['head']} {cell['row']}", quotes)
-        if query.kinds and not query.text and query.relation == "row":
-            return replace(query, text=norm(cell["column"]))
+        if query.relation == "row" and query.text:  # "the Book button in the 11:00 row
+            return replace(query, column=_row_name(column))  # under Wed 15 July"
+        if query.kinds and query.relation == "row":
+            return replace(query, text=norm(column))
     return _parse_marked(marked, quotes)
 
 

@@ -136,15 +136,18 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     holds one of its kind ("the 10:30 train radio button"); None unless exactly one fits."""
     kinds = query.kinds - {TEXT}
     pairs = _row_and_column(query) if kinds else []
-    if not pairs or _labels_one(query.text, kinds, analysis):
+    named_row = query.relation in ("row", "for")  # (its heading may label the first row's
+    if not pairs or (not named_row and _labels_one(query.text, kinds, analysis)):  # field)
         return None  # (a widget's own words misread, "Send refer", are no row and column)
     # A column's heading is plain text: a button's own words above another are no heading
-    # ("Move to basket" over the row's Remove button)
-    plain = [w for w in analysis.words if not any(
-        inside(centre(w.box), x.box) for x in analysis.widgets or () if x.kind != TEXT)]
+    # ("Move to basket" over the row's Remove button); a link may be (a sortable column's,
+    # or grey-blue words taken for one)
+    plain = [w for w in analysis.words if not any(inside(centre(w.box), x.box)
+                                                  for x in analysis.widgets or ()
+                                                  if x.kind not in (TEXT, "link"))]
     found: dict[Box, Candidate] = {}
     for row, heading in pairs:
-        if _labels_one(row, kinds, analysis):
+        if not named_row and _labels_one(row, kinds, analysis):
             continue  # "the White colour option": the option labelled White, not a cell
         in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row))
         try:
@@ -232,9 +235,13 @@ def _described_value(query: Query, analysis: Analysis) -> Query | None:
     as the heading the widget stands under ("Colour"); the label alone, which only a widget
     labelled exactly so answers. ("the Max surface field" is no Max field under no Surface.)"""
     words = query.text.split()
-    if not query.kinds - {TEXT} or query.relation or query.quoted or len(words) != 2:
+    if not query.kinds - {TEXT} or query.quoted or len(words) != 2:
         return None
     label = replace(query, text=words[0])
+    if query.relation in ("row", "for"):  # "the start time field in the Saturday row": the
+        return label  # row's field saying Start
+    if query.relation:
+        return None
     fields = [w.box for w in analysis.widgets or () if w.kind == "field"]
     if any(run.similarity >= MIN_SIMILARITY and not any(inside(run.centre, f) for f in fields)
            for run in runs(analysis.words, words[1])):

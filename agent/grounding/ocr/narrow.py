@@ -44,6 +44,9 @@ def narrow(query: Query, found: Sequence[Candidate], image: Image.Image,
         result = _sized(query.size, result)
     if query.relation is not None and query.anchor is not None:
         result = _in_relation(query, result, image, anchor_of(query.anchor))
+    if query.column is not None:  # and in the column under that heading: a table's cell
+        heading = replace(query, relation="column", anchor=query.column, column=None)
+        result = _in_relation(heading, result, image, anchor_of(query.column), cards=False)
     if query.ordinal is not None:  # "the second tab from the right": counted from there
         backwards = query.ordinal > 0 and query.place is not None and max(query.place) > 0
         result = _ordinal(-query.ordinal if backwards else query.ordinal, result, query)
@@ -169,15 +172,21 @@ def _card(image: Image.Image, text: Box, *, tall: bool) -> Box | None:
 
 
 def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
-                 anchors: list[Candidate]) -> list[Candidate]:
+                 anchors: list[Candidate], *, cards: bool = True) -> list[Candidate]:
     """`found` rescored by their relation to the anchor. Words the anchor names standing in
     several places ("next to Rovers": a checkbox's label, a table's cell) mean the one place
-    where something good fits; when more than one has, the anchor cannot be told."""
+    where something good fits; when more than one has, the anchor cannot be told. `cards`:
+    a column may be a board's panel (not a table's, whose panel holds every column)."""
     fitting = [related for anchor in anchors
-               if (related := _related_to(query, found, image, anchor)) is not None]
+               if (related := _related_to(query, found, image, anchor, cards)) is not None]
     holding = [r for r in fitting if max((c.score for c in r), default=0.0) >= MIN_SCORE]
     if len(anchors) == 1 or len(holding) == 1:
         return (holding or fitting or [[rescored(c, MISFIT * 0.5) for c in found]])[0]
+    # The words twice in one row (a label's pill and its description): both anchors point at
+    # the same element, which is then told
+    bests = [max(r, key=lambda c: c.score) for r in holding]
+    if len({best.point for best in bests}) == 1:
+        return max(holding, key=lambda r: max(c.score for c in r))
     places = "; ".join(a.describe() for a in anchors[:6])
     raise Ambiguous(f"{anchor_role(query.relation)} cannot be told: its words stand in "
                     f"{len(anchors)} places and {len(holding)} fit: {places} (say which: "
@@ -194,12 +203,12 @@ def anchor_role(relation: str | None) -> str:
     return f"the element it is {words.get(relation or 'next', relation)}"
 
 
-def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor: Candidate
-                ) -> list[Candidate] | None:
+def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor: Candidate,
+                cards: bool = True) -> list[Candidate] | None:
     """`found` in the relation to `anchor`, inside the card it stands on for "for"; None when
     none fits."""
     card = _card(image, anchor.box, tall=query.relation == "column") \
-        if query.relation in ("for", "column") else None
+        if cards and query.relation in ("for", "column") else None
     # Nothing of the kind in the card: the region was no card (a title's coloured strip)
     return (card is not None and _related(query, found, anchor, card)) \
         or _related(query, found, anchor, None)

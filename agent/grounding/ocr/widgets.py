@@ -41,7 +41,7 @@ from agent.grounding.ocr.widgets_labels import (
     label_column,
     read_labels,
 )
-from agent.grounding.ocr.widgets_links import find_links, inked_box, padded
+from agent.grounding.ocr.widgets_links import find_links, inked_box, padded, wrapped_links
 from agent.grounding.ocr.widgets_marks import find_marks, find_round_signs
 from agent.grounding.ocr.widgets_read import reread, wants_reading
 from agent.grounding.ocr.widgets_shapes import (
@@ -100,7 +100,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
              and not any(holds(padded(box, 2, rgb.shape), r.outer) for box, _sign in signs)]
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
-    inside = _box_words(image, rects, on_box, edges, engine)
+    inside = _box_words(image, rects, on_box, edges, unit, engine)
     claimed = {id(w) for found in on_box.values() for w in found} | \
         {id(w) for _area, placeholder in areas for w in placeholder}
     runs = runs_of([w for w in words if id(w) not in claimed
@@ -141,6 +141,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]
     if engine is not None:
         widgets = _reread_texts(engine, image, rgb, widgets, unit)
+    widgets += wrapped_links(widgets, unit)
     return sorted(widgets, key=lambda w: (w.box[1], w.box[0]))
 
 
@@ -198,7 +199,8 @@ def _surer(read: Sequence[OcrWord], before: Sequence[OcrWord]) -> bool:
 
 
 def _box_words(image: Image.Image, rects: Sequence[Rect], on_box: dict[int, list[OcrWord]],
-               edges: np.ndarray, engine: OcrEngine | None) -> dict[int, list[OcrWord]]:
+               edges: np.ndarray, unit: float, engine: OcrEngine | None
+               ) -> dict[int, list[OcrWord]]:
     """Each box's words (by id of the box): the whole-screen words wholly inside it, or, with
     an engine, what its inside reads when those missed or misread it (one call for all)."""
     inside = {id(r): clean(words_inside(r, on_box[id(r)])) for r in rects}
@@ -206,24 +208,41 @@ def _box_words(image: Image.Image, rects: Sequence[Rect], on_box: dict[int, list
         return inside
     needy = [r for r in rects if wants_reading(r, inside[id(r)], edges)
              or (misread(r, on_box[id(r)]) and inked(r, edges))
-             or _partly_read(r, inside[id(r)], edges)]
+             or _partly_read(r, inside[id(r)], edges, unit)]
     for rect, read in zip(needy, reread(engine, image, [r.inner for r in needy]), strict=True):
         if read:
             inside[id(rect)] = read
     return inside
 
 
-def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
+def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
+                 ) -> bool:
     """Whether the words read cover less than half the width of what is drawn in the box
-    ("an" of "Cancel")."""
+    ("an" of "Cancel"), or leave letters unread between them ("w" and "hook" of "webhook")."""
     if not words:
         return False
     left, top, right, bottom = rect.inner
-    columns = np.flatnonzero(edges[top + 2:bottom - 2, left + 2:right - 2].any(axis=0))
+    inked = edges[top + 2:bottom - 2, left + 2:right - 2].any(axis=0)
+    columns = np.flatnonzero(inked)
     if not columns.size:
         return False
-    read = max(w.box[2] for w in words) - min(w.box[0] for w in words)
-    return bool(read < 0.5 * (columns[-1] - columns[0] + 1))
+    start, end = min(w.box[0] for w in words), max(w.box[2] for w in words)
+    if end - start < 0.5 * (columns[-1] - columns[0] + 1):
+        return True
+    unread = inked.copy()  # inked columns between the first word and the last that none covers
+    unread[:max(0, round(start) - left - 2)] = False
+    unread[max(0, round(end) - left - 2):] = False
+    slack = round(0.3 * unit)  # letters' ink reaches a little past a word's box
+    for word in words:
+        unread[max(0, round(word.box[0]) - left - 2 - slack):
+               max(0, round(word.box[2]) - left - 2 + slack)] = False
+    return _longest_run(unread) >= unit
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    padded_flags = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    changes = np.flatnonzero(np.diff(padded_flags))
+    return int((changes[1::2] - changes[::2]).max()) if changes.size else 0
 
 
 def _tabs(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], runs: Sequence[Run],

@@ -10,14 +10,18 @@ import cv2
 import numpy as np
 
 from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_ink import ink_colour, joined, underline, underlined
 from agent.grounding.ocr.widgets_shapes import IntBox, Pixels, int_box
 from agent.grounding.ocr.widgets_text import Run, text_of
 
-__all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_runs", "padded"]
+__all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_runs", "padded",
+           "wrapped_links"]
 
 LINE = 1.5  # text heights: an underline is at least this long (shorter words: checked anyway)
 DARK_BAR = 100  # text on a ground darker than this (luma) is on a bar: a navigation bar
+WRAP_GAP = 0.6  # text heights at most between a link's lines when its text wraps (a list of
+# links stands farther apart)
 
 
 class Cues:
@@ -85,6 +89,25 @@ def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit
                 used.add(id(run))
             current = [word] if like and word is not None else []
     return links
+
+
+def wrapped_links(widgets: Sequence[Widget], unit: float) -> list[Widget]:
+    """Links whose text wraps onto the next line ("Follow / updates" in a narrow column, "Cancel
+    a" at a sentence's end over "collection"): each line was found as a link; both lines
+    together are one more, acted on at its first line."""
+    links = [w for w in widgets if w.kind == "link"]
+    found = []
+    for first in links:
+        for second in links:
+            gap = second.box[1] - first.box[3]
+            if second is not first and -0.2 * unit <= gap <= WRAP_GAP * unit and \
+                    second.box[0] <= first.box[0] + 0.3 * unit and \
+                    not first.text.endswith((".", ":")):
+                box = (min(first.box[0], second.box[0]), first.box[1],
+                       max(first.box[2], second.box[2]), second.box[3])
+                found.append(Widget("link", box, f"{first.text} {second.text}", first.box,
+                                    first.words + second.words))
+    return found
 
 
 def _one_link(rgb: Pixels, before: OcrWord, after: OcrWord, unit: float) -> bool:

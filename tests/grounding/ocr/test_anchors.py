@@ -50,6 +50,23 @@ def test_an_anchor_in_several_places_that_fit_alike_is_an_ambiguity() -> None:
         decision("the Tickets button next to Riverside", read, buttons)
 
 
+def test_an_anchor_twice_in_one_row_tells_the_row() -> None:
+    """The twentieth trial's labels table: "documentation" is the label's pill (read
+    "Cdocum!nt yn", white on blue) and a word of its description, in one row; "the Edit button
+    in the documentation row" is that row's."""
+    read: list[OcrWord] = []
+    buttons = []
+    for row, (name, about) in enumerate((
+            ("bug", "Something isn't working"),
+            ("Cdocum!nt yn >", "Improvements or additions to documentation"),
+            ("question", "Further information is requested"))):
+        y = 100 + 40 * row
+        read += [*words(y, 40, name, key=10 + row), *words(y, 300, about, key=10 + row)]
+        buttons.append(Widget("button", (900, y - 4, 960, y + 20), "Edit"))
+    found = decision("the Edit button in the documentation row", read, buttons).best
+    assert inside(found.point, buttons[1].box)
+
+
 def test_a_widget_reading_the_words_described_is_under_its_heading_however_far() -> None:
     """"the Northgate Rovers checkbox under Follow teams": the fourth box of the list, farther
     below the heading than "below" reaches for a widget without words of its own."""

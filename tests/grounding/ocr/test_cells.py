@@ -188,3 +188,116 @@ def test_a_button_at_the_far_end_of_a_wide_row_is_next_to_the_rows_text() -> Non
     found = decision('the "Use again" button next to "Thank you very much"', read, links,
                      screen).best
     assert inside(found.point, links[1].box)
+
+
+def timetable() -> tuple[list[OcrWord], dict[tuple[str, str], Widget]]:
+    """The twenty-first trial's eye-test booking: a time per row, a day per column, a Book
+    button in each free cell and "Full" in the others."""
+    days = ("Tuesday 14 July", "Wednesday 15 July", "Thursday 16 July")
+    read = [*words(100, 40, "Time", key=1)]
+    read += [w for i, day in enumerate(days) for w in words(100, 300 + 220 * i, day, key=2 + i)]
+    full = {("09:30", "Wednesday 15 July"), ("11:00", "Tuesday 14 July"),
+            ("14:15", "Thursday 16 July")}
+    buttons = {}
+    for row, time in enumerate(("09:30", "11:00", "14:15")):
+        y = 140 + 40 * row
+        read += words(y + 4, 40, time, key=10 + row)
+        for i, day in enumerate(days):
+            if (time, day) in full:
+                read += words(y + 4, 300 + 220 * i, "Full", key=20 + 3 * row + i)
+            else:
+                buttons[time, day] = Widget("button", (300 + 220 * i, y, 362 + 220 * i, y + 26),
+                                            "Book")
+    return read, buttons
+
+
+@pytest.mark.parametrize(("description", "time", "day"), [
+    ('the "Book" button in the 11:00 row under Wednesday 15 July', "11:00", "Wednesday 15 July"),
+    ("the Book button in the 09:30 row, in the Thursday 16 July column", "09:30",
+     "Thursday 16 July"),
+    ("the Book button under Tuesday 14 July in the 14:15 row", "14:15", "Tuesday 14 July"),
+])
+def test_a_button_named_by_its_row_and_its_column_heading(description: str, time: str,
+                                                          day: str) -> None:
+    read, buttons = timetable()
+    found = decision(description, read, list(buttons.values())).best
+    assert inside(found.point, buttons[time, day].box)
+
+
+def test_a_full_cell_has_no_button_to_click() -> None:
+    """The cell reads "Full": the row's other Book buttons are not it."""
+    read, buttons = timetable()
+    with pytest.raises(GroundingError):
+        decision("the Book button in the 11:00 row under Tuesday 14 July", read,
+                 list(buttons.values()))
+
+
+def test_a_field_in_a_named_row_under_a_heading_that_labels_the_first_rows() -> None:
+    """The twenty-first trial's bulky waste form: the Quantity heading stands right above the
+    first row's field (its label, then), the other rows' fields are labelled by the notes
+    beside them; "the Quantity field in the Mattress row" is the Mattress row's."""
+    read = [*words(100, 40, "Item", key=1), *words(100, 400, "Notes", key=2),
+            *words(100, 800, "Quantity", key=3)]
+    fields = []
+    for row, (item, notes) in enumerate((("Sofa", "Including sofa beds"),
+                                         ("Mattress", "Single or double, dry"),
+                                         ("Wardrobe", "Flat-packed if possible"))):
+        y = 130 + 44 * row
+        read += [*words(y + 6, 40, item, key=10 + row), *words(y + 6, 400, notes, key=20 + row)]
+        fields.append(Widget("field", (800, y, 872, y + 30), "Quantity" if row == 0 else notes))
+    found = decision("the Quantity field in the Mattress row", read, fields).best
+    assert inside(found.point, fields[1].box)
+    found = decision("the Quantity field in the Sofa row", read, fields).best
+    assert inside(found.point, fields[0].box)
+
+
+def forecast(*, headings_as_links: bool, rows_label_fields: bool
+             ) -> tuple[list[OcrWord], list[Widget], dict[tuple[str, str], Widget]]:
+    """The twenty-second trial's budget forecast: a quarter per column, its heading flush right
+    over its field; grey-blue headings may be taken for links, and a row's name may label the
+    field right of it."""
+    quarters = ("Q1", "Q2", "Q3", "Q4")
+    read = [*words(100, 40, "Budget line", key=1)]
+    widgets: list[Widget] = []
+    for i, quarter in enumerate(quarters):
+        read += words(100, 372 + 200 * i, quarter, key=2 + i)
+        if headings_as_links:
+            widgets.append(Widget("link", (372 + 200 * i, 100, 390 + 200 * i, 116), quarter))
+    cells = {}
+    for row, line in enumerate(("Paid search", "Agency fees", "Travel")):
+        y = 140 + 44 * row
+        read += words(y + 6, 40, line, key=10 + row)
+        for i, quarter in enumerate(quarters):
+            label = line if rows_label_fields and i == 0 else ("" if row else quarter)
+            cells[line, quarter] = Widget("field", (300 + 200 * i, y, 390 + 200 * i, y + 30),
+                                          label)
+    return read, widgets + list(cells.values()), cells
+
+
+@pytest.mark.parametrize(("links", "labels"), [(True, False), (False, True), (True, True)])
+def test_a_field_under_a_heading_taken_for_a_link_in_a_row_whose_name_labels_a_field(
+        links: bool, labels: bool) -> None:
+    read, widgets, cells = forecast(headings_as_links=links, rows_label_fields=labels)
+    for line, quarter in (("Travel", "Q3"), ("Agency fees", "Q4"), ("Travel", "Q1")):
+        found = decision(f"the {quarter} field in the {line} row", read, widgets).best
+        assert inside(found.point, cells[line, quarter].box), (line, quarter)
+
+
+def test_a_field_named_by_its_placeholder_and_a_noun_in_a_named_row() -> None:
+    """The twenty-second trial's working hours: "the start time field in the Saturday row",
+    whose fields say only "Start" and "End"; a row whose fields say nothing of the kind is
+    an error, not a guess."""
+    read: list[OcrWord] = []
+    fields: dict[tuple[str, str], Widget] = {}
+    for row, day in enumerate(("Monday", "Saturday")):
+        y = 100 + 40 * row
+        read += [*words(y + 6, 60, day, key=10 + row), *words(y + 6, 400, "to", key=20 + row)]
+        own = ("Start", "End") if day == "Saturday" else (day, "to")
+        for i, (side, text) in enumerate(zip(("start", "end"), own, strict=True)):
+            fields[day, side] = Widget("field", (250 + 190 * i, y, 350 + 190 * i, y + 28), text)
+    found = decision("the start time field in the Saturday row", read, list(fields.values()))
+    assert inside(found.best.point, fields["Saturday", "start"].box)
+    found = decision("the end time field in the Saturday row", read, list(fields.values()))
+    assert inside(found.best.point, fields["Saturday", "end"].box)
+    with pytest.raises(GroundingError):
+        decision("the start time field in the Monday row", read, list(fields.values()))

@@ -131,6 +131,10 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
      "counted"),
     ("the Flag issue link in the Packing tape, brown row", "row", "packing tape brown",
      "flag issue"),
+    # a page's path names its row (the twentieth blind trial's analytics table)
+    ('the "View report" link in the /pricing row', "row", "pricing", "view report"),
+    ("the View report link in the /blog/launch-week row", "row", "blog launch-week",
+     "view report"),
     # the kind after the name: "for" is in the label (the fourth blind trial)
     ("the Require two-factor authentication for Admins checkbox", None, None,
      "require two-factor authentication for admins"),

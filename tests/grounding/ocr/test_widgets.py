@@ -237,6 +237,66 @@ def test_only_boxes_whose_text_was_missed_are_read_again_in_one_call() -> None:
     assert all(200 <= v <= 301 for v in (buttons[1].words[0].box[0], buttons[1].words[0].box[2]))
 
 
+class ReadingEngine:
+    """Reads `text` at the middle of whatever it is given, and counts its calls."""
+
+    name = "reading"
+
+    def __init__(self, text: str) -> None:
+        self.text, self.calls = text, 0
+
+    def read(self, image: Image.Image) -> list[OcrWord]:
+        self.calls += 1
+        words, x = [], 20.0
+        for word in self.text.split():
+            words.append(OcrWord(word, (x, 20.0, x + 12.0 * len(word), 36.0), (0,), 96.0))
+            x += 12.0 * len(word) + 8
+        return words
+
+
+def _green_button(canvas: Canvas) -> None:
+    """The twentieth blind trial's webhook form: white bold text on a green button."""
+    canvas.box((20, 60, 180, 96), fill="#1f883d", border="#1a7f37")
+    canvas.text(36, 68, "Add webhook", ink="white", read=False)
+
+
+def test_a_button_whose_word_was_read_in_two_pieces_is_read_again() -> None:
+    """"webhook" read as "w" and "hook" with its middle letters unread, each word sure of
+    itself: the ink between them that no word covers sends the button to be read again."""
+    canvas = Canvas()
+    _green_button(canvas)
+    words = canvas.draw.textbbox((36, 68), "Add webhook", font=FONT)
+    add = canvas.draw.textbbox((36, 68), "Add", font=FONT)
+    w_end = canvas.draw.textbbox((36, 68), "Add w", font=FONT)[2]
+    hook = canvas.draw.textbbox((36, 68), "Add webhook", font=FONT)[2] - \
+        canvas.draw.textlength("hook", font=FONT)
+    for text, left, right in (("Add", add[0], add[2]), ("w", w_end - 12, w_end),
+                              ("hook", hook, words[2])):
+        canvas.words.append(OcrWord(text, (float(left), float(words[1]), float(right),
+                                           float(words[3])), (7,), 95.0))
+    engine = ReadingEngine("Add webhook")
+    assert [b.text for b in of_kind(canvas.find(engine), "button")] == ["Add webhook"]
+    assert engine.calls == 1
+    spaced = Canvas()  # words read whole, their spaces blank: nothing to read again
+    _green_button(spaced)
+    for text, box in (("Add", add), ("webhook", (add[2] + 5, words[1], words[2], words[3]))):
+        spaced.words.append(OcrWord(text, tuple(float(v) for v in box), (7,), 95.0))
+    quiet = ReadingEngine("Add webhook")
+    assert [b.text for b in of_kind(spaced.find(quiet), "button")] == ["Add webhook"]
+    assert quiet.calls == 0
+
+
+def test_a_button_is_one_row_of_words_whatever_lines_the_engine_numbered() -> None:
+    """A region read again after a change around it: tesseract put "hook" on a line of its
+    own though it stands on the row of "Add w". One row in the box's middle: a button."""
+    canvas = Canvas()
+    canvas.box((20, 60, 180, 96), fill="#1f883d", border="#1a7f37")
+    canvas.text(36, 68, "Add", ink="white")
+    canvas.text(76, 68, "webhook", ink="white")  # a line key of its own
+    assert len({w.line for w in canvas.words}) == 2
+    assert [(w.kind, w.text) for w in canvas.find()] == [("button", "Add webhook")]
+
+
 def test_tesseract_reads_a_bordered_button_from_its_inside(tesseract: None) -> None:
     """tesseract reads nothing from the whole screen inside an HTML-like bordered button."""
     canvas = Canvas()
@@ -881,3 +941,35 @@ def test_a_label_just_under_a_title_is_its_fields_label_not_the_title() -> None:
     canvas.text(40, 44, "User")
     canvas.box((40, 64, 340, 88))
     assert [f.text for f in of_kind(canvas.find(), "field")] == ["User"]
+
+
+def test_two_items_of_an_open_list_are_no_wrapped_button() -> None:
+    """The twenty-first trial's bowling page: a drop-down's open list, "1 game" highlighted
+    above a grey box holding "2 games" over "3 games" at one left edge, spaced as list items
+    are: no button reading "2 games 3 games" to take the item's place."""
+    canvas = Canvas()
+    canvas.box((20, 20, 120, 66), fill="#efefef", border="#767676")
+    canvas.text(32, 22, "2 games")
+    canvas.text(32, 44, "3 games")
+    canvas.box((200, 20, 300, 66), fill="#efefef", border="#767676")  # lines of one label
+    canvas.text(222, 22, "Start")
+    canvas.text(212, 38, "charging")
+    assert [(w.kind, w.text) for w in canvas.find()] == [("button", "Start charging")]
+
+
+def test_a_link_wrapped_onto_two_lines_is_one_link_clicked_on_its_first_line() -> None:
+    """The twenty-first trial's power cut table: "Follow / updates" wrapped in a narrow column,
+    each line underlined; a side list's links, farther apart than a paragraph's lines, stay
+    apart."""
+    canvas = Canvas()
+    canvas.text(40, 40, "Follow", ink="#1d5fa8", underline=True)
+    canvas.text(40, 58, "updates", ink="#1d5fa8", underline=True)
+    canvas.text(400, 40, "Find your bin day", ink="#1d5fa8", underline=True)
+    canvas.text(400, 66, "Recycling centres", ink="#1d5fa8", underline=True)
+    links = {w.text: w for w in of_kind(canvas.find(), "link")}
+    assert {"Follow", "updates", "Follow updates", "Find your bin day",
+            "Recycling centres"} <= set(links)
+    assert "Find your bin day Recycling centres" not in links
+    wrapped = links["Follow updates"]
+    assert wrapped.text_box is not None and wrapped.text_box[3] < 58  # its first line
+    assert centre_in(wrapped.text_box, wrapped)
