@@ -83,8 +83,11 @@ def drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: flo
 
 
 def at_arrow(rect: Rect, word: OcrWord, unit: float) -> bool:
-    """Whether `word` is a drop-down's arrow read as a word, at the box's right end."""
-    return word.text.strip("()|").lower() in ARROWS and rect.inner[2] - word.box[2] <= 2 * unit
+    """Whether `word` is a drop-down's arrow read as a word ("v", "Vv" read up close), at the
+    box's right end."""
+    text = word.text.strip("()|").lower()
+    return 0 < len(text) <= 2 and all(c in ARROWS for c in text) and \
+        rect.inner[2] - word.box[2] <= 2 * unit
 
 
 def arrow_read(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,6 +25,7 @@ LIGHT = 235  # a field's inside is at least this light in every channel (light t
 DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
 BORDER = 20  # a field's border differs this much from its inside and from what is around it
 ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
+PHRASE_GAP = 2.5  # text heights between words that part a row into phrases
 LIST_SPACING = 1.6  # text heights between lines' middles beyond which they are a list's items
 
 
@@ -32,7 +34,7 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
     """Field, button or nothing, from the box's fill, border and text."""
     top, bottom = rect.inner[1], rect.inner[3]
     # (a drop-down's arrow read as a "v" may be a line of its own)
-    lines = _rows([w for w in words if not at_arrow(rect, w, unit)])
+    lines = _rows([w for w in words if not at_arrow(rect, w, unit)], unit)
     last = max(words, key=lambda w: (w.line, w.box[0]), default=None)
     sentence = len(words) > 2 * LABEL_WORDS or (  # ("Choose..." ends no sentence)
         last is not None and last.text.endswith((".", "!")) and not last.text.endswith(".."))
@@ -65,7 +67,7 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
 def _wrapped(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     """Whether the box's text is a button's label wrapped onto two lines ("Start / charging"
     in a narrow card): a few words, each line in the box's middle."""
-    lines = _rows(words)
+    lines = _rows(words, unit)
     if len(lines) != 2 or len(words) > 4 or not all(_centred(rect, line, unit) for line in lines):
         return False
     # Two items of an open list (a drop-down's "2 games" over "3 games"): one left edge, and
@@ -76,9 +78,10 @@ def _wrapped(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     return abs(lefts[0] - lefts[1]) > 2 or middles[1] - middles[0] <= LIST_SPACING * height
 
 
-def _rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
-    """The words in rows as they stand, top to bottom: the engine's line numbers may part one
-    row ("Add w" and "hook" of a button read again with what changed around it)."""
+def _rows(words: Sequence[OcrWord], unit: float) -> list[list[OcrWord]]:
+    """The words in lines as they stand, top to bottom: the engine's line numbers may part one
+    ("Add w" and "hook" of a button read again with what changed around it). Phrases far
+    apart on a row are lines of their own (a table's header band: no button)."""
     rows: list[list[OcrWord]] = []
     for word in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
         middle = (word.box[1] + word.box[3]) / 2
@@ -86,7 +89,15 @@ def _rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
             rows[-1].append(word)
         else:
             rows.append([word])
-    return rows
+    lines: list[list[OcrWord]] = []
+    for row in rows:
+        row.sort(key=lambda w: w.box[0])
+        lines.append([row[0]])
+        for before, word in itertools.pairwise(row):
+            if word.box[0] - before.box[2] > PHRASE_GAP * unit:
+                lines.append([])
+            lines[-1].append(word)
+    return lines
 
 
 def inked(rect: Rect, edges: np.ndarray) -> bool:
