@@ -20,6 +20,7 @@ from agent.grounding.ocr.textmatch import norm, similarity
 __all__ = ["anchor_role", "colours", "narrow"]
 
 MISFIT = 0.4  # a candidate that does not fit a part of the description keeps this share
+KIND_LEAD = 0.3  # an anchor's place where the kind described fits this much better is meant
 # PIL's hue (0–255) → colour names, upper bounds.
 HUES = [(11, "red"), (28, "orange"), (46, "yellow"), (120, "green"), (185, "blue"),
         (213, "purple"), (242, "pink"), (256, "red")]
@@ -180,6 +181,18 @@ def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
     fitting = [related for anchor in anchors
                if (related := _related_to(query, found, image, anchor, cards)) is not None]
     holding = [r for r in fitting if max((c.score for c in r), default=0.0) >= MIN_SCORE]
+    if not holding and query.text and query.relation in ("next", "below"):  # "the High
+        # radio button next to Likelihood": nothing good beside the words, which head a group
+        # of options (one named by its own words: under a heading reaches far right)
+        return _in_relation(replace(query, relation="under"), found, image, anchors)
+    if len(holding) > 1 and query.kinds:  # where the kind described fits best, not words
+        # alike ("High" under the table's Likelihood: a badge; the form's: a radio button)
+        kinded = sorted(holding, key=lambda r: -max((c.score for c in r if c.kind in
+                                                      query.kinds), default=0.0))
+        tops = [max((c.score for c in r if c.kind in query.kinds), default=0.0)
+                for r in kinded[:2]]
+        if tops[0] >= MIN_SCORE and tops[0] - tops[1] >= KIND_LEAD:
+            holding = kinded[:1]
     if len(anchors) == 1 or len(holding) == 1:
         return (holding or fitting or [[rescored(c, MISFIT * 0.5) for c in found]])[0]
     # The words twice in one row (a label's pill and its description): both anchors point at

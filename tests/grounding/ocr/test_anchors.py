@@ -253,3 +253,29 @@ def test_a_row_named_by_a_persons_name_not_on_the_screen_is_no_other_row() -> No
     buttons.append(Widget("button", (1764, 592, 1830, 620), "Re-run"))
     with pytest.raises(NotOnScreen):
         decision('the "Re-run" button in the Bob Smith row', read, buttons)
+
+
+def risk_form() -> tuple[list[OcrWord], list[Widget]]:
+    """The twenty-second trial's risk register: a table whose Likelihood column holds "High"
+    badges, and beside it a New risk form whose Likelihood heading stands over three radio
+    buttons."""
+    read = [*words(100, 40, "Risk", key=1), *words(100, 500, "Likelihood", key=2)]
+    for row, level in enumerate(("Medium", "High", "High")):
+        read += [*words(136 + 30 * row, 40, f"Risk {row}", key=10 + row),
+                 *words(136 + 30 * row, 500, level, key=20 + row)]
+    read += words(100, 1200, "Likelihood", key=3)
+    radios = []
+    for i, level in enumerate(("Low", "Medium", "High")):
+        read += words(124, 1224 + 110 * i, level, key=30 + i)
+        radios.append(Widget("radio", (1204 + 110 * i, 124, 1218 + 110 * i, 138), level,
+                             (1224 + 110 * i, 124, 1280 + 110 * i, 140)))
+    return read, radios
+
+
+@pytest.mark.parametrize("description", ["the High radio button next to Likelihood",
+                                         'the "High" radio button under Likelihood'])
+def test_a_group_heading_over_its_options_is_what_they_are_next_to(description: str) -> None:
+    """Nothing stands beside the form's "Likelihood": its options are under it; the table's
+    "Likelihood" has only badges reading High under it, no radio button."""
+    read, radios = risk_form()
+    assert inside(decision(description, read, radios).best.point, radios[2].box)
