@@ -141,6 +141,10 @@ _ROW_UNDER = re.compile(
     r"^(?P<head>.*?)\s+(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+\S.*?),?\s+"
     r"(?:(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)(?:\s+column)?"
     r"|(?:in|on)\s+the\s+(?P<named>\S.*?)\s+column)$", re.IGNORECASE)
+# "in the "4" column of the Communication row": the same cell, said column first
+_COLUMN_OF_ROW = re.compile(
+    r"\b(?:in|on|under)\s+the\s+(?P<column>\S.*?)\s+column\s+(?:of|in|on|for)\s+the\s+"
+    r"(?P<row>\S.*?)\s+row\b", re.IGNORECASE)
 DESCRIPTORS = ("time slot", "timeslot", "slot")  # "the 15:30 time slot button": "15:30"
 _ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's, no text
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
@@ -177,6 +181,7 @@ def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
     marked, quotes = _marked(hyphenated(description))
     marked = _POSSESSED.sub(r"\1", _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked)))
+    marked, quotes = _column_first(marked, quotes)
     marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
     cell = _UNDER_IN_ROW.match(marked) or _ROW_UNDER.match(marked)
     column = cell and (cell["column"] or cell.groupdict().get("named"))
@@ -188,6 +193,21 @@ def parse(description: str) -> Query:
         if query.kinds and query.relation == "row":
             return replace(query, text=norm(column))
     return _parse_marked(marked, quotes)
+
+
+def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
+    """"… in the "4" column of the Communication row" said as "… under 4 in the
+    Communication row" (a quoted heading unquoted: the cell's own words)."""
+    cell = _COLUMN_OF_ROW.search(marked)
+    if cell is None:
+        return marked, quotes
+    column = cell["column"]
+    if column.count(_MARK) == 1:
+        index = marked[:cell.start("column")].count(_MARK)
+        column = column.replace(_MARK, quotes[index])
+        quotes = quotes[:index] + quotes[index + 1:]
+    said = f"under {column} in the {cell['row']} row"
+    return marked[:cell.start()] + said + marked[cell.end():], quotes
 
 
 def _parse_marked(marked: str, quotes: list[str]) -> Query:

@@ -30,6 +30,7 @@ LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
 GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or two rows
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
+SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
 
 
@@ -154,6 +155,11 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
                           run.similarity, text_sim)]
+    after = [w for w in fields if _suffixes(run.box, w.box, height)]
+    if after:  # what the field holds, said after it: "Lock account after [ ] failed attempts"
+        closest = min(after, key=lambda w: gap(run.box, w.box))
+        return [Candidate("field", closest.box, run.text, field_inside(closest.box),
+                          run.similarity, text_sim * SUFFIX)]
     line = underlined_field(image, run.box)
     if line is not None:  # a placeholder whose field is framed by a line under it only
         return [Candidate("field", line, run.text, run.centre, run.similarity,
@@ -191,6 +197,12 @@ def _label_of(field: WidgetLike) -> str:
 def _given(label: Box, widget: WidgetLike) -> bool:
     """Whether the finder gave the field `widget` the text at `label`: it is its text box."""
     return widget.text_box is not None and inside(centre(label), widget.text_box, 2)
+
+
+def _suffixes(text: Box, field: Box, height: float) -> bool:
+    """Whether text at `text` follows the field on its row, close after it (a unit, "minutes",
+    or the rest of a sentence the field stands in)."""
+    return field[1] < centre(text)[1] < field[3] and 0 <= text[0] - field[2] <= 1.5 * height
 
 
 def _labels(label: Box, widget: WidgetLike, height: float) -> bool:

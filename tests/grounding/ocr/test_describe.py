@@ -131,6 +131,10 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
      "counted"),
     ("the Flag issue link in the Packing tape, brown row", "row", "packing tape brown",
      "flag issue"),
+    # a cell said column first (the twenty-second blind trial's scorecard)
+    ('the radio button in the "4" column of the Communication row', "row", "communication",
+     "4"),
+    ("the checkbox in the Wed column of the Your name row", "row", "your name", "wed"),
     # a page's path names its row (the twentieth blind trial's analytics table)
     ('the "View report" link in the /pricing row', "row", "pricing", "view report"),
     ("the View report link in the /blog/launch-week row", "row", "blog launch-week",
@@ -148,6 +152,18 @@ def test_relations(description: str, relation: str | None, anchor: str | None,
     assert query.relation == relation
     assert (query.anchor.text if query.anchor else None) == anchor
     assert query.text == target
+
+
+def test_a_cells_button_by_its_row_and_its_column_either_way_round() -> None:
+    """The twenty-first trial's timetable: a button's own words, its row and its column."""
+    for description in ('the "Book" button in the 11:00 row under Wednesday 15 July',
+                        "the Book button under Wednesday 15 July in the 11:00 row",
+                        "the Book button in the 11:00 row, in the Wednesday 15 July column",
+                        "the Book button in the Wednesday 15 July column of the 11:00 row"):
+        query = parse(description)
+        assert (query.text, query.relation) == ("book", "row"), description
+        assert query.anchor is not None and query.anchor.text == "11:00", description
+        assert query.column is not None and query.column.text == "wednesday 15 july"
 
 
 def test_a_row_relation_spelled_other_ways() -> None:

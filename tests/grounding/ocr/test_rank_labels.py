@@ -78,3 +78,20 @@ def test_a_labels_hint_in_brackets_is_drawn_with_it() -> None:
             OcrWord("(EU)", (201, 384, 254, 405), (1,))]
     (label,) = [run for run in runs(read, "size") if run.similarity == 1.0]
     assert label.whole and label.text == "Size" and label.box == (136, 384, 254, 405)
+
+
+def test_a_field_is_named_by_what_follows_it_on_its_row() -> None:
+    """The twenty-second trial's password policy: "Lock account after [ ] failed attempts",
+    then "Lockout duration [15] minutes": "the failed attempts field" and "the minutes field"
+    are the fields those words follow; a text with no field just before it is no field's."""
+    read = [*words(100, 20, "Lock account after", key=1),
+            *words(100, 290, "failed attempts", key=2),
+            *words(100, 460, "Lockout duration", key=3), *words(100, 710, "minutes", key=4),
+            *words(200, 20, "Email admins when locked", key=5)]
+    lock = Widget("field", (190, 94, 280, 122), "Lock account after", (20, 100, 182, 116))
+    duration = Widget("field", (610, 94, 700, 122), "Lockout duration", (460, 100, 604, 116))
+    fields = [lock, duration]
+    assert inside(ground("the failed attempts field", read, fields).point, lock.box)
+    assert inside(ground("the minutes field", read, fields).point, duration.box)
+    with pytest.raises(GroundingError):
+        ground("the Email admins field", read, fields)
