@@ -89,7 +89,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     edges = edge_map(rgb)
     blobs = edge_blobs(edges)
     boxes = find_rects(rgb, edges, unit, blobs)
-    rects = without_containers(boxes, unit)
+    rects = _one_per_box(without_containers(boxes, unit))
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
     areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
     signs = find_round_signs(rgb, unit, blobs)
@@ -213,6 +213,21 @@ def _box_words(image: Image.Image, rects: Sequence[Rect], on_box: dict[int, list
         if read:
             inside[id(rect)] = read
     return inside
+
+
+def _one_per_box(rects: Sequence[Rect]) -> list[Rect]:
+    """One rect per outer box, the one with the widest inside: a faint ring round a border
+    (anti-aliased rounded corners at 300%) outlines the same box again."""
+    kept: dict[IntBox, Rect] = {}
+    for rect in rects:
+        known = kept.get(rect.outer)
+        if known is None or _area(rect.inner) > _area(known.inner):
+            kept[rect.outer] = rect
+    return [r for r in rects if kept[r.outer] is r]
+
+
+def _area(box: IntBox) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float

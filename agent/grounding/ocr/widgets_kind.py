@@ -23,7 +23,7 @@ AREA_HOLDS = 3  # boxes a text area may hold (a Clear button, a Send button, an 
 
 LIGHT = 235  # a field's inside is at least this light in every channel (light themes)
 DARKER = 10  # a box this much darker than its surroundings is filled: a button, not a field
-BORDER = 20  # a field's border differs this much from its inside and from what is around it
+BORDER = 15  # a field's border differs this much from its inside and from what is around it
 ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
 PHRASE_GAP = 2.5  # text heights between words that part a row into phrases
 LIST_SPACING = 1.6  # text heights between lines' middles beyond which they are a list's items

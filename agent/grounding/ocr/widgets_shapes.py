@@ -28,6 +28,8 @@ EDGE = 24  # a channel this far from its neighbour's makes an edge (light grey o
 # ... or from the pixel two steps on, closing a box: a faint border's rounded corner (#d4d4d8
 # on white at 150%) shades 255, 231, 255 across its arc
 SEAL = 20
+FAINT = 12  # ... and this far, along a straight line at least FAINT_RUN px long
+FAINT_RUN = 24
 SIDE_FULL = 0.9  # share of a side's middle that must be the region itself: a straight side
 SIDE_ONE = 0.75  # the least full side's share (an arrow or a letter close to it)
 
@@ -62,14 +64,24 @@ def edge_map(rgb: Pixels) -> Pixels:
     pixels of such a pair are edges: a 1-px border then separates regions for sure)."""
     # cv2 on uint8 channels: ~10 ms at 1080p, where numpy's int16 diff and max take ~170 ms.
     channels = cv2.split(rgb)  # once for both directions, planes OpenCV takes without copies
-    across = _strongest(channels, np.s_[:, 1:], np.s_[:, :-1]) > EDGE
-    down = _strongest(channels, np.s_[1:], np.s_[:-1]) > EDGE
+    across_by = _strongest(channels, np.s_[:, 1:], np.s_[:, :-1])
+    down_by = _strongest(channels, np.s_[1:], np.s_[:-1])
+    # A faint border is an edge where it runs straight and long: a field's 1-px light border
+    # drawn 2 px wide and fainter at 150% (#dcdde1 as 237 on white), which no letter is
+    across = (across_by > EDGE) | _straight(across_by > FAINT, (1, FAINT_RUN))  # upright
+    down = (down_by > EDGE) | _straight(down_by > FAINT, (FAINT_RUN, 1))
     edges = np.zeros(rgb.shape[:2], dtype=bool)
     edges[:, :-1] |= across
     edges[:, 1:] |= across
     edges[:-1, :] |= down
     edges[1:, :] |= down
     return edges
+
+
+def _straight(mask: Pixels, shape: tuple[int, int]) -> Pixels:
+    """The marked pixels that lie on a straight run of `shape` (columns, rows) of them."""
+    kernel = np.ones(shape[::-1], np.uint8)
+    return cv2.morphologyEx(mask.view(np.uint8), cv2.MORPH_OPEN, kernel).view(bool)
 
 
 def _sealed(rgb: Pixels, edges: Pixels) -> Pixels:
@@ -281,10 +293,11 @@ def _rect(rgb: Pixels, inner: IntBox, region: Pixels, unit: float) -> Rect:
 
 
 def _steps(lines: tuple[Pixels, ...]) -> list[list[int]]:
-    """Where along each line the colour changes by more than EDGE (at i: from pixel i to i + 1).
-    All lines in one pass: they are short, and a screen has hundreds of boxes, four lines each."""
+    """Where along each line the colour changes by more than FAINT (at i: from pixel i to i + 1:
+    a faint border is a border too). All lines in one pass: they are short, and a screen has
+    hundreds of boxes, four lines each."""
     joined = np.concatenate(lines).astype(np.int16)
-    change = np.abs(np.diff(joined, axis=0)).max(axis=1) > EDGE
+    change = np.abs(np.diff(joined, axis=0)).max(axis=1) > FAINT
     changes = change.tolist()  # a few dozen: plain Python is quicker than numpy from here
     found, start = [], 0
     for line in lines:

@@ -987,3 +987,14 @@ def test_a_tables_header_band_is_no_button() -> None:
     for x, heading in ((32, "EMPLOYEE"), (200, "DEPARTMENT"), (400, "HOURS")):
         canvas.text(x, 28, heading)
     assert of_kind(canvas.find(), "button") == []
+
+
+def test_a_field_with_a_faint_border_at_150_percent_is_a_field() -> None:
+    """The twenty-second trial's page setup dialog at 150%: a 1-px #dcdde1 border drawn as two
+    pixels of 237 on white, fainter than any edge of a letter; the field is found by its long
+    straight sides, and its text at its left makes it a field, not a button."""
+    canvas = Canvas()
+    canvas.text(20, 30, "Left")
+    canvas.draw.rectangle((100, 20, 250, 62), outline=(237, 238, 240), width=2)
+    canvas.text(114, 30, "2.54", ink="#757575")
+    assert [(w.kind, w.text) for w in canvas.find()] == [("field", "Left")]
