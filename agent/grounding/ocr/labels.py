@@ -137,12 +137,16 @@ def _beside_mark(image: Image.Image | None, box: Box) -> bool:
 
 
 def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
-                    widgets: Sequence[WidgetLike], image: Image.Image, word_only: bool
-                    ) -> list[Candidate]:
+                    widgets: Sequence[WidgetLike], image: Image.Image, word_only: bool,
+                    drop_down: bool = False) -> list[Candidate]:
     """The field `run` labels: a field widget whose text box it is or that lies right of or
-    below it; else, with no such widget, a box edge found beside or below the label."""
+    below it; else, with no such widget, a box edge found beside or below the label. A
+    `drop_down` may look like a button (GOV.UK's grey <select>, its choice in the middle)."""
     height = run.box[3] - run.box[1]
     fields = [w for w in widgets if w.kind == "field" and plausible_field(w.box)]
+    if drop_down and not any(_given(run.box, w) or _labels(run.box, w, height) for w in fields):
+        fields += [w for w in widgets if w.kind == "button" and w.text_box is not None
+                   and inside(centre(w.text_box), w.box) and plausible_field(w.box)]
     holder = next((w for w in fields if inside(run.centre, w.box)), None)
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),

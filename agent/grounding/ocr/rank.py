@@ -84,6 +84,9 @@ def kind_factor(query: Query, kind: str, word_only: bool) -> float:
         return WORD_ONLY_FACTOR if word_only else RUN_FACTOR
     if TEXT in query.kinds:
         return 0.9  # "the Save text" on a button: the words are on the widget
+    if kind == "link" and "field" in query.kinds:
+        return 0.0  # a drop-down, a text box: never a link ("a collection" for "Collection
+        # date")
     return max((RELATED.get(frozenset({kind, k}), 0.0) for k in query.kinds), default=0.0)
 
 
@@ -239,7 +242,8 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
                 ] if factor else []
     exact = run.similarity == 1.0 and run.whole
     if "field" in query.kinds and query.text:
-        return labelled_fields(run, text_sim, words, widgets, image, word_only)
+        return labelled_fields(run, text_sim, words, widgets, image, word_only,
+                               drop_down="button" in query.kinds)
     if query.kinds and query.kinds <= MARKS and not word_only:
         item = listed(run, words, widgets) if query.kind_word == "option" else 0.0
         return labelled_mark(run, text_sim, widgets, query.kinds, image, item)

@@ -95,3 +95,17 @@ def test_a_field_is_named_by_what_follows_it_on_its_row() -> None:
     assert inside(ground("the minutes field", read, fields).point, duration.box)
     with pytest.raises(GroundingError):
         ground("the Email admins field", read, fields)
+
+
+def test_a_drop_down_that_looks_like_a_button_is_its_labels_and_never_a_link() -> None:
+    """The twenty-first trial's bulky waste form at 150%: "Collection date" beside GOV.UK's
+    grey <select> (found as a button: "Choose a date" in its middle), and in the side bar a
+    link wrapped as "Cancel a" over "collection": the drop-down is the select, and never the
+    link."""
+    read = [*words(700, 120, "Collection date", key=1), *words(400, 1300, "collection", key=2)]
+    select = Widget("button", (330, 690, 540, 736), "Choose a date", (360, 703, 500, 721))
+    link = Widget("link", (1300, 400, 1390, 416), "collection", (1300, 400, 1390, 416))
+    assert inside(ground("the Collection date drop-down", read, [select, link]).point,
+                  select.box)
+    with pytest.raises(GroundingError):  # no select at all: an error, not the link
+        ground("the Collection date drop-down", read, [link])
