@@ -17,6 +17,7 @@ __all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "holds", "
            "touching", "words_inside"]
 
 RUN_GAP = 1.5  # text heights: a wider gap than this between words on a line ends a run
+WORD_GAP = 0.9  # ... and at most this one joins runs the engine read as two lines
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,37 @@ def runs_of(words: Sequence[OcrWord], unit: float) -> list[Run]:
     lines: dict[tuple[int, ...], list[OcrWord]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    runs: list[Run] = []
+    parts: list[list[OcrWord]] = []
     for line in lines.values():
         line.sort(key=lambda w: w.box[0])
-        current = [line[0]]
+        parts.append([line[0]])
         for word in line[1:]:
-            if word.box[0] - current[-1].box[2] > RUN_GAP * unit:
-                runs.append(_run(current))
-                current = []
-            current.append(word)
-        runs.append(_run(current))
-    return runs
+            if word.box[0] - parts[-1][-1].box[2] > RUN_GAP * unit:
+                parts.append([])
+            parts[-1].append(word)
+    return [_run(part) for part in _rejoined(parts, unit)]
+
+
+def _rejoined(parts: list[list[OcrWord]], unit: float) -> list[list[OcrWord]]:
+    """Runs the engine parted into two lines though they stand a word's space apart on one
+    row ("Email me when new" and "rewards arrive", a checkbox's label): one run again."""
+    ends: dict[int, list[list[OcrWord]]] = {}  # runs by the row band their last word is in
+    joined: list[list[OcrWord]] = []
+    for part in sorted(parts, key=lambda p: p[0].box[0]):
+        first = part[0]
+        band = round((first.box[1] + first.box[3]) / unit)
+        before = next((p for b in (band - 1, band, band + 1) for p in ends.get(b, ())
+                       if 0 <= first.box[0] - p[-1].box[2] <= WORD_GAP * unit
+                       and abs(first.box[1] + first.box[3] - p[-1].box[1] - p[-1].box[3])
+                       <= 0.6 * unit), None)
+        if before is not None:
+            ends[round((before[-1].box[1] + before[-1].box[3]) / unit)].remove(before)
+            before.extend(part)
+        else:
+            joined.append(part)
+            before = part
+        ends.setdefault(round((before[-1].box[1] + before[-1].box[3]) / unit), []).append(before)
+    return joined
 
 
 def _run(words: list[OcrWord]) -> Run:

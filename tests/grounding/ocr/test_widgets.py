@@ -998,3 +998,16 @@ def test_a_field_with_a_faint_border_at_150_percent_is_a_field() -> None:
     canvas.draw.rectangle((100, 20, 250, 62), outline=(237, 238, 240), width=2)
     canvas.text(114, 30, "2.54", ink="#757575")
     assert [(w.kind, w.text) for w in canvas.find()] == [("field", "Left")]
+
+
+def test_a_checkbox_label_the_engine_read_as_two_lines_is_one_label() -> None:
+    """The twenty-first trial's rewards page at 150%: tesseract put "rewards arrive" on a line
+    of its own, a space after "Email me when new" on the same row; two columns' texts far
+    apart on a row stay apart."""
+    canvas = Canvas()
+    canvas.box((20, 24, 34, 38))
+    left = canvas.text(44, 20, "Email me when new")
+    canvas.text(round(left[2]) + 5, 20, "rewards arrive")
+    canvas.text(600, 20, "Points")
+    texts = [(w.kind, w.text) for w in canvas.find()]
+    assert ("checkbox", "Email me when new rewards arrive") in texts
