@@ -220,11 +220,17 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
                 cards: bool = True) -> list[Candidate] | None:
     """`found` in the relation to `anchor`, inside the card it stands on for "for"; None when
     none fits."""
-    card = _card(image, anchor.box, tall=query.relation == "column") \
+    tall = query.relation == "column"
+    card = _card(image, anchor.box, tall=tall) \
         if cards and query.relation in ("for", "column") else None
-    # Nothing of the kind in the card: the region was no card (a title's coloured strip)
-    return (card is not None and _related(query, found, anchor, card)) \
-        or _related(query, found, anchor, None)
+    if card is None:
+        return _related(query, found, anchor, None)
+    # Nothing of the kind in the card: the region was a title's coloured strip, on a card
+    # (a bank card's picture over its Freeze button), or no card at all
+    outer = _card(image, card, tall=tall)
+    return _related(query, found, anchor, card) or \
+        (outer is not None and outer != card and _related(query, found, anchor, outer)) or \
+        _related(query, found, anchor, None)
 
 
 def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: Box | None

@@ -92,16 +92,17 @@ def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit
 
 
 def wrapped_links(widgets: Sequence[Widget], unit: float) -> list[Widget]:
-    """Links whose text wraps onto the next line ("Follow / updates" in a narrow column, "Cancel
-    a" at a sentence's end over "collection"): each line was found as a link; both lines
-    together are one more, acted on at its first line."""
+    """Links whose text wraps onto the next line ("Follow / updates" in a narrow column): each
+    line was found as a link; both lines together are one more, acted on at its first line.
+    (Not a link wrapped at a sentence's end, "Cancel a" over "collection": its lines do not
+    overlap, as two cards' links side by side do not either.)"""
     links = [w for w in widgets if w.kind == "link"]
     found = []
     for first in links:
         for second in links:
             gap = second.box[1] - first.box[3]
             if second is not first and -0.2 * unit <= gap <= WRAP_GAP * unit and \
-                    second.box[0] <= first.box[0] + 0.3 * unit and \
+                    second.box[0] <= first.box[0] + 0.3 * unit < second.box[2] and \
                     not first.text.endswith((".", ":")):
                 box = (min(first.box[0], second.box[0]), first.box[1],
                        max(first.box[2], second.box[2]), second.box[3])

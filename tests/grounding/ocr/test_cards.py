@@ -203,3 +203,25 @@ def test_a_cards_button_on_its_titles_row_is_that_cards_not_the_next_ones() -> N
     found = ground_in(Analysis(read, buttons, 0.0), image,
                       'the "Add" button on the Mushroom Risotto card').best
     assert inside(found.point, buttons[1].box)
+
+
+def test_a_button_under_a_cards_coloured_picture_is_the_cards() -> None:
+    """The nineteenth trial's card controls: two white cards, each with a bank card's coloured
+    picture holding its name ("Travel Credit") and under the picture its own Freeze card
+    button: the picture is no card of its own with nothing in it."""
+    image = Image.new("RGB", (1000, 1000), PAGE)
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons = {}
+    for index, (name, fill) in enumerate((("Everyday Debit", "#2f4f8f"),
+                                          ("Travel Credit", "#7a3b69"))):
+        left = 40 + 380 * index
+        draw.rounded_rectangle((left, 40, left + 350, 360), radius=8, fill="white")
+        draw.rounded_rectangle((left + 20, 60, left + 330, 170), radius=8, fill=fill)
+        read += words(76, left + 34, name, key=10 + index)
+        read += words(266, left + 34, "Freeze card", key=20 + index)
+        buttons[name] = Widget("button", (left + 20, 256, left + 130, 290), "Freeze card")
+    for name, button in buttons.items():
+        found = ground_in(Analysis(read, list(buttons.values()), 0.0), image,
+                          f'the "Freeze card" button on the {name} card').best
+        assert inside(found.point, button.box), name

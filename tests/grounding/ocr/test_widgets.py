@@ -970,10 +970,16 @@ def test_a_link_wrapped_onto_two_lines_is_one_link_clicked_on_its_first_line() -
     canvas.text(40, 58, "updates", ink="#1d5fa8", underline=True)
     canvas.text(400, 40, "Find your bin day", ink="#1d5fa8", underline=True)
     canvas.text(400, 66, "Recycling centres", ink="#1d5fa8", underline=True)
-    links = {w.text: w for w in of_kind(canvas.find(), "link")}
+    canvas.text(700, 40, "View", ink="#1d5fa8", underline=True)  # two cards' links side by
+    canvas.text(700, 58, "PIN", ink="#1d5fa8", underline=True)  # side, one left of the other
+    canvas.text(860, 40, "View", ink="#1d5fa8", underline=True)
+    canvas.text(860, 58, "PIN", ink="#1d5fa8", underline=True)
+    found = of_kind(canvas.find(), "link")
+    links = {w.text: w for w in found}
     assert {"Follow", "updates", "Follow updates", "Find your bin day",
             "Recycling centres"} <= set(links)
     assert "Find your bin day Recycling centres" not in links
+    assert sorted(w.box[0] for w in found if w.text == "View PIN") == [700, 860]
     wrapped = links["Follow updates"]
     assert wrapped.text_box is not None and wrapped.text_box[3] < 58  # its first line
     assert centre_in(wrapped.text_box, wrapped)
