@@ -22,6 +22,7 @@ STRONG = 60  # a grey level this far from the ground: the selected tab's bar, no
 GAP = 6.0  # text heights: tabs stand closer together than this
 BAR_ROWS = 2  # the selected tab's bar is at least this thick
 WORDS = 6  # a tab's name is this short at most ("Day 2 · Wed 11 June")
+BAR_HEIGHT = 0.6  # text heights: a selected tab's bar is thinner than this
 
 
 def underlined_tabs(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float
@@ -79,4 +80,8 @@ def _bar(rgb: Pixels, run: Run, unit: float) -> int | None:
     rows = np.flatnonzero(under & beyond)
     if rows.size < BAR_ROWS or rows[-1] - rows[0] >= rows.size + 1 or rows[0] < 0.25 * unit:
         return None  # thinner than a bar, two lines apart, or hugging the words (a link's)
+    after = strong[rows[-1] + 1:rows[-1] + 3, left - start:right - start]
+    if rows.size > BAR_HEIGHT * unit or (after.size and after.mean() >= 0.5):
+        return None  # a band, no bar: an open list's highlighted item (its words in it) under
+        # a drop-down's text
     return int(bottom + 2 + rows[-1] + 1)

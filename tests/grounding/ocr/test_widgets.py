@@ -1017,3 +1017,15 @@ def test_a_checkbox_label_the_engine_read_as_two_lines_is_one_label() -> None:
     canvas.text(600, 20, "Points")
     texts = [(w.kind, w.text) for w in canvas.find()]
     assert ("checkbox", "Email me when new rewards arrive") in texts
+
+
+def test_a_drop_downs_text_over_its_open_lists_highlighted_item_is_no_tab() -> None:
+    """The twentieth trial's email signature settings: an open drop-down's "Work" over its
+    list's first item, highlighted by a blue band as tall as a line of text, beside the label
+    "Default for new emails": a band, not a selected tab's bar."""
+    canvas = Canvas()
+    canvas.text(20, 20, "Default for new emails")
+    canvas.text(250, 20, "Work")
+    canvas.draw.rectangle((240, 42, 380, 64), fill="#1967d2")
+    canvas.text(250, 44, "Work", ink="white")
+    assert of_kind(canvas.find(), "tab") == []
