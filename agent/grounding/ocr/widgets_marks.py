@@ -55,9 +55,9 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
     its word's letters close by)."""
     labels, stats = blobs
     x, y, w, h = (stats[:, k] for k in range(4))
-    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text.
-    keep = (h >= unit * 0.55) & ((h <= unit * 2.0) | ((h <= unit * 2.6) & (w >= h * 1.6))) \
-        & (w >= h * 0.8) & (w <= h * 2.4)
+    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text; a
+    # GOV.UK-style radio button or checkbox too: 22 px beside 10-px text.
+    keep = (h >= unit * 0.55) & (h <= unit * 2.6) & (w >= h * 0.8) & (w <= h * 2.4)
     keep[0] = False
     marks = []
     for label in np.flatnonzero(keep):

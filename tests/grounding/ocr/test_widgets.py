@@ -1029,3 +1029,16 @@ def test_a_drop_downs_text_over_its_open_lists_highlighted_item_is_no_tab() -> N
     canvas.draw.rectangle((240, 42, 380, 64), fill="#1967d2")
     canvas.text(250, 44, "Work", ink="white")
     assert of_kind(canvas.find(), "tab") == []
+
+
+def test_large_radio_buttons_and_checkboxes_beside_small_text_are_marks() -> None:
+    """The twenty-third trial's GOV.UK-style passport form: round radio buttons and square
+    checkboxes over twice as tall as their labels' text, not empty fields."""
+    canvas = Canvas()
+    canvas.draw.ellipse((20, 20, 48, 48), fill="white", outline="#0b0c0c", width=2)
+    canvas.text(58, 26, "Fast Track, 1 week (£155)")
+    canvas.draw.rectangle((20, 70, 48, 98), fill="white", outline="#0b0c0c", width=2)
+    canvas.text(58, 76, "Send my old passport back")
+    found = [(w.kind, w.text) for w in canvas.find()]
+    assert found == [("radio", "Fast Track, 1 week (£155)"),
+                     ("checkbox", "Send my old passport back")], found
