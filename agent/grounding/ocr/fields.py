@@ -100,8 +100,11 @@ def _right_side(image: Image.Image, label: Box, others: Sequence[Box]) -> int | 
             return None
         word = next((box for box in others if box[0] - 1 <= side <= box[2] + 1
                      and box[1] < y2 and y1 < box[3]), None)
-        if word is None:  # (the screen's edge is no field's: no room for one)
-            return side if side + 2 * INSET < image.width else None
+        if word is None:  # (the screen's edge is no field's: no room for one; a dialog's
+            # edge has no field's top and bottom beyond it)
+            framed = side + 2 * INSET < image.width and \
+                _framed(image, side + INSET, (y1 + y2) // 2, y2 - y1)
+            return side if framed else None
         start = round(word[2]) + 3
     return None
 
@@ -130,6 +133,21 @@ def _one_box(image: Image.Image, left: int, right: int, row: int) -> bool:
     if beyond_left is None or beyond_right is None:
         return True  # cannot tell: the text itself is the safer answer
     return not _differs(beyond_left, beyond_right)
+
+
+def _framed(image: Image.Image, x: int, row: int, height: int) -> bool:
+    """Whether the colour at (x, row) ends above and below within a text height and a half of
+    the row, as a field's inside does at its top and bottom borders."""
+    inside = _pixel(image, x, row)
+    if inside is None:
+        return False
+    reach = round(1.5 * height) + INSET
+    return all(any((p := _pixel(image, x, row + step * dy)) is None or _faintly_differs(p, inside)
+                   for dy in range(1, reach)) for step in (-1, 1))
+
+
+def _faintly_differs(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return max(abs(p - q) for p, q in zip(a, b, strict=True)) > FAINT
 
 
 def _differs(a: tuple[int, ...], b: tuple[int, ...]) -> bool:

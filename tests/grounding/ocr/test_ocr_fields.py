@@ -105,3 +105,16 @@ def test_the_screens_own_edge_is_no_fields_side() -> None:
     assert field_point(image, (300.0, 41.0, 350.0, 57.0)) is None
     entry = (120, 36, 380, 62)  # a field there is still found
     assert inside(field_point(form(entry), (12.0, 41.0, 52.0, 57.0)), entry)
+
+
+def test_a_dialogs_edge_is_no_fields_side() -> None:
+    """The twenty-fourth trial's recurrence dialog: "the field next to occurrences", its grey
+    field (left of the word) not found; the search right of the word met the white dialog's
+    edge over the dimmed calendar and clicked the calendar. Beyond a field's side its inside
+    ends above and below, as beyond a dialog's edge the page does not."""
+    image = Image.new("RGB", (600, 200), (170, 170, 170))  # the dimmed page
+    ImageDraw.Draw(image).rectangle((0, 0, 399, 199), fill="white")  # the dialog
+    assert field_point(image, (300.0, 91.0, 380.0, 103.0)) is None
+    entry = (120, 84, 380, 110)  # a field there is still found
+    ImageDraw.Draw(image).rectangle(entry, outline="#767676")
+    assert inside(field_point(image, (12.0, 91.0, 52.0, 103.0)), entry)
