@@ -97,9 +97,10 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#/]?[\w-]+(?:[.:/][\w-]+)*[?:,]?)"
-    r"(?:\s+(?:\x00|[.#/]?[\w-]+(?:[.:/][\w-]+)*[?:,]?)){0,4}?)"  # "in the Associate .pho files?
-    # row", "in the Packing tape, brown row", "in the /blog/launch-week row"
+    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#/]?[\w-]+(?:[.:/@][\w-]+)*[?:,]?)"
+    r"(?:\s+(?:\x00|[.#/]?[\w-]+(?:[.:/@][\w-]+)*[?:,]?)){0,4}?)"  # "in the Associate .pho
+    # files? row", "in the Packing tape, brown row", "in the /blog/launch-week row", "in the
+    # billing@northwind.co row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
 # "in the To do column", "in the Admin column": under the column's heading, however far
 _NAMED_COLUMN = re.compile(
