@@ -30,6 +30,7 @@ LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
 GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or two rows
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
+SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least this wide
 SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
 
@@ -146,7 +147,8 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     fields = [w for w in widgets if w.kind == "field" and plausible_field(w.box)]
     if drop_down and not any(_given(run.box, w) or _labels(run.box, w, height) for w in fields):
         fields += [w for w in widgets if w.kind == "button" and w.text_box is not None
-                   and inside(centre(w.text_box), w.box) and plausible_field(w.box)]
+                   and inside(centre(w.text_box), w.box) and plausible_field(w.box)
+                   and w.box[2] - w.box[0] >= SELECT_WIDTH * height]  # (no status pill)
     holder = next((w for w in fields if inside(run.centre, w.box)), None)
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),

@@ -109,3 +109,13 @@ def test_a_drop_down_that_looks_like_a_button_is_its_labels_and_never_a_link() -
                   select.box)
     with pytest.raises(GroundingError):  # no select at all: an error, not the link
         ground("the Collection date drop-down", read, [link])
+
+
+def test_a_status_pill_under_a_column_heading_is_no_drop_down() -> None:
+    """The sixteenth trial's asset register: "the Status drop-down" beside its label, and a
+    table's Status heading over a small "In use" pill (a button): the pill is no drop-down."""
+    read = [*words(100, 400, "Status", key=1), *words(200, 1040, "Status", key=2),
+            *words(240, 1050, "In use", key=3)]
+    select = Widget("field", (460, 92, 580, 122), "Status", (400, 100, 454, 116))
+    pill = Widget("button", (1040, 234, 1094, 256), "In use", (1050, 240, 1086, 252))
+    assert inside(ground("the Status drop-down", read, [select, pill]).point, select.box)
