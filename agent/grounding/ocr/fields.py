@@ -142,16 +142,12 @@ def _framed(image: Image.Image, x: int, row: int, height: int) -> bool:
     if inside is None:
         return False
     reach = round(1.5 * height) + INSET
-    return all(any((p := _pixel(image, x, row + step * dy)) is None or _faintly_differs(p, inside)
-                   for dy in range(1, reach)) for step in (-1, 1))
+    return all(any((p := _pixel(image, x, row + step * dy)) is None
+                   or _differs(p, inside, FAINT) for dy in range(1, reach)) for step in (-1, 1))
 
 
-def _faintly_differs(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    return max(abs(p - q) for p, q in zip(a, b, strict=True)) > FAINT
-
-
-def _differs(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    return max(abs(p - q) for p, q in zip(a, b, strict=True)) > CONTRAST
+def _differs(a: tuple[int, ...], b: tuple[int, ...], contrast: int = CONTRAST) -> bool:
+    return max(abs(p - q) for p, q in zip(a, b, strict=True)) > contrast
 
 
 def _pixel(image: Image.Image, x: int, y: int) -> tuple[int, ...] | None:

@@ -187,12 +187,11 @@ def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
         return _in_relation(replace(query, relation="under"), found, image, anchors)
     if len(holding) > 1 and query.kinds:  # where the kind described fits best, not words
         # alike ("High" under the table's Likelihood: a badge; the form's: a radio button)
-        kinded = sorted(holding, key=lambda r: -max((c.score for c in r if c.kind in
-                                                      query.kinds), default=0.0))
-        tops = [max((c.score for c in r if c.kind in query.kinds), default=0.0)
-                for r in kinded[:2]]
-        if tops[0] >= MIN_SCORE and tops[0] - tops[1] >= KIND_LEAD:
-            holding = kinded[:1]
+        kinded = sorted(((max((c.score for c in r if c.kind in query.kinds), default=0.0), r)
+                         for r in holding), key=lambda fit: -fit[0])
+        (top, best), (second, _r) = kinded[:2]
+        if top >= MIN_SCORE and top - second >= KIND_LEAD:
+            holding = [best]
     if len(anchors) == 1 or len(holding) == 1:
         return (holding or fitting or [[rescored(c, MISFIT * 0.5) for c in found]])[0]
     # The words twice in one row (a label's pill and its description): both anchors point at

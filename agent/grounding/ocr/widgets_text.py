@@ -56,22 +56,25 @@ def runs_of(words: Sequence[OcrWord], unit: float) -> list[Run]:
 def _rejoined(parts: list[list[OcrWord]], unit: float) -> list[list[OcrWord]]:
     """Runs the engine parted into two lines though they stand a word's space apart on one
     row ("Email me when new" and "rewards arrive", a checkbox's label): one run again."""
+    def band(word: OcrWord) -> int:  # twice the word's middle, in text heights
+        return round((word.box[1] + word.box[3]) / unit)
+
     ends: dict[int, list[list[OcrWord]]] = {}  # runs by the row band their last word is in
     joined: list[list[OcrWord]] = []
     for part in sorted(parts, key=lambda p: p[0].box[0]):
         first = part[0]
-        band = round((first.box[1] + first.box[3]) / unit)
-        before = next((p for b in (band - 1, band, band + 1) for p in ends.get(b, ())
+        before = next((p for b in (band(first) - 1, band(first), band(first) + 1)
+                       for p in ends.get(b, ())
                        if 0 <= first.box[0] - p[-1].box[2] <= WORD_GAP * unit
                        and abs(first.box[1] + first.box[3] - p[-1].box[1] - p[-1].box[3])
                        <= 0.6 * unit), None)
         if before is not None:
-            ends[round((before[-1].box[1] + before[-1].box[3]) / unit)].remove(before)
+            ends[band(before[-1])].remove(before)
             before.extend(part)
         else:
             joined.append(part)
             before = part
-        ends.setdefault(round((before[-1].box[1] + before[-1].box[3]) / unit), []).append(before)
+        ends.setdefault(band(before[-1]), []).append(before)
     return joined
 
 
