@@ -13,10 +13,11 @@ from PIL import Image
 
 from agent.grounding.ocr.engines import Box
 
-__all__ = ["card_around"]
+__all__ = ["card_around", "card_under"]
 
 TOLERANCE = 4  # grey levels: the card's ground (a white card on #f1f3f4 differs by 14)
 MARGIN = 3  # px between the text's box and where its ground is sampled
+SIDE_SLACK = 4  # px: a title strip and its card's body line up within this
 MAX_SHARE = 0.5  # a region taller than this share of the screen is the page; so is one
 BAND_SHARE = 0.2  # wider than MAX_SHARE and taller than this share (a list's full-width
 # item, a notification, is a card)
@@ -27,10 +28,30 @@ def card_around(image: Image.Image, text: Box, *, tall: bool = False) -> Box | N
     (no card: a plain list, a page of one colour); `tall`: a column's panel (a board's) may
     run the screen's height."""
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    height, width = rgb.shape[:2]
     seed = _ground_seed(rgb, text)
-    if seed is None:
+    return None if seed is None else _region(rgb, seed, tall)
+
+
+def card_under(image: Image.Image, strip: Box, *, tall: bool = False) -> Box | None:
+    """The card whose coloured title strip is `strip`: the strip with the region just below
+    it, when that region is as wide (a ticket's yellow header over its white body); None when
+    it is not."""
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    left, top, right, bottom = (round(v) for v in strip)
+    seed = ((left + right) // 2, bottom + MARGIN)
+    if seed[1] >= rgb.shape[0]:
         return None
+    body = _region(rgb, seed, tall)
+    if body is None or abs(body[0] - left) > SIDE_SLACK or abs(body[2] - right) > SIDE_SLACK \
+            or body[1] > bottom + SIDE_SLACK:
+        return None
+    return float(min(left, body[0])), float(top), float(max(right, body[2])), body[3]
+
+
+def _region(rgb: np.ndarray, seed: tuple[int, int], tall: bool) -> Box | None:
+    """The box of the region of one ground colour around `seed`, or None when it runs on over
+    the page."""
+    height, width = rgb.shape[:2]
     mask = np.zeros((height + 2, width + 2), np.uint8)
     flags = 4 | cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8)
     tolerance = (TOLERANCE,) * 3

@@ -112,6 +112,10 @@ _NAMED_CARD = re.compile(
     r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
     r"top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
     r"(?:card|tile|panel|listing)\b", re.IGNORECASE)
+# A name that ran on over the target's kind or into its own "in the": it began too early
+_SWALLOWED = re.compile(r"\b(?:in|on|from|within|inside)\s+the\b|\b(?:"
+                        + "|".join(re.escape(k) for k in KINDS) + r")\s+(?:in|on|from)\b",
+                        re.IGNORECASE)
 # "under the comment by Maria Lopez": the comment is known by the name it shows
 _KNOWN_BY = re.compile(
     r"\b(below|under|underneath|beneath|above|on|in|for|to|beside|near)\s+(?:the\s+)?"
@@ -119,10 +123,14 @@ _KNOWN_BY = re.compile(
     r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
     re.IGNORECASE)
 # "next to Priya's review": the review shows the name (a capitalised one), not those words
-_POSSESSED = re.compile(
-    r"\b((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
-    r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|event|"
-    r"notification|listing|profile|request|booking|application)\b")
+_POSSESSOR = (r"((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
+              r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|"
+              r"event|notification|listing|profile|request|booking|application)\b")
+_POSSESSED = re.compile(r"\b" + _POSSESSOR)
+# "in Maria Lopez's comment": what is in the item its name shows, as "for Maria Lopez" is
+_IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + _POSSESSOR + ")",
+                      re.IGNORECASE)
+_INSIDE = frozenset({"in", "on", "inside", "within", "from"})
 # "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
 # the screen's frame ("in the Settings dialog" names no item)
 _NAMED_ITEM = re.compile(
@@ -181,9 +189,11 @@ class Query:
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
     marked, quotes = _marked(hyphenated(description))
-    marked = _POSSESSED.sub(r"\1", _ON_OFF.sub(" ", _KNOWN_BY.sub(r"\1 ", marked)))
+    marked = _KNOWN_BY.sub(lambda m: "for " if m[1].lower() in _INSIDE else f"{m[1]} ", marked)
+    marked = _POSSESSED.sub(r"\1", _ON_OFF.sub(" ", _IN_ITEM.sub("for ", marked)))
     marked, quotes = _column_first(marked, quotes)
-    marked = _NAMED_ROW.sub(r"\1 the row with \2", marked)  # "in Bob's row", "in the Bob row"
+    if (row := _name_in(_NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
+        marked = marked[:row.start()] + row.expand(r"\1 the row with \2") + marked[row.end():]
     cell = _UNDER_IN_ROW.match(marked) or _ROW_UNDER.match(marked)
     column = cell and (cell["column"] or cell.groupdict().get("named"))
     if cell is not None and column and _MARK not in column:
@@ -221,9 +231,9 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         head, tail = marked[:relation.start()], marked[relation.end():]
         kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
-    elif (column := _NAMED_COLUMN.search(marked)) is not None:
+    elif (column := _name_in(_NAMED_COLUMN, marked, "name")) is not None:
         head, tail, kind = marked[:column.start()], column.group("name"), "column"
-    elif (card := _NAMED_CARD.search(marked) or _named_item(marked)) is not None:
+    elif (card := _name_in(_NAMED_CARD, marked, "name") or _named_item(marked)) is not None:
         head, tail, kind = marked[:card.start()], card.group("name"), "for"
     elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
         head, tail, kind = marked[:named.start()], marked[named.end():], "for"
@@ -241,6 +251,18 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         # the label; "for" or "under" is in it
         return _parse_part(marked, quotes)
     return replace(target, relation=kind, anchor=anchor)
+
+
+def _name_in(pattern: re.Pattern[str], marked: str, name: int | str) -> re.Match[str] | None:
+    """The first match of `pattern` whose `name` group holds no part of the target's own words:
+    "the Check in button in the Priya Nair row" names the row "Priya Nair", not "button in
+    the Priya Nair"."""
+    start = 0
+    while (found := pattern.search(marked, start)) is not None:
+        if _SWALLOWED.search(found[name]) is None:
+            return found
+        start = found.start() + 1
+    return None
 
 
 def _named_item(marked: str) -> re.Match[str] | None:

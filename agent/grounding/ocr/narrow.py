@@ -163,13 +163,14 @@ def _placed(place: tuple[int, int], found: list[Candidate],
     return [rescored(c, 1.0 - min(0.5, max(0.0, best - key(c)) * 4)) for c in found]
 
 
-def _card(image: Image.Image, text: Box, *, tall: bool) -> Box | None:
-    """The card `text` stands on (cards.py), or None; None without OpenCV (the `ocr` extra)."""
+def _card(image: Image.Image, text: Box, *, tall: bool, under: bool = False) -> Box | None:
+    """The card `text` stands on (cards.py), or, `under`, the card whose title strip `text`
+    is; None when there is none, or without OpenCV (the `ocr` extra)."""
     try:
-        from agent.grounding.ocr.cards import card_around
+        from agent.grounding.ocr.cards import card_around, card_under
     except ImportError:
         return None
-    return card_around(image, text, tall=tall)
+    return (card_under if under else card_around)(image, text, tall=tall)
 
 
 def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
@@ -224,12 +225,15 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
         if cards and query.relation in ("for", "column") else None
     if card is None:
         return _related(query, found, anchor, None)
-    # Nothing of the kind in the card: the region was a title's coloured strip, on a card
-    # (a bank card's picture over its Freeze button), or no card at all
-    outer = _card(image, card, tall=tall)
-    return _related(query, found, anchor, card) or \
-        (outer is not None and outer != card and _related(query, found, anchor, outer)) or \
-        _related(query, found, anchor, None)
+    # Nothing of the kind in the card: the region was a title's coloured strip, over the
+    # card's body or on a card (a bank card's picture over its Freeze button), or no card
+    if (inside := _related(query, found, anchor, card)) is not None:
+        return inside
+    for outer in (_card(image, card, tall=tall, under=True), _card(image, card, tall=tall)):
+        if outer is not None and outer != card and \
+                (inside := _related(query, found, anchor, outer)) is not None:
+            return inside
+    return _related(query, found, anchor, None)
 
 
 def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: Box | None

@@ -74,7 +74,7 @@ def similarity(text: str, query: str) -> float:
         return 0.0
     if text.translate(_LOOKALIKE) == query.translate(_LOOKALIKE):
         return MISREAD
-    if _other_number(text, query):
+    if _other_number(text, query) or _other_letter(text, query):
         return 0.0
     matcher = difflib.SequenceMatcher(None, text, query, autojunk=False)
     if matcher.real_quick_ratio() < MIN_SIMILARITY * 0.9:
@@ -95,6 +95,13 @@ def _other_number(text: str, query: str) -> bool:
     series ("Studio 3" is neither "Studio 1" nor "Studio")."""
     wanted = re.sub(r"\D", "", query)  # its digits: "1 1/2" may be read "11/2", "1,299" "1299"
     return bool(wanted) and re.sub(r"\D", "", text) != wanted
+
+
+def _other_letter(text: str, query: str) -> bool:
+    """Another letter of a series: "Menu A" is not "Menu B", nor "Zone C" "Zone D"."""
+    pairs = zip(text.split(), query.split(), strict=False)
+    return len(text.split()) == len(query.split()) and any(
+        len(a) == len(b) == 1 and a.isalpha() and b.isalpha() and a != b for a, b in pairs)
 
 
 def _ending(a: str, b: str) -> str:

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from agent.errors import GroundingError
 from agent.grounding.ocr.candidate import centre
-from agent.grounding.ocr.cards import card_around
+from agent.grounding.ocr.cards import card_around, card_under
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
 from tests.grounding.ocr.test_rank import Widget, inside, words
@@ -48,6 +48,32 @@ def test_a_button_on_a_card_named_by_its_title_is_that_cards() -> None:
     for title, button in buttons.items():
         found = ground_in(Analysis(read, list(buttons.values()), 0.0), image,
                           f'the "Select" button on the {title} card').best
+        assert inside(found.point, button.box), title
+
+
+def tickets_page() -> tuple[Image.Image, list[OcrWord], dict[str, Widget]]:
+    """The thirty-ninth blind trial's kitchen tickets: side by side, each a yellow title strip
+    over a white body holding its own Bump button, on a grey page."""
+    image = Image.new("RGB", (1200, 400), PAGE)
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons = {}
+    for index, title in enumerate(("Table 4", "Table 9", "Table 12", "Take-away")):
+        left = 20 + 290 * index
+        draw.rectangle((left, 100, left + 278, 300), fill="white", outline="#d0d4da")
+        draw.rectangle((left + 1, 101, left + 277, 134), fill="#fdf3c4")
+        read += words(110, left + 12, title, key=10 + index)
+        read += words(150, left + 40, "Caesar salad", key=20 + index)
+        buttons[title] = Widget("button", (left + 100, 250, left + 160, 275), "Bump")
+    return image, read, buttons
+
+
+def test_a_button_on_a_card_titled_on_a_coloured_strip_is_that_cards() -> None:
+    image, read, buttons = tickets_page()
+    assert card_under(image, (21.0, 101.0, 298.0, 135.0)) == (21.0, 101.0, 298.0, 300.0)
+    for title, button in buttons.items():
+        found = ground_in(Analysis(read, list(buttons.values()), 0.0), image,
+                          f"the Bump button on the {title} ticket").best
         assert inside(found.point, button.box), title
 
 

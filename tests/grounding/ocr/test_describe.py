@@ -135,6 +135,17 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ('the radio button in the "4" column of the Communication row', "row", "communication",
      "4"),
     ("the checkbox in the Wed column of the Your name row", "row", "your name", "wed"),
+    # what is in an item known by the name it shows (the fortieth blind trial's comments)
+    ("the Resolve button in Maria Lopez's comment", "for", "maria lopez", "resolve"),
+    ("the Reply field in the comment by James Chen", "for", "james chen", "reply"),
+    ("the Reply link on Tom's post", "for", "tom", "reply"),
+    # a target whose own words hold "in" (the thirty-ninth blind trial's guest list)
+    ("the Check in button in the Priya Nair row", "row", "priya nair", "check in"),
+    ("the Check in button in the row with Priya Nair", "row", "priya nair", "check in"),
+    ("the Sign in button in Bob's row", "row", "bob", "sign in"),
+    ("the Delete button in the Log in as admin row", "row", "log in as admin", "delete"),
+    ("the Check in button on the Early bird card", "for", "early bird", "check in"),
+    ("the Check in button in the Status column", "column", "status", "check in"),
     # a page's path names its row (the twentieth blind trial's analytics table)
     ('the "View report" link in the /pricing row', "row", "pricing", "view report"),
     ("the View report link in the /blog/launch-week row", "row", "blog launch-week",

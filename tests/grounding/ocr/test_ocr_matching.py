@@ -140,6 +140,10 @@ def test_a_near_miss_of_a_short_word_is_no_match() -> None:
     ("l0:30", "10:30", True),  # a look-alike letter read for a digit
     ("11/2 cups flour", "1 1 2 cups flour", True),  # "1 1/2" read without its space
     ("inbox 3", "inbox", True),  # a count beside a name the description leaves out
+    ("menu a", "menu b", False),  # a letter of a series too (the thirty-ninth blind trial)
+    ("zone c", "zone d", False),
+    ("menu b", "menu b", True),
+    ("menu 8", "menu b", True),  # a B read as an 8: still a near match
 ])
 def test_a_different_number_is_no_near_match(read: str, described: str, near: bool) -> None:
     assert (similarity(read, described) >= 0.8) is near
