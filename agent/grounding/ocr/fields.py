@@ -38,6 +38,7 @@ INSET = 8  # px past the field's edge: inside its border and focus ring
 PLACEHOLDER = (90, 200)  # the darkest grey of a placeholder's letters (Chromium's: 117)
 CORNER = 6  # px a rounded box's side may lie left of where its top edge ends
 FAINT = 12  # a line this much darker than the background (an underline of #ddd: 34)
+DASH_GAP = 3  # px: a dashed or dotted line's gaps are at most this wide
 
 
 def wants_field(description: str) -> bool:
@@ -82,11 +83,25 @@ def underlined_field(image: Image.Image, text: Box) -> Box | None:
     background = grey.getpixel((0, height + 1))
     assert isinstance(background, int)
     for y in range(height + 1, grey.height):
-        row = grey.crop((0, y, grey.width, y + 1)).tobytes()
-        end = next((i for i, v in enumerate(row) if abs(v - background) < FAINT), len(row))
+        end = _line_end([abs(v - background) >= FAINT
+                         for v in grey.crop((0, y, grey.width, y + 1)).tobytes()])
         if end - (x2 - x1) >= 3 * height:  # on well past the text's end
             return float(x1), float(y1 - height // 2), float(x1 + end), float(y1 + y)
     return None
+
+
+def _line_end(inked: Sequence[bool]) -> int:
+    """Where a line starting at the row's first pixels ends (0: none starts there): solid, or
+    dashed or dotted (an "Add tag" field's dashed bottom border), its dashes at least half of
+    it."""
+    last, blank = -1, 0
+    for x, ink in enumerate(inked):
+        if ink:
+            last, blank = x, 0
+        elif (blank := blank + 1) > DASH_GAP:
+            break
+    end = last + 1
+    return end if end and sum(inked[:end]) >= 0.5 * end else 0
 
 
 def _right_side(image: Image.Image, label: Box, others: Sequence[Box]) -> int | None:

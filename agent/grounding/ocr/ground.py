@@ -109,6 +109,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             return named
     try:
         return decide(_ranked(query, analysis, image), query, description)
+    except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
+        if not _unsaid(query, analysis):
+            raise
+        return _kind_only(query, analysis, image, description)
     except NotOnScreen:
         if query.soft:  # "the search box", and no field says "Search": the field next to
             # the word (a Search button's) where it is on the screen, else the only field
@@ -126,7 +130,29 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             named = _tried(guess, analysis, image) if guess is not None else None
             if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
                 return named
+        if _unsaid(query, analysis):
+            return _kind_only(query, analysis, image, description)
         raise
+
+
+def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description: str
+               ) -> Decision:
+    """"the role drop-down in the Leo Park row": the row's one drop-down (else an error)."""
+    plain = replace(query, text="", soft=False)
+    return decide(_ranked(plain, analysis, image), plain, description)
+
+
+def _unsaid(query: Query, analysis: Analysis) -> bool:
+    """Whether the description names a field, drop-down, checkbox or radio button in a row or
+    card by a word for it that the screen says nowhere (what it holds: a role, a status). (A
+    button or link is named by its own words: one the screen does not say is not there.)"""
+    kinds = query.kinds - {TEXT}
+    if query.relation not in ("row", "for") or query.quoted or not query.text or not kinds \
+            or not ("field" in kinds or kinds <= {"checkbox", "radio"}):
+        return False
+    said = [norm(w.text) for w in analysis.widgets or ()] + [norm(w.text) for w in analysis.words]
+    return not any(similarity(text, query.text) >= MIN_SIMILARITY for text in said) \
+        and not runs(analysis.words, query.text)
 
 
 def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: str

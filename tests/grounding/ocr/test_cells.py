@@ -301,3 +301,34 @@ def test_a_field_named_by_its_placeholder_and_a_noun_in_a_named_row() -> None:
     assert inside(found.best.point, fields["Saturday", "end"].box)
     with pytest.raises(GroundingError):
         decision("the start time field in the Monday row", read, list(fields.values()))
+
+
+def members() -> tuple[list[OcrWord], dict[str, Widget]]:
+    """The fortieth blind trial's channel members: a name per row, each row's role drop-down
+    showing its value, a Remove link; no column says "Role". "Created by Ava Sinclair" above
+    says a row's name once more."""
+    read = [*words(40, 40, "Created by Ava Sinclair on 4 May", key=1)]
+    drop_downs = {}
+    for row, (name, role) in enumerate((("Ava Sinclair", "Admin"), ("Leo Park", "Member"),
+                                        ("Mia Torres", "Member"))):
+        y = 100 + 45 * row
+        read += words(y + 6, 40, name, key=10 + row)
+        read += words(y + 6, 440, role, key=20 + row)
+        drop_downs[name] = Widget("field", (430, y, 520, y + 30), role)
+    return read, drop_downs
+
+
+def test_a_row_field_named_by_a_word_the_screen_lacks_is_the_rows_one_of_its_kind() -> None:
+    read, drop_downs = members()
+    for name, drop_down in drop_downs.items():
+        found = decision(f"the role drop-down in the {name} row", read, list(drop_downs.values()))
+        assert inside(found.best.point, drop_down.box), name
+    # A button is named by its own words: one the screen does not say is not there
+    links = [Widget("link", (600, 100 + 45 * row, 660, 130 + 45 * row), "Remove")
+             for row in range(3)]
+    with pytest.raises(GroundingError, match="refund"):
+        decision("the refund link in the Leo Park row", read, [*drop_downs.values(), *links])
+    # A word the screen does say (a placeholder's) names something else: no guess
+    said = read + words(400, 40, "Add people by name or email", key=40)
+    with pytest.raises(GroundingError, match="email"):
+        decision("the email field in the Leo Park row", said, list(drop_downs.values()))

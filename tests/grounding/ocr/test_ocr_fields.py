@@ -77,19 +77,25 @@ def test_the_next_word_on_the_row_is_not_a_field() -> None:
     assert field_point(image, (12.0, 41.0, 52.0, 57.0)) is None
 
 
-@pytest.mark.parametrize(("ink", "line_end", "field"), [
-    ("#757575", 780, True),  # a grey placeholder over a line to the panel's edge: a field
-    ("#222222", 780, False),  # dark text over a rule: a heading
-    ("#757575", 190, False),  # a line that ends with the text: an underline
+@pytest.mark.parametrize(("ink", "line_end", "dash", "field"), [
+    ("#757575", 780, 0, True),  # a grey placeholder over a line to the panel's edge: a field
+    ("#222222", 780, 0, False),  # dark text over a rule: a heading
+    ("#757575", 190, 0, False),  # a line that ends with the text: an underline
+    # the fortieth trial's "Add tag" field: its bottom border dashed (4 px on, 2 off)
+    ("#757575", 780, 2, True),
+    ("#757575", 190, 2, False),
+    ("#757575", 780, 8, False),  # dots far apart: no line
 ])
 def test_a_placeholder_over_a_line_is_a_field_framed_by_that_line(
-        ink: str, line_end: int, field: bool) -> None:
+        ink: str, line_end: int, dash: int, field: bool) -> None:
     """The fourth trial's post title: "Add title" in a field with only a bottom border."""
     image = Image.new("RGB", (900, 200), "white")
     draw = ImageDraw.Draw(image)
     for x in range(100, 190, 10):  # letters 20 px tall, drawn as strokes
         draw.rectangle((x, 40, x + 5, 60), fill=ink)
     draw.line((98, 68, line_end, 68), fill="#dddddd")
+    for x in range(102, line_end, 4 + dash) if dash else ():
+        draw.line((x, 68, x + dash - 1, 68), fill="white")
     found = underlined_field(image, (100, 40, 190, 61))
     assert (found is not None) is field
     if found is not None:
