@@ -130,9 +130,27 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             named = _tried(guess, analysis, image) if guess is not None else None
             if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
                 return named
+        grouped = _grouped(query, analysis)  # "the Recipes notebook": "Recipes" under
+        named = _tried(grouped, analysis, image) if grouped is not None else None  # NOTEBOOKS
+        if named is not None and named.best.exact:
+            return named
         if _unsaid(query, analysis):
             return _kind_only(query, analysis, image, description)
         raise
+
+
+def _grouped(query: Query, analysis: Analysis) -> Query | None:
+    """"the Recipes notebook", "the Design channel": an item's title and the noun its group's
+    heading says ("Notebooks", "CHANNELS"); the title under that heading. None for other
+    descriptions, or when no heading says the noun."""
+    head, _, noun = query.text.rpartition(" ")
+    if query.kinds - {TEXT} or query.quoted or query.relation or not head or len(noun) < 3:
+        return None
+    heading = next((run for form in (noun, f"{noun}s") for run in runs(analysis.words, form)
+                    if run.whole and run.similarity == 1.0), None)
+    if heading is None:
+        return None
+    return replace(query, text=head, relation="below", anchor=Query(text=norm(heading.text)))
 
 
 def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description: str

@@ -332,3 +332,17 @@ def test_a_row_field_named_by_a_word_the_screen_lacks_is_the_rows_one_of_its_kin
     said = read + words(400, 40, "Add people by name or email", key=40)
     with pytest.raises(GroundingError, match="email"):
         decision("the email field in the Leo Park row", said, list(drop_downs.values()))
+
+
+def test_an_item_named_with_its_groups_noun_is_the_title_under_that_heading() -> None:
+    """The fortieth blind trial's notes app: "the Recipes notebook" is "Recipes" under the
+    sidebar's NOTEBOOKS heading, not the note "Recipes to try" beside it."""
+    read = [*words(114, 17, "NOTEBOOKS", key=1)]
+    for row, name in enumerate(("All notes", "Personal", "Work", "Recipes")):
+        read += words(141 + 30 * row, 17, name, key=10 + row)
+    read += words(230, 229, "Recipes to try", key=20) + words(60, 229, "Grocery list", key=21)
+    found = decision("the Recipes notebook", read, [])
+    assert found.best.box[:2] == (17, 231)
+    for missing in ("the Grocery notebook", "the pesto notebook"):  # no such item: an error
+        with pytest.raises(GroundingError):
+            decision(missing, read, [])
