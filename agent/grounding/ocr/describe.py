@@ -13,78 +13,30 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from agent.grounding.ocr.describe_words import (
+    ARTICLES,
+    CENTRES,
+    COLOURS,
+    CUT,
+    FILLER,
+    KINDS,
+    ORDINALS,
+    PLACES,
+    POLITE,
+    SEARCH_KINDS,
+    SIZES,
+    SYMBOLS,
+    TEXT,
+)
 from agent.grounding.ocr.textmatch import hyphenated, norm
 
-__all__ = ["KINDS", "Query", "Relation", "literal", "parse"]
+__all__ = ["KINDS", "TEXT", "Query", "Relation", "literal", "parse"]
 
 # "under": in the section a heading opens (no description says it: the fallback for "the Max
 # price field", a field's own words under a heading's)
 # "for": "the Delete button for Bob", its row, or in a card under Bob
 # "column": in the column a heading heads ("the Add card button in the To do column")
 Relation = Literal["below", "above", "right", "left", "next", "row", "under", "for", "column"]
-TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
-
-# Phrases naming a kind, longest first; the value is the widget kinds it accepts.
-KINDS: dict[str, frozenset[str]] = {
-    "radio button": frozenset({"radio"}), "radio": frozenset({"radio"}),
-    "option button": frozenset({"radio"}),
-    "check box": frozenset({"checkbox"}), "checkbox": frozenset({"checkbox"}),
-    "tick box": frozenset({"checkbox"}), "toggle": frozenset({"checkbox"}),
-    "switch": frozenset({"checkbox"}),
-    "option": frozenset({"radio"}),  # a checkbox is a related kind: it still fits
-    "text field": frozenset({"field"}), "text box": frozenset({"field"}),
-    "text area": frozenset({"field"}), "text input": frozenset({"field"}),
-    "input field": frozenset({"field"}), "input box": frozenset({"field"}),
-    "entry field": frozenset({"field"}), "search box": frozenset({"field"}),
-    "search field": frozenset({"field"}), "search bar": frozenset({"field"}),
-    "field": frozenset({"field"}), "textbox": frozenset({"field"}),
-    "textfield": frozenset({"field"}), "textarea": frozenset({"field"}),
-    "input": frozenset({"field"}), "entry": frozenset({"field"}),
-    "box": frozenset({"field", "checkbox"}),
-    "area": frozenset({"field"}), "editor": frozenset({"field"}),
-    "dropdown": frozenset({"field", "button"}), "drop-down": frozenset({"field", "button"}),
-    "drop down": frozenset({"field", "button"}), "pull-down": frozenset({"field", "button"}),
-    "list box": frozenset({"field", "button"}), "listbox": frozenset({"field", "button"}),
-    "combobox": frozenset({"field", "button"}),
-    "combo box": frozenset({"field", "button"}), "select": frozenset({"field", "button"}),
-    "button": frozenset({"button"}), "btn": frozenset({"button"}),
-    "link": frozenset({"link"}), "hyperlink": frozenset({"link"}),
-    "tab": frozenset({"tab"}), "icon": frozenset({"icon"}),
-    "label": frozenset({TEXT}), "text": frozenset({TEXT}), "heading": frozenset({TEXT}),
-    "title": frozenset({TEXT}), "word": frozenset({TEXT}), "message": frozenset({TEXT}),
-}
-_SEARCH_KINDS = frozenset({"search box", "search field", "search bar"})  # "search" is its text
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1,
-            "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
-            "9th": 9, "10th": 10}
-COLOURS = {"red": "red", "green": "green", "blue": "blue", "yellow": "yellow",
-           "orange": "orange", "purple": "purple", "violet": "purple", "pink": "pink",
-           "black": "black", "white": "white", "gray": "grey", "grey": "grey"}
-PLACES = {"top": (0, -1), "upper": (0, -1), "bottom": (0, 1), "lower": (0, 1),
-          "left": (-1, 0), "right": (1, 0), "leftmost": (-1, 0), "rightmost": (1, 0),
-          "topmost": (0, -1), "bottommost": (0, 1)}
-CENTRES = frozenset({"middle", "centre", "center"})
-SIZES = {"big": 1, "bigger": 1, "biggest": 1, "larger": 1, "largest": 1,
-         "smaller": -1, "smallest": -1, "tiny": -1}
-# Words that carry no text: articles, verbs of acting, fillers.
-FILLER = frozenset([
-    "a", "an", "the", "this", "that", "these", "those", "its", "please", "then", "now", "and",
-    "or", "to", "on", "onto", "in", "into", "at", "of", "for", "from", "click", "tap", "press",
-    "hit", "select", "choose", "pick", "check", "tick", "uncheck", "untick", "type", "enter",
-    "write", "fill", "focus", "double", "right-click", "use", "find", "go", "open", "toggle",
-    "called", "named", "labeled", "labelled", "titled", "marked", "saying", "says", "reading",
-    "reads", "which", "shows", "showing", "with", "containing", "contains", "text",
-    "placeholder", "corner", "side", "edge", "part", "screen", "page", "window", "dialog",
-    "form", "row", "row's", "rows", "column", "element", "control", "widget", "item", "one",
-    "is", "it", "little", "wide", "long", "tall", "tiny", "main", "primary", "empty",
-    "blank", "visible", "focused", "active", "current", "only", "lone", "single", "editable",
-])
-ARTICLES = frozenset(["a", "an", "the", "this", "that", "these", "those", "its"])
-_POLITE = frozenset(["please", "now", "then", "again"])
-_CUT = frozenset([  # after the kind
-    "in", "of", "on", "at", "from", "inside", "within", "under", "for", "near",
-])
 _RELATIONS: list[tuple[str, Relation]] = [
     (r"(?:directly |just |right |immediately )?(?:below|under|underneath|beneath)", "below"),
     (r"(?:directly |just |right |immediately )?above", "above"),
@@ -98,9 +50,9 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
     r"this|that|selected|current|highlighted)\b)((?:\x00|[.#/]?[\w-]+(?:[.:/@][\w-]+)*[?:,]?)"
-    r"(?:\s+(?:\x00|[.#/]?[\w-]+(?:[.:/@][\w-]+)*[?:,]?)){0,4}?)"  # "in the Associate .pho
-    # files? row", "in the Packing tape, brown row", "in the /blog/launch-week row", "in the
-    # billing@northwind.co row"
+    r"(?:\s+(?:\x00|[(\[]?[.#/]?[\w-]+(?:[.:/@][\w-]+)*[)\]]?[?:,]?)){0,4}?)"  # "in the Associate
+    # .pho files? row", "in the Packing tape, brown row", "in the /blog/launch-week row", "in the
+    # billing@northwind.co row", "in the Safety gloves (L) row"
     r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
 # "in the To do column", "in the Admin column": under the column's heading, however far
 _NAMED_COLUMN = re.compile(
@@ -161,7 +113,6 @@ _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»
 _MARK = "\x00"  # stands for quoted text in the description while it is parsed
 # "for Bob", "for "Bob"", "for #1044"
 _FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:\x00|[A-Z#]|\d+\b))")
-SYMBOLS = "×✕✖+−›‹»«…☰⚙"  # buttons whose text is one sign
 
 
 @dataclass(frozen=True)
@@ -195,15 +146,26 @@ def parse(description: str) -> Query:
     if (row := _name_in(_NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
         marked = marked[:row.start()] + row.expand(r"\1 the row with \2") + marked[row.end():]
     cell = _UNDER_IN_ROW.match(marked) or _ROW_UNDER.match(marked)
-    column = cell and (cell["column"] or cell.groupdict().get("named"))
-    if cell is not None and column and _MARK not in column:
-        # "the checkbox under Wed 15 Oct in the Your name row": the Wed 15 Oct column's
-        query = _parse_marked(f"{cell['head']} {cell['row']}", quotes)
+    group = None if cell is None else \
+        next((name for name in ("column", "named") if cell.groupdict().get(name)), None)
+    if cell is not None and group is not None:
+        # "the checkbox under Wed 15 Oct in the Your name row": the Wed 15 Oct column's (its
+        # heading quoted or not)
+        column, rest = _unquoted(cell[group], marked[:cell.start(group)].count(_MARK), quotes)
+        query = _parse_marked(f"{cell['head']} {cell['row']}", rest)
         if query.relation == "row" and query.text:  # "the Book button in the 11:00 row
             return replace(query, column=_row_name(column))  # under Wed 15 July"
         if query.kinds and query.relation == "row":
             return replace(query, text=norm(column))
     return _parse_marked(marked, quotes)
+
+
+def _unquoted(part: str, first: int, quotes: list[str]) -> tuple[str, list[str]]:
+    """`part` with its quoted texts (the `first`-th on) put back, and the quotes left."""
+    count = part.count(_MARK)
+    for quote in quotes[first:first + count]:
+        part = part.replace(_MARK, quote, 1)
+    return part, quotes[:first] + quotes[first + count:]
 
 
 def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
@@ -212,11 +174,7 @@ def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
     cell = _COLUMN_OF_ROW.search(marked)
     if cell is None:
         return marked, quotes
-    column = cell["column"]
-    if column.count(_MARK) == 1:
-        index = marked[:cell.start("column")].count(_MARK)
-        column = column.replace(_MARK, quotes[index])
-        quotes = quotes[:index] + quotes[index + 1:]
+    column, quotes = _unquoted(cell["column"], marked[:cell.start("column")].count(_MARK), quotes)
     said = f"under {column} in the {cell['row']} row"
     return marked[:cell.start()] + said + marked[cell.end():], quotes
 
@@ -331,7 +289,7 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
         if text.endswith(f" {descriptor}"):
             text = text.removesuffix(f" {descriptor}")
             break
-    soft = (kind_word in _SEARCH_KINDS and not text) or (text == "search" and not quoted
+    soft = (kind_word in SEARCH_KINDS and not text) or (text == "search" and not quoted
                                                           and "field" in kinds)
     return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,
                  soft=soft, size=size)
@@ -375,8 +333,8 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
         if start is None:
             return "", False
         end = next((i for i in range(start, len(tokens)) if i in used), len(tokens))
-        while end > start + 1 and (lower[end - 1] in ARTICLES or lower[end - 1] in _POLITE or (
-                lower[end - 1] in _CUT and end < len(tokens))):  # "Submit at the bottom"
+        while end > start + 1 and (lower[end - 1] in ARTICLES or lower[end - 1] in POLITE or (
+                lower[end - 1] in CUT and end < len(tokens))):  # "Submit at the bottom"
             end -= 1
         return norm(" ".join(tokens[start:end])), False
 
@@ -397,7 +355,7 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
         return norm(" ".join(tokens[i] for i in before)), False
     after: list[str] = []
     for i in range(kind_at + 1, len(tokens)):
-        if i in used or (lower[i] in _CUT and after):
+        if i in used or (lower[i] in CUT and after):
             break
         if lower[i] not in FILLER or _capital(tokens, i):
             after.append(tokens[i])

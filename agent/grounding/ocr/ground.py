@@ -347,8 +347,13 @@ def _one_row(found: list[Candidate]) -> Candidate:
     rivals = [c for c in found if c.score >= best.score - NEAR_MARGIN]
     height = max(best.box[3] - best.box[1], 8.0)
     if any(abs(centre(c.box)[1] - centre(best.box)[1]) > 0.5 * height for c in rivals):
+        # (each row's best: the row relation keeps the one where the element described is)
+        rows: list[Candidate] = []
+        for rival in sorted(rivals, key=lambda c: -c.score):
+            if all(abs(centre(rival.box)[1] - centre(r.box)[1]) > 0.5 * height for r in rows):
+                rows.append(rival)
         raise Ambiguous(f"the rows of {len(rivals)} places match about equally well: "
-                        + "; ".join(c.describe() for c in rivals[:6]))
+                        + "; ".join(c.describe() for c in rivals[:6]), close=rows)
     return best
 
 

@@ -49,6 +49,8 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
     own = [w for w in row if _may_label(run, w.text)]
+    if listed >= DROPPED and not any(w.text for w in own):
+        own = []  # an open list's item beside an unlabelled mark (a grid's, behind the list)
     if own:
         nearest = min(own, key=lambda w: gap(run.box, w.box))
         return [Candidate(nearest.kind, nearest.box, run.text, centre(nearest.box),
@@ -96,7 +98,9 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) ->
     near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 4.5 * height}
     if len(near) < 2:
         return 0.0
-    fields = [w.box for w in widgets if w.kind == "field"
+    # (a drop-down may look like a button: a <select> showing "Choose…" in its middle)
+    fields = [w.box for w in widgets if (w.kind == "field" or (
+        w.kind == "button" and w.box[2] - w.box[0] >= SELECT_WIDTH * height))
               and w.box[0] - 1.5 * height <= run.box[0] <= w.box[2]]
     item = run.centre[1]  # climb the items stacked at the text's left edge to a field's foot
     while True:
@@ -145,9 +149,13 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     `drop_down` may look like a button (GOV.UK's grey <select>, its choice in the middle)."""
     height = run.box[3] - run.box[1]
     fields = [w for w in widgets if w.kind == "field" and plausible_field(w.box)]
-    if drop_down and not any(_given(run.box, w) or _labels(run.box, w, height) for w in fields):
-        fields += [w for w in widgets if w.kind == "button" and w.text_box is not None
-                   and inside(centre(w.text_box), w.box) and plausible_field(w.box)
+    if drop_down and not any(_given(run.box, w) or (_labels(run.box, w, height)
+                                                    and _may_label(run, _label_of(w)))
+                             for w in fields):  # (a field with its own label is not this one's)
+        # (its choice in the middle, or none read: a "—" for no choice yet)
+        fields += [w for w in widgets if w.kind == "button"
+                   and (w.text_box is None or inside(centre(w.text_box), w.box))
+                   and plausible_field(w.box)
                    and w.box[2] - w.box[0] >= SELECT_WIDTH * height]  # (no status pill)
     holder = next((w for w in fields if inside(run.centre, w.box)), None)
     if holder is not None:  # a placeholder, or text typed in: the field itself

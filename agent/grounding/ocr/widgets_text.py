@@ -110,6 +110,7 @@ def words_inside(rect: Rect, words: Sequence[OcrWord]) -> list[OcrWord]:
 FRAME_CHARS = "([{|)]}"
 STROKES = "-_—–~.,:;'\"`‘’“”"  # a border's or a rule's stroke read as a sign
 SURE = 80  # a sign read this surely is drawn there
+LINE_BOX = 4  # mark heights: a box at most this tall may hold a letter O taken for a mark
 
 
 def border_read(word: OcrWord, rects: Sequence[Rect]) -> bool:
@@ -177,9 +178,11 @@ def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord],
     however unsure the reading (the S of a white-on-blue "Sign in", read at 57%). A square
     one beside the text in a box is a Tk checkbutton's frame round its box and text."""
     box = mark.box
-    area = (box[2] - box[0]) * (box[3] - box[1])
+    area, size = (box[2] - box[0]) * (box[3] - box[1]), box[3] - box[1]
     holders = [r.inner for r in rects if holds(r.inner, box)]
-    if mark.kind == "radio" and any((r[2] - r[0]) * (r[3] - r[1]) > 4 * area for r in holders) \
+    # (a box one line of text high: a panel holding a grid of radio buttons is no button)
+    if mark.kind == "radio" and any((r[2] - r[0]) * (r[3] - r[1]) > 4 * area
+                                    and r[3] - r[1] <= LINE_BOX * size for r in holders) \
             and not _labelled(mark.box, words, edges):
         return True
     return any(_is_letter(box, w) and any(holds(r, w.box) for r in holders) for w in words)

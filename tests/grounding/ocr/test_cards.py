@@ -13,6 +13,8 @@ from agent.grounding.ocr.candidate import centre
 from agent.grounding.ocr.cards import card_around, card_under
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
+from agent.grounding.ocr.widgets_shapes import Mark, Rect
+from agent.grounding.ocr.widgets_text import mark_in_box
 from tests.grounding.ocr.test_rank import Widget, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
@@ -251,3 +253,18 @@ def test_a_button_under_a_cards_coloured_picture_is_the_cards() -> None:
         found = ground_in(Analysis(read, list(buttons.values()), 0.0), image,
                           f'the "Freeze card" button on the {name} card').best
         assert inside(found.point, button.box), name
+
+
+def test_a_panels_grid_of_radio_buttons_with_no_text_of_their_own_are_radio_buttons() -> None:
+    """The forty-first trial's care record at 150%: a bordered Meals panel holding a grid of
+    20-px radio buttons (a column heading each, no text beside them): the panel is no button
+    whose letter O they could be. A round mark in a button one line high still is."""
+    edges = np.zeros((400, 1300), bool)
+    panel = Rect((444, 82, 1281, 313), (441, 79, 1284, 316), (255, 255, 255), (251, 248, 243),
+                 (226, 220, 207))
+    radio = Mark("radio", (680, 180, 700, 200), False)
+    headings = words(150, 676, "All", key=1)
+    assert not mark_in_box(radio, [panel], headings, edges)
+    button = Rect((660, 172, 760, 208), (658, 170, 762, 210), (230, 230, 230), (255, 255, 255),
+                  (118, 118, 118))
+    assert mark_in_box(radio, [panel, button], headings, edges)

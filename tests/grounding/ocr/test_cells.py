@@ -346,3 +346,17 @@ def test_an_item_named_with_its_groups_noun_is_the_title_under_that_heading() ->
     for missing in ("the Grocery notebook", "the pesto notebook"):  # no such item: an error
         with pytest.raises(GroundingError):
             decision(missing, read, [])
+
+
+def test_a_row_named_like_a_panels_title_is_the_row_holding_the_element() -> None:
+    """The forty-first trial's lab results at 150%: "Peter Walsh — HbA1c" titles the side
+    panel (its words read apart), and a table row says "Peter Walsh" and "HbA1c" in two cells
+    (both read "HbAlc"): the row with a File button is the one meant."""
+    read = [*words(113, 1555, "Peter Walsh", key=1), *words(113, 1670, "HbAlc", key=2)]
+    buttons = []
+    for row, (name, test) in enumerate((("Peter Walsh", "HbAlc"), ("Helen Morgan", "HbAlc"))):
+        y = 218 + 38 * row
+        read += words(y, 33, name, key=10 + row) + words(y, 276, test, key=20 + row)
+        buttons.append(Widget("button", (1136, y - 10, 1204, y + 24), "File"))
+    found = decision('the "File" button in the Peter Walsh HbA1c row', read, buttons)
+    assert inside(found.best.point, buttons[0].box)

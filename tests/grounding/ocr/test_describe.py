@@ -135,6 +135,10 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ('the radio button in the "4" column of the Communication row', "row", "communication",
      "4"),
     ("the checkbox in the Wed column of the Your name row", "row", "your name", "wed"),
+    # a row's name with a size or count in brackets (the forty-second blind trial)
+    ("the Picked checkbox in the Wood Screws 4x40 (200) row", "row", "wood screws 4x40 200",
+     "picked"),
+    ("the Damaged checkbox in the Safety gloves (L) row", "row", "safety gloves l", "damaged"),
     # what is in an item known by the name it shows (the fortieth blind trial's comments)
     ("the Resolve button in Maria Lopez's comment", "for", "maria lopez", "resolve"),
     ("the Reply field in the comment by James Chen", "for", "james chen", "reply"),

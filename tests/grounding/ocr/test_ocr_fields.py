@@ -102,6 +102,17 @@ def test_a_placeholder_over_a_line_is_a_field_framed_by_that_line(
         assert found[0] <= 100 and found[2] > 400 and found[3] == 68
 
 
+def test_a_labels_line_that_is_a_boxs_top_is_no_underline_field() -> None:
+    """The forty-first trial's "Reason not given" over a drop-down whose top border starts
+    under the label's first letter: the label is no placeholder of a field under a line."""
+    image = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(100, 190, 10):
+        draw.rectangle((x, 40, x + 5, 60), fill="#757575")
+    draw.rectangle((98, 68, 400, 100), outline="#767676")  # the drop-down's box
+    assert underlined_field(image, (100, 40, 190, 61)) is None
+
+
 def test_the_screens_own_edge_is_no_fields_side() -> None:
     """The sixteenth trial's "the Buddy field" at 100%: its field not found, the search
     right of the label met the screenshot's last column (a black line) and answered a point

@@ -111,6 +111,19 @@ def test_a_drop_down_that_looks_like_a_button_is_its_labels_and_never_a_link() -
         ground("the Collection date drop-down", read, [link])
 
 
+def test_a_drop_down_with_no_choice_read_under_its_label_beside_another_field() -> None:
+    """The forty-first trial's medicine round: "Reason not given" over a grey <select> showing
+    "—" (a button with no text read), and right of it on its row the Witness field, which
+    has its own label: the drop-down is the select."""
+    read = [*words(420, 252, "Reason not given", key=1, char=7, height=12),
+            *words(421, 484, "Witness (controlled drugs)", key=2, char=7, height=12)]
+    select = Widget("button", (251, 435, 461, 467))
+    witness = Widget("field", (483, 437, 693, 467), "Witness (controlled drugs)",
+                     (484, 421, 653, 434))
+    assert inside(ground('the "Reason not given" drop-down', read, [select, witness]).point,
+                  select.box)
+
+
 def test_a_status_pill_under_a_column_heading_is_no_drop_down() -> None:
     """The sixteenth trial's asset register: "the Status drop-down" beside its label, and a
     table's Status heading over a small "In use" pill (a button): the pill is no drop-down."""

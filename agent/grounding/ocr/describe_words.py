@@ -1,0 +1,73 @@
+"""The words a description is read by (describe.py): the kinds of element and the phrases
+naming them, ordinals, colours, places on the screen, sizes, and the words that carry no text
+to look for."""
+
+from __future__ import annotations
+
+__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "KINDS", "ORDINALS", "PLACES",
+           "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS", "TEXT"]
+
+TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
+
+# Phrases naming a kind, longest first; the value is the widget kinds it accepts.
+KINDS: dict[str, frozenset[str]] = {
+    "radio button": frozenset({"radio"}), "radio": frozenset({"radio"}),
+    "option button": frozenset({"radio"}),
+    "check box": frozenset({"checkbox"}), "checkbox": frozenset({"checkbox"}),
+    "tick box": frozenset({"checkbox"}), "toggle": frozenset({"checkbox"}),
+    "switch": frozenset({"checkbox"}),
+    "option": frozenset({"radio"}),  # a checkbox is a related kind: it still fits
+    "text field": frozenset({"field"}), "text box": frozenset({"field"}),
+    "text area": frozenset({"field"}), "text input": frozenset({"field"}),
+    "input field": frozenset({"field"}), "input box": frozenset({"field"}),
+    "entry field": frozenset({"field"}), "search box": frozenset({"field"}),
+    "search field": frozenset({"field"}), "search bar": frozenset({"field"}),
+    "field": frozenset({"field"}), "textbox": frozenset({"field"}),
+    "textfield": frozenset({"field"}), "textarea": frozenset({"field"}),
+    "input": frozenset({"field"}), "entry": frozenset({"field"}),
+    "box": frozenset({"field", "checkbox"}),
+    "area": frozenset({"field"}), "editor": frozenset({"field"}),
+    "dropdown": frozenset({"field", "button"}), "drop-down": frozenset({"field", "button"}),
+    "drop down": frozenset({"field", "button"}), "pull-down": frozenset({"field", "button"}),
+    "list box": frozenset({"field", "button"}), "listbox": frozenset({"field", "button"}),
+    "combobox": frozenset({"field", "button"}),
+    "combo box": frozenset({"field", "button"}), "select": frozenset({"field", "button"}),
+    "button": frozenset({"button"}), "btn": frozenset({"button"}),
+    "link": frozenset({"link"}), "hyperlink": frozenset({"link"}),
+    "tab": frozenset({"tab"}), "icon": frozenset({"icon"}),
+    "label": frozenset({TEXT}), "text": frozenset({TEXT}), "heading": frozenset({TEXT}),
+    "title": frozenset({TEXT}), "word": frozenset({TEXT}), "message": frozenset({TEXT}),
+}
+SEARCH_KINDS = frozenset({"search box", "search field", "search bar"})  # "search" is its text
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1,
+            "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
+            "9th": 9, "10th": 10}
+COLOURS = {"red": "red", "green": "green", "blue": "blue", "yellow": "yellow",
+           "orange": "orange", "purple": "purple", "violet": "purple", "pink": "pink",
+           "black": "black", "white": "white", "gray": "grey", "grey": "grey"}
+PLACES = {"top": (0, -1), "upper": (0, -1), "bottom": (0, 1), "lower": (0, 1),
+          "left": (-1, 0), "right": (1, 0), "leftmost": (-1, 0), "rightmost": (1, 0),
+          "topmost": (0, -1), "bottommost": (0, 1)}
+CENTRES = frozenset({"middle", "centre", "center"})
+SIZES = {"big": 1, "bigger": 1, "biggest": 1, "larger": 1, "largest": 1,
+         "smaller": -1, "smallest": -1, "tiny": -1}
+# Words that carry no text: articles, verbs of acting, fillers.
+FILLER = frozenset([
+    "a", "an", "the", "this", "that", "these", "those", "its", "please", "then", "now", "and",
+    "or", "to", "on", "onto", "in", "into", "at", "of", "for", "from", "click", "tap", "press",
+    "hit", "select", "choose", "pick", "check", "tick", "uncheck", "untick", "type", "enter",
+    "write", "fill", "focus", "double", "right-click", "use", "find", "go", "open", "toggle",
+    "called", "named", "labeled", "labelled", "titled", "marked", "saying", "says", "reading",
+    "reads", "which", "shows", "showing", "with", "containing", "contains", "text",
+    "placeholder", "corner", "side", "edge", "part", "screen", "page", "window", "dialog",
+    "form", "row", "row's", "rows", "column", "element", "control", "widget", "item", "one",
+    "is", "it", "little", "wide", "long", "tall", "tiny", "main", "primary", "empty",
+    "blank", "visible", "focused", "active", "current", "only", "lone", "single", "editable",
+])
+ARTICLES = frozenset(["a", "an", "the", "this", "that", "these", "those", "its"])
+POLITE = frozenset(["please", "now", "then", "again"])
+CUT = frozenset([  # after the kind
+    "in", "of", "on", "at", "from", "inside", "within", "under", "for", "near",
+])
+SYMBOLS = "×✕✖+−›‹»«…☰⚙"  # buttons whose text is one sign
