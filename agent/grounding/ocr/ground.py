@@ -110,9 +110,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
-        if not _unsaid(query, analysis):
+        kind_only = _kind_only(query, analysis, image, description)
+        if kind_only is None:
             raise
-        return _kind_only(query, analysis, image, description)
+        return kind_only
     except NotOnScreen:
         if query.soft:  # "the search box", and no field says "Search": the field next to
             # the word (a Search button's) where it is on the screen, else the only field
@@ -134,9 +135,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         named = _tried(grouped, analysis, image) if grouped is not None else None  # NOTEBOOKS
         if named is not None and named.best.exact:
             return named
-        if _unsaid(query, analysis):
-            return _kind_only(query, analysis, image, description)
-        raise
+        kind_only = _kind_only(query, analysis, image, description)
+        if kind_only is None:
+            raise  # (a closer reading may yet find the words)
+        return kind_only
 
 
 def _grouped(query: Query, analysis: Analysis) -> Query | None:
@@ -144,7 +146,8 @@ def _grouped(query: Query, analysis: Analysis) -> Query | None:
     heading says ("Notebooks", "CHANNELS"); the title under that heading. None for other
     descriptions, or when no heading says the noun."""
     head, _, noun = query.text.rpartition(" ")
-    if query.kinds - {TEXT} or query.quoted or query.relation or not head or len(noun) < 3:
+    if query.kinds - {TEXT} or query.quoted or query.relation or not head or len(noun) < 3 \
+            or not noun.isalpha():  # (a noun: "the Mill Hill 14:32 row" names no heading)
         return None
     heading = next((run for form in (noun, f"{noun}s") for run in runs(analysis.words, form)
                     if run.whole and run.similarity == 1.0), None)
@@ -154,10 +157,16 @@ def _grouped(query: Query, analysis: Analysis) -> Query | None:
 
 
 def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description: str
-               ) -> Decision:
-    """"the role drop-down in the Leo Park row": the row's one drop-down (else an error)."""
+               ) -> Decision | None:
+    """"the role drop-down in the Leo Park row": the row's one drop-down, when the words
+    for it are said nowhere (`_unsaid`); else None."""
+    if not _unsaid(query, analysis):
+        return None
     plain = replace(query, text="", soft=False)
-    return decide(_ranked(plain, analysis, image), plain, description)
+    try:
+        return decide(_ranked(plain, analysis, image), plain, description)
+    except GroundingError:
+        return None
 
 
 def _unsaid(query: Query, analysis: Analysis) -> bool:
@@ -166,8 +175,9 @@ def _unsaid(query: Query, analysis: Analysis) -> bool:
     button or link is named by its own words: one the screen does not say is not there.)"""
     kinds = query.kinds - {TEXT}
     if query.relation not in ("row", "for") or query.quoted or not query.text or not kinds \
-            or not ("field" in kinds or kinds <= {"checkbox", "radio"}):
-        return False
+            or not ("field" in kinds or kinds <= {"checkbox", "radio"}) \
+            or not all(word.isalpha() and len(word) >= 3 for word in query.text.split()):
+        return False  # (a number or a code is a cell's, a heading's: maybe read unsure)
     said = [norm(w.text) for w in analysis.widgets or ()] + [norm(w.text) for w in analysis.words]
     return not any(similarity(text, query.text) >= MIN_SIMILARITY for text in said) \
         and not runs(analysis.words, query.text)

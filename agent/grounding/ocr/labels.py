@@ -98,9 +98,7 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) ->
     near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 4.5 * height}
     if len(near) < 2:
         return 0.0
-    # (a drop-down may look like a button: a <select> showing "Choose…" in its middle)
-    fields = [w.box for w in widgets if (w.kind == "field" or (
-        w.kind == "button" and w.box[2] - w.box[0] >= SELECT_WIDTH * height))
+    fields = [w.box for w in widgets if w.kind == "field"
               and w.box[0] - 1.5 * height <= run.box[0] <= w.box[2]]
     item = run.centre[1]  # climb the items stacked at the text's left edge to a field's foot
     while True:

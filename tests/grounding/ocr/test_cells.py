@@ -7,6 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.errors import GroundingError
+from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.candidate import Candidate
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import OcrWord
@@ -360,3 +361,27 @@ def test_a_row_named_like_a_panels_title_is_the_row_holding_the_element() -> Non
         buttons.append(Widget("button", (1136, y - 10, 1204, y + 24), "File"))
     found = decision('the "File" button in the Peter Walsh HbA1c row', read, buttons)
     assert inside(found.best.point, buttons[0].box)
+
+
+def test_a_row_named_by_cells_out_of_order_is_not_a_title_under_a_heading() -> None:
+    """The twenty-third trial's driving tests, again after "the Recipes notebook": "the Book
+    button in the Mill Hill 14:32 row" is the row saying 14:32 and Mill Hill, not the Mill
+    Hill row under another row's 14:32 taken for a heading."""
+    rows = [(287, "14:32", "Wood Green"), (328, "09:40", "Mill Hill"), (369, "14:32", "Mill Hill")]
+    read = [w for y, time, centre_name in rows
+            for w in (*words(y, 381, time, key=y), *words(y, 495, centre_name, key=y + 1))]
+    buttons = [Widget("button", (883, y - 13, 952, y + 13), "Book") for y, *_ in rows]
+    found = decision('the "Book" button in the Mill Hill 14:32 row', read, buttons)
+    assert inside(found.best.point, buttons[2].box)
+
+
+def test_a_column_heading_not_read_is_no_word_the_screen_lacks() -> None:
+    """The twenty-second trial's scorecard, again after "the role drop-down": "4" over the
+    fourth column was not read at first; no radio button of the row is guessed for it (the
+    row has five), and the error is one a closer reading of the screen may still resolve."""
+    read = [w for i, digit in enumerate("1235") for w in words(164, 1058 + 90 * (i + i // 3),
+                                                               digit, key=i)]
+    read += words(230, 40, "Communication", key=10)
+    radios = [Widget("radio", (1055 + 90 * i, 227, 1070 + 90 * i, 242)) for i in range(5)]
+    with pytest.raises(NotOnScreen):
+        decision('the radio button in the "4" column of the Communication row', read, radios)

@@ -242,22 +242,6 @@ def test_an_open_drop_down_item_wins_over_the_same_text_in_a_table_column() -> N
         decision("the Studio 3 option", closed, [dropdown])  # a closed list: the table is no list
 
 
-def test_an_open_drop_down_that_looks_like_a_button_holds_the_option() -> None:
-    """The forty-second trial's dispatch board: a row's <select> showing "Choose…" (found as
-    a button) with its list open under it, and the same names titling technicians' cards,
-    stacked at one left edge too: "the Marcus Lee option" is the list's."""
-    select = Widget("button", (1089, 299, 1197, 325), "Choose…", (1100, 306, 1160, 318))
-    names = ("Aisha Khan", "Marcus Lee", "Dev Patel", "Sofia Rossi")
-    read = [w for i, name in enumerate(names)
-            for w in words(333 + 24 * i, 1101, name, key=10 + i, char=7, height=10)]
-    read += [w for i, name in enumerate(names)
-             for w in words(110 + 73 * i, 1596, name, key=20 + i, height=12)]
-    read += [w for i in range(4)  # each card's status line under its name
-             for w in words(130 + 73 * i, 1596, "Available", key=30 + i, char=7, height=10)]
-    found = decision('the "Marcus Lee" option', read, [select]).best
-    assert inside(found.point, (1101, 357, 1171, 367))
-
-
 def test_an_open_drop_down_item_beside_a_radio_button_of_the_page_is_the_item() -> None:
     """The fifteenth trial's "the "3" option": the Bedrooms list hangs over the page's
     "How often" row, its "3" on the row of that group's first radio button."""
