@@ -47,13 +47,13 @@ _RELATIONS: list[tuple[str, Relation]] = [
 ]
 _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
+# A word of a row's name: "budget.xlsx", "/blog/launch-week", "billing@northwind.co", "(L)",
+# "Anne's" (but "Bob's row" is Bob's), "files?", "tape," ("in the Packing tape, brown row")
+_ROW_WORD = r"(?:\x00|[(\[]?[.#/]?[\w-]+(?:(?:[.:/@]|['’](?!s\s+row\b))[\w-]+)*[)\]]?[?:,]?)"
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)((?:\x00|[.#/]?[\w-]+(?:[.:/@][\w-]+)*[?:,]?)"
-    r"(?:\s+(?:\x00|[(\[]?[.#/]?[\w-]+(?:[.:/@][\w-]+)*[)\]]?[?:,]?)){0,4}?)"  # "in the Associate
-    # .pho files? row", "in the Packing tape, brown row", "in the /blog/launch-week row", "in the
-    # billing@northwind.co row", "in the Safety gloves (L) row"
-    r"(?:'s|’s)?\s+row\b", re.IGNORECASE)
+    r"this|that|selected|current|highlighted)\b)(" + _ROW_WORD + r"(?:\s+" + _ROW_WORD
+    + r"){0,4}?)(?:'s|’s)?\s+row\b", re.IGNORECASE)
 # "in the To do column", "in the Admin column": under the column's heading, however far
 _NAMED_COLUMN = re.compile(
     r"\b(?:in|on|from|within)\s+(?:the\s+)?(?!(?:the|same|this|that|first|second|last|next|left|"

@@ -139,6 +139,9 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the Picked checkbox in the Wood Screws 4x40 (200) row", "row", "wood screws 4x40 200",
      "picked"),
     ("the Damaged checkbox in the Safety gloves (L) row", "row", "safety gloves l", "damaged"),
+    # and with an apostrophe inside (the forty-third trial's referrals), a possessive at its end
+    ("the Decline button in the St Anne's Surgery row", "row", "st anne's surgery", "decline"),
+    ("the Accept button in Bob's row", "row", "bob", "accept"),
     # what is in an item known by the name it shows (the fortieth blind trial's comments)
     ("the Resolve button in Maria Lopez's comment", "for", "maria lopez", "resolve"),
     ("the Reply field in the comment by James Chen", "for", "james chen", "reply"),
