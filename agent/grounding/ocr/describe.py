@@ -80,8 +80,7 @@ _POSSESSOR = (r"((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:
               r"event|notification|listing|profile|request|booking|application)\b")
 _POSSESSED = re.compile(r"\b" + _POSSESSOR)
 # "in Maria Lopez's comment": what is in the item its name shows, as "for Maria Lopez" is
-_IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + _POSSESSOR + ")",
-                      re.IGNORECASE)
+_IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + _POSSESSOR + ")")
 _INSIDE = frozenset({"in", "on", "inside", "within", "from"})
 # "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
 # the screen's frame ("in the Settings dialog" names no item)
@@ -290,7 +289,7 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
             text = text.removesuffix(f" {descriptor}")
             break
     soft = (kind_word in SEARCH_KINDS and not text) or (text == "search" and not quoted
-                                                          and "field" in kinds)
+                                                         and "field" in kinds)
     return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,
                  soft=soft, size=size)
 

@@ -86,8 +86,9 @@ def underlined_field(image: Image.Image, text: Box) -> Box | None:
         end = _line_end([abs(v - background) >= FAINT
                          for v in grey.crop((0, y, grey.width, y + 1)).tobytes()])
         if end - (x2 - x1) >= 3 * height:  # on well past the text's end, and no box's top
-            if _box_top(image.convert("RGB"), x1 + 2, y1 + y, height):  # (a label over a
-                return None  # drop-down whose top border starts under it)
+            rgb = image if image.mode == "RGB" else image.convert("RGB")
+            if _box_top(rgb, x1 + 2, y1 + y, height):  # (a label over a drop-down whose top
+                return None  # border starts under it)
             return float(x1), float(y1 - height // 2), float(x1 + end), float(y1 + y)
     return None
 

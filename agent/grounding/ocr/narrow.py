@@ -227,11 +227,11 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
         return _related(query, found, anchor, None)
     # Nothing of the kind in the card: the region was a title's coloured strip, over the
     # card's body or on a card (a bank card's picture over its Freeze button), or no card
-    if (inside := _related(query, found, anchor, card)) is not None:
+    if inside := _related(query, found, anchor, card):
         return inside
     for outer in (_card(image, card, tall=tall, under=True), _card(image, card, tall=tall)):
         if outer is not None and outer != card and \
-                (inside := _related(query, found, anchor, outer)) is not None:
+                (inside := _related(query, found, anchor, outer)):
             return inside
     return _related(query, found, anchor, None)
 
