@@ -178,9 +178,8 @@ def _unsaid(query: Query, analysis: Analysis) -> bool:
             or not ("field" in kinds or kinds <= {"checkbox", "radio"}) \
             or not all(word.isalpha() and len(word) >= 3 for word in query.text.split()):
         return False  # (a number or a code is a cell's, a heading's: maybe read unsure)
-    said = [norm(w.text) for w in analysis.widgets or ()] + [norm(w.text) for w in analysis.words]
-    return not any(similarity(text, query.text) >= MIN_SIMILARITY for text in said) \
-        and not runs(analysis.words, query.text)
+    return not any(similarity(norm(w.text), query.text) >= MIN_SIMILARITY
+                   for w in analysis.widgets or ()) and not runs(analysis.words, query.text)
 
 
 def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: str

@@ -147,9 +147,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     `drop_down` may look like a button (GOV.UK's grey <select>, its choice in the middle)."""
     height = run.box[3] - run.box[1]
     fields = [w for w in widgets if w.kind == "field" and plausible_field(w.box)]
-    if drop_down and not any(_given(run.box, w) or (_labels(run.box, w, height)
-                                                    and _may_label(run, _label_of(w)))
-                             for w in fields):  # (a field with its own label is not this one's)
+    if drop_down and not _labelled(run, fields, height):
         # (its choice in the middle, or none read: a "—" for no choice yet)
         fields += [w for w in widgets if w.kind == "button"
                    and (w.text_box is None or inside(centre(w.text_box), w.box))
@@ -159,10 +157,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),
                           run.similarity, text_sim)]
-    # the field the finder gave this label to; else one it may label: a field with its own
-    # label is that label's, not this text's because it lies nearby
-    near = [w for w in fields if _given(run.box, w)] \
-        or [w for w in fields if _labels(run.box, w, height) and _may_label(run, _label_of(w))]
+    near = _labelled(run, fields, height)
     if near:
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
@@ -188,6 +183,14 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     factor = LEGACY_FIELD if word_only else LEGACY_FIELD * 0.85
     return [Candidate("field", run.box, run.text, point, run.similarity, text_sim * factor,
                       guessed=True)]
+
+
+def _labelled(run: Run, fields: Sequence[WidgetLike], height: float) -> list[WidgetLike]:
+    """The fields `run` labels: the one the finder gave this label to; else those it may
+    label (a field with its own label is that label's, not this text's because it lies
+    nearby)."""
+    return [w for w in fields if _given(run.box, w)] \
+        or [w for w in fields if _labels(run.box, w, height) and _may_label(run, _label_of(w))]
 
 
 def _may_label(run: Run, own: str) -> bool:

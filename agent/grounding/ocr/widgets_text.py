@@ -62,9 +62,8 @@ def _rejoined(parts: list[list[OcrWord]], unit: float) -> list[list[OcrWord]]:
     ends: dict[int, list[list[OcrWord]]] = {}  # runs by the row band their last word is in
     joined: list[list[OcrWord]] = []
     for part in sorted(parts, key=lambda p: p[0].box[0]):
-        first = part[0]
-        before = next((p for b in (band(first) - 1, band(first), band(first) + 1)
-                       for p in ends.get(b, ())
+        first, row = part[0], band(part[0])
+        before = next((p for b in (row - 1, row, row + 1) for p in ends.get(b, ())
                        if 0 <= first.box[0] - p[-1].box[2] <= WORD_GAP * unit
                        and abs(first.box[1] + first.box[3] - p[-1].box[1] - p[-1].box[3])
                        <= 0.6 * unit), None)
