@@ -196,14 +196,31 @@ class XKeyboard:
         from Xlib import X
 
         window = self._display.get_input_focus().focus
+        if window == X.PointerRoot:  # no window manager set a focus: keys go under the pointer
+            return self._top_level_under_pointer()
         root = self._display.screen().root
-        protocols = self._atom("WM_PROTOCOLS")
-        while not isinstance(window, int) and window.id != root.id:  # int: None or PointerRoot
-            prop = window.get_full_property(protocols, X.AnyPropertyType)
-            if prop is not None:
-                return window, self._atom("_NET_WM_PING") in prop.value
+        while not isinstance(window, int) and window.id != root.id:  # int: None
+            if (found := self._protocols(window)) is not None:
+                return window, found
             window = window.query_tree().parent
         return None, False
+
+    def _top_level_under_pointer(self) -> tuple[Any, bool]:
+        """`_focused_top_level` for a PointerRoot focus (an X server without a window manager,
+        such as a bare Xvfb): the outermost window under the pointer that has WM_PROTOCOLS."""
+        window = self._display.screen().root.query_pointer().child
+        while not isinstance(window, int):  # int: no child there
+            if (found := self._protocols(window)) is not None:
+                return window, found
+            window = window.query_pointer().child
+        return None, False
+
+    def _protocols(self, window: Any) -> bool | None:
+        """Whether `window`'s WM_PROTOCOLS lists _NET_WM_PING; None when it has none."""
+        from Xlib import X
+
+        prop = window.get_full_property(self._atom("WM_PROTOCOLS"), X.AnyPropertyType)
+        return None if prop is None else self._atom("_NET_WM_PING") in prop.value
 
     def _atom(self, name: str) -> int:
         if name not in self._atoms:

@@ -297,6 +297,34 @@ def test_slow_app_gets_every_character(
     assert app.wait_for(text, timeout=20) == text
 
 
+def _focus_follows_pointer(display: VirtualDisplay, x: int, y: int) -> None:
+    """The keyboard focus on PointerRoot, as on an X server without a window manager (a bare
+    Xvfb): keys go to the window under the pointer, put at (x, y)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    d = xdisplay.Display(display.name)
+    try:
+        d.set_input_focus(X.PointerRoot, X.RevertToPointerRoot, X.CurrentTime)
+        d.screen().root.warp_pointer(x, y)
+        d.sync()
+    finally:
+        d.close()
+
+
+@pytest.mark.gui
+def test_slow_app_under_the_pointer_gets_every_character(
+    xvfb: VirtualDisplay, start_app: Callable[..., EchoApp]
+) -> None:
+    """No window manager: the focus is PointerRoot, so the app to ping is the one under the
+    pointer (without a ping, the time estimate restores keycodes before a slow app read them)."""
+    app = start_app(xvfb, delay_ms=15)
+    _focus_follows_pointer(xvfb, 60, 35)  # the Entry, at +20+20 with 10 px of padding
+    text = "Zürich 東京 ok " + CJK_60[:30] + " done"
+    assert _type(xvfb, text) == len(text)
+    assert app.wait_for(text, timeout=20) == text
+
+
 @pytest.mark.gui
 def test_core_protocol_fallback_without_xkb(
     xvfb: VirtualDisplay, start_app: Callable[..., EchoApp]
