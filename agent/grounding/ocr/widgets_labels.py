@@ -106,8 +106,8 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
     middle = (run.box[1] + run.box[3]) / 2
     if top <= middle <= bottom and run.box[2] <= left + 2:
         gap = left - run.box[2]
-        if gap <= 12 * unit:
-            return gap
+        if gap <= 12 * unit:  # near, unless another field is nearer ("Desk [All desks] [Search]")
+            return gap if _clear(field, run, [w for w in widgets if w.kind == "field"]) else None
         # A form's label column: far left, with nothing between but what touches the field
         # (an input group's "$")
         return gap if gap <= 30 * unit and _clear(field, run, widgets) else None

@@ -114,9 +114,12 @@ LINE_BOX = 4  # mark heights: a box at most this tall may hold a letter O taken 
 
 def border_read(word: OcrWord, rects: Sequence[Rect]) -> bool:
     """Whether a word is a box's side read as a letter: a letter or two, read unsure, on a
-    box's edge ("J" at 58% between two fields at 150%: one's side, the other's label?)."""
-    return len(word.text) <= 2 and word.confidence < 60 and \
-        any(overlaps(word.box, r.outer) for r in rects)
+    box's edge ("J" at 58% between two fields at 150%: one's side, the other's label?), or
+    across the sides of two boxes however sure (no letter is drawn over both: "J" at 64%)."""
+    if len(word.text) > 2:
+        return False
+    edges = sum(overlaps(word.box, r.outer) for r in rects)
+    return edges >= 2 or (edges == 1 and word.confidence < 60)
 
 
 def clean(words: Sequence[OcrWord]) -> list[OcrWord]:

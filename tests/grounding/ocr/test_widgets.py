@@ -808,16 +808,18 @@ def test_a_label_under_a_junk_reading_is_read_again_from_its_own_crop(
     assert [f.text for f in sorted(fields, key=lambda f: f.box[0])] == ["From", "To"]
 
 
-def test_a_side_read_as_a_letter_between_two_fields_labels_neither() -> None:
+@pytest.mark.parametrize("confidence", [58.0, 64.0])
+def test_a_side_read_as_a_letter_between_two_fields_labels_neither(confidence: float) -> None:
     """The sixteenth trial's firewall form at 150%: "J" at 58% read from the Source
     field's right side and the Port field's left, on their row; the Port field's label is
-    the "Port" above it, not that letter beside it."""
+    the "Port" above it, not that letter beside it. The thirty-third trial's deduction form
+    read it at 64% (only the typed-into field read again), as sure as a real letter."""
     canvas = Canvas()
     canvas.text(20, 20, "Source")
     canvas.text(240, 20, "Port")
     canvas.box((20, 44, 220, 76))
     canvas.box((240, 44, 340, 76))
-    canvas.words.append(OcrWord("J", (219.0, 44.0, 241.0, 77.0), (9,), 58.0))
+    canvas.words.append(OcrWord("J", (219.0, 44.0, 241.0, 77.0), (9,), confidence))
     fields = sorted(of_kind(canvas.find(), "field"), key=lambda f: f.box[0])
     assert [f.text for f in fields] == ["Source", "Port"]
 
@@ -1042,3 +1044,18 @@ def test_large_radio_buttons_and_checkboxes_beside_small_text_are_marks() -> Non
     found = [(w.kind, w.text) for w in canvas.find()]
     assert found == [("radio", "Fast Track, 1 week (£155)"),
                      ("checkbox", "Send my old passport back")], found
+
+
+def test_a_label_beside_a_drop_down_labels_it_not_the_field_after_it() -> None:
+    """The thirty-fourth trial's newsroom filter bar at 150%: "Desk", its drop-down, then a
+    search field a pixel higher (met first): "Desk" labels the drop-down beside it, and the
+    search field keeps its placeholder."""
+    canvas = Canvas(size=(700, 120))
+    canvas.text(20, 38, "Desk")
+    canvas.box((66, 28, 166, 64))
+    canvas.text(74, 36, "All desks")
+    canvas.draw.line((148, 43, 153, 49, 158, 43), fill="#222222", width=2)
+    canvas.box((176, 27, 466, 64), border="#111111")
+    canvas.text(188, 36, "Search headlines", ink="#777777")
+    fields = sorted(of_kind(canvas.find(), "field"), key=lambda f: f.box[0])
+    assert [f.text for f in fields] == ["Desk", "Search headlines"]
