@@ -251,9 +251,10 @@ def _row_name(part: str) -> Query:
 
 
 def _tokens(part: str) -> list[str]:
-    # A dot inside a word is the word's ("brightfern.io", "Invoice_0412.pdf", "4.9.86"), and
-    # a colon between digits (a time: "15:30")
-    return re.findall(rf"{_MARK}|[\w'’-]+(?:\.\w+|(?<=\d):\d+)*|[{SYMBOLS}]", part)
+    # A dot or slash inside a word is the word's ("brightfern.io", "Invoice_0412.pdf",
+    # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
+    # time: "15:30")
+    return re.findall(rf"{_MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d):\d+)*|[{SYMBOLS}]", part)
 
 
 def _parse_part(part: str, quotes: list[str]) -> Query:

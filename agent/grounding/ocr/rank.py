@@ -170,11 +170,15 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
             part = " ".join(words[start:end])
             sim = similarity(part, text)
             score = sim * (1.0 if part == own else 0.7 + 0.2 * len(part) / len(own))
-            if score > best[1] and (start == 0 or widget.kind in CLICKABLE
-                                    or _phrase(words, start)):
-                # (a label is matched from its start: "SMS Phone" is not the Phone option)
-                offset = len(" ".join(words[:start])) + (1 if start else 0)
+            if not (start == 0 or widget.kind in CLICKABLE or _phrase(words, start)):
+                continue  # (a label is matched from its start: "SMS Phone" is not the Phone
+                # option)
+            offset = len(" ".join(words[:start])) + (1 if start else 0)
+            if score > best[1]:
                 best = sim, score, _along(widget.text_box, offset, len(part), len(own))
+            elif sim == 1.0 > best[0]:  # "Pending 4", a tab and its count: the very words,
+                # however like the whole they are (no misread of "Pending")
+                best = sim, best[1], _along(widget.text_box, offset, len(part), len(own))
     return best
 
 

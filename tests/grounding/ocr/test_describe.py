@@ -48,6 +48,8 @@ from agent.grounding.ocr.describe import TEXT, parse
     ("Submit at the bottom", "submit", set()),
     ("click Save please", "save", set()),
     ("the first name field", "first name", {"field"}),  # a field's name, not an ordinal
+    # a slash inside a word stays, as on the screen (the thirty-fifth trial's spraying log)
+    ("the Rate (l/ha) field", "rate l/ha", {"field"}),
 ])
 def test_text_and_kind(description: str, text: str, kinds: set[str]) -> None:
     query = parse(description)
@@ -155,7 +157,7 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the Check in button in the Status column", "column", "status", "check in"),
     # a page's path names its row (the twentieth blind trial's analytics table)
     ('the "View report" link in the /pricing row', "row", "pricing", "view report"),
-    ("the View report link in the /blog/launch-week row", "row", "blog launch-week",
+    ("the View report link in the /blog/launch-week row", "row", "blog/launch-week",
      "view report"),
     # and a sender's address (the twenty-fourth trial's mail quarantine)
     ('the "Release" button in the billing@northwind.co row', "row", "billing northwind.co",

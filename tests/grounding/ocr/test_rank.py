@@ -90,6 +90,20 @@ def test_a_tab_beats_its_name_in_a_sentence() -> None:
     assert inside(found.point, tabs[1].box)
 
 
+def test_a_tab_with_a_count_beats_its_name_in_a_status_column() -> None:
+    """The thirty-third trial's applicant tabs ("All 6", "Pending 4") over a table whose
+    status column says "Pending" four times: the tab reads the very word, and a count is no
+    misreading of it."""
+    tabs = [Widget("tab", (380, 110, 430, 146), "All 6"),
+            Widget("tab", (466, 110, 556, 146), "Pending 4")]
+    column = [w for y in (210, 250, 290, 330) for w in words(y, 1150, "Pending")]
+    found = ground("the Pending tab", column, tabs)
+    assert inside(found.point, tabs[1].box)
+    misread = [Widget("tab", (466, 110, 556, 146), "Pendlng 4")]  # no word reads "Pending"
+    with pytest.raises(GroundingError, match="ambiguous"):
+        ground("the Pending tab", column, misread)
+
+
 def test_a_field_is_answered_inside_the_field_never_at_its_label() -> None:
     field = Widget("field", (40, 230, 340, 262), "Username", (40, 200, 121, 216))
     read = words(200, 40, "Username")
@@ -383,3 +397,11 @@ def test_a_field_the_finder_missed_is_found_by_its_edges_unless_another_widget_i
     covering = Widget("link", (110, 30, 390, 68), "margaret@example.org")  # taken for a link
     with pytest.raises(NotOnScreen, match="label without a field"):
         ground("the Name field", read, [covering], image)
+
+
+def test_a_unit_with_a_slash_read_with_a_look_alike_letter_names_its_field() -> None:
+    """The thirty-fifth trial's spraying log: "Rate (l/ha)" read "Rate (I/ha)"."""
+    rate = Widget("field", (220, 180, 390, 210), "Rate (I/ha)", (100, 186, 200, 202))
+    water = Widget("field", (220, 240, 390, 270), "Water volume (l/ha)", (60, 246, 210, 262))
+    found = ground("the Rate (l/ha) field", [], [rate, water])
+    assert found.kind == "field" and inside(found.point, rate.box)
