@@ -86,8 +86,16 @@ def _other_form(text: str, query: str) -> bool:
     """Another word that merely starts the same: "Saved" is not "Save", "Cancelled" not "Cancel"
     (a button and the state it leads to). OCR misreads letters and may read a border as a
     trailing l, I, i or j, but it does not add real endings."""
-    return len(text.split()) == len(query.split()) and any(
-        _ending(a, b).strip("lIij|") for a, b in zip(text.split(), query.split(), strict=True))
+    text_words, query_words = _worded(text), _worded(query)  # ("buildings ·" read "-")
+    return len(text_words) == len(query_words) and any(
+        _ending(a, b).strip("lIij|") for a, b in zip(text_words, query_words, strict=True))
+
+
+def _worded(text: str) -> list[str]:
+    """The words of `text` without the signs at their ends, and none that is only a sign (a
+    separator read as a dash: "buildings -", or "buildings-" once closed up)."""
+    stripped = (re.sub(r"^[\W_]+|[\W_]+$", "", word) for word in text.split())
+    return [word for word in stripped if word]
 
 
 def _other_number(text: str, query: str) -> bool:

@@ -437,6 +437,19 @@ def test_another_form_of_the_word_is_not_the_text(seen: str, described: str) -> 
     assert find_text([*words, *line(120, (described, 20))], described).text == described
 
 
+@pytest.mark.parametrize(("seen", "described"), [
+    (("buildings", "-"), "building"), (("Saved", "-"), "Save"), (("-", "Saved"), "Save"),
+])
+def test_another_form_beside_a_separator_read_as_a_dash_is_not_the_text(
+        seen: tuple[str, str], described: str) -> None:
+    """The thirty-third trial's notices: "All buildings · posted 28 Sep", its dot read as a
+    dash, is not the Building drop-down's label (it was a field guessed there, at 0.55)."""
+    words = line(50, (seen[0], 20), (seen[1], 26 + 9 * len(seen[0])))
+    with pytest.raises(GroundingError, match="no text like"):
+        find_text(words, f"the {described} label")
+    assert find_text([*words, *line(120, (described, 20))], described).text == described
+
+
 def test_without_opencv_the_grounder_reads_words_only_and_says_so_once(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import agent.grounding.ocr.grounder as grounder_module
