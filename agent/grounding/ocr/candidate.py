@@ -40,7 +40,8 @@ class Candidate:
     similarity: float  # of its text to the text described (1.0 when none was described)
     score: float  # 0–1, after the kind, place, colour, relation and ordinal
     exact: bool = False  # reads exactly the text described, as a whole
-    guessed: bool = False  # a field found by the edges beside or below its label, no widget
+    guessed: bool = False  # a field found by the edges beside or below its label (or a line
+    # under its placeholder), no widget
 
     def describe(self) -> str:
         return f"{self.kind} {self.text!r} at ({self.point[0]:.0f}, {self.point[1]:.0f})"

@@ -239,12 +239,13 @@ class OcrGrounder:
             analysis = closer  # its error, from the better reading, is the one to report
             decision = ground_in(closer, image, description)
         else:
-            if decision.best.kind == TEXT and analysis.widgets is not None and \
-                    described(description).kinds - {TEXT}:
-                # Words standing in for the widget described (its own were not read, or it
-                # was not found): a closer reading decides, when it finds the widget or
-                # the same words elsewhere too (then it is an error: a legend's "Add webhook"
-                # is no button); when it finds less, the first answer stands
+            if (decision.best.kind == TEXT or decision.best.guessed) and \
+                    analysis.widgets is not None and described(description).kinds - {TEXT}:
+                # Words standing in for the widget described, or a field guessed from edges
+                # by its label (its own were not read, or it was not found): a closer reading
+                # decides, when it finds the widget or the same words elsewhere too (then it
+                # is an error: a legend's "Add webhook" is no button); when it finds less,
+                # the first answer stands
                 closer = self.closer(image, analysis)
                 if closer is not None:
                     with contextlib.suppress(NotOnScreen):

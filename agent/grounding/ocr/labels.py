@@ -170,7 +170,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     line = underlined_field(image, run.box)
     if line is not None:  # a placeholder whose field is framed by a line under it only
         return [Candidate("field", line, run.text, run.centre, run.similarity,
-                          text_sim * LEGACY_FIELD)]
+                          text_sim * LEGACY_FIELD, guessed=True)]
     # No field widget for this label (the finder may miss one: a focused Tk entry): a box edge
     # beside or below the label, unless that point is on another widget (a panel's border,
     # a button) — then an error, never the label's own centre.

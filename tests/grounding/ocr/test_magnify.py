@@ -161,3 +161,22 @@ def test_words_standing_in_for_a_widget_are_checked_on_a_closer_reading() -> Non
     assert inside(grounder.ground(shot, 'the "Add webhook" button').point, button)
     assert engine.magnified == 1
     assert inside(grounder.ground(shot, "the Add webhook text").point, (20, 10, 100, 25))
+
+
+def test_a_field_guessed_under_a_near_text_is_checked_on_a_closer_reading() -> None:
+    """The thirty-third trial's wrong click: its Building label read "Bi ing", and a notice's
+    grey "All buildings -" over a divider, taken for a placeholder over its field's line
+    (0.55), was the answer; a closer reading reads the label, and its field is the answer."""
+    image = Image.new("RGB", (500, 170), "white")
+    image.paste(form(("Postcode", "Notes"), 11).image)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 11)
+    draw.text((20, 136), "Post code", font=font, fill="#888888")
+    draw.line((20, 153, 420, 153), fill="#dddddd")
+    shot = Screenshot.from_image(image)
+    near = ("Post code", (20, 138, 74, 149))
+    notes = ("Notes", (20, 84, 60, 95))
+    engine = MisreadingEngine(shot.image, [("ode", (58, 24, 78, 35)), notes, near],
+                              [("Postcode", (20, 24, 78, 35)), notes, near])
+    assert inside(OcrGrounder(engine).ground(shot, "the Postcode field").point, FIELDS[0])
+    assert engine.magnified == 1
