@@ -91,7 +91,8 @@ def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
 
 def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) -> float:
     """How surely the text is an item of an open drop-down: DROPPED when its list hangs just
-    under a field (the drop-down's box), GRID for another list (a table's column), else 0."""
+    under a field (the drop-down's box), GRID for another list (a table's column) when the
+    text is all its line says (not "Twins" starting a paragraph's line), else 0."""
     height = max(run.box[3] - run.box[1], 1.0)
     middles = [centre(w.box)[1] for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
                and not inside(centre(w.box), run.box)]
@@ -106,7 +107,7 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) ->
             return DROPPED
         above = [y for y in middles if item - 3 * height <= y < item - 0.5 * height]
         if not above:
-            return GRID
+            return GRID if run.whole else 0.0
         item = min(above)
 
 

@@ -202,6 +202,21 @@ def test_an_option_of_an_open_drop_down_list_is_its_item_but_a_radio_button_is_n
         decision("the Referral option", alone, [])  # no list: still no radio to click
 
 
+def test_a_word_starting_a_paragraphs_line_is_no_option_of_a_list() -> None:
+    """The thirty-fifth trial's lambing log, its Number of lambs list screenshot before it was
+    painted: "the Twins option" was "Twins" starting a note's line under a list of ewes,
+    stacked at one left edge like a list's items (a click on a sentence)."""
+    read = [*words(160, 58, "UK 0 742118 00475", key=1),
+            *words(186, 58, "Suffolk x Mule scanned twins", key=2),
+            *words(240, 58, "Twins and triplets go to the shed pens", key=3),
+            *words(266, 58, "paddock after 24 hours.", key=4)]
+    with pytest.raises(NotOnScreen):
+        decision("the Twins option", read, [])
+    items = [*read[:9], *words(240, 58, "Twins", key=3), *words(266, 58, "Triplets", key=4)]
+    found = decision("the Twins option", items, []).best  # a list's item is all its line
+    assert found.text == "Twins" and 240 <= found.point[1] <= 256
+
+
 def test_a_field_guessed_below_a_column_header_is_doubted_when_the_label_is_also_elsewhere(
         ) -> None:
     """The fourth blind trial's silent wrong click: "the IBAN field" on a form whose IBAN field
