@@ -39,6 +39,7 @@ PLACEHOLDER = (90, 200)  # the darkest grey of a placeholder's letters (Chromium
 CORNER = 6  # px a rounded box's side may lie left of where its top edge ends
 FAINT = 12  # a line this much darker than the background (an underline of #ddd: 34)
 DASH_GAP = 3  # px: a dashed or dotted line's gaps are at most this wide
+LIGHT = 200  # a field's inside: every channel at least this (white, a light grey or tint)
 
 
 def wants_field(description: str) -> bool:
@@ -64,9 +65,19 @@ def field_point(image: Image.Image, label: Box, others: Sequence[Box] = ()
         return float(right + INSET), float(row)
     below = _top_edge(rgb, x1 + 2, range(y2 + 3, y2 + 3 + BELOW_REACH))
     if below is not None and below + 2 * INSET < rgb.height and \
-            _box_top(rgb, x1 + 2, below, y2 - y1):
+            _box_top(rgb, x1 + 2, below, y2 - y1) and _empty_under(rgb, x1, below):
         return float(x1 + 2 * INSET), float(below + INSET)
     return None
+
+
+def _empty_under(image: Image.Image, x: int, top: int) -> bool:
+    """Whether just under the top edge at `top` lies a field's inside: light and blank, above
+    any text it holds (not a filled button's colour, not the next row's label under a rule
+    between rows)."""
+    strip = [_pixel(image, x + dx, top + 3) for dx in range(INSET, 3 * INSET)]
+    first = strip[0]
+    return first is not None and min(first) >= LIGHT and all(
+        p is not None and not _differs(p, first, FAINT) for p in strip)
 
 
 def underlined_field(image: Image.Image, text: Box) -> Box | None:

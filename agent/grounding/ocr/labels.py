@@ -32,6 +32,7 @@ GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or 
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
 SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least this wide
 SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
+ROW_END = 0.9  # a field at the far end of its label's row, nothing between
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
 
 
@@ -168,6 +169,10 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
         closest = min(after, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
                           run.similarity, text_sim * SUFFIX)]
+    end = _row_end(run, fields, words, widgets)
+    if end is not None:
+        return [Candidate("field", end.box, run.text, field_inside(end.box), run.similarity,
+                          text_sim * ROW_END)]
     line = underlined_field(image, run.box)
     if line is not None:  # a placeholder whose field is framed by a line under it only
         return [Candidate("field", line, run.text, run.centre, run.similarity,
@@ -184,6 +189,25 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     factor = LEGACY_FIELD if word_only else LEGACY_FIELD * 0.85
     return [Candidate("field", run.box, run.text, point, run.similarity, text_sim * factor,
                       guessed=True)]
+
+
+def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],
+             widgets: Sequence[WidgetLike]) -> WidgetLike | None:
+    """The field at the far end of the label's row with nothing between them, no label of its
+    own (a panel of figures: "Extra fuel" at the left, its box at the right, 30 text heights
+    on); None when another field, widget or word stands between, or none is there."""
+    height = run.box[3] - run.box[1]
+    row = [w for w in fields if w.box[1] < run.centre[1] < w.box[3] and w.box[0] > run.box[2]
+           and not _label_of(w)]
+    if not row:
+        return None
+    field = min(row, key=lambda w: w.box[0])
+    between = (run.box[2] + 1, run.box[1] - 0.5 * height, field.box[0] - 1,
+               run.box[3] + 0.5 * height)
+    if any(overlaps(w.box, between) for w in words) or \
+            any(w is not field and overlaps(w.box, between) for w in widgets):
+        return None
+    return field
 
 
 def _labelled(run: Run, fields: Sequence[WidgetLike], height: float) -> list[WidgetLike]:

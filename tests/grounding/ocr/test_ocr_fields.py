@@ -49,6 +49,21 @@ def test_a_field_below_its_label() -> None:
     assert inside(point, entry), point
 
 
+def test_a_filled_button_or_the_next_rows_label_below_a_label_is_no_field() -> None:
+    """The thirty-seventh trial's dispatch release: below a label, a coloured button's top (its
+    "Sign release") or a rule between two rows over the next row's label ("Block fuel") passed
+    for a field's top: a field is light and blank under its top border."""
+    button = form()
+    ImageDraw.Draw(button).rounded_rectangle((10, 40, 150, 74), 8, fill="#f26a1b")
+    assert field_point(button, (12.0, 12.0, 60.0, 28.0)) is None
+    rows = form()
+    draw = ImageDraw.Draw(rows)
+    draw.line((10, 40, 400, 40), fill="#7f7f7f")
+    draw.rectangle((12, 42, 13, 56), fill="#222222")  # the next label's "B", then its "lock"
+    draw.rectangle((20, 42, 60, 56), fill="#222222")
+    assert field_point(rows, (12.0, 12.0, 60.0, 28.0)) is None
+
+
 def test_text_inside_a_box_is_already_in_the_field() -> None:
     """A placeholder ("Search…") is inside its field: the text is the answer."""
     entry = (100, 30, 400, 66)

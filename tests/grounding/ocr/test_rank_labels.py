@@ -132,3 +132,17 @@ def test_a_status_pill_under_a_column_heading_is_no_drop_down() -> None:
     select = Widget("field", (460, 92, 580, 122), "Status", (400, 100, 454, 116))
     pill = Widget("button", (1040, 234, 1094, 256), "In use", (1050, 240, 1086, 252))
     assert inside(ground("the Status drop-down", read, [select, pill]).point, select.box)
+
+
+def test_a_field_at_the_far_end_of_its_labels_row_with_nothing_between_is_its() -> None:
+    """The thirty-seventh trial's fuel panel: "Extra fuel" at the left, its small box at the
+    right end of the row 40 text heights on, between rows of figures; typing went to a
+    field guessed under the label (on the next row's "Block fuel")."""
+    box = Widget("field", (531, 280, 621, 306))
+    read = [*words(160, 44, "Taxi"), *words(160, 590, "200"),
+            *words(287, 44, "Extra fuel"), *words(317, 44, "Block fuel"),
+            *words(317, 580, "5 447")]
+    found = ground("the Extra fuel field", read, [box])
+    assert found.kind == "field" and inside(found.point, box.box)
+    with pytest.raises(GroundingError):  # a figure between: the box is not the label's
+        ground("the Extra fuel field", [*read, *words(287, 300, "1 060")], [box])
