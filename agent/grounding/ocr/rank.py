@@ -150,9 +150,18 @@ def _widget_similarity(widget: WidgetLike, text: str,
         if part < 1.0 and widget.kind not in CLICKABLE and widget.text_box is not None and \
                 run.box[0] - widget.text_box[0] > 1.5 * (run.box[3] - run.box[1]):
             continue  # a label's later words may be the next box's label read with it
-        if inside(run.centre, where) and run.similarity * part >= best[1]:
+        fits = _holds(where, run.box) if widget.kind in CLICKABLE else inside(run.centre, where)
+        if fits and run.similarity * part >= best[1]:
             best = run.similarity, run.similarity * part, None if part == 1.0 else run.centre
     return best
+
+
+def _holds(where: Box, text: Box) -> bool:
+    """Whether words at `text` may be a widget's at `where`: their middle in it, and not much
+    wider (a title's "Move box" is not the text of a small "+" box among its letters)."""
+    slack = 0.5 * (text[3] - text[1])
+    return inside(centre(text), where) and where[0] - slack <= text[0] and \
+        text[2] <= where[2] + slack
 
 
 def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:

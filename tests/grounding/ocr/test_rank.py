@@ -405,3 +405,16 @@ def test_a_unit_with_a_slash_read_with_a_look_alike_letter_names_its_field() -> 
     water = Widget("field", (220, 240, 390, 270), "Water volume (l/ha)", (60, 246, 210, 262))
     found = ground("the Rate (l/ha) field", [], [rate, water])
     assert found.kind == "field" and inside(found.point, rate.box)
+
+
+def test_a_small_box_among_a_titles_letters_does_not_take_the_titles_words() -> None:
+    """The thirty-eighth trial's freezer dialog: its bold title "Move box "Plasmid preps 3""
+    held a small box taken for a "+" button under the words' middle; it read "Move box" as
+    surely as the dialog's own Move box button did."""
+    plus = Widget("button", (633, 307, 651, 325), "+")
+    move = Widget("button", (1199, 731, 1350, 781), "Move box", (1226, 747, 1324, 764))
+    title = words(302, 572, "Move box Plasmid preps 3", char=16, height=22)
+    found = ground('the "Move box" button', [*title, *words(747, 1226, "Move box")], [plus, move])
+    assert inside(found.point, move.box)
+    with pytest.raises(GroundingError):
+        ground('the "Move box" button', title, [plus])
