@@ -72,6 +72,8 @@ def similarity(text: str, query: str) -> float:
         return 1.0
     if _other_form(text, query):
         return 0.0
+    if _strokes(query) and _strokes(text):  # "II" read "ll" may be "III" less a stroke
+        return 0.0
     if text.translate(_LOOKALIKE) == query.translate(_LOOKALIKE):
         return MISREAD
     if _other_number(text, query) or _other_letter(text, query):
@@ -96,6 +98,12 @@ def _worded(text: str) -> list[str]:
     separator read as a dash: "buildings -", or "buildings-" once closed up)."""
     stripped = (re.sub(r"^[\W_]+|[\W_]+$", "", word) for word in text.split())
     return [word for word in stripped if word]
+
+
+def _strokes(text: str) -> bool:
+    """Whether `text` is two or more upright strokes (a Roman numeral "II", "III"), which OCR
+    reads as I, l, 1 or | and may drop or add one of: only the very text is a match."""
+    return len(text) >= 2 and set(text.translate(_LOOKALIKE)) == {"l"}
 
 
 def _other_number(text: str, query: str) -> bool:

@@ -144,6 +144,10 @@ def test_a_near_miss_of_a_short_word_is_no_match() -> None:
     ("zone c", "zone d", False),
     ("menu b", "menu b", True),
     ("menu 8", "menu b", True),  # a B read as an 8: still a near match
+    # Roman numerals: "III" read "ll" (a stroke dropped) is no near match for "II"
+    # (the thirty-ninth trial's packing groups, a silent wrong click)
+    ("ll", "ii", False), ("ill", "ii", False), ("il", "iii", False), ("ii", "ii", True),
+    ("l", "i", True),  # one stroke: no count to lose
 ])
 def test_a_different_number_is_no_near_match(read: str, described: str, near: bool) -> None:
     assert (similarity(read, described) >= 0.8) is near
