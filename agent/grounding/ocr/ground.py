@@ -103,7 +103,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     noun the screen lacks."""
     # "the Store events near me checkbox": a label so worded, when the screen says it exactly
     said = literal(description) if query.relation is not None else query
-    if said.text != query.text and said.kinds - {TEXT}:
+    # (the label holds the target's words: "the Add button next to the Part number field" is
+    # no field labelled "Part number")
+    if said.text != query.text and said.kinds - {TEXT} and query.text and \
+            f" {query.text} " in f" {said.text} ":
         named = _tried(said, analysis, image)
         if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
             return named

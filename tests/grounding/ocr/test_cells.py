@@ -97,6 +97,17 @@ def test_a_label_holding_a_relations_word_is_the_label() -> None:
                   boxes[0].box)
 
 
+def test_the_element_next_to_a_named_field_is_not_that_field() -> None:
+    """The forty-first trial's bill of materials: "the Add button next to the Part number field"
+    read as if it named no relation is "the Part number field": no label holds "Add", so that
+    reading is no answer (it was: a click into the field, not on Add)."""
+    read = [*words(460, 300, "Part number", key=1), *words(460, 620, "Add", key=2)]
+    part = Widget("field", (431, 454, 599, 482), "Part number", (300, 460, 399, 476))
+    add = Widget("button", (609, 454, 666, 482), "Add", (620, 460, 647, 476))
+    found = decision("the Add button next to the Part number field", read, [part, add]).best
+    assert inside(found.point, add.box)
+
+
 def test_the_letters_after_a_label_are_no_field_beside_it() -> None:
     """The trial's "6x4 in" in a table cell: OCR's box for "6x4" ended before the 4's last
     columns, whose ink was taken for the background, and the white after it for a box side:
