@@ -98,7 +98,7 @@ def test_a_label_holding_a_relations_word_is_the_label() -> None:
 
 
 def test_the_element_next_to_a_named_field_is_not_that_field() -> None:
-    """The forty-first trial's bill of materials: "the Add button next to the Part number field"
+    """The fifty-third trial's bill of materials: "the Add button next to the Part number field"
     read as if it named no relation is "the Part number field": no label holds "Add", so that
     reading is no answer (it was: a click into the field, not on Add)."""
     read = [*words(460, 300, "Part number", key=1), *words(460, 620, "Add", key=2)]

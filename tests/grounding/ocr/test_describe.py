@@ -48,7 +48,7 @@ from agent.grounding.ocr.describe import TEXT, parse
     ("Submit at the bottom", "submit", set()),
     ("click Save please", "save", set()),
     ("the first name field", "first name", {"field"}),  # a field's name, not an ordinal
-    # a slash inside a word stays, as on the screen (the thirty-fifth trial's spraying log)
+    # a slash inside a word stays, as on the screen (the forty-seventh trial's spraying log)
     ("the Rate (l/ha) field", "rate l/ha", {"field"}),
 ])
 def test_text_and_kind(description: str, text: str, kinds: set[str]) -> None:

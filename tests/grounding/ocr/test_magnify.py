@@ -164,7 +164,7 @@ def test_words_standing_in_for_a_widget_are_checked_on_a_closer_reading() -> Non
 
 
 def test_a_field_guessed_under_a_near_text_is_checked_on_a_closer_reading() -> None:
-    """The thirty-third trial's wrong click: its Building label read "Bi ing", and a notice's
+    """The forty-fifth trial's wrong click: its Building label read "Bi ing", and a notice's
     grey "All buildings -" over a divider, taken for a placeholder over its field's line
     (0.55), was the answer; a closer reading reads the label, and its field is the answer."""
     image = Image.new("RGB", (500, 170), "white")

@@ -50,7 +50,7 @@ def test_a_field_below_its_label() -> None:
 
 
 def test_a_filled_button_or_the_next_rows_label_below_a_label_is_no_field() -> None:
-    """The thirty-seventh trial's dispatch release: below a label, a coloured button's top (its
+    """The forty-ninth trial's dispatch release: below a label, a coloured button's top (its
     "Sign release") or a rule between two rows over the next row's label ("Block fuel") passed
     for a field's top: a field is light and blank under its top border."""
     button = form()

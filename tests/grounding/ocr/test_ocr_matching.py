@@ -145,7 +145,7 @@ def test_a_near_miss_of_a_short_word_is_no_match() -> None:
     ("menu b", "menu b", True),
     ("menu 8", "menu b", True),  # a B read as an 8: still a near match
     # Roman numerals: "III" read "ll" (a stroke dropped) is no near match for "II"
-    # (the thirty-ninth trial's packing groups, a silent wrong click)
+    # (the fifty-first trial's packing groups, a silent wrong click)
     ("ll", "ii", False), ("ill", "ii", False), ("il", "iii", False), ("ii", "ii", True),
     ("l", "i", True),  # one stroke: no count to lose
 ])
@@ -446,7 +446,7 @@ def test_another_form_of_the_word_is_not_the_text(seen: str, described: str) -> 
 ])
 def test_another_form_beside_a_separator_read_as_a_dash_is_not_the_text(
         seen: tuple[str, str], described: str) -> None:
-    """The thirty-third trial's notices: "All buildings · posted 28 Sep", its dot read as a
+    """The forty-fifth trial's notices: "All buildings · posted 28 Sep", its dot read as a
     dash, is not the Building drop-down's label (it was a field guessed there, at 0.55)."""
     words = line(50, (seen[0], 20), (seen[1], 26 + 9 * len(seen[0])))
     with pytest.raises(GroundingError, match="no text like"):

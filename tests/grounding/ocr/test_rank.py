@@ -91,7 +91,7 @@ def test_a_tab_beats_its_name_in_a_sentence() -> None:
 
 
 def test_a_tab_with_a_count_beats_its_name_in_a_status_column() -> None:
-    """The thirty-third trial's applicant tabs ("All 6", "Pending 4") over a table whose
+    """The forty-fifth trial's applicant tabs ("All 6", "Pending 4") over a table whose
     status column says "Pending" four times: the tab reads the very word, and a count is no
     misreading of it."""
     tabs = [Widget("tab", (380, 110, 430, 146), "All 6"),
@@ -400,7 +400,7 @@ def test_a_field_the_finder_missed_is_found_by_its_edges_unless_another_widget_i
 
 
 def test_a_unit_with_a_slash_read_with_a_look_alike_letter_names_its_field() -> None:
-    """The thirty-fifth trial's spraying log: "Rate (l/ha)" read "Rate (I/ha)"."""
+    """The forty-seventh trial's spraying log: "Rate (l/ha)" read "Rate (I/ha)"."""
     rate = Widget("field", (220, 180, 390, 210), "Rate (I/ha)", (100, 186, 200, 202))
     water = Widget("field", (220, 240, 390, 270), "Water volume (l/ha)", (60, 246, 210, 262))
     found = ground("the Rate (l/ha) field", [], [rate, water])
@@ -408,7 +408,7 @@ def test_a_unit_with_a_slash_read_with_a_look_alike_letter_names_its_field() -> 
 
 
 def test_a_small_box_among_a_titles_letters_does_not_take_the_titles_words() -> None:
-    """The thirty-eighth trial's freezer dialog: its bold title "Move box "Plasmid preps 3""
+    """The fiftieth trial's freezer dialog: its bold title "Move box "Plasmid preps 3""
     held a small box taken for a "+" button under the words' middle; it read "Move box" as
     surely as the dialog's own Move box button did."""
     plus = Widget("button", (633, 307, 651, 325), "+")

@@ -135,7 +135,7 @@ def test_a_status_pill_under_a_column_heading_is_no_drop_down() -> None:
 
 
 def test_a_field_at_the_far_end_of_its_labels_row_with_nothing_between_is_its() -> None:
-    """The thirty-seventh trial's fuel panel: "Extra fuel" at the left, its small box at the
+    """The forty-ninth trial's fuel panel: "Extra fuel" at the left, its small box at the
     right end of the row 40 text heights on, between rows of figures; typing went to a
     field guessed under the label (on the next row's "Block fuel")."""
     box = Widget("field", (531, 280, 621, 306))

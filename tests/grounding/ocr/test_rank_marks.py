@@ -203,7 +203,7 @@ def test_an_option_of_an_open_drop_down_list_is_its_item_but_a_radio_button_is_n
 
 
 def test_a_word_starting_a_paragraphs_line_is_no_option_of_a_list() -> None:
-    """The thirty-fifth trial's lambing log, its Number of lambs list screenshot before it was
+    """The forty-seventh trial's lambing log, its Number of lambs list screenshot before it was
     painted: "the Twins option" was "Twins" starting a note's line under a list of ewes,
     stacked at one left edge like a list's items (a click on a sentence)."""
     read = [*words(160, 58, "UK 0 742118 00475", key=1),

@@ -812,7 +812,7 @@ def test_a_label_under_a_junk_reading_is_read_again_from_its_own_crop(
 def test_a_side_read_as_a_letter_between_two_fields_labels_neither(confidence: float) -> None:
     """The sixteenth trial's firewall form at 150%: "J" at 58% read from the Source
     field's right side and the Port field's left, on their row; the Port field's label is
-    the "Port" above it, not that letter beside it. The thirty-third trial's deduction form
+    the "Port" above it, not that letter beside it. The forty-fifth trial's deduction form
     read it at 64% (only the typed-into field read again), as sure as a real letter."""
     canvas = Canvas()
     canvas.text(20, 20, "Source")
@@ -1047,7 +1047,7 @@ def test_large_radio_buttons_and_checkboxes_beside_small_text_are_marks() -> Non
 
 
 def test_a_label_beside_a_drop_down_labels_it_not_the_field_after_it() -> None:
-    """The thirty-fourth trial's newsroom filter bar at 150%: "Desk", its drop-down, then a
+    """The forty-sixth trial's newsroom filter bar at 150%: "Desk", its drop-down, then a
     search field a pixel higher (met first): "Desk" labels the drop-down beside it, and the
     search field keeps its placeholder."""
     canvas = Canvas(size=(700, 120))
