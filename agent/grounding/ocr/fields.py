@@ -22,7 +22,7 @@ from PIL import Image
 
 from agent.grounding.ocr.engines import Box
 
-__all__ = ["field_point", "underlined_field", "wants_field"]
+__all__ = ["field_point", "no_side_between", "underlined_field", "wants_field"]
 
 FIELD_WORDS = frozenset({
     "field", "fields", "box", "textbox", "textfield", "input", "entry", "area", "textarea",
@@ -68,6 +68,15 @@ def field_point(image: Image.Image, label: Box, others: Sequence[Box] = ()
             _box_top(rgb, x1 + 2, below, y2 - y1) and _empty_under(rgb, x1, below):
         return float(x1 + 2 * INSET), float(below + INSET)
     return None
+
+
+def no_side_between(image: Image.Image, left: float, right: float, top: float,
+                    bottom: float) -> bool:
+    """Whether no box side (a panel's border, a column rule) stands between `left` and `right`
+    over rows `top`…`bottom`."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    xs = range(round(left) + 2, round(right) - 2)
+    return len(xs) == 0 or _side_edge(rgb, xs, round(top), round(bottom)) is None
 
 
 def _empty_under(image: Image.Image, x: int, top: int) -> bool:

@@ -20,7 +20,7 @@ from agent.grounding.ocr.candidate import (
 )
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.fields import field_point, underlined_field
+from agent.grounding.ocr.fields import field_point, no_side_between, underlined_field
 from agent.grounding.ocr.textmatch import Run, norm, similarity, without_hint
 
 __all__ = ["labelled_fields", "labelled_mark", "listed"]
@@ -170,7 +170,8 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
                           run.similarity, text_sim * SUFFIX)]
     end = _row_end(run, fields, words, widgets)
-    if end is not None:
+    if end is not None and no_side_between(image, run.box[2], end.box[0], run.box[1],
+                                           run.box[3]):
         return [Candidate("field", end.box, run.text, field_inside(end.box), run.similarity,
                           text_sim * ROW_END)]
     line = underlined_field(image, run.box)
@@ -195,7 +196,8 @@ def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],
              widgets: Sequence[WidgetLike]) -> WidgetLike | None:
     """The field at the far end of the label's row with nothing between them, no label of its
     own (a panel of figures: "Extra fuel" at the left, its box at the right, 30 text heights
-    on); None when another field, widget or word stands between, or none is there."""
+    on); None when another field, widget or word stands between, or none is there (the
+    caller looks for a panel's border between)."""
     height = run.box[3] - run.box[1]
     row = [w for w in fields if w.box[1] < run.centre[1] < w.box[3] and w.box[0] > run.box[2]
            and not _label_of(w)]

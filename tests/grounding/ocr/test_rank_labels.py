@@ -5,11 +5,12 @@ after a label, a range written with spaces around its dash, a box next to an opt
 from __future__ import annotations
 
 import pytest
+from PIL import ImageDraw
 
 from agent.errors import GroundingError
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.textmatch import runs, similarity
-from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 
 # A moving quote's three fields, labels above: "Moving from (postcode)", "Moving to (postcode)",
 # "Moving date" (the finder gave each field its label).
@@ -146,3 +147,7 @@ def test_a_field_at_the_far_end_of_its_labels_row_with_nothing_between_is_its() 
     assert found.kind == "field" and inside(found.point, box.box)
     with pytest.raises(GroundingError):  # a figure between: the box is not the label's
         ground("the Extra fuel field", [*read, *words(287, 300, "1 060")], [box])
+    panels = SCREEN.copy()  # two panels side by side: the box is the other panel's
+    ImageDraw.Draw(panels).line((400, 100, 400, 400), fill="#d0d0d0", width=1)
+    with pytest.raises(GroundingError):
+        ground("the Extra fuel field", read, [box], panels)
