@@ -22,8 +22,10 @@ What remapping has to respect (measured against Tk on Xvfb, see tests/backends/t
 * Before any keymap change we wait until the focused client has handled everything sent so far: we
   send its top-level window a _NET_WM_PING (EWMH) and wait for the answer, which it sends only
   after processing the earlier events (Tk answers although its WM_PROTOCOLS does not list it;
-  GTK, Qt and Chromium list it). A client that does not answer gets a time estimate instead:
-  `client_key_s` per key sent plus `settle_s`.
+  GTK, Qt and Chromium list it). With no window manager (a bare Xvfb) the focus is PointerRoot
+  and the keys go to the window under the pointer: that top-level window is pinged. A client
+  that does not answer gets a time estimate instead: `client_key_s` per key sent plus
+  `settle_s`.
 * The server drops requests it has not processed yet when a connection closes, so `type_text`
   ends with a round trip: a caller that closes right away could otherwise lose its last keys.
 * Caps Lock would invert the case of letters (ours and remapped ones): it is switched off for the
