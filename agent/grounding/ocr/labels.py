@@ -217,7 +217,17 @@ def _labelled(run: Run, fields: Sequence[WidgetLike], height: float) -> list[Wid
     label (a field with its own label is that label's, not this text's because it lies
     nearby)."""
     return [w for w in fields if _given(run.box, w)] \
-        or [w for w in fields if _labels(run.box, w, height) and _may_label(run, _label_of(w))]
+        or [w for w in fields if _labels(run.box, w, height)
+            and (_may_label(run, _label_of(w)) or _over_hint(run.box, w, height))]
+
+
+def _over_hint(label: Box, field: WidgetLike, height: float) -> bool:
+    """Whether the text the finder took for the field's label is a hint set just under
+    `label`, at its left edge ("Crime reference number", then "If you have one", then the
+    field): the label over it names the field too."""
+    hint = field.text_box
+    return hint is not None and bool(_label_of(field)) and \
+        abs(hint[0] - label[0]) <= 0.5 * height and 0 <= hint[1] - label[3] <= height
 
 
 def _may_label(run: Run, own: str) -> bool:

@@ -151,3 +151,14 @@ def test_a_field_at_the_far_end_of_its_labels_row_with_nothing_between_is_its() 
     ImageDraw.Draw(panels).line((400, 100, 400, 400), fill="#d0d0d0", width=1)
     with pytest.raises(GroundingError):
         ground("the Extra fuel field", read, [box], panels)
+
+
+def test_a_label_over_the_hint_the_finder_took_for_the_fields_label_names_the_field() -> None:
+    """The thirtieth trial's insurance claim at 150%: "Crime reference number", its hint
+    "If you have one" under it, then the field, which the finder labelled with the hint. The
+    answer was a point guessed on the hint's words; it is the field."""
+    field = Widget("field", (623, 778, 953, 831), "If you have one", (625, 749, 773, 768))
+    read = [*words(720, 624, "Crime reference number", height=17),
+            *words(749, 625, "If you have one", height=15)]
+    found = ground('the "Crime reference number" field', read, [field])
+    assert found.kind == "field" and inside(found.point, field.box)
