@@ -34,6 +34,7 @@ SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least 
 SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
 ROW_END = 0.9  # a field at the far end of its label's row, nothing between
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
+LIGHTER = 40  # grey levels a hint's ink is at least lighter than its label's
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
@@ -149,7 +150,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     `drop_down` may look like a button (GOV.UK's grey <select>, its choice in the middle)."""
     height = run.box[3] - run.box[1]
     fields = [w for w in widgets if w.kind == "field" and plausible_field(w.box)]
-    if drop_down and not _labelled(run, fields, height):
+    if drop_down and not _labelled(run, fields, height, image):
         # (its choice in the middle, or none read: a "—" for no choice yet)
         fields += [w for w in widgets if w.kind == "button"
                    and (w.text_box is None or inside(centre(w.text_box), w.box))
@@ -159,7 +160,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),
                           run.similarity, text_sim)]
-    near = _labelled(run, fields, height)
+    near = _labelled(run, fields, height, image)
     if near:
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
@@ -212,22 +213,31 @@ def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],
     return field
 
 
-def _labelled(run: Run, fields: Sequence[WidgetLike], height: float) -> list[WidgetLike]:
+def _labelled(run: Run, fields: Sequence[WidgetLike], height: float,
+              image: Image.Image) -> list[WidgetLike]:
     """The fields `run` labels: the one the finder gave this label to; else those it may
     label (a field with its own label is that label's, not this text's because it lies
     nearby)."""
     return [w for w in fields if _given(run.box, w)] \
         or [w for w in fields if _labels(run.box, w, height)
-            and (_may_label(run, _label_of(w)) or _over_hint(run.box, w, height))]
+            and (_may_label(run, _label_of(w)) or _over_hint(run.box, w, height, image))]
 
 
-def _over_hint(label: Box, field: WidgetLike, height: float) -> bool:
+def _over_hint(label: Box, field: WidgetLike, height: float, image: Image.Image) -> bool:
     """Whether the text the finder took for the field's label is a hint set just under
-    `label`, at its left edge ("Crime reference number", then "If you have one", then the
-    field): the label over it names the field too."""
+    `label`, at its left edge and in lighter ink ("Crime reference number", then a grey "If
+    you have one", then the field): the label over it names the field too. (A heading over a
+    field's label is as dark as the label.)"""
     hint = field.text_box
     return hint is not None and bool(_label_of(field)) and \
-        abs(hint[0] - label[0]) <= 0.5 * height and 0 <= hint[1] - label[3] <= height
+        abs(hint[0] - label[0]) <= 0.5 * height and 0 <= hint[1] - label[3] <= height and \
+        _darkest(image, hint) - _darkest(image, label) >= LIGHTER
+
+
+def _darkest(image: Image.Image, box: Box) -> int:
+    """The darkest grey level inside `box`: its text's ink."""
+    crop = image.crop((round(box[0]), round(box[1]), round(box[2]), round(box[3]))).convert("L")
+    return min(crop.tobytes(), default=255)
 
 
 def _may_label(run: Run, own: str) -> bool:

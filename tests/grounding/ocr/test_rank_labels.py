@@ -160,5 +160,12 @@ def test_a_label_over_the_hint_the_finder_took_for_the_fields_label_names_the_fi
     field = Widget("field", (623, 778, 953, 831), "If you have one", (625, 749, 773, 768))
     read = [*words(720, 624, "Crime reference number", height=17),
             *words(749, 625, "If you have one", height=15)]
-    found = ground('the "Crime reference number" field', read, [field])
+    page = SCREEN.copy()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((630, 724, 900, 733), fill="#222222")  # the label's ink
+    draw.rectangle((630, 753, 760, 762), fill="#6f6f6f")  # the hint's, lighter
+    found = ground('the "Crime reference number" field', read, [field], page)
     assert found.kind == "field" and inside(found.point, field.box)
+    draw.rectangle((630, 753, 760, 762), fill="#222222")  # a heading over a field's label
+    with pytest.raises(GroundingError):
+        ground('the "Crime reference number" field', read, [field], page)
