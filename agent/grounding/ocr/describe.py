@@ -30,7 +30,7 @@ from agent.grounding.ocr.describe_words import (
 )
 from agent.grounding.ocr.textmatch import hyphenated, norm
 
-__all__ = ["KINDS", "TEXT", "Query", "Relation", "literal", "parse"]
+__all__ = ["KINDS", "TEXT", "Query", "Relation", "literal", "parse", "whole_label"]
 
 # "under": in the section a heading opens (no description says it: the fallback for "the Max
 # price field", a field's own words under a heading's)
@@ -233,6 +233,23 @@ def literal(description: str) -> Query:
     """The description read as if it named no relation: "the Store events near me checkbox"
     is also the checkbox labelled "Store events near me"."""
     return _parse_part(*_marked(description))
+
+
+def whole_label(description: str) -> Query:
+    """The description read with all its words before the kind as the label, small words and
+    all: "the Remember me on this computer checkbox" is also the checkbox labelled "Remember
+    me on this computer" (the text `parse` finds stops at "this": "Type Ada into the Name
+    field" means the Name field)."""
+    marked, quotes = _marked(description)
+    tokens = _tokens(marked)
+    lower = [t.lower() for t in tokens]
+    kinds, kind_word, kind_at, _ = _kind(lower)
+    start = 0
+    while start < kind_at and lower[start] in FILLER and not _capital(tokens, start):
+        start += 1
+    if quotes or kind_at <= start:
+        return Query(text="", kinds=kinds, kind_word=kind_word)
+    return Query(text=norm(" ".join(tokens[start:kind_at])), kinds=kinds, kind_word=kind_word)
 
 
 def _marked(description: str) -> tuple[str, list[str]]:

@@ -14,7 +14,7 @@ from PIL import Image
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.candidate import centre, inside
-from agent.grounding.ocr.describe import TEXT, Query, literal, parse
+from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
@@ -102,7 +102,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     word Search, a field under a heading, a table's cell by its row and column, a code after a
     noun the screen lacks."""
     # "the Store events near me checkbox": a label so worded, when the screen says it exactly
-    said = literal(description) if query.relation is not None else query
+    said = literal(description) if query.relation is not None else whole_label(description)
     # (the label holds the target's words: "the Add button next to the Part number field" is
     # no field labelled "Part number")
     if said.text != query.text and said.kinds - {TEXT} and query.text and \

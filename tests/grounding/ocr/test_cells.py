@@ -97,6 +97,21 @@ def test_a_label_holding_a_relations_word_is_the_label() -> None:
                   boxes[0].box)
 
 
+def test_a_label_holding_small_words_is_the_whole_label() -> None:
+    """"the Remember me on this computer checkbox": the text before the kind stops at "this"
+    ("Type Ada into the Name field" means the Name field), and "computer" alone was another
+    checkbox's whole label; the label that says every word is the one meant."""
+    read = [*words(200, 70, "Remember me on this computer", key=1),
+            *words(240, 70, "Computer", key=2)]
+    boxes = [Widget("checkbox", (40, 200, 56, 216)), Widget("checkbox", (40, 240, 56, 256))]
+    found = decision("the Remember me on this computer checkbox", read, boxes).best
+    assert inside(found.point, boxes[0].box)
+    found = decision("Tick the I agree to the terms checkbox",
+                     [*words(200, 70, "I agree to the terms", key=1),
+                      *words(240, 70, "Terms", key=2)], boxes).best
+    assert inside(found.point, boxes[0].box)
+
+
 def test_the_element_next_to_a_named_field_is_not_that_field() -> None:
     """The fifty-third trial's bill of materials: "the Add button next to the Part number field"
     read as if it named no relation is "the Part number field": no label holds "Add", so that
