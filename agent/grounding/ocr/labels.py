@@ -170,9 +170,8 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
         closest = min(after, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
                           run.similarity, text_sim * SUFFIX)]
-    end = _row_end(run, fields, words, widgets)
-    if end is not None and no_side_between(image, run.box[2], end.box[0], run.box[1],
-                                           run.box[3]):
+    end = _row_end(run, fields, words, widgets, image)
+    if end is not None:
         return [Candidate("field", end.box, run.text, field_inside(end.box), run.similarity,
                           text_sim * ROW_END)]
     line = underlined_field(image, run.box)
@@ -194,11 +193,11 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
 
 
 def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],
-             widgets: Sequence[WidgetLike]) -> WidgetLike | None:
+             widgets: Sequence[WidgetLike], image: Image.Image) -> WidgetLike | None:
     """The field at the far end of the label's row with nothing between them, no label of its
     own (a panel of figures: "Extra fuel" at the left, its box at the right, 30 text heights
-    on); None when another field, widget or word stands between, or none is there (the
-    caller looks for a panel's border between)."""
+    on); None when another field, widget, word or a panel's border stands between, or none
+    is there."""
     height = run.box[3] - run.box[1]
     row = [w for w in fields if w.box[1] < run.centre[1] < w.box[3] and w.box[0] > run.box[2]
            and not _label_of(w)]
@@ -210,7 +209,8 @@ def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],
     if any(overlaps(w.box, between) for w in words) or \
             any(w is not field and overlaps(w.box, between) for w in widgets):
         return None
-    return field
+    return field if no_side_between(image, run.box[2], field.box[0], run.box[1],
+                                    run.box[3]) else None
 
 
 def _labelled(run: Run, fields: Sequence[WidgetLike], height: float,

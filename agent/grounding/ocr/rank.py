@@ -240,9 +240,7 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
     """The words themselves, or the widget they belong to, or the field they label."""
     # (a widget that is a part of the run is not its owner: a junk link "15" found in an open
     # list's "Sun 15 June")
-    slack = 0.5 * (run.box[3] - run.box[1])
-    owner = next((w for w in widgets if w.kind in CLICKABLE and inside(run.centre, w.box)
-                  and w.box[0] - slack <= run.box[0] and run.box[2] <= w.box[2] + slack), None)
+    owner = next((w for w in widgets if w.kind in CLICKABLE and _holds(w.box, run.box)), None)
     if owner is None and not query.kinds:  # "Dark mode", "Name": the widget they label
         owner = next((w for w in widgets if w.kind not in CLICKABLE and w.text_box is not None
                       and inside(run.centre, w.text_box, 2)), None)
