@@ -233,10 +233,13 @@ def _area(box: IntBox) -> int:
 def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float
                  ) -> bool:
     """Whether the words read cover less than half the width of what is drawn in the box
-    ("an" of "Cancel"), or leave letters unread between them ("w" and "hook" of "webhook")."""
+    ("an" of "Cancel"), leave letters unread between them ("w" and "hook" of "webhook"), or
+    leave a line unread above or below them ("Return to" over "planning" at 300%)."""
     if not words:
         return False
     left, top, right, bottom = rect.inner
+    if _line_unread(edges[top + 2:bottom - 2], words, top + 2, unit):
+        return True
     inked = edges[top + 2:bottom - 2, left + 2:right - 2].any(axis=0)
     columns = np.flatnonzero(inked)
     if not columns.size:
@@ -252,6 +255,19 @@ def _partly_read(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: 
         unread[max(0, round(word.box[0]) - left - 2 - slack):
                max(0, round(word.box[2]) - left - 2 + slack)] = False
     return _longest_run(unread) >= unit
+
+
+def _line_unread(band: np.ndarray, words: Sequence[OcrWord], top: int, unit: float) -> bool:
+    """Whether `band` (rows of the edge map from `top` on) holds ink as tall as a line of text
+    above or below the words, under their own columns (a rounded box's corners are beside
+    them)."""
+    start, end = round(min(w.box[0] for w in words)), round(max(w.box[2] for w in words))
+    rows: np.ndarray = np.asarray(band[:, start:end].any(axis=1))
+    slack = round(0.3 * unit)
+    for word in words:
+        rows[max(0, round(word.box[1]) - top - slack):max(0, round(word.box[3]) - top + slack)] \
+            = False
+    return _longest_run(rows) >= 0.6 * unit
 
 
 def _longest_run(flags: np.ndarray) -> int:

@@ -74,6 +74,9 @@ def drop_down(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: flo
     columns = np.flatnonzero(band.any(axis=0))
     if columns.size == 0 or columns[-1] - columns[0] > 1.5 * unit:
         return False
+    third = band.shape[0] // 3
+    if not band[third:band.shape[0] - third].any():
+        return False  # nothing at mid height: a pill's round end crossing the band's corners
     # Apart from the box's side: a pill's round end curves in to the text's rows from the
     # band's top and bottom; a mark clear of both may stand closer (Chromium's at 150%)
     rows = np.flatnonzero(band.any(axis=1))

@@ -55,7 +55,8 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
                 and not _brimming(rect, words, unit, rgb):
             return "button"  # an outlined button: short text in its middle
         return "field"
-    if not inked(rect, edges) or bottom - top > 4 * unit or \
+    tallest = (6 if len(lines) == 2 else 4) * unit  # two lines: a label wrapped ("Sign / release")
+    if not inked(rect, edges) or bottom - top > tallest or \
             (len(lines) > 1 and not _wrapped(rect, words, unit)):
         return None  # a panel, a card: not one control
     left, right = rect.outer[0], rect.outer[2]

@@ -93,9 +93,18 @@ def _read_sheet(engine: OcrEngine, image: Image.Image, boxes: Sequence[IntBox]
     for word in engine.read(sheet.convert("RGB")):
         middle = (word.box[1] + word.box[3]) / 2
         index = max(k for k, top in enumerate(tops) if top <= middle) if middle >= 0 else 0
-        if any(c.isalnum() for c in word.text):
-            found[index].append(_placed(word, boxes[index], tops[index], slots[index], index))
+        placed = _placed(word, boxes[index], tops[index], slots[index], index)
+        if any(c.isalnum() for c in word.text) and not _in_corner(placed.box, boxes[index]):
+            found[index].append(placed)
     return found
+
+
+def _in_corner(word: tuple[float, float, float, float], box: IntBox) -> bool:
+    """Whether the word touches a corner of the box read: no text but the ground around a
+    rounded corner (an orange pill's top right corner read "N")."""
+    across = word[0] <= box[0] + 1 or word[2] >= box[2] - 1
+    upright = word[1] <= box[1] + 1 or word[3] >= box[3] - 1
+    return across and upright
 
 
 def _dark_on_white(gray: Image.Image) -> Image.Image:

@@ -382,3 +382,42 @@ def test_a_search_box_two_thirds_of_the_screen_wide_is_a_field(tesseract: None,
     fields = of_kind(find_widgets(image, engine.read(image), engine), "field")
     assert real[2] - real[0] > 0.6 * SCREEN[0]
     assert len(fields) == 1 and covers(fields[0], real, slack=4), (fields, real)
+
+
+PILL_BUTTONS = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+body { margin: 0; padding: 40px 26px; font-family: "Helvetica Neue", Helvetica, Arial,
+       sans-serif; font-size: 14px; color: #20242a; background: #f7f7f5; }
+.foot { display: flex; gap: 12px; align-items: center; }
+#sign { background: #ff6a13; color: #fff; border: none; border-radius: 20px; padding: 9px 24px;
+        font: inherit; font-size: 15px; font-weight: bold; }
+#back { background: #fff; border: 1px solid #999; border-radius: 20px; padding: 8px 18px;
+        font: inherit; }
+p { font-size: 13px; color: #666; margin: 0 0 0 10px; }
+</style></head><body><div class="foot">
+<button id="sign">Sign release</button><button id="back">Return to planning</button>
+<p>To sign release you confirm the fuel figures, the alternate and every MEL item.</p>
+</div></body></html>"""
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("zoom", ZOOMS)
+def test_pill_shaped_buttons_are_buttons_with_their_whole_text(
+        tesseract: None, tmp_path: Path, zoom: float) -> None:
+    """The thirty-seventh blind trial's dispatch release: white on an orange pill, read from
+    its inside, came back with its round corner read "N" (a second line: no button), and the
+    outlined pill's round end was taken for a drop-down's arrow (a field). At 300% both wrap
+    onto two lines: "Return to" went unread over "planning", and "Sign / release" was taller
+    than one line's button."""
+    need(chromium_available(), "chromium and chromedriver are not installed")
+    page = tmp_path / "release.html"
+    page.write_text(PILL_BUTTONS)
+    engine = TesseractEngine()
+    with virtual_display(*SCREEN) as display, chromium(display, zoom) as browser:
+        browser.driver.get(page.as_uri())
+        browser.reset()
+        real = {name: browser.box(f"#{name}") for name in ("sign", "back")}
+        image = capture(display)
+    buttons = of_kind(find_widgets(image, engine.read(image), engine), "button")
+    assert [w.text for w in buttons] == ["Sign release", "Return to planning"], buttons
+    for widget, name in zip(buttons, ("sign", "back"), strict=True):
+        assert covers(widget, real[name], slack=4), (widget, real[name])
