@@ -267,14 +267,15 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
     if not fits:
         return None
     # The nearest of those that could be meant: a sentence's stray word nearer the anchor
-    # does not push the described element away
+    # does not push the described element away, nor gain by being nearer (a heading's
+    # "Callback" over the row's "Ben Carter" had its score raised seventeenfold)
     likely = [d for i, d in fits.items() if found[i].score >= MIN_SCORE]
     nearest = min(likely or fits.values())
     result = []
     for index, candidate in enumerate(found):
         if index in fits:
-            result.append(rescored(candidate, 1.0 - min(0.45, (fits[index] - nearest)
-                                                         / (6 * height))))
+            farther = max(0.0, fits[index] - nearest)
+            result.append(rescored(candidate, 1.0 - min(0.45, farther / (6 * height))))
         else:
             result.append(rescored(candidate, MISFIT * 0.5))
     return result

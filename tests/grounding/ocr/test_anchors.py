@@ -279,3 +279,20 @@ def test_a_group_heading_over_its_options_is_what_they_are_next_to(description: 
     "Likelihood" has only badges reading High under it, no radio button."""
     read, radios = risk_form()
     assert inside(decision(description, read, radios).best.point, radios[2].box)
+
+
+def test_a_heading_nearer_the_anchor_than_the_rows_button_gains_nothing() -> None:
+    """The forty-fourth trial's callback queue: "the Call back button next to Ben Carter", the
+    row's button at its far end; the panel's heading "Callback queue" just over the name read
+    "Callback", a word alike but no button, had its score raised for being nearer (0.4 to
+    6.8): an ambiguity."""
+    read = words(75, 630, "Callback queue", key=1)
+    buttons = []
+    for row, name in enumerate(("Ben Carter", "Aaliyah Brown", "Josh Whitfield")):
+        y = 117 + 42 * row
+        read += [*words(y, 630, name, key=10 + row),
+                 *words(y, 1150, "Call back", key=10 + row)]
+        buttons.append(Widget("button", (1140, y - 8, 1231, y + 17), "Call back"))
+    found = decision('the "Call back" button next to "Ben Carter"', read, buttons)
+    assert inside(found.best.point, buttons[0].box)
+    assert all(c.score <= 1.0 for c in (found.best, *found.rivals))
