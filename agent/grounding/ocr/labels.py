@@ -27,7 +27,9 @@ __all__ = ["labelled_fields", "labelled_mark", "listed"]
 
 RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
-GRID = 0.9  # a mark under its column's header, not beside its own label; an item of a list
+GRID = 0.9  # a mark under its column's header, not beside its own label
+LISTED = 0.8  # an item of a list hanging from no field (a table's column): less surely an
+# option than an open drop-down's, which covers the page (a table's "25 mm" came within 0.09)
 GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or two rows
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
 SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least this wide
@@ -93,7 +95,7 @@ def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
 
 def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) -> float:
     """How surely the text is an item of an open drop-down: DROPPED when its list hangs just
-    under a field (the drop-down's box), GRID for another list (a table's column) when the
+    under a field (the drop-down's box), LISTED for another list (a table's column) when the
     text is all its line says (not "Twins" starting a paragraph's line), else 0."""
     height = max(run.box[3] - run.box[1], 1.0)
     middles = [centre(w.box)[1] for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
@@ -109,7 +111,7 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) ->
             return DROPPED
         above = [y for y in middles if item - 3 * height <= y < item - 0.5 * height]
         if not above:
-            return GRID if run.whole else 0.0
+            return LISTED if run.whole else 0.0
         item = min(above)
 
 

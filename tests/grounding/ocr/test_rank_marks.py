@@ -257,6 +257,19 @@ def test_an_open_drop_down_item_wins_over_the_same_text_in_a_table_column() -> N
         decision("the Studio 3 option", closed, [dropdown])  # a closed list: the table is no list
 
 
+def test_an_open_drop_down_item_read_short_of_the_words_wins_over_a_table_columns() -> None:
+    """The forty-sixth trial's "the "25 mm" option": both the open Meter size list and the
+    table's Size column read "25mm", a near match; the list's item came within 0.09 of the
+    column's (an ambiguity): a list hanging from no field is less surely the options."""
+    dropdown = Widget("field", (1236, 148, 1574, 181), "Meter size")
+    read = [w for i, item in enumerate(("15mm", "20mm", "25mm", "40mm"))
+            for w in words(188 + 25 * i, 1250, item, key=10 + i, height=14)]
+    read += [w for i, size in enumerate(("Size", "15mm", "20mm", "15mm", "25mm", "40mm"))
+             for w in words(140 + 43 * i, 527, size, key=20 + i, height=14)]
+    found = decision('the "25 mm" option', read, [dropdown]).best
+    assert inside(found.point, (1250, 238, 1286, 252))
+
+
 def test_an_open_drop_down_item_beside_a_radio_button_of_the_page_is_the_item() -> None:
     """The fifteenth trial's "the "3" option": the Bedrooms list hangs over the page's
     "How often" row, its "3" on the row of that group's first radio button."""
