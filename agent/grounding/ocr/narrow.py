@@ -268,9 +268,12 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
         return None
     # The nearest of those that could be meant: a sentence's stray word nearer the anchor
     # does not push the described element away, nor gain by being nearer (a heading's
-    # "Callback" over the row's "Ben Carter" had its score raised seventeenfold)
+    # "Callback" over the row's "Ben Carter" had its score raised seventeenfold); nor does a
+    # near match, when the very words stand in the relation too (a card's "Unconfirmed"
+    # badge over its Confirm button)
     likely = [d for i, d in fits.items() if found[i].score >= MIN_SCORE]
-    nearest = min(likely or fits.values())
+    very = [d for i, d in fits.items() if found[i].score >= MIN_SCORE and found[i].exact]
+    nearest = min(very or likely or fits.values())
     result = []
     for index, candidate in enumerate(found):
         if index in fits:
