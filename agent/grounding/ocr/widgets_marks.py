@@ -99,6 +99,8 @@ def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
     share = float(filled.mean())
     if share < 0.4:
         return None
+    if h < 0.8 * unit and _dot(rgb, box, filled & ~blob):
+        return None  # a list's bullet
     straight = straight_sides(filled)
     # A light 3D edge (ttk's clam theme) can leave a stray row or column at the box's side:
     # then a square still fills the corners of its box less one pixel all round.
@@ -121,6 +123,15 @@ def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
     if w < h * 1.6 and _solid(rgb, box):
         return None  # a file's coloured icon, a status dot: nothing drawn inside
     return Mark(kind, box, mark_state(rgb, box, w >= h * 1.6))
+
+
+def _dot(rgb: Pixels, box: IntBox, hole: Pixels) -> bool:
+    """Whether the blob at `box`, with `hole` inside its edges, is a solid dot: no light or
+    coloured inside as a box's or a ticked box's (a list's bullet, 4 to 6 px of text colour,
+    is edges all through or keeps a pixel or two of its own dark colour)."""
+    left, top, right, bottom = box
+    inside = rgb[top:bottom, left:right][hole].astype(np.int16)
+    return bool((inside.max(axis=1) < 110).all())
 
 
 def _knob_over_track(filled: Pixels) -> bool:

@@ -184,6 +184,26 @@ def test_checkboxes_and_radio_buttons_with_their_text_and_state() -> None:
                      ("radio", "Small", False), ("radio", "Large", True)]
 
 
+def test_a_lists_bullets_are_no_checkboxes() -> None:
+    """The forty-fifth trial's fraud flags: a card's bulleted list ("• Multiple claims in 12
+    months", Chromium's 4-px dot, anti-aliased) over a list of checkboxes with the same texts:
+    each bullet, its edges one solid blob, was taken for a ticked checkbox (an ambiguity)."""
+    canvas = Canvas()
+    for row, text in enumerate(("Multiple claims in 12 months", "Late notification")):
+        y = 20 + 22 * row
+        for dx in range(5):
+            for dy in range(5):
+                rim = (dx in (0, 4)) + (dy in (0, 4))  # 0: the core, 1: its rim, 2: a corner
+                grey = (80, 106, 196)[rim]
+                canvas.image.putpixel((30 + dx, y + 7 + dy), (grey, grey, grey))
+        canvas.text(44, y, text)
+        canvas.box((20, 120 + 30 * row, 34, 134 + 30 * row))
+        canvas.text(44, 118 + 30 * row, text)
+    found = [(w.kind, w.text, w.box[1]) for w in canvas.find() if w.kind == "checkbox"]
+    assert found == [("checkbox", "Multiple claims in 12 months", 119),
+                     ("checkbox", "Late notification", 149)], found
+
+
 def test_links_are_blue_or_underlined_text_not_the_same_words_in_a_sentence() -> None:
     canvas = Canvas()
     canvas.text(20, 20, "Read our Privacy policy and the Terms of use first.")
