@@ -208,10 +208,13 @@ def _alone(edges: Pixels, box: IntBox) -> bool:
     start = max(0, left - max(3, round(size * 0.6)))
     before = edges[top:bottom, start:left].any(axis=0)
     # A vertical line past the blob's rows and running on (mostly) a blob's height above or
-    # below it (a panel's side near its rounded corner) is no neighbour: no letter is so tall.
+    # below it (a panel's side near its rounded corner), or half of one both above and below
+    # (a fieldset's just taller than its row of checkboxes), is no neighbour: no letter is so
+    # tall. (A field's side beside its placeholder's "@" runs on above, less below.)
     through = edges[top:bottom, start:left].all(axis=0)
-    above = edges[top - size:top, start:left].mean(axis=0) >= 0.9 if top >= size else through
-    below = edges[bottom:bottom + size, start:left].mean(axis=0) >= 0.9 \
+    above = edges[top - size:top, start:left].mean(axis=0) if top >= size else through
+    below = edges[bottom:bottom + size, start:left].mean(axis=0) \
         if bottom + size <= edges.shape[0] else through
     after = edges[top:bottom, right:min(width, right + 1)]
-    return not (before & ~(through & (above | below))).any() and not after.any()
+    runs_on = (above >= 0.9) | (below >= 0.9) | ((above >= 0.45) & (below >= 0.45))
+    return not (before & ~(through & runs_on)).any() and not after.any()

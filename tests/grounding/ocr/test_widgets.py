@@ -204,6 +204,22 @@ def test_a_lists_bullets_are_no_checkboxes() -> None:
                      ("checkbox", "Late notification", 149)], found
 
 
+def test_a_checkbox_close_inside_a_fieldsets_side_is_a_checkbox() -> None:
+    """The forty-fifth trial's Circumstances fieldset: its side 12 px left of the first
+    checkbox and only ten pixels taller than it above and below. The side was a neighbour
+    (it ran a whole box's height neither above nor below) and the box became a field."""
+    canvas = Canvas()
+    canvas.draw.rounded_rectangle((60, 50, 600, 98), radius=4, outline="#c8ccd2")
+    canvas.draw.rectangle((68, 46, 200, 54), fill="white")  # the legend breaks the top
+    canvas.text(72, 40, "Circumstances")
+    for x, text in ((72, "Police report filed"), (320, "Injuries reported")):
+        canvas.box((x, 66, x + 16, 82))
+        canvas.text(x + 24, 64, text)
+    found = [(w.kind, w.text) for w in canvas.find()]
+    assert [f for f in found if f[0] != "text"] == [
+        ("checkbox", "Police report filed"), ("checkbox", "Injuries reported")], found
+
+
 def test_links_are_blue_or_underlined_text_not_the_same_words_in_a_sentence() -> None:
     canvas = Canvas()
     canvas.text(20, 20, "Read our Privacy policy and the Terms of use first.")
