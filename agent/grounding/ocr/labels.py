@@ -100,7 +100,9 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) ->
     height = max(run.box[3] - run.box[1], 1.0)
     middles = [centre(w.box)[1] for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
                and not inside(centre(w.box), run.box)]
-    near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 4.5 * height}
+    # Two more lines within reach: the list's last item has both above it, its lines spaced
+    # 2.4 heights of a word in capitals ("B3" under "B2" under "A4" in Chromium's list)
+    near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 5.5 * height}
     if len(near) < 2:
         return 0.0
     fields = [w.box for w in widgets if w.kind == "field"

@@ -270,6 +270,18 @@ def test_an_open_drop_down_item_read_short_of_the_words_wins_over_a_table_column
     assert inside(found.point, (1250, 238, 1286, 252))
 
 
+def test_the_last_item_of_an_open_drop_down_in_capitals_is_an_option() -> None:
+    """The forty-eighth trial's "the B3 option": the Kennel list's last item, its lines 24 px
+    apart and "B3" 10 px high; a list's item wanted two more lines within 4.5 of its heights,
+    and only "B2" stood there."""
+    dropdown = Widget("field", (1189, 233, 1878, 266), "Kennel")
+    read = [w for i, item in enumerate(("Choose a free kennel", "A2", "A4", "B2", "B3"))
+            for w in words(272 + 24 * i, 1203, item, key=10 + i, height=10)]
+    read += words(532, 661, "Kennel B3", key=30, height=10)  # a card on the page
+    found = decision("the B3 option", read, [dropdown]).best
+    assert inside(found.point, (1203, 368, 1222, 382))
+
+
 def test_an_open_drop_down_item_beside_a_radio_button_of_the_page_is_the_item() -> None:
     """The fifteenth trial's "the "3" option": the Bedrooms list hangs over the page's
     "How often" row, its "3" on the row of that group's first radio button."""
