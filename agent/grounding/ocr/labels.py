@@ -159,7 +159,8 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
         fields += [w for w in widgets if w.kind == "button"
                    and (w.text_box is None or inside(centre(w.text_box), w.box))
                    and plausible_field(w.box)
-                   and w.box[2] - w.box[0] >= SELECT_WIDTH * height]  # (no status pill)
+                   and w.box[2] - w.box[0] >= SELECT_WIDTH * height  # (no status pill)
+                   and not _text_between(run.box, w.box, words)]
     holder = next((w for w in fields if inside(run.centre, w.box)), None)
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),
@@ -194,6 +195,16 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     factor = LEGACY_FIELD if word_only else LEGACY_FIELD * 0.85
     return [Candidate("field", run.box, run.text, point, run.similarity, text_sim * factor,
                       guessed=True)]
+
+
+def _text_between(label: Box, box: Box, words: Sequence[OcrWord]) -> bool:
+    """Whether words stand between a label and a box below it, in the columns they share (a
+    heading's "Subcontractor", a sentence under it, then a week's pill button: no drop-down
+    the heading labels)."""
+    left, right = max(label[0], box[0]), min(label[2], box[2])
+    return box[1] > label[3] and any(
+        w.box[0] < right and w.box[2] > left and label[3] <= centre(w.box)[1] <= box[1]
+        for w in words)
 
 
 def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],

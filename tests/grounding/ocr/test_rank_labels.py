@@ -125,6 +125,24 @@ def test_a_drop_down_with_no_choice_read_under_its_label_beside_another_field() 
                   select.box)
 
 
+def test_a_heading_over_a_sentence_labels_no_pill_button_under_them() -> None:
+    """The fiftieth trial's timesheets: a heading "Subcontractor timesheets" (its words read
+    apart), a sentence under it, then the weeks' pill buttons; the page's Subcontractor
+    drop-down stands at the right. The heading's word took the first pill for a drop-down
+    (an ambiguity; with the drop-down not found, a click on the week)."""
+    read = [*words(68, 25, "Subcontractor", key=1, height=12),
+            *words(68, 172, "timesheets", key=2, height=12),
+            *words(88, 25, "Enter hours worked on site per day.", key=3, height=12),
+            *words(54, 758, "Subcontractor", key=4, height=10)]
+    weeks = [Widget("button", (24 + 120 * k, 112, 132 + 120 * k, 139), f"w/c {3 + 7 * k} March",
+                    (39 + 120 * k, 119, 117 + 120 * k, 131)) for k in range(3)]
+    select = Widget("field", (757, 70, 997, 102), "Subcontractor", (758, 54, 849, 64))
+    assert inside(ground('the "Subcontractor" drop-down', read, [*weeks, select]).point,
+                  select.box)
+    with pytest.raises(GroundingError):  # the drop-down not found: an error, not a week
+        ground('the "Subcontractor" drop-down', read, weeks)
+
+
 def test_a_status_pill_under_a_column_heading_is_no_drop_down() -> None:
     """The sixteenth trial's asset register: "the Status drop-down" beside its label, and a
     table's Status heading over a small "In use" pill (a button): the pill is no drop-down."""
