@@ -35,7 +35,7 @@ from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_inside import box_words
-from agent.grounding.ocr.widgets_kind import box_kind, inked, text_areas
+from agent.grounding.ocr.widgets_kind import box_kind, inked, line_count, text_areas
 from agent.grounding.ocr.widgets_labels import (
     Labels,
     ShortReads,
@@ -261,9 +261,11 @@ def _tab_rows(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], edges: np
               unit: float, rgb: np.ndarray) -> list[tuple[list[Rect], bool]]:
     """Rows of two or more boxes with something inside, each touching the next, left to right,
     and whether one of them is unlike the others (lighter, darker or taller: a selected tab)."""
-    # (a field with a button touching its side, "[email    ][Subscribe]", is no row of tabs)
+    # (a field with a button touching its side, "[email    ][Subscribe]", is no row of tabs;
+    # nor is an open list of five lines over the card beside it)
     ordered = sorted((r for r in rects if (inside[id(r)] or inked(r, edges))
-                      and box_kind(r, inside[id(r)], edges, unit, rgb) != "field"),
+                      and box_kind(r, inside[id(r)], edges, unit, rgb) != "field"
+                      and line_count(inside[id(r)], unit) <= 2),
                      key=lambda r: r.outer[0])
     rows: list[tuple[list[Rect], bool]] = []
     taken: set[int] = set()

@@ -17,7 +17,7 @@ from agent.grounding.ocr.widgets_labels import LABEL_WORDS
 from agent.grounding.ocr.widgets_shapes import Rect
 from agent.grounding.ocr.widgets_text import holds
 
-__all__ = ["box_kind", "inked", "text_areas"]
+__all__ = ["box_kind", "inked", "line_count", "text_areas"]
 
 AREA_HOLDS = 3  # boxes a text area may hold (a Clear button, a Send button, an emoji one)
 
@@ -77,6 +77,11 @@ def _wrapped(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     middles = [sum(w.box[1] + w.box[3] for w in line) / (2 * len(line)) for line in lines]
     height = max(w.box[3] - w.box[1] for w in words)
     return abs(lefts[0] - lefts[1]) > 2 or middles[1] - middles[0] <= LIST_SPACING * height
+
+
+def line_count(words: Sequence[OcrWord], unit: float) -> int:
+    """How many lines of text the words stand on."""
+    return len(_rows(words, unit))
 
 
 def _rows(words: Sequence[OcrWord], unit: float) -> list[list[OcrWord]]:

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from agent.grounding.ocr import widgets_marks, widgets_shapes
 from agent.grounding.ocr.engines import Box, OcrWord, TesseractEngine
-from agent.grounding.ocr.grounder import OcrGrounder
+from agent.grounding.ocr.grounder import Analysis, OcrGrounder, ground_in
 from agent.grounding.ocr.widgets import Widget, find_widgets
 from agent.grounding.ocr.widgets_labels import ShortReads
 from agent.testing import StaticScreen
@@ -218,6 +218,24 @@ def test_a_checkbox_close_inside_a_fieldsets_side_is_a_checkbox() -> None:
     found = [(w.kind, w.text) for w in canvas.find()]
     assert [f for f in found if f[0] != "text"] == [
         ("checkbox", "Police report filed"), ("checkbox", "Injuries reported")], found
+
+
+def test_an_open_list_over_a_card_beside_it_is_no_row_of_tabs() -> None:
+    """The forty-ninth trial's Severity filter: its open list (five items in a box) hangs
+    over a card, whose box it cuts at its own right side: two boxes touching, unlike each
+    other, were a row of tabs, the list one tab reading all five items (no option left)."""
+    canvas = Canvas(size=(900, 400))
+    canvas.box((40, 60, 660, 260), fill="#fbfbfb", border="#dddddd")  # the card behind
+    canvas.text(340, 80, "Sector 2 down")
+    canvas.text(340, 110, "sectors 1 and 3 carrying traffic")
+    canvas.text(340, 140, "since 02:10 this morning")
+    canvas.box((60, 40, 320, 270))  # the open list, over the card
+    for row, item in enumerate(("All", "Critical", "Major", "Minor", "Warning")):
+        canvas.text(76, 52 + 44 * row, item)
+    widgets = canvas.find()
+    assert not of_kind(widgets, "tab"), widgets
+    found = ground_in(Analysis(canvas.words, widgets, 0.0), canvas.image, 'the "Major" option')
+    assert found.best.text == "Major"
 
 
 def test_links_are_blue_or_underlined_text_not_the_same_words_in_a_sentence() -> None:
