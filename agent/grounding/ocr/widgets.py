@@ -227,7 +227,8 @@ def _tabs(rects: Sequence[Rect], inside: dict[int, list[OcrWord]], runs: Sequenc
                        for other, _ in rows)  # [Edit][Delete] on every row of a table
         selected = (None if distinct or repeated
                     else _selected_tab(row, inside, runs, used, unit))
-        if distinct or selected is not None:
+        # (a table's [Edit][Check out] on every row, one outlined, one filled: no tabs)
+        if (distinct and not repeated) or selected is not None:
             tabs.update(id(r) for r in row)
             selected_tabs += [selected] if selected is not None else []
     return selected_tabs, tabs

@@ -238,6 +238,22 @@ def test_an_open_list_over_a_card_beside_it_is_no_row_of_tabs() -> None:
     assert found.best.text == "Major"
 
 
+def test_an_outlined_and_a_filled_button_on_every_row_are_no_tabs() -> None:
+    """The forty-third trial's props table: an outlined Edit and a filled Check out button on
+    every row, 7 px apart (here 4), unlike each other as a selected tab is unlike its row's
+    others: tabs."""
+    canvas = Canvas(size=(700, 300))
+    for row in range(3):
+        y = 30 + 60 * row
+        canvas.text(20, y + 8, f"Prop {row + 1}")
+        canvas.box((400, y, 470, y + 36))
+        canvas.text(418, y + 8, "Edit")
+        canvas.box((475, y, 605, y + 36), fill="#c0762a", border=None)
+        canvas.text(493, y + 8, "Check out", ink="white")
+    kinds = [(w.kind, w.text) for w in canvas.find() if w.kind in ("tab", "button")]
+    assert kinds == [("button", "Edit"), ("button", "Check out")] * 3, kinds
+
+
 def test_links_are_blue_or_underlined_text_not_the_same_words_in_a_sentence() -> None:
     canvas = Canvas()
     canvas.text(20, 20, "Read our Privacy policy and the Terms of use first.")
