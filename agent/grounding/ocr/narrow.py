@@ -222,7 +222,7 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
     none fits."""
     tall = query.relation == "column"
     card = _card(image, anchor.box, tall=tall) \
-        if cards and query.relation in ("for", "column") else None
+        if cards and query.relation in ("for", "column", "row") else None
     if card is None:
         return _related(query, found, anchor, None)
     # Nothing of the kind in the card: the region was a title's coloured strip, over the
@@ -306,6 +306,10 @@ def _distance(relation: str, anchor: Box, box: Box, height: float, card: Box | N
     if relation == "column" and card is not None:  # a board's column: its panel
         x, y = centre(box)
         return 0.0 if card[0] <= x <= card[2] and anchor[3] < y <= card[3] else None
+    if relation == "row" and card is not None:  # a card's row, not the next card's beside it
+        x, y = centre(box)
+        if not (card[0] <= x <= card[2] and card[1] <= y <= card[3]):
+            return None
     distance = _measured(relation, anchor, box, height)
     if distance is None:
         return None

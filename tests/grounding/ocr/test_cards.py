@@ -281,3 +281,25 @@ def test_a_near_match_nearer_the_title_does_not_push_the_very_words_away() -> No
     found = ground_in(Analysis(read, confirms + badges, 0.0), image,
                       'the "Confirm" button on the "Early bird" card')
     assert found.best.text == "Confirm" and inside(found.best.point, buttons["Early bird"].box)
+
+
+def test_a_row_named_by_its_item_is_the_rows_of_its_own_card() -> None:
+    """The fifty-first trial's menu board: two cards side by side, Hot drinks and Bakes, their
+    rows level; "the Sold out button in the Flat white row" had the Bakes card's button on
+    the same screen row too (an ambiguity)."""
+    image = Image.new("RGB", (1920, 400), "#f5f5f0")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons: dict[str, Widget] = {}
+    for left, items in ((30, ("Flat white", "Cappuccino")), (970, ("Croissant", "Fruit scone"))):
+        draw.rounded_rectangle((left, 40, left + 920, 200), radius=6, fill="white",
+                               outline="#dddddd")
+        for row, item in enumerate(items):
+            y = 80 + 40 * row
+            read += words(y, left + 16, item, key=10 * left + row)
+            read += words(y, left + 820, "Sold out", key=10 * left + row)
+            buttons[item] = Widget("button", (left + 800, y - 6, left + 900, y + 22), "Sold out")
+    for item in ("Flat white", "Croissant", "Fruit scone"):
+        found = ground_in(Analysis(read, list(buttons.values()), 0.0), image,
+                          f"the Sold out button in the {item} row").best
+        assert inside(found.point, buttons[item].box), item
