@@ -288,7 +288,7 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
             ordinal = ORDINALS[word]
         elif word in ("last's", "second-last", "penultimate"):
             ordinal = -1 if word == "last's" else -2
-        elif word in COLOURS and not capital:
+        elif word in COLOURS and not capital and not _amid_words(lower, i, kind_at):
             colour = COLOURS[word]
         elif word in PLACES and not capital:
             dx, dy = PLACES[word]
@@ -310,6 +310,13 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
                                                          and "field" in kinds)
     return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,
                  soft=soft, size=size)
+
+
+def _amid_words(lower: list[str], i: int, kind_at: int) -> bool:
+    """Whether the word at `i` stands between two words of a text: a colour word in a name
+    ("Strong white flour") is no colour of the element."""
+    return 0 < i < len(lower) - 1 and i + 1 != kind_at and lower[i - 1] not in FILLER and \
+        lower[i + 1] not in FILLER and lower[i - 1].isalnum() and lower[i + 1].isalnum()
 
 
 def _ordinal_here(after: str, before_kind: bool) -> bool:

@@ -211,11 +211,20 @@ def test_an_ordinal_row_is_no_named_row() -> None:
     ("the grey button on the left", (-1, 0), "grey"),
     ("the button in the middle of the screen", (0, 0), None),
     ("the Red Hat link", None, None),  # capitalised: the link's text
+    ("the Strong white flour field", None, None),  # amid a name's words: the name's
+    ("the Save white button", None, "white"),
 ])
 def test_places_and_colours(description: str, place: tuple[int, int] | None,
                             colour: str | None) -> None:
     query = parse(description)
     assert (query.place, query.colour) == (place, colour)
+
+
+def test_a_colour_word_amid_a_names_words_is_the_names() -> None:
+    """The fifty-first trial's "the quantity field next to Strong white flour (kg)": the
+    anchor had been "Strong", coloured white."""
+    anchor = parse("the quantity field next to Strong white flour (kg)").anchor
+    assert anchor is not None and (anchor.text, anchor.colour) == ("strong white flour kg", None)
 
 
 def test_sizes_and_option_texts() -> None:
