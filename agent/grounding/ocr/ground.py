@@ -289,8 +289,12 @@ def _described_value(query: Query, analysis: Analysis) -> Query | None:
     """"the To language drop-down", "the White colour option": a widget's label and a noun
     for what it holds, which the screen says nowhere but in a field ("Detect language"), or
     as the heading the widget stands under ("Colour"); the label alone, which only a widget
-    labelled exactly so answers. ("the Max surface field" is no Max field under no Surface.)"""
+    labelled exactly so answers. ("the Max surface field" is no Max field under no Surface.)
+    "the quantity field next to Rye flour", the noun said nowhere: the Rye flour field."""
     words = query.text.split()
+    if query.relation in ("next", "right") and query.anchor is not None and \
+            _unsaid(replace(query, relation="row"), analysis):
+        return replace(query, text=query.anchor.text, relation=None, anchor=None)
     if not query.kinds - {TEXT} or query.quoted or len(words) != 2:
         return None
     label = replace(query, text=words[0])

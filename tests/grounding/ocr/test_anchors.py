@@ -296,3 +296,18 @@ def test_a_heading_nearer_the_anchor_than_the_rows_button_gains_nothing() -> Non
     found = decision('the "Call back" button next to "Ben Carter"', read, buttons)
     assert inside(found.best.point, buttons[0].box)
     assert all(c.score <= 1.0 for c in (found.best, *found.rivals))
+
+
+def test_a_noun_said_nowhere_and_the_label_beside_its_field_is_the_field_so_labelled() -> None:
+    """The fifty-first trial's supplier order: "the quantity field next to Rye flour (kg)",
+    where no text says "quantity": the field labelled Rye flour (kg), and never a neighbour's
+    field when its own is not found."""
+    read, fields = [], []
+    for row, item in enumerate(("Strong white flour (kg)", "Rye flour (kg)", "Whole milk")):
+        y = 100 + 40 * row
+        read += words(y, 40, item, key=10 + row)
+        fields.append(Widget("field", (300, y - 6, 370, y + 20), item, (40, y, 250, y + 16)))
+    found = decision("the quantity field next to Rye flour (kg)", read, fields).best
+    assert inside(found.point, fields[1].box)
+    with pytest.raises(NotOnScreen):  # its field not found: no neighbour's
+        decision("the quantity field next to Rye flour (kg)", read, [fields[0], fields[2]])
