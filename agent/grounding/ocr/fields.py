@@ -107,10 +107,20 @@ def underlined_field(image: Image.Image, text: Box) -> Box | None:
                          for v in grey.crop((0, y, grey.width, y + 1)).tobytes()])
         if end - (x2 - x1) >= 3 * height:  # on well past the text's end, and no box's top
             rgb = image if image.mode == "RGB" else image.convert("RGB")
-            if _box_top(rgb, x1 + 2, y1 + y, height):  # (a label over a drop-down whose top
-                return None  # border starts under it)
+            if _box_top(rgb, x1 + 2, y1 + y, height) or \
+                    _runs_on_left(image, x1, y1 + y, height, background):
+                return None  # (a label over a drop-down whose top border starts under it; a
+            # table's column heading over the rule under the header, from the table's side)
             return float(x1), float(y1 - height // 2), float(x1 + end), float(y1 + y)
     return None
+
+
+def _runs_on_left(image: Image.Image, x: int, y: int, height: int, background: int) -> bool:
+    """Whether the line at row `y` also runs a text height and more left of `x`, where a
+    field's border starts (its placeholder stands a few pixels in)."""
+    start, end = max(0, x - 2 * height), max(0, x - height)
+    left = image.crop((start, y, end, y + 1)).convert("L").tobytes()
+    return bool(left) and all(abs(v - background) >= FAINT for v in left)
 
 
 def _line_end(inked: Sequence[bool]) -> int:

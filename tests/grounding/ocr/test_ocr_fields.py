@@ -128,6 +128,20 @@ def test_a_labels_line_that_is_a_boxs_top_is_no_underline_field() -> None:
     assert underlined_field(image, (100, 40, 190, 61)) is None
 
 
+def test_a_tables_column_heading_over_the_header_rule_is_no_underlined_field() -> None:
+    """The fifty-fourth trial's work in progress table: a grey "Write-off (£)" heading over the
+    rule under the table's header, which runs on from the table's left side: no field's
+    bottom border, whose line starts where its placeholder does (a click in the header)."""
+    image = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(600, 690, 10):
+        draw.rectangle((x, 40, x + 5, 60), fill="#757575")
+    draw.line((20, 68, 890, 68), fill="#dddddd")  # the header's rule, the table's width
+    assert underlined_field(image, (600, 40, 690, 61)) is None
+    draw.line((20, 68, 590, 68), fill="white")  # the line from the text's left edge only
+    assert underlined_field(image, (600, 40, 690, 61)) is not None
+
+
 def test_the_screens_own_edge_is_no_fields_side() -> None:
     """The sixteenth trial's "the Buddy field" at 100%: its field not found, the search
     right of the label met the screenshot's last column (a black line) and answered a point
