@@ -49,7 +49,7 @@ _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
 # A word of a row's name: "budget.xlsx", "/blog/launch-week", "billing@northwind.co", "(L)",
 # "Anne's" (but "Bob's row" is Bob's), "files?", "tape," ("in the Packing tape, brown row")
-_ROW_WORD = r"(?:\x00|[(\[]?[.#/]?[\w-]+(?:(?:[.:/@]|['’](?!s\s+row\b))[\w-]+)*[)\]]?[?:,]?)"
+_ROW_WORD = r"(?:\x00|&|[(\[]?[.#/]?[\w-]+(?:(?:[.:/@]|['’](?!s\s+row\b))[\w-]+)*[)\]]?[?:,]?)"
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
     r"this|that|selected|current|highlighted)\b)(" + _ROW_WORD + r"(?:\s+" + _ROW_WORD
@@ -270,8 +270,8 @@ def _row_name(part: str) -> Query:
 def _tokens(part: str) -> list[str]:
     # A dot or slash inside a word is the word's ("brightfern.io", "Invoice_0412.pdf",
     # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
-    # time: "15:30")
-    return re.findall(rf"{_MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d):\d+)*|[{SYMBOLS}]", part)
+    # time: "15:30"); an ampersand is a word of a name ("Hollis & Daughters")
+    return re.findall(rf"{_MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d):\d+)*|[{SYMBOLS}&]", part)
 
 
 def _parse_part(part: str, quotes: list[str]) -> Query:

@@ -198,6 +198,16 @@ def test_a_row_relation_spelled_other_ways() -> None:
         assert query.relation == "row" and query.anchor and query.anchor.text == "bob"
 
 
+def test_a_row_named_with_an_ampersand() -> None:
+    """The fifty-fourth trial's "the write-off field in the Hollis & Daughters row": the "&"
+    was no word of a row's name, and the row was dropped (the field answered was another)."""
+    query = parse("the write-off field in the Hollis & Daughters row")
+    assert query.anchor is not None
+    assert (query.text, query.relation, query.anchor.text) == (
+        "write-off", "row", "hollis & daughters")
+    assert parse("the Terms & conditions link").text == "terms & conditions"
+
+
 def test_an_ordinal_row_is_no_named_row() -> None:
     query = parse("the Delete button in the last row")
     assert (query.relation, query.ordinal, query.text) == (None, -1, "delete")
