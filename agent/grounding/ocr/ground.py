@@ -14,6 +14,7 @@ from PIL import Image
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.candidate import centre, inside
+from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
@@ -40,7 +41,6 @@ from agent.grounding.ocr.textmatch import (
 
 __all__ = ["Analysis", "described", "ground_in"]
 
-SAME_HEADING = 0.9  # a column's heading read this alike the words described
 # What a table's row may be called after the words it shows ("the running pipeline row")
 ITEM_NOUNS = frozenset({
     "pipeline", "job", "build", "run", "webhook", "hook", "record", "entry", "order", "item",
@@ -211,7 +211,7 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
         except GroundingError:  # no such row, or two
             continue
         fits = [c for c in ranked if c.kind in kinds and c.score >= MIN_SCORE
-                and (heading is None or _headed(c.box, heading, plain))]
+                and (heading is None or headed(c.box, heading, plain))]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:
@@ -240,38 +240,6 @@ def _row_and_column(query: Query) -> list[tuple[str, str | None]]:
     coded = [(a, None) for a, b in splits if " " not in b and len(a.replace(" ", "")) >= 3
              and all(any(c.isdigit() for c in w) for w in a.split())]
     return pairs + coded
-
-
-def _headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
-    """Whether text reading `heading` stands above `box`, over its column: a phrase of its own
-    (not a title's last word: "Food parcel referral" heads no column), on one line or stacked
-    on lines one under another ("Wed" over "15 Oct" over "10:00")."""
-    if any(run.similarity >= SAME_HEADING and run.whole and run.box[3] <= box[1]
-           and run.box[0] < box[2] and box[0] < run.box[2] for run in runs(words, heading)):
-        return True
-    return " " in heading and f" {heading} " in f" {_column_text(box, words)} "
-
-
-def _column_text(box: Box, words: Sequence[OcrWord]) -> str:
-    """The phrases above `box` that stand over it, top to bottom, as one normalised text (a
-    line's words a gap of 1.5 text heights apart are phrases of their own: a table's
-    header row may be read as one line)."""
-    lines: dict[tuple[int, ...], list[OcrWord]] = {}
-    for word in sorted(words, key=lambda w: w.box[0]):
-        if word.box[3] <= box[1]:
-            lines.setdefault(word.line, []).append(word)
-    phrases: list[list[OcrWord]] = []
-    for line in lines.values():
-        phrases.append([line[0]])
-        for word in line[1:]:
-            last = phrases[-1][-1]
-            if word.box[0] - last.box[2] > 1.5 * (last.box[3] - last.box[1]):
-                phrases.append([word])
-            else:
-                phrases[-1].append(word)
-    over = [p for p in phrases if p[0].box[0] < box[2] and box[0] < p[-1].box[2]]
-    over.sort(key=lambda phrase: min(w.box[1] for w in phrase))
-    return norm(" ".join(w.text for phrase in over for w in phrase))
 
 
 def _coded(query: Query) -> Query | None:

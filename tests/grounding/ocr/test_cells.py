@@ -411,3 +411,21 @@ def test_a_column_heading_not_read_is_no_word_the_screen_lacks() -> None:
     radios = [Widget("radio", (1055 + 90 * i, 227, 1070 + 90 * i, 242)) for i in range(5)]
     with pytest.raises(NotOnScreen):
         decision('the radio button in the "4" column of the Communication row', read, radios)
+
+
+def test_a_checkbox_centred_in_a_column_whose_heading_ends_left_of_it() -> None:
+    """The fifty-third trial's crew payroll: "the "Kit fee" checkbox in the Ana Ruiz row",
+    its checkbox centred in the column, the heading at the column's left ending before it
+    (no heading stood over the checkbox)."""
+    read = [*words(100, 40, "Name", key=1), *words(100, 600, "Kit fee", key=1),
+            *words(100, 800, "Paid", key=1)]
+    boxes: dict[tuple[str, str], Widget] = {}
+    for row, name in enumerate(("Sam Whitlock", "Ana Ruiz", "Jonah Pike")):
+        y = 140 + 40 * row
+        read += words(y, 40, name, key=10 + row)
+        boxes[name, "Kit fee"] = Widget("checkbox", (690, y, 706, y + 16))
+        boxes[name, "Paid"] = Widget("checkbox", (850, y, 866, y + 16))
+    for column in ("Kit fee", "Paid"):
+        found = decision(f'the "{column}" checkbox in the Ana Ruiz row', read,
+                         list(boxes.values())).best
+        assert inside(found.point, boxes["Ana Ruiz", column].box), column

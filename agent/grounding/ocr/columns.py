@@ -1,0 +1,59 @@
+"""What heads a table's column: a heading over a widget of the column, or left-aligned in the
+column's cell while the widget stands centred in it (ground.py's cells by row and column)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agent.grounding.ocr.candidate import centre
+from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.textmatch import Run, norm, runs
+
+__all__ = ["SAME_HEADING", "headed"]
+
+SAME_HEADING = 0.9  # a column's heading read this alike the words described
+
+
+def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
+    """Whether text reading `heading` stands above `box`, over its column: a phrase of its own
+    (not a title's last word: "Food parcel referral" heads no column), on one line or stacked
+    on lines one under another ("Wed" over "15 Oct" over "10:00")."""
+    if any(run.similarity >= SAME_HEADING and run.whole and run.box[3] <= box[1]
+           and ((run.box[0] < box[2] and box[0] < run.box[2]) or _in_its_cell(run, box, words))
+           for run in runs(words, heading)):
+        return True
+    return " " in heading and f" {heading} " in f" {_column_text(box, words)} "
+
+
+def _column_text(box: Box, words: Sequence[OcrWord]) -> str:
+    """The phrases above `box` that stand over it, top to bottom, as one normalised text (a
+    line's words a gap of 1.5 text heights apart are phrases of their own: a table's
+    header row may be read as one line)."""
+    lines: dict[tuple[int, ...], list[OcrWord]] = {}
+    for word in sorted(words, key=lambda w: w.box[0]):
+        if word.box[3] <= box[1]:
+            lines.setdefault(word.line, []).append(word)
+    phrases: list[list[OcrWord]] = []
+    for line in lines.values():
+        phrases.append([line[0]])
+        for word in line[1:]:
+            last = phrases[-1][-1]
+            if word.box[0] - last.box[2] > 1.5 * (last.box[3] - last.box[1]):
+                phrases.append([word])
+            else:
+                phrases[-1].append(word)
+    over = [p for p in phrases if p[0].box[0] < box[2] and box[0] < p[-1].box[2]]
+    over.sort(key=lambda phrase: min(w.box[1] for w in phrase))
+    return norm(" ".join(w.text for phrase in over for w in phrase))
+
+
+def _in_its_cell(run: Run, box: Box, words: Sequence[OcrWord]) -> bool:
+    """Whether `box` stands right of a heading at its column's left, before the next heading
+    on its line and under none (a checkbox centred in a "Kit fee" column: the heading ends
+    left of it; a field under the next column's heading set flush right is that column's)."""
+    height = run.box[3] - run.box[1]
+    line = [w for w in words if w.box[1] < run.centre[1] < w.box[3]]
+    end = min((w.box[0] for w in line if w.box[0] > run.box[2] + 0.5 * height),
+              default=run.box[2] + 4 * height)
+    return run.box[0] <= box[0] and centre(box)[0] < end and \
+        not any(w.box[0] < box[2] and box[0] < w.box[2] for w in line)
