@@ -47,12 +47,14 @@ _RELATIONS: list[tuple[str, Relation]] = [
 ]
 _RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
                                           enumerate(_RELATIONS)) + r")\b")
-# A word of a row's name: "budget.xlsx", "/blog/launch-week", "billing@northwind.co", "(L)",
-# "Anne's" (but "Bob's row" is Bob's), "files?", "tape," ("in the Packing tape, brown row")
-_ROW_WORD = r"(?:\x00|&|[(\[]?[.#/]?[\w-]+(?:(?:[.:/@]|['’](?!s\s+row\b))[\w-]+)*[)\]]?[?:,]?)"
+# A word of a row's name, signs and all: "budget.xlsx", "/blog/launch-week", "(L)", "&", "+",
+# "£1,204.60", "50%", "A/B", "Anne's" (but "Bob's row" is Bob's), "tape," ("in the Packing
+# tape, brown row"): a sign the pattern did not know dropped the row, and the button answered
+# was another row's
+_ROW_WORD = r"(?:(?:[^\s'’]|['’](?!s\s+row\b))+)"
 _NAMED_ROW = re.compile(
     r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\b)(" + _ROW_WORD + r"(?:\s+" + _ROW_WORD
+    r"this|that|selected|current|highlighted)\s)(" + _ROW_WORD + r"(?:\s+" + _ROW_WORD
     + r"){0,4}?)(?:'s|’s)?\s+row\b", re.IGNORECASE)
 # "in the To do column", "in the Admin column": under the column's heading, however far
 _NAMED_COLUMN = re.compile(
@@ -270,8 +272,9 @@ def _row_name(part: str) -> Query:
 def _tokens(part: str) -> list[str]:
     # A dot or slash inside a word is the word's ("brightfern.io", "Invoice_0412.pdf",
     # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
-    # time: "15:30"); an ampersand is a word of a name ("Hollis & Daughters")
-    return re.findall(rf"{_MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d):\d+)*|[{SYMBOLS}&]", part)
+    # time: "15:30") or a comma (a thousands' separator: "1,204.60"); an ampersand or a plus
+    # is a word of a name ("Hollis & Daughters")
+    return re.findall(rf"{_MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d)[:,]\d+)*|[{SYMBOLS}&+]", part)
 
 
 def _parse_part(part: str, quotes: list[str]) -> Query:

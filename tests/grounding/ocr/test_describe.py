@@ -208,6 +208,16 @@ def test_a_row_named_with_an_ampersand() -> None:
     assert parse("the Terms & conditions link").text == "terms & conditions"
 
 
+@pytest.mark.parametrize(("row", "name"), [
+    ("Smith + Jones", "smith + jones"), ("£20 notes", "20 notes"), ("50% off", "50 off"),
+    ("£1,204.60", "1,204.60"), ("A/B test", "a/b test"), ("(L)", "l")])
+def test_a_row_named_with_signs_keeps_its_row(row: str, name: str) -> None:
+    """A sign the row's pattern did not know dropped the row silently, as "&" did."""
+    query = parse(f"the Edit button in the {row} row")
+    assert query.anchor is not None
+    assert (query.text, query.relation, query.anchor.text) == ("edit", "row", name)
+
+
 def test_an_ordinal_row_is_no_named_row() -> None:
     query = parse("the Delete button in the last row")
     assert (query.relation, query.ordinal, query.text) == (None, -1, "delete")
