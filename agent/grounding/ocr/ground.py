@@ -16,6 +16,7 @@ from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.candidate import centre, inside
 from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
+from agent.grounding.ocr.describe_words import SEARCH_KINDS
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
@@ -113,7 +114,8 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     try:
         return decide(_ranked(query, analysis, image), query, description)
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
-        kind_only = _kind_only(query, analysis, image, description)
+        kind_only = _kind_only(query, analysis, image, description) or \
+            _searched(query, analysis, image, description)
         if kind_only is None:
             raise
         return kind_only
@@ -170,6 +172,23 @@ def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description
         return decide(_ranked(plain, analysis, image), plain, description)
     except GroundingError:
         return None
+
+
+def _searched(query: Query, analysis: Analysis, image: Image.Image, description: str
+              ) -> Decision | None:
+    """"the Chip number search box", two fields alike: the one a Search button or word
+    stands just after on its row (not a register form's Chip number field); else None."""
+    if query.kind_word not in SEARCH_KINDS or not query.text:
+        return None
+    ranked = _ranked(query, analysis, image)
+    top = max((c.score for c in ranked), default=0.0)
+    # (a button's word may be read from its inside only: then its box)
+    said = [r.box for r in runs(analysis.words, "search") if r.similarity >= 1.0] + \
+        [w.box for w in analysis.widgets or () if w.kind == "button" and norm(w.text) == "search"]
+    fit = [c for c in ranked if c.kind == "field" and c.score >= top - NEAR_MARGIN and any(
+        c.box[1] <= centre(w)[1] <= c.box[3] and 0 <= w[0] - c.box[2] <= 5 * (w[3] - w[1])
+        for w in said)]
+    return decide(fit, query, description) if len(fit) == 1 else None
 
 
 def _unsaid(query: Query, analysis: Analysis) -> bool:

@@ -187,3 +187,21 @@ def test_a_label_over_the_hint_the_finder_took_for_the_fields_label_names_the_fi
     draw.rectangle((630, 753, 760, 762), fill="#222222")  # a heading over a field's label
     with pytest.raises(GroundingError):
         ground('the "Crime reference number" field', read, [field], page)
+
+
+@pytest.mark.parametrize("button_read", [True, False])
+def test_a_search_box_of_two_fields_alike_is_the_one_a_search_button_follows(
+        button_read: bool) -> None:
+    """The forty-eighth trial's microchip registry: a search card's field (its placeholder
+    "Chip number", a Search button after it) and a register form's field labelled Chip number:
+    "the Chip number search box" is the first; "the Chip number field" either (an error)."""
+    read = [*words(162, 48, "Chip number", key=1), *words(143, 1048, "Chip number", key=2)]
+    search = Widget("field", (41, 155, 910, 185), "Chip number", (48, 162, 147, 178))
+    register = Widget("field", (1048, 174, 1878, 204), "Chip number", (1048, 143, 1147, 159))
+    button = Widget("button", (918, 155, 1002, 185), "Search", (936, 164, 984, 176))
+    if button_read:
+        read += words(164, 936, "Search", key=3, height=12)
+    found = ground("the Chip number search box", read, [search, register, button])
+    assert inside(found.point, search.box)
+    with pytest.raises(GroundingError, match="ambiguous"):
+        ground("the Chip number field", read, [search, register, button])
