@@ -45,7 +45,8 @@ def underlined_tabs(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: floa
 
 
 def _rows(runs: Sequence[Run], unit: float) -> list[list[Run]]:
-    """Runs on one line, left to right, two or more, each within GAP of the next."""
+    """Runs on one line, left to right, two or more, each within GAP of the next (a line's
+    runs farther apart are rows of their own: a side panel's "Deposit" level with the tabs)."""
     rows: list[list[Run]] = []
     for run in sorted(runs, key=lambda r: ((r.box[1] + r.box[3]) / 2, r.box[0])):
         middle = (run.box[1] + run.box[3]) / 2
@@ -57,9 +58,13 @@ def _rows(runs: Sequence[Run], unit: float) -> list[list[Run]]:
     result = []
     for row in rows:
         row.sort(key=lambda r: r.box[0])
-        if len(row) >= 2 and all(b.box[0] - a.box[2] <= GAP * unit
-                                 for a, b in itertools.pairwise(row)):
-            result.append(row)
+        parts = [[row[0]]]
+        for a, b in itertools.pairwise(row):
+            if b.box[0] - a.box[2] <= GAP * unit:
+                parts[-1].append(b)
+            else:
+                parts.append([b])
+        result += [part for part in parts if len(part) >= 2]
     return result
 
 

@@ -748,6 +748,11 @@ def test_words_in_a_row_with_a_bar_under_the_selected_one_are_tabs_a_headers_row
     canvas.draw.line((0, 146, 899, 146), fill="#999999", width=2)
     tabs = [w.text for w in of_kind(canvas.find(), "tab")]
     assert tabs == ["All", "Pending", "Shipped", "Cancelled"], tabs
+    # The fifty-sixth trial's finance applications: a side panel's words level with the tabs,
+    # far right, made the row no tab bar at all
+    canvas.text(760, 20, "Deposit")
+    tabs = [w.text for w in of_kind(canvas.find(), "tab")]
+    assert tabs == ["All", "Pending", "Shipped", "Cancelled"], tabs
 
 
 def test_a_label_column_far_left_of_money_fields_labels_them_over_its_hints() -> None:
