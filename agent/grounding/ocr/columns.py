@@ -48,12 +48,13 @@ def _column_text(box: Box, words: Sequence[OcrWord]) -> str:
 
 
 def _in_its_cell(run: Run, box: Box, words: Sequence[OcrWord]) -> bool:
-    """Whether `box` stands right of a heading at its column's left, before the next heading
-    on its line and under none (a checkbox centred in a "Kit fee" column: the heading ends
-    left of it; a field under the next column's heading set flush right is that column's)."""
+    """Whether `box` stands just right of a heading at its column's left, before the next
+    heading on its line and under none (a checkbox centred in a "Kit fee" column: the heading
+    ends left of it; a field under the next column's heading set flush right is that column's;
+    a row's button far right, under no heading, is no column's)."""
     height = run.box[3] - run.box[1]
     line = [w for w in words if w.box[1] < run.centre[1] < w.box[3]]
     end = min((w.box[0] for w in line if w.box[0] > run.box[2] + 0.5 * height),
               default=run.box[2] + 4 * height)
-    return run.box[0] <= box[0] and centre(box)[0] < end and \
+    return run.box[0] <= box[0] <= run.box[2] + 4 * height and centre(box)[0] < end and \
         not any(w.box[0] < box[2] and box[0] < w.box[2] for w in line)

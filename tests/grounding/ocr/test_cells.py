@@ -429,3 +429,20 @@ def test_a_checkbox_centred_in_a_column_whose_heading_ends_left_of_it() -> None:
         found = decision(f'the "{column}" checkbox in the Ana Ruiz row', read,
                          list(boxes.values())).best
         assert inside(found.point, boxes["Ana Ruiz", column].box), column
+
+
+def test_a_rows_button_far_right_under_no_heading_is_no_columns() -> None:
+    """The fifty-fourth trial's bank feed: "the category drop-down in the ADOBE row", the
+    drop-down under "Category", and far right in the row an Accept button under no heading;
+    a side panel's title level with the headings let the button count as Category's too."""
+    read = [*words(100, 40, "Description", key=1), *words(100, 820, "Category", key=1),
+            *words(100, 1580, "Reviewer notes", key=1)]
+    widgets: dict[tuple[str, str], Widget] = {}
+    for row, name in enumerate(("SHIMANO UK", "ADOBE CREATIVE", "STRIPE PAYOUT")):
+        y = 140 + 40 * row
+        read += words(y + 6, 40, name, key=10 + row)
+        widgets[name, "category"] = Widget("field", (820, y, 1035, y + 27))
+        widgets[name, "accept"] = Widget("button", (1290, y, 1358, y + 25), "Accept")
+    found = decision("the category drop-down in the ADOBE row", read,
+                     list(widgets.values())).best
+    assert inside(found.point, widgets["ADOBE CREATIVE", "category"].box)
