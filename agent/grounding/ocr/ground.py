@@ -165,7 +165,7 @@ def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description
                ) -> Decision | None:
     """"the role drop-down in the Leo Park row": the row's one drop-down, when the words
     for it are said nowhere (`_unsaid`); else None."""
-    if not _unsaid(query, analysis):
+    if query.relation not in ("row", "for") or not _unsaid(query, analysis):
         return None
     plain = replace(query, text="", soft=False)
     try:
@@ -192,11 +192,11 @@ def _searched(query: Query, analysis: Analysis, image: Image.Image, description:
 
 
 def _unsaid(query: Query, analysis: Analysis) -> bool:
-    """Whether the description names a field, drop-down, checkbox or radio button in a row or
-    card by a word for it that the screen says nowhere (what it holds: a role, a status). (A
-    button or link is named by its own words: one the screen does not say is not there.)"""
+    """Whether the description names a field, drop-down, checkbox or radio button by a word
+    for it that the screen says nowhere (what it holds: a role, a status). (A button or link
+    is named by its own words: one the screen does not say is not there.)"""
     kinds = query.kinds - {TEXT}
-    if query.relation not in ("row", "for") or query.quoted or not query.text or not kinds \
+    if query.quoted or not query.text or not kinds \
             or not ("field" in kinds or kinds <= {"checkbox", "radio"}) \
             or not all(word.isalpha() and len(word) >= 3 for word in query.text.split()):
         return False  # (a number or a code is a cell's, a heading's: maybe read unsure)
@@ -280,7 +280,7 @@ def _described_value(query: Query, analysis: Analysis) -> Query | None:
     "the quantity field next to Rye flour", the noun said nowhere: the Rye flour field."""
     words = query.text.split()
     if query.relation in ("next", "right") and query.anchor is not None and \
-            _unsaid(replace(query, relation="row"), analysis):
+            _unsaid(query, analysis):
         return replace(query, text=query.anchor.text, relation=None, anchor=None)
     if not query.kinds - {TEXT} or query.quoted or len(words) != 2:
         return None
