@@ -111,11 +111,13 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         named = _tried(said, analysis, image)
         if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
             return named
+    ranked: list[Candidate] | None = None  # (None: the anchor itself could not be told)
     try:
-        return decide(_ranked(query, analysis, image), query, description)
+        ranked = _ranked(query, analysis, image)
+        return decide(ranked, query, description)
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
         kind_only = _kind_only(query, analysis, image, description) or \
-            _searched(query, analysis, image, description)
+            _searched(query, ranked, analysis, description)
         if kind_only is None:
             raise
         return kind_only
@@ -174,13 +176,12 @@ def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description
         return None
 
 
-def _searched(query: Query, analysis: Analysis, image: Image.Image, description: str
-              ) -> Decision | None:
-    """"the Chip number search box", two fields alike: the one a Search button or word
-    stands just after on its row (not a register form's Chip number field); else None."""
-    if query.kind_word not in SEARCH_KINDS or not query.text:
+def _searched(query: Query, ranked: list[Candidate] | None, analysis: Analysis,
+              description: str) -> Decision | None:
+    """"the Chip number search box", two fields alike (`ranked`): the one a Search button or
+    word stands just after on its row (not a register form's Chip number field); else None."""
+    if query.kind_word not in SEARCH_KINDS or not query.text or ranked is None:
         return None
-    ranked = _ranked(query, analysis, image)
     top = max((c.score for c in ranked), default=0.0)
     # (a button's word may be read from its inside only: then its box)
     said = [r.box for r in runs(analysis.words, "search") if r.similarity >= 1.0] + \
