@@ -59,6 +59,7 @@ class Analysis:
     words: list[OcrWord]
     widgets: list[WidgetLike] | None
     seconds: float  # how long reading and widget finding took
+    appeared: tuple[Box, ...] = ()  # boxes round what changed since the screenshot before
 
 
 def described(description: str) -> Query:
@@ -317,7 +318,7 @@ def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | N
 
 
 def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candidate]:
-    found = candidates(query, analysis.words, analysis.widgets, image)
+    found = candidates(query, analysis.words, analysis.widgets, image, analysis.appeared)
 
     def anchor_of(anchor: Query) -> list[Candidate]:
         if not anchor.kinds:  # "below Username": the words, not the field they label

@@ -184,9 +184,11 @@ class OcrGrounder:
         pending.set_result(analysis)
         return analysis
 
-    def _analyse(self, image: Image.Image, words: list[OcrWord] | None = None) -> Analysis:
+    def _analyse(self, image: Image.Image, words: list[OcrWord] | None = None,
+                 appeared: tuple[Box, ...] = ()) -> Analysis:
         start = time.perf_counter()
-        words = self._words(image) if words is None else words
+        if words is None:
+            words, appeared = self._words(image)
         widgets: list[WidgetLike] | None = None
         finder = self._widget_finder()
         if finder is not None:
@@ -203,20 +205,21 @@ class OcrGrounder:
                 known = {id(word) for word in words}
                 words = words + [w for widget in found for w in widget.inner
                                  if id(w) not in known]
-        return Analysis(words, widgets, time.perf_counter() - start)
+        return Analysis(words, widgets, time.perf_counter() - start, appeared)
 
-    def _words(self, image: Image.Image) -> list[OcrWord]:
+    def _words(self, image: Image.Image) -> tuple[list[OcrWord], tuple[Box, ...]]:
         """The words on `image`: read whole, or, when it differs little from the screenshot
-        read last, that one's words with the changed regions read again (incremental.py)."""
-        words: list[OcrWord] | None = None
+        read last, that one's words with the changed regions read again (incremental.py);
+        and those regions."""
+        update: tuple[list[OcrWord], tuple[Box, ...]] | None = None
         last = self._read_last
         if self.incremental and last is not None:
-            words = _updated(last[0], last[1], image, self.engine, next(self._reads))
-        if words is None:
+            update = _updated(last[0], last[1], image, self.engine, next(self._reads))
+        if update is None:
             words = with_dialog_read(image, self.engine.read(image), self.engine.read)
-            words = with_missed_lines(image, words, self.engine.read)
-        self._read_last = (image, words)
-        return words
+            update = with_missed_lines(image, words, self.engine.read), ()
+        self._read_last = (image, update[0])
+        return update
 
     def _widget_finder(self) -> Callable[..., list[Any]] | None:
         if not self.widgets:
@@ -267,7 +270,7 @@ class OcrGrounder:
         extra = self._short_reads(image, words)
         if not small and not extra:
             return None
-        closer = self._analyse(image, words + extra)
+        closer = self._analyse(image, words + extra, analysis.appeared)
         with self._lock:
             self._closer[id(analysis)] = (analysis, closer)
             while len(self._closer) > CACHED:
@@ -300,18 +303,22 @@ class OcrGrounder:
 
 
 def _updated(before: Image.Image, words: list[OcrWord], image: Image.Image,
-             engine: OcrEngine, generation: int) -> list[OcrWord] | None:
-    """`words` of `before` brought up to date for `image` by reading what changed; None when
-    it is better read whole (much changed, another size) or OpenCV is missing."""
+             engine: OcrEngine, generation: int
+             ) -> tuple[list[OcrWord], tuple[Box, ...]] | None:
+    """`words` of `before` brought up to date for `image` by reading what changed, and the
+    boxes round what changed (incremental.py's groups); None when it is better read whole
+    (much changed, another size) or OpenCV is missing."""
     try:
-        from agent.grounding.ocr.incremental import changed_regions, merged
+        from agent.grounding.ocr.incremental import changed_groups, merged, regions_to_read
     except ImportError:  # the ocr extra's OpenCV and numpy
         return None
     heights = sorted(w.box[3] - w.box[1] for w in words) or [14.0]
-    regions = changed_regions(before, image, heights[len(heights) // 2])
+    groups = changed_groups(before, image)
+    regions = regions_to_read(image, groups, heights[len(heights) // 2]) if groups else groups
     if regions is None:
         return None
-    return merged(words, regions, engine.read, image, generation)
+    changed = tuple((float(a), float(b), float(c), float(d)) for a, b, c, d in groups or ())
+    return merged(words, regions, engine.read, image, generation), changed
 
 
 def _rounded(values: Sequence[float]) -> list[float]:

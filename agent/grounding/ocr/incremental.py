@@ -20,7 +20,7 @@ from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.widgets_shapes import edge_map
 
-__all__ = ["changed_regions", "merged"]
+__all__ = ["changed_groups", "changed_regions", "merged", "regions_to_read"]
 
 IntBox = tuple[int, int, int, int]
 
@@ -37,6 +37,14 @@ def changed_regions(before: Image.Image, after: Image.Image,
                     text_height: float) -> list[IntBox] | None:
     """The boxes of `after` to read again, each ending in blank space; [] when nothing
     changed; None when too much did (or the sizes differ): read it all."""
+    groups = changed_groups(before, after)
+    return regions_to_read(after, groups, text_height) if groups else groups
+
+
+def changed_groups(before: Image.Image, after: Image.Image) -> list[IntBox] | None:
+    """The boxes round each group of changed pixels (TILE-px tiles that touch): what changed
+    itself (a list opened over a table: the list, not the table grown into); [] when nothing
+    changed; None when too much did (or the sizes differ)."""
     if before.size != after.size or before.mode != after.mode:
         return None
     old, new = np.asarray(before), np.asarray(after)
@@ -46,11 +54,20 @@ def changed_regions(before: Image.Image, after: Image.Image,
     tiles = _tiles(diff)
     if tiles.mean() > MOST_CHANGED:
         return None
+    height, width = diff.shape
+    return [(left, top, min(right, width), min(bottom, height))
+            for left, top, right, bottom in _groups(tiles)]
+
+
+def regions_to_read(after: Image.Image, groups: Sequence[IntBox],
+                    text_height: float) -> list[IntBox] | None:
+    """`groups` (changed_groups) grown until their edges lie in blank space, those that meet
+    joined; None when they are too many or too much of the screen: read it all."""
     ink = edge_map(np.asarray(after.convert("RGB")))  # text and borders alike
     gap = max(6, round(PHRASE_GAP * text_height))
-    regions = _joined([_grown(box, ink, gap) for box in _groups(tiles)])
+    regions = _joined([_grown(box, ink, gap) for box in groups])
     area = sum((r[2] - r[0]) * (r[3] - r[1]) for r in regions)
-    if len(regions) > MOST_REGIONS or area > MOST_CHANGED * diff.size:
+    if len(regions) > MOST_REGIONS or area > MOST_CHANGED * after.width * after.height:
         return None
     return regions
 

@@ -53,8 +53,10 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
     own = [w for w in row if _may_label(run, w.text)]
-    if listed >= DROPPED and not any(w.text for w in own):
-        own = []  # an open list's item beside an unlabelled mark (a grid's, behind the list)
+    if listed >= DROPPED:  # an open list covers the page: only a mark of its own, just left
+        # of its item (a multi-select's checkbox), is the item's; not a grid's unlabelled
+        # mark behind the list, nor a table's avatar of that name on its row far off
+        own = [w for w in own if w.text and gap(run.box, w.box) <= 2 * height]
     if own:
         nearest = min(own, key=lambda w: gap(run.box, w.box))
         return [Candidate(nearest.kind, nearest.box, run.text, centre(nearest.box),
@@ -93,13 +95,19 @@ def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
     return column
 
 
-def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) -> float:
+def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
+           appeared: Sequence[Box] = ()) -> float:
     """How surely the text is an item of an open drop-down: DROPPED when its list hangs just
-    under a field (the drop-down's box), LISTED for another list (a table's column) when the
-    text is all its line says (not "Twins" starting a paragraph's line), else 0."""
+    under a field (the drop-down's box) or `appeared` (boxes round what changed since the
+    screenshot before) hold its list; LISTED for another list (a table's column) when the text
+    is all its line says (not "Twins" starting a paragraph's line); else 0."""
     height = max(run.box[3] - run.box[1], 1.0)
-    middles = [centre(w.box)[1] for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
-               and not inside(centre(w.box), run.box)]
+    if any(w.kind == "field" and inside(run.centre, w.box) and w.box[3] - w.box[1] <= 3 * height
+           for w in widgets):
+        return 0.0  # a closed drop-down's value (a row's "Jack" under an open list's "Jack")
+    stack = [w for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
+             and not inside(centre(w.box), run.box)]
+    middles = [centre(w.box)[1] for w in stack]
     # Two more lines within reach: the list's last item has both above it, its lines spaced
     # 2.4 heights of a word in capitals ("B3" under "B2" under "A4" in Chromium's list)
     near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 5.5 * height}
@@ -113,7 +121,17 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike]) ->
             return DROPPED
         above = [y for y in middles if item - 3 * height <= y < item - 0.5 * height]
         if not above:
-            return LISTED if run.whole else 0.0
+            if not run.whole:
+                return 0.0
+            # No field found over it (an open drop-down's own box joins its list's border):
+            # a list that appeared with the screen's last change was opened by the step before
+            def fresh(word: OcrWord) -> bool:
+                return any(inside(word.box[:2], r) and inside(word.box[2:], r) for r in appeared)
+
+            own = [w for w in words if inside(centre(w.box), run.box)]
+            lines = {round(centre(w.box)[1] / height) for w in stack if fresh(w)
+                     and abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height}
+            return DROPPED if own and all(map(fresh, own)) and len(lines) >= 2 else LISTED
         item = min(above)
 
 

@@ -28,7 +28,13 @@ from agent.grounding.ocr.candidate import (
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.labels import RUN_FACTOR, labelled_fields, labelled_mark, listed
+from agent.grounding.ocr.labels import (
+    DROPPED,
+    RUN_FACTOR,
+    labelled_fields,
+    labelled_mark,
+    listed,
+)
 from agent.grounding.ocr.textmatch import (
     MIN_SIMILARITY,
     Run,
@@ -45,6 +51,7 @@ MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than
 NEAR_MARGIN = 0.15  # a near match (an OCR slip, a part of the text) needs this lead
 DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found elsewhere
 TWIN_CONFIDENCE = 0.9  # at most this sure when a rival has the same text and kind
+OUTSIDE_LIST = 0.85  # an option's words outside the drop-down list open on the screen
 NEAR = 0.6  # text this similar is no answer, but a rival worth naming
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
 # What people call a button whose text is one sign.
@@ -91,8 +98,9 @@ def kind_factor(query: Query, kind: str, word_only: bool) -> float:
 
 
 def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetLike] | None,
-               image: Image.Image) -> list[Candidate]:
-    """Every plausible place for `query`'s text and kind, best first, one per place."""
+               image: Image.Image, appeared: Sequence[Box] = ()) -> list[Candidate]:
+    """Every plausible place for `query`'s text and kind, best first, one per place.
+    `appeared`: boxes round what changed since the screenshot before (a list just opened)."""
     word_only = widgets is None
     shown = list(widgets or ())
     found: list[Candidate] = []
@@ -118,8 +126,23 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
         else:
             found.append(_widget_candidate(widget, sim, score, accepted, query.text, spot))
     for run in text_runs:
-        found.extend(_run_candidates(query, run, shown, image, word_only, words))
+        found.extend(_run_candidates(query, run, shown, image, word_only, words, appeared))
+    if query.kind_word == "option" and not word_only:
+        found = _open_list_first(found, text_runs, words, shown, appeared)
     return distinct(_doubted(found))
+
+
+def _open_list_first(found: list[Candidate], text_runs: Sequence[Run],
+                     words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
+                     appeared: Sequence[Box]) -> list[Candidate]:
+    """An open drop-down's list covers the page and was opened to choose from: when one of its
+    items reads the very words of the option described, the same words elsewhere (a radio
+    button of the form beside it, a table's cell) are no rivals."""
+    items = [run.box for run in text_runs if run.similarity == 1.0 and run.whole
+             and listed(run, words, widgets, appeared) >= DROPPED]
+    if not items:
+        return found
+    return [c if c.box in items else rescored(c, OUTSIDE_LIST) for c in found]
 
 
 def _doubted(found: list[Candidate]) -> list[Candidate]:
@@ -236,7 +259,8 @@ def _point(widget: WidgetLike) -> tuple[float, float]:
 
 
 def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image: Image.Image,
-                    word_only: bool, words: Sequence[OcrWord]) -> list[Candidate]:
+                    word_only: bool, words: Sequence[OcrWord], appeared: Sequence[Box]
+                    ) -> list[Candidate]:
     """The words themselves, or the widget they belong to, or the field they label."""
     # (a widget that is a part of the run is not its owner: a junk link "15" found in an open
     # list's "Sun 15 June")
@@ -256,7 +280,7 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
         return labelled_fields(run, text_sim, words, widgets, image, word_only,
                                drop_down="button" in query.kinds)
     if query.kinds and query.kinds <= MARKS and not word_only:
-        item = listed(run, words, widgets) if query.kind_word == "option" else 0.0
+        item = listed(run, words, widgets, appeared) if query.kind_word == "option" else 0.0
         return labelled_mark(run, text_sim, widgets, query.kinds, image, item)
     factor = kind_factor(query, TEXT, word_only)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,

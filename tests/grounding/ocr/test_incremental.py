@@ -3,11 +3,13 @@ remembering boxes already re-read (widgets_read.py), with the real tesseract."""
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.grounding.ocr.engines import OcrWord, TesseractEngine
 from agent.grounding.ocr.grounder import OcrGrounder
-from agent.grounding.ocr.incremental import changed_regions, merged
+from agent.grounding.ocr.incremental import changed_groups, changed_regions, merged
+from agent.grounding.ocr.rank import Ambiguous
 from agent.grounding.ocr.widgets_read import reread
 from agent.screen import Screenshot
 from agent.testing import StaticScreen
@@ -119,3 +121,41 @@ def test_boxes_read_before_are_not_read_again(tesseract: None) -> None:
 
 def _shot(image: Image.Image) -> Screenshot:
     return StaticScreen(image).capture()
+
+
+def dispatch_board(open_list: bool) -> Image.Image:
+    """An "Assign" menu button and a side panel naming the technicians, stacked at one left
+    edge; `open_list`: the button's list of technicians open under it (no field it hangs
+    from: the thirtieth trial's open <select> joined its list's border and was not found)."""
+    image = Image.new("RGB", (1280, 400), "#f4f6f8")
+    draw = ImageDraw.Draw(image)
+    names = ["Aisha Khan", "Marcus Lee", "Dev Patel", "Sofia Rossi"]
+    for row, name in enumerate(names):
+        draw.text((900, 60 + 56 * row), name, font=FONT, fill="#1b1f23")
+    draw.rounded_rectangle((300, 60, 420, 89), 4, fill="#0b5cad")
+    draw.text((312, 66), "Assign \u25be", font=FONT, fill="white")
+    if open_list:
+        draw.rectangle((300, 94, 450, 94 + 24 * 4 + 6), fill="white", outline="#767676")
+        for row, item in enumerate(names):
+            draw.text((310, 99 + 24 * row), item, font=FONT, fill="black")
+    return image
+
+
+def test_an_option_in_the_list_that_just_opened_wins_over_the_same_words_shown_all_along(
+        tesseract: None) -> None:
+    closed, opened = dispatch_board(False), dispatch_board(True)
+    grounder = OcrGrounder(TesseractEngine())
+    grounder.analyse(closed)
+    point = grounder.ground(_shot(opened), 'the "Marcus Lee" option').point
+    assert 300 <= point[0] <= 450 and 123 <= point[1] <= 141
+    # Seen without the screen before it, the list hangs from no field: either list may be the
+    # one meant, and the grounder says so
+    with pytest.raises(Ambiguous, match="Marcus Lee"):
+        OcrGrounder(TesseractEngine()).ground(_shot(opened), 'the "Marcus Lee" option')
+
+
+def test_what_changed_is_the_changed_pixels_not_the_table_they_were_grown_into() -> None:
+    groups = changed_groups(dispatch_board(False), dispatch_board(True))
+    assert groups is not None and len(groups) == 1
+    left, top, right, bottom = groups[0]
+    assert left <= 300 and right >= 450 and top <= 94 and bottom >= 196 and right < 900

@@ -300,6 +300,54 @@ def test_an_open_drop_down_item_beside_a_radio_button_of_the_page_is_the_item() 
     assert found.text == "3" and inside(found.point, (179, 256, 186, 266))
 
 
+
+def test_an_open_drop_down_item_wins_over_a_radio_button_of_the_same_name() -> None:
+    """The fifty-fifth trial's "the "Smile Ceramics" option": the Lab filter's list is open
+    over the table while the docket form beside it offers a "Smile Ceramics" radio button;
+    both read the very words (an ambiguity). The open list was opened to choose from."""
+    dropdown = Widget("field", (85, 175, 284, 203), "All labs")
+    items = ("All labs", "Castle Dental Lab", "Smile Ceramics", "Bright Arch Lab")
+    read = [w for i, item in enumerate(items)
+            for w in words(216 + 30 * i, 99, item, key=10 + i, height=11)]
+    radios = [Widget("radio", (1597, 352 + 20 * i, 1609, 364 + 20 * i), name,
+                     (1618, 353 + 20 * i, 1750, 364 + 20 * i))
+              for i, name in enumerate(("Castle Dental Lab", "Smile Ceramics"))]
+    found = decision('the "Smile Ceramics" option', read, [dropdown, *radios]).best
+    assert found.text == "Smile Ceramics" and inside(found.point, (99, 276, 225, 287))
+    found = decision('the "Smile Ceramics" radio button', read, [dropdown, *radios]).best
+    assert found.kind == "radio" and inside(found.point, radios[1].box)
+    closed = [w for w in read if w.line == (10,)]  # the list shut: the radio button
+    found = decision('the "Smile Ceramics" option', closed, [dropdown, *radios]).best
+    assert found.kind == "radio" and inside(found.point, radios[1].box)
+
+def test_a_closed_drop_downs_value_under_an_open_list_is_no_item_of_it() -> None:
+    """The twenty-fifth trial's "the "Jack" option": the open Who list (Mum, Dad, Ella, Jack)
+    and, two rows further down at the same left edge, the closed drop-down of another row
+    showing "Jack": its value climbed the list's items to the field and tied with the item."""
+    fields = [Widget("field", (480, 115 + 48 * row, 548, 145 + 48 * row), value)
+              for row, value in enumerate(("Ella", "Dad", "Ella", "Ella", "Ella", "Jack"))]
+    read = [w for row, field in enumerate(fields)
+            for w in words(field.box[1] + 6, 490, field.text, key=row, height=17)
+            if row not in (2, 3)]  # (the list covers the third and fourth rows' boxes)
+    read += [w for i, item in enumerate(("Mum", "Dad", "Ella", "Jack"))
+             for w in words(200 + 24 * i, 490, item, key=10 + i, height=17)]
+    found = decision('the "Jack" option', read, fields[:2] + fields[4:]).best
+    assert inside(found.point, (490, 272, 526, 289))
+
+
+def test_a_table_rows_avatar_of_the_same_name_is_no_mark_of_an_open_lists_item() -> None:
+    """The thirty-second trial's "the "Leo Tanaka" option": the Who covers list hangs over the
+    page beside a table whose rows show each person's initials in a circle (found as a radio
+    button labelled with the name), one of them on the item's row, far left of it."""
+    dropdown = Widget("field", (1574, 160, 1880, 190), "Select a person")
+    items = ("Nadia Karim", "Jonas Berg", "Leo Tanaka", "Rosa Mendez")
+    read = [w for i, item in enumerate(items)
+            for w in words(203 + 30 * i, 1586, item, key=10 + i, height=11)]
+    avatar = Widget("radio", (672, 250, 694, 272), "Leo Tanaka", (700, 255, 780, 266))
+    found = decision('the "Leo Tanaka" option', read, [dropdown, avatar]).best
+    assert found.text == "Leo Tanaka" and inside(found.point, (1586, 263, 1686, 274))
+
+
 def test_an_option_may_be_a_button() -> None:
     """A size picker's toggle buttons, an open list's rows read as boxes: "the L option"."""
     sizes = [Widget("button", (400 + 50 * i, 300, 440 + 50 * i, 330), size)
