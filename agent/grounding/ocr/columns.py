@@ -12,6 +12,7 @@ from agent.grounding.ocr.textmatch import Run, norm, runs
 __all__ = ["SAME_HEADING", "headed"]
 
 SAME_HEADING = 0.9  # a column's heading read this alike the words described
+HEADING_WORDS = 6  # a phrase of more words is a sentence, no heading
 
 
 def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
@@ -28,7 +29,7 @@ def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
 def _column_text(box: Box, words: Sequence[OcrWord]) -> str:
     """The phrases above `box` that stand over it, top to bottom, as one normalised text (a
     line's words a gap of 1.5 text heights apart are phrases of their own: a table's
-    header row may be read as one line)."""
+    header row may be read as one line); no sentence ("… describe the control measures.")."""
     lines: dict[tuple[int, ...], list[OcrWord]] = {}
     for word in sorted(words, key=lambda w: w.box[0]):
         if word.box[3] <= box[1]:
@@ -42,7 +43,8 @@ def _column_text(box: Box, words: Sequence[OcrWord]) -> str:
                 phrases.append([word])
             else:
                 phrases[-1].append(word)
-    over = [p for p in phrases if p[0].box[0] < box[2] and box[0] < p[-1].box[2]]
+    over = [p for p in phrases if p[0].box[0] < box[2] and box[0] < p[-1].box[2]
+            and len(p) <= HEADING_WORDS and not p[-1].text.endswith(".")]
     over.sort(key=lambda phrase: min(w.box[1] for w in phrase))
     return norm(" ".join(w.text for phrase in over for w in phrase))
 

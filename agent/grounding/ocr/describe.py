@@ -20,6 +20,7 @@ from agent.grounding.ocr.describe_words import (
     CUT,
     FILLER,
     KINDS,
+    LABEL_NOUNS,
     ORDINALS,
     PLACES,
     POLITE,
@@ -113,7 +114,7 @@ _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»
                      r"|(?<![\w'])'([^']+)'(?!\w)")
 _MARK = "\x00"  # stands for quoted text in the description while it is parsed
 # "for Bob", "for "Bob"", "for #1044"
-_FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:\x00|[A-Z#]|\d+\b))")
+_FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
 
 
 @dataclass(frozen=True)
@@ -353,7 +354,9 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
         if norm(quote):
             return norm(quote), True
     def wordy(i: int) -> bool:
-        return i not in used and (lower[i] not in FILLER or _capital(tokens, i))
+        return i not in used and (lower[i] not in FILLER or _capital(tokens, i) or (
+            lower[i] in LABEL_NOUNS and i + 1 < kind_at and tokens[i + 1].islower()
+            and lower[i + 1] not in FILLER))
 
     if kind_at < 0:  # from the first word that is no filler to the end ("Terms of use")
         start = next((i for i in range(len(tokens)) if wordy(i)), None)

@@ -4,8 +4,8 @@ to look for."""
 
 from __future__ import annotations
 
-__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "KINDS", "ORDINALS", "PLACES",
-           "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS", "TEXT"]
+__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "KINDS", "LABEL_NOUNS", "ORDINALS",
+           "PLACES", "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS", "TEXT"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -65,6 +65,9 @@ FILLER = frozenset([
     "is", "it", "little", "wide", "long", "tall", "tiny", "main", "primary", "empty",
     "blank", "visible", "focused", "active", "current", "only", "lone", "single", "editable",
 ])
+# Fillers that begin a label when a lowercase word follows ("the control measures field", "the
+# item code field"); alone, or before a name ("the item Milk"), they carry no text
+LABEL_NOUNS = frozenset(["control", "item", "element", "widget"])
 ARTICLES = frozenset(["a", "an", "the", "this", "that", "these", "those", "its"])
 POLITE = frozenset(["please", "now", "then", "again"])
 CUT = frozenset([  # after the kind

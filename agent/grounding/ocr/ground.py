@@ -32,6 +32,7 @@ from agent.grounding.ocr.rank import (
 )
 from agent.grounding.ocr.textmatch import (
     MIN_SIMILARITY,
+    Run,
     closed_up,
     norm,
     row_runs,
@@ -48,7 +49,8 @@ ITEM_NOUNS = frozenset({
     "request", "booking", "appointment", "ticket", "task", "issue", "invoice", "payment",
     "transaction", "file", "user", "account", "subscription", "rule", "flag", "key", "token",
     "event", "message", "review", "comment", "revision", "version", "release", "deployment",
-    "backup", "report", "line", "product",
+    "backup", "report", "line", "product", "plan", "package", "tier", "bundle", "policy",
+    "quote", "listing", "session", "class", "course", "slot", "shift", "visit", "claim", "case",
 })
 
 
@@ -366,14 +368,31 @@ def _across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
     """The row named by words in its cells: in order across two cells ("in the 18:45 Spin
     row"), in any order ("the failed develop row (#411)"), a code inside a longer token
     ("the hooks.slack.com row"); else without a last word no row holds, a noun for the row's
-    item ("the running pipeline row"). The cells' words."""
+    item ("the running pipeline row"); else a value under its column's heading ("the row for
+    cycle 2287": "2287" under "Cycle"). The cells' words."""
     found = (row_runs(words, name) if " " in name else []) or row_sets(words, name)
     head, _, noun = name.rpartition(" ")
     if not found and head and noun in ITEM_NOUNS:
-        found = row_sets(words, head) if " " in head else \
-            [run for run in runs(words, head) if run.similarity == 1.0]
+        if " " in head:
+            found = row_sets(words, head)
+        else:  # a title ("Complete" over its card) rather than a sentence's first word
+            exact = [run for run in runs(words, head) if run.similarity == 1.0]
+            found = [run for run in exact if run.whole] or exact
+    if not found:
+        found = _under_its_heading(name, words)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
                       run.similarity == 1.0) for run in found]
+
+
+def _under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
+    """The cells reading the end of `name` under a column headed by its start ("cycle 2287":
+    "2287" under "Cycle"); else a code after a noun the screen does not say ("job JT-4121")."""
+    parts = name.split()
+    found = [run for k in range(1, len(parts)) for run in runs(words, " ".join(parts[k:]))
+             if run.similarity == 1.0 and run.whole and headed(run.box, " ".join(parts[:k]), words)]
+    if found or len(parts) < 2 or not parts[0].isalpha() or not any(c.isdigit() for c in parts[1]):
+        return found
+    return [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
 
 
 def _said(query: Query) -> str:

@@ -306,6 +306,8 @@ def _labels(label: Box, widget: WidgetLike, height: float) -> bool:
     box = widget.box
     row = box[1] - height < centre(label)[1] < box[3] + height * 0.2
     right = row and -0.5 * height <= box[0] - label[2] <= 20 * height  # ">" read from a border
-    below = (0 <= box[1] - label[3] <= 3 * height
+    # (a label's box may reach a little into the field's: "Copies" read with the top border
+    # of its small field 3 px under it)
+    below = (-0.3 * height <= box[1] - label[3] <= 3 * height and centre(label)[1] < box[1]
              and box[0] - 2 * height <= label[0] <= box[2] and label[0] < box[2])
     return right or below

@@ -11,7 +11,7 @@ from dataclasses import replace
 from PIL import Image
 
 from agent.errors import GroundingError
-from agent.grounding.ocr.candidate import Candidate, centre, overlaps, rescored
+from agent.grounding.ocr.candidate import Candidate, centre, inside, overlaps, rescored
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.rank import MIN_SCORE, Ambiguous
@@ -247,6 +247,9 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
         if anchor.kind != TEXT and (overlaps(candidate.box, anchor.box)
                                     or candidate.point == anchor.point):
             continue  # the anchor itself
+        if query.relation in ("row", "for") and inside(centre(anchor.box), candidate.box):
+            continue  # the box the row's name stands in (a table's bordered cell) is no
+            # widget of the row
         # A candidate reading the very words described is told apart by the relation's
         # direction alone ("the Rovers checkbox under Follow teams", the list's fifth)
         own = bool(query.text) and candidate.exact and candidate.kind != TEXT

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.candidate import Candidate
+from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.fields import field_point
@@ -446,3 +447,80 @@ def test_a_rows_button_far_right_under_no_heading_is_no_columns() -> None:
     found = decision("the category drop-down in the ADOBE row", read,
                      list(widgets.values())).best
     assert inside(found.point, widgets["ADOBE CREATIVE", "category"].box)
+
+
+def test_a_row_named_by_its_columns_heading_and_the_value_under_it() -> None:
+    """The fifty-fifth trial's "the Reprint label button in the row for cycle 2287": the
+    table shows "2287" under its "Cycle" heading; the row is the one whose cell that is. A
+    value not on the screen, or under another heading, names no row."""
+    read = [*words(100, 40, "Cycle", key=1), *words(100, 200, "Time", key=2)]
+    buttons = []
+    for row, (cycle, time) in enumerate((("2286", "07:42"), ("2287", "08:31"),
+                                         ("2288", "2287"))):
+        y = 140 + 40 * row
+        read += [*words(y, 40, cycle, key=10 + row), *words(y, 200, time, key=20 + row)]
+        read += words(y, 600, "Reprint label", key=30 + row)
+        buttons.append(Widget("button", (590, y - 8, 720, y + 24), "Reprint label"))
+    found = decision("the Reprint label button in the row for cycle 2287", read, buttons)
+    assert inside(found.best.point, buttons[1].box)
+    found = decision("the Reprint label button in the row for time 2287", read, buttons)
+    assert inside(found.best.point, buttons[2].box)
+    with pytest.raises(NotOnScreen, match="the row it is in cannot be told"):
+        decision("the Reprint label button in the row for cycle 2299", read, buttons)
+
+
+def test_a_card_named_by_its_title_and_a_noun_for_what_it_offers() -> None:
+    """The fifty-fifth trial's "the Choose button on the Complete plan card": the card's
+    title says "Complete"; the word also starts a sentence on the Family card."""
+    image = Image.new("RGB", (1280, 800), "#f3f4f6")
+    draw = ImageDraw.Draw(image)
+    read, buttons = [], []
+    for index, (title, line) in enumerate((("Essential", "Two exams a year"),
+                                           ("Complete", "Exams and hygiene"),
+                                           ("Family", "Complete cover for two adults"))):
+        left = 40 + 400 * index
+        draw.rounded_rectangle((left, 60, left + 380, 300), 6, fill="white", outline="#d8dce0")
+        read += [*words(90, left + 24, title, key=10 + index),
+                 *words(150, left + 24, line, key=20 + index)]
+        buttons.append(Widget("button", (left + 24, 220, left + 110, 254), "Choose"))
+        read += words(229, left + 36, "Choose", key=30 + index)
+    found = decision("the Choose button on the Complete plan card", read, buttons, image)
+    assert inside(found.best.point, buttons[1].box)
+
+
+def test_a_field_under_a_two_word_heading_not_the_bordered_cell_of_the_rows_name() -> None:
+    """The sixty-fifth trial's "the control measures field in the "Allergic reaction" row":
+    the table's cells are bordered (the row's name stands in a box taken for a field), and a
+    sentence over the table ends "… describe the control measures.": that cell, under the
+    sentence, was answered (a silent wrong click)."""
+    read = words(60, 40, "For each hazard describe the control measures.", key=1)
+    read += [*words(100, 40, "Hazard", key=2), *words(100, 500, "Control measures", key=3)]
+    widgets = []
+    for row, hazard in enumerate(("Sharp edges", "Allergic reaction", "Trip hazards")):
+        y = 140 + 40 * row
+        read += words(y + 8, 48, hazard, key=10 + row)
+        widgets += [Widget("field", (40, y, 420, y + 32), hazard, (48, y + 8, 210, y + 24)),
+                    Widget("field", (500, y + 4, 900, y + 28))]
+    found = decision('the control measures field in the "Allergic reaction" row', read,
+                     widgets).best
+    assert found.kind == "field" and inside(found.point, widgets[3].box)
+    assert not headed(widgets[2].box, "control measures", read)  # a sentence heads nothing
+    found = decision('the field in the "Allergic reaction" row', read, widgets).best
+    assert inside(found.point, widgets[3].box)  # the name's own box is no field of its row
+
+
+def test_a_button_for_a_noun_and_the_code_its_row_shows() -> None:
+    """The sixty-first trial's "the Start button for job JT-4121": each row shows a job's code
+    and its customer; the page never says "job"."""
+    read, buttons = [], []
+    for row, (code, customer) in enumerate((("JT-4120", "Greenleaf Dental"),
+                                             ("JT-4121", "Harbour Cafe"),
+                                             ("JT-4124", "St Anne's School"))):
+        y = 140 + 70 * row
+        read += words(y, 40, f"{code} · {customer}", key=10 + row)
+        read += words(y, 1340, "Start", key=20 + row)
+        buttons.append(Widget("button", (1328, y - 8, 1390, y + 24), "Start"))
+    found = decision('the "Start" button for job JT-4121', read, buttons)
+    assert inside(found.best.point, buttons[1].box)
+    with pytest.raises(NotOnScreen, match="the row it is in cannot be told"):
+        decision('the "Start" button for job JT-4129', read, buttons)

@@ -298,3 +298,23 @@ def test_a_relations_word_capitalised_is_part_of_a_name() -> None:
     assert query.anchor is not None and query.anchor.text == "under 11s"
     assert parse("the Above average radio button").text == "above average"
     assert parse("the field below Username").relation == "below"
+
+
+def test_for_a_noun_and_a_code_names_the_item_showing_the_code() -> None:
+    """The sixty-first trial's "the Start button for job JT-4121": "for" and a lowercase noun
+    before a code was read as no relation, the row's words dropped, and every Start button
+    tied; the noun before a plain word still names nothing ("for all users")."""
+    query = parse('the "Start" button for job JT-4121')
+    assert (query.text, query.relation) == ("start", "for")
+    assert query.anchor is not None and query.anchor.text == "job jt-4121"
+    assert parse("the Delete button for order 1042").relation == "for"
+    assert parse("the Save button for all users").relation is None
+
+
+def test_a_fillers_noun_before_a_lowercase_word_begins_the_label() -> None:
+    """The sixty-fifth trial's "the control measures field" (its column's heading): "control"
+    was dropped as a word carrying no text and "measures" looked for."""
+    assert parse("the control measures field").text == "control measures"
+    assert parse("the item code field").text == "item code"
+    assert parse("the control field").text == ""  # alone: no text
+    assert parse("the item Milk").text == "milk"  # before a name: the name

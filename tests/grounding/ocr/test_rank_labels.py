@@ -205,3 +205,13 @@ def test_a_search_box_of_two_fields_alike_is_the_one_a_search_button_follows(
     assert inside(found.point, search.box)
     with pytest.raises(GroundingError, match="ambiguous"):
         ground("the Chip number field", read, [search, register, button])
+
+
+def test_a_label_whose_box_reaches_into_its_small_field_below_still_names_it() -> None:
+    """The fifty-ninth trial's "the Copies field" at 150%: tesseract's box for "Copies" took
+    in the top border of the small field 3 px under it and ended inside the field."""
+    read = [OcrWord("Copies", (608.0, 521.0, 680.0, 558.0), (1,)),
+            OcrWord("1", (623.0, 563.0, 632.0, 578.0), (2,))]
+    field = Widget("field", (607, 549, 713, 593), "1", (623, 563, 632, 578))
+    found = ground("the Copies field", read, [field])
+    assert found.kind == "field" and inside(found.point, field.box)
