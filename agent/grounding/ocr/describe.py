@@ -19,6 +19,7 @@ from agent.grounding.ocr.describe_words import (
     COLOURS,
     CUT,
     FILLER,
+    FRAMES,
     KINDS,
     LABEL_NOUNS,
     ORDINALS,
@@ -90,11 +91,6 @@ _INSIDE = frozenset({"in", "on", "inside", "within", "from"})
 _NAMED_ITEM = re.compile(
     r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?P<name>(?:\x00|[A-Z0-9#])\S*(?:\s+\S+){0,5}?)"
     r"(?:'s|’s)?\s+(?P<noun>[a-z]+)\W*$")
-FRAMES = frozenset({
-    "dialog", "window", "page", "screen", "form", "section", "toolbar", "menu", "bar",
-    "header", "footer", "sidebar", "list", "table", "column", "row", "tab", "pane", "modal",
-    "popup", "pop-up", "area", "group", "fieldset", "view", "app", "site", "banner", "region",
-})
 # "the checkbox under Wed 15 Oct in the row with Your name": a cell by its column and row
 _UNDER_IN_ROW = re.compile(
     r"^(?P<head>.*?)\b(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)\s+"
@@ -115,6 +111,8 @@ _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»
 _MARK = "\x00"  # stands for quoted text in the description while it is parsed
 # "for Bob", "for "Bob"", "for #1044"
 _FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
+# "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
+_NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")
 
 
 @dataclass(frozen=True)
@@ -205,6 +203,8 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     target = _parse_part(head, head_quotes)
+    if target.empty and relation is None:  # "click on Desk 3": Desk 3 itself
+        return _parse_part(marked, quotes)
     bare = all(word.lower() in ARTICLES for word in _tokens(head))  # "the" and no more
     if anchor.kinds and not target.kinds and (relation is None or bare):
         # "the Require 2FA for Admins checkbox", "the Under £25 radio button": the kind ends
@@ -228,7 +228,7 @@ def _name_in(pattern: re.Pattern[str], marked: str, name: int | str) -> re.Match
 def _named_item(marked: str) -> re.Match[str] | None:
     found = _NAMED_ITEM.search(marked)
     if found is None or found["noun"] in FRAMES or found["noun"] in KINDS:
-        return None
+        return _NUMBERED.search(marked)
     return found
 
 

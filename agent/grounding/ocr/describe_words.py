@@ -4,8 +4,8 @@ to look for."""
 
 from __future__ import annotations
 
-__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "KINDS", "LABEL_NOUNS", "ORDINALS",
-           "PLACES", "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS", "TEXT"]
+__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "KINDS", "LABEL_NOUNS",
+           "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS", "TEXT"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -74,3 +74,9 @@ CUT = frozenset([  # after the kind
     "in", "of", "on", "at", "from", "inside", "within", "under", "for", "near",
 ])
 SYMBOLS = "×✕✖+−›‹»«…☰⚙"  # buttons whose text is one sign
+# The screen's frame: no item named by a title ("in the Settings dialog" names no item)
+FRAMES = frozenset({
+    "dialog", "window", "page", "screen", "form", "section", "toolbar", "menu", "bar",
+    "header", "footer", "sidebar", "list", "table", "column", "row", "tab", "pane", "modal",
+    "popup", "pop-up", "area", "group", "fieldset", "view", "app", "site", "banner", "region",
+})

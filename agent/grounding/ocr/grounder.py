@@ -210,7 +210,7 @@ class OcrGrounder:
     def _words(self, image: Image.Image) -> tuple[list[OcrWord], tuple[Box, ...]]:
         """The words on `image`: read whole, or, when it differs little from the screenshot
         read last, that one's words with the changed regions read again (incremental.py);
-        and those regions."""
+        and the boxes round what changed (none when read whole)."""
         update: tuple[list[OcrWord], tuple[Box, ...]] | None = None
         last = self._read_last
         if self.incremental and last is not None:

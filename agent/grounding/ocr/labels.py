@@ -113,8 +113,10 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
     near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 5.5 * height}
     if len(near) < 2:
         return 0.0
+    # (a list hangs at its field's left edge: a table's header band taken for a field is
+    # no drop-down of the column's cells under its middle)
     fields = [w.box for w in widgets if w.kind == "field"
-              and w.box[0] - 1.5 * height <= run.box[0] <= w.box[2]]
+              and w.box[0] - 1.5 * height <= run.box[0] <= w.box[0] + 3 * height]
     item = run.centre[1]  # climb the items stacked at the text's left edge to a field's foot
     while True:
         if any(item - 3 * height <= box[3] <= item for box in fields):
@@ -125,14 +127,22 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
                 return 0.0
             # No field found over it (an open drop-down's own box joins its list's border):
             # a list that appeared with the screen's last change was opened by the step before
-            def fresh(word: OcrWord) -> bool:
-                return any(inside(word.box[:2], r) and inside(word.box[2:], r) for r in appeared)
-
-            own = [w for w in words if inside(centre(w.box), run.box)]
-            lines = {round(centre(w.box)[1] / height) for w in stack if fresh(w)
-                     and abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height}
-            return DROPPED if own and all(map(fresh, own)) and len(lines) >= 2 else LISTED
+            return DROPPED if _appeared(run, words, stack, appeared) else LISTED
         item = min(above)
+
+
+def _appeared(run: Run, words: Sequence[OcrWord], stack: Sequence[OcrWord],
+              appeared: Sequence[Box]) -> bool:
+    """Whether the run's words and two more lines of its stack lie inside what changed."""
+    def fresh(word: OcrWord) -> bool:
+        return any(r[0] <= word.box[0] and r[1] <= word.box[1] and word.box[2] <= r[2]
+                   and word.box[3] <= r[3] for r in appeared)
+
+    height = max(run.box[3] - run.box[1], 1.0)
+    own = [w for w in words if inside(centre(w.box), run.box)]
+    lines = {round(centre(w.box)[1] / height) for w in stack
+             if fresh(w) and abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height}
+    return bool(own) and all(map(fresh, own)) and len(lines) >= 2
 
 
 def _beside_mark(image: Image.Image | None, box: Box) -> bool:

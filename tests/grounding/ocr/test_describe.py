@@ -318,3 +318,14 @@ def test_a_fillers_noun_before_a_lowercase_word_begins_the_label() -> None:
     assert parse("the item code field").text == "item code"
     assert parse("the control field").text == ""  # alone: no text
     assert parse("the item Milk").text == "milk"  # before a name: the name
+
+
+def test_on_a_capitalised_noun_and_its_number_names_the_item() -> None:
+    """The sixty-ninth trial's "the Swap button on Desk 3": every desk's card has a Swap
+    button; "Desk 3" is the card's title. Said alone ("click on Desk 3") it is the text."""
+    query = parse("the Swap button on Desk 3")
+    assert (query.text, query.relation) == ("swap", "for")
+    assert query.anchor is not None and query.anchor.text == "desk 3"
+    assert parse("the Book button in Room 12").relation == "for"
+    assert (parse("click on Desk 3").text, parse("click on Desk 3").relation) == ("desk 3", None)
+    assert parse("click on the Comfort ride").relation is None

@@ -320,6 +320,21 @@ def test_an_open_drop_down_item_wins_over_a_radio_button_of_the_same_name() -> N
     found = decision('the "Smile Ceramics" option', closed, [dropdown, *radios]).best
     assert found.kind == "radio" and inside(found.point, radios[1].box)
 
+def test_a_table_column_under_a_header_band_taken_for_a_field_is_no_open_list() -> None:
+    """The sixty-eighth trial's "the "Overdue" option" at 150%: the Status list is open, and
+    the table's Status column shows "Overdue" under a header band the finder took for a
+    field: its first cell hung from that "field" as an open list's item does, and tied."""
+    dropdown = Widget("field", (332, 164, 478, 208), "Status")
+    band = Widget("field", (476, 222, 1366, 271), "Berth")
+    read = [w for i, item in enumerate(("All", "Overdue", "Due", "Paid"))
+            for w in words(217 + 36 * i, 353, item, key=10 + i, height=16)]
+    read += words(238, 771, "Status", key=5, height=16)  # the column's heading in the band
+    read += [w for i, cell in enumerate(("Overdue", "Due", "Paid", "Overdue"))
+             for w in words(293 + 62 * i, 771, cell, key=20 + i, height=16)]
+    found = decision('the "Overdue" option', read, [dropdown, band]).best
+    assert inside(found.point, (353, 253, 430, 269))
+
+
 def test_a_closed_drop_downs_value_under_an_open_list_is_no_item_of_it() -> None:
     """The twenty-fifth trial's "the "Jack" option": the open Who list (Mum, Dad, Ella, Jack)
     and, two rows further down at the same left edge, the closed drop-down of another row
