@@ -202,6 +202,8 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         else _parse_part(tail, quotes[len(head_quotes):])
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
+    if anchor.text in FRAMES and not anchor.kinds:  # "above the table": a frame, no words
+        return _parse_part(head, head_quotes)
     target = _parse_part(head, head_quotes)
     if target.empty and relation is None:  # "click on Desk 3": Desk 3 itself
         return _parse_part(marked, quotes)

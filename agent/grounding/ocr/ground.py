@@ -51,6 +51,7 @@ ITEM_NOUNS = frozenset({
     "event", "message", "review", "comment", "revision", "version", "release", "deployment",
     "backup", "report", "line", "product", "plan", "package", "tier", "bundle", "policy",
     "quote", "listing", "session", "class", "course", "slot", "shift", "visit", "claim", "case",
+    "group", "team", "lesson", "trip", "tour", "route",
 })
 
 

@@ -17,6 +17,8 @@ SCALE = 4  # the screen is looked at this many times smaller: a dialog is large
 LIGHT = 200  # a dialog's ground is at least this light (grey)
 BEHIND = 0.4  # a candidate behind the overlay keeps this share of its score
 DIMMED_PAGE = (90, 150)  # mean grey around a dialog over a light page dimmed by its overlay
+DIMMED_MOST = 180  # a light overlay (black at 35%: a white page at 166) still dims: no mean
+# grey of the rest above this, and no light ground left in it
 
 
 def modal_box(image: Image.Image) -> Box | None:
@@ -46,7 +48,7 @@ def modal_box(image: Image.Image) -> Box | None:
         return None  # no box, or the whole screen (a page with a light ground)
     outside = np.ones_like(light)
     outside[y:y + h, x:x + w] = False
-    if light[outside].mean() > 0.02 or small[outside].mean() > 150:
+    if light[outside].mean() > 0.02 or small[outside].mean() > DIMMED_MOST:
         return None  # the rest is not dimmed: a panel on a page, not a dialog over it
     return (float(x * SCALE), float(y * SCALE), float((x + w) * SCALE), float((y + h) * SCALE))
 

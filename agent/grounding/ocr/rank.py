@@ -334,8 +334,10 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
         raise NotOnScreen(f"no {query.kind_word or 'element'} like {what} on the screen for "
                           f"{description!r}, only: {listing(ranked)}")
     needed = MARGIN if best.exact else NEAR_MARGIN  # a misread or a part: a clear lead
-    # a near text ("Logon" for "Login") where the very text is on the screen too: no guess
-    close = [best, *(c for c in rivals if best.score - c.score < needed
+    # a near text ("Logon" for "Login") where the very text is on the screen too: no guess;
+    # other words ("Saturday" for "Sunday") do not tie with the very words
+    close = [best, *(c for c in rivals if (best.score - c.score < needed and not
+                                           best.similarity >= 1.0 > MIN_SIMILARITY > c.similarity)
                      or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE))]
     if len(close) > 1:
         exact = all(c.similarity >= 1.0 and (not query.kinds or c.kind in query.kinds)

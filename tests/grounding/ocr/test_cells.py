@@ -524,3 +524,15 @@ def test_a_button_for_a_noun_and_the_code_its_row_shows() -> None:
     assert inside(found.best.point, buttons[1].box)
     with pytest.raises(NotOnScreen, match="the row it is in cannot be told"):
         decision('the "Start" button for job JT-4129', read, buttons)
+
+
+def test_a_button_for_a_group_named_with_the_noun_the_page_does_not_say() -> None:
+    """The seventy-second trial's "the Join button for the Penguins group": the group's card
+    shows "Penguins"; "group" is what it is, said nowhere on the page."""
+    read, buttons = [], []
+    for row, name in enumerate(("Snowflakes", "Penguins", "Polar bears")):
+        y = 150 + 60 * row
+        read += [*words(y, 1100, name, key=10 + row), *words(y, 1458, "Join", key=20 + row)]
+        buttons.append(Widget("button", (1447, y - 8, 1505, y + 22), "Join"))
+    found = decision('the "Join" button for the Penguins group', read, buttons)
+    assert inside(found.best.point, buttons[1].box)

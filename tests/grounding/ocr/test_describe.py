@@ -329,3 +329,11 @@ def test_on_a_capitalised_noun_and_its_number_names_the_item() -> None:
     assert parse("the Book button in Room 12").relation == "for"
     assert (parse("click on Desk 3").text, parse("click on Desk 3").relation) == ("desk 3", None)
     assert parse("click on the Comfort ride").relation is None
+
+
+def test_a_relation_to_the_screens_frame_is_no_anchor_to_look_for() -> None:
+    """The seventy-first trial's "the "Mould" filter button above the table": no text says
+    "table"; the words ask for the filter, and the table is where it stands."""
+    query = parse('the "Mould" filter button above the table')
+    assert (query.text, query.relation) == ("mould", None)
+    assert parse("the button above the Table tab").relation == "above"  # a tab, named

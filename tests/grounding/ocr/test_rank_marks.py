@@ -58,6 +58,20 @@ def test_a_modal_dialog_is_a_bright_box_over_a_dimmed_screen() -> None:
     assert modal_box(page) is None  # a panel on a light page is no dialog
 
 
+def test_a_dialog_over_a_page_under_a_light_overlay_is_modal() -> None:
+    """The seventy-first trial's "Assign a locker" dialog: the overlay dims the white page to
+    grey 166 (black at 35%), the rows' own "Assign locker" buttons still show behind it."""
+    page = Image.new("RGB", (1280, 800), (245, 245, 248))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((20, 40, 990, 220), fill="white", outline="#d0d0d8")  # the table's panel
+    draw.rectangle((1010, 40, 1260, 220), fill="white", outline="#d0d0d8")
+    dimmed = Image.blend(page, Image.new("RGB", page.size, "black"), 0.35)
+    ImageDraw.Draw(dimmed).rectangle((470, 270, 810, 450), fill="white")  # the dialog
+    box = modal_box(dimmed)
+    assert box is not None and abs(box[0] - 470) <= 4 and abs(box[3] - 450) <= 4
+    assert modal_box(page) is None  # undimmed: panels on a page
+
+
 def test_the_button_in_a_modal_dialog_wins_over_the_same_one_behind_its_overlay() -> None:
     header = Widget("button", (1180, 8, 1260, 34), "Log in", (1195, 13, 1245, 29))
     dialog = Widget("button", (700, 470, 780, 500), "Log in", (715, 477, 765, 493))
@@ -478,3 +492,18 @@ def test_a_code_after_a_noun_the_screen_does_not_say_is_its_button() -> None:
         decision("seat 14E", read, seats)
     with pytest.raises(NotOnScreen):
         decision("seat 3", read, seats)
+
+
+def test_another_word_on_a_widget_does_not_tie_with_the_very_words() -> None:
+    """The seventy-third trial's "the Sunday tab": the grey tab was not found, its words
+    were (0.55 as plain text); the selected "Saturday" tab, a button whose word is 0.71 like
+    "Sunday", scored 0.57 and made it an ambiguity. It is another word, no misreading."""
+    saturday = Widget("button", (24, 130, 132, 162), "Saturday", (44, 139, 112, 153))
+    read = [*words(139, 44, "Saturday", key=1, height=14),
+            *words(139, 157, "Sunday", key=2, height=14),
+            *words(139, 252, "Bank holiday", key=3, height=14)]
+    found = decision("the Sunday tab", read, [saturday]).best
+    assert found.text == "Sunday" and inside(found.point, (157, 139, 211, 153))
+    misread = Widget("button", (400, 130, 490, 162), "Sundey", (417, 139, 471, 153))
+    with pytest.raises(Ambiguous):  # a misreading of the very word still ties with it
+        decision("the Sunday tab", read, [saturday, misread])
