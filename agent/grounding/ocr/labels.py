@@ -102,9 +102,12 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
     screenshot before) hold its list; LISTED for another list (a table's column) when the text
     is all its line says (not "Twins" starting a paragraph's line); else 0."""
     height = max(run.box[3] - run.box[1], 1.0)
-    if any(w.kind == "field" and inside(run.centre, w.box) and w.box[3] - w.box[1] <= 3 * height
-           for w in widgets):
-        return 0.0  # a closed drop-down's value (a row's "Jack" under an open list's "Jack")
+    own = [w for w in words if inside(centre(w.box), run.box)]
+    new = bool(own) and all(_changed(w, appeared) for w in own)
+    if not new and any(w.kind == "field" and inside(run.centre, w.box)
+                       and w.box[3] - w.box[1] <= 3 * height for w in widgets):
+        return 0.0  # a closed drop-down's value (a row's "Jack" under an open list's "Jack"),
+        # not an item of a list just opened over another row's drop-down
     stack = [w for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
              and not inside(centre(w.box), run.box)]
     middles = [centre(w.box)[1] for w in stack]
@@ -127,22 +130,16 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
                 return 0.0
             # No field found over it (an open drop-down's own box joins its list's border):
             # a list that appeared with the screen's last change was opened by the step before
-            return DROPPED if _appeared(run, words, stack, appeared) else LISTED
+            lines = {round(centre(w.box)[1] / height) for w in stack if _changed(w, appeared)
+                     and abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height}
+            return DROPPED if new and len(lines) >= 2 else LISTED
         item = min(above)
 
 
-def _appeared(run: Run, words: Sequence[OcrWord], stack: Sequence[OcrWord],
-              appeared: Sequence[Box]) -> bool:
-    """Whether the run's words and two more lines of its stack lie inside what changed."""
-    def fresh(word: OcrWord) -> bool:
-        return any(r[0] <= word.box[0] and r[1] <= word.box[1] and word.box[2] <= r[2]
-                   and word.box[3] <= r[3] for r in appeared)
-
-    height = max(run.box[3] - run.box[1], 1.0)
-    own = [w for w in words if inside(centre(w.box), run.box)]
-    lines = {round(centre(w.box)[1] / height) for w in stack
-             if fresh(w) and abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height}
-    return bool(own) and all(map(fresh, own)) and len(lines) >= 2
+def _changed(word: OcrWord, appeared: Sequence[Box]) -> bool:
+    """Whether the word lies inside what changed since the screenshot before."""
+    return any(r[0] <= word.box[0] and r[1] <= word.box[1] and word.box[2] <= r[2]
+               and word.box[3] <= r[3] for r in appeared)
 
 
 def _beside_mark(image: Image.Image | None, box: Box) -> bool:

@@ -364,6 +364,24 @@ def test_a_closed_drop_downs_value_under_an_open_list_is_no_item_of_it() -> None
     assert inside(found.point, (490, 272, 526, 289))
 
 
+def test_an_item_of_a_list_just_opened_over_another_rows_drop_down_is_an_item() -> None:
+    """The twenty-eighth trial's "the Admin option": Leo Park's role list (Member, Admin) is
+    open over Noah Becker's closed drop-down, whose box holds the list's "Admin". A value
+    inside a drop-down's box is no item, unless it appeared with the list just opened."""
+    selects = [Widget("field", (1129, 432 + 50 * row, 1221, 462 + 50 * row), value)
+               for row, value in enumerate(("Admin", "Member", "", "Member"))]
+    read = [*words(441, 1140, "Admin", key=1, height=11),
+            *words(486, 1140, "Member", key=2, height=11)]
+    read += [w for i, item in enumerate(("Member", "Admin"))
+             for w in words(514 + 24 * i, 1140, item, key=10 + i, height=11)]
+    selects[2] = Widget("field", (1129, 532, 1221, 559), "Admin")  # the list over its box
+    opened = Analysis(read, list(selects), 0.0, ((1120.0, 496.0, 1232.0, 560.0),))
+    found = ground_in(opened, SCREEN, "the Admin option").best
+    assert inside(found.point, (1140, 538, 1190, 549))
+    with pytest.raises(GroundingError):  # not seen opening: a value in a box, and Ava's
+        decision("the Admin option", read, selects)
+
+
 def test_a_table_rows_avatar_of_the_same_name_is_no_mark_of_an_open_lists_item() -> None:
     """The thirty-second trial's "the "Leo Tanaka" option": the Who covers list hangs over the
     page beside a table whose rows show each person's initials in a circle (found as a radio
