@@ -154,7 +154,8 @@ def test_an_option_in_the_list_that_just_opened_wins_over_the_same_words_shown_a
         OcrGrounder(TesseractEngine()).ground(_shot(opened), 'the "Marcus Lee" option')
 
 
-def test_what_changed_is_the_changed_pixels_not_the_table_they_were_grown_into() -> None:
+def test_what_changed_is_the_box_round_the_changed_pixels_only() -> None:
+    """The open list, not the page around it that a region to read again is grown into."""
     groups = changed_groups(dispatch_board(False), dispatch_board(True))
     assert groups is not None and len(groups) == 1
     left, top, right, bottom = groups[0]
