@@ -10,7 +10,7 @@ from typing import Protocol
 from agent.grounding.ocr.engines import Box
 
 __all__ = ["CLICKABLE", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside", "gap",
-           "inside", "overlaps", "plausible_field", "rescored"]
+           "holds", "inside", "overlaps", "plausible_field", "rescored"]
 
 CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
 MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
@@ -59,6 +59,12 @@ def overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
 def inside(point: tuple[float, float], box: Box, slack: float = 0.0) -> bool:
     return (box[0] - slack <= point[0] <= box[2] + slack
             and box[1] - slack <= point[1] <= box[3] + slack)
+
+
+def holds(outer: Sequence[float], inner: Sequence[float]) -> bool:
+    """Whether box `outer` holds box `inner` whole."""
+    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
+            and inner[3] <= outer[3])
 
 
 def gap(a: Box, b: Box) -> float:

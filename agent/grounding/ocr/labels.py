@@ -14,6 +14,7 @@ from agent.grounding.ocr.candidate import (
     centre,
     field_inside,
     gap,
+    holds,
     inside,
     overlaps,
     plausible_field,
@@ -113,8 +114,8 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
     middles = [centre(w.box)[1] for w in stack]
     # Two more lines within reach: the list's last item has both above it, its lines spaced
     # 2.4 heights of a word in capitals ("B3" under "B2" under "A4" in Chromium's list)
-    near = {round(y / height) for y in middles if abs(y - run.centre[1]) <= 5.5 * height}
-    if len(near) < 2:
+    reach = [w for w in stack if abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height]
+    if len({round(centre(w.box)[1] / height) for w in reach}) < 2:
         return 0.0
     # (a list hangs at its field's left edge: a table's header band taken for a field is
     # no drop-down of the column's cells under its middle)
@@ -130,16 +131,14 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
                 return 0.0
             # No field found over it (an open drop-down's own box joins its list's border):
             # a list that appeared with the screen's last change was opened by the step before
-            lines = {round(centre(w.box)[1] / height) for w in stack if _changed(w, appeared)
-                     and abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height}
+            lines = {round(centre(w.box)[1] / height) for w in reach if _changed(w, appeared)}
             return DROPPED if new and len(lines) >= 2 else LISTED
         item = min(above)
 
 
 def _changed(word: OcrWord, appeared: Sequence[Box]) -> bool:
     """Whether the word lies inside what changed since the screenshot before."""
-    return any(r[0] <= word.box[0] and r[1] <= word.box[1] and word.box[2] <= r[2]
-               and word.box[3] <= r[3] for r in appeared)
+    return any(holds(region, word.box) for region in appeared)
 
 
 def _beside_mark(image: Image.Image | None, box: Box) -> bool:

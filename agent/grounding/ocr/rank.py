@@ -125,21 +125,20 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
                                    sim, score, score == 1.0))
         else:
             found.append(_widget_candidate(widget, sim, score, accepted, query.text, spot))
-    for run in text_runs:
-        found.extend(_run_candidates(query, run, shown, image, word_only, words, appeared))
-    if query.kind_word == "option" and not word_only:
-        found = _open_list_first(found, text_runs, words, shown, appeared)
-    return distinct(_doubted(found))
+    # How surely each run is an item of an open drop-down, when an option is asked for
+    items = [listed(run, words, shown, appeared) if query.kind_word == "option" and not word_only
+             else 0.0 for run in text_runs]
+    for run, item in zip(text_runs, items, strict=True):
+        found.extend(_run_candidates(query, run, shown, image, word_only, words, item))
+    opened = [run.box for run, item in zip(text_runs, items, strict=True)
+              if item >= DROPPED and run.similarity == 1.0 and run.whole]
+    return distinct(_doubted(_open_list_first(found, opened)))
 
 
-def _open_list_first(found: list[Candidate], text_runs: Sequence[Run],
-                     words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
-                     appeared: Sequence[Box]) -> list[Candidate]:
+def _open_list_first(found: list[Candidate], items: Sequence[Box]) -> list[Candidate]:
     """An open drop-down's list covers the page and was opened to choose from: when one of its
-    items reads the very words of the option described, the same words elsewhere (a radio
+    `items` reads the very words of the option described, the same words elsewhere (a radio
     button of the form beside it, a table's cell) are no rivals."""
-    items = [run.box for run in text_runs if run.similarity == 1.0 and run.whole
-             and listed(run, words, widgets, appeared) >= DROPPED]
     if not items:
         return found
     return [c if c.box in items else rescored(c, OUTSIDE_LIST) for c in found]
@@ -259,9 +258,10 @@ def _point(widget: WidgetLike) -> tuple[float, float]:
 
 
 def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image: Image.Image,
-                    word_only: bool, words: Sequence[OcrWord], appeared: Sequence[Box]
+                    word_only: bool, words: Sequence[OcrWord], item: float
                     ) -> list[Candidate]:
-    """The words themselves, or the widget they belong to, or the field they label."""
+    """The words themselves, or the widget they belong to, or the field they label; `item`:
+    how surely they are an item of an open drop-down (`listed`)."""
     # (a widget that is a part of the run is not its owner: a junk link "15" found in an open
     # list's "Sun 15 June")
     owner = next((w for w in widgets if w.kind in CLICKABLE and _holds(w.box, run.box)), None)
@@ -280,7 +280,6 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
         return labelled_fields(run, text_sim, words, widgets, image, word_only,
                                drop_down="button" in query.kinds)
     if query.kinds and query.kinds <= MARKS and not word_only:
-        item = listed(run, words, widgets, appeared) if query.kind_word == "option" else 0.0
         return labelled_mark(run, text_sim, widgets, query.kinds, image, item)
     factor = kind_factor(query, TEXT, word_only)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,

@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from agent.grounding.ocr.candidate import overlaps
+from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_glyphs import glyph
@@ -60,7 +60,6 @@ from agent.grounding.ocr.widgets_tabbar import underlined_tabs
 from agent.grounding.ocr.widgets_text import (
     Run,
     border_read,
-    holds,
     letters,
     mark_in_box,
     mark_in_word,

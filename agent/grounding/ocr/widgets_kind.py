@@ -8,14 +8,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from agent.grounding.ocr.candidate import overlaps
+from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.fields import PLACEHOLDER
 from agent.grounding.ocr.widget import WidgetKind
 from agent.grounding.ocr.widgets_glyphs import arrow_read, at_arrow, drop_down
 from agent.grounding.ocr.widgets_labels import LABEL_WORDS
 from agent.grounding.ocr.widgets_shapes import Rect
-from agent.grounding.ocr.widgets_text import holds
 
 __all__ = ["box_kind", "inked", "line_count", "text_areas"]
 

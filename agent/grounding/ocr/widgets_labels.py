@@ -8,13 +8,13 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from agent.grounding.ocr.candidate import overlaps
+from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import JUNK, Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_links import ink_density
 from agent.grounding.ocr.widgets_read import label_above, label_beside, reread
 from agent.grounding.ocr.widgets_shapes import IntBox, int_box
-from agent.grounding.ocr.widgets_text import Run, holds, text_of
+from agent.grounding.ocr.widgets_text import Run, text_of
 
 __all__ = ["LABEL_WORDS", "Labels", "ShortReads", "label", "label_column", "read_labels"]
 

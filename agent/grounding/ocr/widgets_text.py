@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from agent.grounding.ocr.candidate import overlaps
+from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import JUNK, Box, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
-__all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "holds", "letters",
+__all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "letters",
            "mark_in_box", "mark_in_word", "misread", "off_marks", "runs_of", "text_of",
            "touching", "words_inside"]
 
@@ -201,12 +201,6 @@ def _labelled(box: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> bool:
     return not edges[top:bottom, right:right + gap].any() and any(
         right + gap <= w.box[0] <= right + 2 * size and w.box[1] < bottom and w.box[3] > top
         for w in words)
-
-
-def holds(outer: Sequence[float], inner: Sequence[float]) -> bool:
-    """Whether box `outer` holds box `inner` whole."""
-    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2]
-            and inner[3] <= outer[3])
 
 
 def _is_letter(mark: Box, word: OcrWord) -> bool:
