@@ -30,6 +30,7 @@ from PIL import Image
 
 from agent.errors import GroundingError
 from agent.grounding.grounder import Grounding, NotOnScreen
+from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import (
     Box,
@@ -43,7 +44,7 @@ from agent.grounding.ocr.engines import (
     pixel_digest,
     rapidocr_available,
 )
-from agent.grounding.ocr.ground import Analysis, described, ground_in
+from agent.grounding.ocr.ground import described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
 from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read

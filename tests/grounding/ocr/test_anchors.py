@@ -1,6 +1,6 @@
 """Relations to an anchor, from the fourteenth to sixteenth blind trials: an anchor whose
 words stand in several places, a widget named by its own words far under a heading, the column
-a heading heads, and a label with a noun for what its field holds (narrow.py, ground.py)."""
+a heading heads, and a label with a noun for what its field holds (narrow.py, guesses.py)."""
 
 from __future__ import annotations
 

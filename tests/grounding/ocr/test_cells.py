@@ -13,9 +13,9 @@ from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.fields import field_point
-from agent.grounding.ocr.ground import _one_row
 from agent.grounding.ocr.grounder import Analysis, ground_in
 from agent.grounding.ocr.rank import Ambiguous, Decision
+from agent.grounding.ocr.rows import one_row
 from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
@@ -195,12 +195,12 @@ def test_runs_that_match_a_row_about_as_well_name_it_when_they_lie_on_it() -> No
         return Candidate(TEXT, (x, y, x + 9 * len(text), y + 16), text,
                          (x + 4.5 * len(text), y + 8), score, score)
 
-    one_row = [run("15:00 Riverside Vv Harbour City", 100, 200, 0.87),
-               run("Riverside Vv Harbour City Mill", 160, 201, 0.89),
-               run("Riverside Vv Harbour", 160, 199, 0.86)]
-    assert _one_row(one_row).text == "Riverside Vv Harbour City Mill"
+    on_one = [run("15:00 Riverside Vv Harbour City", 100, 200, 0.87),
+              run("Riverside Vv Harbour City Mill", 160, 201, 0.89),
+              run("Riverside Vv Harbour", 160, 199, 0.86)]
+    assert one_row(on_one).text == "Riverside Vv Harbour City Mill"
     with pytest.raises(Ambiguous):
-        _one_row([*one_row, run("Riverside v Harbour", 160, 260, 0.85)])
+        one_row([*on_one, run("Riverside v Harbour", 160, 260, 0.85)])
 
 
 def test_a_button_at_the_far_end_of_a_wide_row_is_next_to_the_rows_text() -> None:

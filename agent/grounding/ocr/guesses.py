@@ -1,0 +1,121 @@
+"""What people mean by words a screen does not say as such, tried when nothing fits: a
+field's own words under a heading ("the Max price field"), a table's cell by its row and column,
+a code after a noun ("seat 14C"), a widget's label and a noun for its value ("the To language
+drop-down"), an item under its group's heading ("the Recipes notebook")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.candidate import inside
+from agent.grounding.ocr.describe import TEXT, Query
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, runs, similarity
+
+__all__ = [
+    "coded",
+    "described_value",
+    "grouped",
+    "labels_one",
+    "row_and_column",
+    "under_heading",
+    "unsaid",
+]
+
+
+def grouped(query: Query, analysis: Analysis) -> Query | None:
+    """"the Recipes notebook", "the Design channel": an item's title and the noun its group's
+    heading says ("Notebooks", "CHANNELS"); the title under that heading. None for other
+    descriptions, or when no heading says the noun."""
+    head, _, noun = query.text.rpartition(" ")
+    if query.kinds - {TEXT} or query.quoted or query.relation or not head or len(noun) < 3 \
+            or not noun.isalpha():  # (a noun: "the Mill Hill 14:32 row" names no heading)
+        return None
+    heading = next((run for form in (noun, f"{noun}s") for run in runs(analysis.words, form)
+                    if run.whole and run.similarity == 1.0), None)
+    if heading is None:
+        return None
+    return replace(query, text=head, relation="below", anchor=Query(text=norm(heading.text)))
+
+
+def unsaid(query: Query, analysis: Analysis) -> bool:
+    """Whether the description names a field, drop-down, checkbox or radio button by a word
+    for it that the screen says nowhere (what it holds: a role, a status). (A button or link
+    is named by its own words: one the screen does not say is not there.)"""
+    kinds = query.kinds - {TEXT}
+    if query.quoted or not query.text or not kinds \
+            or not ("field" in kinds or kinds <= {"checkbox", "radio"}) \
+            or not all(word.isalpha() and len(word) >= 3 for word in query.text.split()):
+        return False  # (a number or a code is a cell's, a heading's: maybe read unsure)
+    return not any(similarity(norm(w.text), query.text) >= MIN_SIMILARITY
+                   for w in analysis.widgets or ()) and not runs(analysis.words, query.text)
+
+
+def labels_one(words: str, kinds: frozenset[str], analysis: Analysis) -> bool:
+    """Whether `words` are the label of a widget of one of `kinds` (so no row's words: the
+    White radio button's "White" is not the row of the Navy one under "Colour")."""
+    return any(w.kind in kinds and similarity(norm(w.text), words) >= MIN_SIMILARITY
+               for w in analysis.widgets or ())
+
+
+def row_and_column(query: Query) -> list[tuple[str, str | None]]:
+    """(words of the row, its column's heading or None) the description may mean."""
+    if query.relation in ("row", "for") and query.anchor is not None and query.text \
+            and not query.anchor.kinds:
+        return [(query.anchor.text, query.text)]
+    words = query.text.split()
+    if query.relation or query.quoted or len(words) < 2:
+        return []
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    pairs: list[tuple[str, str | None]] = [p for a, b in splits for p in ((a, b), (b, a))]
+    # "10:30 train" (read "10 30 train"): the row with the time, and no column says "train"
+    coded = [(a, None) for a, b in splits if " " not in b and len(a.replace(" ", "")) >= 3
+             and all(any(c.isdigit() for c in w) for w in a.split())]
+    return pairs + coded
+
+
+def coded(query: Query) -> Query | None:
+    """"seat 14C", "room 4B": a noun the screen may not say before a code (a token with a
+    digit); the code alone, which only a widget reading exactly it answers. None otherwise."""
+    parts = closed_up(query.text).split()  # "the 8am - 10am slot": the code "8am-10am"
+    if query.quoted or len(parts) != 2:
+        return None
+    code = next((p for p in (parts[1], parts[0]) if len(p) >= 2 and any(c.isdigit() for c in p)
+                 and any(c.isalpha() for c in p)), None)
+    return replace(query, text=code) if code is not None else None
+
+
+def described_value(query: Query, analysis: Analysis) -> Query | None:
+    """"the To language drop-down", "the White colour option": a widget's label and a noun
+    for what it holds, which the screen says nowhere but in a field ("Detect language"), or
+    as the heading the widget stands under ("Colour"); the label alone, which only a widget
+    labelled exactly so answers. ("the Max surface field" is no Max field under no Surface.)
+    "the quantity field next to Rye flour", the noun said nowhere: the Rye flour field."""
+    words = query.text.split()
+    if query.relation in ("next", "right") and query.anchor is not None and \
+            unsaid(query, analysis):
+        return replace(query, text=query.anchor.text, relation=None, anchor=None)
+    if not query.kinds - {TEXT} or query.quoted or len(words) != 2:
+        return None
+    label = replace(query, text=words[0])
+    if query.relation in ("row", "for"):  # "the start time field in the Saturday row": the
+        return label  # row's field saying Start
+    if query.relation:
+        return None
+    fields = [w.box for w in analysis.widgets or () if w.kind == "field"]
+    if any(run.similarity >= MIN_SIMILARITY and not any(inside(run.centre, f) for f in fields)
+           for run in runs(analysis.words, words[1])):
+        return replace(label, relation="under", anchor=Query(text=words[1]))
+    return label
+
+
+def under_heading(query: Query) -> list[Query]:
+    """"the Max price field": its own words ("Max", a placeholder) under a heading ("Price"),
+    split either way; nothing for other descriptions."""
+    words = query.text.split()
+    if "field" not in query.kinds or query.relation or query.quoted or len(words) < 2:
+        return []
+    splits = [(words[:k], words[k:]) for k in range(1, len(words))]
+    return [replace(query, text=" ".join(own), relation="under",
+                    anchor=Query(text=" ".join(heading)))
+            for first, last in splits for own, heading in ((first, last), (last, first))]

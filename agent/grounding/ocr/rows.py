@@ -1,0 +1,75 @@
+"""A table's row named by the words in its cells ("the 18:45 Spin row", "the running
+pipeline row", "the row for cycle 2287"), and which of several places such words name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agent.grounding.ocr.candidate import Candidate, centre
+from agent.grounding.ocr.columns import headed
+from agent.grounding.ocr.describe import TEXT
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.rank import NEAR_MARGIN, Ambiguous
+from agent.grounding.ocr.textmatch import Run, row_runs, row_sets, runs
+
+__all__ = ["ITEM_NOUNS", "across_row", "one_row", "under_its_heading"]
+
+# What a table's row may be called after the words it shows ("the running pipeline row")
+ITEM_NOUNS = frozenset({
+    "pipeline", "job", "build", "run", "webhook", "hook", "record", "entry", "order", "item",
+    "request", "booking", "appointment", "ticket", "task", "issue", "invoice", "payment",
+    "transaction", "file", "user", "account", "subscription", "rule", "flag", "key", "token",
+    "event", "message", "review", "comment", "revision", "version", "release", "deployment",
+    "backup", "report", "line", "product", "plan", "package", "tier", "bundle", "policy",
+    "quote", "listing", "session", "class", "course", "slot", "shift", "visit", "claim", "case",
+    "group", "team", "lesson", "trip", "tour", "route",
+})
+
+
+def one_row(found: list[Candidate]) -> Candidate:
+    """The best of candidates that all lie on one row (a row's words read as overlapping
+    runs: "15:00 Riverside v Harbour City", "Riverside v Harbour City Mill"): it names the
+    row as well as any; else the ambiguity stands."""
+    best = max(found, key=lambda c: c.score)
+    rivals = [c for c in found if c.score >= best.score - NEAR_MARGIN]
+    height = max(best.box[3] - best.box[1], 8.0)
+    if any(abs(centre(c.box)[1] - centre(best.box)[1]) > 0.5 * height for c in rivals):
+        # (each row's best: the row relation keeps the one where the element described is)
+        rows: list[Candidate] = []
+        for rival in sorted(rivals, key=lambda c: -c.score):
+            if all(abs(centre(rival.box)[1] - centre(r.box)[1]) > 0.5 * height for r in rows):
+                rows.append(rival)
+        raise Ambiguous(f"the rows of {len(rivals)} places match about equally well: "
+                        + "; ".join(c.describe() for c in rivals[:6]), close=rows)
+    return best
+
+
+def across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
+    """The row named by words in its cells: in order across two cells ("in the 18:45 Spin
+    row"), in any order ("the failed develop row (#411)"), a code inside a longer token
+    ("the hooks.slack.com row"); else without a last word no row holds, a noun for the row's
+    item ("the running pipeline row"); else a value under its column's heading ("the row for
+    cycle 2287": "2287" under "Cycle"). The cells' words."""
+    found = (row_runs(words, name) if " " in name else []) or row_sets(words, name)
+    head, _, noun = name.rpartition(" ")
+    if not found and head and noun in ITEM_NOUNS:
+        if " " in head:
+            found = row_sets(words, head)
+        else:  # a title ("Complete" over its card) rather than a sentence's first word
+            exact = [run for run in runs(words, head) if run.similarity == 1.0]
+            found = [run for run in exact if run.whole] or exact
+    if not found:
+        found = under_its_heading(name, words)
+    return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
+                      run.similarity == 1.0) for run in found]
+
+
+def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
+    """The cells reading the end of `name` under a column headed by its start ("cycle 2287":
+    "2287" under "Cycle"); else a code after a noun the screen does not say ("job JT-4121")."""
+    parts = name.split()
+    found = [run for k in range(1, len(parts)) for run in runs(words, " ".join(parts[k:]))
+             if run.similarity == 1.0 and run.whole and headed(run.box, " ".join(parts[:k]), words)]
+    if found or len(parts) < 2 or not parts[0].isalpha() or not any(c.isdigit() for c in parts[1]):
+        return found
+    return [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
