@@ -11,8 +11,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
 
+from agent.grounding.ocr.describe_patterns import (
+    COLUMN_OF_ROW,
+    DESCRIPTORS,
+    FOR_NAME,
+    IN_ITEM,
+    INSIDE,
+    KNOWN_BY,
+    MARK,
+    NAMED_CARD,
+    NAMED_COLUMN,
+    NAMED_ITEM,
+    NAMED_ROW,
+    NUMBERED,
+    ON_OFF,
+    POSSESSED,
+    QUOTED,
+    RELATION,
+    RELATIONS,
+    ROW_UNDER,
+    SWALLOWED,
+    UNDER_IN_ROW,
+    Relation,
+)
 from agent.grounding.ocr.describe_words import (
     ARTICLES,
     CENTRES,
@@ -33,87 +55,6 @@ from agent.grounding.ocr.describe_words import (
 from agent.grounding.ocr.textmatch import hyphenated, norm
 
 __all__ = ["KINDS", "TEXT", "Query", "Relation", "literal", "parse", "whole_label"]
-
-# "under": in the section a heading opens (no description says it: the fallback for "the Max
-# price field", a field's own words under a heading's)
-# "for": "the Delete button for Bob", its row, or in a card under Bob
-# "column": in the column a heading heads ("the Add card button in the To do column")
-Relation = Literal["below", "above", "right", "left", "next", "row", "under", "for", "column"]
-_RELATIONS: list[tuple[str, Relation]] = [
-    (r"(?:directly |just |right |immediately )?(?:below|under|underneath|beneath)", "below"),
-    (r"(?:directly |just |right |immediately )?above", "above"),
-    (r"(?:to the |on the )?right of", "right"), (r"(?:to the |on the )?left of", "left"),
-    (r"next to|beside|alongside|near|nearest to|closest to", "next"),
-    (r"(?:in|on|from) (?:the )?(?:same )?(?:table )?row (?:with|of|for|as|containing|that "
-     r"(?:says|contains|has)|where|which (?:says|contains|has))", "row"),
-]
-_RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
-                                          enumerate(_RELATIONS)) + r")\b")
-# A word of a row's name, signs and all: "budget.xlsx", "/blog/launch-week", "(L)", "&", "+",
-# "£1,204.60", "50%", "A/B", "Anne's" (but "Bob's row" is Bob's), "tape," ("in the Packing
-# tape, brown row"): a sign the pattern did not know dropped the row, and the button answered
-# was another row's
-_ROW_WORD = r"(?:(?:[^\s'’]|['’](?!s\s+row\b))+)"
-_NAMED_ROW = re.compile(
-    r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
-    r"this|that|selected|current|highlighted)\s)(" + _ROW_WORD + r"(?:\s+" + _ROW_WORD
-    + r"){0,4}?)(?:'s|’s)?\s+row\b", re.IGNORECASE)
-# "in the To do column", "in the Admin column": under the column's heading, however far
-_NAMED_COLUMN = re.compile(
-    r"\b(?:in|on|from|within)\s+(?:the\s+)?(?!(?:the|same|this|that|first|second|last|next|left|"
-    r"right|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,4}?)(?:'s|’s)?\s+column\b",
-    re.IGNORECASE)
-# "on the Early bird card", "in the Dark Reader tile": in the card its title names
-_NAMED_CARD = re.compile(
-    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
-    r"top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
-    r"(?:card|tile|panel|listing)\b", re.IGNORECASE)
-# A name that ran on over the target's kind or into its own "in the": it began too early
-_SWALLOWED = re.compile(r"\b(?:in|on|from|within|inside)\s+the\b|\b(?:"
-                        + "|".join(re.escape(k) for k in KINDS) + r")\s+(?:in|on|from)\b",
-                        re.IGNORECASE)
-# "under the comment by Maria Lopez": the comment is known by the name it shows
-_KNOWN_BY = re.compile(
-    r"\b(below|under|underneath|beneath|above|on|in|for|to|beside|near)\s+(?:the\s+)?"
-    r"(?:comment|message|post|review|reply|email|answer|question|entry|item|episode|order|"
-    r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
-    re.IGNORECASE)
-# "next to Priya's review": the review shows the name (a capitalised one), not those words
-_POSSESSOR = (r"((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
-              r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|"
-              r"event|notification|listing|profile|request|booking|application)\b")
-_POSSESSED = re.compile(r"\b" + _POSSESSOR)
-# "in Maria Lopez's comment": what is in the item its name shows, as "for Maria Lopez" is
-_IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + _POSSESSOR + ")")
-_INSIDE = frozenset({"in", "on", "inside", "within", "from"})
-# "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
-# the screen's frame ("in the Settings dialog" names no item)
-_NAMED_ITEM = re.compile(
-    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?P<name>(?:\x00|[A-Z0-9#])\S*(?:\s+\S+){0,5}?)"
-    r"(?:'s|’s)?\s+(?P<noun>[a-z]+)\W*$")
-# "the checkbox under Wed 15 Oct in the row with Your name": a cell by its column and row
-_UNDER_IN_ROW = re.compile(
-    r"^(?P<head>.*?)\b(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)\s+"
-    r"(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+.+)$", re.IGNORECASE)
-# "the Book button in the 11:00 row under Wednesday 15 July", "… in the Wed 15 July column"
-_ROW_UNDER = re.compile(
-    r"^(?P<head>.*?)\s+(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+\S.*?),?\s+"
-    r"(?:(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)(?:\s+column)?"
-    r"|(?:in|on)\s+the\s+(?P<named>\S.*?)\s+column)$", re.IGNORECASE)
-# "in the "4" column of the Communication row": the same cell, said column first
-_COLUMN_OF_ROW = re.compile(
-    r"\b(?:in|on|under)\s+the\s+(?P<column>\S.*?)\s+column\s+(?:of|in|on|for)\s+the\s+"
-    r"(?P<row>\S.*?)\s+row\b", re.IGNORECASE)
-DESCRIPTORS = ("time slot", "timeslot", "slot")  # "the 15:30 time slot button": "15:30"
-_ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's, no text
-_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
-                     r"|(?<![\w'])'([^']+)'(?!\w)")
-_MARK = "\x00"  # stands for quoted text in the description while it is parsed
-# "for Bob", "for "Bob"", "for #1044"
-_FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
-# "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
-_NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")
-
 
 @dataclass(frozen=True)
 class Query:
@@ -140,18 +81,18 @@ class Query:
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
     marked, quotes = _marked(hyphenated(description))
-    marked = _KNOWN_BY.sub(lambda m: "for " if m[1].lower() in _INSIDE else f"{m[1]} ", marked)
-    marked = _POSSESSED.sub(r"\1", _ON_OFF.sub(" ", _IN_ITEM.sub("for ", marked)))
+    marked = KNOWN_BY.sub(lambda m: "for " if m[1].lower() in INSIDE else f"{m[1]} ", marked)
+    marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", marked)))
     marked, quotes = _column_first(marked, quotes)
-    if (row := _name_in(_NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
+    if (row := _name_in(NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
         marked = marked[:row.start()] + row.expand(r"\1 the row with \2") + marked[row.end():]
-    cell = _UNDER_IN_ROW.match(marked) or _ROW_UNDER.match(marked)
+    cell = UNDER_IN_ROW.match(marked) or ROW_UNDER.match(marked)
     group = None if cell is None else \
         next((name for name in ("column", "named") if cell.groupdict().get(name)), None)
     if cell is not None and group is not None:
         # "the checkbox under Wed 15 Oct in the Your name row": the Wed 15 Oct column's (its
         # heading quoted or not)
-        column, rest = _unquoted(cell[group], marked[:cell.start(group)].count(_MARK), quotes)
+        column, rest = _unquoted(cell[group], marked[:cell.start(group)].count(MARK), quotes)
         query = _parse_marked(f"{cell['head']} {cell['row']}", rest)
         if query.relation == "row" and query.text:  # "the Book button in the 11:00 row
             return replace(query, column=_row_name(column))  # under Wed 15 July"
@@ -162,19 +103,19 @@ def parse(description: str) -> Query:
 
 def _unquoted(part: str, first: int, quotes: list[str]) -> tuple[str, list[str]]:
     """`part` with its quoted texts (the `first`-th on) put back, and the quotes left."""
-    count = part.count(_MARK)
+    count = part.count(MARK)
     for quote in quotes[first:first + count]:
-        part = part.replace(_MARK, quote, 1)
+        part = part.replace(MARK, quote, 1)
     return part, quotes[:first] + quotes[first + count:]
 
 
 def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
     """"… in the "4" column of the Communication row" said as "… under 4 in the
     Communication row" (a quoted heading unquoted: the cell's own words)."""
-    cell = _COLUMN_OF_ROW.search(marked)
+    cell = COLUMN_OF_ROW.search(marked)
     if cell is None:
         return marked, quotes
-    column, quotes = _unquoted(cell["column"], marked[:cell.start("column")].count(_MARK), quotes)
+    column, quotes = _unquoted(cell["column"], marked[:cell.start("column")].count(MARK), quotes)
     said = f"under {column} in the {cell['row']} row"
     return marked[:cell.start()] + said + marked[cell.end():], quotes
 
@@ -182,23 +123,23 @@ def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
 def _parse_marked(marked: str, quotes: list[str]) -> Query:
     # A relation's word capitalised inside the description is a name's ("on the Under 11s
     # card", "the Next button")
-    relation = next((r for r in _RELATION.finditer(marked.lower())
+    relation = next((r for r in RELATION.finditer(marked.lower())
                      if r.start() == 0 or not marked[r.start()].isupper()), None)
     kind: Relation
     if relation is not None:
         head, tail = marked[:relation.start()], marked[relation.end():]
-        kind = next(_RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
+        kind = next(RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
-    elif (column := _name_in(_NAMED_COLUMN, marked, "name")) is not None:
+    elif (column := _name_in(NAMED_COLUMN, marked, "name")) is not None:
         head, tail, kind = marked[:column.start()], column.group("name"), "column"
-    elif (card := _name_in(_NAMED_CARD, marked, "name") or _named_item(marked)) is not None:
+    elif (card := _name_in(NAMED_CARD, marked, "name") or _named_item(marked)) is not None:
         head, tail, kind = marked[:card.start()], card.group("name"), "for"
-    elif (named := _FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
+    elif (named := FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
         head, tail, kind = marked[:named.start()], marked[named.end():], "for"
     else:
         return _parse_part(marked, quotes)
-    head_quotes = quotes[:head.count(_MARK)]
-    anchor = _row_name(tail) if kind in ("row", "column") and _MARK not in tail \
+    head_quotes = quotes[:head.count(MARK)]
+    anchor = _row_name(tail) if kind in ("row", "column") and MARK not in tail \
         else _parse_part(tail, quotes[len(head_quotes):])
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
@@ -221,16 +162,16 @@ def _name_in(pattern: re.Pattern[str], marked: str, name: int | str) -> re.Match
     the Priya Nair"."""
     start = 0
     while (found := pattern.search(marked, start)) is not None:
-        if _SWALLOWED.search(found[name]) is None:
+        if SWALLOWED.search(found[name]) is None:
             return found
         start = found.start() + 1
     return None
 
 
 def _named_item(marked: str) -> re.Match[str] | None:
-    found = _NAMED_ITEM.search(marked)
+    found = NAMED_ITEM.search(marked)
     if found is None or found["noun"] in FRAMES or found["noun"] in KINDS:
-        return _NUMBERED.search(marked)
+        return NUMBERED.search(marked)
     return found
 
 
@@ -258,9 +199,9 @@ def whole_label(description: str) -> Query:
 
 
 def _marked(description: str) -> tuple[str, list[str]]:
-    """The description with each quoted text replaced by _MARK, and the quoted texts."""
-    quotes = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(description)]
-    return _QUOTED.sub(lambda _m: f" {_MARK} ", description), quotes
+    """The description with each quoted text replaced by MARK, and the quoted texts."""
+    quotes = [next(g for g in m.groups() if g is not None) for m in QUOTED.finditer(description)]
+    return QUOTED.sub(lambda _m: f" {MARK} ", description), quotes
 
 
 def _row_name(part: str) -> Query:
@@ -277,7 +218,7 @@ def _tokens(part: str) -> list[str]:
     # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
     # time: "15:30") or a comma (a thousands' separator: "1,204.60"); an ampersand or a plus
     # is a word of a name ("Hollis & Daughters")
-    return re.findall(rf"{_MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d)[:,]\d+)*|[{SYMBOLS}&+]", part)
+    return re.findall(rf"{MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d)[:,]\d+)*|[{SYMBOLS}&+]", part)
 
 
 def _parse_part(part: str, quotes: list[str]) -> Query:
@@ -328,7 +269,7 @@ def _amid_words(lower: list[str], i: int, kind_at: int) -> bool:
 def _ordinal_here(after: str, before_kind: bool) -> bool:
     """"the first button", "the second Submit button", "the last row's" are ordinals; "the
     first name field" is the text "first name"."""
-    return (before_kind or not after or after == _MARK or after[:1].isupper()
+    return (before_kind or not after or after == MARK or after[:1].isupper()
             or after.lower() in ORDINAL_FOLLOWERS)
 
 
@@ -375,6 +316,9 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
     for i in range(kind_at - 1, -1, -1):
         if wordy(i):
             before, pending = [i, *pending, *before], []
+        elif before and lower[i] in ARTICLES and i > 1 and lower[i - 1] == "of" \
+                and wordy(i - 2):
+            pending.insert(0, i)  # "the Life of a Star option": a title's "of a"
         elif i in used or (lower[i] in ARTICLES and not (before and i > 0 and wordy(i - 1))):
             if before:
                 break

@@ -22,13 +22,14 @@ from agent.grounding.ocr.candidate import (
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.fields import field_point, no_side_between, underlined_field
-from agent.grounding.ocr.textmatch import Run, norm, similarity, without_hint
+from agent.grounding.ocr.textmatch import Run, norm, similarity, unmarked, without_hint
 
 __all__ = ["labelled_fields", "labelled_mark", "listed"]
 
 RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label
+TITLED = 0.9  # a mark named by words over its own text (a card's title), or under it
 LISTED = 0.8  # an item of a list hanging from no field (a table's column): less surely an
 # option than an open drop-down's, which covers the page (a table's "25 mm" came within 0.09)
 GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or two rows
@@ -54,6 +55,9 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
     own = [w for w in row if _may_label(run, w.text)]
+    # (one whose label the text holds, not an unlabelled one nearer: "○ Hand / delivered",
+    # wrapped, beside FedEx's mark, whose label is under it)
+    own = [w for w in own if w.text] or own
     if listed >= DROPPED:  # an open list covers the page: only a mark of its own, just left
         # of its item (a multi-select's checkbox), is the item's; not a grid's unlabelled
         # mark behind the list, nor a table's avatar of that name on its row far off
@@ -66,6 +70,10 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if column:  # a grid's column header: one candidate per row, which a row relation picks
         return [Candidate(w.kind, w.box, run.text, centre(w.box), run.similarity,
                           text_sim * GRID) for w in column]
+    titled = [] if row or listed else _titled(run, widgets, kinds) or _over(run, widgets, kinds)
+    if len(titled) == 1:
+        return [Candidate(titled[0].kind, titled[0].box, run.text, centre(titled[0].box),
+                          run.similarity, text_sim * TITLED)]
     # "the Referral option" of an open drop-down list: its words (hanging under its field, the
     # list covers the page: a radio button beside it is the page's)
     if listed >= DROPPED or (listed and not row):
@@ -76,6 +84,26 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
                           run.centre, run.similarity, 0.0)]
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
                       text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
+
+
+def _titled(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
+            ) -> list[WidgetLike]:
+    """The marks whose own text starts on the line just under the text, at its left edge:
+    a radio card's ("Life of a Star" over "○ Key Stage 3 · 45 min. From nebula…"). (A group's
+    heading stands over the marks, not over their texts.)"""
+    height = run.box[3] - run.box[1]
+    return [w for w in widgets if w.kind in kinds and w.text_box is not None
+            and abs(w.text_box[0] - run.box[0]) <= 0.5 * height and w.box[2] <= run.box[0]
+            and -0.2 * height <= w.text_box[1] - run.box[3] <= 1.2 * height]
+
+
+def _over(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]) -> list[WidgetLike]:
+    """The unlabelled marks just over the text's start: a label wrapped under its mark in a
+    narrow form ("○" over "FedEx")."""
+    height = run.box[3] - run.box[1]
+    return [w for w in widgets if w.kind in kinds and not w.text
+            and run.box[0] - height <= centre(w.box)[0] <= run.box[0] + 2 * height
+            and -0.2 * height <= run.box[1] - w.box[3] <= height]
 
 
 def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
@@ -283,7 +311,7 @@ def _may_label(run: Run, own: str) -> bool:
     """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
     same but for a misread letter or a hint in brackets, or its first or last line (a label
     wrapped over two lines). "Moving date" is not "Moving to", though 0.8 alike."""
-    own, text = norm(without_hint(own)), norm(run.text)
+    own, text = norm(without_hint(own)), unmarked(norm(run.text))
     return not own or similarity(own, text) >= SAME_LABEL or \
         (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
 

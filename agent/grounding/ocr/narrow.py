@@ -224,7 +224,11 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
     card = _card(image, anchor.box, tall=tall) \
         if cards and query.relation in ("for", "column", "row") else None
     if card is None:
-        return _related(query, found, anchor, None)
+        related = _related(query, found, anchor, None)
+        if query.relation in ("row", "column") and not any(
+                c.score >= MIN_SCORE for c in related or ()):
+            return _in_cells(query.relation, found, image, anchor) or related
+        return related
     # Nothing of the kind in the card: the region was a title's coloured strip, over the
     # card's body or on a card (a bank card's picture over its Freeze button), or no card
     if inside := _related(query, found, anchor, card):
@@ -234,6 +238,24 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
                 (inside := _related(query, found, anchor, outer)):
             return inside
     return _related(query, found, anchor, None)
+
+
+def _in_cells(relation: str, found: Sequence[Candidate], image: Image.Image,
+              anchor: Candidate) -> list[Candidate] | None:
+    """`found` in a row or column of a grid of cards: those on a card beside the row's name
+    whose height spans its line, or under the column's heading, spanning its middle ("Sign
+    up" under "No one yet" in the card of the Afternoon appointments row, Wed 9 column); None
+    when none is."""
+    x, y = centre(anchor.box)
+    fits = []
+    for candidate in found:
+        card = _card(image, candidate.box, tall=False) if candidate.score >= MIN_SCORE else None
+        fits.append(card is not None and (
+            (card[1] <= y <= card[3] and (card[0] >= anchor.box[2] or card[2] <= anchor.box[0]))
+            if relation == "row" else (card[0] <= x <= card[2] and card[1] >= anchor.box[3])))
+    if not any(fits):
+        return None
+    return [c if fit else rescored(c, MISFIT * 0.5) for c, fit in zip(found, fits, strict=True)]
 
 
 def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: Box | None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "hyphenated", "norm", "phrases",
-           "row_runs", "row_sets", "runs", "similarity", "union", "without_hint"]
+           "row_runs", "row_sets", "runs", "similarity", "union", "unmarked", "without_hint"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -346,6 +346,13 @@ def _glyphs(norms: Sequence[str], confidences: Sequence[float]) -> tuple[int, in
     if last - first > 1 and mark(last - 1):
         last -= 1
     return first, last
+
+
+def unmarked(text: str) -> str:
+    """A normalised phrase without a mark read as a letter at either end ("o hand delivered")."""
+    words = text.split()
+    first, last = _glyphs(words, [100.0] * len(words))
+    return " ".join(words[first:last])
 
 
 _HINT = re.compile(r"\s*\([^()]*\)\s*$")  # "Moving to (postcode)": a label's hint in brackets

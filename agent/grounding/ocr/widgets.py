@@ -33,6 +33,7 @@ from PIL import Image
 from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
+from agent.grounding.ocr.widgets_cells import table_cells
 from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_inside import box_words
 from agent.grounding.ocr.widgets_kind import box_kind, inked, line_count, text_areas
@@ -89,6 +90,8 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     boxes = find_rects(rgb, edges, unit, blobs)
     rects = _one_per_box(without_containers(boxes, unit))
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
+    cells = table_cells(rects, boxes, words, unit)
+    rects = [r for r in rects if id(r) not in cells]
     areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
     signs = find_round_signs(rgb, unit, blobs)
     marks = [m for m in find_marks(rgb, edges, unit, blobs)

@@ -51,7 +51,7 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
     if light and _bordered(rect) and len(lines) <= 2 and bottom - top >= 0.8 * unit:
         if words and (len(lines) == 1 or _wrapped(rect, words, unit)) \
                 and _centred(rect, words, unit) and not drop_down(rect, words, edges, unit) \
-                and not _brimming(rect, words, unit, rgb):
+                and not _brimming(rect, words, unit, rgb) and not _hint(rect, words, unit, rgb):
             return "button"  # an outlined button: short text in its middle
         return "field"
     tallest = (6 if len(lines) == 2 else 4) * unit  # two lines: a label wrapped ("Sign / release")
@@ -138,6 +138,15 @@ def _brimming(rect: Rect, words: Sequence[OcrWord], unit: float, rgb: np.ndarray
     left, _top, right, _bottom = rect.inner
     gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
     return len(words) >= 3 and max(gaps) < 0.9 * unit and _grey(rgb, words)
+
+
+def _hint(rect: Rect, words: Sequence[OcrWord], unit: float, rgb: np.ndarray) -> bool:
+    """Whether a short grey placeholder starts at the box's left padding, its right gap
+    clearly the wider: a small field's unit ("mbar" in a pressure field), which `_centred`
+    allows; a button's label is dark or coloured, and centred to a pixel or two."""
+    left, _top, right, _bottom = rect.inner
+    gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
+    return gaps[1] - gaps[0] >= 0.5 * unit and _grey(rgb, words)
 
 
 def _grey(rgb: np.ndarray, words: Sequence[OcrWord]) -> bool:

@@ -536,3 +536,40 @@ def test_a_button_for_a_group_named_with_the_noun_the_page_does_not_say() -> Non
         buttons.append(Widget("button", (1447, y - 8, 1505, y + 22), "Join"))
     found = decision('the "Join" button for the Penguins group', read, buttons)
     assert inside(found.best.point, buttons[1].box)
+
+
+def rota() -> tuple[Image.Image, list[OcrWord], dict[tuple[str, str], Widget]]:
+    """Trial 96's adviser rota: a grid of white cards on a grey page, a row's name at its left
+    (with its hours under it), a day centred over each column; in each card a name line, then
+    a Sign up button lower than the row's name."""
+    image = Image.new("RGB", (1280, 800), "#f4f4f4")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons: dict[tuple[str, str], Widget] = {}
+    days = ("Mon 7", "Tue 8", "Wed 9")
+    for column, day in enumerate(days):
+        read += words(120, 400 + 300 * column + 110, day)
+    for row, name in enumerate(("Morning drop-in", "Afternoon appointments", "Evening line")):
+        top = 150 + 90 * row
+        read += words(top + 12, 30, name) + words(top + 32, 30, "13:30-16:30")
+        for column, day in enumerate(days):
+            left = 400 + 300 * column
+            draw.rectangle((left, top, left + 290, top + 80), fill="white", outline="#dddddd")
+            read += words(top + 12, left + 10, "No one yet")
+            box = (left + 10, top + 42, left + 85, top + 68)
+            buttons[(name, day)] = Widget("button", box, "Sign up",
+                                          (box[0] + 6, box[1] + 5, box[2] - 6, box[3] - 5))
+            read += words(box[1] + 5, box[0] + 6, "Sign up")
+    return image, read, buttons
+
+
+def test_a_button_in_a_grid_of_cards_is_found_by_its_row_and_column() -> None:
+    """The button stands lower than the row's name and left of the day centred over its
+    column: its card spans the name's line and the day's middle."""
+    image, read, buttons = rota()
+    found = decision('the "Sign up" button in the Wed 9 column of the "Afternoon '
+                     'appointments" row', read, list(buttons.values()), image).best
+    assert inside(found.point, buttons[("Afternoon appointments", "Wed 9")].box)
+    found = decision("the Sign up button in the Evening line row under Tue 8", read,
+                     list(buttons.values()), image).best
+    assert inside(found.point, buttons[("Evening line", "Tue 8")].box)

@@ -16,6 +16,8 @@ from agent.grounding.ocr.describe import TEXT, parse
     ("the Browse… button", "browse", {"button"}),  # an ellipsis is no word of its own
     ("the Browse ... button", "browse", {"button"}),
     ("the user's name field", "user's name", {"field"}),  # an apostrophe is not a quote
+    ("the Life of a Star radio button", "life of a star", {"radio"}),  # a title's "of a"
+    ("the Lord of the Rings link", "lord of the rings", {"link"}),
     ("the Search flights button", "search flights", {"button"}),
     ("the To text field", "to", {"field"}),  # "to" is a filler, "To" capitalised is text
     ("click on the From label", "from", {TEXT}),

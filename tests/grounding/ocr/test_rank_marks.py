@@ -525,3 +525,62 @@ def test_another_word_on_a_widget_does_not_tie_with_the_very_words() -> None:
     misread = Widget("button", (400, 130, 490, 162), "Sundey", (417, 139, 471, 153))
     with pytest.raises(Ambiguous):  # a misreading of the very word still ties with it
         decision("the Sunday tab", read, [saturday, misread])
+
+
+def radio_cards() -> tuple[list[OcrWord], list[Widget]]:
+    """Trial 94's planetarium shows: three cards, each a bold title over a radio button whose
+    own text is the show's description."""
+    read: list[OcrWord] = []
+    radios = []
+    for left, title, blurb in ((100, "Our Solar System", "Key Stage 2 35 min. Planets"),
+                               (500, "Life of a Star", "Key Stage 3 45 min. From nebula"),
+                               (900, "Black Holes", "Key Stage 4 50 min. Gravity")):
+        read += words(200, left + 30, title) + words(228, left + 30, blurb)
+        text = words(228, left + 30, blurb)
+        radios.append(Widget("radio", (left, 228, left + 16, 244), blurb,
+                             (text[0].box[0], 228, text[-1].box[2], 244)))
+    return read, radios
+
+
+def test_a_radio_cards_title_over_its_text_names_its_radio_button() -> None:
+    read, radios = radio_cards()
+    found = decision('the "Life of a Star" radio button', read, radios).best
+    assert found.kind == "radio" and inside(found.point, radios[1].box)
+    found = decision("the Life of a Star radio button", read, radios).best  # unquoted
+    assert found.kind == "radio" and inside(found.point, radios[1].box)
+
+
+def test_a_heading_over_a_group_of_radio_buttons_names_none_of_them() -> None:
+    """A group's heading stands over the marks, not over their texts: "Delivery" is no
+    radio button's."""
+    read = [*words(200, 100, "Delivery"), *words(228, 130, "Standard"),
+            *words(256, 130, "Express")]
+    radios = [Widget("radio", (100, 228 + 28 * k, 116, 244 + 28 * k), text,
+                     (130, 228 + 28 * k, 130 + 9 * len(text), 244 + 28 * k))
+              for k, text in enumerate(("Standard", "Express"))]
+    with pytest.raises(GroundingError):
+        decision("the Delivery radio button", read, radios)
+
+
+def wrapped_couriers() -> tuple[list[OcrWord], dict[str, Widget]]:
+    """Trial 97's courier radio buttons in a narrow panel: "DHL" and "FedEx" wrapped under
+    their marks (no label found beside them), "Hand" beside its mark and "delivered" under."""
+    radios = {"DHL": Widget("radio", (1440, 290, 1460, 310)),
+              "FedEx": Widget("radio", (1537, 290, 1558, 310)),
+              "Hand delivered": Widget("radio", (1654, 290, 1674, 310), "Hand",
+                                       (1687, 294, 1739, 310))}
+    read = [OcrWord("O", (1655.0, 291.0, 1673.0, 309.0), (26,), 91.0),
+            OcrWord("Hand", (1687.0, 294.0, 1739.0, 310.0), (26,), 96.0),
+            OcrWord("DHL", (1435.0, 319.0, 1477.0, 334.0), (27,), 96.0),
+            OcrWord("FedEx", (1533.0, 318.0, 1593.0, 334.0), (28,), 96.0),
+            OcrWord("delivered", (1648.0, 318.0, 1743.0, 334.0), (29,), 96.0)]
+    return read, radios
+
+
+@pytest.mark.parametrize("name", ["DHL", "FedEx", "Hand delivered"])
+def test_a_label_wrapped_under_its_mark_names_that_mark(name: str) -> None:
+    """Not the unlabelled mark beside "Hand": "the Hand delivered radio button" had been
+    answered with FedEx's, a silent wrong click."""
+    read, radios = wrapped_couriers()
+    found = decision(f"the {name} radio button", read, list(radios.values())).best
+    assert found.kind == "radio" and inside(found.point, radios[name].box)

@@ -1,0 +1,113 @@
+"""The phrases a description's relations, rows, columns, cards and quotes are found by
+(describe.py reads a description with them)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from agent.grounding.ocr.describe_words import KINDS
+
+__all__ = [
+    "COLUMN_OF_ROW",
+    "DESCRIPTORS",
+    "FOR_NAME",
+    "INSIDE",
+    "IN_ITEM",
+    "KNOWN_BY",
+    "MARK",
+    "NAMED_CARD",
+    "NAMED_COLUMN",
+    "NAMED_ITEM",
+    "NAMED_ROW",
+    "NUMBERED",
+    "ON_OFF",
+    "POSSESSED",
+    "QUOTED",
+    "RELATION",
+    "RELATIONS",
+    "ROW_UNDER",
+    "SWALLOWED",
+    "UNDER_IN_ROW",
+    "Relation",
+]
+
+# "under": in the section a heading opens (no description says it: the fallback for "the Max
+# price field", a field's own words under a heading's)
+# "for": "the Delete button for Bob", its row, or in a card under Bob
+# "column": in the column a heading heads ("the Add card button in the To do column")
+Relation = Literal["below", "above", "right", "left", "next", "row", "under", "for", "column"]
+RELATIONS: list[tuple[str, Relation]] = [
+    (r"(?:directly |just |right |immediately )?(?:below|under|underneath|beneath)", "below"),
+    (r"(?:directly |just |right |immediately )?above", "above"),
+    (r"(?:to the |on the )?right of", "right"), (r"(?:to the |on the )?left of", "left"),
+    (r"next to|beside|alongside|near|nearest to|closest to", "next"),
+    (r"(?:in|on|from) (?:the )?(?:same )?(?:table )?row (?:with|of|for|as|containing|that "
+     r"(?:says|contains|has)|where|which (?:says|contains|has))", "row"),
+]
+RELATION = re.compile(r"\b(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _r) in
+                                          enumerate(RELATIONS)) + r")\b")
+# A word of a row's name, signs and all: "budget.xlsx", "/blog/launch-week", "(L)", "&", "+",
+# "£1,204.60", "50%", "A/B", "Anne's" (but "Bob's row" is Bob's), "tape," ("in the Packing
+# tape, brown row"): a sign the pattern did not know dropped the row, and the button answered
+# was another row's
+ROW_WORD = r"(?:(?:[^\s'’]|['’](?!s\s+row\b))+)"
+NAMED_ROW = re.compile(
+    r"\b(in|on|from)\s+(?:the\s+)?(?!(?:the|a|an|same|last|first|second|third|next|top|bottom|"
+    r"this|that|selected|current|highlighted)\s)(" + ROW_WORD + r"(?:\s+" + ROW_WORD
+    + r"){0,4}?)(?:'s|’s)?\s+row\b", re.IGNORECASE)
+# "in the To do column", "in the Admin column": under the column's heading, however far
+NAMED_COLUMN = re.compile(
+    r"\b(?:in|on|from|within)\s+(?:the\s+)?(?!(?:the|same|this|that|first|second|last|next|left|"
+    r"right|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,4}?)(?:'s|’s)?\s+column\b",
+    re.IGNORECASE)
+# "on the Early bird card", "in the Dark Reader tile": in the card its title names
+NAMED_CARD = re.compile(
+    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
+    r"top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
+    r"(?:card|tile|panel|listing)\b", re.IGNORECASE)
+# A name that ran on over the target's kind or into its own "in the": it began too early
+SWALLOWED = re.compile(r"\b(?:in|on|from|within|inside)\s+the\b|\b(?:"
+                        + "|".join(re.escape(k) for k in KINDS) + r")\s+(?:in|on|from)\b",
+                        re.IGNORECASE)
+# "under the comment by Maria Lopez": the comment is known by the name it shows
+KNOWN_BY = re.compile(
+    r"\b(below|under|underneath|beneath|above|on|in|for|to|beside|near)\s+(?:the\s+)?"
+    r"(?:comment|message|post|review|reply|email|answer|question|entry|item|episode|order|"
+    r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
+    re.IGNORECASE)
+# "next to Priya's review": the review shows the name (a capitalised one), not those words
+POSSESSOR = (r"((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
+              r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|"
+              r"event|notification|listing|profile|request|booking|application)\b")
+POSSESSED = re.compile(r"\b" + POSSESSOR)
+# "in Maria Lopez's comment": what is in the item its name shows, as "for Maria Lopez" is
+IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + POSSESSOR + ")")
+INSIDE = frozenset({"in", "on", "inside", "within", "from"})
+# "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
+# the screen's frame ("in the Settings dialog" names no item)
+NAMED_ITEM = re.compile(
+    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?P<name>(?:\x00|[A-Z0-9#])\S*(?:\s+\S+){0,5}?)"
+    r"(?:'s|’s)?\s+(?P<noun>[a-z]+)\W*$")
+# "the checkbox under Wed 15 Oct in the row with Your name": a cell by its column and row
+UNDER_IN_ROW = re.compile(
+    r"^(?P<head>.*?)\b(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)\s+"
+    r"(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+.+)$", re.IGNORECASE)
+# "the Book button in the 11:00 row under Wednesday 15 July", "… in the Wed 15 July column"
+ROW_UNDER = re.compile(
+    r"^(?P<head>.*?)\s+(?P<row>(?:in|on|from)\s+the\s+row\s+with\s+\S.*?),?\s+"
+    r"(?:(?:under|below|beneath|underneath)\s+(?:the\s+)?(?P<column>\S.*?)(?:\s+column)?"
+    r"|(?:in|on)\s+the\s+(?P<named>\S.*?)\s+column)$", re.IGNORECASE)
+# "in the "4" column of the Communication row": the same cell, said column first
+COLUMN_OF_ROW = re.compile(
+    r"\b(?:in|on|under)\s+the\s+(?P<column>\S.*?)\s+column\s+(?:of|in|on|for)\s+the\s+"
+    r"(?P<row>\S.*?)\s+row\b", re.IGNORECASE)
+DESCRIPTORS = ("time slot", "timeslot", "slot")  # "the 15:30 time slot button": "15:30"
+ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's, no text
+QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
+                     r"|(?<![\w'])'([^']+)'(?!\w)")
+MARK = "\x00"  # stands for quoted text in the description while it is parsed
+# "for Bob", "for "Bob"", "for #1044"
+FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
+# "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
+NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")

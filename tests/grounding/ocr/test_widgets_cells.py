@@ -1,0 +1,67 @@
+"""A bordered table's cells are no widgets (agent/grounding/ocr/widgets_cells.py): their words
+are the table's headings and rows; joined buttons whose text is centred stay buttons."""
+
+from __future__ import annotations
+
+from agent.grounding.ocr.grounder import Analysis, ground_in
+from tests.grounding.ocr.test_widgets import FONT, Canvas, centre_in, covers, of_kind
+
+COLUMNS = ((20, 200), (200, 420), (420, 860))
+HAZARDS = ("Sharp edges", "Trip hazards", "Allergic reaction")
+
+
+def ruled_table() -> tuple[Canvas, list[tuple[int, int, int, int]]]:
+    """A risk table drawn as HTML draws `border-collapse` cells: a grey heading row, then a
+    row per hazard with a text field in its Control measures cell. The fields' boxes."""
+    canvas = Canvas()
+    fields = []
+    for row, words in enumerate((("Hazard", "Likelihood", "Control measures"),
+                                 *((h, "Low", "") for h in HAZARDS))):
+        top = 20 + 44 * row
+        for (left, right), text in zip(COLUMNS, words, strict=True):
+            canvas.box((left, top, right, top + 44), fill="#eeeeee" if row == 0 else "white",
+                       border="#cccccc")
+            if text:
+                canvas.text(left + 12, top + 12, text)
+        if row:
+            field = (432, top + 7, 700, top + 37)
+            canvas.box(field)
+            fields.append(field)
+    return canvas, fields
+
+
+def test_the_cells_of_a_ruled_table_are_no_buttons_or_fields() -> None:
+    """Trial 77's risk assessment and trial 92's drop-off record: a heading cell ("Control
+    measures") was found as a button, a row's first cell ("Sharp edges") as a filled field."""
+    canvas, fields = ruled_table()
+    found = canvas.find()
+    boxed = [w for w in found if w.kind in ("button", "field", "tab")]
+    assert len(boxed) == len(fields)
+    assert all(any(covers(w, f) for w in boxed) for f in fields)
+
+
+def test_a_field_is_found_by_its_rows_words_and_its_columns_heading() -> None:
+    canvas, fields = ruled_table()
+    analysis = Analysis(canvas.words, canvas.find(), 0.0)
+    for hazard, field in zip(HAZARDS, fields, strict=True):
+        point = ground_in(analysis, canvas.image,
+                          f'the control measures field in the "{hazard}" row').best.point
+        assert field[0] <= point[0] <= field[2] and field[1] <= point[1] <= field[3]
+
+
+def test_joined_buttons_with_centred_text_stay_buttons() -> None:
+    """A date picker's grid of days: cells that touch both ways, each a button."""
+    canvas = Canvas()
+    days = []
+    for row in range(3):
+        for column in range(4):
+            left, top = 40 + 60 * column, 40 + 44 * row
+            box = (left, top, left + 60, top + 44)
+            canvas.box(box, fill="#f4f4f4", border="#999999")
+            day = str(1 + column + 4 * row)
+            width = canvas.draw.textlength(day, font=FONT)
+            canvas.text(round(left + 30 - width / 2), top + 12, day)
+            days.append(box)
+    buttons = of_kind(canvas.find(), "button")
+    assert len(buttons) == len(days)
+    assert all(any(centre_in(d, b) for b in buttons) for d in days)

@@ -1,0 +1,31 @@
+"""A radio button in a card, its ring read as a word of its own: the mark stays a radio button
+(agent/grounding/ocr/widgets_text.py's `_is_letter`)."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from agent.grounding.ocr.engines import OcrWord
+from tests.grounding.ocr.test_widgets import Canvas, of_kind
+
+
+def ring(size: int) -> Image.Image:
+    """A radio button's ring, anti-aliased (drawn 4x, scaled down), its inside too small for
+    a box of text, as Chromium's at 150%."""
+    big = Image.new("RGB", (4 * size, 4 * size), "white")
+    ImageDraw.Draw(big).ellipse((2, 2, 4 * size - 3, 4 * size - 3), outline="#555555", width=12)
+    return big.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def test_a_ring_read_with_a_speck_in_a_card_is_still_a_radio_button() -> None:
+    """Trial 94's radio cards: tesseract read each ring "©." (a full stop for a speck), a word
+    no wider than the ring, inside the card's box; the ring was taken for a letter of the
+    card's text and no radio button was found."""
+    canvas = Canvas()
+    canvas.box((40, 40, 600, 130), border="#cfd6e0")  # the card
+    canvas.text(90, 55, "Life of a Star")
+    canvas.image.paste(ring(20), (60, 86))
+    canvas.text(90, 86, "Key Stage 3 45 min. From nebula to white dwarf")
+    canvas.words.append(OcrWord("©.", (60.0, 86.0, 81.0, 107.0), (9,), 66.0))
+    radios = of_kind(canvas.find(), "radio")
+    assert len(radios) == 1 and radios[0].text.startswith("Key Stage 3")
