@@ -5,10 +5,14 @@ to look for."""
 from __future__ import annotations
 
 __all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "KINDS", "LABEL_NOUNS",
-           "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS", "TEXT"]
+           "MENU_KINDS", "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS",
+           "TEXT"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
+# The words for a drop-down: a field or, looking like one, a button (GOV.UK's grey <select>)
+MENU_KINDS = frozenset({"dropdown", "drop-down", "drop down", "pull-down", "list box", "listbox",
+                        "combobox", "combo box", "select"})
 # Phrases naming a kind, longest first; the value is the widget kinds it accepts.
 KINDS: dict[str, frozenset[str]] = {
     "radio button": frozenset({"radio"}), "radio": frozenset({"radio"}),
@@ -27,11 +31,7 @@ KINDS: dict[str, frozenset[str]] = {
     "input": frozenset({"field"}), "entry": frozenset({"field"}),
     "box": frozenset({"field", "checkbox"}),
     "area": frozenset({"field"}), "editor": frozenset({"field"}),
-    "dropdown": frozenset({"field", "button"}), "drop-down": frozenset({"field", "button"}),
-    "drop down": frozenset({"field", "button"}), "pull-down": frozenset({"field", "button"}),
-    "list box": frozenset({"field", "button"}), "listbox": frozenset({"field", "button"}),
-    "combobox": frozenset({"field", "button"}),
-    "combo box": frozenset({"field", "button"}), "select": frozenset({"field", "button"}),
+    **dict.fromkeys(MENU_KINDS, frozenset({"field", "button"})),
     "button": frozenset({"button"}), "btn": frozenset({"button"}),
     "link": frozenset({"link"}), "hyperlink": frozenset({"link"}),
     "tab": frozenset({"tab"}), "icon": frozenset({"icon"}),

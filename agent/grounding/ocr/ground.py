@@ -15,7 +15,7 @@ from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import centre, inside
 from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
-from agent.grounding.ocr.describe_words import SEARCH_KINDS
+from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
     coded,
@@ -139,7 +139,11 @@ def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description
         return None
     plain = replace(query, text="", soft=False)
     try:
-        return decide(_ranked(plain, analysis, image), plain, description)
+        ranked = _ranked(plain, analysis, image)
+        if query.kind_word in MENU_KINDS:  # the row's one drop-down, not its amount field
+            menus = {w.box for w in analysis.widgets or () if w.menu}
+            ranked = [c for c in ranked if c.box in menus] or ranked
+        return decide(ranked, plain, description)
     except GroundingError:
         return None
 

@@ -22,3 +22,4 @@ class Widget:
     words: tuple[OcrWord, ...] = ()
     checked: bool | None = None  # a checkbox's or radio button's state when visible
     inner: tuple[OcrWord, ...] = ()  # a labelled field's own text (placeholder, value)
+    menu: bool = False  # a field that is a drop-down: its arrow seen at its right end

@@ -36,7 +36,7 @@ from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_cells import table_cells
 from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_inside import box_words
-from agent.grounding.ocr.widgets_kind import box_kind, inked, line_count, text_areas
+from agent.grounding.ocr.widgets_kind import box_kind, inked, line_count, menu, text_areas
 from agent.grounding.ocr.widgets_labels import (
     Labels,
     ShortReads,
@@ -118,7 +118,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
             box = (left, top, right, bottom)
             widgets.append(Widget("button", box, sign, box))
         elif kind is not None:
-            widgets.append(_boxed(kind, rect, inside[id(rect)]))
+            widget = _boxed(kind, rect, inside[id(rect)])
+            if kind == "field" and menu(rect, inside[id(rect)], edges, unit):
+                widget = replace(widget, menu=True)
+            widgets.append(widget)
     widgets += [_boxed("field", area, placeholder) for area, placeholder in areas]
     widgets += [_marked(mark, runs, used, unit) for mark in marks]
     for (left, top, right, bottom), sign in signs:  # round buttons: a sign is their text

@@ -16,7 +16,7 @@ from agent.grounding.ocr.widgets_glyphs import arrow_read, at_arrow, drop_down
 from agent.grounding.ocr.widgets_labels import LABEL_WORDS
 from agent.grounding.ocr.widgets_shapes import Rect
 
-__all__ = ["box_kind", "inked", "line_count", "text_areas"]
+__all__ = ["box_kind", "inked", "line_count", "menu", "text_areas"]
 
 AREA_HOLDS = 3  # boxes a text area may hold (a Clear button, a Send button, an emoji one)
 
@@ -62,6 +62,12 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
     if not words and right - left <= 3 * unit and rect.outer[3] - rect.outer[1] <= 3 * unit:
         return "icon"  # a small box with a drawing and no text: an icon button
     return "button"
+
+
+def menu(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float) -> bool:
+    """Whether a field is a drop-down: its arrow at its right end, read as a "v" or seen as a
+    small mark alone past its text."""
+    return arrow_read(rect, words, unit) or drop_down(rect, words, edges, unit)
 
 
 def _wrapped(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:

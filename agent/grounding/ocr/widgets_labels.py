@@ -87,7 +87,8 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
         return field
     run = _upper(best[1], near, used, unit)
     used.add(id(run))
-    return Widget("field", field.box, run.text, run.box, run.words, inner=field.words)
+    return Widget("field", field.box, run.text, run.box, run.words, inner=field.words,
+                  menu=field.menu)
 
 
 def _upper(run: Run, near: Sequence[Run], used: set[int], unit: float) -> Run:
@@ -151,7 +152,7 @@ def label_column(labelled: list[Widget], bare: Sequence[int], labels: Labels, us
             run = min(row, key=lambda r: r.box[1])
             used.add(id(run))
             labelled[index] = Widget("field", field.box, run.text, run.box, run.words,
-                                     inner=field.words)
+                                     inner=field.words, menu=field.menu)
 
 
 def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
@@ -187,7 +188,8 @@ def read_labels(engine: OcrEngine, image: Image.Image, edges: np.ndarray,
         if read and enough:
             text, text_box = text_of(read)
             widgets[index] = Widget("field", field.box, text, text_box, tuple(read),
-                                    inner=field.inner if labelled else field.words)
+                                    inner=field.inner if labelled else field.words,
+                                    menu=field.menu)
             done.add(index)
 
 

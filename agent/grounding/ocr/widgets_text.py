@@ -153,6 +153,7 @@ def centre_in(box: Box, area: Sequence[float]) -> bool:
 # What OCR makes of a checkbox or a radio button.
 MARK_READS = frozenset(["O", "o", "0", "Q", "©", "®", "@", "¥", "¢", "()"])
 RINGS = frozenset("Oo0Q©®@¥¢()")  # the characters of those readings
+SPECKS = ".,:;'`"  # a speck beside a mark read after it
 
 
 def letters(rects: Sequence[Rect], words: Sequence[OcrWord]) -> list[bool]:
@@ -208,11 +209,10 @@ def _is_letter(mark: Box, word: OcrWord) -> bool:
     than marks side by side: a radio button and a colour swatch read "O@")."""
     text = word.text.strip(FRAME_CHARS)
     # (its whole width on the word: a word's box drawn from a radio button's middle, "Deny"
-    # read with the right half of its mark, leaves the mark's left half out; a word no wider
-    # than the mark is its reading, a speck by it read too: "©.")
-    return len(text) >= 2 and not set(text) <= RINGS and centre_in(mark, word.box) and \
-        word.box[0] - 2 <= mark[0] and mark[2] <= word.box[2] + 2 and \
-        word.box[2] - word.box[0] > mark[2] - mark[0] + 2
+    # read with the right half of its mark, leaves the mark's left half out; a ring read with
+    # a speck beside it, "©.", is the mark's reading)
+    return len(text) >= 2 and not set(text.rstrip(SPECKS)) <= RINGS and \
+        centre_in(mark, word.box) and word.box[0] - 2 <= mark[0] and mark[2] <= word.box[2] + 2
 
 
 def mark_in_word(mark: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> bool:

@@ -573,3 +573,19 @@ def test_a_button_in_a_grid_of_cards_is_found_by_its_row_and_column() -> None:
     found = decision("the Sign up button in the Evening line row under Tue 8", read,
                      list(buttons.values()), image).best
     assert inside(found.point, buttons[("Evening line", "Tue 8")].box)
+
+
+def test_a_rows_drop_down_named_by_what_it_holds_is_its_one_drop_down() -> None:
+    """Trial 96's budget sheet: "the frequency drop-down in the Gas & electric row", no
+    "Frequency" on the screen, the row holding an amount field and a drop-down (its arrow
+    seen): the drop-down."""
+    read: list[OcrWord] = []
+    selects = {}
+    for row, name in enumerate(("Rent", "Council Tax", "Gas & electric")):
+        y = 200 + 50 * row
+        read += words(y + 8, 100, name) + words(y + 8, 420, "95.00") + words(y + 8, 620, "Weekly")
+        selects[name] = Widget("field", (610, y, 780, y + 34), menu=True)
+        selects[name + " amount"] = Widget("field", (400, y, 560, y + 34))
+    found = decision('the frequency drop-down in the "Gas & electric" row', read,
+                     list(selects.values())).best
+    assert inside(found.point, selects["Gas & electric"].box)

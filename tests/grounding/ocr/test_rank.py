@@ -27,6 +27,7 @@ class Widget:
     box: Box
     text: str = ""
     text_box: Box | None = None
+    menu: bool = False
 
 
 def words(y: float, x: float, text: str, key: int | None = None, char: float = 9,

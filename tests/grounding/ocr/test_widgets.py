@@ -612,7 +612,8 @@ def test_a_drop_down_with_its_choice_padded_like_a_buttons_text_is_a_field() -> 
     canvas.box((100, 100, 270, 136))
     canvas.text(116, 108, "United Kingdom")
     found = canvas.find()
-    assert [(w.kind, w.text) for w in found if w.box[1] < 80] == [("field", "Country")]
+    assert [(w.kind, w.text, w.menu) for w in found if w.box[1] < 80] == \
+        [("field", "Country", True)]
     assert [w.kind for w in found if w.box[1] > 80] == ["button"]
 
 
@@ -658,7 +659,7 @@ def test_a_grey_drop_down_whose_arrow_ocr_read_as_v_is_a_field_named_by_its_labe
     canvas.draw.line((220, 38, 225, 43, 230, 38), fill="#222222", width=2)
     canvas.words.append(OcrWord(arrow, (219, 37, 231, 44), line or canvas.words[-1].line, 60.0))
     found = canvas.find()
-    assert [(w.kind, w.text) for w in found] == [("field", "Department")]
+    assert [(w.kind, w.text, w.menu) for w in found] == [("field", "Department", True)]
 
 
 def test_the_top_of_a_field_under_a_label_is_no_underline() -> None:
@@ -690,6 +691,7 @@ def test_rounded_grey_drop_downs_text_areas_and_pill_search_fields_are_fields() 
     fields = [(w.box[1], w.text) for w in of_kind(canvas.find(), "field")]
     assert [top for top, _text in fields] == [34, 124, 240], fields
     assert [text for _top, text in fields][:2] == ["Language", "Short bio"]
+    assert [w.menu for w in of_kind(canvas.find(), "field")] == [True, False, False]
 
 
 # A top-left corner of Chromium's grey <select> at 100% (screen pixels, 2026-12-05): grey

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.widgets_text import mark_in_word
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
 
@@ -29,3 +32,14 @@ def test_a_ring_read_with_a_speck_in_a_card_is_still_a_radio_button() -> None:
     canvas.words.append(OcrWord("©.", (60.0, 86.0, 81.0, 107.0), (9,), 66.0))
     radios = of_kind(canvas.find(), "radio")
     assert len(radios) == 1 and radios[0].text.startswith("Key Stage 3")
+
+
+@pytest.mark.parametrize(("text", "letters"), [("IP", True), ("©.", False), ("O", False)])
+def test_a_word_as_wide_as_a_mark_is_letters_unless_it_reads_a_ring(text: str,
+                                                                     letters: bool) -> None:
+    """Trial 30's DNS form: a field's grey "IP address or target" whose "IP" the finder took
+    for a square mark: a word of letters over it, as wide as it, keeps it a letter (the
+    field stays a field); a ring's reading with a speck, "©.", does not."""
+    mark = (359, 186, 372, 198)
+    word = OcrWord(text, (358.0, 185.0, 373.0, 199.0), (1,), 90.0)
+    assert mark_in_word(mark, [word], np.zeros((300, 600), dtype=bool)) is letters
