@@ -55,9 +55,9 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     row = [w for w in widgets if w.kind in kinds
            and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
     own = [w for w in row if _may_label(run, w.text)]
-    # (one whose label the text holds, not an unlabelled one nearer: "○ Hand / delivered",
+    # (the one whose label the text holds, not an unlabelled one nearer: "○ Hand / delivered",
     # wrapped, beside FedEx's mark, whose label is under it)
-    own = [w for w in own if w.text] or own
+    own = [w for w in own if w.text_box is not None and overlaps(w.text_box, run.box)] or own
     if listed >= DROPPED:  # an open list covers the page: only a mark of its own, just left
         # of its item (a multi-select's checkbox), is the item's; not a grid's unlabelled
         # mark behind the list, nor a table's avatar of that name on its row far off

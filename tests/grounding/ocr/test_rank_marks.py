@@ -584,3 +584,13 @@ def test_a_label_wrapped_under_its_mark_names_that_mark(name: str) -> None:
     read, radios = wrapped_couriers()
     found = decision(f"the {name} radio button", read, list(radios.values())).best
     assert found.kind == "radio" and inside(found.point, radios[name].box)
+
+
+def test_a_marks_label_elsewhere_on_the_row_does_not_take_the_text_from_its_own_mark() -> None:
+    """"☐ Email   ☐ Email updates", the second mark found without its label: "the Email
+    updates checkbox" is the mark beside those words, not the one labelled "Email"."""
+    read = [*words(300, 130, "Email"), *words(300, 330, "Email updates")]
+    marks = [Widget("checkbox", (100, 300, 116, 316), "Email", (130, 300, 175, 316)),
+             Widget("checkbox", (300, 300, 316, 316))]
+    found = decision("the Email updates checkbox", read, marks).best
+    assert inside(found.point, marks[1].box)
