@@ -48,7 +48,7 @@ from agent.grounding.ocr.ground import described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
 from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
-from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike
+from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike, same_place
 from agent.screen import Screenshot
 
 __all__ = [
@@ -245,17 +245,29 @@ class OcrGrounder:
         else:
             if (decision.best.kind == TEXT or decision.best.guessed) and \
                     analysis.widgets is not None and described(description).kinds - {TEXT}:
-                # Words standing in for the widget described, or a field guessed from edges
-                # by its label (its own were not read, or it was not found): a closer reading
-                # decides, when it finds the widget or the same words elsewhere too (then it
-                # is an error: a legend's "Add webhook" is no button); when it finds less,
-                # the first answer stands
-                closer = self.closer(image, analysis)
-                if closer is not None:
-                    with contextlib.suppress(NotOnScreen):
-                        analysis, decision = closer, ground_in(closer, image, description)
+                analysis, decision = self._looked_closer(image, analysis, decision, description)
         return Grounding(screenshot.clamp(*decision.best.point),
                          json.dumps(self.record(decision, analysis), ensure_ascii=False))
+
+    def _looked_closer(self, image: Image.Image, analysis: Analysis, decision: Decision,
+                       description: str) -> tuple[Analysis, Decision]:
+        """Words standing in for the widget described, or a field guessed from edges by its
+        label (its own were not read, or it was not found): a closer reading decides, when it
+        finds the widget or the same words elsewhere too (then it is an error: a legend's "Add
+        webhook" is no button); when it finds less, the first answer stands (an open list's
+        item read magnified as nothing, and only rivals it beat tie)."""
+        closer = self.closer(image, analysis)
+        if closer is None:
+            return analysis, decision
+        try:
+            return closer, ground_in(closer, image, description)
+        except NotOnScreen:
+            return analysis, decision
+        except Ambiguous as exc:
+            beaten = all(any(same_place(c, r) for r in decision.rivals) for c in exc.close)
+            if beaten and not any(same_place(c, decision.best) for c in exc.close):
+                return analysis, decision
+            raise
 
     def closer(self, image: Image.Image, analysis: Analysis) -> Analysis | None:
         """`image` analysed again from a closer reading, once per screenshot: its words read

@@ -149,10 +149,14 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
     # no drop-down of the column's cells under its middle)
     fields = [w.box for w in widgets if w.kind == "field"
               and w.box[0] - 1.5 * height <= run.box[0] <= w.box[0] + 3 * height]
+    # Unchanged under items that appeared: a closed drop-down's value just under a list opened
+    # over the row above (no field found round it), aligned with the list's items
+    under = not new and any(_changed(w, appeared) for w in stack
+                            if centre(w.box)[1] < run.centre[1])
     item = run.centre[1]  # climb the items stacked at the text's left edge to a field's foot
     while True:
         if any(item - 3 * height <= box[3] <= item for box in fields):
-            return DROPPED
+            return LISTED if under else DROPPED
         above = [y for y in middles if item - 3 * height <= y < item - 0.5 * height]
         if not above:
             if not run.whole:

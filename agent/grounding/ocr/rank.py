@@ -44,7 +44,7 @@ from agent.grounding.ocr.textmatch import (
     whole_phrases,
 )
 
-__all__ = ["Ambiguous", "Candidate", "Decision", "WidgetLike", "candidates", "decide"]
+__all__ = ["Ambiguous", "Candidate", "Decision", "WidgetLike", "candidates", "decide", "same_place"]
 
 MIN_SCORE = 0.5  # below this the best candidate is not what was described
 MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
@@ -291,12 +291,12 @@ def distinct(found: Sequence[Candidate]) -> list[Candidate]:
     box overlaps it, is the same target."""
     kept: list[Candidate] = []
     for candidate in sorted(found, key=lambda c: (-c.score, c.box[1], c.box[0])):
-        if not any(_same(candidate, k) for k in kept):
+        if not any(same_place(candidate, k) for k in kept):
             kept.append(candidate)
     return kept
 
 
-def _same(a: Candidate, b: Candidate) -> bool:
+def same_place(a: Candidate, b: Candidate) -> bool:
     """One target: most of the smaller box lies in the other (tabs that share a border are
     two), or one's point is in the other's box."""
     width = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])

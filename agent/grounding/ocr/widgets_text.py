@@ -154,6 +154,7 @@ def centre_in(box: Box, area: Sequence[float]) -> bool:
 MARK_READS = frozenset(["O", "o", "0", "Q", "©", "®", "@", "¥", "¢", "()"])
 RINGS = frozenset("Oo0Q©®@¥¢()")  # the characters of those readings
 SPECKS = ".,:;'`"  # a speck beside a mark read after it
+SQUARES = frozenset("Cc[]")  # a rounded square read as a ring's half: "CO", "CO)"
 
 
 def letters(rects: Sequence[Rect], words: Sequence[OcrWord]) -> list[bool]:
@@ -210,8 +211,10 @@ def _is_letter(mark: Box, word: OcrWord) -> bool:
     text = word.text.strip(FRAME_CHARS)
     # (its whole width on the word: a word's box drawn from a radio button's middle, "Deny"
     # read with the right half of its mark, leaves the mark's left half out; a ring read with
-    # a speck beside it, "©.", is the mark's reading)
-    return len(text) >= 2 and not set(text.rstrip(SPECKS)) <= RINGS and \
+    # a speck beside it, "©.", or a checkbox read "CO" is the mark's reading; a lone digit is
+    # a word: a drop-down's "8")
+    wordy = len(text) >= 2 or (text.isdigit() and text not in RINGS)
+    return wordy and not set(text.rstrip(SPECKS)) <= RINGS | SQUARES and \
         centre_in(mark, word.box) and word.box[0] - 2 <= mark[0] and mark[2] <= word.box[2] + 2
 
 

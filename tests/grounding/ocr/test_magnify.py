@@ -180,3 +180,34 @@ def test_a_field_guessed_under_a_near_text_is_checked_on_a_closer_reading() -> N
                               [("Postcode", (20, 24, 78, 35)), notes, near])
     assert inside(OcrGrounder(engine).ground(shot, "the Postcode field").point, FIELDS[0])
     assert engine.magnified == 1
+
+
+def open_list() -> tuple[Screenshot, Read, Box]:
+    """A grower drop-down open over a form at 100%, and a table of loads on the right that
+    names the same grower twice. The words as read, and the list item's box."""
+    image = Image.new("RGB", (900, 300), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 11)
+    draw.rectangle((20, 40, 260, 66), fill="white", outline="#767676")
+    draw.line((240, 50, 245, 55, 250, 50), fill="#222222", width=2)
+    draw.rectangle((20, 66, 260, 166), fill="white", outline="#767676")
+    read: Read = [("Grower", (20, 20, 62, 31)), ("Hillside", (30, 48, 75, 59))]
+    for k, name in enumerate(("Hillside", "Kowalski", "Redgate", "Ridgeback")):
+        read.append((name, (30, 74 + 24 * k, 90, 85 + 24 * k)))
+    read += [("Kowalski" if y != 84 else "Hillside", (600, y, 660, y + 11)) for y in (60, 84, 108)]
+    for text, box in read:
+        draw.text(box[:2], text, font=font, fill="#222222")
+    return Screenshot.from_image(image), read, (30, 98, 90, 109)
+
+
+def test_an_open_lists_item_lost_by_the_closer_look_is_still_the_answer() -> None:
+    """The ninety-ninth trial's grape intake: "the Kowalski Family option", an item of the
+    list just opened, and the table's two beaten by it; magnified, the item read garbled and
+    the table's two tied: the first answer stands (it had been an error)."""
+    shot, read, item = open_list()
+    # Magnified, the item read as its last letters only ("amily" for "Kowalski Family")
+    magnified = [w if w[1][1] != item[1] else ("lski", (60, 98, 90, 109)) for w in read]
+    engine = MisreadingEngine(shot.image, read, magnified)
+    point = OcrGrounder(engine).ground(shot, 'the "Kowalski" option').point
+    assert inside(point, (item[0] - 2, item[1] - 2, item[2] + 2, item[3] + 2))
+    assert engine.magnified == 1

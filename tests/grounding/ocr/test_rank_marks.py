@@ -382,6 +382,23 @@ def test_an_item_of_a_list_just_opened_over_another_rows_drop_down_is_an_item() 
         decision("the Admin option", read, selects)
 
 
+def test_a_closed_drop_downs_value_just_under_a_list_just_opened_is_no_item_of_it() -> None:
+    """The ninety-ninth trial's harvest rota at 100%: Tom Baker's block list open down to the
+    top of Priya Shah's closed drop-down, which shows "Block 7 - Merlot" at the list's left
+    edge; neither drop-down under the list found as a box. What changed holds the list, not
+    Priya's value (it straddles the change's foot)."""
+    maria = Widget("field", (434, 189, 610, 216), "Crew A")
+    read = [*words(196, 446, "Block 1 - Shiraz", key=1, height=10),
+            *words(239, 446, "Block 1 - Shiraz", key=2, height=10)]
+    read += [w for i, item in enumerate(("Block 1 - Shiraz", "Block 4 - Chardonnay",
+                                         "Block 7 - Merlot", "Block 9 - Grenache"))
+             for w in words(266 + 24 * i, 446, item, key=10 + i, height=10)]
+    read += words(365, 446, "Block 7 - Merlot", key=20, height=10)  # Priya's, closed
+    opened = Analysis(read, [maria], 0.0, ((432.0, 256.0, 624.0, 368.0),))
+    found = ground_in(opened, SCREEN, 'the "Block 7 - Merlot" option').best
+    assert inside(found.point, (446, 314, 548, 324))
+
+
 def test_a_table_rows_avatar_of_the_same_name_is_no_mark_of_an_open_lists_item() -> None:
     """The thirty-second trial's "the "Leo Tanaka" option": the Who covers list hangs over the
     page beside a table whose rows show each person's initials in a circle (found as a radio

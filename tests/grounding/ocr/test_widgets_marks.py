@@ -34,12 +34,14 @@ def test_a_ring_read_with_a_speck_in_a_card_is_still_a_radio_button() -> None:
     assert len(radios) == 1 and radios[0].text.startswith("Key Stage 3")
 
 
-@pytest.mark.parametrize(("text", "letters"), [("IP", True), ("©.", False), ("O", False)])
+@pytest.mark.parametrize(("text", "letters"), [("IP", True), ("©.", False), ("O", False),
+                                               ("CO", False), ("CO)", False), ("8", True)])
 def test_a_word_as_wide_as_a_mark_is_letters_unless_it_reads_a_ring(text: str,
                                                                      letters: bool) -> None:
     """Trial 30's DNS form: a field's grey "IP address or target" whose "IP" the finder took
     for a square mark: a word of letters over it, as wide as it, keeps it a letter (the
-    field stays a field); a ring's reading with a speck, "©.", does not."""
+    field stays a field), and so does a lone digit (trial 100's drop-down showing "8"); a
+    ring's reading with a speck, "©.", does not, nor its checkboxes read "CO"."""
     mark = (359, 186, 372, 198)
     word = OcrWord(text, (358.0, 185.0, 373.0, 199.0), (1,), 90.0)
     assert mark_in_word(mark, [word], np.zeros((300, 600), dtype=bool)) is letters
