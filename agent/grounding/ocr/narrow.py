@@ -227,7 +227,7 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
         related = _related(query, found, anchor, None)
         if query.relation in ("row", "column") and not any(
                 c.score >= MIN_SCORE for c in related or ()):
-            return _in_cells(query.relation, found, image, anchor) or related
+            return _in_cells(query, found, image, anchor) or related
         return related
     # Nothing of the kind in the card: the region was a title's coloured strip, over the
     # card's body or on a card (a bank card's picture over its Freeze button), or no card
@@ -240,19 +240,24 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
     return _related(query, found, anchor, None)
 
 
-def _in_cells(relation: str, found: Sequence[Candidate], image: Image.Image,
+def _in_cells(query: Query, found: Sequence[Candidate], image: Image.Image,
               anchor: Candidate) -> list[Candidate] | None:
-    """`found` in a row or column of a grid of cards: those on a card beside the row's name
-    whose height spans its line, or under the column's heading, spanning its middle ("Sign
-    up" under "No one yet" in the card of the Afternoon appointments row, Wed 9 column); None
-    when none is."""
+    """`found` in a row or column of a grid of cards: those of the kind described on a card
+    beside the row's name whose height spans its line, or under the column's heading,
+    spanning its middle, when another card of the grid lines up with it ("Sign up" under "No
+    one yet" in the card of the Afternoon appointments row, Wed 9 column; not a side panel's
+    button beside a table's row); None when none is."""
     x, y = centre(anchor.box)
-    fits = []
-    for candidate in found:
-        card = _card(image, candidate.box, tall=False) if candidate.score >= MIN_SCORE else None
-        fits.append(card is not None and (
-            (card[1] <= y <= card[3] and (card[0] >= anchor.box[2] or card[2] <= anchor.box[0]))
-            if relation == "row" else (card[0] <= x <= card[2] and card[1] >= anchor.box[3])))
+    row = query.relation == "row"
+    # (the cards of every element of the kind: the grid's other cells, however they scored)
+    cards = [_card(image, c.box, tall=False) if not query.kinds or c.kind in query.kinds
+             else None for c in found]
+    sides = (1, 3) if row else (0, 2)  # a row's cards share their top and bottom
+    fits = [card is not None and candidate.score >= MIN_SCORE and (
+        (card[1] <= y <= card[3] and (card[0] >= anchor.box[2] or card[2] <= anchor.box[0]))
+        if row else (card[0] <= x <= card[2] and card[1] >= anchor.box[3])) and any(
+        other is not None and other != card and all(abs(card[k] - other[k]) <= 3 for k in sides)
+        for other in cards) for candidate, card in zip(found, cards, strict=True)]
     if not any(fits):
         return None
     return [c if fit else rescored(c, MISFIT * 0.5) for c, fit in zip(found, fits, strict=True)]

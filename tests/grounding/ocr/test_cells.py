@@ -589,3 +589,25 @@ def test_a_rows_drop_down_named_by_what_it_holds_is_its_one_drop_down() -> None:
     found = decision('the frequency drop-down in the "Gas & electric" row', read,
                      list(selects.values())).best
     assert inside(found.point, selects["Gas & electric"].box)
+
+
+def test_a_side_panels_button_beside_a_tables_row_is_not_in_that_row() -> None:
+    """The forty-third trial's ushers rota: "the "Head usher" radio button in the "Sofia
+    Russo" row", its radio buttons unlabelled under HEAD USHER, and beside the table a panel
+    whose "Add usher" button (0.59 like "Head usher") stands on a card spanning the row's
+    line; it is no cell of a grid of cards: the row's radio button, not a silent wrong click."""
+    image = Image.new("RGB", (1920, 700), "#f2f4f3")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((27, 90, 1571, 465), fill="white", outline="#dddddd")  # the table's card
+    draw.rectangle((1592, 124, 1892, 388), fill="white", outline="#dddddd")  # the side panel
+    read = words(155, 949, "HEAD USHER", key=1, height=9)
+    radios = []
+    for row, name in enumerate(("Oliver Grant", "Sofia Russo", "Kwame Mensah")):
+        y = 186 + 40 * row
+        read += words(y + 1, 53, name, key=10 + row, height=13)
+        radios.append(Widget("radio", (1058, y, 1073, y + 15)))
+    add = Widget("button", (1610, 278, 1717, 310), "Add usher", (1628, 288, 1699, 299))
+    read += words(288, 1628, "Add usher", key=30, height=11)
+    found = decision('the "Head usher" radio button in the "Sofia Russo" row', read,
+                     [*radios, add], image).best
+    assert inside(found.point, radios[1].box)
