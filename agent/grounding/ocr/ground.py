@@ -34,6 +34,7 @@ from agent.grounding.ocr.rank import (
     Ambiguous,
     Candidate,
     Decision,
+    WidgetLike,
     candidates,
     decide,
 )
@@ -134,18 +135,27 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
 def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description: str
                ) -> Decision | None:
     """"the role drop-down in the Leo Park row": the row's one drop-down, when the words
-    for it are said nowhere (`unsaid`); else None."""
-    if query.relation not in ("row", "for") or not unsaid(query, analysis):
+    for it are said nowhere (`unsaid`), or said only as no drop-down's label ("the size
+    drop-down in the Hoodie card", "One size" on another card): then of the drop-downs only
+    one with no label of words of its own; else None."""
+    said = not unsaid(query, analysis)
+    if query.relation not in ("row", "for") or (said and query.kind_word not in MENU_KINDS):
         return None
     plain = replace(query, text="", soft=False)
     try:
         ranked = _ranked(plain, analysis, image)
         if query.kind_word in MENU_KINDS:  # the row's one drop-down, not its amount field
-            menus = {w.box for w in analysis.widgets or () if w.menu}
-            ranked = [c for c in ranked if c.box in menus] or ranked
+            menus = {w.box for w in analysis.widgets or () if w.menu and not (said and _named(w))}
+            ranked = [c for c in ranked if c.box in menus] or ([] if said else ranked)
         return decide(ranked, plain, description)
     except GroundingError:
         return None
+
+
+def _named(widget: WidgetLike) -> bool:
+    """Whether a widget has a label of words of its own (not its value, not a price over it)."""
+    return widget.text_box is not None and not inside(centre(widget.text_box), widget.box) \
+        and any(c.isalpha() for c in widget.text)
 
 
 def _searched(query: Query, ranked: list[Candidate] | None, analysis: Analysis,

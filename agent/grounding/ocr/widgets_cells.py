@@ -1,8 +1,11 @@
 """A bordered table's cells, told from widgets: a box that shares a whole side with a box
 beside it and another with a box above or below it (a lattice of ruled cells) and whose text
-stands at one side is a cell of a table, not a button or a filled field. Its words are then a
-heading or a row's words, like the same table's words without rules. (A calendar's or a seat
-map's joined buttons centre their text; tabs and button groups touch on one axis only.)"""
+stands at one side is a cell of a table, not a button or a filled field; so is every box of a
+lattice some of whose cells hold buttons or fields (a booking grid's "Wednesday" heading and
+"11:00" over and beside cells holding Book buttons), whatever their text's alignment. Its
+words are then a heading or a row's words, like the same table's words without rules. (A
+calendar's or a seat map's joined buttons centre their text, and hold none; tabs and button
+groups touch on one axis only.)"""
 
 from __future__ import annotations
 
@@ -27,14 +30,41 @@ def table_cells(rects: Sequence[Rect], boxes: Sequence[Rect], words: Sequence[Oc
     outer = np.array([b.outer for b in boxes])
     lattice = {r.outer for r in rects if _beside(r.outer, outer).any()
                and _stacked(r.outer, outer).any()}
+    tables = _holding_lattices(boxes, outer)
     cells: set[int] = set()
     for rect in rects:
         # A box touching a cell of the lattice on its row is a cell too (the header over a
         # column of fields, whose cells are rings round them: no boxes)
         row = {(int(a), int(b), int(c), int(d)) for a, b, c, d in outer[_beside(rect.outer, outer)]}
-        if (rect.outer in lattice or row & lattice) and _aside(rect.outer, words, unit):
+        if rect.outer in tables or (
+                (rect.outer in lattice or row & lattice) and _aside(rect.outer, words, unit)):
             cells.add(id(rect))
     return cells
+
+
+def _holding_lattices(boxes: Sequence[Rect], outer: np.ndarray) -> set[IntBox]:
+    """The boxes of each set of boxes joined side to side (a lattice) that holds a box inside
+    one of them: a table's cells, some holding its buttons."""
+    group = list(range(len(boxes)))  # union-find over boxes sharing a whole side
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    for k, box in enumerate(boxes):
+        for other in np.flatnonzero(_beside(box.outer, outer) | _stacked(box.outer, outer)):
+            group[root(int(other))] = root(k)
+    inner = np.array([b.inner for b in boxes])
+    holding = {root(k) for k in range(len(boxes)) if bool(
+        ((outer[:, 0] >= inner[k, 0]) & (outer[:, 1] >= inner[k, 1]) & (outer[:, 2] <= inner[k, 2])
+         & (outer[:, 3] <= inner[k, 3])).any())}
+    sizes: dict[int, int] = {}
+    for k in range(len(boxes)):
+        sizes[root(k)] = sizes.get(root(k), 0) + 1
+    return {boxes[k].outer for k in range(len(boxes))
+            if root(k) in holding and sizes[root(k)] >= 4}
 
 
 def _beside(box: IntBox, outer: np.ndarray) -> np.ndarray:

@@ -611,3 +611,37 @@ def test_a_side_panels_button_beside_a_tables_row_is_not_in_that_row() -> None:
     found = decision('the "Head usher" radio button in the "Sofia Russo" row', read,
                      [*radios, add], image).best
     assert inside(found.point, radios[1].box)
+
+
+def kit_shop(hoodie_label: str = "£32.00") -> tuple[Image.Image, list[OcrWord], list[Widget]]:
+    """Trial 106's kit shop: product cards, each a title, a price and a size drop-down (no
+    label but the price over it) or the words "One size"."""
+    image = Image.new("RGB", (1400, 600), "#f3f6f9")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    selects = []
+    for k, (title, menu) in enumerate((("Club hat", False), ("Team costume", True),
+                                       ("Hoodie", True))):
+        left = 40 + 450 * k
+        draw.rectangle((left, 100, left + 430, 400), fill="white", outline="#dde3ea")
+        read += words(120, left + 20, title, key=10 * k, height=16)
+        label = hoodie_label if title == "Hoodie" else f"£{20 + k}.00"
+        read += words(160, left + 20, label, key=10 * k + 1, height=16)
+        if menu:
+            read += words(212, left + 30, "Child 9-10", key=10 * k + 2, height=16)
+            selects.append(Widget("field", (left + 20, 200, left + 220, 240), label,
+                                  (left + 20, 160, left + 20 + 9 * len(label), 176), menu=True))
+        else:
+            read += words(212, left + 20, "One size", key=10 * k + 2, height=16)
+    return image, read, selects
+
+
+def test_a_cards_one_drop_down_named_by_a_word_said_elsewhere_is_that_drop_down() -> None:
+    """"the size drop-down in the Hoodie card": "size" is said, but on another card ("One
+    size") and as no drop-down's label: the card's one drop-down with no label of words."""
+    image, read, selects = kit_shop()
+    found = decision("the size drop-down in the Hoodie card", read, selects, image).best
+    assert inside(found.point, selects[1].box)
+    image, read, selects = kit_shop(hoodie_label="Colour")  # labelled otherwise: not guessed
+    with pytest.raises(GroundingError):
+        decision("the size drop-down in the Hoodie card", read, selects, image)

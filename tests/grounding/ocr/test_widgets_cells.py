@@ -65,3 +65,39 @@ def test_joined_buttons_with_centred_text_stay_buttons() -> None:
     buttons = of_kind(canvas.find(), "button")
     assert len(buttons) == len(days)
     assert all(any(centre_in(d, b) for b in buttons) for d in days)
+
+
+def booking_grid() -> tuple[Canvas, dict[tuple[str, str], tuple[int, int, int, int]]]:
+    """Trial 103's mock interviews: a ruled grid, days centred in its heading cells and times
+    in its first column, a Book button in some cells."""
+    canvas = Canvas((900, 300))
+    days, times = ("Time", "Monday", "Wednesday"), ("09:00", "11:00")
+    books = {}
+    for row, time in enumerate(("", *times)):
+        top = 20 + 44 * row
+        for column, day in enumerate(days):
+            left = 20 + 200 * column
+            canvas.box((left, top, left + 200, top + 44), fill="#e8eaf6" if row == 0 else "white",
+                       border="#cccccc")
+            text = day if row == 0 else time if column == 0 else ""
+            if text:
+                width = canvas.draw.textlength(text, font=FONT)
+                canvas.text(round(left + 100 - width / 2), top + 12, text)
+            elif (row, column) != (1, 1):
+                button = (left + 60, top + 6, left + 140, top + 38)
+                canvas.box(button, border="#3949ab")
+                width = canvas.draw.textlength("Book", font=FONT)
+                canvas.text(round(left + 100 - width / 2), top + 12, "Book", ink="#3949ab")
+                books[(time, day)] = button
+    return canvas, books
+
+
+def test_a_grid_whose_cells_hold_buttons_is_a_table_whatever_its_texts_alignment() -> None:
+    canvas, books = booking_grid()
+    found = canvas.find()
+    assert sorted(w.text for w in of_kind(found, "button")) == ["Book"] * len(books)
+    analysis = Analysis(canvas.words, found, 0.0)
+    point = ground_in(analysis, canvas.image, "the Book button in the 11:00 row under Wednesday"
+                      ).best.point
+    box = books[("11:00", "Wednesday")]
+    assert box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
