@@ -91,8 +91,9 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     rects = _one_per_box(without_containers(boxes, unit))
     rects = [r for r, closed in zip(rects, letters(rects, words), strict=True) if not closed]
     cells = table_cells(rects, boxes, words, unit)
-    rects = [r for r in rects if id(r) not in cells]
+    # (a table's cell is no text area either: a heading band's grey words are no placeholder)
     areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
+    rects = [r for r in rects if id(r) not in cells]
     signs = find_round_signs(rgb, unit, blobs)
     marks = [m for m in find_marks(rgb, edges, unit, blobs)
              if not mark_in_word(m.box, words, edges) and not mark_in_box(m, rects, words, edges)

@@ -101,3 +101,28 @@ def test_a_grid_whose_cells_hold_buttons_is_a_table_whatever_its_texts_alignment
                       ).best.point
     box = books[("11:00", "Wednesday")]
     assert box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def test_a_tables_heading_band_is_no_text_area() -> None:
+    """Trial 28's payroll run: a band of grey capitals over rows each holding a field; once
+    the band was known for a table's cell it passed for a text area with a placeholder, and
+    took "the Overtime hours field in the Chloe Dubois row"."""
+    canvas = Canvas((900, 300))
+    canvas.box((20, 20, 860, 60), fill="#f9fafb", border="#e5e7eb")
+    canvas.text(34, 32, "EMPLOYEE", ink="#6b7280")
+    canvas.text(500, 32, "OVERTIME HOURS", ink="#6b7280")
+    fields = {}
+    for row, name in enumerate(("Aisha Khan", "Ben Carter", "Chloe Dubois")):
+        top = 60 + 50 * row
+        canvas.box((20, top, 860, top + 50), border="#e5e7eb")
+        canvas.text(34, top + 16, name)
+        fields[name] = (500, top + 9, 600, top + 41)
+        canvas.box(fields[name], border="#8f8f8f")
+        canvas.text(510, top + 16, str(row * 3))
+    found = canvas.find()
+    assert all(w.box[1] >= 60 for w in of_kind(found, "field"))
+    analysis = Analysis(canvas.words, found, 0.0)
+    point = ground_in(analysis, canvas.image, "the Overtime hours field in the Chloe Dubois row"
+                      ).best.point
+    box = fields["Chloe Dubois"]
+    assert box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
