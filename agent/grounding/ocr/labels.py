@@ -70,7 +70,9 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if column:  # a grid's column header: one candidate per row, which a row relation picks
         return [Candidate(w.kind, w.box, run.text, centre(w.box), run.similarity,
                           text_sim * GRID) for w in column]
-    titled = [] if row or listed else _titled(run, widgets, kinds) or _over(run, widgets, kinds)
+    # (not a label beside a mark of its own the finder missed: the next item's mark is not its)
+    titled = [] if row or listed or _beside_mark(image, run.box) \
+        else _titled(run, widgets, kinds) or _over(run, widgets, kinds)
     if len(titled) == 1:
         return [Candidate(titled[0].kind, titled[0].box, run.text, centre(titled[0].box),
                           run.similarity, text_sim * TITLED)]
@@ -102,7 +104,7 @@ def _over(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]) -> lis
     narrow form ("○" over "FedEx")."""
     height = run.box[3] - run.box[1]
     return [w for w in widgets if w.kind in kinds and not w.text
-            and run.box[0] - height <= centre(w.box)[0] <= run.box[0] + 2 * height
+            and run.box[0] - 0.25 * height <= centre(w.box)[0] <= run.box[0] + 2 * height
             and -0.2 * height <= run.box[1] - w.box[3] <= height]
 
 

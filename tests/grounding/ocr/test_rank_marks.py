@@ -611,3 +611,23 @@ def test_a_marks_label_elsewhere_on_the_row_does_not_take_the_text_from_its_own_
              Widget("checkbox", (300, 300, 316, 316))]
     found = decision("the Email updates checkbox", read, marks).best
     assert inside(found.point, marks[1].box)
+
+
+def test_a_label_beside_a_missed_mark_is_no_title_of_the_next_items_mark() -> None:
+    """Trial 91's outstanding jobs: the "Wet hose hung in drying tower" checkbox not found,
+    the next item's found with its label just under, at the same left edge: that mark is not
+    the one described (it had been answered, a wrong click); the label is (it toggles its box)."""
+    image = SCREEN.copy()
+    draw = ImageDraw.Draw(image)
+    items = ("BA set back from workshop", "Wet hose hung in drying tower", "School visit filed")
+    read, marks = [], []
+    for row, item in enumerate(items):
+        y = 200 + 24 * row
+        read += words(y, 430, item, key=row, height=14)
+        draw.rectangle((410, y + 1, 421, y + 12), outline="#555555")
+        if row != 1:
+            text = words(y, 430, item)
+            marks.append(Widget("checkbox", (410, y + 1, 422, y + 13), item,
+                                (430, y, text[-1].box[2], y + 14)))
+    found = decision("the Wet hose hung in drying tower checkbox", read, marks, image).best
+    assert found.kind == "text" and found.text == items[1]
