@@ -43,8 +43,8 @@ def table_cells(rects: Sequence[Rect], boxes: Sequence[Rect], words: Sequence[Oc
 
 
 def _holding_lattices(boxes: Sequence[Rect], outer: np.ndarray) -> set[IntBox]:
-    """The boxes of each set of boxes joined side to side (a lattice) that holds a box inside
-    one of them: a table's cells, some holding its buttons."""
+    """The boxes of each set of boxes joined side to side, in rows and columns (a lattice),
+    that holds a box inside one of them: a table's cells, some holding its buttons."""
     group = list(range(len(boxes)))  # union-find over boxes sharing a whole side
 
     def root(k: int) -> int:
@@ -53,8 +53,12 @@ def _holding_lattices(boxes: Sequence[Rect], outer: np.ndarray) -> set[IntBox]:
             k = group[k]
         return k
 
+    crossed = set()  # boxes with a neighbour beside them and one above or below: a lattice's
     for k, box in enumerate(boxes):
-        for other in np.flatnonzero(_beside(box.outer, outer) | _stacked(box.outer, outer)):
+        beside, stacked = _beside(box.outer, outer), _stacked(box.outer, outer)
+        if beside.any() and stacked.any():
+            crossed.add(k)
+        for other in np.flatnonzero(beside | stacked):
             group[root(int(other))] = root(k)
     inner = np.array([b.inner for b in boxes])
     holding = {root(k) for k in range(len(boxes)) if bool(
@@ -63,8 +67,9 @@ def _holding_lattices(boxes: Sequence[Rect], outer: np.ndarray) -> set[IntBox]:
     sizes: dict[int, int] = {}
     for k in range(len(boxes)):
         sizes[root(k)] = sizes.get(root(k), 0) + 1
+    latticed = {root(k) for k in crossed}  # (a row of joined tabs, one holding a box, is none)
     return {boxes[k].outer for k in range(len(boxes))
-            if root(k) in holding and sizes[root(k)] >= 4}
+            if root(k) in holding and root(k) in latticed and sizes[root(k)] >= 4}
 
 
 def _beside(box: IntBox, outer: np.ndarray) -> np.ndarray:

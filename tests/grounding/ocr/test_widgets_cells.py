@@ -103,22 +103,24 @@ def test_a_grid_whose_cells_hold_buttons_is_a_table_whatever_its_texts_alignment
     assert box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def test_a_tables_heading_band_is_no_text_area() -> None:
-    """Trial 28's payroll run: a band of grey capitals over rows each holding a field; once
-    the band was known for a table's cell it passed for a text area with a placeholder, and
-    took "the Overtime hours field in the Chloe Dubois row"."""
+def test_a_tables_heading_cells_are_no_text_areas() -> None:
+    """Trial 28's payroll run: grey capitals heading a ruled table whose cells hold fields;
+    once its heading cells were known for a table's they passed for text areas with
+    placeholders, and took "the Overtime hours field in the Chloe Dubois row"."""
     canvas = Canvas((900, 300))
-    canvas.box((20, 20, 860, 60), fill="#f9fafb", border="#e5e7eb")
-    canvas.text(34, 32, "EMPLOYEE", ink="#6b7280")
-    canvas.text(500, 32, "OVERTIME HOURS", ink="#6b7280")
+    columns = ((20, 300, "EMPLOYEE"), (300, 560, "OVERTIME HOURS"), (560, 860, "HOLD"))
+    for left, right, heading in columns:
+        canvas.box((left, 20, right, 60), fill="#f9fafb", border="#e5e7eb")
+        canvas.text(left + 14, 32, heading, ink="#6b7280")
     fields = {}
     for row, name in enumerate(("Aisha Khan", "Ben Carter", "Chloe Dubois")):
         top = 60 + 50 * row
-        canvas.box((20, top, 860, top + 50), border="#e5e7eb")
+        for left, right, _heading in columns:
+            canvas.box((left, top, right, top + 50), border="#e5e7eb")
         canvas.text(34, top + 16, name)
-        fields[name] = (500, top + 9, 600, top + 41)
+        fields[name] = (314, top + 9, 414, top + 41)
         canvas.box(fields[name], border="#8f8f8f")
-        canvas.text(510, top + 16, str(row * 3))
+        canvas.text(324, top + 16, str(row * 3))
     found = canvas.find()
     assert all(w.box[1] >= 60 for w in of_kind(found, "field"))
     analysis = Analysis(canvas.words, found, 0.0)
@@ -126,3 +128,19 @@ def test_a_tables_heading_band_is_no_text_area() -> None:
                       ).best.point
     box = fields["Chloe Dubois"]
     assert box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def test_a_row_of_joined_tabs_one_holding_a_box_is_no_table() -> None:
+    """Trial 96's call log: joined tabs (Benefits, Debt, Housing, Employment), the selected
+    one drawn with a box inside it: one row of boxes is no lattice, so they stay tabs."""
+    canvas = Canvas((900, 200))
+    for k, name in enumerate(("Benefits", "Debt", "Housing", "Employment")):
+        left = 20 + 140 * k
+        canvas.box((left, 40, left + 140, 84), fill="#e8f0fe" if k == 0 else "white",
+                   border="#cccccc")
+        if k == 0:
+            canvas.box((left + 4, 44, left + 136, 80), fill="#e8f0fe", border="#1a73e8")
+        width = canvas.draw.textlength(name, font=FONT)
+        canvas.text(round(left + 70 - width / 2), 52, name)
+    texts = {w.text for w in canvas.find() if w.kind in ("tab", "button")}
+    assert {"Debt", "Housing", "Employment"} <= texts
