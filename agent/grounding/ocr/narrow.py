@@ -253,11 +253,19 @@ def _in_cells(query: Query, found: Sequence[Candidate], image: Image.Image,
     cards = [_card(image, c.box, tall=False) if not query.kinds or c.kind in query.kinds
              else None for c in found]
     sides = (1, 3) if row else (0, 2)  # a row's cards share their top and bottom
-    fits = [card is not None and candidate.score >= MIN_SCORE and (
-        (card[1] <= y <= card[3] and (card[0] >= anchor.box[2] or card[2] <= anchor.box[0]))
-        if row else (card[0] <= x <= card[2] and card[1] >= anchor.box[3])) and any(
-        other is not None and other != card and all(abs(card[k] - other[k]) <= 3 for k in sides)
-        for other in cards) for candidate, card in zip(found, cards, strict=True)]
+
+    def placed(card: Box) -> bool:  # beside the row's name across its line, or under the heading
+        if row:
+            beside = card[0] >= anchor.box[2] or card[2] <= anchor.box[0]
+            return card[1] <= y <= card[3] and beside
+        return card[0] <= x <= card[2] and card[1] >= anchor.box[3]
+
+    def gridded(card: Box) -> bool:  # another card of the grid lines up with it
+        return any(other is not None and other != card
+                   and all(abs(card[k] - other[k]) <= 3 for k in sides) for other in cards)
+
+    fits = [card is not None and candidate.score >= MIN_SCORE and placed(card) and gridded(card)
+            for candidate, card in zip(found, cards, strict=True)]
     if not any(fits):
         return None
     return [c if fit else rescored(c, MISFIT * 0.5) for c, fit in zip(found, fits, strict=True)]

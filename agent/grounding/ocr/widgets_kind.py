@@ -130,9 +130,7 @@ def _centred(rect: Rect, words: Sequence[OcrWord], unit: float) -> bool:
     three times the other's (a field's long placeholder starts a padding from its left, its
     right gap still a quarter of the box: "e.g. DE89 3704 0044 0532 0130 00" in a 540-px
     field, 14 and 120 px)."""
-    left, _top, right, _bottom = rect.inner
-    text_left, text_right = min(w.box[0] for w in words), max(w.box[2] for w in words)
-    gaps = text_left - left, right - text_right
+    gaps = _gaps(rect, words)
     return min(gaps) >= 0.6 * unit and \
         abs(gaps[0] - gaps[1]) <= max(0.6 * unit, 0.5 * (gaps[0] + gaps[1]))
 
@@ -141,18 +139,21 @@ def _brimming(rect: Rect, words: Sequence[OcrWord], unit: float, rgb: np.ndarray
     """Whether a phrase fills the box to a padding of less than a text height each side: a
     long placeholder run on to the field's end ("Colleague who shows them aroun|"), which a
     button's padding does not crowd."""
-    left, _top, right, _bottom = rect.inner
-    gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
-    return len(words) >= 3 and max(gaps) < 0.9 * unit and _grey(rgb, words)
+    return len(words) >= 3 and max(_gaps(rect, words)) < 0.9 * unit and _grey(rgb, words)
 
 
 def _hint(rect: Rect, words: Sequence[OcrWord], unit: float, rgb: np.ndarray) -> bool:
     """Whether a short grey placeholder starts at the box's left padding, its right gap
     clearly the wider: a small field's unit ("mbar" in a pressure field), which `_centred`
     allows; a button's label is dark or coloured, and centred to a pixel or two."""
+    before, after = _gaps(rect, words)
+    return after - before >= 0.5 * unit and _grey(rgb, words)
+
+
+def _gaps(rect: Rect, words: Sequence[OcrWord]) -> tuple[float, float]:
+    """The room inside the box left and right of its words."""
     left, _top, right, _bottom = rect.inner
-    gaps = min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
-    return gaps[1] - gaps[0] >= 0.5 * unit and _grey(rgb, words)
+    return min(w.box[0] for w in words) - left, right - max(w.box[2] for w in words)
 
 
 def _grey(rgb: np.ndarray, words: Sequence[OcrWord]) -> bool:
