@@ -37,7 +37,16 @@ def card_under(image: Image.Image, strip: Box, *, tall: bool = False) -> Box | N
     it, when that region is as wide (a ticket's yellow header over its white body); None when
     it is not."""
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    left, top, right, bottom = (round(v) for v in strip)
+    body = _below(rgb, strip, tall)
+    if body is None or _below(rgb, body, tall) is not None:
+        return None  # a stack of cells as wide: a ruled table's column under its heading's
+        # cell ("the Book button in the Wednesday column"), no card
+    return min(strip[0], body[0]), strip[1], max(strip[2], body[2]), body[3]
+
+
+def _below(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:
+    """The region just below `box` when it is as wide and starts where `box` ends."""
+    left, _top, right, bottom = (round(v) for v in box)
     seed = ((left + right) // 2, bottom + MARGIN)
     if seed[1] >= rgb.shape[0]:
         return None
@@ -45,7 +54,7 @@ def card_under(image: Image.Image, strip: Box, *, tall: bool = False) -> Box | N
     if body is None or abs(body[0] - left) > SIDE_SLACK or abs(body[2] - right) > SIDE_SLACK \
             or body[1] > bottom + SIDE_SLACK:
         return None
-    return float(min(left, body[0])), float(top), float(max(right, body[2])), body[3]
+    return body
 
 
 def _region(rgb: np.ndarray, seed: tuple[int, int], tall: bool) -> Box | None:

@@ -36,6 +36,7 @@ BELOW_REACH = 40  # px below a label where its field may start
 INSIDE_REACH = 16  # a box edge this close left of the text: the text is inside a box
 INSET = 8  # px past the field's edge: inside its border and focus ring
 PLACEHOLDER = (90, 200)  # the darkest grey of a placeholder's letters (Chromium's: 117)
+PLACEHOLDER_INK = 50  # a letter's darkest pixels differ this much from the ground, at least
 CORNER = 6  # px a rounded box's side may lie left of where its top edge ends
 FAINT = 12  # a line this much darker than the background (an underline of #ddd: 34)
 DASH_GAP = 3  # px: a dashed or dotted line's gaps are at most this wide
@@ -108,11 +109,19 @@ def underlined_field(image: Image.Image, text: Box) -> Box | None:
         if end - (x2 - x1) >= 3 * height:  # on well past the text's end, and no box's top
             rgb = image if image.mode == "RGB" else image.convert("RGB")
             if _box_top(rgb, x1 + 2, y1 + y, height) or \
-                    _runs_on_left(image, x1, y1 + y, height, background):
+                    _runs_on_left(image, x1, y1 + y, height, background) or \
+                    _text_along(grey, x2 - x1 + height, end, height, background):
                 return None  # (a label over a drop-down whose top border starts under it; a
-            # table's column heading over the rule under the header, from the table's side)
+            # table's column heading over the rule under the header, from the table's side,
+            # or with the next heading over it: a placeholder stands alone on its field's line)
             return float(x1), float(y1 - height // 2), float(x1 + end), float(y1 + y)
     return None
+
+
+def _text_along(grey: Image.Image, start: int, end: int, height: int, background: int) -> bool:
+    """Whether ink stands on the text's rows of `grey` between `start` and `end` (x)."""
+    band = grey.crop((start, 0, end, height)).tobytes() if end > start else b""
+    return any(abs(v - background) >= PLACEHOLDER_INK for v in band)
 
 
 def _runs_on_left(image: Image.Image, x: int, y: int, height: int, background: int) -> bool:

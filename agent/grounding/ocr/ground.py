@@ -112,6 +112,11 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             if any(run.similarity >= MIN_SIMILARITY for run in runs(analysis.words, query.text)):
                 plain = replace(plain, relation="next", anchor=Query(text=query.text))
             return decide(_ranked(plain, analysis, image), plain, description)
+        if query.kind_word in SEARCH_KINDS and "search" not in query.text.split():
+            # "the student search box": its placeholder says Search before the words said
+            named = _tried(replace(query, text=f"search {query.text}"), analysis, image)
+            if named is not None and named.best.kind != TEXT:
+                return named
         headed = [d for q in under_heading(query) if (d := _tried(q, analysis, image))]
         if len(headed) == 1:
             return headed[0]

@@ -95,22 +95,26 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
     rects = [r for r in rects if id(r) not in cells]
     signs = find_round_signs(rgb, unit, blobs)
-    marks = [m for m in find_marks(rgb, edges, unit, blobs)
-             if not mark_in_word(m.box, words, edges) and not mark_in_box(m, rects, words, edges)
+    found = find_marks(rgb, edges, unit, blobs)
+    marks = [m for m in found if not mark_in_word(m.box, words, edges)
+             and not mark_in_box(m, rects, words, edges, found)
              and not any(overlaps(m.box, box) for box, _sign in signs)]
     rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)
              and not any(holds(padded(box, 2, rgb.shape), r.outer) for box, _sign in signs)]
     words = off_marks(words, marks, edges, unit)
     on_box = touching(rects, words)
     inside = box_words(image, rects, on_box, edges, unit, engine)
-    claimed = {id(w) for found in on_box.values() for w in found} | \
+    kinds = {id(rect): box_kind(rect, inside[id(rect)], edges, unit, rgb) for rect in rects}
+    # (a panel's words are the page's: a card's title, a row of tabs over the card's rule)
+    claimed = {id(w) for rect in rects if kinds[id(rect)] is not None
+               for w in on_box[id(rect)]} | \
         {id(w) for _area, placeholder in areas for w in placeholder}
     runs = runs_of([w for w in words if id(w) not in claimed
                     and not border_read(w, rects)], unit)
     used: set[int] = set()  # runs taken as some widget's text
     widgets, tabs = _tabs(rects, inside, runs, used, edges, unit, rgb)
     for rect in rects:
-        kind = "tab" if id(rect) in tabs else box_kind(rect, inside[id(rect)], edges, unit, rgb)
+        kind = "tab" if id(rect) in tabs else kinds[id(rect)]
         width, height = rect.outer[2] - rect.outer[0], rect.outer[3] - rect.outer[1]
         small = width <= 4 * unit and height <= 3 * unit
         sign = glyph(rgb, rect.inner) if kind == "icon" or (kind and small) else None

@@ -15,7 +15,11 @@ def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:
     area = rgb[top:bottom, left:right].reshape(-1, 3).astype(np.int16)
     if area.size == 0:
         return None
-    ground = np.median(area, axis=0)
+    # The ground round the box too: a short bold word's tight box ("No" of a "No reply" link)
+    # is more ink than ground
+    pad = max(2, (bottom - top) // 3)
+    around = rgb[max(0, top - pad):bottom + pad, max(0, left - pad):right + pad]
+    ground = np.median(around.reshape(-1, 3), axis=0)
     far = np.abs(area - ground).max(axis=1) > 90
     if far.sum() < 4:
         return None

@@ -250,8 +250,20 @@ def straight_sides(region: Pixels) -> bool:
     if not all(side.size for side in sides):
         return False
     # A share by counting: as exact as mean(), and a fraction of its cost (called per region).
-    shares = sorted(np.count_nonzero(side) / side.size for side in sides)
-    return bool(shares[0] >= SIDE_ONE and shares[1] >= SIDE_FULL)
+    shares = sorted((np.count_nonzero(side) / side.size, k) for k, side in enumerate(sides))
+    (least, k), (second, _k) = shares[:2]
+    if second < SIDE_FULL:
+        return False
+    # One obstruction on the least full side, whatever its share: a drop-down's chevron drawn
+    # so close to the right border that the edges seal the gap (Chromium's <select> at 100%)
+    return least >= SIDE_ONE or _one_notch(sides[k], h if k >= 2 else w)
+
+
+def _one_notch(side: Pixels, length: int) -> bool:
+    """Whether the pixels of `side` missing from the region form one run of at most half the
+    side's whole `length`."""
+    missing = np.flatnonzero(~side)
+    return bool(missing.size <= length // 2 and missing[-1] - missing[0] + 1 == missing.size)
 
 
 def _pill(region: Pixels, unit: float) -> bool:

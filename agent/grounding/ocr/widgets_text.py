@@ -153,7 +153,7 @@ def centre_in(box: Box, area: Sequence[float]) -> bool:
 # What OCR makes of a checkbox or a radio button.
 MARK_READS = frozenset(["O", "o", "0", "Q", "©", "®", "@", "¥", "¢", "()"])
 RINGS = frozenset("Oo0Q©®@¥¢()")  # the characters of those readings
-SPECKS = ".,:;'`"  # a speck beside a mark read after it
+SPECKS = ".,:;'`°º"  # a speck beside a mark read after it (a ring's shading: "O°")
 SQUARES = frozenset("Cc[]")  # a rounded square read as a ring's half: "CO", "CO)"
 
 
@@ -175,10 +175,11 @@ def letters(rects: Sequence[Rect], words: Sequence[OcrWord]) -> list[bool]:
 
 
 def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord],
-                edges: np.ndarray) -> bool:
+                edges: np.ndarray, marks: Sequence[Mark] = ()) -> bool:
     """Whether a mark is part of a box's text: a round mark inside a box four times its size,
     unless its text is a little way off on its right (a letter O on a button; a radio button
-    in a fare's card), or any mark on a word inside the box,
+    in a fare's card) or it stands in a row of `marks` alike (a table row's radio buttons,
+    its rules taken for a box's sides), or any mark on a word inside the box,
     however unsure the reading (the S of a white-on-blue "Sign in", read at 57%). A square
     one beside the text in a box is a Tk checkbutton's frame round its box and text."""
     box = mark.box
@@ -187,9 +188,19 @@ def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord],
     # (a box one line of text high: a panel holding a grid of radio buttons is no button)
     if mark.kind == "radio" and any((r[2] - r[0]) * (r[3] - r[1]) > 4 * area
                                     and r[3] - r[1] <= LINE_BOX * size for r in holders) \
-            and not _labelled(mark.box, words, edges):
+            and not _labelled(mark.box, words, edges) and not _spaced_row(mark, marks):
         return True
     return any(_is_letter(box, w) and any(holds(r, w.box) for r in holders) for w in words)
+
+
+def _spaced_row(mark: Mark, marks: Sequence[Mark]) -> bool:
+    """Whether two more marks of its kind and size stand on its line, each two sizes or more
+    away (a word's letters O stand closer: "BOOK")."""
+    left, top, _right, bottom = mark.box
+    size = bottom - top
+    mates = [m for m in marks if m.kind == mark.kind and abs(m.box[1] - top) <= 2
+             and abs(m.box[3] - m.box[1] - size) <= 2 and abs(m.box[0] - left) >= 2 * size]
+    return len(mates) >= 2
 
 
 def _labelled(box: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> bool:

@@ -13,7 +13,7 @@ from agent.grounding.ocr.candidate import centre
 from agent.grounding.ocr.cards import card_around, card_under
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
-from agent.grounding.ocr.widgets_shapes import Mark, Rect
+from agent.grounding.ocr.widgets_shapes import Mark, Rect, straight_sides
 from agent.grounding.ocr.widgets_text import mark_in_box
 from tests.grounding.ocr.test_rank import Widget, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
@@ -303,3 +303,130 @@ def test_a_row_named_by_its_item_is_the_rows_of_its_own_card() -> None:
         found = ground_in(Analysis(read, list(buttons.values()), 0.0), image,
                           f"the Sold out button in the {item} row").best
         assert inside(found.point, buttons[item].box), item
+
+
+def booking_grid() -> tuple[Image.Image, list[OcrWord], dict[tuple[str, str], Widget]]:
+    """The ninety-first blind trial's mock interview slots: a ruled table, a shaded header
+    row of days over rows of times, a Book button in each cell."""
+    image = Image.new("RGB", (1000, 400), "white")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons = {}
+    for index, day in enumerate(("Tuesday", "Wednesday")):
+        left = 100 + 300 * index
+        draw.rectangle((left, 40, left + 300, 70), fill="#e8eaf6", outline="#c5cae9")
+        read += words(48, left + 110, day, key=10 + index)
+        for row, time in enumerate(("09:00", "10:00", "11:00")):
+            top = 70 + 36 * row
+            draw.rectangle((left, top, left + 300, top + 36), outline="#c5cae9")
+            buttons[day, time] = Widget("button", (left + 120, top + 6, left + 180, top + 30),
+                                        "Book")
+    for row, time in enumerate(("09:00", "10:00", "11:00")):
+        read += words(82 + 36 * row, 20, time, key=20 + row)
+    return image, read, buttons
+
+
+def test_a_ruled_tables_column_is_every_cell_under_its_heading_not_the_first() -> None:
+    image, read, buttons = booking_grid()
+    assert card_under(image, (101.0, 41.0, 399.0, 69.0)) is None  # a heading's cell, no card
+    analysis = Analysis(read, list(buttons.values()), 0.0)
+    with pytest.raises(GroundingError, match="ambiguous"):
+        ground_in(analysis, image, "the Book button in the Wednesday column")
+    found = ground_in(analysis, image, "the Book button in the 11:00 row in the Wednesday column")
+    assert inside(found.best.point, buttons["Wednesday", "11:00"].box)
+
+
+
+def test_a_drop_down_whose_chevron_nearly_touches_its_border_is_a_field() -> None:
+    """Chromium's <select> at 100% (the ninety-first trial's alert form), as it drew it: grey,
+    rounded, its chevron 3 px from the right border, so close that the edges seal the gap:
+    one notch in that side, no reason to miss the box."""
+    select = np.full((31, 406), 239, np.uint8)
+    select[0, 4:-4] = select[-1, 4:-4] = select[4:-4, 0] = select[4:-4, -1] = 155
+    for flip_rows in (False, True):
+        for flip_columns in (False, True):
+            part = SELECT_CORNER[::-1] if flip_rows else SELECT_CORNER
+            part = part[:, ::-1] if flip_columns else part
+            rows = slice(-4, None) if flip_rows else slice(0, 4)
+            columns = slice(-4, None) if flip_columns else slice(0, 4)
+            select[rows, columns] = part
+    select[12:19, -14:-4] = CHEVRON
+    canvas = Canvas()
+    canvas.text(40, 20, "Frequency")
+    canvas.image.paste(Image.fromarray(select).convert("RGB"), (40, 44))
+    canvas.text(54, 51, "Daily")
+    fields = of_kind(canvas.find(), "field")
+    assert [(w.text, w.box[1] // 10) for w in fields] == [("Frequency", 4)]
+    inside_select = np.ones((25, 400), bool)  # its inside, as the edges leave it
+    inside_select[9:13, -1] = False  # (where the chevron's edges meet the border's)
+    assert straight_sides(inside_select)
+    inside_select[16:18, -1] = False  # a second notch: not one mark beside the side
+    assert not straight_sides(inside_select)
+
+
+SELECT_CORNER = np.array([[255, 245, 204, 171], [245, 176, 196, 224], [204, 196, 239, 239],
+                          [171, 224, 239, 239]], np.uint8)
+CHEVRON = np.array([  # Chromium's, at 100%: a bold "v" 10 px wide
+    [239, 132, 216, 239, 239, 239, 239, 216, 134, 239],
+    [140, 0, 34, 215, 239, 239, 215, 34, 0, 144],
+    [216, 30, 0, 34, 216, 216, 34, 0, 34, 216],
+    [239, 212, 33, 0, 31, 31, 0, 33, 215, 239],
+    [239, 239, 211, 31, 0, 0, 33, 212, 239, 239],
+    [239, 239, 239, 212, 27, 30, 212, 239, 239, 239],
+    [239, 239, 239, 239, 208, 211, 239, 239, 239, 239]], np.uint8)
+
+
+def test_a_column_headed_by_a_cells_box_is_as_wide_as_that_box() -> None:
+    """The ninety-sixth trial's instructor diary: the week's days head their columns in
+    boxes (read as buttons); Thursday's "Priya Shah" stands just right of Wednesday's box,
+    within a text height or three of it, and is no lesson of Wednesday's."""
+    read = [*words(114, 748, "Wed 11", key=1), *words(114, 1004, "Thu 12", key=2),
+            *words(244, 660, "Priya Shah", key=3), *words(264, 660, "1.5 hours college", key=4),
+            *words(297, 916, "Priya Shah", key=5)]
+    wednesday = Widget("button", (646, 106, 903, 135), "Wed 11", (748, 114, 802, 130))
+    thursday = Widget("button", (903, 106, 1158, 135), "Thu 12", (1004, 114, 1058, 130))
+    lesson = Widget("tab", (650, 237, 902, 280), "Priya Shah 1.5 hours college",
+                    (660, 244, 813, 280))
+    analysis = Analysis(read, [wednesday, thursday, lesson], 0.0)
+    image = Image.new("RGB", (1400, 500), "white")
+    found = ground_in(analysis, image, 'the "Priya Shah" lesson in the Wed 11 column').best
+    assert inside(found.point, lesson.box)
+
+
+@pytest.mark.parametrize("reading", ["", "O°"])
+def test_a_table_rows_radio_buttons_inside_its_rules_are_radio_buttons(reading: str) -> None:
+    """The ninety-sixth trial's progress record at 150%: a row's rules and the table's sides
+    make a box round "Roundabouts" and four unlabelled radio buttons, each read "O°" or not
+    at all: a row of marks alike, spaced apart, is no word's letters O."""
+    canvas = Canvas((1300, 400), ground="#faf8f4")
+    canvas.box((75, 100, 1286, 152), border="#e2dccf")
+    canvas.text(93, 116, "Roundabouts")
+    for left in (483, 727, 963, 1165):
+        canvas.draw.ellipse((left, 116, left + 20, 136), fill="white", outline="#767676",
+                            width=2)
+        if reading:  # (read over the whole ring, as tesseract boxes it)
+            canvas.words.append(OcrWord(reading, (left - 1.0, 115.0, left + 22.0, 138.0),
+                                        (left,), 40.0))
+    radios = sorted(centre(w.box)[0] for w in of_kind(canvas.find(), "radio"))
+    assert len(radios) == 4
+    assert all(abs(x - drawn) <= 2 for x, drawn in zip(radios, (493, 737, 973, 1175), strict=True))
+
+
+def test_tabs_over_a_cards_rule_under_its_title_are_tabs() -> None:
+    """The ninety-eighth trial's Gift Aid declarations at 150%: the card's sides, its top and
+    the rule under its tabs make a box round its title and the tabs: a panel, no control,
+    whose words are the page's (they were lost, and "the Expired tab" clicked a red
+    Expired badge in the table below)."""
+    canvas = Canvas((1400, 400), ground="#eef3f3")
+    canvas.box((39, 91, 1281, 380), border="#d5e2e4")
+    canvas.draw.line((40, 204, 1280, 204), fill="#d5e2e4")
+    canvas.text(64, 110, "Declarations")
+    for left, name in ((85, "All"), (134, "Awaiting signature"), (330, "Expired")):
+        canvas.text(left, 171, name)
+    canvas.draw.rectangle((72, 200, 127, 203), fill="#0f6b73")  # the selected tab's bar
+    for row, (donor, status) in enumerate((("Joan Pethick", "Awaiting signature"),
+                                           ("Derek Tonkin", "Expired"))):
+        canvas.text(64, 240 + 50 * row, f"GA-2088{row} {donor}")
+        canvas.text(500, 240 + 50 * row, status)
+    tabs = [w.text for w in of_kind(canvas.find(), "tab")]
+    assert tabs == ["All", "Awaiting signature", "Expired"]

@@ -142,6 +142,20 @@ def test_a_tables_column_heading_over_the_header_rule_is_no_underlined_field() -
     assert underlined_field(image, (600, 40, 690, 61)) is not None
 
 
+def test_a_first_column_heading_with_the_next_heading_over_its_rule_is_no_field() -> None:
+    """The ninety-seventh trial's residents table: a grey "STUDENT" heading a few pixels in
+    from the rule under the header, "ID" over the same rule further on: no placeholder,
+    which stands alone on its field's line (the heading was typed into, silently)."""
+    image = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(100, 190, 10):
+        draw.rectangle((x, 40, x + 5, 60), fill="#757575")
+    draw.line((92, 68, 890, 68), fill="#dddddd")  # the header's rule, from near the text
+    assert underlined_field(image, (100, 40, 190, 61)) is not None  # (alone: a field's)
+    draw.rectangle((360, 40, 365, 60), fill="#757575")  # the next heading, "ID"
+    assert underlined_field(image, (100, 40, 190, 61)) is None
+
+
 def test_the_screens_own_edge_is_no_fields_side() -> None:
     """The sixteenth trial's "the Buddy field" at 100%: its field not found, the search
     right of the label met the screenshot's last column (a black line) and answered a point

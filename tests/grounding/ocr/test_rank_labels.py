@@ -207,6 +207,17 @@ def test_a_search_box_of_two_fields_alike_is_the_one_a_search_button_follows(
         ground("the Chip number field", read, [search, register, button])
 
 
+def test_a_search_box_named_by_what_it_searches_is_the_field_saying_search_that() -> None:
+    """The ninety-seventh trial's "the student search box": the field's placeholder says
+    "Search students by name or ID", the table under it heads a column STUDENT."""
+    read = [*words(178, 34, "Search students by name or ID", key=1),
+            *words(226, 44, "STUDENT", key=2), *words(226, 276, "ID", key=2)]
+    search = Widget("field", (24, 171, 324, 201), "Search students by name or ID",
+                    (34, 178, 250, 194))
+    found = ground("the student search box", read, [search])
+    assert inside(found.point, search.box)
+
+
 def test_a_label_whose_box_reaches_into_its_small_field_below_still_names_it() -> None:
     """The fifty-ninth trial's "the Copies field" at 150%: tesseract's box for "Copies" took
     in the top border of the small field 3 px under it and ended inside the field."""
