@@ -317,7 +317,7 @@ def _may_label(run: Run, own: str) -> bool:
     """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
     same but for a misread letter or a hint in brackets, or its first or last line (a label
     wrapped over two lines). "Moving date" is not "Moving to", though 0.8 alike."""
-    own, text = norm(without_hint(own)), unmarked(norm(run.text))
+    own, text = unmarked(norm(without_hint(own))), unmarked(norm(run.text))
     return not own or similarity(own, text) >= SAME_LABEL or \
         (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
 

@@ -12,7 +12,7 @@ from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import NEAR_MARGIN, Ambiguous
 from agent.grounding.ocr.textmatch import Run, row_runs, row_sets, runs
 
-__all__ = ["ITEM_NOUNS", "across_row", "one_row", "under_its_heading"]
+__all__ = ["ITEM_NOUNS", "across_row", "in_its_group", "one_row", "under_its_heading"]
 
 # What a table's row may be called after the words it shows ("the running pipeline row")
 ITEM_NOUNS = frozenset({
@@ -60,6 +60,8 @@ def across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
             found = [run for run in exact if run.whole] or exact
     if not found:
         found = under_its_heading(name, words)
+    if not found:
+        found = in_its_group(head if noun in ITEM_NOUNS else name, words)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
                       run.similarity == 1.0) for run in found]
 
@@ -73,3 +75,32 @@ def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
     if found or len(parts) < 2 or not parts[0].isalpha() or not any(c.isdigit() for c in parts[1]):
         return found
     return [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
+
+
+def in_its_group(name: str, words: Sequence[OcrWord]) -> list[Run]:
+    """The row reading one part of `name` in a group of rows whose first row says the other
+    part in a column left of it, blank on the group's later rows ("the Wednesday afternoon
+    shift": "Afternoon 1–5" on the row under "Wednesday", whose day cell is empty)."""
+    parts = name.split()
+    found: list[Run] = []
+    for k in range(1, len(parts)):
+        for group, item in ((parts[:k], parts[k:]), (parts[k:], parts[:k])):
+            for heading in runs(words, " ".join(group)):
+                if heading.similarity == 1.0 and heading.whole:
+                    found += _grouped(heading, runs(words, " ".join(item)), words)
+    return found
+
+
+def _grouped(heading: Run, items: Sequence[Run], words: Sequence[OcrWord]) -> list[Run]:
+    """The first of `items` right of the group's `heading` and below it, with nothing in the
+    heading's column from the heading's row down to the item's."""
+    height = heading.box[3] - heading.box[1]
+    below = sorted((item for item in items if item.similarity == 1.0
+                    and item.box[0] > heading.box[2] and item.centre[1] > heading.box[3]),
+                   key=lambda item: item.centre[1])
+    for item in below[:1]:
+        between = [w for w in words if heading.box[3] < centre(w.box)[1] <= item.box[3] + 0.5
+                   * height and w.box[0] < heading.box[2] and heading.box[0] < w.box[2]]
+        if not between:
+            return [item]
+    return []

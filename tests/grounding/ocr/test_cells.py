@@ -645,3 +645,27 @@ def test_a_cards_one_drop_down_named_by_a_word_said_elsewhere_is_that_drop_down(
     image, read, selects = kit_shop(hoodie_label="Colour")  # labelled otherwise: not guessed
     with pytest.raises(GroundingError):
         decision("the size drop-down in the Hoodie card", read, selects, image)
+
+
+def test_a_row_in_a_group_is_named_by_the_groups_first_cell_and_its_own() -> None:
+    """The ninety-eighth trial's volunteer shifts: each day's name on its morning row only,
+    its afternoon row's day cell blank; "the Wednesday afternoon shift" is the row under
+    Wednesday's, not Monday's afternoon nor Wednesday's morning. A day whose afternoon row
+    says its own day is no group ("Thursday" is no afternoon of Wednesday's)."""
+    read: list[OcrWord] = []
+    buttons = {}
+    rows = (("Monday", "Morning 9-1"), ("", "Afternoon 1-5"), ("Wednesday", "Morning 9-1"),
+            ("", "Afternoon 1-5"), ("Thursday", "Afternoon 1-5"))
+    for index, (day, shift) in enumerate(rows):
+        y = 100 + 40 * index
+        if day:
+            read += words(y, 20, day, key=10 * index)
+        read += words(y, 300, shift, key=10 * index + 1)
+        read += words(y + 2, 1100, "Sign up", key=10 * index + 2)
+        buttons[index] = Widget("button", (1090, y - 6, 1170, y + 22), "Sign up",
+                                (1100, y + 2, 1163, y + 18))
+    analysis = Analysis(read, list(buttons.values()), 0.0)
+    found = ground_in(analysis, SCREEN, 'the "Sign up" button for the Wednesday afternoon shift')
+    assert inside(found.best.point, buttons[3].box)
+    found = ground_in(analysis, SCREEN, 'the "Sign up" button for the Monday afternoon shift')
+    assert inside(found.best.point, buttons[1].box)

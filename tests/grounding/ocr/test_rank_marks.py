@@ -15,7 +15,7 @@ from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
 from agent.grounding.ocr.modal import modal_box, with_dialog_read
 from agent.grounding.ocr.rank import Ambiguous, Decision
-from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
+from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 
 
 def decision(description: str, read: list[OcrWord], widgets: list[Widget],
@@ -631,3 +631,15 @@ def test_a_label_beside_a_missed_mark_is_no_title_of_the_next_items_mark() -> No
                                 (430, y, text[-1].box[2], y + 14)))
     found = decision("the Wet hose hung in drying tower checkbox", read, marks, image).best
     assert found.kind == "text" and found.text == items[1]
+
+
+def test_a_mark_whose_label_holds_its_swatch_read_as_a_sign_is_that_labels() -> None:
+    """The eighteenth trial's fabric colours at 150%: a swatch between each radio button and
+    its label, read "@" and taken into the label ("@ Forest green"); the first radio
+    button's label out of its reach (its pale swatch read as nothing). "Forest green" is the
+    mark whose label reads it, not the unlabelled one at the row's start."""
+    read = [*words(338, 990, "Oatmeal", key=1), *words(333, 1392, "@ Forest green", key=2)]
+    oatmeal = Widget("radio", (917, 339, 937, 359))
+    forest = Widget("radio", (1358, 339, 1378, 359), "@ Forest green", (1392, 333, 1560, 362))
+    assert inside(ground('the "Forest green" radio button', read, [oatmeal, forest]).point,
+                  forest.box)
