@@ -137,19 +137,24 @@ def test_round_buttons_holding_a_sign_are_buttons_with_that_sign_radio_buttons_s
     assert ("button", "−") in found and ("button", "+") in found and ("radio", "Eco") in found
 
 
-def test_a_field_whose_faint_rounded_corners_shade_into_white_is_closed() -> None:
-    """A #d4d4d8 border with 9-px corners at 150% (the twelfth trial's dialog field): its
-    corner's shades step from white by less than an edge; two steps on, they do not."""
-    corner = np.array(CORNER, np.uint8)  # the field's top-left corner, as Chromium drew it
-    field = np.full((66, 700), 255, np.uint8)
-    field[1, :] = field[-2, :] = field[:, 1] = field[:, -2] = 212
+def rounded(box: np.ndarray, corner: np.ndarray) -> None:
+    """`box`'s four corners drawn as `corner` (its top-left one), mirrored."""
+    size = corner.shape[0]
     for flip_rows in (False, True):
         for flip_columns in (False, True):
             part = corner[::-1] if flip_rows else corner
             part = part[:, ::-1] if flip_columns else part
-            rows = slice(-12, None) if flip_rows else slice(0, 12)
-            columns = slice(-12, None) if flip_columns else slice(0, 12)
-            field[rows, columns] = part
+            rows = slice(-size, None) if flip_rows else slice(0, size)
+            columns = slice(-size, None) if flip_columns else slice(0, size)
+            box[rows, columns] = part
+
+
+def test_a_field_whose_faint_rounded_corners_shade_into_white_is_closed() -> None:
+    """A #d4d4d8 border with 9-px corners at 150% (the twelfth trial's dialog field): its
+    corner's shades step from white by less than an edge; two steps on, they do not."""
+    field = np.full((66, 700), 255, np.uint8)
+    field[1, :] = field[-2, :] = field[:, 1] = field[:, -2] = 212
+    rounded(field, np.array(CORNER, np.uint8))  # its corners, as Chromium drew them
     canvas = Canvas((900, 300))
     canvas.image.paste(Image.fromarray(field).convert("RGB"), (60, 100))
     canvas.text(60, 70, "Key name")
@@ -336,20 +341,13 @@ def test_a_ruled_tables_column_is_every_cell_under_its_heading_not_the_first() -
     assert inside(found.best.point, buttons["Wednesday", "11:00"].box)
 
 
-
 def test_a_drop_down_whose_chevron_nearly_touches_its_border_is_a_field() -> None:
     """Chromium's <select> at 100% (the ninety-first trial's alert form), as it drew it: grey,
     rounded, its chevron 3 px from the right border, so close that the edges seal the gap:
     one notch in that side, no reason to miss the box."""
     select = np.full((31, 406), 239, np.uint8)
     select[0, 4:-4] = select[-1, 4:-4] = select[4:-4, 0] = select[4:-4, -1] = 155
-    for flip_rows in (False, True):
-        for flip_columns in (False, True):
-            part = SELECT_CORNER[::-1] if flip_rows else SELECT_CORNER
-            part = part[:, ::-1] if flip_columns else part
-            rows = slice(-4, None) if flip_rows else slice(0, 4)
-            columns = slice(-4, None) if flip_columns else slice(0, 4)
-            select[rows, columns] = part
+    rounded(select, SELECT_CORNER)
     select[12:19, -14:-4] = CHEVRON
     canvas = Canvas()
     canvas.text(40, 20, "Frequency")
