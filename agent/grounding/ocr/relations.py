@@ -70,8 +70,11 @@ def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | No
             if 0 <= box[1] - anchor[3] <= 3 * height and box[0] >= anchor[0] - height else None
     if relation == "below":
         below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
-        return box[1] - anchor[3] + 0.3 * abs(box[0] - anchor[0]) if below and columns \
-            else None
+        gap = box[1] - anchor[3]
+        if below and gap <= height and box[0] >= anchor[0] - height:  # the very next line,
+            # however far along it ("10:00 Fight call" over "Sebastian, … Main stage Cancel")
+            return gap + 0.1 * abs(box[0] - anchor[0])
+        return gap + 0.3 * abs(box[0] - anchor[0]) if below and columns else None
     if relation == "above":
         above = y < anchor[1] + 0.25 * height
         return anchor[1] - box[3] + 0.3 * abs(box[0] - anchor[0]) if above and columns \

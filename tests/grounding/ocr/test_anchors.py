@@ -11,7 +11,7 @@ from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, ground_in
 from agent.grounding.ocr.rank import Ambiguous, Decision
-from tests.grounding.ocr.test_rank import SCREEN, Widget, inside, words
+from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 
 
 def decision(description: str, read: list[OcrWord], widgets: list[Widget],
@@ -311,3 +311,18 @@ def test_a_noun_said_nowhere_and_the_label_beside_its_field_is_the_field_so_labe
     assert inside(found.point, fields[1].box)
     with pytest.raises(NotOnScreen):  # its field not found: no neighbour's
         decision("the quantity field next to Rye flour (kg)", read, [fields[0], fields[2]])
+
+
+def test_below_a_heading_is_its_next_line_first_however_far_along_it() -> None:
+    """The forty-third trial's rehearsal calls: "10:00 Fight call" over "Sebastian, Sir
+    Andrew, Antonio · Main stage Cancel", then "14:00 Act 3 Scene 4" over "Full company ·
+    Room A Cancel", whose Cancel stands nearer the heading's column: the Cancel below Fight
+    call ends the line just under it, not the next item's."""
+    read = [*words(136, 1090, "10:00 Fight call", key=1),
+            *words(152, 1090, "Sebastian, Sir Andrew, Antonio - Main stage", key=2),
+            *words(180, 1090, "14:00 Act 3 Scene 4", key=3),
+            *words(196, 1090, "Full company - Room A", key=4)]
+    first = Widget("link", (1500, 152, 1542, 166), "Cancel", (1500, 152, 1542, 166))
+    second = Widget("link", (1240, 196, 1282, 210), "Cancel", (1240, 196, 1282, 210))
+    assert inside(ground('the "Cancel" link below "Fight call"', read, [first, second]).point,
+                  first.box)
