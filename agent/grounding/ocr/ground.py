@@ -229,6 +229,12 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
         try:
             try:
                 return [_decide(anchor, analysis, image, _said(anchor)).best]
+            except Ambiguous:
+                across = _read_across(anchor, analysis) if query.relation in ("row", "for") \
+                    else None
+                if across is None:
+                    raise
+                return [across]
             except NotOnScreen:
                 if query.relation not in ("row", "for"):
                     raise
@@ -245,6 +251,19 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             raise type(exc)(f"{anchor_role(query.relation)} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
+
+
+CONNECTORS = frozenset({"for", "with", "and", "at", "by", "from"})
+
+
+def _read_across(anchor: Query, analysis: Analysis) -> Candidate | None:
+    """The one row whose cells read the whole name, in order, where its first words stand in
+    several rows ("the Software Engineering Intern row for Arm": the intern role at Arm, not
+    at Sky); None unless exactly that."""
+    name = " ".join(word for word in anchor.text.split() if word not in CONNECTORS)
+    exact = [c for c in across_row(name, analysis.words) if c.similarity == 1.0]
+    rows = {round(centre(c.box)[1]) for c in exact}
+    return exact[0] if len(rows) == 1 and " " in name else None
 
 
 def _said(query: Query) -> str:

@@ -669,3 +669,22 @@ def test_a_row_in_a_group_is_named_by_the_groups_first_cell_and_its_own() -> Non
     assert inside(found.best.point, buttons[3].box)
     found = ground_in(analysis, SCREEN, 'the "Sign up" button for the Monday afternoon shift')
     assert inside(found.best.point, buttons[1].box)
+
+
+@pytest.mark.parametrize("said", ["the Apply button in the Software Engineering Intern row for Arm",
+                                  "the Apply button in the Software Engineering Intern Arm row"])
+def test_a_row_named_by_two_cells_whose_first_stands_in_two_rows(said: str) -> None:
+    """The ninety-first trial's internships: "Software Engineering Intern" at Arm and at Sky;
+    the row meant reads the whole name across its cells (its role, then its employer)."""
+    read: list[OcrWord] = []
+    buttons = {}
+    for index, (role, employer) in enumerate((("Software Engineering Intern", "Arm"),
+                                              ("Marketing Intern", "Unilever"),
+                                              ("Software Engineering Intern", "Sky"))):
+        y = 150 + 40 * index
+        read += [*words(y, 290, role, key=10 * index), *words(y, 700, employer, key=10 * index + 1),
+                 *words(y, 1680, "Apply", key=10 * index + 2)]
+        buttons[employer] = Widget("button", (1669, y - 8, 1734, y + 24), "Apply",
+                                   (1680, y, 1725, y + 16))
+    found = ground_in(Analysis(read, list(buttons.values()), 0.0), SCREEN, said).best
+    assert inside(found.point, buttons["Arm"].box)
