@@ -72,6 +72,7 @@ class Query:
     soft: bool = False  # the text is a guess ("search" for "the search box"): may be dropped
     size: int | None = None  # 1: the biggest ("the big text box"), -1: the smallest
     column: Query | None = None  # a table's column heading, besides a row: a cell's element
+    noun: str = ""  # said after an item's name, which may be a part of it: "Reminder settings"
 
     @property
     def empty(self) -> bool:
@@ -126,6 +127,7 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     relation = next((r for r in RELATION.finditer(marked.lower())
                      if r.start() == 0 or not marked[r.start()].isupper()), None)
     kind: Relation
+    noun = ""
     if relation is not None:
         head, tail = marked[:relation.start()], marked[relation.end():]
         kind = next(RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
@@ -134,6 +136,7 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         head, tail, kind = marked[:column.start()], column.group("name"), "column"
     elif (card := _name_in(NAMED_CARD, marked, "name") or _named_item(marked)) is not None:
         head, tail, kind = marked[:card.start()], card.group("name"), "for"
+        noun = (card.groupdict().get("noun") or "").lower()
     elif (named := FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
         head, tail, kind = marked[:named.start()], marked[named.end():], "for"
     else:
@@ -153,6 +156,8 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         # "the Require 2FA for Admins checkbox", "the Under £25 radio button": the kind ends
         # the label; "for" or "under" is in it
         return _parse_part(marked, quotes)
+    if noun and MARK not in tail:
+        anchor = replace(anchor, noun=noun)
     return replace(target, relation=kind, anchor=anchor)
 
 

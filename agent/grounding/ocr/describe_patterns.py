@@ -65,7 +65,7 @@ NAMED_COLUMN = re.compile(
 NAMED_CARD = re.compile(
     r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
     r"top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
-    r"(?:card|tile|panel|listing)\b(?!\s+(?:dialog|window|modal|popup|pop-up|form|page)\b)",
+    r"(?P<noun>card|tile|panel|listing)\b(?!\s+(?:dialog|window|modal|popup|pop-up|form|page)\b)",
     re.IGNORECASE)  # (not "in the Replace key card dialog": a dialog's title)
 # A name that ran on over the target's kind or into its own "in the": it began too early
 SWALLOWED = re.compile(r"\b(?:in|on|from|within|inside)\s+the\b|\b(?:"

@@ -226,6 +226,10 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
     def anchor_of(anchor: Query) -> list[Candidate]:
         if not anchor.kinds:  # "below Username": the words, not the field they label
             anchor = replace(anchor, kinds=frozenset({TEXT}))
+        named = f"{anchor.text} {anchor.noun}"  # "in Reminder settings": the panel's title
+        if anchor.noun and any(run.similarity == 1.0 and run.whole
+                               for run in runs(analysis.words, named)):
+            anchor = replace(anchor, text=named)
         try:
             try:
                 return [_decide(anchor, analysis, image, _said(anchor)).best]

@@ -428,3 +428,20 @@ def test_tabs_over_a_cards_rule_under_its_title_are_tabs() -> None:
         canvas.text(500, 240 + 50 * row, status)
     tabs = [w.text for w in of_kind(canvas.find(), "tab")]
     assert tabs == ["All", "Awaiting signature", "Expired"]
+
+
+def test_a_panel_named_by_its_whole_title_over_half_the_screen_high() -> None:
+    """The hundredth trial's reminder settings at 150%: "in Reminder settings" names the panel
+    titled so (not "Reminder", a column's heading, nor the Send reminder buttons), whose
+    white ground runs over half the screen's height."""
+    image = Image.new("RGB", (1000, 600), "#f6f8fa")
+    ImageDraw.Draw(image).rounded_rectangle((700, 50, 990, 420), radius=8, fill="white",
+                                            outline="#e1e4e8")
+    read = [*words(60, 400, "REMINDER", key=1), *words(70, 720, "Reminder settings", key=2),
+            *words(250, 720, "Send", key=3), *words(100, 60, "Send reminder", key=4),
+            *words(282, 730, "1 day before", key=5)]
+    button = Widget("button", (50, 92, 190, 124), "Send reminder", (60, 100, 177, 116))
+    send = Widget("field", (720, 275, 980, 305), "Send", (720, 250, 756, 266), menu=True)
+    analysis = Analysis(read, [button, send], 0.0)
+    found = ground_in(analysis, image, 'the "Send" drop-down in Reminder settings').best
+    assert inside(found.point, send.box)
