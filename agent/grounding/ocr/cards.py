@@ -13,7 +13,7 @@ from PIL import Image
 
 from agent.grounding.ocr.engines import Box
 
-__all__ = ["card_around", "card_under"]
+__all__ = ["card_around", "card_under", "titled_box"]
 
 TOLERANCE = 4  # grey levels: the card's ground (a white card on #f1f3f4 differs by 14)
 MARGIN = 3  # px between the text's box and where its ground is sampled
@@ -42,6 +42,18 @@ def card_under(image: Image.Image, strip: Box, *, tall: bool = False) -> Box | N
         return None  # a stack of cells as wide: a ruled table's column under its heading's
         # cell ("the Book button in the Wednesday column"), no card
     return min(strip[0], body[0]), strip[1], max(strip[2], body[2]), body[3]
+
+
+def titled_box(image: Image.Image, title: Box) -> Box | None:
+    """The box a title heads: the region of one ground just under it (a fieldset's inside
+    under its legend, which stands on its border), else the card it stands on; None when
+    that runs on over the page."""
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    left, _top, right, bottom = (round(v) for v in title)
+    seed = ((left + right) // 2, bottom + MARGIN)
+    below = _region(rgb, seed, True) if seed[1] < rgb.shape[0] else None
+    return below if below is not None and below[1] <= bottom + MARGIN \
+        else card_around(image, title, tall=True)
 
 
 def _below(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:

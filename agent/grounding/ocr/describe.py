@@ -73,6 +73,8 @@ class Query:
     size: int | None = None  # 1: the biggest ("the big text box"), -1: the smallest
     column: Query | None = None  # a table's column heading, besides a row: a cell's element
     noun: str = ""  # said after an item's name, which may be a part of it: "Reminder settings"
+    frame: Query | None = None  # "in the Child section": the part of the screen titled so,
+    # which tells apart only what the rest of the description cannot
 
     @property
     def empty(self) -> bool:
@@ -99,7 +101,18 @@ def parse(description: str) -> Query:
             return replace(query, column=_row_name(column))  # under Wed 15 July"
         if query.kinds and query.relation == "row":
             return replace(query, text=norm(column))
-    return _parse_marked(marked, quotes)
+    query = _parse_marked(marked, quotes)
+    titled = NAMED_ITEM.search(marked) if query.relation is None else None
+    if titled is None or titled["noun"] not in SECTIONS:
+        return query
+    # (the target said before the frame: a quote naming the frame is not its text)
+    head = marked[:titled.start()]
+    target = _parse_marked(head, quotes[:head.count(MARK)])
+    name, _rest = _unquoted(titled["name"], head.count(MARK), quotes)
+    return query if target.empty else replace(target, frame=Query(text=norm(name)))
+
+
+SECTIONS = frozenset({"section", "fieldset", "group", "form", "area", "pane", "region"})
 
 
 def _unquoted(part: str, first: int, quotes: list[str]) -> tuple[str, list[str]]:

@@ -12,7 +12,8 @@ from PIL import Image
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.analysis import Analysis
-from agent.grounding.ocr.candidate import centre, inside
+from agent.grounding.ocr.candidate import centre, inside, rescored
+from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
@@ -100,6 +101,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         ranked = _ranked(query, analysis, image)
         return decide(ranked, query, description)
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
+        framed = _framed(query, ranked or [], analysis, image, description) or \
+            _the_menu(query, ranked or [], analysis, description)
+        if framed is not None:
+            return framed
         kind_only = _kind_only(query, analysis, image, description) or \
             _searched(query, ranked, analysis, description)
         if kind_only is None:
@@ -135,6 +140,40 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         if kind_only is None:
             raise  # (a closer reading may yet find the words)
         return kind_only
+
+
+def _framed(query: Query, ranked: list[Candidate], analysis: Analysis, image: Image.Image,
+            description: str) -> Decision | None:
+    """"In the Child section": of candidates alike, the one inside the box whose title says
+    so (a fieldset's legend, a panel's heading: plain words, not a drop-down's "Mother");
+    None when no such box is found or it does not tell them apart."""
+    if query.frame is None:
+        return None
+    boxes = [box for run in runs(analysis.words, query.frame.text)
+             if run.similarity == 1.0 and run.whole and not any(
+                 inside(run.centre, w.box) for w in analysis.widgets or ())
+             if (box := titled_box(image, run.box)) is not None]
+    framed = [c for c in ranked if any(inside(c.point, box) for box in boxes)]
+    try:
+        return decide(framed, query, description) if framed else None
+    except GroundingError:
+        return None
+
+
+def _the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
+              ) -> Decision | None:
+    """"the Place of birth drop-down", a drop-down and a text field labelled alike: the one
+    that is a drop-down (its arrow seen); None unless exactly one of those alike is."""
+    if query.kind_word not in MENU_KINDS or not ranked:
+        return None
+    top = max(c.score for c in ranked)
+    menus = {w.box for w in analysis.widgets or () if w.menu}
+    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    picked = [c for c in alike if c.box in menus]
+    if len(picked) != 1 or len(alike) < 2:
+        return None
+    return decide(picked + [rescored(c, 0.5) for c in ranked if c is not picked[0]], query,
+                  description)
 
 
 def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description: str

@@ -227,7 +227,7 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
     if card is None and cards and query.relation == "for":  # a panel over half the screen
         # high (zoomed in), short of its top and bottom: no sidebar
         panel = _card(image, anchor.box, tall=True)
-        card = panel if panel is not None and 0 < panel[1] and panel[3] < image.height else None
+        card = panel if panel is not None and panel[1] > 0 and panel[3] < image.height else None
     if card is None:
         related = _related(query, found, anchor, None)
         if query.relation in ("row", "column") and not any(

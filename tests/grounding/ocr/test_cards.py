@@ -445,3 +445,52 @@ def test_a_panel_named_by_its_whole_title_over_half_the_screen_high() -> None:
     analysis = Analysis(read, [button, send], 0.0)
     found = ground_in(analysis, image, 'the "Send" drop-down in Reminder settings').best
     assert inside(found.point, send.box)
+
+
+def register_form() -> tuple[Image.Image, Analysis, dict[tuple[str, str], Widget]]:
+    """The hundredth trial's birth registration: three fieldsets side by side, each its legend
+    on its border over fields labelled alike; the third's Informant drop-down reads "Mother"."""
+    image = Image.new("RGB", (1920, 700), "#f3f4f6")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    fields = {}
+    for index, legend in enumerate(("Child", "Mother", "Father / second parent")):
+        left = 28 + 627 * index
+        draw.rectangle((left, 121, left + 608, 480), fill="white", outline="#c9d3dd")
+        draw.rectangle((left + 16, 112, left + 24 + 11 * len(legend), 130), fill="#f3f4f6")
+        read += words(114, left + 20, legend, key=10 * index)
+        for row, label in enumerate(("First name(s)", "Surname")):
+            top = 166 + 56 * row
+            read += words(top - 20, left + 17, label, key=10 * index + row + 1)
+            fields[legend, label] = Widget("field", (left + 17, top, left + 593, top + 30),
+                                           label, (left + 17, top - 20, left + 134, top - 4))
+    read += words(340, 1320, "Mother", key=99)  # the Informant drop-down's value
+    informant = Widget("field", (1300, 330, 1870, 362), "Informant", (1300, 306, 1380, 322),
+                       menu=True)
+    return image, Analysis(read, [*fields.values(), informant], 0.0), fields
+
+
+@pytest.mark.parametrize("legend", ["Child", "Mother", "Father / second parent"])
+def test_a_field_in_a_fieldset_named_by_its_legend(legend: str) -> None:
+    image, analysis, fields = register_form()
+    for label in ("First name(s)", "Surname"):
+        found = ground_in(analysis, image, f'the {label} field in the "{legend}" section').best
+        assert inside(found.point, fields[legend, label].box), (legend, label)
+    with pytest.raises(GroundingError, match="ambiguous"):
+        ground_in(analysis, image, "the Surname field")
+
+
+def test_a_drop_down_labelled_like_a_text_field_is_the_drop_down() -> None:
+    """The same form's two "Place of birth" fields: the child's a drop-down, the mother's a
+    text field. "the Place of birth drop-down" is the first; "… field" either (an error)."""
+    read = [*words(420, 45, "Place of birth", key=1), *words(374, 671, "Place of birth", key=2),
+            *words(444, 60, "Select a place", key=3)]
+    select = Widget("field", (45, 436, 621, 468), "Place of birth", (45, 420, 160, 436),
+                    menu=True)
+    text = Widget("field", (671, 390, 1248, 420), "Place of birth", (671, 374, 786, 390))
+    analysis = Analysis(read, [select, text], 0.0)
+    image = Image.new("RGB", (1300, 600), "white")
+    found = ground_in(analysis, image, 'the "Place of birth" drop-down').best
+    assert inside(found.point, select.box)
+    with pytest.raises(GroundingError, match="ambiguous"):
+        ground_in(analysis, image, 'the "Place of birth" field')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.grounding.ocr.describe import TEXT, parse
+from agent.grounding.ocr.describe import TEXT, Query, parse
 
 
 @pytest.mark.parametrize(("description", "text", "kinds"), [
@@ -341,3 +341,12 @@ def test_a_relation_to_the_screens_frame_is_no_anchor_to_look_for() -> None:
     query = parse('the "Mould" filter button above the table')
     assert (query.text, query.relation) == ("mould", None)
     assert parse("the button above the Table tab").relation == "above"  # a tab, named
+
+
+def test_a_frame_named_by_its_title_is_kept_apart_from_the_target() -> None:
+    """"in the "Father / second parent" section": a quote naming the frame is not the field's
+    text (the hundredth trial: its First name(s) field was typed into for the Surname)."""
+    query = parse('the Surname field in the "Father / second parent" section')
+    assert (query.text, query.relation) == ("surname", None)
+    assert query.frame is not None and query.frame.text == "father / second parent"
+    assert parse("the Email field in the Contact section").frame == Query(text="contact")
