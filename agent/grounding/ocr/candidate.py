@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from agent.grounding.ocr.engines import Box
+from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["CLICKABLE", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside", "gap",
            "holds", "inside", "overlaps", "plausible_field", "rescored"]
@@ -29,6 +29,8 @@ class WidgetLike(Protocol):
     def text_box(self) -> Box | None: ...
     @property
     def menu(self) -> bool: ...
+    @property
+    def words(self) -> tuple[OcrWord, ...]: ...
 
 
 @dataclass(frozen=True)

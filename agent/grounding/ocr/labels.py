@@ -139,7 +139,12 @@ def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
                        and w.box[3] - w.box[1] <= 3 * height for w in widgets):
         return 0.0  # a closed drop-down's value (a row's "Jack" under an open list's "Jack"),
         # not an item of a list just opened over another row's drop-down
-    stack = [w for w in words if abs(w.box[0] - run.box[0]) <= 0.3 * height
+    # (an item highlighted white on blue may be read only from its band's own crop: a
+    # button's words)
+    known = {id(w) for w in words}
+    read = [*words, *(x for w in widgets if w.kind == "button" for x in w.words
+                      if id(x) not in known)]
+    stack = [w for w in read if abs(w.box[0] - run.box[0]) <= 0.3 * height
              and not inside(centre(w.box), run.box)]
     middles = [centre(w.box)[1] for w in stack]
     # Two more lines within reach: the list's last item has both above it, its lines spaced

@@ -28,6 +28,7 @@ class Widget:
     text: str = ""
     text_box: Box | None = None
     menu: bool = False
+    words: tuple[OcrWord, ...] = ()
 
 
 def words(y: float, x: float, text: str, key: int | None = None, char: float = 9,

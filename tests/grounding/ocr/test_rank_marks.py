@@ -643,3 +643,19 @@ def test_a_mark_whose_label_holds_its_swatch_read_as_a_sign_is_that_labels() -> 
     forest = Widget("radio", (1358, 339, 1378, 359), "@ Forest green", (1392, 333, 1560, 362))
     assert inside(ground('the "Forest green" radio button', read, [oatmeal, forest]).point,
                   forest.box)
+
+
+def test_a_lists_last_item_under_a_highlighted_one_read_only_from_its_band() -> None:
+    """The hundredth trial's Guests list at 100%: "No guests" highlighted white on blue, read
+    only from its band's own crop (a button's words); "2 guests" under "1 guest" is still the
+    list's last item, two more lines above it."""
+    dropdown = Widget("field", (716, 519, 1204, 554), "Guests", (716, 497, 770, 510))
+    band = Widget("button", (716, 552, 1204, 578), "No guests", (731, 561, 800, 574),
+                  words=(OcrWord("No", (731.0, 561.0, 748.0, 571.0), (9,)),
+                         OcrWord("guests", (754.0, 561.0, 799.0, 574.0), (9,))))
+    read = [*words(531, 731, "No guests", key=1, height=10),
+            *words(585, 731, "1 guest", key=2, height=10),
+            *words(609, 731, "2 guests", key=3, height=10),
+            *words(640, 760, "I need step-free access", key=4, height=10)]
+    found = decision('the "2 guests" option', read, [dropdown, band]).best
+    assert found.text == "2 guests" and inside(found.point, (731, 609, 803, 619))
