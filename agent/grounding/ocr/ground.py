@@ -12,7 +12,7 @@ from PIL import Image
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.analysis import Analysis
-from agent.grounding.ocr.candidate import centre, inside, rescored
+from agent.grounding.ocr.candidate import centre, inside, overlaps, rescored
 from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
@@ -39,7 +39,7 @@ from agent.grounding.ocr.rank import (
     candidates,
     decide,
 )
-from agent.grounding.ocr.rows import across_row, one_row
+from agent.grounding.ocr.rows import across_row, one_row, under_its_heading
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, norm, runs
 
 __all__ = ["described", "ground_in"]
@@ -271,7 +271,16 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             anchor = replace(anchor, text=named)
         try:
             try:
-                return [_decide(anchor, analysis, image, _said(anchor)).best]
+                best = _decide(anchor, analysis, image, _said(anchor)).best
+                if best.kind != TEXT or best.exact or query.relation not in ("row", "for"):
+                    return [best]
+                # Words inside a sentence ("Kick In goes on channel 1 before…"): a row with
+                # the name's value under a heading saying its noun may be meant too ("1"
+                # under "Ch")
+                cells = [Candidate(TEXT, run.box, run.text, run.centre, 1.0, 1.0, True)
+                         for run in under_its_heading(anchor.text, analysis.words)
+                         if not overlaps(run.box, best.box)]
+                return [best, *cells] if len(cells) == 1 else [best]
             except Ambiguous:
                 across = _read_across(anchor, analysis) if query.relation in ("row", "for") \
                     else None

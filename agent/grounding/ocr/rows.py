@@ -10,7 +10,7 @@ from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import NEAR_MARGIN, Ambiguous
-from agent.grounding.ocr.textmatch import Run, row_runs, row_sets, runs
+from agent.grounding.ocr.textmatch import Run, norm, row_runs, row_sets, runs
 
 __all__ = ["ITEM_NOUNS", "across_row", "in_its_group", "one_row", "under_its_heading"]
 
@@ -74,6 +74,12 @@ def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
              if run.similarity == 1.0 and run.whole and headed(run.box, " ".join(parts[:k]), words)]
     if found or len(parts) < 2 or not parts[0].isalpha() or not any(c.isdigit() for c in parts[1]):
         return found
+    # "channel 1": "1" under a heading that shortens the noun ("Ch", "Qty", "No.")
+    short = {text for w in words if _shortens(text := norm(w.text), parts[0])}
+    found = [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0
+             and run.whole and any(headed(run.box, heading, words) for heading in short)]
+    if found:
+        return found
     return [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
 
 
@@ -104,3 +110,12 @@ def _grouped(heading: Run, items: Sequence[Run], words: Sequence[OcrWord]) -> li
         if not between:
             return [item]
     return []
+
+
+def _shortens(short: str, noun: str) -> bool:
+    """Whether `short` may abbreviate `noun`: its first letter, then some of its letters in
+    order ("ch" for channel, "qty" for quantity, "no" for number)."""
+    if not (short.isalpha() and 2 <= len(short) < len(noun) and short[0] == noun[0]):
+        return False
+    rest = iter(noun[1:])
+    return all(letter in rest for letter in short[1:])

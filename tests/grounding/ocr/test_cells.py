@@ -688,3 +688,33 @@ def test_a_row_named_by_two_cells_whose_first_stands_in_two_rows(said: str) -> N
                                    (1680, y, 1725, y + 16))
     found = ground_in(Analysis(read, list(buttons.values()), 0.0), SCREEN, said).best
     assert inside(found.point, buttons["Arm"].box)
+
+
+def track_sheet() -> tuple[Analysis, dict[int, Widget], dict[int, Widget]]:
+    """The ninety-ninth trial's track sheet: channels numbered under "Ch", a Source field and
+    a 48V checkbox per row, "Neve 3" in a row's Preamp cell, and a note under the table
+    saying "Kick In goes on channel 1 before Kick Out."."""
+    read = [*words(100, 45, "Ch", key=1), *words(100, 84, "Source", key=1),
+            *words(100, 848, "Preamp", key=1), *words(100, 995, "48V", key=1)]
+    sources, boxes = {}, {}
+    for channel in (1, 2, 3):
+        y = 136 + 34 * (channel - 1)
+        read += [*words(y, 57, str(channel), key=10 * channel),
+                 *words(y, 848, f"Neve {channel}", key=10 * channel + 1)]
+        sources[channel] = Widget("field", (84, y - 8, 528, y + 17), "Source",
+                                  (84, 100, 138, 116) if channel == 1 else None)
+        boxes[channel] = Widget("checkbox", (995, y - 3, 1010, y + 12), "48V" if channel == 1
+                                else "", (995, 100, 1022, 116) if channel == 1 else None)
+    read += words(260, 45, "Ribbon mics must never get 48V. Kick In goes on channel 1 before "
+                  "Kick Out.", key=99)
+    read += words(300, 1400, "Take 3", key=98)  # a side panel's take, its Keeper box beside it
+    keeper = Widget("checkbox", (1380, 301, 1395, 316), "")
+    return Analysis(read, [*sources.values(), *boxes.values(), keeper], 0.0), sources, boxes
+
+
+def test_a_row_named_by_a_noun_its_heading_shortens_and_its_value() -> None:
+    analysis, sources, boxes = track_sheet()
+    found = ground_in(analysis, SCREEN, "the 48V checkbox in the channel 3 row").best
+    assert inside(found.point, boxes[3].box)  # "3" under "Ch", not "Neve 3"
+    found = ground_in(analysis, SCREEN, "the Source field in the channel 1 row").best
+    assert inside(found.point, sources[1].box)  # not the note's "channel 1"
