@@ -3,6 +3,7 @@ column's cell while the widget stands centred in it (ground.py's cells by row an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from agent.grounding.ocr.candidate import centre
@@ -57,6 +58,9 @@ def _in_its_cell(run: Run, box: Box, words: Sequence[OcrWord]) -> bool:
     height = run.box[3] - run.box[1]
     line = [w for w in words if w.box[1] < run.centre[1] < w.box[3]]
     end = min((w.box[0] for w in line if w.box[0] > run.box[2] + 0.5 * height),
-              default=run.box[2] + 4 * height)
-    return run.box[0] <= box[0] <= run.box[2] + 4 * height and centre(box)[0] < end and \
+              default=math.inf)
+    # (the last column, no heading after it: a little further, a checkbox centred in it
+    # under its short heading, "Flash")
+    reach = run.box[2] + (6 if end == math.inf else 4) * height
+    return run.box[0] <= box[0] <= reach and centre(box)[0] < end and \
         not any(w.box[0] < box[2] and box[0] < w.box[2] for w in line)

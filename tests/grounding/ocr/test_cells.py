@@ -718,3 +718,19 @@ def test_a_row_named_by_a_noun_its_heading_shortens_and_its_value() -> None:
     assert inside(found.point, boxes[3].box)  # "3" under "Ch", not "Neve 3"
     found = ground_in(analysis, SCREEN, "the Source field in the channel 1 row").best
     assert inside(found.point, sources[1].box)  # not the note's "channel 1"
+
+
+def test_a_checkbox_centred_in_a_wide_last_column_under_its_short_heading() -> None:
+    """The ninety-ninth trial's bouldering scores: "Zone", "Top", "Flash" left-aligned over
+    columns about 150 px wide, each row's checkboxes centred in them; Flash, the last, has
+    no heading after it to bound it, and its checkbox stands 42 px past its end."""
+    read = [w for x, heading in ((1026, "Zone"), (1212, "Top"), (1363, "Flash"))
+            for w in words(157, x, heading, key=1, char=7.4, height=10)]
+    rows = {}
+    for index in (1, 2):
+        y = 184 + 30 * (index - 1)
+        read += words(y, 40, f"Problem {index}", key=10 * index, char=7.4, height=10)
+        rows[index] = [Widget("checkbox", (x, y, x + 15, y + 15)) for x in (1102, 1270, 1442)]
+    analysis = Analysis(read, [w for row in rows.values() for w in row], 0.0)
+    found = ground_in(analysis, SCREEN, "the checkbox in the Flash column of the Problem 2 row")
+    assert inside(found.best.point, rows[2][2].box)
