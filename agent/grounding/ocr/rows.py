@@ -12,7 +12,7 @@ from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import NEAR_MARGIN, Ambiguous
 from agent.grounding.ocr.textmatch import Run, norm, row_runs, row_sets, runs
 
-__all__ = ["ITEM_NOUNS", "across_row", "in_its_group", "one_row", "under_its_heading"]
+__all__ = ["ITEM_NOUNS", "across_row", "one_row", "under_its_heading"]
 
 # What a table's row may be called after the words it shows ("the running pipeline row")
 ITEM_NOUNS = frozenset({
@@ -61,7 +61,7 @@ def across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
     if not found:
         found = under_its_heading(name, words)
     if not found:
-        found = in_its_group(head if noun in ITEM_NOUNS else name, words)
+        found = _in_its_group(head if noun in ITEM_NOUNS else name, words)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
                       run.similarity == 1.0) for run in found]
 
@@ -83,7 +83,7 @@ def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
     return [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
 
 
-def in_its_group(name: str, words: Sequence[OcrWord]) -> list[Run]:
+def _in_its_group(name: str, words: Sequence[OcrWord]) -> list[Run]:
     """The row reading one part of `name` in a group of rows whose first row says the other
     part in a column left of it, blank on the group's later rows ("the Wednesday afternoon
     shift": "Afternoon 1–5" on the row under "Wednesday", whose day cell is empty)."""
@@ -101,15 +101,15 @@ def _grouped(heading: Run, items: Sequence[Run], words: Sequence[OcrWord]) -> li
     """The first of `items` right of the group's `heading` and below it, with nothing in the
     heading's column from the heading's row down to the item's."""
     height = heading.box[3] - heading.box[1]
-    below = sorted((item for item in items if item.similarity == 1.0
-                    and item.box[0] > heading.box[2] and item.centre[1] > heading.box[3]),
-                   key=lambda item: item.centre[1])
-    for item in below[:1]:
-        between = [w for w in words if heading.box[3] < centre(w.box)[1] <= item.box[3] + 0.5
-                   * height and w.box[0] < heading.box[2] and heading.box[0] < w.box[2]]
-        if not between:
-            return [item]
-    return []
+    below = [item for item in items if item.similarity == 1.0
+             and item.box[0] > heading.box[2] and item.centre[1] > heading.box[3]]
+    if not below:
+        return []
+    item = min(below, key=lambda run: run.centre[1])
+    bottom = item.box[3] + 0.5 * height
+    between = [w for w in words if heading.box[3] < centre(w.box)[1] <= bottom
+               and w.box[0] < heading.box[2] and heading.box[0] < w.box[2]]
+    return [] if between else [item]
 
 
 def _shortens(short: str, noun: str) -> bool:
