@@ -38,6 +38,7 @@ from agent.grounding.ocr.rank import (
     WidgetLike,
     candidates,
     decide,
+    same_place,
 )
 from agent.grounding.ocr.rows import across_row, one_row, under_its_heading
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, norm, runs
@@ -99,7 +100,14 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     ranked: list[Candidate] | None = None  # (None: the anchor itself could not be told)
     try:
         ranked = _ranked(query, analysis, image)
-        return decide(ranked, query, description)
+        decision = decide(ranked, query, description)
+        if query.relation in ("row", "for") and query.text and query.kinds - {TEXT}:
+            # "the quantity field for Invert syrup": a row's unlabelled field under the
+            # Quantity heading, not the one field the heading labels, rows above
+            cell = _in_cell(query, analysis, image, description)
+            if cell is not None and not same_place(cell.best, decision.best):
+                return cell
+        return decision
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
         framed = _framed(query, ranked or [], analysis, image, description) or \
             _the_menu(query, ranked or [], analysis, description)

@@ -734,3 +734,25 @@ def test_a_checkbox_centred_in_a_wide_last_column_under_its_short_heading() -> N
     analysis = Analysis(read, [w for row in rows.values() for w in row], 0.0)
     found = ground_in(analysis, SCREEN, "the checkbox in the Flash column of the Problem 2 row")
     assert inside(found.best.point, rows[2][2].box)
+
+
+def test_a_rows_field_under_the_heading_that_labels_the_first_rows_field() -> None:
+    """The hundred-and-fifth trial's feed order: "QUANTITY" heads a column of fields and was
+    read as the first row's label; "the quantity field for Invert syrup 14 kg" (the second
+    row) had typed into the first row's, the only one its words label."""
+    read = [*words(138, 44, "PRODUCT", key=1), *words(138, 599, "QUANTITY", key=1)]
+    fields = []
+    for index, product in enumerate(("Ambrosia fondant 2.5 kg", "Invert syrup 14 kg",
+                                     "Pollen patties")):
+        y = 172 + 41 * index
+        read += words(y, 54, product, key=10 + index)
+        fields.append(Widget("field", (599, y - 7, 669, y + 21),
+                             "QUANTITY" if index == 0 else "",
+                             (599, 138, 672, 154) if index == 0 else None))
+    analysis = Analysis(read, fields, 0.0)
+    image = Image.new("RGB", (1920, 1080), "#faf7ef")  # the table on a white card
+    ImageDraw.Draw(image).rectangle((28, 117, 864, 377), fill="white", outline="#e6dcc8")
+    found = ground_in(analysis, image, "the quantity field for Invert syrup 14 kg").best
+    assert inside(found.point, fields[1].box)
+    found = ground_in(analysis, image, "the quantity field for Ambrosia fondant 2.5 kg").best
+    assert inside(found.point, fields[0].box)
