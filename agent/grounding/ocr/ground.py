@@ -101,11 +101,12 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     try:
         ranked = _ranked(query, analysis, image)
         decision = decide(ranked, query, description)
-        if query.relation in ("row", "for") and query.text and query.kinds - {TEXT}:
+        if query.relation in ("row", "for") and query.text and decision.best.kind == "field":
             # "the quantity field for Invert syrup": a row's unlabelled field under the
             # Quantity heading, not the one field the heading labels, rows above
             cell = _in_cell(query, analysis, image, description)
-            if cell is not None and not same_place(cell.best, decision.best):
+            if cell is not None and cell.best.kind == "field" and \
+                    not same_place(cell.best, decision.best):
                 return cell
         return decision
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)

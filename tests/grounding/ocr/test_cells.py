@@ -756,3 +756,26 @@ def test_a_rows_field_under_the_heading_that_labels_the_first_rows_field() -> No
     assert inside(found.point, fields[1].box)
     found = ground_in(analysis, image, "the quantity field for Ambrosia fondant 2.5 kg").best
     assert inside(found.point, fields[0].box)
+
+
+def test_a_cards_link_is_no_cell_under_the_card_aboves_same_words() -> None:
+    """The fourteenth trial's notifications: each card's "Mark as read" link and Mute button;
+    "the Mark as read button in the Priya Shah notification" is Priya's card's link, not her
+    Mute button, which stands just right of the card above's "Mark as read" as a column's
+    cell stands under its heading."""
+    read: list[OcrWord] = []
+    links = {}
+    for index, name in enumerate(("Tom Lee", "Priya Shah", "Ana Diaz")):
+        y = 120 + 70 * index
+        read += [*words(y - 20, 40, f"{name} mentioned you", key=10 * index),
+                 *words(y, 370, "Mark as read", key=10 * index + 1, char=7)]
+        links[name] = Widget("link", (370, y, 454, y + 16), "Mark as read", (370, y, 454, y + 16))
+        links[name, "mute"] = Widget("button", (472, y - 6, 527, y + 22), "Mute")
+    image = Image.new("RGB", (1280, 800), "#f1f2f6")  # each notification a white card
+    for index in range(3):
+        ImageDraw.Draw(image).rounded_rectangle((30, 90 + 70 * index, 560, 150 + 70 * index),
+                                                radius=6, fill="white", outline="#e2e3ea")
+    analysis = Analysis(read, list(links.values()), 0.0)
+    found = ground_in(analysis, image,
+                      'the "Mark as read" button in the Priya Shah notification').best
+    assert inside(found.point, links["Priya Shah"].box)
