@@ -297,7 +297,7 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
         # direction alone ("the Rovers checkbox under Follow teams", the list's fifth)
         own = bool(query.text) and candidate.exact and candidate.kind != TEXT
         distance = how_far(query.relation or "next", anchor.box, candidate.box, height,
-                           card, reach=not own)
+                           card, reach=not own, widget=candidate.kind != TEXT)
         if distance is not None and anchor.kind == TEXT and named and candidate.text and \
                 candidate.kind != TEXT and similarity(norm(candidate.text), named) >= 0.8:
             # The widget the anchor's text labels: "the checkbox next to X" when it is of the

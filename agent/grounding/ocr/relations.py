@@ -18,7 +18,7 @@ element farther off is not in the relation (the one meant may be one the finder 
 
 
 def how_far(relation: str, anchor: Box, box: Box, height: float, card: Box | None = None,
-              *, reach: bool = True) -> float | None:
+            *, reach: bool = True, widget: bool = True) -> float | None:
     """How far `box` is from `anchor` in the relation (px), or None when it is not in it."""
     if relation == "for":  # its card's (cards side by side share a row); else its row's, or
         # what starts under its title, a few lines down
@@ -38,7 +38,7 @@ def how_far(relation: str, anchor: Box, box: Box, height: float, card: Box | Non
         x, y = centre(box)
         if not (card[0] <= x <= card[2] and card[1] <= y <= card[3]):
             return None
-    distance = _measured(relation, anchor, box, height)
+    distance = _measured(relation, anchor, box, height, widget)
     if distance is None:
         return None
     limit = REACH.get(relation, math.inf) if reach else math.inf
@@ -55,7 +55,8 @@ def _row(anchor: Box, box: Box, height: float) -> bool:
     return abs(centre(anchor)[1] - centre(box)[1]) <= 0.5 * max(height, box[3] - box[1])
 
 
-def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | None:
+def _measured(relation: str, anchor: Box, box: Box, height: float, widget: bool = True
+              ) -> float | None:
     ay = centre(anchor)[1]
     x, y = centre(box)
     same_row = box[1] - height * 0.5 <= ay <= box[3] + height * 0.5 or \
@@ -71,8 +72,9 @@ def _measured(relation: str, anchor: Box, box: Box, height: float) -> float | No
     if relation == "below":
         below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
         gap = box[1] - anchor[3]
-        if below and gap <= height and box[0] >= anchor[0] - height:  # the very next line,
-            # however far along it ("10:00 Fight call" over "Sebastian, … Main stage Cancel")
+        if widget and below and gap <= height and box[0] >= anchor[0] - height:  # a widget
+            # on the very next line, however far along it ("10:00 Fight call" over
+            # "Sebastian, … Main stage Cancel"; not words, a tile's file name beyond)
             return gap + 0.1 * abs(box[0] - anchor[0])
         return gap + 0.3 * abs(box[0] - anchor[0]) if below and columns else None
     if relation == "above":

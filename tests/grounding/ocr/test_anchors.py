@@ -326,3 +326,18 @@ def test_below_a_heading_is_its_next_line_first_however_far_along_it() -> None:
     second = Widget("link", (1240, 196, 1282, 210), "Cancel", (1240, 196, 1282, 210))
     assert inside(ground('the "Cancel" link below "Fight call"', read, [first, second]).point,
                   first.box)
+
+
+def test_words_on_the_next_line_far_along_are_not_below_a_heading() -> None:
+    """The thirty-third trial's listing photos: "the Make cover button under the Kitchen
+    photo", no text "Kitchen photo": "Kitchen" (a tile's caption) under the Photos heading.
+    The next line's file name far right of the heading ("kitchen.jpg" on the tile) is no
+    words below the heading, as a widget at that line's end would be."""
+    read = [*words(84, 1188, "Photos", key=1, height=30),
+            *words(137, 1221, "living-room.jpg", key=2, height=13),
+            *words(137, 1410, "kitchen.jpg", key=3, height=13),
+            *words(180, 1196, "Living room", key=4, height=10),
+            *words(180, 1372, "Kitchen", key=5, height=10)]
+    buttons = [Widget("button", (x, 198, x + 77, 232), "Make cover") for x in (1196, 1372)]
+    found = ground('the "Make cover" button under the Kitchen photo', read, buttons)
+    assert inside(found.point, buttons[1].box)
