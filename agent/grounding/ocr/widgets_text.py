@@ -194,13 +194,20 @@ def mark_in_box(mark: Mark, rects: Sequence[Rect], words: Sequence[OcrWord],
 
 
 def _spaced_row(mark: Mark, marks: Sequence[Mark]) -> bool:
-    """Whether two more marks of its kind and size stand on its line, each two sizes or more
-    away (a word's letters O stand closer: "BOOK")."""
+    """Whether the mark is round and two more round marks of its size stand on its line, each
+    two sizes or more away (a word's letters O stand closer, "BOOK"; a digit 0 is taller than
+    wide: a stepper's "0" beside its "+" and a cell's "0")."""
     left, top, _right, bottom = mark.box
     size = bottom - top
-    mates = [m for m in marks if m.kind == mark.kind and abs(m.box[1] - top) <= 2
+    mates = [m for m in marks if _round(m) and abs(m.box[1] - top) <= 2
              and abs(m.box[3] - m.box[1] - size) <= 2 and abs(m.box[0] - left) >= 2 * size]
-    return len(mates) >= 2
+    return mark.kind == "radio" and _round(mark) and len(mates) >= 2
+
+
+def _round(mark: Mark) -> bool:
+    """Whether the mark is a radio button as wide as high."""
+    left, top, right, bottom = mark.box
+    return mark.kind == "radio" and abs((right - left) - (bottom - top)) <= 1
 
 
 def _labelled(box: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> bool:

@@ -494,3 +494,18 @@ def test_a_drop_down_labelled_like_a_text_field_is_the_drop_down() -> None:
     assert inside(found.point, select.box)
     with pytest.raises(GroundingError, match="ambiguous"):
         ground_in(analysis, image, 'the "Place of birth" field')
+
+
+def test_digits_0_in_a_row_are_no_row_of_radio_buttons() -> None:
+    """The seventieth trial's linen order: each row's stepper field shows a grey "0", its "+"
+    button a ring, the row's par level cell a "0": round to the mark finder, in a row, but a
+    digit 0 is taller than wide. In a box one line high they stay its text (the field, no
+    button reading "0"); radio buttons as wide as high, spaced so, are radio buttons."""
+    edges = np.zeros((500, 1300), bool)
+    row = Rect((36, 410, 1246, 444), (33, 407, 1249, 447), (255, 255, 255), (243, 244, 246),
+               (229, 231, 235))
+    zeros = [Mark("radio", (x, 420, x + 10, 432), False) for x in (548, 912)]
+    plus = Mark("radio", (966, 421, 977, 431), True)
+    assert mark_in_box(zeros[1], [row], [], edges, [*zeros, plus])
+    radios = [Mark("radio", (x, 418, x + 14, 432), False) for x in (548, 700, 912)]
+    assert not mark_in_box(radios[1], [row], [], edges, radios)
