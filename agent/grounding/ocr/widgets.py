@@ -109,6 +109,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     claimed = {id(w) for rect in rects if kinds[id(rect)] is not None
                for w in on_box[id(rect)]} | \
         {id(w) for _area, placeholder in areas for w in placeholder}
+    paneled = {id(w) for rect in rects if kinds[id(rect)] is None for w in on_box[id(rect)]}
     runs = runs_of([w for w in words if id(w) not in claimed
                     and not border_read(w, rects)], unit)
     used: set[int] = set()  # runs taken as some widget's text
@@ -146,7 +147,10 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
         read_labels(engine, image, edges, labelled, again, words, unit)
     widgets = labelled
     widgets += underlined_tabs(rgb, runs, used, unit)
-    links = find_links(rgb, runs, used, unit)
+    # (no links among a panel's words: an open list's "12", its digits' flat feet in a row
+    # taken for an underline)
+    links = find_links(rgb, [r for r in runs if not any(id(w) in paneled for w in r.words)],
+                       used, unit)
     widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]
     if engine is not None:
         widgets = _reread_texts(engine, image, rgb, widgets, unit)
