@@ -49,24 +49,26 @@ def titled_box(image: Image.Image, title: Box) -> Box | None:
     under its legend, which stands on its border), else the card it stands on; None when
     that runs on over the page."""
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    left, _top, right, bottom = (round(v) for v in title)
-    seed = ((left + right) // 2, bottom + MARGIN)
-    below = _region(rgb, seed, True) if seed[1] < rgb.shape[0] else None
-    return below if below is not None and below[1] <= bottom + MARGIN \
+    below = _under(rgb, title, True)
+    return below if below is not None and below[1] <= round(title[3]) + MARGIN \
         else card_around(image, title, tall=True)
 
 
 def _below(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:
     """The region just below `box` when it is as wide and starts where `box` ends."""
     left, _top, right, bottom = (round(v) for v in box)
-    seed = ((left + right) // 2, bottom + MARGIN)
-    if seed[1] >= rgb.shape[0]:
-        return None
-    body = _region(rgb, seed, tall)
+    body = _under(rgb, box, tall)
     if body is None or abs(body[0] - left) > SIDE_SLACK or abs(body[2] - right) > SIDE_SLACK \
             or body[1] > bottom + SIDE_SLACK:
         return None
     return body
+
+
+def _under(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:
+    """The region of one ground just under the middle of `box` (see `_region`)."""
+    left, _top, right, bottom = (round(v) for v in box)
+    seed = ((left + right) // 2, bottom + MARGIN)
+    return _region(rgb, seed, tall) if seed[1] < rgb.shape[0] else None
 
 
 def _region(rgb: np.ndarray, seed: tuple[int, int], tall: bool) -> Box | None:

@@ -322,9 +322,11 @@ def _read_across(anchor: Query, analysis: Analysis) -> Candidate | None:
     several rows ("the Software Engineering Intern row for Arm": the intern role at Arm, not
     at Sky); None unless exactly that."""
     name = " ".join(word for word in anchor.text.split() if word not in CONNECTORS)
+    if " " not in name:
+        return None
     exact = [c for c in across_row(name, analysis.words) if c.similarity == 1.0]
     rows = {round(centre(c.box)[1]) for c in exact}
-    return exact[0] if len(rows) == 1 and " " in name else None
+    return exact[0] if len(rows) == 1 else None
 
 
 def _said(query: Query) -> str:

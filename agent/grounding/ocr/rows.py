@@ -74,13 +74,11 @@ def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
              if run.similarity == 1.0 and run.whole and headed(run.box, " ".join(parts[:k]), words)]
     if found or len(parts) < 2 or not parts[0].isalpha() or not any(c.isdigit() for c in parts[1]):
         return found
+    values = [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
     # "channel 1": "1" under a heading that shortens the noun ("Ch", "Qty", "No.")
     short = {text for w in words if _shortens(text := norm(w.text), parts[0])}
-    found = [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0
-             and run.whole and any(headed(run.box, heading, words) for heading in short)]
-    if found:
-        return found
-    return [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
+    return [run for run in values if run.whole and any(
+        headed(run.box, heading, words) for heading in short)] or values
 
 
 def _in_its_group(name: str, words: Sequence[OcrWord]) -> list[Run]:
@@ -91,9 +89,11 @@ def _in_its_group(name: str, words: Sequence[OcrWord]) -> list[Run]:
     found: list[Run] = []
     for k in range(1, len(parts)):
         for group, item in ((parts[:k], parts[k:]), (parts[k:], parts[:k])):
-            for heading in runs(words, " ".join(group)):
-                if heading.similarity == 1.0 and heading.whole:
-                    found += _grouped(heading, runs(words, " ".join(item)), words)
+            headings = [run for run in runs(words, " ".join(group))
+                        if run.similarity == 1.0 and run.whole]
+            items = runs(words, " ".join(item)) if headings else []
+            for heading in headings:
+                found += _grouped(heading, items, words)
     return found
 
 

@@ -201,7 +201,7 @@ def _spaced_row(mark: Mark, marks: Sequence[Mark]) -> bool:
     size = bottom - top
     mates = [m for m in marks if _round(m) and abs(m.box[1] - top) <= 2
              and abs(m.box[3] - m.box[1] - size) <= 2 and abs(m.box[0] - left) >= 2 * size]
-    return mark.kind == "radio" and _round(mark) and len(mates) >= 2
+    return _round(mark) and len(mates) >= 2
 
 
 def _round(mark: Mark) -> bool:
