@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from agent.grounding.ocr.candidate import centre
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.textmatch import Run, norm, runs
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, UNSURE, Run, norm, runs
 
 __all__ = ["SAME_HEADING", "headed"]
 
@@ -20,11 +20,22 @@ def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
     """Whether text reading `heading` stands above `box`, over its column: a phrase of its own
     (not a title's last word: "Food parcel referral" heads no column), on one line or stacked
     on lines one under another ("Wed" over "15 Oct" over "10:00")."""
-    if any(run.similarity >= SAME_HEADING and run.whole and run.box[3] <= box[1]
+    if any(_alike(run, words) and run.whole and run.box[3] <= box[1]
            and ((run.box[0] < box[2] and box[0] < run.box[2]) or _in_its_cell(run, box, words))
            for run in runs(words, heading)):
         return True
     return " " in heading and f" {heading} " in f" {_column_text(box, words)} "
+
+
+def _alike(run: Run, words: Sequence[OcrWord]) -> bool:
+    """Whether the run reads the heading: but for a look-alike letter, or a letter short where
+    OCR was unsure of all it read ("ty" for "Qty", at 49%)."""
+    if run.similarity >= SAME_HEADING:
+        return True
+    own = [w for w in words if run.box[0] <= centre(w.box)[0] <= run.box[2]
+           and run.box[1] <= centre(w.box)[1] <= run.box[3]]
+    return run.similarity >= MIN_SIMILARITY and bool(own) and \
+        all(w.confidence < UNSURE for w in own)
 
 
 def _column_text(box: Box, words: Sequence[OcrWord]) -> str:

@@ -155,8 +155,8 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     else:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(MARK)]
-    anchor = _row_name(tail) if kind in ("row", "column") and MARK not in tail \
-        else _parse_part(tail, quotes[len(head_quotes):])
+    anchor = _row_name(tail) if (kind in ("row", "column") or _titled(tail)) and \
+        MARK not in tail else _parse_part(tail, quotes[len(head_quotes):])
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     if anchor.text in FRAMES and not anchor.kinds:  # "above the table": a frame, no words
@@ -184,6 +184,14 @@ def _name_in(pattern: re.Pattern[str], marked: str, name: int | str) -> re.Match
             return found
         start = found.start() + 1
     return None
+
+
+def _titled(part: str) -> bool:
+    """Whether the part is a title starting with a kind's word, capitalised ("under Link a
+    physical card", "below Button styles"): words to find, no link or button."""
+    words = [t for t in _tokens(part) if t.lower() not in ARTICLES]
+    return len(words) > 1 and words[0][:1].isupper() and words[0].lower() in KINDS and \
+        words[1].lower() not in KINDS and not words[1][:1].isupper()
 
 
 def _named_item(marked: str) -> re.Match[str] | None:
@@ -324,6 +332,7 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
         if start is None:
             return "", False
         end = next((i for i in range(start, len(tokens)) if i in used), len(tokens))
+        end = next((i for i in range(start + 1, end) if _frame_follows(lower, i, end)), end)
         while end > start + 1 and (lower[end - 1] in ARTICLES or lower[end - 1] in POLITE or (
                 lower[end - 1] in CUT and end < len(tokens))):  # "Submit at the bottom"
             end -= 1
@@ -354,6 +363,14 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
         if lower[i] not in FILLER or _capital(tokens, i):
             after.append(tokens[i])
     return norm(" ".join(after)), False
+
+
+def _frame_follows(lower: list[str], i: int, end: int) -> bool:
+    """Whether the words from `i` to `end` only say where, in a frame of the screen ("in the
+    sidebar menu", "on the toolbar"): no part of the text."""
+    rest = lower[i + 1:end]
+    return lower[i] in CUT and any(w in FRAMES for w in rest) and \
+        all(w in FRAMES or w in ARTICLES for w in rest)
 
 
 def _capital(tokens: list[str], i: int) -> bool:

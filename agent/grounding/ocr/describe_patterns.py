@@ -63,8 +63,8 @@ NAMED_COLUMN = re.compile(
     re.IGNORECASE)
 # "on the Early bird card", "in the Dark Reader tile": in the card its title names
 NAMED_CARD = re.compile(
-    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|next|"
-    r"top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
+    r"\b(?:on|in|inside|within|from|of)\s+(?:the\s+)?(?!(?:same|this|that|first|second|last|"
+    r"next|top|bottom|selected|current)\b)(?P<name>\S+(?:\s+\S+){0,5}?)(?:'s|’s)?\s+"
     r"(?P<noun>card|tile|panel|listing)\b(?!\s+(?:dialog|window|modal|popup|pop-up|form|page)\b)",
     re.IGNORECASE)  # (not "in the Replace key card dialog": a dialog's title)
 # A name that ran on over the target's kind or into its own "in the": it began too early

@@ -79,4 +79,5 @@ FRAMES = frozenset({
     "dialog", "window", "page", "screen", "form", "section", "toolbar", "menu", "bar",
     "header", "footer", "sidebar", "list", "table", "column", "row", "tab", "pane", "modal",
     "popup", "pop-up", "area", "group", "fieldset", "view", "app", "site", "banner", "region",
+    "nav", "navbar", "navigation", "menubar",
 })

@@ -19,6 +19,7 @@ from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_labe
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
+    by_its_row,
     coded,
     described_value,
     grouped,
@@ -26,6 +27,7 @@ from agent.grounding.ocr.guesses import (
     row_and_column,
     under_heading,
     unsaid,
+    without_role,
 )
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
@@ -137,7 +139,8 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         cell = _in_cell(query, analysis, image, description)
         if cell is not None:
             return cell
-        for guess in (coded(query), described_value(query, analysis)):
+        for guess in (coded(query), described_value(query, analysis),
+                      without_role(query), by_its_row(query)):
             named = _tried(guess, analysis, image) if guess is not None else None
             if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
                 return named

@@ -13,6 +13,7 @@ from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, runs, similarity
 
 __all__ = [
+    "by_its_row",
     "coded",
     "described_value",
     "grouped",
@@ -20,6 +21,7 @@ __all__ = [
     "row_and_column",
     "under_heading",
     "unsaid",
+    "without_role",
 ]
 
 
@@ -107,6 +109,32 @@ def described_value(query: Query, analysis: Analysis) -> Query | None:
            for run in runs(analysis.words, words[1])):
         return replace(label, relation="under", anchor=Query(text=words[1]))
     return label
+
+
+# Nouns for what a widget does or how it looks, said after its words ("the N gauge filter
+# button", "the 11:00 slot") and not written on it
+ROLE_NOUNS = ("time slot", "timeslot", "slot", "filter", "pill", "chip", "tag")
+
+
+def without_role(query: Query) -> Query | None:
+    """"the N gauge filter button", "the 11:00 slot": a widget's words and a noun for its
+    role, when the screen says them nowhere together; the words alone, which only a widget
+    reading exactly them answers. None for other descriptions."""
+    noun = next((n for n in ROLE_NOUNS if query.text.endswith(f" {n}")), None)
+    if query.quoted or noun is None:
+        return None
+    return replace(query, text=query.text.removesuffix(f" {noun}"))
+
+
+def by_its_row(query: Query) -> Query | None:
+    """"the Thursday 17 Apr 8am – 12pm option": a radio button or checkbox named by the words
+    of its row's cells (its label, then a time beside it); the one in the row so worded.
+    None for other descriptions."""
+    kinds = query.kinds - {TEXT}
+    if query.relation or query.quoted or not kinds or not kinds <= {"radio", "checkbox"} or \
+            len(query.text.split()) < 2:
+        return None
+    return replace(query, text="", relation="row", anchor=Query(text=query.text))
 
 
 def under_heading(query: Query) -> list[Query]:

@@ -230,10 +230,13 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
         card = panel if panel is not None and panel[1] > 0 and panel[3] < image.height else None
     if card is None:
         related = _related(query, found, anchor, None)
-        if query.relation in ("row", "column") and not any(
-                c.score >= MIN_SCORE for c in related or ()):
+        if any(c.score >= MIN_SCORE for c in related or ()):
+            return related
+        if query.relation in ("row", "column"):
             return _in_cells(query, found, image, anchor) or related
-        return related
+        titled = _card(image, anchor.box, tall=False) if cards and query.relation == "below" \
+            else None  # "the Details link under Pin Pals": on the card it titles, far down
+        return (_related(query, found, anchor, titled) if titled else None) or related
     # Nothing of the kind in the card: the region was a title's coloured strip, over the
     # card's body or on a card (a bank card's picture over its Freeze button), or no card
     if inside := _related(query, found, anchor, card):

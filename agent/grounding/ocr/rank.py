@@ -9,7 +9,7 @@ the candidates and their points: nothing weak or close to a rival is clicked sil
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
@@ -37,6 +37,7 @@ from agent.grounding.ocr.labels import (
 )
 from agent.grounding.ocr.textmatch import (
     MIN_SIMILARITY,
+    MISREAD,
     Run,
     norm,
     runs,
@@ -53,6 +54,8 @@ DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found el
 TWIN_CONFIDENCE = 0.9  # at most this sure when a rival has the same text and kind
 OUTSIDE_LIST = 0.85  # an option's words outside the drop-down list open on the screen
 NEAR = 0.6  # text this similar is no answer, but a rival worth naming
+BARE_SIGNS = frozenset({"×", "✕", "✖", "x", "+"})  # a phrase of one sign: a button drawn bare
+BARE_SIGN = 0.8  # how surely such a sign is the button described
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
 # What people call a button whose text is one sign.
 SIGN_NAMES = {"×": ("close", "x"), "✕": ("close", "x"), "✖": ("close", "x"), "+": ("plus",),
@@ -106,6 +109,10 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
     found: list[Candidate] = []
     if query.text:
         text_runs = runs(words, query.text, NEAR)
+        if query.kinds & {"button", "icon"} and any(query.text in n for n in SIGN_NAMES.values()):
+            # "the Close button": a × drawn bare, read as a phrase of its own
+            text_runs += [replace(run, similarity=MISREAD) for run in whole_phrases(words)
+                          if query.text in SIGN_NAMES.get(_sign(run.text), ())]
     elif not query.kinds or TEXT in query.kinds:
         text_runs = whole_phrases(words)
     else:
@@ -128,6 +135,11 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
     # How surely each run is an item of an open drop-down, when an option is asked for
     items = [listed(run, words, shown, appeared) if query.kind_word == "option" and not word_only
              else 0.0 for run in text_runs]
+    if any(items) and any(w.kind in ("radio", "checkbox")
+                          and _own_text(w, query.text)[0] >= MIN_SIMILARITY for w in shown):
+        # a radio button or checkbox says the option's words: a table's column saying them
+        # too is no list to choose from ("Evening" in a price table beside the form's radio)
+        items = [item if item >= DROPPED else 0.0 for item in items]
     for run, item in zip(text_runs, items, strict=True):
         found.extend(_run_candidates(query, run, shown, image, word_only, words, item))
     opened = [run.box for run, item in zip(text_runs, items, strict=True)
@@ -257,6 +269,13 @@ def _point(widget: WidgetLike) -> tuple[float, float]:
     return centre(widget.box)
 
 
+def _sign(text: str) -> str:
+    """The sign a phrase of one stands for (a × read as the letter x), else ''."""
+    sign = norm(text)
+    sign = "×" if sign == "x" else sign
+    return sign if sign in BARE_SIGNS else ""
+
+
 def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image: Image.Image,
                     word_only: bool, words: Sequence[OcrWord], item: float
                     ) -> list[Candidate]:
@@ -281,6 +300,10 @@ def _run_candidates(query: Query, run: Run, widgets: Sequence[WidgetLike], image
                                drop_down="button" in query.kinds)
     if query.kinds and query.kinds <= MARKS and not word_only:
         return labelled_mark(run, text_sim, widgets, query.kinds, image, item)
+    if run.whole and _sign(run.text) and query.kinds & {"button", "icon"}:
+        # a close × or a + alone, no box drawn round it (a dialog's header): a button
+        return [Candidate("button", run.box, run.text, run.centre, run.similarity,
+                          text_sim * BARE_SIGN, exact)]
     factor = kind_factor(query, TEXT, word_only)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, text_sim * factor,
                       exact)]

@@ -31,6 +31,10 @@ def how_far(relation: str, anchor: Box, box: Box, height: float, card: Box | Non
         under = anchor[0] - height <= box[0] <= anchor[2] and \
             0 <= box[1] - anchor[3] <= 6 * height
         return box[1] - anchor[3] + 2 * height if under else None
+    if relation == "below" and card is not None:  # on the card under its title
+        x, y = centre(box)
+        inside = card[0] <= x <= card[2] and anchor[3] - 0.25 * height < y <= card[3]
+        return box[1] - anchor[3] + 0.3 * abs(box[0] - anchor[0]) if inside else None
     if relation == "column" and card is not None:  # a board's column: its panel
         x, y = centre(box)
         return 0.0 if card[0] <= x <= card[2] and anchor[3] < y <= card[3] else None

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from agent.grounding.ocr.engines import Box, OcrWord
 
-__all__ = ["GAP", "MIN_SIMILARITY", "Run", "closed_up", "hyphenated", "norm", "phrases",
-           "row_runs", "row_sets", "runs", "similarity", "union", "unmarked", "without_hint"]
+__all__ = ["GAP", "MIN_SIMILARITY", "MISREAD", "UNSURE", "Run", "closed_up", "hyphenated", "norm",
+           "phrases", "row_runs", "row_sets", "runs", "similarity", "union", "unmarked",
+           "without_hint"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -61,6 +62,20 @@ def union(boxes: Sequence[Box]) -> Box:
             max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def span(words: Sequence[OcrWord]) -> Box:
+    """The box round a run's words; a sign read much taller than the words beside it (a dash
+    boxed two lines high) widens it but makes it no taller: a row named by the run is one
+    line, not the one above too."""
+    heights = sorted(w.box[3] - w.box[1] for w in words)
+    typical = heights[len(heights) // 2]
+    tall = [w for w in words if len(w.text) <= 1 and w.box[3] - w.box[1] > 1.5 * typical]
+    if not tall or len(tall) == len(words):
+        return union([w.box for w in words])
+    left, top, right, bottom = union([w.box for w in words if w not in tall])
+    return (min(left, *(w.box[0] for w in tall)), top, max(right, *(w.box[2] for w in tall)),
+            bottom)
+
+
 def similarity(text: str, query: str) -> float:
     """1.0 for the same (normalised) text, MISREAD for the same up to look-alike letters,
     else difflib's ratio; another form of a word ("Saved" for "Save") or another number
@@ -70,6 +85,8 @@ def similarity(text: str, query: str) -> float:
     text, query = closed_up(text), closed_up(query)
     if text == query:
         return 1.0
+    if _spelt_out(text) == query:  # "Thu 13 Jun" for "Thursday 13 June": near, not the text
+        return MISREAD
     if _other_form(text, query):
         return 0.0
     if _strokes(query) and _strokes(text):  # "II" read "ll" may be "III" less a stroke
@@ -82,6 +99,21 @@ def similarity(text: str, query: str) -> float:
     if matcher.real_quick_ratio() < MIN_SIMILARITY * 0.9:
         return 0.0
     return min(matcher.ratio(), MISREAD - 0.01)
+
+
+# Days and months as pages shorten them (a timetable's "Thu 13 Jun"), by their full names
+_SHORT_NAMES = {short: name for name, shorts in {
+    "monday": "mon", "tuesday": "tue tues", "wednesday": "wed weds", "thursday": "thu thur thurs",
+    "friday": "fri", "saturday": "sat", "sunday": "sun", "january": "jan", "february": "feb",
+    "march": "mar", "april": "apr", "june": "jun", "july": "jul", "august": "aug",
+    "september": "sep sept", "october": "oct", "november": "nov", "december": "dec",
+}.items() for short in shorts.split()}
+
+
+def _spelt_out(text: str) -> str:
+    """The text with its days' and months' short names spelt out (the screen's side only: a
+    description's "Sun" is a word, not Sunday)."""
+    return " ".join(_SHORT_NAMES.get(word.rstrip("."), word) for word in text.split(" "))
 
 
 def _other_form(text: str, query: str) -> bool:
@@ -182,13 +214,52 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
             run = phrase[start:end]
             # a label's hint in brackets is drawn with it: nothing beside it to click
             drawn = phrase[start:ends] if end == last < ends else run
-            found.append(Run(" ".join(w.text for w in run), union([w.box for w in drawn]),
+            found.append(Run(" ".join(w.text for w in run), span(drawn),
                              score, start <= first and end >= last,
                              min(1.0, len(" ".join(norms[start:end])) / max(len(whole), 1))))
     if len(query.split()) > 1:
         found.extend(_wrapped(words, query, floor))
     if len(query.split()) > 2:
         found.extend(_gapped(words, query))
+    if len(query.split()) > 1:
+        found.extend(_skipping(words, query))
+    return found
+
+
+SKIPPING = 0.85  # the words described in order, a date between: a near match
+SKIPPED = 3  # at most this many words between them
+
+
+def _dated(word: str) -> bool:
+    """Whether a word is a date's or a time's: a number, a day's or a month's name."""
+    return any(c.isdigit() for c in word) or word in _SHORT_NAMES or \
+        word in _SHORT_NAMES.values() or word == "may"
+
+
+def _skipping(words: Sequence[OcrWord], query: str) -> list[Run]:
+    """The words described, in order, in a phrase that holds a date between them ("the
+    Saturday afternoon option": "Saturday 11 January, afternoon"): a near match, which a
+    rival with the very words beats and a second such phrase makes ambiguous."""
+    wanted = query.split()
+    found = []
+    for phrase in phrases(words):
+        norms = [norm(w.text) for w in phrase]
+        first, last = _glyphs(norms, [w.confidence for w in phrase])
+        last = _hint_start(phrase, first, last)  # (a hint in brackets after it: still whole)
+        for start in (i for i, n in enumerate(norms) if n == wanted[0]):
+            matched, end = 1, start + 1
+            while matched < len(wanted) and end < len(norms) and \
+                    end - start - matched <= SKIPPED:
+                if norms[end] == wanted[matched]:
+                    matched += 1
+                elif not _dated(norms[end]):
+                    break  # ("Saturday sessions and afternoon": no slot of a day)
+                end += 1
+            skipped = end - start - len(wanted)
+            if matched == len(wanted) and 0 < skipped <= SKIPPED:
+                run = phrase[start:end]
+                found.append(Run(" ".join(w.text for w in run), span(run), SKIPPING,
+                                 start <= first and end >= last, 1.0))
     return found
 
 
@@ -226,7 +297,7 @@ def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY
         norms = [norm(w.text) for w in row]
         for start, end, score in _windows(norms, query, floor, shortest=2):
             run = row[start:end]
-            found.append(Run(" ".join(w.text for w in run), union([w.box for w in run]), score,
+            found.append(Run(" ".join(w.text for w in run), span(run), score,
                              True, 1.0))
     return found
 
@@ -281,11 +352,13 @@ def _windows(norms: Sequence[str], query: str, floor: float, shortest: int
 
 
 def _screen_rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
-    """The words in rows across the screen (centres within half a height), left to right."""
+    """The words in rows across the screen (centres within half a height, the taller's: a
+    dash read two pixels high is on its words' row), left to right."""
     rows: list[list[OcrWord]] = []
     for word in sorted(words, key=lambda w: w.box[1] + w.box[3]):
         middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
-        if rows and abs(middle - (rows[-1][0].box[1] + rows[-1][0].box[3]) / 2) < height / 2:
+        first = rows[-1][0].box if rows else word.box
+        if rows and abs(middle - (first[1] + first[3]) / 2) < max(height, first[3] - first[1]) / 2:
             rows[-1].append(word)
         else:
             rows.append([word])

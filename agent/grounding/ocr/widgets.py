@@ -352,13 +352,15 @@ def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float) -> Wid
     """A checkbox or radio button with the text just right of it on its row."""
     left, top, right, bottom = mark.box
     size = bottom - top
-    best: Run | None = None
-    for run in runs:
-        middle = (run.box[1] + run.box[3]) / 2
-        if (top - 0.2 * size <= middle <= bottom + 0.2 * size
-                and right - 2 <= run.box[0] <= right + max(2.5 * size, 1.5 * unit)
-                and id(run) not in used and (best is None or run.box[0] < best.box[0])):
-            best = run
+
+    def off(run: Run) -> float:  # the nearest to the mark's middle and right: its label,
+        # not the hint under it starting a pixel further left ("Pickup truck" over "Open back")
+        return abs((run.box[1] + run.box[3]) / 2 - (top + bottom) / 2) + 0.5 * (run.box[0] - right)
+
+    best = min((run for run in runs if id(run) not in used
+                and top - 0.2 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.2 * size
+                and right - 2 <= run.box[0] <= right + max(2.5 * size, 1.5 * unit)),
+               key=off, default=None)
     box = (float(left), float(top), float(right), float(bottom))
     if best is None:
         return Widget(mark.kind, box, checked=mark.checked)

@@ -103,10 +103,11 @@ def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
         return None  # a list's bullet
     straight = straight_sides(filled)
     # A light 3D edge (ttk's clam theme) can leave a stray row or column at the box's side:
-    # then a square still fills the corners of its box less one pixel all round.
+    # then a square still fills the corners of its box less one pixel all round, and all
+    # within them (a letter N's notches, open at its top and bottom, leave gaps there).
     inner = filled[1:-1, 1:-1]
     cornered = inner.size > 0 and int(inner[0, 0]) + int(inner[0, -1]) + int(inner[-1, 0]) \
-        + int(inner[-1, -1]) >= 3
+        + int(inner[-1, -1]) >= 3 and float(inner.mean()) >= 0.97
     if w <= h * 1.25 and ((straight and share >= 0.86) or (cornered and share >= 0.8)):
         kind: Literal["checkbox", "radio"] = "checkbox"
     elif w <= h * 1.2 and not straight and 0.4 <= share <= 0.86 and _round(filled):

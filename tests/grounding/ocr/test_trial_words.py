@@ -1,0 +1,196 @@
+"""Blind trials of 2026-12-07 (a bowling alley, a model railway club, a marina, a sign-language
+school, an orchestra, a garden centre, a dental practice, a recycling centre): what their
+descriptions and pages showed the grounder missing, each an error before, never a wrong click."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import ImageDraw
+
+from agent.grounding.ocr.describe import parse
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.textmatch import MISREAD, runs, similarity
+from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
+from tests.grounding.ocr.test_widgets import Canvas, of_kind
+
+
+def test_a_capital_n_on_a_pill_is_a_letter_not_a_checkbox() -> None:
+    """The railway club's scale filters: "N gauge" on a pill. The N's outline, its notches
+    closed by the edges' width, filled most of its box: taken for a checkbox, it hid the pill's
+    button ("the N gauge filter button" found nothing)."""
+    canvas = Canvas()
+    canvas.draw.rounded_rectangle((40, 40, 150, 76), radius=18, outline="#999999", fill="white")
+    canvas.text(58, 48, "N gauge")
+    found = canvas.find()
+    assert not of_kind(found, "checkbox")
+    assert [w.text for w in of_kind(found, "button")] == ["N gauge"]
+
+
+def test_a_radio_buttons_label_is_its_line_not_the_hint_under_it() -> None:
+    """The recycling centre's van permit: "Pickup truck" with a grey hint under it that starts
+    a pixel further left, both within reach of the radio button's middle: the label is the
+    line beside the mark."""
+    canvas = Canvas()
+    canvas.draw.ellipse((40, 40, 62, 62), outline="#555555", width=2)
+    canvas.text(76, 36, "Pickup truck")
+    canvas.text(75, 58, "Open back, with or without a canopy", ink="#666666")
+    radios = of_kind(canvas.find(), "radio")
+    assert [r.text for r in radios] == ["Pickup truck"]
+
+
+@pytest.mark.parametrize(("screen", "described", "alike"), [
+    ("thu 13 june", "thursday 13 june", MISREAD),  # a timetable's day and month shortened
+    ("sat", "saturday", MISREAD),
+    ("sept", "september", MISREAD),
+    ("thursday", "thu", 0.0),  # only the screen's words are spelt out, not a description's
+    ("sun cream", "sunday cream", MISREAD),
+    ("thu", "tuesday", 0.0),
+])
+def test_days_and_months_shortened_on_the_screen_are_near_their_names(
+        screen: str, described: str, alike: float) -> None:
+    assert similarity(screen, described) == alike
+
+
+def test_a_row_named_by_its_day_in_full_is_the_row_of_its_short_name() -> None:
+    """The signing school's timetable: "the Cancel link in the Thursday row", its rows
+    "Tue 11 June" and "Thu 13 June"."""
+    read = [*words(100, 40, "Tue 11 June, 18:30"), *words(100, 600, "Cancel"),
+            *words(140, 40, "Thu 13 June, 18:30"), *words(140, 600, "Cancel")]
+    links = [Widget("link", (600, 100, 654, 116), "Cancel", (600, 100, 654, 116)),
+             Widget("link", (600, 140, 654, 156), "Cancel", (600, 140, 654, 156))]
+    found = ground("the Cancel link in the Thursday row", read, links)
+    assert inside(found.point, links[1].box)
+
+
+def test_words_in_order_with_a_date_between_are_a_near_match() -> None:
+    """The orchestra's audition slots: "the Saturday afternoon option" for "Saturday 11
+    January, afternoon (2:00-5:00)"; the morning's and Sunday's are not it."""
+    labels = ["Saturday 11 January, morning", "Saturday 11 January, afternoon",
+              "Sunday 12 January, afternoon"]
+    read = [w for k, label in enumerate(labels) for w in words(100 + 40 * k, 80, label)]
+    radios = [Widget("radio", (50, 100 + 40 * k, 66, 116 + 40 * k), label,
+                     (80, 100 + 40 * k, 80 + 9 * len(label), 116 + 40 * k))
+              for k, label in enumerate(labels)]
+    found = ground("the Saturday afternoon option", read, radios)
+    assert inside(found.point, radios[1].box) and found.score < 1.0
+    assert not runs(read, "saturday evening")
+    # only a date between: no other words ("Saturday sessions and afternoon" says no slot)
+    assert not runs(words(300, 80, "Saturday sessions and afternoon"), "saturday afternoon")
+
+
+def test_an_option_said_by_a_radio_button_is_not_a_price_tables_cell() -> None:
+    """The bowling alley's booking: "the Evening option", its radio button "Evening (5-10pm)"
+    in a row of three, and "Evening" in the price table beside the form, which is no list
+    to choose from."""
+    labels = ["Afternoon (12-5pm)", "Evening (5-10pm)", "Late night (10pm-1am)"]
+    read, radios = [], []
+    for k, label in enumerate(labels):
+        x = 76 + 190 * k
+        read += words(320, x + 22, label)
+        radios.append(Widget("radio", (x, 316, x + 15, 331), label,
+                             (x + 22, 320, x + 22 + 9 * len(label), 336)))
+    for k, (item, price) in enumerate([("Afternoon", "£24"), ("Evening", "£32"),
+                                       ("Late night", "£28")]):
+        read += [*words(135 + 29 * k, 868, item), *words(135 + 29 * k, 1107, f"{price} / hour")]
+    found = ground("the Evening option", read, radios)
+    assert inside(found.point, radios[1].box)
+
+
+def test_a_bare_close_sign_is_the_dialogs_close_button() -> None:
+    """A dialog's header with its × drawn bare, no box round it (read as the letter x): "the ×
+    button" and "the Close button" are it."""
+    read = [*words(100, 300, "Cancel this booking?"), *words(100, 760, "x"),
+            *words(300, 500, "Keep booking"), *words(300, 660, "Cancel booking")]
+    buttons = [Widget("button", (490, 290, 620, 326), "Keep booking", (500, 300, 608, 316)),
+               Widget("button", (650, 290, 800, 326), "Cancel booking", (660, 300, 786, 316))]
+    for description in ("the × button", "the Close button of the dialog"):
+        found = ground(description, read, buttons)
+        assert found.kind == "button" and inside(found.point, (760, 100, 769, 116))
+
+
+def test_a_lone_x_among_words_is_no_button() -> None:
+    read = [*words(100, 300, "Size 2 x 3 metres"), *words(300, 500, "Keep booking")]
+    with pytest.raises(Exception, match="no button like"):
+        ground("the × button", read, [])
+
+
+def test_a_role_the_screen_does_not_say_is_dropped_for_a_widget_reading_the_rest() -> None:
+    """"the N gauge filter button", "the 11:00 slot": what the widget is for, said after its
+    words; the words alone find it, only as a widget reading them exactly."""
+    read = [*words(100, 60, "All scales"), *words(100, 200, "N gauge"),
+            *words(200, 60, "Kettle Lane"), *words(230, 60, "N gauge"),
+            *words(300, 60, "11:00"), *words(300, 160, "13:30")]
+    pills = [Widget("button", (50, 92, 160, 124), "All scales", (60, 100, 150, 116)),
+             Widget("button", (190, 92, 280, 124), "N gauge", (200, 100, 263, 116)),
+             Widget("button", (50, 292, 120, 324), "11:00", (60, 300, 105, 316)),
+             Widget("button", (150, 292, 220, 324), "13:30", (160, 300, 205, 316))]
+    assert inside(ground("the N gauge filter button", read, pills).point, pills[1].box)
+    assert inside(ground("the 11:00 slot", read, pills).point, pills[2].box)
+    with pytest.raises(Exception, match="no text like"):
+        ground("the Kettle Lane filter", read, pills)  # words, no widget: still not found
+
+
+def test_a_radio_button_named_by_its_rows_cells() -> None:
+    """The garden centre's delivery slots: "the Thursday 17 Apr 8am – 12pm option", its label
+    "Thursday 17 Apr" and the time in the next cell of its row (the dash read two pixels
+    high, a row of its own once)."""
+    rows = [("Wednesday 16 Apr", "8am", "12pm"), ("Thursday 17 Apr", "8am", "12pm")]
+    read, radios = [], []
+    for k, (day, start, end) in enumerate(rows):
+        y = 100 + 40 * k
+        read += [*words(y, 80, day), *words(y, 300, start),
+                 OcrWord("-", (340.0, y + 7.0, 346.0, y + 9.0), (y,)), *words(y, 352, end)]
+        radios.append(Widget("radio", (50, y, 66, y + 16), day, (80, y, 80 + 9 * len(day), y + 16)))
+    found = ground("the Thursday 17 Apr 8am – 12pm option", read, radios)
+    assert inside(found.point, radios[1].box)
+
+
+def test_a_field_under_a_column_heading_read_a_letter_short() -> None:
+    """The snack bar's order table: the Qty heading read "ty" at 49%, a field per row under
+    it: "the Qty field in the Nachos row"."""
+    read = [*words(60, 60, "Item"), *words(60, 400, "Price"),
+            OcrWord("ty", (520.0, 60.0, 538.0, 76.0), (60,), 49.0),
+            *words(100, 60, "Nachos"), *words(100, 400, "£5.50"),
+            *words(140, 60, "Fries"), *words(140, 400, "£3.00")]
+    fields = [Widget("field", (510, 92, 576, 124), "£5.50", (400, 100, 445, 116)),
+              Widget("field", (510, 132, 576, 164), "£3.00", (400, 140, 445, 156))]
+    found = ground("the Qty field in the Nachos row", read, fields)
+    assert inside(found.point, fields[0].box)
+    sure = [*read[:2], OcrWord("ty", (520.0, 60.0, 538.0, 76.0), (60,), 90.0), *read[3:]]
+    with pytest.raises(Exception, match="qty"):  # read sure, "ty" heads no Qty column
+        ground("the Qty field in the Nachos row", sure, fields)
+
+
+def test_a_link_under_a_cards_title_far_down_the_card() -> None:
+    """The party packages: "the Details link under Pin Pals", the link centred at the card's
+    foot, under a list and a button, not under the title's words."""
+    image = SCREEN.copy()
+    draw = ImageDraw.Draw(image)
+    for left in (40, 400):
+        draw.rectangle((left, 40, left + 320, 400), outline="#cccccc", fill="white")
+    read = [*words(60, 60, "Strike Kids"), *words(60, 420, "Pin Pals"),
+            *words(360, 180, "Details"), *words(360, 540, "Details")]
+    links = [Widget("link", (180, 360, 243, 376), "Details", (180, 360, 243, 376)),
+             Widget("link", (540, 360, 603, 376), "Details", (540, 360, 603, 376))]
+    found = ground("the Details link under Pin Pals", read, links, image)
+    assert inside(found.point, links[1].box)
+
+
+@pytest.mark.parametrize(("description", "text", "relation", "anchor"), [
+    ("Availability in the sidebar menu", "availability", None, None),
+    ("Workshops in the sidebar", "workshops", None, None),
+    ("Sign in", "sign in", None, None),  # "in" ends no frame here
+    ("Log in to the site", "log in to the site", None, None),
+    ("the Card number field under Link a physical card", "card number", "below",
+     "link a physical card"),
+    ("the Details link of the Deep cleaning card", "details", "for", "deep cleaning"),
+])
+def test_where_a_description_says_the_element_is(description: str, text: str,
+                                                  relation: str | None,
+                                                  anchor: str | None) -> None:
+    """A frame named after the words ("… in the sidebar menu") is where, not text; a title
+    starting with a kind's word ("under Link a physical card") names no link; "of the X card"
+    is in it."""
+    query = parse(description)
+    assert query.text == text and query.relation == relation
+    assert (query.anchor.text if query.anchor else None) == anchor
