@@ -48,6 +48,7 @@ from agent.grounding.ocr.describe_words import (
     PLACES,
     POLITE,
     SEARCH_KINDS,
+    SIGN_NAMES,
     SIZES,
     SYMBOLS,
     TEXT,
@@ -196,7 +197,8 @@ def _titled(part: str) -> bool:
 
 def _named_item(marked: str) -> re.Match[str] | None:
     found = NAMED_ITEM.search(marked)
-    if found is None or found["noun"] in FRAMES or found["noun"] in KINDS:
+    # (no frame, no kind: "the second of the Delete buttons" names the buttons, no item)
+    if found is None or {found["noun"], found["noun"].removesuffix("s")} & (FRAMES | KINDS.keys()):
         return NUMBERED.search(marked)
     return found
 
@@ -279,10 +281,21 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
         if text.endswith(f" {descriptor}"):
             text = text.removesuffix(f" {descriptor}")
             break
+    text = text if quoted else _one_sign(text)
     soft = (kind_word in SEARCH_KINDS and not text) or (text == "search" and not quoted
                                                          and "field" in kinds)
     return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,
                  soft=soft, size=size)
+
+
+def _one_sign(text: str) -> str:
+    """"the × close button": a sign said with its name is the sign."""
+    words = text.split()
+    signs = [w for w in words if w in SIGN_NAMES]
+    if len(words) > 1 and len(signs) == 1 and \
+            all(w == signs[0] or w in SIGN_NAMES[signs[0]] for w in words):
+        return signs[0]
+    return text
 
 
 def _amid_words(lower: list[str], i: int, kind_at: int) -> bool:

@@ -85,10 +85,10 @@ POSSESSED = re.compile(r"\b" + POSSESSOR)
 # "in Maria Lopez's comment": what is in the item its name shows, as "for Maria Lopez" is
 IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + POSSESSOR + ")")
 INSIDE = frozenset({"in", "on", "inside", "within", "from"})
-# "on the Comfort ride", "in the Study room": a titled item, when the noun is no part of
+# "on the Comfort ride", "of the UX Design cohort": a titled item, when the noun is no part of
 # the screen's frame ("in the Settings dialog" names no item)
 NAMED_ITEM = re.compile(
-    r"\b(?:on|in|inside|within|from)\s+(?:the\s+)?(?P<name>(?:\x00|[A-Z0-9#])\S*(?:\s+\S+){0,5}?)"
+    r"\b(?:on|in|inside|within|from|of)\s+(?:the\s+)?(?P<name>(?:\x00|[A-Z0-9#])\S*(?:\s+\S+){0,5}?)"
     r"(?:'s|’s)?\s+(?P<noun>[a-z]+)\W*$")
 # "the checkbox under Wed 15 Oct in the row with Your name": a cell by its column and row
 UNDER_IN_ROW = re.compile(

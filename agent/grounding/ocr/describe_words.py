@@ -5,8 +5,8 @@ to look for."""
 from __future__ import annotations
 
 __all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "KINDS", "LABEL_NOUNS",
-           "MENU_KINDS", "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS", "SIZES", "SYMBOLS",
-           "TEXT"]
+           "MENU_KINDS", "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS", "SIGN_NAMES", "SIZES",
+           "SYMBOLS", "TEXT"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -74,6 +74,9 @@ CUT = frozenset([  # after the kind
     "in", "of", "on", "at", "from", "inside", "within", "under", "for", "near",
 ])
 SYMBOLS = "×✕✖+−›‹»«…☰⚙"  # buttons whose text is one sign
+# What people call a button whose text is one sign.
+SIGN_NAMES = {"×": ("close", "x"), "✕": ("close", "x"), "✖": ("close", "x"), "+": ("plus",),
+              "-": ("minus",), "☰": ("menu",), "⚙": ("settings",)}
 # The screen's frame: no item named by a title ("in the Settings dialog" names no item)
 FRAMES = frozenset({
     "dialog", "window", "page", "screen", "form", "section", "toolbar", "menu", "bar",

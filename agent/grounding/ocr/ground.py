@@ -250,18 +250,27 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     for row, heading in pairs:
         if not named_row and labels_one(row, kinds, analysis):
             continue  # "the White colour option": the option labelled White, not a cell
-        in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row))
+        # (a number box shows its value centred, as a button its words: "0" under Quantity)
+        looked = kinds | {"button"} if "field" in kinds and heading is not None else kinds
+        in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row),
+                         kinds=looked)
         try:
             ranked = _ranked(in_row, analysis, image)
         except GroundingError:  # no such row, or two
             continue
-        fits = [c for c in ranked if c.kind in kinds and c.score >= MIN_SCORE
-                and (heading is None or headed(c.box, heading, plain))]
+        fits = [c for c in ranked if (c.kind in kinds or _number_box(c, looked))
+                and c.score >= MIN_SCORE and (heading is None or headed(c.box, heading, plain))]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:
         return None
     return decide(list(found.values()), query, description)
+
+
+def _number_box(candidate: Candidate, kinds: frozenset[str]) -> bool:
+    """Whether a button of `kinds` is a number box: it reads a number alone."""
+    return candidate.kind == "button" and "button" in kinds and \
+        norm(candidate.text).replace(".", "", 1).isdigit()
 
 
 def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:

@@ -255,12 +255,13 @@ class OcrGrounder:
         label (its own were not read, or it was not found): a closer reading decides, when it
         finds the widget or the same words elsewhere too (then it is an error: a legend's "Add
         webhook" is no button); when it finds less, the first answer stands (an open list's
-        item read magnified as nothing, and only rivals it beat tie)."""
+        item read magnified as nothing, and only rivals it beat tie); words again, elsewhere and
+        no surer: an error naming both."""
         closer = self.closer(image, analysis)
         if closer is None:
             return analysis, decision
         try:
-            return closer, ground_in(closer, image, description)
+            looked = ground_in(closer, image, description)
         except NotOnScreen:
             return analysis, decision
         except Ambiguous as exc:
@@ -268,6 +269,15 @@ class OcrGrounder:
             if beaten and not any(same_place(c, decision.best) for c in exc.close):
                 return analysis, decision
             raise
+        if looked.best.kind == TEXT and decision.best.kind == TEXT and \
+                looked.best.score <= decision.best.score and \
+                not same_place(looked.best, decision.best):
+            # only words again, elsewhere, no surer: the readings disagree ("£6.99 Remove" read
+            # as one phrase put the Remove link next to Fast Track under it instead)
+            places = "; ".join(c.describe() for c in (decision.best, looked.best))
+            raise Ambiguous(f"{description!r} is ambiguous: two readings of the screen answer "
+                            f"two places: {places}", close=[decision.best, looked.best])
+        return closer, looked
 
     def closer(self, image: Image.Image, analysis: Analysis) -> Analysis | None:
         """`image` analysed again from a closer reading, once per screenshot: its words read

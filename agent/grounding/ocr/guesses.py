@@ -97,11 +97,11 @@ def described_value(query: Query, analysis: Analysis) -> Query | None:
     if query.relation in ("next", "right") and query.anchor is not None and \
             unsaid(query, analysis):
         return replace(query, text=query.anchor.text, relation=None, anchor=None)
-    if not query.kinds - {TEXT} or query.quoted or len(words) != 2:
-        return None
+    if (query.kinds and not query.kinds - {TEXT}) or query.quoted or len(words) != 2:
+        return None  # (no kind said, "the Gold package": a widget's, when one reads Gold)
     label = replace(query, text=words[0])
-    if query.relation in ("row", "for"):  # "the start time field in the Saturday row": the
-        return label  # row's field saying Start
+    if query.relation in ("row", "for") or not query.kinds:  # "the start time field in the
+        return label  # Saturday row": the row's field saying Start; "the Gold package": Gold
     if query.relation:
         return None
     fields = [w.box for w in analysis.widgets or () if w.kind == "field"]
@@ -114,16 +114,20 @@ def described_value(query: Query, analysis: Analysis) -> Query | None:
 # Nouns for what a widget does or how it looks, said after its words ("the N gauge filter
 # button", "the 11:00 slot") and not written on it
 ROLE_NOUNS = ("time slot", "timeslot", "slot", "filter", "pill", "chip", "tag")
+ROLE_KINDS = frozenset({"button", "checkbox", "radio"})
 
 
 def without_role(query: Query) -> Query | None:
     """"the N gauge filter button", "the 11:00 slot": a widget's words and a noun for its
     role, when the screen says them nowhere together; the words alone, which only a widget
     reading exactly them answers. None for other descriptions."""
-    noun = next((n for n in ROLE_NOUNS if query.text.endswith(f" {n}")), None)
-    if query.quoted or noun is None:
+    text = query.text
+    while (noun := next((n for n in ROLE_NOUNS if text.endswith(f" {n}")), None)) is not None:
+        text = text.removesuffix(f" {noun}")  # ("the Part-time filter pill")
+    if query.quoted or text == query.text:
         return None
-    return replace(query, text=query.text.removesuffix(f" {noun}"))
+    # (no kind said: a filter, a slot is something to press or choose, not words)
+    return replace(query, text=text, kinds=query.kinds or ROLE_KINDS)
 
 
 def by_its_row(query: Query) -> Query | None:

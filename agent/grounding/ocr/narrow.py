@@ -309,8 +309,8 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
             if not query.kinds or candidate.kind in query.kinds:
                 fits[index] = 0.0
             continue
-        if overlaps(candidate.box, anchor.box):
-            continue  # the anchor itself
+        if _shares(candidate.box, anchor.box):
+            continue  # the anchor itself (not a field whose top a tall word's box grazes)
         if distance is not None:
             fits[index] = distance
     if not fits:
@@ -331,3 +331,11 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
         else:
             result.append(rescored(candidate, MISFIT * 0.5))
     return result
+
+
+def _shares(a: Box, b: Box) -> bool:
+    """Whether two boxes share a third of the smaller one's area or more."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width > 0 and height > 0 and width * height >= smaller / 3

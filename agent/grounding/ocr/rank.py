@@ -27,6 +27,7 @@ from agent.grounding.ocr.candidate import (
     rescored,
 )
 from agent.grounding.ocr.describe import TEXT, Query
+from agent.grounding.ocr.describe_words import SIGN_NAMES
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.labels import (
     DROPPED,
@@ -57,9 +58,6 @@ NEAR = 0.6  # text this similar is no answer, but a rival worth naming
 BARE_SIGNS = frozenset({"×", "✕", "✖", "x", "+"})  # a phrase of one sign: a button drawn bare
 BARE_SIGN = 0.8  # how surely such a sign is the button described
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
-# What people call a button whose text is one sign.
-SIGN_NAMES = {"×": ("close", "x"), "✕": ("close", "x"), "✖": ("close", "x"), "+": ("plus",),
-              "-": ("minus",), "☰": ("menu",), "⚙": ("settings",)}
 RELATED = {frozenset({"button", "tab"}): 0.8, frozenset({"button", "link"}): 0.75,
            frozenset({"tab", "link"}): 0.75, frozenset({"checkbox", "radio"}): 0.8,
            frozenset({"button", "icon"}): 0.75,

@@ -25,6 +25,8 @@ def how_far(relation: str, anchor: Box, box: Box, height: float, card: Box | Non
         if card is not None:
             x, y = centre(box)
             inside = card[0] <= x <= card[2] and card[1] <= y <= card[3]
+            if inside and _row(anchor, box, height):  # its row's, not the next line's
+                return 0.0  # (a checkbox beside the label named, not the one under it)
             return abs(box[1] - anchor[3]) + 2 * height if inside else None
         if _measured("row", anchor, box, height) is not None:
             return 0.0

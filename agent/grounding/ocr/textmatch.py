@@ -312,16 +312,30 @@ def row_sets(words: Sequence[OcrWord], query: str) -> list[Run]:
         return []
     found = []
     for row in _screen_rows(words):
-        if coded:
-            held = _inside_tokens(row, wanted[0])
-        else:
-            held = [w for w in row if norm(w.text) in wanted]
-            if {norm(w.text) for w in held} != set(wanted):
-                held = []
+        held = _inside_tokens(row, wanted[0]) if coded else _closest_set(row, set(wanted))
         if held:
             found.append(Run(" ".join(w.text for w in held), union([w.box for w in held]),
                              1.0, True, 1.0))
     return found
+
+
+def _closest_set(row: Sequence[OcrWord], wanted: set[str]) -> list[OcrWord]:
+    """The wanted words of the narrowest stretch of the row holding them all (a word said
+    twice on the row, "Mar" of the card beside, is taken where the others are); [] when the row
+    lacks one."""
+    norms = [norm(w.text) for w in row]
+    best: list[OcrWord] = []
+    for start in (i for i, n in enumerate(norms) if n in wanted):
+        seen: set[str] = set()
+        for end in range(start, len(row)):
+            seen |= {norms[end]} & wanted
+            if seen == wanted:
+                held = [w for w, n in zip(row[start:end + 1], norms[start:end + 1],
+                                          strict=True) if n in wanted]
+                if not best or held[-1].box[2] - held[0].box[0] < best[-1].box[2] - best[0].box[0]:
+                    best = held
+                break
+    return best
 
 
 def _inside_tokens(row: Sequence[OcrWord], code: str) -> list[OcrWord]:
@@ -365,9 +379,13 @@ def _screen_rows(words: Sequence[OcrWord]) -> list[list[OcrWord]]:
     return [sorted(row, key=lambda w: w.box[0]) for row in rows]
 
 
+WRAPPED_WORDS = 6  # a label wrapped over two lines beside its field: at most so many words
+
+
 def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
     """A short label wrapped onto two lines ("Coupon" over "code"; set flush right beside its
-    field, "Vehicle registration" over "number"), read as one run."""
+    field, "Vehicle registration" over "number", "Why should we" over "show it?"), read as one
+    run."""
     lines = [(union([w.box for w in p]), p) for p in phrases(words) if len(p) <= 3]
     lines.sort(key=lambda line: line[0][1])
     tops = [box[1] for box, _p in lines]
@@ -378,7 +396,7 @@ def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
         for below, lower in lines[bisect.bisect_left(tops, top[3]):
                                   bisect.bisect_right(tops, top[3] + 0.8 * height)]:
             aligned = min(abs(below[0] - top[0]), abs(below[2] - top[2]))  # left or right
-            if aligned > 0.5 * height or len(upper) + len(lower) > 4:
+            if aligned > 0.5 * height or len(upper) + len(lower) > WRAPPED_WORDS:
                 continue
             text = " ".join(norm(w.text) for w in (*upper, *lower))
             score = similarity(text, query)

@@ -5,11 +5,14 @@ descriptions and pages showed the grounder missing, each an error before, never 
 from __future__ import annotations
 
 import pytest
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
-from agent.grounding.ocr.textmatch import MISREAD, runs, similarity
+from agent.grounding.ocr.grounder import Analysis, OcrGrounder
+from agent.grounding.ocr.rank import Ambiguous
+from agent.grounding.ocr.textmatch import MISREAD, row_sets, runs, similarity
+from agent.screen import Screenshot
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
@@ -194,3 +197,111 @@ def test_where_a_description_says_the_element_is(description: str, text: str,
     query = parse(description)
     assert query.text == text and query.relation == relation
     assert (query.anchor.text if query.anchor else None) == anchor
+
+
+def test_a_rows_words_said_twice_are_taken_where_they_stand_together() -> None:
+    """The film society's shift cards side by side: "Sat 8 Mar · Usher" and "Fri 28 Mar · Box
+    office" on one screen row. "the Drop link for the Fri 28 Mar shift" took both cards'
+    "Mar" for the row's name, its box starting in the Saturday card, whose Drop was clicked."""
+    image = SCREEN.copy()
+    draw = ImageDraw.Draw(image)
+    for left in (40, 420):
+        draw.rectangle((left, 40, left + 340, 160), outline="#dddddd", fill="white")
+    read = [*words(60, 60, "Sat 8 Mar · Usher"), *words(60, 440, "Fri 28 Mar · Box office"),
+            *words(120, 60, "Swap"), *words(120, 120, "Drop"),
+            *words(120, 440, "Swap"), *words(120, 500, "Drop")]
+    held = row_sets(read, "fri 28 mar")
+    assert len(held) == 1 and held[0].box[0] == 440
+    found = ground("the Drop link for the Fri 28 Mar shift", read, [], image)
+    assert inside(found.point, (500, 120, 536, 136))
+
+
+def test_the_checkbox_for_a_label_in_a_panel_is_on_the_labels_row() -> None:
+    """The canal boats' safety briefing: checkboxes in a panel, "the checkbox for I have
+    watched the safety video", its label read "Ihave watched …" (so found in part): the one on
+    that row, not the next row's, whose top is nearer the label's foot."""
+    image = Image.new("RGB", SCREEN.size, "#f0f0f0")
+    ImageDraw.Draw(image).rectangle((20, 20, 600, 200), outline="#dddddd", fill="white")
+    labels = ["Ihave watched the safety video with my crew",
+              "Children will wear lifejackets on deck at all times"]
+    read, boxes = [], []
+    for k, label in enumerate(labels):
+        y = 60 + 26 * k
+        read += words(y, 80, label)
+        boxes.append(Widget("checkbox", (50, y, 66, y + 16), label.removeprefix("I"),
+                            (80, y, 80 + 9 * len(label), y + 16)))
+    found = ground("the checkbox for I have watched the safety video", read, boxes, image)
+    assert inside(found.point, boxes[0].box)
+
+
+def test_two_readings_answering_two_places_with_words_only_are_an_error() -> None:
+    """The airport parking's order summary at 150%: read again magnified, "£6.99 Remove" was
+    one phrase, its Remove a part scored under the bar, and "the Remove link next to Fast
+    Track security" went to the next row's Remove. Words alone in two places, the second
+    reading no surer: an error naming both."""
+    first = [*words(100, 60, "Fast Track security"), *words(100, 400, "£6.99"),
+             *words(100, 470, "Remove"), *words(140, 60, "Cancellation cover"),
+             *words(140, 400, "£4.00"), *words(140, 470, "Remove")]
+    closer = [*words(100, 60, "Fast Track security"), *words(100, 400, "£6.99 Remove"),
+              *words(140, 60, "Cancellation cover"), *words(140, 400, "£4.00"),
+              *words(140, 470, "Remove")]
+    grounder = OcrGrounder()
+    grounder.analyse = lambda image: Analysis(first, [], 0.0)  # type: ignore[method-assign]
+    grounder.closer = lambda image, analysis: Analysis(closer, [], 0.0)  # type: ignore[method-assign]
+    shot = Screenshot.from_image(SCREEN)
+    with pytest.raises(Ambiguous, match="two readings"):
+        grounder.ground(shot, "the Remove link next to Fast Track security")
+    assert inside(grounder.ground(shot, "the Remove link next to Cancellation cover").point,
+                  (470, 140, 524, 156))
+
+
+def test_a_number_box_under_its_columns_heading_is_the_rows_field() -> None:
+    """The film society's ticket table: an input showing its "0" centred, like a button's
+    words: "the quantity field in the Concession row" is the box under Quantity."""
+    read = [*words(60, 60, "Ticket"), *words(60, 400, "Price"), *words(60, 520, "Quantity"),
+            *words(100, 60, "Full price"), *words(100, 400, "£9.00"), *words(100, 548, "0"),
+            *words(140, 60, "Concession"), *words(140, 400, "£6.50"), *words(140, 548, "0")]
+    boxes = [Widget("button", (520, 92, 594, 124), "0", (548, 100, 557, 116)),
+             Widget("button", (520, 132, 594, 164), "0", (548, 140, 557, 156))]
+    found = ground("the quantity field in the Concession row", read, boxes)
+    assert inside(found.point, boxes[1].box)
+    with pytest.raises(Exception, match="quantity"):  # a button is no field elsewhere
+        ground("the quantity field", read, boxes)
+
+
+def test_a_label_wrapped_over_two_lines_beside_its_field() -> None:
+    """The film suggestion form: "Why should we" over "show it?", set flush right beside a
+    text area."""
+    read = [*words(316, 81, "Why should we"), *words(334, 121, "show it?")]
+    area = Widget("field", (210, 308, 670, 386))
+    found = ground("the Why should we show it? box", read, [area])
+    assert found.kind == "field" and inside(found.point, area.box)
+
+
+@pytest.mark.parametrize(("description", "text", "relation", "anchor"), [
+    ("the × close button of the dialog", "×", None, None),
+    ('the "× close" button', "× close", None, None),  # quoted: its very words
+    ("the View syllabus link of the UX Design cohort", "view syllabus", "for", "ux design"),
+    ("the second of the Delete buttons", "delete buttons", None, None),  # no item named
+])
+def test_a_sign_with_its_name_and_an_item_of_a_title(description: str, text: str,
+                                                     relation: str | None,
+                                                     anchor: str | None) -> None:
+    query = parse(description)
+    assert query.text == text and query.relation == relation
+    assert (query.anchor.text if query.anchor else None) == anchor
+
+
+def test_a_widget_named_by_its_word_and_a_noun_the_screen_lacks() -> None:
+    """The ice rink's party packages: "the Gold package" is the radio button Gold (the
+    noun is said by a heading far above and by another checkbox's label); "the Organic
+    filter" is the pill, not the same word in a card's text."""
+    read = [*words(40, 60, "Choose a package"), *words(100, 80, "Bronze"),
+            *words(140, 80, "Gold"), *words(300, 80, "Photo package"),
+            *words(400, 80, "Organic"), *words(500, 600, "Organic veg from our farm")]
+    widgets = [Widget("radio", (50, 100, 66, 116), "Bronze", (80, 100, 134, 116)),
+               Widget("radio", (50, 140, 66, 156), "Gold", (80, 140, 116, 156)),
+               Widget("checkbox", (50, 300, 66, 316), "Photo package", (80, 300, 197, 316)),
+               Widget("button", (60, 392, 160, 424), "Organic", (80, 400, 143, 416))]
+    assert inside(ground("the Gold package", read, widgets).point, widgets[1].box)
+    assert inside(ground("the Organic filter", read, widgets).point, widgets[3].box)
