@@ -383,7 +383,10 @@ def _frame_follows(lower: list[str], i: int, end: int) -> bool:
     sidebar menu", "on the toolbar"): no part of the text."""
     rest = lower[i + 1:end]
     return lower[i] in CUT and any(w in FRAMES for w in rest) and \
-        all(w in FRAMES or w in ARTICLES for w in rest)
+        all(w in FRAMES or w in ARTICLES or w in FRAME_SIDES for w in rest)
+
+
+FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom"})  # "the side menu"
 
 
 def _capital(tokens: list[str], i: int) -> bool:

@@ -4,6 +4,7 @@ control was asked for and another's is there: clicking a label rarely acts on it
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 
 from PIL import Image
@@ -84,8 +85,11 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if row or not _beside_mark(image, run.box):
         return [Candidate(f"label without a {'/'.join(sorted(kinds))}", run.box, run.text,
                           run.centre, run.similarity, 0.0)]
-    return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
-                      text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
+    # The drawing itself, not its label: a page's label may be no <label> ("Pay in full
+    # [switch] Pay monthly", words that toggle nothing)
+    drawn = _drawn_mark(image, run.box)
+    return [Candidate(TEXT, run.box, run.text, centre(drawn) if drawn else run.centre,
+                      run.similarity, text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
 
 
 def _titled(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
@@ -184,29 +188,51 @@ def _beside_mark(image: Image.Image | None, box: Box) -> bool:
     """Whether something mark-sized stands just left of the text, as a checkbox stands beside
     its label (Tk, GTK and HTML labels toggle their box): a text alone on its row, or with its
     control far off, is no control to click."""
+    if image is None or importlib.util.find_spec("numpy") is None:
+        return True  # no pixels to look at (words only; numpy is the ocr extra's, without it
+        # no widgets were looked for either): the label, as before
+    return _mark_left(image, box) is not None
+
+
+def _drawn_mark(image: Image.Image | None, box: Box) -> Box | None:
+    """The box of the mark just left of the text when it is one drawing, no gap across it
+    (a switch's track; not a panel's edge and a tiny Tk box apart): where to click."""
+    found = _mark_left(image, box) if image is not None else None
+    return found[0] if found is not None and found[1] else None
+
+
+def _mark_left(image: Image.Image, box: Box) -> tuple[Box, bool] | None:
+    """The box of the mark-sized drawing just left of the text (a checkbox or switch the
+    finder missed), and whether its ink runs with no gap across it; None when there is none
+    (also without numpy)."""
     try:
-        import numpy as np  # the ocr extra's; without it no widgets were looked for either
+        import numpy as np
     except ImportError:
-        return True
-    if image is None:
-        return True  # no pixels to look at (words only): the label, as before
+        return None
+
     height = box[3] - box[1]
     left = max(0, round(box[0] - 2.2 * height))
     right = max(0, round(box[0] - 0.15 * height))
     if right - left < 3:
-        return False
+        return None
     top, bottom = round(box[1] - 0.2 * height), round(box[3] + 0.2 * height)
-    grey = np.asarray(image.convert("L").crop((left, max(0, top), right, bottom)), np.int16)
+    gray = image.convert("L")
+    grey = np.asarray(gray.crop((left, max(0, top), right, bottom)), np.int16)
     if grey.size == 0:
-        return False
-    ground = int(np.median(grey))
+        return None
+    # the ground the text stands on (a switch's track may fill most of the strip left of it)
+    ground = int(np.median(np.asarray(gray.crop(box), np.float32)))
     ink = np.abs(grey - ground) > 30
     cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
     if cols.size == 0:
-        return False
+        return None
     extent_x, extent_y = cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1
     # (a Tk checkbox keeps its size at any scale: at 300% it is a fifth of the text high)
-    return bool(extent_y >= 0.2 * height and 0.2 * height <= extent_x <= 2.2 * height)
+    if not (extent_y >= 0.2 * height and 0.2 * height <= extent_x <= 2.2 * height):
+        return None
+    drawn = (float(left + cols[0]), float(max(0, top) + rows[0]), float(left + cols[-1]),
+             float(max(0, top) + rows[-1]))
+    return drawn, bool((np.diff(cols) <= 1).all())
 
 
 def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],

@@ -183,9 +183,13 @@ def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
     fitting = [related for anchor in anchors
                if (related := _related_to(query, found, image, anchor, cards)) is not None]
     holding = [r for r in fitting if max((c.score for c in r), default=0.0) >= MIN_SCORE]
-    if not holding and query.text and query.relation in ("next", "below"):  # "the High
-        # radio button next to Likelihood": nothing good beside the words, which head a group
-        # of options (one named by its own words: under a heading reaches far right)
+    options = bool(query.kinds) and query.kinds <= {"radio", "checkbox"}
+    if not holding and query.text and (query.relation == "below" or (
+            query.relation == "next" and options)):  # "the High radio button next to
+        # Likelihood": nothing good beside the words, which head a group of options (one named
+        # by its own words: under a heading reaches far right). A button or link next to a
+        # row's name is on its row, not under it (the next row's Add, when this row's was
+        # read "(add")
         return _in_relation(replace(query, relation="under"), found, image, anchors)
     if len(holding) > 1 and query.kinds:  # where the kind described fits best, not words
         # alike ("High" under the table's Likelihood: a badge; the form's: a radio button)

@@ -182,6 +182,8 @@ def test_a_link_under_a_cards_title_far_down_the_card() -> None:
 @pytest.mark.parametrize(("description", "text", "relation", "anchor"), [
     ("Availability in the sidebar menu", "availability", None, None),
     ("Workshops in the sidebar", "workshops", None, None),
+    ("Prescriptions in the side menu", "prescriptions", None, None),
+    ("Sign in with the app", "sign in with the app", None, None),  # no frame: all words
     ("Sign in", "sign in", None, None),  # "in" ends no frame here
     ("Log in to the site", "log in to the site", None, None),
     ("the Card number field under Link a physical card", "card number", "below",
@@ -235,24 +237,21 @@ def test_the_checkbox_for_a_label_in_a_panel_is_on_the_labels_row() -> None:
 
 
 def test_two_readings_answering_two_places_with_words_only_are_an_error() -> None:
-    """The airport parking's order summary at 150%: read again magnified, "£6.99 Remove" was
-    one phrase, its Remove a part scored under the bar, and "the Remove link next to Fast
-    Track security" went to the next row's Remove. Words alone in two places, the second
-    reading no surer: an error naming both."""
-    first = [*words(100, 60, "Fast Track security"), *words(100, 400, "£6.99"),
-             *words(100, 470, "Remove"), *words(140, 60, "Cancellation cover"),
-             *words(140, 400, "£4.00"), *words(140, 470, "Remove")]
-    closer = [*words(100, 60, "Fast Track security"), *words(100, 400, "£6.99 Remove"),
-              *words(140, 60, "Cancellation cover"), *words(140, 400, "£4.00"),
-              *words(140, 470, "Remove")]
+    """The airport parking's order summary at 150%: read again magnified, the words were
+    grouped otherwise and "the Remove link next to Fast Track security" went to another row's
+    Remove. Words alone in two places, the second reading no surer: an error naming both,
+    not the second reading's guess."""
+    first = [*words(100, 60, "Fast Track security"), *words(100, 470, "Remove"),
+             *words(140, 60, "Cancellation cover"), *words(140, 470, "Remove")]
+    closer = [*words(100, 60, "Fast Track secunty"), *words(100, 470, "Remove"),
+              *words(140, 60, "Fast Track security"), *words(140, 470, "Remove")]
     grounder = OcrGrounder()
     grounder.analyse = lambda image: Analysis(first, [], 0.0)  # type: ignore[method-assign]
-    grounder.closer = lambda image, analysis: Analysis(closer, [], 0.0)  # type: ignore[method-assign]
+    grounder.closer = (  # type: ignore[method-assign]
+        lambda image, analysis: Analysis(closer, [], 0.0))
     shot = Screenshot.from_image(SCREEN)
     with pytest.raises(Ambiguous, match="two readings"):
         grounder.ground(shot, "the Remove link next to Fast Track security")
-    assert inside(grounder.ground(shot, "the Remove link next to Cancellation cover").point,
-                  (470, 140, 524, 156))
 
 
 def test_a_number_box_under_its_columns_heading_is_the_rows_field() -> None:
@@ -305,3 +304,43 @@ def test_a_widget_named_by_its_word_and_a_noun_the_screen_lacks() -> None:
                Widget("button", (60, 392, 160, 424), "Organic", (80, 400, 143, 416))]
     assert inside(ground("the Gold package", read, widgets).point, widgets[1].box)
     assert inside(ground("the Organic filter", read, widgets).point, widgets[3].box)
+
+
+def test_a_button_next_to_a_rows_name_is_on_its_row_not_under_it() -> None:
+    """The lido café's menu: the Hot chocolate row's Add button read "(add" and taken for a
+    field; "the Add button next to Hot chocolate" fell back to under it, the Chai row's Add.
+    A button next to a row's name is on its row: else an error."""
+    read = [*words(100, 40, "Latte"), *words(100, 400, "£3.20"),
+            *words(140, 40, "Hot chocolate"), *words(140, 400, "£3.50"),
+            *words(180, 40, "Chai"), *words(180, 400, "£3.40")]
+    adds = [Widget("button", (480, 92, 540, 124), "Add", (496, 100, 523, 116)),
+            Widget("button", (480, 172, 540, 204), "Add", (496, 180, 523, 196))]
+    with pytest.raises(Exception, match="no button like 'add'"):
+        ground("the Add button next to Hot chocolate", read, adds)
+    assert inside(ground("the Add button next to Chai", read, adds).point, adds[1].box)
+
+
+def test_a_switch_the_finder_missed_is_clicked_on_the_switch_not_its_words() -> None:
+    """The lido's season passes: "Pay in full [switch] Pay monthly", the switch a grey track
+    the finder did not find, its words no <label>: "the Pay monthly toggle" is the track left
+    of the words, which toggle nothing."""
+    image = Image.new("RGB", SCREEN.size, "#fbf9f4")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((226, 102, 272, 126), radius=12, fill="#c6d0d4")
+    draw.ellipse((229, 105, 247, 123), fill="white")
+    read = [*words(106, 80, "Pay in full"), *words(106, 284, "Pay monthly")]
+    found = ground("the Pay monthly toggle", read, [], image)
+    assert inside(found.point, (226, 102, 272, 126))
+
+
+def test_a_tiny_box_beside_a_panels_edge_is_clicked_by_its_label() -> None:
+    """The held-out Tk preferences at 300%: a checkbutton's tiny box beside its text, and the
+    panel's edge further left, both within reach: no one drawing, so the label (which a Tk
+    checkbutton toggles from) is clicked, not the middle between them."""
+    image = Image.new("RGB", SCREEN.size, "#ebebeb")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((90, 60, 700, 160), fill="#d9d9d9", outline="#9a9a9a")  # the panel
+    draw.rectangle((108, 104, 116, 112), fill="white", outline="#555555")  # the tiny box
+    read = words(90, 128, "Show line numbers", char=20, height=36)
+    found = ground("the Show line numbers checkbox", read, [], image)
+    assert found.kind == "text" and inside(found.point, (128, 90, 480, 126))
