@@ -183,14 +183,17 @@ def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
     fitting = [related for anchor in anchors
                if (related := _related_to(query, found, image, anchor, cards)) is not None]
     holding = [r for r in fitting if max((c.score for c in r), default=0.0) >= MIN_SCORE]
-    options = bool(query.kinds) and query.kinds <= {"radio", "checkbox"}
-    if not holding and query.text and (query.relation == "below" or (
-            query.relation == "next" and options)):  # "the High radio button next to
-        # Likelihood": nothing good beside the words, which head a group of options (one named
-        # by its own words: under a heading reaches far right). A button or link next to a
-        # row's name is on its row, not under it (the next row's Add, when this row's was
-        # read "(add")
-        return _in_relation(replace(query, relation="under"), found, image, anchors)
+    if not holding and query.text and query.relation in ("next", "below"):  # "the High
+        # radio button next to Likelihood": nothing good beside the words, which head a group
+        # of options (one named by its own words: under a heading reaches far right)
+        under = _in_relation(replace(query, relation="under"), found, image, anchors)
+        if query.relation == "below" or (query.kinds and query.kinds <= {"radio", "checkbox"}):
+            return under
+        # A button or link next to a row's name: on the line just under it at most (a basket
+        # item's Save for later under its Remove), not the next row's (the Chai row's Add
+        # when this row's was read "(add")
+        return [c if any(_just_under(c.box, a.box) for a in anchors)
+                else rescored(c, MISFIT * 0.5) for c in under]
     if len(holding) > 1 and query.kinds:  # where the kind described fits best, not words
         # alike ("High" under the table's Likelihood: a badge; the form's: a radio button)
         kinded = sorted(((max((c.score for c in r if c.kind in query.kinds), default=0.0), r)
@@ -343,3 +346,8 @@ def _shares(a: Box, b: Box) -> bool:
     height = min(a[3], b[3]) - max(a[1], b[1])
     smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return width > 0 and height > 0 and width * height >= smaller / 3
+
+
+def _just_under(box: Box, anchor: Box) -> bool:
+    """Whether `box` starts within a line height under the anchor's foot."""
+    return 0 <= box[1] - anchor[3] <= anchor[3] - anchor[1]

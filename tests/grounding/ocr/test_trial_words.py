@@ -309,12 +309,12 @@ def test_a_widget_named_by_its_word_and_a_noun_the_screen_lacks() -> None:
 def test_a_button_next_to_a_rows_name_is_on_its_row_not_under_it() -> None:
     """The lido café's menu: the Hot chocolate row's Add button read "(add" and taken for a
     field; "the Add button next to Hot chocolate" fell back to under it, the Chai row's Add.
-    A button next to a row's name is on its row: else an error."""
+    A button next to a row's name is on its row or the line just under it: else an error."""
     read = [*words(100, 40, "Latte"), *words(100, 400, "£3.20"),
-            *words(140, 40, "Hot chocolate"), *words(140, 400, "£3.50"),
-            *words(180, 40, "Chai"), *words(180, 400, "£3.40")]
+            *words(147, 40, "Hot chocolate"), *words(147, 400, "£3.50"),
+            *words(194, 40, "Chai"), *words(194, 400, "£3.40")]  # rows 47 px apart
     adds = [Widget("button", (480, 92, 540, 124), "Add", (496, 100, 523, 116)),
-            Widget("button", (480, 172, 540, 204), "Add", (496, 180, 523, 196))]
+            Widget("button", (480, 186, 540, 218), "Add", (496, 194, 523, 210))]
     with pytest.raises(Exception, match="no button like 'add'"):
         ground("the Add button next to Hot chocolate", read, adds)
     assert inside(ground("the Add button next to Chai", read, adds).point, adds[1].box)
@@ -344,3 +344,15 @@ def test_a_tiny_box_beside_a_panels_edge_is_clicked_by_its_label() -> None:
     read = words(90, 128, "Show line numbers", char=20, height=36)
     found = ground("the Show line numbers checkbox", read, [], image)
     assert found.kind == "text" and inside(found.point, (128, 90, 480, 126))
+
+
+def test_a_link_next_to_a_rows_name_may_stand_on_the_line_under_it() -> None:
+    """The garden centre's basket: each item's Remove button beside its name, its "Save for
+    later" link on the line under: "the Save for later link next to Peat-free compost"."""
+    read = [*words(100, 40, "Rose food 1kg"), *words(100, 600, "Remove"),
+            *words(120, 600, "Save for later"), *words(160, 40, "Peat-free compost 40L"),
+            *words(160, 600, "Remove"), *words(180, 600, "Save for later")]
+    links = [Widget("link", (600, 120, 726, 136), "Save for later", (600, 120, 726, 136)),
+             Widget("link", (600, 180, 726, 196), "Save for later", (600, 180, 726, 196))]
+    found = ground("the Save for later link next to Peat-free compost", read, links)
+    assert inside(found.point, links[1].box)
