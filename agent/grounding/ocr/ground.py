@@ -293,6 +293,10 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
         try:
             try:
                 best = _decide(anchor, analysis, image, _said(anchor)).best
+                if anchor.text.isdigit() and best.kind == TEXT and not best.exact:
+                    # a number names a row only standing alone ("tap 6": not the 6 of a
+                    # "56%" read apart)
+                    raise NotOnScreen(f"no {anchor.text!r} standing alone on the screen")
                 if best.kind != TEXT or best.exact or query.relation not in ("row", "for"):
                     return [best]
                 # Words inside a sentence ("Kick In goes on channel 1 before…"): a row with

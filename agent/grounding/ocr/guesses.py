@@ -47,8 +47,9 @@ def unsaid(query: Query, analysis: Analysis) -> bool:
     kinds = query.kinds - {TEXT}
     if query.quoted or not query.text or not kinds \
             or not ("field" in kinds or kinds <= {"checkbox", "radio"}) \
-            or not all(word.isalpha() and len(word) >= 3 for word in query.text.split()):
-        return False  # (a number or a code is a cell's, a heading's: maybe read unsure)
+            or not all(word.isalpha() and len(word) >= 4 for word in query.text.split()):
+        return False  # (a number or a code is a cell's, a heading's: maybe read unsure; so
+        # is a short label, "CVC", "PIN": its own words misread, no noun for what it holds)
     return not any(similarity(norm(w.text), query.text) >= MIN_SIMILARITY
                    for w in analysis.widgets or ()) and not runs(analysis.words, query.text)
 

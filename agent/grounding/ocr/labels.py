@@ -63,6 +63,8 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
         # of its item (a multi-select's checkbox), is the item's; not a grid's unlabelled
         # mark behind the list, nor a table's avatar of that name on its row far off
         own = [w for w in own if w.text and gap(run.box, w.box) <= 2 * height]
+    if len(own) > 1 and image is not None:  # radio cards side by side, each mark at its
+        own = _in_its_card(image, run.box, own) or own  # card's far end: its title's card's
     if own:
         nearest = min(own, key=lambda w: gap(run.box, w.box))
         return [Candidate(nearest.kind, nearest.box, run.text, centre(nearest.box),
@@ -110,6 +112,17 @@ def _over(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]) -> lis
     return [w for w in widgets if w.kind in kinds and not w.text
             and run.box[0] - 0.25 * height <= centre(w.box)[0] <= run.box[0] + 2 * height
             and -0.2 * height <= run.box[1] - w.box[3] <= height]
+
+
+def _in_its_card(image: Image.Image, text: Box, marks: Sequence[WidgetLike]
+                 ) -> list[WidgetLike]:
+    """The marks on the card the text stands on; none without a card (or OpenCV)."""
+    try:
+        from agent.grounding.ocr.cards import card_around
+    except ImportError:
+        return []
+    card = card_around(image, text)
+    return [] if card is None else [w for w in marks if inside(centre(w.box), card)]
 
 
 def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]

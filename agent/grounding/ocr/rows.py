@@ -77,8 +77,11 @@ def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:
     values = [run for run in runs(words, " ".join(parts[1:])) if run.similarity == 1.0]
     # "channel 1": "1" under a heading that shortens the noun ("Ch", "Qty", "No.")
     short = {text for w in words if _shortens(text := norm(w.text), parts[0])}
+    # (with no such heading, only a code stands out alone: "JT-4121", "2287"; a "6" somewhere
+    # is no tap 6's row)
     return [run for run in values if run.whole and any(
-        headed(run.box, heading, words) for heading in short)] or values
+        headed(run.box, heading, words) for heading in short)] or \
+        [run for run in values if not norm(run.text).isdigit() or len(norm(run.text)) >= 3]
 
 
 def _in_its_group(name: str, words: Sequence[OcrWord]) -> list[Run]:

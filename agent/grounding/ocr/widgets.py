@@ -129,7 +129,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
                 widget = replace(widget, menu=True)
             widgets.append(widget)
     widgets += [_boxed("field", area, placeholder) for area, placeholder in areas]
-    widgets += [_marked(mark, runs, used, unit) for mark in marks]
+    widgets += [_marked(mark, runs, used, unit, edges) for mark in marks]
     for (left, top, right, bottom), sign in signs:  # round buttons: a sign is their text
         box = (float(left), float(top), float(right), float(bottom))
         if not any(overlaps(w.box, box) for w in widgets):
@@ -348,10 +348,17 @@ def _boxed(kind: WidgetKind, rect: Rect, words: Sequence[OcrWord]) -> Widget:
     return Widget(kind, box, text, text_box, tuple(words))  # type: ignore[arg-type]
 
 
-def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float) -> Widget:
-    """A checkbox or radio button with the text just right of it on its row."""
+def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
+            edges: np.ndarray) -> Widget:
+    """A checkbox or radio button with the text just right of it on its row, no border
+    between (a card's radio button at its right end is not the next card's title's)."""
     left, top, right, bottom = mark.box
     size = bottom - top
+
+    def walled(run: Run) -> bool:  # a line through the gap, taller than the mark: a border
+        gap = edges[max(0, top - size // 2):bottom + size // 2,
+                    right + 3:max(right + 3, int(run.box[0]) - 3)]
+        return bool(gap.size) and bool((gap.mean(axis=0) >= 0.9).any())
 
     def off(run: Run) -> float:  # the nearest to the mark's middle and right: its label,
         # not the hint under it starting a pixel further left ("Pickup truck" over "Open back")
@@ -359,8 +366,8 @@ def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float) -> Wid
 
     best = min((run for run in runs if id(run) not in used
                 and top - 0.2 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.2 * size
-                and right - 2 <= run.box[0] <= right + max(2.5 * size, 1.5 * unit)),
-               key=off, default=None)
+                and right - 2 <= run.box[0] <= right + max(2.5 * size, 1.5 * unit)
+                and not walled(run)), key=off, default=None)
     box = (float(left), float(top), float(right), float(bottom))
     if best is None:
         return Widget(mark.kind, box, checked=mark.checked)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
+from agent.errors import GroundingError
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.grounder import Analysis, OcrGrounder
@@ -356,3 +357,54 @@ def test_a_link_next_to_a_rows_name_may_stand_on_the_line_under_it() -> None:
              Widget("link", (600, 180, 726, 196), "Save for later", (600, 180, 726, 196))]
     found = ground("the Save for later link next to Peat-free compost", read, links)
     assert inside(found.point, links[1].box)
+
+
+def test_a_row_named_by_a_number_is_not_where_the_number_is_a_part() -> None:
+    """The taproom's tap list: "the Swap keg button for tap 6", the taps' numbers in badges
+    OCR did not read, and "Keg 56% full" read "Keg 5! 6 full" on tap 3's row: no row."""
+    read, buttons = [], []
+    for k, (name, level) in enumerate([("Copper Lager", "Keg 5! 6 full"),
+                                        ("Rusty Gate", "Keg 14% full")]):
+        y = 100 + 60 * k
+        read += [*words(y, 80, name), *words(y, 500, level)]
+        buttons.append(Widget("button", (800, y - 4, 884, y + 20), "Swap keg",
+                              (810, y, 874, y + 16)))
+    with pytest.raises(GroundingError):
+        ground("the Swap keg button for tap 6", read, buttons)
+
+
+def test_a_short_label_misread_is_no_noun_for_the_field_next_to_it() -> None:
+    """The removals deposit: "the CVC field next to Expiry", the CVC label read "eve": not
+    the Expiry field (as "the quantity field next to Rye flour" is the Rye flour field)."""
+    read = [*words(100, 60, "Expiry"), *words(100, 700, "eve")]
+    fields = [Widget("field", (60, 124, 600, 160), "Expiry", (60, 100, 114, 116)),
+              Widget("field", (700, 124, 1200, 160), "eve", (700, 100, 727, 116))]
+    with pytest.raises(GroundingError):
+        ground("the CVC field next to Expiry", read, fields)
+
+
+def test_a_radio_card_s_mark_at_its_far_end_is_its_titles() -> None:
+    """The removals cover options: cards side by side, each title at its left and its radio
+    button at its right end, just left of the next card's title: "the Full value cover
+    option" is the mark on its own card."""
+    image = Image.new("RGB", SCREEN.size, "#f4f4f4")
+    draw = ImageDraw.Draw(image)
+    read, radios = [], []
+    for k, title in enumerate(("Basic cover", "Standard cover", "Full value cover")):
+        left = 20 + 400 * k
+        draw.rectangle((left, 100, left + 380, 200), fill="white", outline="#cccccc")
+        read += words(120, left + 20, title)
+        radios.append(Widget("radio", (left + 340, 120, left + 356, 136)))
+    for k, title in enumerate(("Basic cover", "Standard cover", "Full value cover")):
+        found = ground(f"the {title} option", read, radios, image)
+        assert inside(found.point, radios[k].box), title
+
+
+def test_the_field_below_a_label_with_a_second_line_under_its_field_is_an_error() -> None:
+    """The bike shop's checkout: "the field below Street address", the field it labels and
+    the address's unlabelled second line just under: either may be meant."""
+    read = words(100, 40, "Street address")
+    fields = [Widget("field", (36, 120, 700, 152), "Street address", (40, 100, 166, 116)),
+              Widget("field", (36, 158, 700, 190))]
+    with pytest.raises(Ambiguous):
+        ground("the field below Street address", read, fields)
