@@ -41,6 +41,7 @@ from agent.grounding.ocr.describe_words import (
     COLOURS,
     CUT,
     FILLER,
+    FRAME_SIDES,
     FRAMES,
     KINDS,
     LABEL_NOUNS,
@@ -385,8 +386,6 @@ def _frame_follows(lower: list[str], i: int, end: int) -> bool:
     return lower[i] in CUT and any(w in FRAMES for w in rest) and \
         all(w in FRAMES or w in ARTICLES or w in FRAME_SIDES for w in rest)
 
-
-FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom"})  # "the side menu"
 
 
 def _capital(tokens: list[str], i: int) -> bool:

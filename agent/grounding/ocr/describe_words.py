@@ -4,9 +4,9 @@ to look for."""
 
 from __future__ import annotations
 
-__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "KINDS", "LABEL_NOUNS",
-           "MENU_KINDS", "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS", "SIGN_NAMES", "SIZES",
-           "SYMBOLS", "TEXT"]
+__all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "FRAME_SIDES", "KINDS",
+           "LABEL_NOUNS", "MENU_KINDS", "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS",
+           "SIGN_NAMES", "SIZES", "SYMBOLS", "TEXT"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -84,3 +84,4 @@ FRAMES = frozenset({
     "popup", "pop-up", "area", "group", "fieldset", "view", "app", "site", "banner", "region",
     "nav", "navbar", "navigation", "menubar",
 })
+FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom"})  # "the side menu"

@@ -222,19 +222,18 @@ def _mark_left(image: Image.Image, box: Box) -> tuple[Box, bool] | None:
         import numpy as np
     except ImportError:
         return None
-
     height = box[3] - box[1]
     left = max(0, round(box[0] - 2.2 * height))
     right = max(0, round(box[0] - 0.15 * height))
     if right - left < 3:
         return None
     top, bottom = round(box[1] - 0.2 * height), round(box[3] + 0.2 * height)
-    gray = image.convert("L")
-    grey = np.asarray(gray.crop((left, max(0, top), right, bottom)), np.int16)
+    luma = image.convert("L")
+    grey = np.asarray(luma.crop((left, max(0, top), right, bottom)), np.int16)
     if grey.size == 0:
         return None
     # the ground the text stands on (a switch's track may fill most of the strip left of it)
-    ground = int(np.median(np.asarray(gray.crop(box), np.float32)))
+    ground = int(np.median(np.asarray(luma.crop(box), np.float32)))
     ink = np.abs(grey - ground) > 30
     cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
     if cols.size == 0:

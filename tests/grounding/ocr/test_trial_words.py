@@ -18,6 +18,12 @@ from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
 
+def link(y: float, x: float, text: str) -> Widget:
+    """A link as `words` draws its text: 9 px a character, 16 px high."""
+    box = (x, y, x + 9 * len(text), y + 16)
+    return Widget("link", box, text, box)
+
+
 def test_a_capital_n_on_a_pill_is_a_letter_not_a_checkbox() -> None:
     """The railway club's scale filters: "N gauge" on a pill. The N's outline, its notches
     closed by the edges' width, filled most of its box: taken for a checkbox, it hid the pill's
@@ -60,8 +66,7 @@ def test_a_row_named_by_its_day_in_full_is_the_row_of_its_short_name() -> None:
     "Tue 11 June" and "Thu 13 June"."""
     read = [*words(100, 40, "Tue 11 June, 18:30"), *words(100, 600, "Cancel"),
             *words(140, 40, "Thu 13 June, 18:30"), *words(140, 600, "Cancel")]
-    links = [Widget("link", (600, 100, 654, 116), "Cancel", (600, 100, 654, 116)),
-             Widget("link", (600, 140, 654, 156), "Cancel", (600, 140, 654, 156))]
+    links = [link(100, 600, "Cancel"), link(140, 600, "Cancel")]
     found = ground("the Cancel link in the Thursday row", read, links)
     assert inside(found.point, links[1].box)
 
@@ -353,8 +358,7 @@ def test_a_link_next_to_a_rows_name_may_stand_on_the_line_under_it() -> None:
     read = [*words(100, 40, "Rose food 1kg"), *words(100, 600, "Remove"),
             *words(120, 600, "Save for later"), *words(160, 40, "Peat-free compost 40L"),
             *words(160, 600, "Remove"), *words(180, 600, "Save for later")]
-    links = [Widget("link", (600, 120, 726, 136), "Save for later", (600, 120, 726, 136)),
-             Widget("link", (600, 180, 726, 196), "Save for later", (600, 180, 726, 196))]
+    links = [link(120, 600, "Save for later"), link(180, 600, "Save for later")]
     found = ground("the Save for later link next to Peat-free compost", read, links)
     assert inside(found.point, links[1].box)
 
