@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from agent.grounding.ocr.candidate import centre
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.textmatch import MIN_SIMILARITY, UNSURE, Run, norm, runs
+from agent.grounding.ocr.textforms import UNSURE
+from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, runs
 
 __all__ = ["SAME_HEADING", "headed"]
 

@@ -23,7 +23,8 @@ from agent.grounding.ocr.candidate import (
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.fields import field_point, no_side_between, underlined_field
-from agent.grounding.ocr.textmatch import Run, norm, similarity, unmarked, without_hint
+from agent.grounding.ocr.textforms import unmarked, without_hint
+from agent.grounding.ocr.textmatch import Run, norm, similarity
 
 __all__ = ["labelled_fields", "labelled_mark", "listed"]
 

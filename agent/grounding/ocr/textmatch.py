@@ -16,10 +16,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.textforms import MARKS, dated, glyph_ends, hint_start, spelt_out
 
-__all__ = ["GAP", "MIN_SIMILARITY", "MISREAD", "UNSURE", "Run", "closed_up", "hyphenated", "norm",
-           "phrases", "row_runs", "row_sets", "runs", "similarity", "union", "unmarked",
-           "without_hint"]
+__all__ = ["GAP", "MIN_SIMILARITY", "MISREAD", "Run", "closed_up", "hyphenated", "norm", "phrases",
+           "row_runs", "row_sets", "runs", "similarity", "union", "whole_phrases"]
 
 MIN_SIMILARITY = 0.8  # below this a run of words is not the text described ("form" vs "from")
 JOINERS = frozenset(["-", "–", "—", "&", "/", "+"])  # signs set between words of one phrase
@@ -85,7 +85,7 @@ def similarity(text: str, query: str) -> float:
     text, query = closed_up(text), closed_up(query)
     if text == query:
         return 1.0
-    if _spelt_out(text) == query:  # "Thu 13 Jun" for "Thursday 13 June": near, not the text
+    if spelt_out(text) == query:  # "Thu 13 Jun" for "Thursday 13 June": near, not the text
         return MISREAD
     if _other_form(text, query):
         return 0.0
@@ -99,21 +99,6 @@ def similarity(text: str, query: str) -> float:
     if matcher.real_quick_ratio() < MIN_SIMILARITY * 0.9:
         return 0.0
     return min(matcher.ratio(), MISREAD - 0.01)
-
-
-# Days and months as pages shorten them (a timetable's "Thu 13 Jun"), by their full names
-_SHORT_NAMES = {short: name for name, shorts in {
-    "monday": "mon", "tuesday": "tue tues", "wednesday": "wed weds", "thursday": "thu thur thurs",
-    "friday": "fri", "saturday": "sat", "sunday": "sun", "january": "jan", "february": "feb",
-    "march": "mar", "april": "apr", "june": "jun", "july": "jul", "august": "aug",
-    "september": "sep sept", "october": "oct", "november": "nov", "december": "dec",
-}.items() for short in shorts.split()}
-
-
-def _spelt_out(text: str) -> str:
-    """The text with its days' and months' short names spelt out (the screen's side only: a
-    description's "Sun" is a word, not Sunday)."""
-    return " ".join(_SHORT_NAMES.get(word.rstrip("."), word) for word in text.split(" "))
 
 
 def _other_form(text: str, query: str) -> bool:
@@ -207,8 +192,8 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
     found = []
     for phrase in phrases(words):
         norms = [norm(w.text) for w in phrase]
-        first, last = _glyphs(norms, [w.confidence for w in phrase])
-        ends, last = last, _hint_start(phrase, first, last)
+        first, last = glyph_ends(norms, [w.confidence for w in phrase])
+        ends, last = last, hint_start(phrase, first, last)
         whole = " ".join(norms[first:last])
         for start, end, score in _windows(norms, query, floor, shortest=1):
             run = phrase[start:end]
@@ -230,12 +215,6 @@ SKIPPING = 0.85  # the words described in order, a date between: a near match
 SKIPPED = 3  # at most this many words between them
 
 
-def _dated(word: str) -> bool:
-    """Whether a word is a date's or a time's: a number, a day's or a month's name."""
-    return any(c.isdigit() for c in word) or word in _SHORT_NAMES or \
-        word in _SHORT_NAMES.values() or word == "may"
-
-
 def _skipping(words: Sequence[OcrWord], query: str) -> list[Run]:
     """The words described, in order, in a phrase that holds a date between them ("the
     Saturday afternoon option": "Saturday 11 January, afternoon"): a near match, which a
@@ -244,15 +223,15 @@ def _skipping(words: Sequence[OcrWord], query: str) -> list[Run]:
     found = []
     for phrase in phrases(words):
         norms = [norm(w.text) for w in phrase]
-        first, last = _glyphs(norms, [w.confidence for w in phrase])
-        last = _hint_start(phrase, first, last)  # (a hint in brackets after it: still whole)
+        first, last = glyph_ends(norms, [w.confidence for w in phrase])
+        last = hint_start(phrase, first, last)  # (a hint in brackets after it: still whole)
         for start in (i for i, n in enumerate(norms) if n == wanted[0]):
             matched, end = 1, start + 1
             while matched < len(wanted) and end < len(norms) and \
                     end - start - matched <= SKIPPED:
                 if norms[end] == wanted[matched]:
                     matched += 1
-                elif not _dated(norms[end]):
+                elif not dated(norms[end]):
                     break  # ("Saturday sessions and afternoon": no slot of a day)
                 end += 1
             skipped = end - start - len(wanted)
@@ -404,65 +383,6 @@ def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
                 found.append(Run(" ".join(w.text for w in (*upper, *lower)),
                                  union([top, below]), score, True, 1.0))
     return found
-
-
-GLYPHS = frozenset([  # a checkbox or radio button read as a letter or sign
-    "o", "0", "©", "®", "°", "@", "*", "•", "·", "[", "]", "|", "(", ")", "x", "v", "✓", "✔", "☐",
-    "☑", "◯", "○", "●", ">", "<", "»",
-])
-
-
-MARKS = GLYPHS - {"0", "x", "v", "*", "(", ")"}  # inside a line too ("Page 1 of 10": no)
-
-
-SIGNS = frozenset(["+", "›", "‹", "→", "←", "«"])  # drawn beside a text button's words ("+ Add")
-
-
-# A square mark read as a stroke, and unsure: tesseract 5.5 reads Tk's checkbox as "I" (45%).
-UNSURE_GLYPHS = frozenset(["i", "l", "1"])
-UNSURE = 60
-
-
-def _glyphs(norms: Sequence[str], confidences: Sequence[float]) -> tuple[int, int]:
-    """The phrase without a checkbox's or radio button's mark read as a letter at either end
-    ("O Newsletter"), or a sign drawn beside a button's words ("+ Add line"): (first, end)
-    indices of its words."""
-    def mark(index: int) -> bool:
-        return norms[index] in GLYPHS or norms[index] in SIGNS or (
-            norms[index] in UNSURE_GLYPHS and confidences[index] < UNSURE)
-
-    first, last = 0, len(norms)
-    if last - first > 1 and mark(first):
-        first += 1
-    if last - first > 1 and mark(last - 1):
-        last -= 1
-    return first, last
-
-
-def unmarked(text: str) -> str:
-    """A normalised phrase without a mark read as a letter at either end ("o hand delivered")."""
-    words = text.split()
-    first, last = _glyphs(words, [100.0] * len(words))
-    return " ".join(words[first:last])
-
-
-_HINT = re.compile(r"\s*\([^()]*\)\s*$")  # "Moving to (postcode)": a label's hint in brackets
-
-
-def without_hint(text: str) -> str:
-    """A label's text without its hint in brackets at the end ("Moving to (postcode)")."""
-    return _HINT.sub("", text)
-
-
-def _hint_start(phrase: Sequence[OcrWord], first: int, last: int) -> int:
-    """Where a label's hint in brackets at its end starts ("Moving to (postcode)", "Amount
-    (£)"): the label is whole without it. `last` when there is none."""
-    if last - first < 2 or not phrase[last - 1].text.endswith(")"):
-        return last
-    for index in range(last - 1, first, -1):
-        if phrase[index].text.startswith("("):
-            return index
-    return last
 
 
 def whole_phrases(words: Sequence[OcrWord]) -> list[Run]:
