@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from agent.grounding.ocr.candidate import centre
+from agent.grounding.ocr.candidate import centre, inside
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.textforms import UNSURE
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, runs
@@ -33,8 +33,7 @@ def _alike(run: Run, words: Sequence[OcrWord]) -> bool:
     OCR was unsure of all it read ("ty" for "Qty", at 49%)."""
     if run.similarity >= SAME_HEADING:
         return True
-    own = [w for w in words if run.box[0] <= centre(w.box)[0] <= run.box[2]
-           and run.box[1] <= centre(w.box)[1] <= run.box[3]]
+    own = [w for w in words if inside(centre(w.box), run.box)]
     return run.similarity >= MIN_SIMILARITY and bool(own) and \
         all(w.confidence < UNSURE for w in own)
 

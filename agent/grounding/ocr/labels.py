@@ -74,8 +74,9 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if column:  # a grid's column header: one candidate per row, which a row relation picks
         return [Candidate(w.kind, w.box, run.text, centre(w.box), run.similarity,
                           text_sim * GRID) for w in column]
+    beside, drawn = (False, None) if row else _mark_beside(image, run.box)
     # (not a label beside a mark of its own the finder missed: the next item's mark is not its)
-    titled = [] if row or listed or _beside_mark(image, run.box) \
+    titled = [] if row or listed or beside \
         else _titled(run, widgets, kinds) or _over(run, widgets, kinds)
     if len(titled) == 1:
         return [Candidate(titled[0].kind, titled[0].box, run.text, centre(titled[0].box),
@@ -85,12 +86,11 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     if listed >= DROPPED or (listed and not row):
         return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity,
                           text_sim * listed, run.similarity == 1.0 and run.whole)]
-    if row or not _beside_mark(image, run.box):
+    if row or not beside:
         return [Candidate(f"label without a {'/'.join(sorted(kinds))}", run.box, run.text,
                           run.centre, run.similarity, 0.0)]
     # The drawing itself, not its label: a page's label may be no <label> ("Pay in full
     # [switch] Pay monthly", words that toggle nothing)
-    drawn = _drawn_mark(image, run.box)
     return [Candidate(TEXT, run.box, run.text, centre(drawn) if drawn else run.centre,
                       run.similarity, text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
 
@@ -198,21 +198,19 @@ def _changed(word: OcrWord, appeared: Sequence[Box]) -> bool:
     return any(holds(region, word.box) for region in appeared)
 
 
-def _beside_mark(image: Image.Image | None, box: Box) -> bool:
+def _mark_beside(image: Image.Image | None, box: Box) -> tuple[bool, Box | None]:
     """Whether something mark-sized stands just left of the text, as a checkbox stands beside
     its label (Tk, GTK and HTML labels toggle their box): a text alone on its row, or with its
-    control far off, is no control to click."""
+    control far off, is no control to click; and, when it is one drawing with no gap across
+    it (a switch's track; not a panel's edge and a tiny Tk box apart), its box: where to
+    click."""
     if image is None or importlib.util.find_spec("numpy") is None:
-        return True  # no pixels to look at (words only; numpy is the ocr extra's, without it
-        # no widgets were looked for either): the label, as before
-    return _mark_left(image, box) is not None
-
-
-def _drawn_mark(image: Image.Image | None, box: Box) -> Box | None:
-    """The box of the mark just left of the text when it is one drawing, no gap across it
-    (a switch's track; not a panel's edge and a tiny Tk box apart): where to click."""
-    found = _mark_left(image, box) if image is not None else None
-    return found[0] if found is not None and found[1] else None
+        return True, None  # no pixels to look at (words only; numpy is the ocr extra's,
+        # without it no widgets were looked for either): the label, as before
+    found = _mark_left(image, box)
+    if found is None:
+        return False, None
+    return True, found[0] if found[1] else None
 
 
 def _mark_left(image: Image.Image, box: Box) -> tuple[Box, bool] | None:
@@ -229,12 +227,11 @@ def _mark_left(image: Image.Image, box: Box) -> tuple[Box, bool] | None:
     if right - left < 3:
         return None
     top, bottom = round(box[1] - 0.2 * height), round(box[3] + 0.2 * height)
-    luma = image.convert("L")
-    grey = np.asarray(luma.crop((left, max(0, top), right, bottom)), np.int16)
+    grey = np.asarray(image.crop((left, max(0, top), right, bottom)).convert("L"), np.int16)
     if grey.size == 0:
         return None
     # the ground the text stands on (a switch's track may fill most of the strip left of it)
-    ground = int(np.median(np.asarray(luma.crop(box), np.float32)))
+    ground = int(np.median(np.asarray(image.crop(box).convert("L"), np.float32)))
     ink = np.abs(grey - ground) > 30
     cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
     if cols.size == 0:
