@@ -10,7 +10,7 @@ from typing import Protocol
 from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["CLICKABLE", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside", "gap",
-           "holds", "inside", "overlaps", "plausible_field", "rescored"]
+           "holds", "inside", "label_reach", "overlaps", "plausible_field", "rescored"]
 
 CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
 MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
@@ -49,6 +49,14 @@ class Candidate:
 
     def describe(self) -> str:
         return f"{self.kind} {self.text!r} at ({self.point[0]:.0f}, {self.point[1]:.0f})"
+
+
+def label_reach(mark: Box, unit: float) -> float:
+    """How far right of a checkbox, radio button or switch (`mark`) its label may start, text
+    `unit` px high: a switch's label, when on its right, is as close as a checkbox's (text
+    further off is the next column's: a settings grid's, whose own switch ends its row)."""
+    width, height = mark[2] - mark[0], mark[3] - mark[1]
+    return max((1.0 if width >= 1.6 * height else 2.5) * height, 1.5 * unit)
 
 
 def centre(box: Box) -> tuple[float, float]:

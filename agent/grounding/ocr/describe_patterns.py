@@ -81,7 +81,9 @@ KNOWN_BY = re.compile(
 POSSESSOR = (r"((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
               r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|"
               r"event|notification|listing|profile|request|booking|application)\b")
-POSSESSED = re.compile(r"\b" + POSSESSOR)
+# (not before a kind's word: "the Recipient's email field" is the field so labelled)
+POSSESSED = re.compile(r"\b" + POSSESSOR + r"(?!\s+(?i:"
+                       + "|".join(re.escape(k) for k in KINDS) + r")\b)")
 # "in Maria Lopez's comment": what is in the item its name shows, as "for Maria Lopez" is
 IN_ITEM = re.compile(r"\b(?:in|on|inside|within|from)\s+(?:the\s+)?(?=" + POSSESSOR + ")")
 INSIDE = frozenset({"in", "on", "inside", "within", "from"})

@@ -287,9 +287,11 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
         if not anchor.kinds:  # "below Username": the words, not the field they label
             anchor = replace(anchor, kinds=frozenset({TEXT}))
         named = f"{anchor.text} {anchor.noun}"  # "in Reminder settings": the panel's title
-        if anchor.noun and any(run.similarity == 1.0 and run.whole
-                               for run in runs(analysis.words, named)):
+        if anchor.noun and _reads_whole(analysis, named):
             anchor = replace(anchor, text=named)
+        titled = f"{anchor.text} {anchor.kind_word}"  # "under the Salad Box": a card's title
+        if anchor.text and anchor.kinds - {TEXT} and _reads_whole(analysis, titled):
+            anchor = replace(anchor, text=titled, kinds=frozenset({TEXT}), kind_word="")
         try:
             try:
                 best = _decide(anchor, analysis, image, _said(anchor)).best
@@ -328,6 +330,11 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             raise type(exc)(f"{anchor_role(query.relation)} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
+
+
+def _reads_whole(analysis: Analysis, text: str) -> bool:
+    """Whether `text` stands on the screen exactly, as a whole."""
+    return any(run.similarity == 1.0 and run.whole for run in runs(analysis.words, text))
 
 
 CONNECTORS = frozenset({"for", "with", "and", "at", "by", "from"})

@@ -15,27 +15,25 @@ from agent.grounding.ocr.candidate import (
     centre,
     field_inside,
     gap,
-    holds,
     inside,
+    label_reach,
     overlaps,
     plausible_field,
 )
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.fields import field_point, no_side_between, underlined_field
+from agent.grounding.ocr.listed import DROPPED
 from agent.grounding.ocr.textforms import unmarked, without_hint
 from agent.grounding.ocr.textmatch import Run, norm, similarity
 
-__all__ = ["labelled_fields", "labelled_mark", "listed"]
+__all__ = ["labelled_fields", "labelled_mark"]
 
 RUN_FACTOR = 0.55  # the described kind's words in running text (widgets were looked for)
 LEGACY_FIELD = 0.8  # a field found beside its label by edges, not as a widget
 GRID = 0.9  # a mark under its column's header, not beside its own label
 TITLED = 0.9  # a mark named by words over its own text (a card's title), or under it
-LISTED = 0.8  # an item of a list hanging from no field (a table's column): less surely an
-# option than an open drop-down's, which covers the page (a table's "25 mm" came within 0.09)
 GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or two rows
-DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
 SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least this wide
 SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
 ROW_END = 0.9  # a field at the far end of its label's row, nothing between
@@ -60,6 +58,10 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     # (the one whose label the text holds, not an unlabelled one nearer: "○ Hand / delivered",
     # wrapped, beside FedEx's mark, whose label is under it)
     own = [w for w in own if w.text_box is not None and overlaps(w.text_box, run.box)] or own
+    # (not past another mark: two columns of switches, the left one's taken for the label of
+    # the right column's text, is the text's; the right one is the right column's)
+    own = [w for w in own if not any(_between(o.box, run.box, w.box) for o in row if o is not w)
+           and not _switch_left(w.box, run.box)]
     if listed >= DROPPED:  # an open list covers the page: only a mark of its own, just left
         # of its item (a multi-select's checkbox), is the item's; not a grid's unlabelled
         # mark behind the list, nor a table's avatar of that name on its row far off
@@ -93,6 +95,19 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     # [switch] Pay monthly", words that toggle nothing)
     return [Candidate(TEXT, run.box, run.text, centre(drawn) if drawn else run.centre,
                       run.similarity, text_sim * RUN_FACTOR, run.similarity == 1.0 and run.whole)]
+
+
+def _between(mark: Box, text: Box, other: Box) -> bool:
+    """Whether `mark` stands between `text` and `other` along their row."""
+    ends = sorted((centre(text)[0], centre(other)[0]))
+    return ends[0] < centre(mark)[0] < ends[1] and not overlaps(mark, text)
+
+
+def _switch_left(mark: Box, text: Box) -> bool:
+    """Whether `mark` is a switch left of the text, too far off to be labelled by it."""
+    width, height = mark[2] - mark[0], mark[3] - mark[1]
+    return width >= 1.6 * height and mark[2] <= text[0] and \
+        text[0] - mark[2] > label_reach(mark, text[3] - text[1])
 
 
 def _titled(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
@@ -142,60 +157,6 @@ def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
         column.append(widget)
         foot = widget.box[3]
     return column
-
-
-def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],
-           appeared: Sequence[Box] = ()) -> float:
-    """How surely the text is an item of an open drop-down: DROPPED when its list hangs just
-    under a field (the drop-down's box) or `appeared` (boxes round what changed since the
-    screenshot before) hold its list; LISTED for another list (a table's column) when the text
-    is all its line says (not "Twins" starting a paragraph's line); else 0."""
-    height = max(run.box[3] - run.box[1], 1.0)
-    own = [w for w in words if inside(centre(w.box), run.box)]
-    new = bool(own) and all(_changed(w, appeared) for w in own)
-    if not new and any(w.kind == "field" and inside(run.centre, w.box)
-                       and w.box[3] - w.box[1] <= 3 * height for w in widgets):
-        return 0.0  # a closed drop-down's value (a row's "Jack" under an open list's "Jack"),
-        # not an item of a list just opened over another row's drop-down
-    # (an item highlighted white on blue may be read only from its band's own crop: a
-    # button's words)
-    known = {id(w) for w in words}
-    read = [*words, *(x for w in widgets if w.kind == "button" for x in w.words
-                      if id(x) not in known)]
-    stack = [w for w in read if abs(w.box[0] - run.box[0]) <= 0.3 * height
-             and not inside(centre(w.box), run.box)]
-    middles = [centre(w.box)[1] for w in stack]
-    # Two more lines within reach: the list's last item has both above it, its lines spaced
-    # 2.4 heights of a word in capitals ("B3" under "B2" under "A4" in Chromium's list)
-    reach = [w for w in stack if abs(centre(w.box)[1] - run.centre[1]) <= 5.5 * height]
-    if len({round(centre(w.box)[1] / height) for w in reach}) < 2:
-        return 0.0
-    # (a list hangs at its field's left edge: a table's header band taken for a field is
-    # no drop-down of the column's cells under its middle)
-    fields = [w.box for w in widgets if w.kind == "field"
-              and w.box[0] - 1.5 * height <= run.box[0] <= w.box[0] + 3 * height]
-    # Unchanged under items that appeared: a closed drop-down's value just under a list opened
-    # over the row above (no field found round it), aligned with the list's items
-    under = not new and any(_changed(w, appeared) for w in stack
-                            if centre(w.box)[1] < run.centre[1])
-    item = run.centre[1]  # climb the items stacked at the text's left edge to a field's foot
-    while True:
-        if any(item - 3 * height <= box[3] <= item for box in fields):
-            return LISTED if under else DROPPED
-        above = [y for y in middles if item - 3 * height <= y < item - 0.5 * height]
-        if not above:
-            if not run.whole:
-                return 0.0
-            # No field found over it (an open drop-down's own box joins its list's border):
-            # a list that appeared with the screen's last change was opened by the step before
-            lines = {round(centre(w.box)[1] / height) for w in reach if _changed(w, appeared)}
-            return DROPPED if new and len(lines) >= 2 else LISTED
-        item = min(above)
-
-
-def _changed(word: OcrWord, appeared: Sequence[Box]) -> bool:
-    """Whether the word lies inside what changed since the screenshot before."""
-    return any(holds(region, word.box) for region in appeared)
 
 
 def _mark_beside(image: Image.Image | None, box: Box) -> tuple[bool, Box | None]:

@@ -29,13 +29,8 @@ from agent.grounding.ocr.candidate import (
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.describe_words import SIGN_NAMES
 from agent.grounding.ocr.engines import Box, OcrWord
-from agent.grounding.ocr.labels import (
-    DROPPED,
-    RUN_FACTOR,
-    labelled_fields,
-    labelled_mark,
-    listed,
-)
+from agent.grounding.ocr.labels import RUN_FACTOR, labelled_fields, labelled_mark
+from agent.grounding.ocr.listed import DROPPED, listed
 from agent.grounding.ocr.textmatch import (
     MIN_SIMILARITY,
     MISREAD,

@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from agent.grounding.ocr.candidate import holds, overlaps
+from agent.grounding.ocr.candidate import holds, label_reach, overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_cells import table_cells
@@ -354,6 +354,7 @@ def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
     between (a card's radio button at its right end is not the next card's title's)."""
     left, top, right, bottom = mark.box
     size = bottom - top
+    reach = label_reach(mark.box, unit)
 
     def walled(run: Run) -> bool:  # a line through the gap, taller than the mark: a border
         gap = edges[max(0, top - size // 2):bottom + size // 2,
@@ -366,7 +367,7 @@ def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
 
     best = min((run for run in runs if id(run) not in used
                 and top - 0.2 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.2 * size
-                and right - 2 <= run.box[0] <= right + max(2.5 * size, 1.5 * unit)
+                and right - 2 <= run.box[0] <= right + reach
                 and not walled(run)), key=off, default=None)
     box = (float(left), float(top), float(right), float(bottom))
     if best is None:

@@ -47,7 +47,13 @@ def underline(rgb: Pixels, box: IntBox, unit: float) -> tuple[int, Pixels] | Non
     if right - left < unit * 0.6:
         return None
     area = rgb[top:bottom + round(unit * 0.45), left:right].astype(np.int16)
-    ground = np.median(area.reshape(-1, 3), axis=0)
+    # The ground round the box too: a short bold word's tight box ("an" of a "Create an
+    # account" link) is so much ink that its median is no ground, and the page beside the
+    # line differed from it as a rule would
+    pad = max(2, (bottom - top) // 3)
+    around = rgb[max(0, top - pad):bottom + round(unit * 0.45) + pad,
+                 max(0, left - pad):right + pad]
+    ground = np.median(around.reshape(-1, 3), axis=0)
     coverage = (np.abs(area - ground).max(axis=2) > 80).mean(axis=1)
     height = bottom - top
     middle = coverage[height // 4:max(height // 4 + 1, height * 2 // 3)]

@@ -22,9 +22,12 @@ def switch_knob(rgb: Pixels, box: IntBox) -> bool:
     h = bottom - top
     row = rgb[top + h // 2, left:right].astype(np.int16)
     quarter, edge = max(2, h // 3), max(2, h // 6)
-    ends = row[edge:edge + quarter].mean(axis=0), row[-edge - quarter:-edge].mean(axis=0)
-    flat = [float(np.abs(part - part.mean(axis=0)).max()) < 30
-            for part in (row[edge:edge + quarter], row[-edge - quarter:-edge])]
+    parts = row[edge:edge + quarter], row[-edge - quarter:-edge]
+    ends = [np.median(part, axis=0) for part in parts]
+    # Most of each end of one colour: a knob's rim may cross an end's first pixels (a white
+    # knob 3 px inside a light grey track, an off switch)
+    flat = [float((np.abs(part - end).max(axis=1) < 30).mean()) >= 0.75
+            for part, end in zip(parts, ends, strict=True)]
     return all(flat) and float(np.abs(ends[0] - ends[1]).max()) > 40
 
 
@@ -36,8 +39,8 @@ def mark_state(rgb: Pixels, box: IntBox, switch: bool) -> bool | None:
     if switch:
         inset = max(2, h // 6)  # the box may take in a pixel of the ground around the pill
         row = rgb[top + h // 2, left + inset:right - inset].astype(np.int16).sum(axis=1)
-        knob = int(np.argmax(row))
-        return knob + inset > w // 2
+        knob = float(np.flatnonzero(row >= row.max() - 60).mean())  # the light run's middle
+        return knob + inset > w / 2
     # The middle third: a tick, a dot or a fill reaches it; a small mark's ring does not.
     inset_y, inset_x = max(2, round(h / 3)), max(2, round(w / 3))
     core = rgb[top + inset_y:bottom - inset_y, left + inset_x:right - inset_x]
@@ -55,9 +58,11 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
     its word's letters close by)."""
     labels, stats = blobs
     x, y, w, h = (stats[:, k] for k in range(4))
-    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text; a
-    # GOV.UK-style radio button or checkbox too: 22 px beside 10-px text.
-    keep = (h >= unit * 0.55) & (h <= unit * 2.6) & (w >= h * 0.8) & (w <= h * 2.4)
+    # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text, 28
+    # beside small 10-px text (its knob tells it, _mark); a GOV.UK-style radio button or
+    # checkbox too: 22 px beside 10-px text.
+    tall = np.where(w >= h * 1.6, 3.2, 2.6)
+    keep = (h >= unit * 0.55) & (h <= unit * tall) & (w >= h * 0.8) & (w <= h * 2.4)
     keep[0] = False
     marks = []
     for label in np.flatnonzero(keep):

@@ -1,0 +1,139 @@
+"""Blind trials of 2026-12-07, later (a beekeeping shop, a climbing wall, a ferry company, an
+escape room, a driving school, a blood donation service, a tennis club, a wine merchant) and
+what the earlier ones left as errors: each an error before, never a wrong click."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import ImageDraw, ImageFont
+
+from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.describe import parse
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.ground import ground_in
+from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
+from tests.grounding.ocr.test_widgets import FONT, Canvas, of_kind
+
+
+def _box_cards(titles: tuple[str, str], action: str) -> tuple[list[OcrWord], list[Widget]]:
+    """Two cards side by side, each with its title and `action` as a link at its foot."""
+    read: list[OcrWord] = []
+    links = []
+    for left, title in zip((40, 400), titles, strict=True):
+        read += [*words(60, left + 20, title), *words(360, left + 140, action)]
+        box = (left + 140, 360, left + 140 + 9 * len(action), 376)
+        links.append(Widget("link", box, action, box))
+    return read, links
+
+
+@pytest.mark.parametrize("description", [
+    "the See what's inside link under the Salad Box",
+    "the See what's inside link in the Salad Box card",
+])
+def test_a_cards_title_ending_in_a_kinds_word_is_its_title(description: str) -> None:
+    """The farm shop's veg boxes: "Fruit Box" and "Salad Box" cards. "the Salad Box" read as
+    a box (a field or checkbox) named Salad found none and the link was not found."""
+    image = SCREEN.copy()
+    draw = ImageDraw.Draw(image)
+    for left in (40, 400):
+        draw.rectangle((left, 40, left + 320, 400), outline="#cccccc", fill="white")
+    read, links = _box_cards(("Fruit Box", "Salad Box"), "See what's inside")
+    found = ground(description, read, links, image)
+    assert inside(found.point, links[1].box)
+
+
+def _small_text(canvas: Canvas, x: int, y: int, text: str) -> None:
+    """`text` in 13-px type (lines ~10 px high), read word by word."""
+    font = ImageFont.truetype(FONT.path, 13)
+    cursor = x
+    for word in text.split():
+        box = canvas.draw.textbbox((cursor, y), word, font=font)
+        canvas.draw.text((cursor, y), word, font=font, fill="#222222")
+        canvas.words.append(OcrWord(word, tuple(float(v) for v in box), (y,), 95.0))
+        cursor = round(canvas.draw.textbbox((cursor, y), word + " ", font=font)[2])
+
+
+@pytest.mark.parametrize(("height", "knob_inset"), [(28, 3), (24, 2)])
+def test_off_switches_far_right_of_small_text_are_found(height: int, knob_inset: int) -> None:
+    """The bike shop's and the museum's notification settings: light grey switches, their
+    white knob a few pixels inside the track, 28 px tall beside 10-px text (2.8 text heights:
+    taller than any mark was looked for) and 24 px. None was found: "the SMS reminders
+    toggle" was not on the screen."""
+    canvas = Canvas(size=(1000, 300))
+    rows = ("Email reminders", "SMS reminders", "Courier tracking")
+    for k, (text, on) in enumerate(zip(rows, (True, False, False), strict=True)):
+        y = 40 + 60 * k
+        _small_text(canvas, 20, y + 6, text)
+        track = "#2e8b57" if on else "#c9c5b8"
+        canvas.draw.rounded_rectangle((880, y, 880 + round(height * 1.7), y + height),
+                                      radius=height // 2, fill=track)
+        knob = height - 2 * knob_inset
+        x = 880 + round(height * 1.7) - knob_inset - knob if on else 880 + knob_inset
+        canvas.draw.ellipse((x, y + knob_inset, x + knob, y + knob_inset + knob),
+                            fill="white")
+    switches = [((w.box[1] + w.box[3]) // 120, w.checked)  # (its row, on)
+                for w in of_kind(canvas.find(), "checkbox")]
+    assert switches == [(0, True), (1, False), (2, False)]
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the SMS reminders toggle").best
+    assert 100 <= found.point[1] <= 100 + height and found.point[0] > 880
+
+
+def test_two_columns_of_switches_each_labelled_by_its_own_row() -> None:
+    """The driving school's settings: "Reminders" and "Sharing" side by side, each row's text
+    at its left and its switch at its column's right end. The left switch was taken for
+    the label of the right column's text, and "the SMS reminders toggle" answered the right
+    column's switch (Share progress): a wrong click."""
+    canvas = Canvas(size=(1400, 300))
+    rows = (("SMS reminders", "Share progress with a parent"),
+            ("Email reminders", "Show me on the pass wall"))
+    for k, texts in enumerate(rows):
+        y = 40 + 50 * k
+        for text, (left, switch) in zip(texts, ((40, 480), (560, 1000)), strict=True):
+            _small_text(canvas, left, y + 6, text)
+            canvas.draw.rounded_rectangle((switch, y, switch + 46, y + 26), radius=13,
+                                          fill="#c9c5d1")
+            canvas.draw.ellipse((switch + 3, y + 3, switch + 23, y + 23), fill="white")
+    analysis = Analysis(canvas.words, canvas.find(), 0.0)
+    for description, left in (("the SMS reminders toggle", 480),
+                              ("the Share progress with a parent toggle", 1000),
+                              ("the Show me on the pass wall toggle", 1000),
+                              ("the Email reminders toggle", 480)):
+        found = ground_in(analysis, canvas.image, description).best
+        assert left <= found.point[0] <= left + 46, description
+
+
+@pytest.mark.parametrize(("description", "text", "anchor"), [
+    ("the Recipient's email field", "recipient's email", None),  # a label, not an email
+    ("the Reply button under Priya's comment", "reply", "priya"),  # the comment shows Priya
+])
+def test_a_possessive_before_a_kind_is_the_label(description: str, text: str,
+                                                 anchor: str | None) -> None:
+    """The escape room's gift voucher: "the Recipient's email field" was read as the field of
+    an email by Recipient ("recipient"), near "Recipient's name" in score: at 100% the name
+    field took the email address (a wrong click)."""
+    query = parse(description)
+    assert query.text == text and (query.anchor.text if query.anchor else None) == anchor
+
+
+def test_a_short_bold_word_inside_an_underlined_link_is_the_links() -> None:
+    """The beekeeping shop's sign-in: "New to Golden Comb? Create an account", the link bold,
+    brown and underlined. OCR's tight box for "an" (no ascender) was mostly ink: the median
+    taken for its ground was brown, the white page beside the line differed from it as a
+    rule's would, and the underline was no underline: two links, "Create" and "account",
+    and "the Create an account link" was not found."""
+    canvas = Canvas(size=(900, 200))
+    bold = ImageFont.truetype(FONT.path.replace("DejaVuSans", "DejaVuSans-Bold"), 14)
+    x = round(canvas.text(40, 40, "New to Golden Comb?")[2]) + 7
+    left, boxes = x, []
+    for word in ("Create", "an", "account"):
+        box = canvas.draw.textbbox((x, 42), word, font=bold)
+        for shift in (0, 1) if word == "an" else (0,):  # its box mostly ink, as on the page
+            canvas.draw.text((x + shift, 42), word, font=bold, fill="#a06500")
+        boxes.append((word, (float(box[0]), float(box[1]), float(box[2] + 1))))
+        x = round(canvas.draw.textbbox((x, 42), word + " ", font=bold)[2])
+    foot = canvas.draw.textbbox((left, 42), "Create", font=bold)[3]
+    canvas.words += [OcrWord(word, (*box, float(foot)), (7,), 93.0) for word, box in boxes]
+    canvas.draw.line((left, foot + 2, x - 5, foot + 2), fill="#a06500", width=1)
+    links = [w.text for w in of_kind(canvas.find(), "link")]
+    assert links == ["Create an account"]
