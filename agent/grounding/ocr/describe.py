@@ -31,6 +31,7 @@ from agent.grounding.ocr.describe_patterns import (
     RELATION,
     RELATIONS,
     ROW_UNDER,
+    SIDE_MENU,
     SWALLOWED,
     UNDER_IN_ROW,
     Relation,
@@ -77,6 +78,7 @@ class Query:
     noun: str = ""  # said after an item's name, which may be a part of it: "Reminder settings"
     frame: Query | None = None  # "in the Child section": the part of the screen titled so,
     # which tells apart only what the rest of the description cannot
+    side: bool = False  # "in the sidebar": a side menu's item, which too only tells apart
 
     @property
     def empty(self) -> bool:
@@ -104,6 +106,8 @@ def parse(description: str) -> Query:
         if query.kinds and query.relation == "row":
             return replace(query, text=norm(column))
     query = _parse_marked(marked, quotes)
+    if SIDE_MENU.search(marked):
+        query = replace(query, side=True)
     titled = NAMED_ITEM.search(marked) if query.relation is None else None
     if titled is None or titled["noun"] not in SECTIONS:
         return query

@@ -114,3 +114,6 @@ MARK = "\x00"  # stands for quoted text in the description while it is parsed
 FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
 # "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
 NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")
+# "in the sidebar", "in the side menu": an item of a menu down the screen's side
+SIDE_MENU = re.compile(r"\b(?:side\s?bar|side\s+(?:menu|nav|navigation|panel))\b",
+                       re.IGNORECASE)

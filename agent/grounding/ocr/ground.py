@@ -29,6 +29,7 @@ from agent.grounding.ocr.guesses import (
     unsaid,
     without_role,
 )
+from agent.grounding.ocr.listed import stacked
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
 from agent.grounding.ocr.rank import (
@@ -113,6 +114,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         return decision
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
         framed = _framed(query, ranked or [], analysis, image, description) or \
+            _in_side_menu(query, ranked or [], analysis, image, description) or \
             _the_menu(query, ranked or [], analysis, description)
         if framed is not None:
             return framed
@@ -170,6 +172,24 @@ def _framed(query: Query, ranked: list[Candidate], analysis: Analysis, image: Im
         return decide(framed, query, description) if framed else None
     except GroundingError:
         return None
+
+
+def _in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
+                  image: Image.Image, description: str) -> Decision | None:
+    """"Members in the sidebar": of candidates alike, the one that is an item of a menu (a
+    column of short lines) in a third of the screen at its side; None unless exactly one
+    is."""
+    if not query.side or not ranked:
+        return None
+    top = max(c.score for c in ranked)
+    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    width = image.width
+    picked = [c for c in alike if stacked(c.box, analysis.words)
+              and not width / 3 < c.point[0] < 2 * width / 3]
+    if len(picked) != 1:
+        return None
+    return decide(picked + [rescored(c, 0.5) for c in ranked if c is not picked[0]], query,
+                  description)
 
 
 def _the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, description: str

@@ -9,11 +9,33 @@ from agent.grounding.ocr.candidate import WidgetLike, centre, holds, inside
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.textmatch import Run
 
-__all__ = ["DROPPED", "LISTED", "listed"]
+__all__ = ["DROPPED", "LISTED", "listed", "stacked"]
 
 LISTED = 0.8  # an item of a list hanging from no field (a table's column): less surely an
 # option than an open drop-down's, which covers the page (a table's "25 mm" came within 0.09)
 DROPPED = 1.0  # an item of a list that hangs from a field: an open drop-down's
+
+
+MENU_ITEMS = 3  # lines at least in a menu down the screen's side
+MENU_STEP = 3.5  # text heights at most from one of its items to the next
+
+
+def stacked(box: Box, words: Sequence[OcrWord]) -> bool:
+    """Whether the text at `box` is an item of a menu: a column of at least MENU_ITEMS short
+    lines starting at its left edge, each close under the one before (a sidebar's links; not
+    a label wrapped once)."""
+    height = max(box[3] - box[1], 1.0)
+    starts = sorted({round(centre(w.box)[1]) for w in words
+                     if abs(w.box[0] - box[0]) <= 0.5 * height})
+    middle = centre(box)[1]
+    column = [y for y in starts if abs(y - middle) <= 0.5 * height]
+    for step in (-1, 1):  # up the column, then down it
+        here = middle
+        while (near := [y for y in starts if 0.5 * height < step * (y - here)
+                        <= MENU_STEP * height]):
+            here = min(near, key=lambda y: abs(y - here))
+            column.append(here)
+    return len(column) >= MENU_ITEMS
 
 
 def listed(run: Run, words: Sequence[OcrWord], widgets: Sequence[WidgetLike],

@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from agent.grounding.ocr.candidate import holds, label_reach, overlaps
+from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import Box, OcrEngine, OcrWord
 from agent.grounding.ocr.widget import Widget, WidgetKind
 from agent.grounding.ocr.widgets_cells import table_cells
@@ -45,11 +45,10 @@ from agent.grounding.ocr.widgets_labels import (
     read_labels,
 )
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded, wrapped_links
-from agent.grounding.ocr.widgets_marks import find_marks, find_round_signs
+from agent.grounding.ocr.widgets_marks import find_marks, find_round_signs, marked_widget
 from agent.grounding.ocr.widgets_read import reread
 from agent.grounding.ocr.widgets_shapes import (
     IntBox,
-    Mark,
     Rect,
     edge_blobs,
     edge_map,
@@ -129,7 +128,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
                 widget = replace(widget, menu=True)
             widgets.append(widget)
     widgets += [_boxed("field", area, placeholder) for area, placeholder in areas]
-    widgets += [_marked(mark, runs, used, unit, edges) for mark in marks]
+    widgets += [marked_widget(mark, runs, used, unit, edges, rgb) for mark in marks]
     for (left, top, right, bottom), sign in signs:  # round buttons: a sign is their text
         box = (float(left), float(top), float(right), float(bottom))
         if not any(overlaps(w.box, box) for w in widgets):
@@ -346,31 +345,3 @@ def _boxed(kind: WidgetKind, rect: Rect, words: Sequence[OcrWord]) -> Widget:
         return Widget(kind, box)  # type: ignore[arg-type]
     text, text_box = text_of(words)
     return Widget(kind, box, text, text_box, tuple(words))  # type: ignore[arg-type]
-
-
-def _marked(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
-            edges: np.ndarray) -> Widget:
-    """A checkbox or radio button with the text just right of it on its row, no border
-    between (a card's radio button at its right end is not the next card's title's)."""
-    left, top, right, bottom = mark.box
-    size = bottom - top
-    reach = label_reach(mark.box, unit)
-
-    def walled(run: Run) -> bool:  # a line through the gap, taller than the mark: a border
-        gap = edges[max(0, top - size // 2):bottom + size // 2,
-                    right + 3:max(right + 3, int(run.box[0]) - 3)]
-        return bool(gap.size) and bool((gap.mean(axis=0) >= 0.9).any())
-
-    def off(run: Run) -> float:  # the nearest to the mark's middle and right: its label,
-        # not the hint under it starting a pixel further left ("Pickup truck" over "Open back")
-        return abs((run.box[1] + run.box[3]) / 2 - (top + bottom) / 2) + 0.5 * (run.box[0] - right)
-
-    best = min((run for run in runs if id(run) not in used
-                and top - 0.2 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.2 * size
-                and right - 2 <= run.box[0] <= right + reach
-                and not walled(run)), key=off, default=None)
-    box = (float(left), float(top), float(right), float(bottom))
-    if best is None:
-        return Widget(mark.kind, box, checked=mark.checked)
-    used.add(id(best))
-    return Widget(mark.kind, box, best.text, best.box, best.words, mark.checked)

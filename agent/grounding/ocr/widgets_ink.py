@@ -6,7 +6,7 @@ import numpy as np
 
 from agent.grounding.ocr.widgets_shapes import Colour, IntBox, Pixels, colour
 
-__all__ = ["ink_colour", "joined", "underline", "underlined"]
+__all__ = ["ink_colour", "joined", "same_ink", "underline", "underlined"]
 
 
 def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:
@@ -24,6 +24,13 @@ def ink_colour(rgb: Pixels, box: IntBox) -> Colour | None:
     if far.sum() < 4:
         return None
     return colour(np.median(area[far], axis=0))
+
+
+def same_ink(one: Colour | None, other: Colour | None, tolerance: int = 40) -> bool:
+    """Whether two texts' ink colours (ink_colour) are one: neither unknown, each channel
+    within `tolerance`."""
+    return one is not None and other is not None and \
+        max(abs(a - b) for a, b in zip(one, other, strict=True)) <= tolerance
 
 
 def underlined(rgb: Pixels, box: IntBox, unit: float, span: tuple[int, int]) -> bool:

@@ -4,15 +4,27 @@ on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import cv2
 import numpy as np
 
+from agent.grounding.ocr.candidate import label_reach
+from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_glyphs import glyph
-from agent.grounding.ocr.widgets_shapes import Blobs, IntBox, Mark, Pixels, straight_sides
+from agent.grounding.ocr.widgets_ink import ink_colour, same_ink
+from agent.grounding.ocr.widgets_shapes import (
+    Blobs,
+    IntBox,
+    Mark,
+    Pixels,
+    int_box,
+    straight_sides,
+)
+from agent.grounding.ocr.widgets_text import Run, text_of
 
-__all__ = ["find_marks", "find_round_signs", "mark_state", "switch_knob"]
+__all__ = ["find_marks", "find_round_signs", "mark_state", "marked_widget", "switch_knob"]
 
 
 def switch_knob(rgb: Pixels, box: IntBox) -> bool:
@@ -224,3 +236,62 @@ def _alone(edges: Pixels, box: IntBox) -> bool:
     after = edges[top:bottom, right:min(width, right + 1)]
     runs_on = (above >= 0.9) | (below >= 0.9) | ((above >= 0.45) & (below >= 0.45))
     return not (before & ~(through & runs_on)).any() and not after.any()
+
+
+def marked_widget(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
+                  edges: Pixels, rgb: Pixels) -> Widget:
+    """A checkbox or radio button with the text just right of it on its row, no border
+    between (a card's radio button at its right end is not the next card's title's): with
+    the line under or over it too when the mark stands between the two (a label wrapped)."""
+    left, top, right, bottom = mark.box
+    size = bottom - top
+    reach = label_reach(mark.box, unit)
+
+    def walled(run: Run) -> bool:  # a line through the gap, taller than the mark: a border
+        gap = edges[max(0, top - size // 2):bottom + size // 2,
+                    right + 3:max(right + 3, int(run.box[0]) - 3)]
+        return bool(gap.size) and bool((gap.mean(axis=0) >= 0.9).any())
+
+    def off(run: Run) -> float:  # the nearest to the mark's middle and right: its label,
+        # not the hint under it starting a pixel further left ("Pickup truck" over "Open back")
+        return abs((run.box[1] + run.box[3]) / 2 - (top + bottom) / 2) + 0.5 * (run.box[0] - right)
+
+    best = min((run for run in runs if id(run) not in used
+                and top - 0.2 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.2 * size
+                and right - 2 <= run.box[0] <= right + reach
+                and not walled(run)), key=off, default=None)
+    box = (float(left), float(top), float(right), float(bottom))
+    if best is None:
+        return Widget(mark.kind, box, checked=mark.checked)
+    lines = [best]
+    other = _other_line(best, mark.box, runs, used, unit, rgb)
+    if other is not None:
+        lines = sorted((best, other), key=lambda run: run.box[1])
+    used.update(id(run) for run in lines)
+    words = tuple(w for run in lines for w in run.words)
+    text, text_box = text_of(words)
+    return Widget(mark.kind, box, text, text_box, words, mark.checked)
+
+
+def _other_line(label: Run, mark: IntBox, runs: Sequence[Run], used: set[int], unit: float,
+                rgb: Pixels) -> Run | None:
+    """The other line of a label wrapped in two beside its mark, which stands between them
+    ("○ Student / Unlimited" in a narrow card: its nearer line alone, "Unlimited", named
+    another card's plan): starting where the label does, as tall and in the same ink (not a
+    lighter hint under it). None when there is none."""
+    middle = (mark[1] + mark[3]) / 2
+    height = label.box[3] - label.box[1]
+    ink = ink_colour(rgb, int_box(label.box))
+    for run in runs:
+        if id(run) in used or run is label or abs(run.box[0] - label.box[0]) > 0.5 * unit or \
+                abs((run.box[3] - run.box[1]) - height) > 0.25 * height:
+            continue
+        upper, lower = sorted((label, run), key=lambda r: r.box[1])
+        if not 0 <= lower.box[1] - upper.box[3] <= unit:
+            continue
+        middles = (upper.box[1] + upper.box[3]) / 2, (lower.box[1] + lower.box[3]) / 2
+        quarter = (middles[1] - middles[0]) / 4
+        if middles[0] + quarter < middle < middles[1] - quarter and \
+                same_ink(ink, ink_colour(rgb, int_box(run.box))):
+            return run
+    return None

@@ -11,6 +11,7 @@ from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
+from agent.grounding.ocr.rank import Ambiguous
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import FONT, Canvas, of_kind
 
@@ -137,3 +138,35 @@ def test_a_short_bold_word_inside_an_underlined_link_is_the_links() -> None:
     canvas.draw.line((left, foot + 2, x - 5, foot + 2), fill="#a06500", width=1)
     links = [w.text for w in of_kind(canvas.find(), "link")]
     assert links == ["Create an account"]
+
+
+def test_in_the_sidebar_is_the_side_menus_item() -> None:
+    """The tennis club's admin dashboard: "Members" in the sidebar's menu and "members" ending
+    a checkbox's label wrapped in a card on the right: "Members in the sidebar" was
+    ambiguous. The menu's item (a column of short lines at the screen's side) is meant."""
+    menu = ("Dashboard", "Courts", "Bookings", "Members", "Coaching", "Payments")
+    read = [w for k, item in enumerate(menu) for w in words(100 + 36 * k, 20, item)]
+    read += [*words(270, 1040, "Also email all"), *words(290, 1040, "members")]
+    found = ground("Members in the sidebar", read, [])
+    assert inside(found.point, (20, 208, 20 + 9 * 7, 224))
+    with pytest.raises(Ambiguous):
+        ground("Members", read, [])
+    stack = [w for k, item in enumerate(menu) for w in words(100 + 36 * k, 600, item)]
+    with pytest.raises(Ambiguous):  # a column in the screen's middle is no side menu
+        ground("Members in the sidebar", [*stack, *words(290, 1040, "members")], [])
+
+
+def test_a_radio_buttons_label_wrapped_round_its_middle_is_both_lines() -> None:
+    """The cinema's plans: "Student / Unlimited" wrapped in a narrow card, its radio button
+    level with the gap between the lines. The nearer line alone, "Unlimited", was taken for
+    its label, and "the Unlimited plan" (whose own title OCR misread) chose the student
+    plan: a wrong click. A lighter hint under a label stays out of it."""
+    canvas = Canvas()
+    canvas.draw.ellipse((40, 50, 60, 70), outline="#555555", width=2)
+    canvas.text(72, 38, "Student")
+    canvas.text(72, 60, "Unlimited")
+    canvas.draw.ellipse((400, 40, 420, 60), outline="#555555", width=2)
+    canvas.text(432, 38, "Basic")
+    canvas.text(432, 60, "Free for members", ink="#8a8a8a")
+    radios = sorted((r.box[0], r.text) for r in of_kind(canvas.find(), "radio"))
+    assert radios == [(39.0, "Student Unlimited"), (399.0, "Basic")]
