@@ -143,7 +143,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             return cell
         for guess in (coded(query), described_value(query, analysis),
                       without_role(query), by_its_row(query)):
-            named = _tried(guess, analysis, image) if guess is not None else None
+            named = _headed(guess, analysis, image) if guess is not None else None
             if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
                 return named
         by_group = grouped(query, analysis)  # "the Recipes notebook": "Recipes" under
@@ -285,6 +285,24 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
     if len(found) != 1:
         return None
     return decide(list(found.values()), query, description)
+
+
+def _headed(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:
+    """A guess's answer; a guess of the widget under its heading ("the White colour option"
+    under "Colour") from the heading's column, or else from its row after it, as after a
+    row's label ("Genre: [Indie] [Electronic]"), or else just under it (a row of radio
+    buttons under "Colour"): a badge rows below "Genre:" and far off is none."""
+    named = _tried(query, analysis, image)
+    if named is None or query.relation != "under" or query.anchor is None or \
+            headed(named.best.box, query.anchor.text, analysis.words):
+        return named
+    beside = _tried(replace(query, relation="right"), analysis, image)
+    if beside is not None:
+        return beside
+    heading = [run.box for run in runs(analysis.words, query.anchor.text)
+               if run.similarity == 1.0 and run.box[3] <= named.best.box[1]]
+    near = any(named.best.box[1] - box[3] <= 3 * (box[3] - box[1]) for box in heading)
+    return named if near else None
 
 
 def _number_box(candidate: Candidate, kinds: frozenset[str]) -> bool:

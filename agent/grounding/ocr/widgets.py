@@ -45,7 +45,12 @@ from agent.grounding.ocr.widgets_labels import (
     read_labels,
 )
 from agent.grounding.ocr.widgets_links import find_links, inked_box, padded, wrapped_links
-from agent.grounding.ocr.widgets_marks import find_marks, find_round_signs, marked_widget
+from agent.grounding.ocr.widgets_marks import (
+    faint_switches,
+    find_marks,
+    find_round_signs,
+    marked_widget,
+)
 from agent.grounding.ocr.widgets_read import reread
 from agent.grounding.ocr.widgets_shapes import (
     IntBox,
@@ -95,6 +100,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     rects = [r for r in rects if id(r) not in cells]
     signs = find_round_signs(rgb, unit, blobs)
     found = find_marks(rgb, edges, unit, blobs)
+    found += faint_switches(rgb, edges, unit, found)
     marks = [m for m in found if not mark_in_word(m.box, words, edges)
              and not mark_in_box(m, rects, words, edges, found)
              and not any(overlaps(m.box, box) for box, _sign in signs)]

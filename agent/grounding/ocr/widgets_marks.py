@@ -10,7 +10,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from agent.grounding.ocr.candidate import label_reach
+from agent.grounding.ocr.candidate import label_reach, overlaps
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_ink import ink_colour, same_ink
@@ -19,12 +19,14 @@ from agent.grounding.ocr.widgets_shapes import (
     IntBox,
     Mark,
     Pixels,
+    edge_blobs,
     int_box,
     straight_sides,
 )
 from agent.grounding.ocr.widgets_text import Run, text_of
 
-__all__ = ["find_marks", "find_round_signs", "mark_state", "marked_widget", "switch_knob"]
+__all__ = ["faint_switches", "find_marks", "find_round_signs", "mark_state", "marked_widget",
+           "switch_knob"]
 
 
 def switch_knob(rgb: Pixels, box: IntBox) -> bool:
@@ -83,6 +85,21 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
         if mark is not None:
             marks.append(mark)
     return marks
+
+
+def faint_switches(rgb: Pixels, edges: Pixels, unit: float, known: Sequence[Mark]
+                   ) -> list[Mark]:
+    """Switches whose outline broke into pieces, where no mark was found: a light track on
+    white (#d1d5db: edges only a few levels over the threshold), its rounded ends' shading a
+    pixel's gap in the outline. Found among the edges closed over such gaps, and only
+    pills with a knob (a letter's edges closed are no switch)."""
+    closed = cv2.morphologyEx(edges.view(np.uint8), cv2.MORPH_CLOSE, CLOSING).view(bool)
+    return [mark for mark in find_marks(rgb, closed, unit, edge_blobs(closed))
+            if mark.box[2] - mark.box[0] >= 1.6 * (mark.box[3] - mark.box[1])
+            and switch_knob(rgb, mark.box) and not any(overlaps(mark.box, k.box) for k in known)]
+
+
+CLOSING = np.ones((3, 3), np.uint8)
 
 
 def find_round_signs(rgb: Pixels, unit: float, blobs: Blobs) -> list[tuple[IntBox, str]]:

@@ -5,7 +5,7 @@ what the earlier ones left as errors: each an error before, never a wrong click.
 from __future__ import annotations
 
 import pytest
-from PIL import ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.describe import parse
@@ -170,3 +170,45 @@ def test_a_radio_buttons_label_wrapped_round_its_middle_is_both_lines() -> None:
     canvas.text(432, 60, "Free for members", ink="#8a8a8a")
     radios = sorted((r.box[0], r.text) for r in of_kind(canvas.find(), "radio"))
     assert radios == [(39.0, "Student Unlimited"), (399.0, "Basic")]
+
+
+def test_a_widget_named_by_a_rows_label_is_on_its_row_not_far_below() -> None:
+    """The festival's line-up: "Genre: (All) (Indie) (Electronic)" filter pills, and a row of
+    results below with an "Electronic" badge far to the right. "the Electronic genre button"
+    (the screen saying no "Electronic genre") took the badge for a button under the heading
+    "Genre": a click that did nothing."""
+    read = [*words(100, 40, "Genre:"), *words(100, 120, "All"), *words(100, 180, "Indie"),
+            *words(100, 260, "Electronic"), *words(160, 40, "Neon Tides Friday 20:15"),
+            *words(160, 700, "Electronic")]
+    pills = [Widget("button", (112, 92, 160, 124), "All"),
+             Widget("button", (172, 92, 232, 124), "Indie"),
+             Widget("button", (252, 92, 358, 124), "Electronic"),
+             Widget("button", (690, 154, 800, 182), "Electronic")]
+    found = ground("the Electronic genre button", read, pills)
+    assert inside(found.point, pills[2].box)
+
+
+def _smooth_switch(canvas: Canvas, x: int, y: int, track: str) -> None:
+    """A 46x26 switch, off, its edges shaded as a browser's (drawn twice the size, scaled
+    down)."""
+    big = Image.new("RGB", (46 * 2, 26 * 2), "white")
+    draw = ImageDraw.Draw(big)
+    draw.rounded_rectangle((0, 0, 46 * 2 - 1, 26 * 2 - 1), radius=13 * 2, fill=track)
+    draw.ellipse((3 * 2, 3 * 2, 23 * 2, 23 * 2), fill="white")
+    canvas.image.paste(big.resize((46, 26), Image.Resampling.BILINEAR), (x, y))
+
+
+def test_a_faint_switch_whose_outline_breaks_is_still_a_switch() -> None:
+    """The language exchange's settings: a #d1d5db track on white, its rounded ends shaded,
+    left its outline in pieces; not found, "the toggle for Weekly digest of nearby meetups"
+    took the switch of the row above: a wrong click."""
+    canvas = Canvas(size=(1000, 300))
+    for k, (text, track) in enumerate((("Event reminders", "#6d4aff"),
+                                       ("Weekly digest of nearby meetups", "#d1d5db"))):
+        _small_text(canvas, 40, 46 + 56 * k, text)
+        _smooth_switch(canvas, 880, 40 + 56 * k, track)
+    switches = [w for w in of_kind(canvas.find(), "checkbox")]
+    assert [round(w.box[1]) // 50 for w in switches] == [0, 1]
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the toggle for Weekly digest of nearby meetups").best
+    assert 96 <= found.point[1] <= 122 and found.point[0] > 880
