@@ -24,6 +24,7 @@ from agent.grounding.ocr.describe_patterns import (
     NAMED_COLUMN,
     NAMED_ITEM,
     NAMED_ROW,
+    NTH_ITEM,
     NUMBERED,
     ON_OFF,
     POSSESSED,
@@ -87,6 +88,11 @@ class Query:
 
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
+    nth = NTH_ITEM.search(description)
+    if nth is not None and QUOTED.search(description) is None:
+        query = parse(description[:nth.start()] + description[nth.end():])
+        if query.ordinal is None and query.relation is None:
+            return replace(query, ordinal=ORDINALS[nth["nth"].lower()])
     marked, quotes = _marked(hyphenated(description))
     marked = KNOWN_BY.sub(lambda m: "for " if m[1].lower() in INSIDE else f"{m[1]} ", marked)
     marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", marked)))

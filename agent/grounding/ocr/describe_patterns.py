@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from agent.grounding.ocr.describe_words import KINDS
+from agent.grounding.ocr.describe_words import KINDS, ORDINALS
 
 __all__ = [
     "COLUMN_OF_ROW",
@@ -117,3 +117,8 @@ NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\
 # "in the sidebar", "in the side menu": an item of a menu down the screen's side
 SIDE_MENU = re.compile(r"\b(?:side\s?bar|side\s+(?:menu|nav|navigation|panel))\b",
                        re.IGNORECASE)
+# "the Directions link in the third result": the third of them, each result holding one
+NTH_ITEM = re.compile(
+    r"\s*\b(?:in|on|of|for|from|under)\s+the\s+(?P<nth>" + "|".join(ORDINALS) + r")\s+"
+    r"(?:result|row|card|item|entry|listing|line|booking|order|match|hit|tile|post|message)"
+    r"\b", re.IGNORECASE)

@@ -32,6 +32,7 @@ from agent.grounding.ocr.guesses import (
 from agent.grounding.ocr.listed import stacked
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
+from agent.grounding.ocr.ordinals import uncounted
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
     NEAR_MARGIN,
@@ -103,7 +104,12 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     ranked: list[Candidate] | None = None  # (None: the anchor itself could not be told)
     try:
         ranked = _ranked(query, analysis, image)
-        decision = decide(ranked, query, description)
+        decision = _in_side_menu(query, ranked, analysis, image, description) or \
+            decide(ranked, query, description)
+        if query.ordinal is not None and query.ordinal > 0 and \
+                (missed := uncounted(decision.best, ranked, analysis.words)):
+            raise Ambiguous(f"{description!r}: the count may be off: words at {missed[0]} "
+                            "stand where another may be, unread", close=[decision.best])
         if query.relation in ("row", "for") and query.text and decision.best.kind == "field":
             # "the quantity field for Invert syrup": a row's unlabelled field under the
             # Quantity heading, not the one field the heading labels, rows above
@@ -114,7 +120,6 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         return decision
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
         framed = _framed(query, ranked or [], analysis, image, description) or \
-            _in_side_menu(query, ranked or [], analysis, image, description) or \
             _the_menu(query, ranked or [], analysis, description)
         if framed is not None:
             return framed
@@ -176,19 +181,19 @@ def _framed(query: Query, ranked: list[Candidate], analysis: Analysis, image: Im
 
 def _in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
                   image: Image.Image, description: str) -> Decision | None:
-    """"Members in the sidebar": of candidates alike, the one that is an item of a menu (a
-    column of short lines) in a third of the screen at its side; None unless exactly one
-    is."""
+    """"Members in the sidebar": the place reading the words that is an item of a menu (a
+    column of short lines) in a third of the screen at its side, whatever its kind (a
+    sidebar's links are seldom underlined), rather than a link elsewhere holding the word
+    ("See all open repairs"); None unless exactly one is."""
     if not query.side or not ranked:
         return None
-    top = max(c.score for c in ranked)
-    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
     width = image.width
-    picked = [c for c in alike if stacked(c.box, analysis.words)
+    picked = [c for c in ranked if c.exact and stacked(c.box, analysis.words)
               and not width / 3 < c.point[0] < 2 * width / 3]
     if len(picked) != 1:
         return None
-    return decide(picked + [rescored(c, 0.5) for c in ranked if c is not picked[0]], query,
+    item = replace(picked[0], score=max(picked[0].score, MIN_SCORE + NEAR_MARGIN))
+    return decide([item, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
                   description)
 
 

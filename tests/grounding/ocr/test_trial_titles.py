@@ -212,3 +212,51 @@ def test_a_faint_switch_whose_outline_breaks_is_still_a_switch() -> None:
     found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
                       "the toggle for Weekly digest of nearby meetups").best
     assert 96 <= found.point[1] <= 122 and found.point[0] > 880
+
+
+def test_a_side_menus_item_beats_a_link_holding_its_word_elsewhere() -> None:
+    """The bike share's fleet page: "Repairs" in a dark sidebar (no underline: plain words)
+    and "See all open repairs", a link, in the middle. "the Repairs link in the sidebar"
+    clicked the link holding the word: a wrong click."""
+    menu = ("Overview", "Stations", "Repairs", "Reports", "Settings")
+    read = [w for k, item in enumerate(menu) for w in words(100 + 36 * k, 20, item)]
+    read += words(60, 520, "See all open repairs")
+    link = Widget("link", (520, 60, 700, 76), "See all open repairs", (520, 60, 700, 76))
+    found = ground("the Repairs link in the sidebar", read, [link])
+    assert inside(found.point, (20, 172, 20 + 9 * 7, 188))
+
+
+@pytest.mark.parametrize(("description", "text", "ordinal"), [
+    ("the Directions link in the third result", "directions", 3),
+    ("the View dates button of the second result", "view dates", 2),
+    ("the Reschedule link in the fourth row", "reschedule", 4),
+    ("the Reply link in the last message", "reply", -1),
+    ("the Cancel link in the Friday row", "cancel", None),  # a row named, not counted
+])
+def test_the_nth_result_counts_the_places_it_holds(description: str, text: str,
+                                                   ordinal: int | None) -> None:
+    """The bike share's stations, the retreat's search, the food bank's deliveries: "the
+    Directions link in the third result" is the third Directions link (each result holds one);
+    it was ambiguous among all of them."""
+    query = parse(description)
+    assert (query.text, query.ordinal) == (text, ordinal)
+
+
+def test_a_count_that_may_have_missed_a_misread_one_is_an_error() -> None:
+    """The energy supplier's power cuts at 100%: the first of four "View details" links read
+    "View det:", so "the View details link in the third result" counted three and clicked
+    the fourth. A word that may begin the text where the column's step says a link stands
+    makes the count unsure; a column's heading there does not."""
+    links = [link(100 + 68 * k, 600, "View details") for k in (1, 2, 3)]
+    read = [w for one in links for w in words(one.box[1], 600, "View details")]
+    with pytest.raises(Ambiguous):
+        ground("the View details link in the third result",
+               [*read, *words(100, 600, "View det:")], links)
+    found = ground("the View details link in the third result",
+                   [*read, *words(100, 600, "Actions")], links)
+    assert inside(found.point, links[2].box)
+
+
+def link(y: float, x: float, text: str) -> Widget:
+    box = (x, y, x + 9 * len(text), y + 16)
+    return Widget("link", box, text, box)
