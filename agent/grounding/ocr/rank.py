@@ -331,6 +331,14 @@ def listing(found: Sequence[Candidate], limit: int = 6) -> str:
     return "; ".join(f"{c.describe()} score {c.score:.2f}" for c in found[:limit])
 
 
+def _more_words(candidate: Candidate, query: Query) -> bool:
+    """Whether the candidate reads words besides the text described (not a count)."""
+    said = set(query.text.split())
+    return not candidate.exact and any(
+        any(ch.isalpha() for ch in word) and word not in said
+        for word in norm(candidate.text).split())
+
+
 def decide(found: Sequence[Candidate], query: Query, description: str) -> Decision:
     """The answer, or an error naming the candidates: none good enough, or two too close."""
     ranked = sorted(found, key=lambda c: (-c.score, -c.similarity))
@@ -351,9 +359,14 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
     needed = MARGIN if best.exact else NEAR_MARGIN  # a misread or a part: a clear lead
     # a near text ("Logon" for "Login") where the very text is on the screen too: no guess;
     # other words ("Saturday" for "Sunday") do not tie with the very words
+    # (a widget holding the words among other words, where they stand alone as plain words
+    # too: "See all open repairs" for "the Repairs link", a sidebar's "Repairs" not seen as
+    # one; a count beside them, "Pending 4", is no other words)
     close = [best, *(c for c in rivals if (best.score - c.score < needed and not
                                            best.similarity >= 1.0 > MIN_SIMILARITY > c.similarity)
-                     or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE))]
+                     or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE)
+                     or (c.kind == TEXT and c.exact and c.score >= MIN_SCORE
+                         and best.kind != TEXT and _more_words(best, query)))]
     if len(close) > 1:
         exact = all(c.similarity >= 1.0 and (not query.kinds or c.kind in query.kinds)
                     for c in close)

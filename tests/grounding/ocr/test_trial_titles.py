@@ -260,3 +260,15 @@ def test_a_count_that_may_have_missed_a_misread_one_is_an_error() -> None:
 def link(y: float, x: float, text: str) -> Widget:
     box = (x, y, x + 9 * len(text), y + 16)
     return Widget("link", box, text, box)
+
+
+def test_a_widget_holding_the_words_among_others_ties_with_them_alone() -> None:
+    """The same page without "in the sidebar": "the Repairs link" is the link holding the
+    word among three others, or the menu's "Repairs" not seen as a link; an error naming both,
+    never the first by its kind alone. A count beside a tab's word is no other word."""
+    menu = ("Overview", "Stations", "Repairs", "Reports", "Settings")
+    read = [w for k, item in enumerate(menu) for w in words(100 + 36 * k, 20, item)]
+    read += words(60, 520, "See all open repairs")
+    link = Widget("link", (520, 60, 700, 76), "See all open repairs", (520, 60, 700, 76))
+    with pytest.raises(Ambiguous):
+        ground("the Repairs link", read, [link])
