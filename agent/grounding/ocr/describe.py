@@ -36,6 +36,7 @@ from agent.grounding.ocr.describe_patterns import (
     SWALLOWED,
     UNDER_IN_ROW,
     Relation,
+    unquoted,
 )
 from agent.grounding.ocr.describe_words import (
     ARTICLES,
@@ -47,10 +48,12 @@ from agent.grounding.ocr.describe_words import (
     FRAMES,
     KINDS,
     LABEL_NOUNS,
+    ORDINAL_FOLLOWERS,
     ORDINALS,
     PLACES,
     POLITE,
     SEARCH_KINDS,
+    SECTIONS,
     SIGN_NAMES,
     SIZES,
     SYMBOLS,
@@ -105,7 +108,7 @@ def parse(description: str) -> Query:
     if cell is not None and group is not None:
         # "the checkbox under Wed 15 Oct in the Your name row": the Wed 15 Oct column's (its
         # heading quoted or not)
-        column, rest = _unquoted(cell[group], marked[:cell.start(group)].count(MARK), quotes)
+        column, rest = unquoted(cell[group], marked[:cell.start(group)].count(MARK), quotes)
         query = _parse_marked(f"{cell['head']} {cell['row']}", rest)
         if query.relation == "row" and query.text:  # "the Book button in the 11:00 row
             return replace(query, column=_row_name(column))  # under Wed 15 July"
@@ -120,19 +123,8 @@ def parse(description: str) -> Query:
     # (the target said before the frame: a quote naming the frame is not its text)
     head = marked[:titled.start()]
     target = _parse_marked(head, quotes[:head.count(MARK)])
-    name, _rest = _unquoted(titled["name"], head.count(MARK), quotes)
+    name, _rest = unquoted(titled["name"], head.count(MARK), quotes)
     return query if target.empty else replace(target, frame=Query(text=norm(name)))
-
-
-SECTIONS = frozenset({"section", "fieldset", "group", "form", "area", "pane", "region"})
-
-
-def _unquoted(part: str, first: int, quotes: list[str]) -> tuple[str, list[str]]:
-    """`part` with its quoted texts (the `first`-th on) put back, and the quotes left."""
-    count = part.count(MARK)
-    for quote in quotes[first:first + count]:
-        part = part.replace(MARK, quote, 1)
-    return part, quotes[:first] + quotes[first + count:]
 
 
 def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
@@ -141,7 +133,7 @@ def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
     cell = COLUMN_OF_ROW.search(marked)
     if cell is None:
         return marked, quotes
-    column, quotes = _unquoted(cell["column"], marked[:cell.start("column")].count(MARK), quotes)
+    column, quotes = unquoted(cell["column"], marked[:cell.start("column")].count(MARK), quotes)
     said = f"under {column} in the {cell['row']} row"
     return marked[:cell.start()] + said + marked[cell.end():], quotes
 
@@ -208,7 +200,11 @@ def _titled(part: str) -> bool:
 
 def _named_item(marked: str) -> re.Match[str] | None:
     found = NAMED_ITEM.search(marked)
-    # (no frame, no kind: "the second of the Delete buttons" names the buttons, no item)
+    # (no frame, no kind: "the second of the Delete buttons" names the buttons, no item; but
+    # "the Archive button on the Nurse Kate message": a widget's kind said, a message is one)
+    if found is not None and KINDS.get(found["noun"]) == frozenset({TEXT}) and \
+            _kind(marked[:found.start()].lower().split())[0] - {TEXT}:
+        return found
     if found is None or {found["noun"], found["noun"].removesuffix("s")} & (FRAMES | KINDS.keys()):
         return NUMBERED.search(marked)
     return found
@@ -323,9 +319,6 @@ def _ordinal_here(after: str, before_kind: bool) -> bool:
             or after.lower() in ORDINAL_FOLLOWERS)
 
 
-ORDINAL_FOLLOWERS = frozenset({"one", "of", "row", "row's", "column", "item", "entry"})
-
-
 def _kind(lower: list[str]) -> tuple[frozenset[str], str, int, int]:
     """The last kind phrase (the noun: "the Search box button" is a button): kinds, phrase,
     index, length; index -1 when none."""
@@ -395,7 +388,6 @@ def _frame_follows(lower: list[str], i: int, end: int) -> bool:
     rest = lower[i + 1:end]
     return lower[i] in CUT and any(w in FRAMES for w in rest) and \
         all(w in FRAMES or w in ARTICLES or w in FRAME_SIDES for w in rest)
-
 
 
 def _capital(tokens: list[str], i: int) -> bool:

@@ -20,6 +20,7 @@ __all__ = [
     "NAMED_COLUMN",
     "NAMED_ITEM",
     "NAMED_ROW",
+    "NTH_ITEM",
     "NUMBERED",
     "ON_OFF",
     "POSSESSED",
@@ -27,9 +28,11 @@ __all__ = [
     "RELATION",
     "RELATIONS",
     "ROW_UNDER",
+    "SIDE_MENU",
     "SWALLOWED",
     "UNDER_IN_ROW",
     "Relation",
+    "unquoted",
 ]
 
 # "under": in the section a heading opens (no description says it: the fallback for "the Max
@@ -122,3 +125,11 @@ NTH_ITEM = re.compile(
     r"\s*\b(?:in|on|of|for|from|under)\s+the\s+(?P<nth>" + "|".join(ORDINALS) + r")\s+"
     r"(?:result|row|card|item|entry|listing|line|booking|order|match|hit|tile|post|message)"
     r"\b", re.IGNORECASE)
+
+
+def unquoted(part: str, first: int, quotes: list[str]) -> tuple[str, list[str]]:
+    """`part` with its quoted texts (the `first`-th on) put back, and the quotes left."""
+    count = part.count(MARK)
+    for quote in quotes[first:first + count]:
+        part = part.replace(MARK, quote, 1)
+    return part, quotes[:first] + quotes[first + count:]

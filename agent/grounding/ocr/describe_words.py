@@ -5,8 +5,8 @@ to look for."""
 from __future__ import annotations
 
 __all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "FRAME_SIDES", "KINDS",
-           "LABEL_NOUNS", "MENU_KINDS", "ORDINALS", "PLACES", "POLITE", "SEARCH_KINDS",
-           "SIGN_NAMES", "SIZES", "SYMBOLS", "TEXT"]
+           "LABEL_NOUNS", "MENU_KINDS", "ORDINALS", "ORDINAL_FOLLOWERS", "PLACES", "POLITE",
+           "SEARCH_KINDS", "SECTIONS", "SIGN_NAMES", "SIZES", "SYMBOLS", "TEXT"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -85,3 +85,7 @@ FRAMES = frozenset({
     "nav", "navbar", "navigation", "menubar",
 })
 FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom"})  # "the side menu"
+# Words after an ordinal that keep it an ordinal ("the second one", "the first of")
+ORDINAL_FOLLOWERS = frozenset({"one", "of", "row", "row's", "column", "item", "entry"})
+# Frames named by a title: "in the Child section" (describe.parse: a frame, no item)
+SECTIONS = frozenset({"section", "fieldset", "group", "form", "area", "pane", "region"})

@@ -322,9 +322,11 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
             fits[index] = distance
     if not fits:
         return None
-    if query.relation == "below":  # "the field below Street address": the field it labels,
-        # or, with an unlabelled one just under that (an address's second line), that one
-        for index in [i for i, d in fits.items() if d == 0.0 and found[i].kind == "field"]:
+    if query.relation == "below":  # "the field below Street address": the field it labels
+        # (reading it, or just under it), or, with an unlabelled one just under that (an
+        # address's second line), that one
+        for index in [i for i, d in fits.items() if found[i].kind == "field" and (
+                d == 0.0 or _just_under(found[i].box, anchor.box))]:
             fits.update({k: 0.0 for k, c in enumerate(found) if c.kind == "field"
                          and not c.text and _just_under(c.box, found[index].box)})
     # The nearest of those that could be meant: a sentence's stray word nearer the anchor

@@ -273,10 +273,15 @@ def marked_widget(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
         # not the hint under it starting a pixel further left ("Pickup truck" over "Open back")
         return abs((run.box[1] + run.box[3]) / 2 - (top + bottom) / 2) + 0.5 * (run.box[0] - right)
 
-    best = min((run for run in runs if id(run) not in used
-                and top - 0.2 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.2 * size
-                and right - 2 <= run.box[0] <= right + reach
-                and not walled(run)), key=off, default=None)
+    near = [run for run in runs if id(run) not in used
+            and top - 0.6 * size <= (run.box[1] + run.box[3]) / 2 <= bottom + 0.6 * size
+            and right - 2 <= run.box[0] <= right + reach and not walled(run)]
+    # (a lighter line is a hint: "Vegetarian hot lunch" over "Same as hot lunch, no meat or
+    # fish", the mark level with the gap between, a pixel nearer the hint)
+    shades = {id(run): _shade(rgb, run) for run in near}
+    darkest = min(shades.values(), default=0.0)
+    best = min(near, default=None,
+               key=lambda run: off(run) + (size if shades[id(run)] > darkest + LIGHTER else 0))
     box = (float(left), float(top), float(right), float(bottom))
     if best is None:
         return Widget(mark.kind, box, checked=mark.checked)
@@ -288,6 +293,15 @@ def marked_widget(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
     words = tuple(w for run in lines for w in run.words)
     text, text_box = text_of(words)
     return Widget(mark.kind, box, text, text_box, words, mark.checked)
+
+
+LIGHTER = 40  # grey levels a hint's ink is lighter than its label's, at least
+
+
+def _shade(rgb: Pixels, run: Run) -> float:
+    """How light the run's ink is (0 black, 255 white; 255 when unknown)."""
+    ink = ink_colour(rgb, int_box(run.box))
+    return 255.0 if ink is None else sum(ink) / 3
 
 
 def _other_line(label: Run, mark: IntBox, runs: Sequence[Run], used: set[int], unit: float,

@@ -272,3 +272,44 @@ def test_a_widget_holding_the_words_among_others_ties_with_them_alone() -> None:
     link = Widget("link", (520, 60, 700, 76), "See all open repairs", (520, 60, 700, 76))
     with pytest.raises(Ambiguous):
         ground("the Repairs link", read, [link])
+
+
+def test_a_radio_cards_title_not_its_lighter_hint_is_its_label() -> None:
+    """The holiday camp's lunch options: a bold title over a grey hint, the radio button level
+    with the gap between them and a pixel nearer the hint: the hint "Same as hot lunch, no
+    meat or fish" was the Vegetarian option's label, and "the Hot lunch option" chose it."""
+    canvas = Canvas(size=(900, 300))
+    for k, (title, hint) in enumerate((("Hot lunch", "Cooked in our kitchen"),
+                                       ("Vegetarian hot lunch", "Same as hot lunch, no fish"))):
+        y = 40 + 90 * k
+        canvas.draw.ellipse((40, y + 13, 60, y + 33), outline="#555555", width=2)
+        canvas.text(76, y, title, ink="#111111")
+        canvas.text(76, y + 24, hint, ink="#7a7a7a")
+    radios = [r.text for r in of_kind(canvas.find(), "radio")]
+    assert radios == ["Hot lunch", "Vegetarian hot lunch"]
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the Hot lunch option").best
+    assert 40 <= found.point[0] <= 60 and 53 <= found.point[1] <= 73
+
+
+def test_a_button_on_a_named_message_is_in_that_message() -> None:
+    """The holiday camp's inbox: "the Archive button on the Nurse Kate message" was read as
+    the message (plain words) "Nurse Kate", whose click did nothing."""
+    query = parse("the Archive button on the Nurse Kate message")
+    assert (query.text, query.kinds, query.relation) == ("archive", frozenset({"button"}), "for")
+    assert query.anchor is not None and query.anchor.text == "nurse kate"
+
+
+def test_the_field_below_a_label_with_a_second_line_under_its_field_is_not_the_first() -> None:
+    """The cinema club's checkout: "Address." just over a field the finder labelled "Billing
+    address" (the heading over both), an unlabelled second line just under it. "the field
+    below Address" typed into the first line: the rule for an address's second line looked
+    only at a field reading the words said."""
+    read = [*words(40, 40, "Billing address"), *words(70, 40, "Address.")]
+    first = Widget("field", (40, 90, 700, 122), "Billing address", (40, 40, 175, 56))
+    second = Widget("field", (40, 128, 700, 160))
+    try:
+        found = ground("the field below Address", read, [first, second])
+    except Ambiguous:
+        return  # both named: an error, no click
+    assert inside(found.point, second.box)
