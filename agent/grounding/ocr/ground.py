@@ -108,8 +108,9 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             decide(ranked, query, description)
         if query.ordinal is not None and query.ordinal > 0 and \
                 (missed := uncounted(decision.best, ranked, analysis.words)):
-            raise Ambiguous(f"{description!r}: the count may be off: words at {missed[0]} "
-                            "stand where another may be, unread", close=[decision.best])
+            raise Ambiguous(f"{description!r} cannot be counted surely: {missed[0].text!r} at "
+                            f"{tuple(round(v) for v in centre(missed[0].box))} may be another, "
+                            "misread (say which: '… in the row with X')", close=[decision.best])
         if query.relation in ("row", "for") and query.text and decision.best.kind == "field":
             # "the quantity field for Invert syrup": a row's unlabelled field under the
             # Quantity heading, not the one field the heading labels, rows above

@@ -8,21 +8,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.grounding.ocr.candidate import Candidate, centre, overlaps
-from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.textmatch import norm
 
 __all__ = ["uncounted"]
 
 
 def uncounted(best: Candidate, ranked: Sequence[Candidate], words: Sequence[OcrWord]
-              ) -> list[Box]:
-    """The boxes of words that may begin the text of `best` (chosen by an ordinal among the
+              ) -> list[OcrWord]:
+    """The words that may begin the text of `best` (chosen by an ordinal among the
     places reading its text), standing before it in their column but counted nowhere: none
     when the count is sure."""
     height = max(best.box[3] - best.box[1], 8.0)
     counted = [c.box for c in ranked if norm(c.text) == norm(best.text)]  # (a missed link's
     # words count with the links found)
-    return [w.box for w in words
+    return [w for w in words
             if centre(w.box)[1] < centre(best.box)[1] - 0.5 * height
             and any(abs(w.box[0] - box[0]) <= 0.5 * height for box in counted)
             and not any(overlaps(w.box, box) for box in counted)
