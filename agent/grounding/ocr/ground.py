@@ -12,7 +12,7 @@ from PIL import Image
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.analysis import Analysis
-from agent.grounding.ocr.candidate import centre, inside, overlaps, rescored
+from agent.grounding.ocr.candidate import centre, inside, overlaps
 from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
@@ -29,10 +29,10 @@ from agent.grounding.ocr.guesses import (
     unsaid,
     without_role,
 )
-from agent.grounding.ocr.listed import stacked
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
 from agent.grounding.ocr.ordinals import uncounted
+from agent.grounding.ocr.preferences import in_side_menu, searched_bar, the_menu
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
     NEAR_MARGIN,
@@ -104,7 +104,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
     ranked: list[Candidate] | None = None  # (None: the anchor itself could not be told)
     try:
         ranked = _ranked(query, analysis, image)
-        decision = _in_side_menu(query, ranked, analysis, image, description) or \
+        decision = in_side_menu(query, ranked, analysis, image, description) or \
             decide(ranked, query, description)
         if query.ordinal is not None and query.ordinal > 0 and \
                 (missed := uncounted(decision.best, ranked, analysis.words)):
@@ -121,7 +121,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         return decision
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
         framed = _framed(query, ranked or [], analysis, image, description) or \
-            _the_menu(query, ranked or [], analysis, description)
+            the_menu(query, ranked or [], analysis, description)
         if framed is not None:
             return framed
         kind_only = _kind_only(query, analysis, image, description) or \
@@ -135,7 +135,9 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             plain = replace(query, text="", soft=False)
             if any(run.similarity >= MIN_SIMILARITY for run in runs(analysis.words, query.text)):
                 plain = replace(plain, relation="next", anchor=Query(text=query.text))
-            return decide(_ranked(plain, analysis, image), plain, description)
+            ranked = _ranked(plain, analysis, image)
+            return searched_bar(plain, ranked, analysis, description) or \
+                decide(ranked, plain, description)
         if query.kind_word in SEARCH_KINDS and "search" not in query.text.split():
             # "the student search box": its placeholder says Search before the words said
             named = _tried(replace(query, text=f"search {query.text}"), analysis, image)
@@ -147,10 +149,13 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         cell = _in_cell(query, analysis, image, description)
         if cell is not None:
             return cell
-        for guess in (coded(query), described_value(query, analysis),
-                      without_role(query), by_its_row(query)):
+        # (a label guessed from the words, "Junior" of "the Junior Jazz option", only from a
+        # widget labelled exactly so: not "Junior Ballet" when OCR garbled "Junior Jazz")
+        for guess, whole in ((coded(query), False), (described_value(query, analysis), True),
+                             (without_role(query), True), (by_its_row(query), False)):
             named = _headed(guess, analysis, image) if guess is not None else None
-            if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
+            if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0 \
+                    and (named.best.exact or not whole):
                 return named
         by_group = grouped(query, analysis)  # "the Recipes notebook": "Recipes" under
         named = _tried(by_group, analysis, image) if by_group is not None else None  # NOTEBOOKS
@@ -178,40 +183,6 @@ def _framed(query: Query, ranked: list[Candidate], analysis: Analysis, image: Im
         return decide(framed, query, description) if framed else None
     except GroundingError:
         return None
-
-
-def _in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
-                  image: Image.Image, description: str) -> Decision | None:
-    """"Members in the sidebar": the place reading the words that is an item of a menu (a
-    column of short lines) in a third of the screen at its side, whatever its kind (a
-    sidebar's links are seldom underlined), rather than a link elsewhere holding the word
-    ("See all open repairs"); None unless exactly one is."""
-    if not query.side or not ranked:
-        return None
-    width = image.width
-    picked = [c for c in ranked if c.exact and stacked(c.box, analysis.words)
-              and not width / 3 < c.point[0] < 2 * width / 3]
-    if len(picked) != 1:
-        return None
-    item = replace(picked[0], score=max(picked[0].score, MIN_SCORE + NEAR_MARGIN))
-    return decide([item, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
-                  description)
-
-
-def _the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
-              ) -> Decision | None:
-    """"the Place of birth drop-down", a drop-down and a text field labelled alike: the one
-    that is a drop-down (its arrow seen); None unless exactly one of those alike is."""
-    if query.kind_word not in MENU_KINDS or not ranked:
-        return None
-    top = max(c.score for c in ranked)
-    menus = {w.box for w in analysis.widgets or () if w.menu}
-    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
-    picked = [c for c in alike if c.box in menus]
-    if len(picked) != 1 or len(alike) < 2:
-        return None
-    return decide(picked + [rescored(c, 0.5) for c in ranked if c is not picked[0]], query,
-                  description)
 
 
 def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description: str

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.errors import GroundingError
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
@@ -313,3 +314,35 @@ def test_the_field_below_a_label_with_a_second_line_under_its_field_is_not_the_f
     except Ambiguous:
         return  # both named: an error, no click
     assert inside(found.point, second.box)
+
+
+def test_the_search_box_is_the_search_bars_unlabelled_field() -> None:
+    """The mountain huts' search bar: [Hut name, region or peak] Arrival [Sat 12 Jul] Guests
+    [2] (Search). No field says "Search": "the search box" took the field nearest the
+    button, Guests, and typed "Dolomites" after its 2. The bar's field with no label beside
+    it (its words a placeholder inside) is the search box."""
+    read = [*words(60, 40, "Hut name, region or peak"), *words(60, 470, "Arrival"),
+            *words(60, 545, "Sat 12 Jul"), *words(60, 680, "Guests"), *words(60, 730, "2"),
+            *words(60, 800, "Search")]
+    fields = [Widget("field", (30, 50, 450, 86), "Hut name, region or peak",
+                     (40, 60, 256, 76)),
+              Widget("field", (535, 50, 660, 86), "Arrival", (470, 60, 533, 76)),
+              Widget("field", (720, 50, 780, 86), "Guests", (680, 60, 734, 76))]
+    button = Widget("button", (790, 50, 880, 86), "Search", (800, 60, 854, 76))
+    found = ground("the search box", read, [*fields, button])
+    assert inside(found.point, fields[0].box)
+
+
+def test_a_label_guessed_from_the_words_needs_a_widget_reading_it_whole() -> None:
+    """The dance school's classes: "Junior Jazz" garbled by OCR, "Junior Ballet" read. "the
+    Junior Jazz option" was guessed as the option Junior (Jazz taken for a noun the screen
+    lacks, as "the White colour option") and answered the Junior Ballet radio button, which
+    reads Junior among other words: a wrong click."""
+    read = [*words(100, 80, "Junior Ballet"), *words(160, 80, "mur jace")]
+    radios = [Widget("radio", (50, 100, 66, 116), "Junior Ballet", (80, 100, 197, 116)),
+              Widget("radio", (50, 160, 66, 176), "mur jace", (80, 160, 152, 176))]
+    with pytest.raises(GroundingError):
+        ground("the Junior Jazz option", read, radios)
+    found = ground("the Junior colour option", [*read, *words(60, 80, "Colour")],
+                   [*radios, Widget("radio", (50, 220, 66, 236), "Junior", (80, 220, 134, 236))])
+    assert inside(found.point, (50, 220, 66, 236))

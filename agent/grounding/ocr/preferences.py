@@ -1,0 +1,84 @@
+"""Tie-breakers a description's words ask for, among places alike: a side menu's item ("in
+the sidebar"), a drop-down ("the Place of birth drop-down"), a search bar's own field ("the
+search box")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PIL import Image
+
+from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.candidate import centre, inside, rescored
+from agent.grounding.ocr.describe import Query
+from agent.grounding.ocr.describe_words import MENU_KINDS
+from agent.grounding.ocr.listed import stacked
+from agent.grounding.ocr.rank import (
+    MIN_SCORE,
+    NEAR_MARGIN,
+    Candidate,
+    Decision,
+    WidgetLike,
+    decide,
+)
+from agent.grounding.ocr.textmatch import norm
+
+__all__ = ["in_side_menu", "searched_bar", "the_menu"]
+
+
+def in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
+                  image: Image.Image, description: str) -> Decision | None:
+    """"Members in the sidebar": the place reading the words that is an item of a menu (a
+    column of short lines) in a third of the screen at its side, whatever its kind (a
+    sidebar's links are seldom underlined), rather than a link elsewhere holding the word
+    ("See all open repairs"); None unless exactly one is."""
+    if not query.side or not ranked:
+        return None
+    width = image.width
+    picked = [c for c in ranked if c.exact and stacked(c.box, analysis.words)
+              and not width / 3 < c.point[0] < 2 * width / 3]
+    if len(picked) != 1:
+        return None
+    item = replace(picked[0], score=max(picked[0].score, MIN_SCORE + NEAR_MARGIN))
+    return decide([item, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
+                  description)
+
+
+def the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
+              ) -> Decision | None:
+    """"the Place of birth drop-down", a drop-down and a text field labelled alike: the one
+    that is a drop-down (its arrow seen); None unless exactly one of those alike is."""
+    if query.kind_word not in MENU_KINDS or not ranked:
+        return None
+    top = max(c.score for c in ranked)
+    menus = {w.box for w in analysis.widgets or () if w.menu}
+    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    picked = [c for c in alike if c.box in menus]
+    if len(picked) != 1 or len(alike) < 2:
+        return None
+    return decide(picked + [rescored(c, 0.5) for c in ranked if c is not picked[0]], query,
+                  description)
+
+
+def searched_bar(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
+                 ) -> Decision | None:
+    """"the search box" next to a Search button: of the fields on the button's row, the one
+    no label names (its words inside it: a placeholder), not one labelled beside it ("Guests"
+    between the search field and the button); None unless exactly one such."""
+    if query.relation != "next" or query.anchor is None:
+        return None
+    said = [w for w in analysis.words if norm(w.text) == query.anchor.text]
+    fields = {w.box: w for w in analysis.widgets or () if w.kind == "field"}
+    picked = [c for c in ranked if c.box in fields and not _labelled(fields[c.box]) and any(
+        abs(centre(c.box)[1] - centre(word.box)[1]) <= c.box[3] - c.box[1] for word in said)]
+    if len(picked) != 1:
+        return None
+    item = replace(picked[0], score=max(picked[0].score, MIN_SCORE + NEAR_MARGIN))
+    return decide([item, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
+                  description)
+
+
+def _labelled(field: WidgetLike) -> bool:
+    """Whether words beside or above the field name it (not a placeholder inside it)."""
+    return bool(field.text) and field.text_box is not None and \
+        not inside(centre(field.text_box), field.box)
