@@ -1,6 +1,6 @@
 """Marks: checkboxes, radio buttons and switches among the screen's edge blobs (square, round
-or pill-shaped, alone on their row's side), what each shows (a switch's knob) and whether it is
-on."""
+or pill-shaped, alone on their row's side), what each shows (a switch's knob), whether it is
+on, and the label beside it."""
 
 from __future__ import annotations
 
