@@ -48,7 +48,8 @@ from agent.grounding.ocr.ground import described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
 from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
-from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike, same_place
+from agent.grounding.ocr.rank import Ambiguous, Candidate, Decision, WidgetLike, same_place
+from agent.grounding.ocr.textmatch import norm
 from agent.screen import Screenshot
 
 __all__ = [
@@ -240,8 +241,11 @@ class OcrGrounder:
             closer = None if exact else self.closer(image, analysis)  # no reading parts them
             if closer is None:
                 raise
-            analysis = closer  # its error, from the better reading, is the one to report
             decision = ground_in(closer, image, description)
+            if described(description).ordinal is not None and \
+                    _places(decision.best, closer) < _places(decision.best, analysis):
+                raise  # (a count the closer reading made on fewer places is no surer)
+            analysis = closer  # its error, from the better reading, is the one to report
         else:
             if (decision.best.kind == TEXT or decision.best.guessed) and \
                     analysis.widgets is not None and described(description).kinds - {TEXT}:
@@ -342,6 +346,12 @@ def _updated(before: Image.Image, words: list[OcrWord], image: Image.Image,
         return None
     changed = tuple((float(a), float(b), float(c), float(d)) for a, b, c, d in groups or ())
     return merged(words, regions, engine.read, image, generation), changed
+
+
+def _places(best: Candidate, analysis: Analysis) -> int:
+    """How many widgets of the answer's kind read its text (what an ordinal counted)."""
+    return sum(1 for w in analysis.widgets or () if w.kind == best.kind
+               and norm(w.text) == norm(best.text))
 
 
 def _rounded(values: Sequence[float]) -> list[float]:

@@ -26,11 +26,12 @@ def uncounted(best: Candidate, ranked: Sequence[Candidate], words: Sequence[OcrW
             if centre(w.box)[1] < centre(best.box)[1] - 0.5 * height
             and any(abs(w.box[0] - box[0]) <= 0.5 * height for box in counted)
             and not any(overlaps(w.box, box) for box in counted)
-            and _begins(w.text, best.text)]
+            and norm(w.text) != norm(best.text) and _begins(w.text, best.text)]
 
 
 def _begins(read: str, text: str) -> bool:
     """Whether a word read may begin the text, misread after (not a column's heading over
-    it: "Actions" over "Remove")."""
+    it: "Actions" over "Remove"; a word reading it whole is no misreading: "Book" of a "Book a
+    room" link in the header, over a card's Book button)."""
     start = "".join(c for c in norm(read) if c.isalnum())[:3]
     return len(start) == 3 and norm(text).startswith(start)

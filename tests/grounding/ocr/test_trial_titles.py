@@ -346,3 +346,16 @@ def test_a_label_guessed_from_the_words_needs_a_widget_reading_it_whole() -> Non
     found = ground("the Junior colour option", [*read, *words(60, 80, "Colour")],
                    [*radios, Widget("radio", (50, 220, 66, 236), "Junior", (80, 220, 134, 236))])
     assert inside(found.point, (50, 220, 66, 236))
+
+
+def test_a_word_reading_the_text_whole_in_a_longer_phrase_leaves_the_count_sure() -> None:
+    """The coworking space's rooms: "Book a room" in the header over the grid's third Book
+    button. Its "Book" was taken for a misread Book button, the count called unsure, and the
+    closer reading, which lost a button, counted the fourth as the third: a wrong click."""
+    buttons = [Widget("button", (x, y, x + 60, y + 30), "Book", (x + 10, y + 7, x + 46, y + 23))
+               for y in (260, 420) for x in (560, 1180, 1800) if (x, y) != (1800, 420)]
+    read = [w for b in buttons for w in words(b.box[1] + 7, b.box[0] + 10, "Book")]
+    read += words(20, 1790, "Book a room")
+    header = Widget("link", (1790, 20, 1889, 36), "Book a room", (1790, 20, 1889, 36))
+    found = ground("the third Book button", read, [*buttons, header])
+    assert inside(found.point, buttons[2].box)
