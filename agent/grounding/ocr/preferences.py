@@ -27,7 +27,7 @@ __all__ = ["in_side_menu", "searched_bar", "the_menu"]
 
 
 def in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
-                  image: Image.Image, description: str) -> Decision | None:
+                 image: Image.Image, description: str) -> Decision | None:
     """"Members in the sidebar": the place reading the words that is an item of a menu (a
     column of short lines) in a third of the screen at its side, whatever its kind (a
     sidebar's links are seldom underlined), rather than a link elsewhere holding the word
@@ -37,15 +37,11 @@ def in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
     width = image.width
     picked = [c for c in ranked if c.exact and stacked(c.box, analysis.words)
               and not width / 3 < c.point[0] < 2 * width / 3]
-    if len(picked) != 1:
-        return None
-    item = replace(picked[0], score=max(picked[0].score, MIN_SCORE + NEAR_MARGIN))
-    return decide([item, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
-                  description)
+    return _preferred(picked, ranked, query, description) if len(picked) == 1 else None
 
 
 def the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
-              ) -> Decision | None:
+             ) -> Decision | None:
     """"the Place of birth drop-down", a drop-down and a text field labelled alike: the one
     that is a drop-down (its arrow seen); None unless exactly one of those alike is."""
     if query.kind_word not in MENU_KINDS or not ranked:
@@ -56,8 +52,7 @@ def the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, descript
     picked = [c for c in alike if c.box in menus]
     if len(picked) != 1 or len(alike) < 2:
         return None
-    return decide(picked + [rescored(c, 0.5) for c in ranked if c is not picked[0]], query,
-                  description)
+    return _preferred(picked, ranked, query, description, lift=False)
 
 
 def searched_bar(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
@@ -71,10 +66,17 @@ def searched_bar(query: Query, ranked: list[Candidate], analysis: Analysis, desc
     fields = {w.box: w for w in analysis.widgets or () if w.kind == "field"}
     picked = [c for c in ranked if c.box in fields and not _labelled(fields[c.box]) and any(
         abs(centre(c.box)[1] - centre(word.box)[1]) <= c.box[3] - c.box[1] for word in said)]
-    if len(picked) != 1:
-        return None
-    item = replace(picked[0], score=max(picked[0].score, MIN_SCORE + NEAR_MARGIN))
-    return decide([item, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
+    return _preferred(picked, ranked, query, description) if len(picked) == 1 else None
+
+
+def _preferred(picked: list[Candidate], ranked: list[Candidate], query: Query,
+               description: str, lift: bool = True) -> Decision:
+    """The one candidate picked, the rest at half their score; `lift`: the picked at least
+    as sure as a clear answer (plain words the description's frame says are the widget)."""
+    one = picked[0]
+    if lift:
+        one = replace(one, score=max(one.score, MIN_SCORE + NEAR_MARGIN))
+    return decide([one, *(rescored(c, 0.5) for c in ranked if c is not picked[0])], query,
                   description)
 
 
