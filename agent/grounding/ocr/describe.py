@@ -82,7 +82,7 @@ class Query:
     noun: str = ""  # said after an item's name, which may be a part of it: "Reminder settings"
     frame: Query | None = None  # "in the Child section": the part of the screen titled so,
     # which tells apart only what the rest of the description cannot
-    side: bool = False  # "in the sidebar": a side menu's item, which too only tells apart
+    side: bool = False  # "in the sidebar": an item of a menu down the screen's side is meant
 
     @property
     def empty(self) -> bool:
