@@ -9,8 +9,8 @@ from typing import Protocol
 
 from agent.grounding.ocr.engines import Box, OcrWord
 
-__all__ = ["CLICKABLE", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside", "gap",
-           "holds", "inside", "label_reach", "overlaps", "plausible_field", "rescored"]
+__all__ = ["CLICKABLE", "LIGHTER", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside",
+           "gap", "holds", "inside", "label_reach", "overlaps", "plausible_field", "rescored"]
 
 CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
 MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
@@ -49,6 +49,9 @@ class Candidate:
 
     def describe(self) -> str:
         return f"{self.kind} {self.text!r} at ({self.point[0]:.0f}, {self.point[1]:.0f})"
+
+
+LIGHTER = 40  # grey levels a hint's ink is at least lighter than its label's
 
 
 def label_reach(mark: Box, unit: float) -> float:

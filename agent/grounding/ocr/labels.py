@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from PIL import Image
 
 from agent.grounding.ocr.candidate import (
+    LIGHTER,
     Candidate,
     WidgetLike,
     centre,
@@ -38,7 +39,6 @@ SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least 
 SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
 ROW_END = 0.9  # a field at the far end of its label's row, nothing between
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
-LIGHTER = 40  # grey levels a hint's ink is at least lighter than its label's
 
 
 def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],

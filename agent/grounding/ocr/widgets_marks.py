@@ -10,7 +10,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from agent.grounding.ocr.candidate import label_reach, overlaps
+from agent.grounding.ocr.candidate import LIGHTER, label_reach, overlaps
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_ink import ink_colour, same_ink
@@ -293,9 +293,6 @@ def marked_widget(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
     words = tuple(w for run in lines for w in run.words)
     text, text_box = text_of(words)
     return Widget(mark.kind, box, text, text_box, words, mark.checked)
-
-
-LIGHTER = 40  # grey levels a hint's ink is lighter than its label's, at least
 
 
 def _shade(rgb: Pixels, run: Run) -> float:

@@ -14,6 +14,7 @@ from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.rank import Ambiguous
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
+from tests.grounding.ocr.test_trial_words import link
 from tests.grounding.ocr.test_widgets import FONT, Canvas, of_kind
 
 
@@ -257,10 +258,6 @@ def test_a_count_that_may_have_missed_a_misread_one_is_an_error() -> None:
                    [*read, *words(100, 600, "Actions")], links)
     assert inside(found.point, links[2].box)
 
-
-def link(y: float, x: float, text: str) -> Widget:
-    box = (x, y, x + 9 * len(text), y + 16)
-    return Widget("link", box, text, box)
 
 
 def test_a_widget_holding_the_words_among_others_ties_with_them_alone() -> None:
