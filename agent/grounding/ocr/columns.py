@@ -11,7 +11,7 @@ from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.textforms import UNSURE
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, runs
 
-__all__ = ["SAME_HEADING", "headed"]
+__all__ = ["SAME_HEADING", "headed", "said_over"]
 
 SAME_HEADING = 0.9  # a column's heading read this alike the words described
 HEADING_WORDS = 6  # a phrase of more words is a sentence, no heading
@@ -26,6 +26,12 @@ def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
            for run in runs(words, heading)):
         return True
     return " " in heading and f" {heading} " in f" {_column_text(box, words)} "
+
+
+def said_over(box: Box, words_said: str, words: Sequence[OcrWord]) -> bool:
+    """Whether the phrases over `box`'s column say `words_said` as whole words, as a heading's
+    last word ("notes" of "Condition notes"); looser than `headed`, for one widget in a row."""
+    return f" {words_said} " in f" {_column_text(box, words)} "
 
 
 def _alike(run: Run, words: Sequence[OcrWord]) -> bool:

@@ -14,7 +14,7 @@ from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import centre, inside, overlaps
 from agent.grounding.ocr.cards import titled_box
-from agent.grounding.ocr.columns import headed
+from agent.grounding.ocr.columns import headed, said_over
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
 from agent.grounding.ocr.engines import Box
@@ -245,8 +245,9 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
                                                   if x.kind not in (TEXT, "link"))]
     found: dict[Box, Candidate] = {}
     for row, heading in pairs:
-        if not named_row and labels_one(row, kinds, analysis):
+        if not named_row and labels_one(row, kinds | {"button"}, analysis):
             continue  # "the White colour option": the option labelled White, not a cell
+            # (a pill's words too: "the 5-6 party size option" is the pill reading 5-6)
         # (a number box shows its value centred, as a button its words: "0" under Quantity)
         looked = kinds | {"button"} if "field" in kinds and heading is not None else kinds
         in_row = replace(query, text="", quoted=False, relation="row", anchor=Query(text=row),
@@ -256,7 +257,12 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
         except GroundingError:  # no such row, or two
             continue
         fits = [c for c in ranked if (c.kind in kinds or _number_box(c, looked))
-                and c.score >= MIN_SCORE and (heading is None or headed(c.box, heading, plain))]
+                and c.score >= MIN_SCORE]
+        # (a named row's one widget of the kind, under a heading ending in the word said: "the
+        # notes field in the Table 4 row" under "Condition notes")
+        loose = named_row and len(fits) == 1 and heading is not None and \
+            said_over(fits[0].box, heading, plain)
+        fits = [c for c in fits if heading is None or loose or headed(c.box, heading, plain)]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:

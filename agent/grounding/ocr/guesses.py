@@ -10,6 +10,7 @@ from dataclasses import replace
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import inside
 from agent.grounding.ocr.describe import TEXT, Query
+from agent.grounding.ocr.textforms import unmarked
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, runs, similarity
 
 __all__ = [
@@ -56,8 +57,9 @@ def unsaid(query: Query, analysis: Analysis) -> bool:
 
 def labels_one(words: str, kinds: frozenset[str], analysis: Analysis) -> bool:
     """Whether `words` are the label of a widget of one of `kinds` (so no row's words: the
-    White radio button's "White" is not the row of the Navy one under "Colour")."""
-    return any(w.kind in kinds and similarity(norm(w.text), words) >= MIN_SIMILARITY
+    White radio button's "White" is not the row of the Navy one under "Colour"; a pill's
+    mark read as a letter, "O 5-6", is no word of its label)."""
+    return any(w.kind in kinds and similarity(unmarked(norm(w.text)), words) >= MIN_SIMILARITY
                for w in analysis.widgets or ())
 
 
