@@ -32,7 +32,7 @@ from agent.grounding.ocr.guesses import (
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
 from agent.grounding.ocr.ordinals import uncounted
-from agent.grounding.ocr.preferences import in_side_menu, searched_bar, the_menu
+from agent.grounding.ocr.preferences import in_side_menu, searched_bar, the_menu, the_switch
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
     NEAR_MARGIN,
@@ -121,7 +121,8 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         return decision
     except Ambiguous:  # (the row's words in two places: which holds a widget of the kind?)
         framed = _framed(query, ranked or [], analysis, image, description) or \
-            the_menu(query, ranked or [], analysis, description)
+            the_menu(query, ranked or [], analysis, description) or \
+            the_switch(query, ranked or [], description)
         if framed is not None:
             return framed
         kind_only = _kind_only(query, analysis, image, description) or \
@@ -295,8 +296,12 @@ def _number_box(candidate: Candidate, kinds: frozenset[str]) -> bool:
 
 
 def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:
+    ranked: list[Candidate] = []
     try:
-        return decide(_ranked(query, analysis, image), query, _said(query))
+        ranked = _ranked(query, analysis, image)
+        return decide(ranked, query, _said(query))
+    except Ambiguous:
+        return the_switch(query, ranked, _said(query))
     except GroundingError:
         return None
 

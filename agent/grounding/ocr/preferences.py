@@ -1,6 +1,6 @@
 """Tie-breakers a description's words ask for, among places alike: a side menu's item ("in
-the sidebar"), a drop-down ("the Place of birth drop-down"), a search bar's own field ("the
-search box")."""
+the sidebar"), a drop-down ("the Place of birth drop-down"), a switch ("the Offers toggle"), a
+search bar's own field ("the search box")."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ from agent.grounding.ocr.rank import (
 )
 from agent.grounding.ocr.textmatch import norm
 
-__all__ = ["in_side_menu", "searched_bar", "the_menu"]
+__all__ = ["in_side_menu", "searched_bar", "the_menu", "the_switch"]
+
+SWITCH_WORDS = frozenset({"toggle", "switch"})
+SWITCH_SHAPE = 1.5  # a switch is this many times as wide as high at least; a checkbox, square
 
 
 def in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
@@ -50,6 +53,20 @@ def the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, descript
     menus = {w.box for w in analysis.widgets or () if w.menu}
     alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
     picked = [c for c in alike if c.box in menus]
+    if len(picked) != 1 or len(alike) < 2:
+        return None
+    return _preferred(picked, ranked, query, description, lift=False)
+
+
+def the_switch(query: Query, ranked: list[Candidate], description: str) -> Decision | None:
+    """"the Offers and news toggle" in a settings row that also holds Email and SMS checkboxes:
+    of the row's marks alike, the one drawn as a switch (a pill); None unless exactly one is."""
+    if query.kind_word not in SWITCH_WORDS or not ranked:
+        return None
+    top = max(c.score for c in ranked)
+    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    picked = [c for c in alike if c.kind == "checkbox"
+              and c.box[2] - c.box[0] >= SWITCH_SHAPE * (c.box[3] - c.box[1])]
     if len(picked) != 1 or len(alike) < 2:
         return None
     return _preferred(picked, ranked, query, description, lift=False)

@@ -76,11 +76,17 @@ def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit
         if id(run) in used:
             continue
         span = round(run.box[0]), round(run.box[2])
+        words = run.words
+        likes = [_link_like(rgb, cues, word, unit, span) for word in words]
+        # "Give a gift": the "a" OCR boxed 3 px wide, or where it is not, is the link's when
+        # the underline runs on under it (then it joins both sides)
+        bridged = {k for k in range(1, len(words) - 1) if likes[k - 1] and likes[k + 1]
+                   and _bridged(rgb, words[k - 1], words[k], words[k + 1], unit)}
         current: list[OcrWord] = []
-        for word in (*run.words, None):
-            like = word is not None and _link_like(rgb, cues, word, unit, span)
-            if like and word is not None and (not current or _one_link(rgb, current[-1], word,
-                                                                       unit)):
+        for k, word in enumerate((*words, None)):
+            like = word is not None and (k in bridged or likes[k])
+            if like and word is not None and (not current or bridged & {k - 1, k} or
+                                              _one_link(rgb, current[-1], word, unit)):
                 current.append(word)
                 continue
             if current:
@@ -121,6 +127,17 @@ def _one_link(rgb: Pixels, before: OcrWord, after: OcrWord, unit: float) -> bool
         return True
     row, ground = found
     return joined(rgb, row, round(before.box[2]) + 1, round(after.box[0]) - 1, ground)
+
+
+def _bridged(rgb: Pixels, before: OcrWord, word: OcrWord, after: OcrWord, unit: float
+             ) -> bool:
+    """Whether a short word between two link words is the link's too: the underline of the
+    word before runs on under it to the word after (one letter is too little to tell)."""
+    if len(word.text) > 2 or after.box[0] - before.box[2] > 2.5 * unit:
+        return False
+    found = underline(rgb, int_box(before.box), unit)
+    return found is not None and joined(rgb, found[0], round(before.box[2]) + 1,
+                                        round(after.box[0]) - 1, found[1])
 
 
 def padded(box: IntBox, pad: int, shape: tuple[int, ...], side: int = 0) -> IntBox:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from agent.errors import GroundingError
+from agent.grounding.ocr.engines import OcrWord
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+from tests.grounding.ocr.test_widgets import FONT, Canvas, of_kind
 
 
 def _party_sizes() -> tuple[list, list[Widget]]:
@@ -55,3 +57,60 @@ def test_a_named_rows_one_field_under_a_heading_ending_in_the_word_said() -> Non
         read += words(y, 770, "Check in")
     found = ground("the notes field in the Table 3 row", read, fields)
     assert found.kind == "field" and inside(found.point, fields[4].box)
+
+
+def _sentence_with_links(canvas: Canvas, y: int) -> None:
+    """The planetarium's membership footer: grey words, then blue links underlined just under
+    their baseline, the line broken round each descender ("p", "g": text-decoration-skip-ink)."""
+    right = canvas.text(20, y, "Buying for someone else?", ink="#555555")[2]
+    for text, link in (("Give a membership as a gift", True), ("or", False),
+                       ("Renew here", True)):
+        right = canvas.text(round(right) + 6, y, text, ink="#1a4fd0" if link else "#555555")[2]
+        if not link:
+            continue
+        words = canvas.words[-len(text.split()):]
+        base = round(words[0].box[3]) + 2  # (its first word has no descender)
+        canvas.draw.line((words[0].box[0], base, words[-1].box[2], base), fill="#1a4fd0")
+        for word in words:
+            for k, letter in enumerate(word.text):
+                if letter in "gpjqy":
+                    left = canvas.draw.textlength(word.text[:k], font=FONT) + word.box[0]
+                    canvas.draw.line((left - 1, base, left + 9, base), fill="white")
+
+
+def test_a_short_word_under_a_links_underline_is_the_links() -> None:
+    """"the "Give a membership as a gift" link" was not found: OCR boxed each "a" a few
+    pixels wide (too narrow to be a link's word), so the link came apart in three pieces
+    and no link read the words; the underline runs on under the "a" (and under no "or"
+    between two links)."""
+    canvas = Canvas(size=(900, 120))
+    _sentence_with_links(canvas, 40)
+    canvas.words = [OcrWord(w.text, (w.box[0] + 2, w.box[1], w.box[0] + 5, w.box[3]), w.line,
+                            w.confidence) if w.text == "a" else w for w in canvas.words]
+    links = sorted(w.text for w in of_kind(canvas.find(), "link"))
+    assert links == ["Give a membership as a gift", "Renew here"]
+
+
+def _notification_rows() -> tuple[list[OcrWord], list[Widget], list[Widget]]:
+    """The garage's reminder settings: each row's title at the far left, then Email and SMS
+    checkboxes and an unlabelled switch at the far right."""
+    read: list[OcrWord] = []
+    marks, switches = [], []
+    for k, title in enumerate(("Service reminders", "Repair updates", "Offers and news")):
+        y = 60 + 60 * k
+        read += [*words(y, 40, title), *words(y + 2, 1020, "Email"), *words(y + 2, 1110, "SMS")]
+        marks += [Widget("checkbox", (1000, y + 2, 1015, y + 17), "Email",
+                         (1020, y + 2, 1065, y + 18)),
+                  Widget("checkbox", (1090, y + 2, 1105, y + 17), "SMS",
+                         (1110, y + 2, 1137, y + 18))]
+        switches.append(Widget("checkbox", (1180, y - 3, 1228, y + 23)))
+    return read, marks, switches
+
+
+@pytest.mark.parametrize("kind", ["toggle", "switch"])
+def test_a_rows_switch_beside_its_checkboxes(kind: str) -> None:
+    """"the Offers and news toggle" was "ambiguous": its row held three marks, the Email and
+    SMS checkboxes and the switch. A switch is the one drawn as a pill."""
+    read, marks, switches = _notification_rows()
+    found = ground(f"the Offers and news {kind}", read, marks + switches)
+    assert inside(found.point, switches[2].box)
