@@ -13,12 +13,14 @@ from PIL import Image
 
 from agent.grounding.ocr.engines import Box
 
-__all__ = ["card_around", "card_under", "titled_box"]
+__all__ = ["card_around", "card_under", "ruled_item", "titled_box"]
 
 TOLERANCE = 4  # grey levels: the card's ground (a white card on #f1f3f4 differs by 14)
 MARGIN = 3  # px between the text's box and where its ground is sampled
 SIDE_SLACK = 4  # px: a title strip and its card's body line up within this
 MAX_SHARE = 0.5  # a region taller than this share of the screen is the page; so is one
+RULE_REACH = (2.0, 6.0)  # text heights above and below a list item's first line to its rules
+RULE_LENGTH = 20  # text heights at least: a list's rule, not a field's border
 BAND_SHARE = 0.2  # wider than MAX_SHARE and taller than this share (a list's full-width
 # item, a notification, is a card)
 
@@ -52,6 +54,38 @@ def titled_box(image: Image.Image, title: Box) -> Box | None:
     below = _under(rgb, title, True)
     return below if below is not None and below[1] <= round(title[3]) + MARGIN \
         else card_around(image, title, tall=True)
+
+
+def ruled_item(image: Image.Image, text: Box) -> Box | None:
+    """The list item whose first line holds `text`: the band between the rules above and below
+    it (a list of engineers, each a name, two lines and buttons at the right, parted by thin
+    lines on one ground); None without both rules near."""
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.int16)
+    left, top, _right, bottom = (round(v) for v in text)
+    height = max(bottom - top, 8)
+    span = slice(max(0, left - height), min(gray.shape[1], left + RULE_LENGTH * height))
+    ground = gray[max(0, top - 2), left]
+    rows = [range(top - 2, max(0, top - round(RULE_REACH[0] * height)) - 1, -1),
+            range(bottom + 2, min(gray.shape[0], bottom + round(RULE_REACH[1] * height)))]
+    rules = [next((y for y in ys if _rule(gray[y, span], ground)), None) for ys in rows]
+    if rules[0] is None or rules[1] is None:
+        return None
+    start, end = _extent(gray[rules[0]], left)  # (as long as the rule above runs)
+    return float(start), float(rules[0]), float(end), float(rules[1])
+
+
+def _rule(row: np.ndarray, ground: int) -> bool:
+    """Whether a row of pixels is a rule: one shade, not the ground's."""
+    return int(row.max() - row.min()) <= 6 and abs(int(row.mean()) - int(ground)) >= 8
+
+
+def _extent(row: np.ndarray, x: int) -> tuple[int, int]:
+    """Where the line through `x` on `row` starts and ends (its shade within 6 levels)."""
+    off = np.flatnonzero(np.abs(row - row[x]) > 6)
+    before, after = off[off < x], off[off > x]
+    return (int(before[-1]) + 1 if before.size else 0,
+            int(after[0]) if after.size else row.shape[0])
 
 
 def _below(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:

@@ -174,6 +174,15 @@ def _card(image: Image.Image, text: Box, *, tall: bool, under: bool = False) -> 
     return (card_under if under else card_around)(image, text, tall=tall)
 
 
+def _ruled(image: Image.Image, text: Box) -> Box | None:
+    """The list item `text` heads, between two rules (cards.py); None without OpenCV."""
+    try:
+        from agent.grounding.ocr.cards import ruled_item
+    except ImportError:
+        return None
+    return ruled_item(image, text)
+
+
 def _in_relation(query: Query, found: list[Candidate], image: Image.Image,
                  anchors: list[Candidate], *, cards: bool = True) -> list[Candidate]:
     """`found` rescored by their relation to the anchor. Words the anchor names standing in
@@ -239,6 +248,10 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
         related = _related(query, found, anchor, None)
         if any(c.score >= MIN_SCORE for c in related or ()):
             return related
+        item = _ruled(image, anchor.box) if cards and query.relation == "for" else None
+        in_item = _related(query, found, anchor, item) if item is not None else None
+        if any(c.score >= MIN_SCORE for c in in_item or ()):
+            return in_item  # "the Message button for Theo": at the right of its list item
         if query.relation in ("row", "column"):
             return _in_cells(query, found, image, anchor) or related
         titled = _card(image, anchor.box, tall=False) if cards and query.relation == "below" \

@@ -5,6 +5,7 @@ click or an error before."""
 from __future__ import annotations
 
 import pytest
+from PIL import Image, ImageDraw
 
 from agent.errors import GroundingError
 from agent.grounding.ocr.engines import OcrWord
@@ -114,3 +115,26 @@ def test_a_rows_switch_beside_its_checkboxes(kind: str) -> None:
     read, marks, switches = _notification_rows()
     found = ground(f"the Offers and news {kind}", read, marks + switches)
     assert inside(found.point, switches[2].box)
+
+
+def test_a_list_items_button_beside_its_lower_lines() -> None:
+    """The studio's engineers: each a list item between thin rules, a name on its first line,
+    two lines under it, and Message and Hire buttons at its right, level with its middle
+    line. "the Message button for Theo Lindqvist" was not found: on no line of the name, and
+    not under it."""
+    image = Image.new("RGB", (1280, 800), "white")
+    draw = ImageDraw.Draw(image)
+    read: list[OcrWord] = []
+    buttons = []
+    for k, name in enumerate(("Dana Okafor", "Theo Lindqvist", "Priya Raman")):
+        top = 60 + 84 * k
+        draw.line((30, top, 900, top), fill="#eeeeee")
+        read += [*words(top + 14, 96, name), *words(top + 36, 96, "Mix engineer 8 years"),
+                 *words(top + 56, 96, "Mixing Mastering Dense electronic mixes")]
+        for left, text in ((730, "Message"), (830, "Hire")):
+            buttons.append(Widget("button", (left, top + 36, left + 90, top + 66), text,
+                                  (left + 10, top + 43, left + 10 + 9 * len(text), top + 59)))
+            read += words(top + 43, left + 10, text)
+    draw.line((30, 60 + 84 * 3, 900, 60 + 84 * 3), fill="#eeeeee")
+    found = ground("the Message button for Theo Lindqvist", read, buttons, image)
+    assert inside(found.point, buttons[2].box)
