@@ -32,7 +32,13 @@ from agent.grounding.ocr.guesses import (
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
 from agent.grounding.ocr.ordinals import uncounted
-from agent.grounding.ocr.preferences import in_side_menu, searched_bar, the_menu, the_switch
+from agent.grounding.ocr.preferences import (
+    in_side_menu,
+    searched_bar,
+    the_filter,
+    the_menu,
+    the_switch,
+)
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
     NEAR_MARGIN,
@@ -301,7 +307,8 @@ def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | N
         ranked = _ranked(query, analysis, image)
         return decide(ranked, query, _said(query))
     except Ambiguous:
-        return the_switch(query, ranked, _said(query))
+        return the_switch(query, ranked, _said(query)) or \
+            the_filter(query, ranked, analysis, _said(query))
     except GroundingError:
         return None
 

@@ -124,13 +124,16 @@ def without_role(query: Query) -> Query | None:
     """"the N gauge filter button", "the 11:00 slot": a widget's words and a noun for its
     role, when the screen says them nowhere together; the words alone, which only a widget
     reading exactly them answers. None for other descriptions."""
-    text = query.text
+    text, said = query.text, []
     while (noun := next((n for n in ROLE_NOUNS if text.endswith(f" {n}")), None)) is not None:
         text = text.removesuffix(f" {noun}")  # ("the Part-time filter pill")
+        said.append(noun)
     if query.quoted or text == query.text:
         return None
-    # (no kind said: a filter, a slot is something to press or choose, not words)
-    return replace(query, text=text, kinds=query.kinds or ROLE_KINDS)
+    # (no kind said: a filter, a slot is something to press or choose, not words; the noun
+    # names its kind then)
+    return replace(query, text=text, kinds=query.kinds or ROLE_KINDS,
+                   kind_word=query.kind_word or said[-1])
 
 
 def by_its_row(query: Query) -> Query | None:

@@ -1,6 +1,6 @@
 """Tie-breakers a description's words ask for, among places alike: a side menu's item ("in
 the sidebar"), a drop-down ("the Place of birth drop-down"), a switch ("the Offers toggle"), a
-search bar's own field ("the search box")."""
+filter bar's pill ("the Weekend filter"), a search bar's own field ("the search box")."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import centre, inside, rescored
 from agent.grounding.ocr.describe import Query
 from agent.grounding.ocr.describe_words import MENU_KINDS
+from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.listed import stacked
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
@@ -23,9 +24,12 @@ from agent.grounding.ocr.rank import (
 )
 from agent.grounding.ocr.textmatch import norm
 
-__all__ = ["in_side_menu", "searched_bar", "the_menu", "the_switch"]
+__all__ = ["in_side_menu", "searched_bar", "the_filter", "the_menu", "the_switch"]
 
 SWITCH_WORDS = frozenset({"toggle", "switch"})
+FILTER_WORDS = frozenset({"filter"})  # (a "tag", a "pill" may be a badge)
+BAR = 3  # buttons at least in a filter bar
+LONGER = 1  # buttons more in the filter bar than in any other row holding the words
 SWITCH_SHAPE = 1.5  # a switch is this many times as wide as high at least; a checkbox, square
 
 
@@ -40,7 +44,24 @@ def in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
     width = image.width
     picked = [c for c in ranked if c.exact and stacked(c.box, analysis.words)
               and not width / 3 < c.point[0] < 2 * width / 3]
+    if len(picked) > 1 and (outer := _outermost(picked, width)) is not None:
+        picked = [outer]  # (a panel's list of short lines beside the sidebar: "Messages")
     return _preferred(picked, ranked, query, description) if len(picked) == 1 else None
+
+
+def _outermost(picked: list[Candidate], width: int) -> Candidate | None:
+    """Of places on one side of the screen, the one wholly nearer its edge than the others
+    (the sidebar's item, not a panel's heading in the column beside it); None when they
+    stand on both sides, or overlap across."""
+    if all(c.point[0] <= width / 3 for c in picked):
+        first = min(picked, key=lambda c: c.box[0])
+        apart = all(first.box[2] < c.box[0] for c in picked if c is not first)
+    elif all(c.point[0] >= 2 * width / 3 for c in picked):
+        first = max(picked, key=lambda c: c.box[2])
+        apart = all(first.box[0] > c.box[2] for c in picked if c is not first)
+    else:
+        return None
+    return first if apart else None
 
 
 def the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
@@ -70,6 +91,39 @@ def the_switch(query: Query, ranked: list[Candidate], description: str) -> Decis
     if len(picked) != 1 or len(alike) < 2:
         return None
     return _preferred(picked, ranked, query, description, lift=False)
+
+
+def the_filter(query: Query, ranked: list[Candidate], analysis: Analysis, description: str
+               ) -> Decision | None:
+    """"the Weekend filter", a pill of the filter bar over a grid of cards whose badges say
+    Weekend too: of buttons alike, the one in the longest row of buttons as high, each close
+    after the one before, when that row is BAR longer than any other's; else None."""
+    if query.kind_word not in FILTER_WORDS or not ranked:
+        return None
+    top = max(c.score for c in ranked)
+    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    buttons = [w.box for w in analysis.widgets or () if w.kind == "button"]
+    bars = sorted(((len(_bar(c.box, buttons)), c) for c in alike if c.kind == "button"),
+                  key=lambda bar: -bar[0])
+    if len(alike) < 2 or not bars or bars[0][0] < BAR or \
+            (len(bars) > 1 and bars[0][0] - bars[1][0] < LONGER):
+        return None
+    return _preferred([bars[0][1]], ranked, query, description, lift=False)
+
+
+def _bar(box: Box, boxes: list[Box]) -> list[Box]:
+    """The row of boxes as high as `box` and level with it, each at most a box's height
+    after the one before, that holds `box`."""
+    height = box[3] - box[1]
+    level = sorted((b for b in boxes if abs(b[1] - box[1]) <= 3 and abs(b[3] - box[3]) <= 3),
+                   key=lambda b: b[0])
+    bars: list[list[Box]] = []
+    for b in level:
+        if bars and b[0] - bars[-1][-1][2] <= height:
+            bars[-1].append(b)
+        else:
+            bars.append([b])
+    return next((bar for bar in bars if box in bar), [])
 
 
 def searched_bar(query: Query, ranked: list[Candidate], analysis: Analysis, description: str

@@ -213,12 +213,15 @@ def runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY) ->
 
 SKIPPING = 0.85  # the words described in order, a date between: a near match
 SKIPPED = 3  # at most this many words between them
+ALTERNATIVES = frozenset(["or", "and", "/", "&"])  # "Promo or gift card code": a promo code
 
 
 def _skipping(words: Sequence[OcrWord], query: str) -> list[Run]:
     """The words described, in order, in a phrase that holds a date between them ("the
-    Saturday afternoon option": "Saturday 11 January, afternoon"): a near match, which a
-    rival with the very words beats and a second such phrase makes ambiguous."""
+    Saturday afternoon option": "Saturday 11 January, afternoon"), or a whole short phrase's
+    first and last words, an alternative after the first ("the promo code box": "Promo or
+    gift card code"): a near match, which a rival with the very words beats and a second
+    such phrase makes ambiguous."""
     wanted = query.split()
     found = []
     for phrase in phrases(words):
@@ -226,15 +229,19 @@ def _skipping(words: Sequence[OcrWord], query: str) -> list[Run]:
         first, last = glyph_ends(norms, [w.confidence for w in phrase])
         last = hint_start(phrase, first, last)  # (a hint in brackets after it: still whole)
         for start in (i for i, n in enumerate(norms) if n == wanted[0]):
-            matched, end = 1, start + 1
+            matched, end, undated = 1, start + 1, False
             while matched < len(wanted) and end < len(norms) and \
                     end - start - matched <= SKIPPED:
                 if norms[end] == wanted[matched]:
                     matched += 1
                 elif not dated(norms[end]):
-                    break  # ("Saturday sessions and afternoon": no slot of a day)
+                    undated = True  # ("Saturday sessions and afternoon": no slot of a day,
+                    if start != first or norms[start + 1] not in ALTERNATIVES:  # but "Promo
+                        break  # or gift card code" is a promo code)
                 end += 1
             skipped = end - start - len(wanted)
+            if undated and end != last:
+                continue
             if matched == len(wanted) and 0 < skipped <= SKIPPED:
                 run = phrase[start:end]
                 found.append(Run(" ".join(w.text for w in run), span(run), SKIPPING,
@@ -365,7 +372,7 @@ def _wrapped(words: Sequence[OcrWord], query: str, floor: float) -> list[Run]:
     """A short label wrapped onto two lines ("Coupon" over "code"; set flush right beside its
     field, "Vehicle registration" over "number", "Why should we" over "show it?"), read as one
     run."""
-    lines = [(union([w.box for w in p]), p) for p in phrases(words) if len(p) <= 3]
+    lines = [(union([w.box for w in p]), p) for p in phrases(words) if len(p) < WRAPPED_WORDS]
     lines.sort(key=lambda line: line[0][1])
     tops = [box[1] for box, _p in lines]
     found = []

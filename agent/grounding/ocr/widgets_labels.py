@@ -10,6 +10,7 @@ from PIL import Image
 
 from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import JUNK, Box, OcrEngine, OcrWord
+from agent.grounding.ocr.textforms import without_hint
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_links import ink_density
 from agent.grounding.ocr.widgets_read import label_above, label_beside, reread
@@ -29,8 +30,10 @@ class Labels:
 
     def __init__(self, rgb: np.ndarray, runs: Sequence[Run], unit: float) -> None:
         self._rgb, self._unit = rgb, unit
-        self._runs = [run for run in runs
-                      if len(run.words) <= LABEL_WORDS and not run.text.endswith(".")]
+        # (a hint in brackets after a label is not counted: "Quick message to your
+        # coordinator (Priya Shah)")
+        self._runs = [run for run in runs if not run.text.endswith(".")
+                      and len(without_hint(run.text).split()) <= LABEL_WORDS]
         kept = {id(run) for run in self._runs}
         self._hints = [run for run in runs if id(run) not in kept]  # sentences: no labels
         self._boxes = np.array([run.box for run in self._runs]).reshape(-1, 4)

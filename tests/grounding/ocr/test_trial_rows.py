@@ -138,3 +138,103 @@ def test_a_list_items_button_beside_its_lower_lines() -> None:
     draw.line((30, 60 + 84 * 3, 900, 60 + 84 * 3), fill="#eeeeee")
     found = ground("the Message button for Theo Lindqvist", read, buttons, image)
     assert inside(found.point, buttons[2].box)
+
+
+def _checkout_fields() -> tuple[list[OcrWord], list[Widget]]:
+    """The pottery shop's checkout: a ZIP code field labelled beside it, and in the order
+    summary a field whose placeholder reads "Promo or gift card code"."""
+    read = [*words(120, 40, "ZIP code"), *words(120, 850, "Promo or gift card code")]
+    fields = [Widget("field", (160, 112, 500, 144), "ZIP code", (40, 120, 112, 136)),
+              Widget("field", (840, 112, 1100, 144), "Promo or gift card code",
+                     (850, 120, 1057, 136))]
+    return read, fields
+
+
+def test_a_placeholders_first_and_last_words() -> None:
+    """"the promo code box" was not found: "Promo or gift card code" read 0.60 alike, the
+    ZIP code field 0.67. A short phrase's first and last words said, in order, are a near
+    match (0.85), which the very words would beat."""
+    read, fields = _checkout_fields()
+    found = ground("the promo code box", read, fields)
+    assert inside(found.point, fields[1].box)
+
+
+def test_words_inside_a_phrase_are_no_near_match() -> None:
+    """The rule is the whole phrase's ends: "gift code" (its middle and its end) is no name
+    of the promo field, nor of the ZIP code field."""
+    read, fields = _checkout_fields()
+    with pytest.raises(GroundingError):
+        ground("the gift code box", read, fields)
+
+
+def test_the_sidebars_item_not_a_panels_heading_beside_it() -> None:
+    """The pottery studio's dashboard: a sidebar of plain words down the left edge, and
+    beside it, still in the screen's left third, panels whose headings and short rows form a
+    column too. "the Messages link in the sidebar" was "ambiguous" between the sidebar's
+    Messages and the Messages panel's heading."""
+    read: list[OcrWord] = []
+    items = ("Dashboard", "My classes", "Firing queue", "Studio passes", "Messages", "Settings")
+    for k, item in enumerate(items):
+        read += words(70 + 36 * k, 21, item)
+    for k, line in enumerate(("Upcoming classes", "Fri 7 Mar", "Thu 13 Mar", "Messages",
+                              "Front desk", "Ines Moreau")):
+        read += words(140 + 33 * k, 260, line)
+    found = ground("the Messages link in the sidebar", read, [])
+    assert inside(found.point, (21, 214, 93, 230))
+
+
+def _pill(left: int, top: int, text: str, height: int = 40) -> tuple[Widget, list[OcrWord]]:
+    """A rounded button reading `text`, 9 px a character and 12 px of padding a side."""
+    right = left + 24 + 9 * len(text)
+    middle = top + (height - 16) // 2
+    return (Widget("button", (left, top, right, top + height), text,
+                   (left + 12, middle, right - 12, middle + 16)),
+            words(middle, left + 12, text))
+
+
+def test_a_filter_bars_pill_not_a_cards_badge() -> None:
+    """The pottery studio's classes: a bar of filter pills over cards whose badges say the
+    same words (one card three badges in a row). "the Weekend filter" was ambiguous among
+    three buttons reading Weekend; a filter is the one in the longest row of pills."""
+    read: list[OcrWord] = []
+    buttons = []
+    rows = ((120, 40, 136, ("Beginner", "Intermediate", "Weekend", "Kids")),
+            (400, 27, 80, ("Beginner", "Weekend")), (400, 27, 690, ("Intermediate", "Weekend",
+                                                                   "Kids")))
+    for top, height, left, texts in rows:
+        for text in texts:
+            pill, said = _pill(left, top, text, height)
+            buttons.append(pill)
+            read += said
+            left = round(pill.box[2]) + 10
+    found = ground("the Weekend filter", read, buttons)
+    assert inside(found.point, buttons[2].box)
+
+
+def test_a_label_of_four_words_wrapped_beside_its_field() -> None:
+    """The planning portal's settings: "Mobile number for text" over "messages", beside its
+    field. A wrapped label was looked for among lines of three words at most, so "the
+    Mobile number for text messages field" found only the field's first line, 0.83 alike,
+    and was no field (the words before "field" alone are "messages")."""
+    read = [*words(457, 547, "Mobile number for text"), *words(478, 547, "messages"),
+            *words(401, 545, "Text message reminders")]
+    field = Widget("field", (790, 456, 1030, 490), "Mobile number for text",
+                   (547, 457, 745, 473))
+    found = ground("the Mobile number for text messages field", read, [field])
+    assert found.kind == "field" and inside(found.point, field.box)
+
+
+def test_a_label_with_a_hint_in_brackets_over_a_text_area() -> None:
+    """The volunteer portal's inbox: "Quick message to your coordinator (Priya Shah)" over a
+    text area, and the dark sidebar's "Help" level with it, far left. Seven words were too
+    many for a label, so the sidebar's link labelled the text area, and "the Quick message
+    to your coordinator box" was not found. A hint in brackets is not counted."""
+    canvas = Canvas(size=(1200, 300))
+    canvas.box((0, 0, 200, 300), fill="#3a2f45", border=None)
+    canvas.text(20, 130, "Help", ink="#ffffff")
+    canvas.text(255, 80, "Quick message to your coordinator (Priya Shah)")
+    canvas.box((255, 105, 1150, 170))
+    canvas.text(265, 115, "Type a message...", ink="#888888")
+    fields = of_kind(canvas.find(), "field")
+    assert [f.text for f in fields] == ["Quick message to your coordinator (Priya Shah)"]
+
