@@ -100,17 +100,17 @@ def described_value(query: Query, analysis: Analysis) -> Query | None:
     if query.relation in ("next", "right") and query.anchor is not None and \
             unsaid(query, analysis):
         return replace(query, text=query.anchor.text, relation=None, anchor=None)
-    if (query.kinds and not query.kinds - {TEXT}) or query.quoted or len(words) != 2:
+    if (query.kinds and not query.kinds - {TEXT}) or query.quoted or len(words) < 2:
         return None  # (no kind said, "the Gold package": a widget's, when one reads Gold)
-    label = replace(query, text=words[0])
+    label = replace(query, text=" ".join(words[:-1]))  # ("the Sage green colour option")
     if query.relation in ("row", "for") or not query.kinds:  # "the start time field in the
         return label  # Saturday row": the row's field saying Start; "the Gold package": Gold
     if query.relation:
         return None
     fields = [w.box for w in analysis.widgets or () if w.kind == "field"]
     if any(run.similarity >= MIN_SIMILARITY and not any(inside(run.centre, f) for f in fields)
-           for run in runs(analysis.words, words[1])):
-        return replace(label, relation="under", anchor=Query(text=words[1]))
+           for run in runs(analysis.words, words[-1])):
+        return replace(label, relation="under", anchor=Query(text=words[-1]))
     return label
 
 

@@ -238,3 +238,20 @@ def test_a_label_with_a_hint_in_brackets_over_a_text_area() -> None:
     fields = of_kind(canvas.find(), "field")
     assert [f.text for f in fields] == ["Quick message to your coordinator (Priya Shah)"]
 
+
+
+def test_a_colour_said_after_its_name() -> None:
+    """The furniture shop's sofa: "Colour: Oat linen" over pills of colour names. "the Sage
+    green colour option" found no "sage green colour": a label and the noun of the heading
+    it stands under were looked for only when the label was one word ("the White colour
+    option")."""
+    read = words(60, 40, "Colour: Oat linen")
+    pills = []
+    left = 40
+    for name in ("Oat linen", "Sage green", "Charcoal"):
+        pill, said = _pill(left, 90, name, 30)
+        pills.append(pill)
+        read += said
+        left = round(pill.box[2]) + 10
+    found = ground("the Sage green colour option", read, pills)
+    assert inside(found.point, pills[1].box)
