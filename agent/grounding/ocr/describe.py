@@ -83,6 +83,7 @@ class Query:
     frame: Query | None = None  # "in the Child section": the part of the screen titled so,
     # which tells apart only what the rest of the description cannot
     side: bool = False  # "in the sidebar": an item of a menu down the screen's side is meant
+    itemwise: bool = False  # the ordinal counts items ("in the second order"), not widgets
 
     @property
     def empty(self) -> bool:
@@ -95,7 +96,7 @@ def parse(description: str) -> Query:
     if nth is not None and QUOTED.search(description) is None:
         query = parse(description[:nth.start()] + description[nth.end():])
         if query.ordinal is None and query.relation is None:
-            return replace(query, ordinal=ORDINALS[nth["nth"].lower()])
+            return replace(query, ordinal=ORDINALS[nth["nth"].lower()], itemwise=True)
     marked, quotes = _marked(hyphenated(description))
     marked = KNOWN_BY.sub(lambda m: "for " if m[1].lower() in INSIDE else f"{m[1]} ", marked)
     marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", marked)))

@@ -31,7 +31,7 @@ from agent.grounding.ocr.guesses import (
 )
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
-from agent.grounding.ocr.ordinals import uncounted
+from agent.grounding.ocr.ordinals import rowless, uncounted
 from agent.grounding.ocr.preferences import (
     in_side_menu,
     searched_bar,
@@ -117,6 +117,11 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
             raise Ambiguous(f"{description!r} cannot be counted surely: {missed[0].text!r} at "
                             f"{tuple(round(v) for v in centre(missed[0].box))} may be another, "
                             "misread (say which: '… in the row with X')", close=[decision.best])
+        if query.itemwise and (bare := rowless(decision.best, ranked, analysis.widgets or ())):
+            raise Ambiguous(f"{description!r} counts items, and one before it has no "
+                            f"{decision.best.text!r}: its {bare[0].text!r} at "
+                            f"{tuple(round(v) for v in centre(bare[0].box))} (say which: "
+                            "'… in the row with X')", close=[decision.best])
         if query.relation in ("row", "for") and query.text and decision.best.kind == "field":
             # "the quantity field for Invert syrup": a row's unlabelled field under the
             # Quantity heading, not the one field the heading labels, rows above

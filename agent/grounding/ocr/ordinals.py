@@ -1,30 +1,40 @@
 """Whether an ordinal's count can be trusted: "the third View details link" counts the links
 found, and one OCR misread ("View det:", "Recei" at 40%) shifts the count to the next one.
-A word that may begin their text, in their column before the one chosen and counted
-nowhere, is a place the count may have missed."""
+A word that may begin their text, in their column or on their row (a grid of cards, counted
+in reading order), before the one chosen and counted nowhere, is a place the count may have
+missed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
-from agent.grounding.ocr.candidate import Candidate, centre, overlaps
-from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.candidate import Candidate, WidgetLike, centre, overlaps
+from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.textmatch import norm
 
-__all__ = ["uncounted"]
+__all__ = ["rowless", "uncounted"]
 
 
 def uncounted(best: Candidate, ranked: Sequence[Candidate], words: Sequence[OcrWord]
               ) -> list[OcrWord]:
     """The words that may begin the text of `best` (chosen by an ordinal among the
-    places reading its text), standing before it in their column but counted nowhere: none
-    when the count is sure."""
+    places reading its text), standing before it in their column or on their row but
+    counted nowhere: none when the count is sure."""
     height = max(best.box[3] - best.box[1], 8.0)
     counted = [c.box for c in ranked if norm(c.text) == norm(best.text)]  # (a missed link's
     # words count with the links found)
-    return [w for w in words
-            if centre(w.box)[1] < centre(best.box)[1] - 0.5 * height
-            and any(abs(w.box[0] - box[0]) <= 0.5 * height for box in counted)
+
+    def lined_up(box: Box) -> bool:  # in a counted place's column, or on its row
+        return any(abs(box[0] - other[0]) <= 0.5 * height
+                   or abs(centre(box)[1] - centre(other)[1]) <= 0.5 * height
+                   for other in counted)
+
+    def before(box: Box) -> bool:  # in reading order
+        dy = centre(box)[1] - centre(best.box)[1]
+        return dy < -0.5 * height or (abs(dy) <= 0.5 * height and box[2] <= best.box[0])
+
+    return [w for w in words if before(w.box) and lined_up(w.box)
             and not any(overlaps(w.box, box) for box in counted)
             and norm(w.text) != norm(best.text) and _begins(w.text, best.text)]
 
@@ -35,3 +45,26 @@ def _begins(read: str, text: str) -> bool:
     room" link in the header, over a card's Book button)."""
     start = "".join(c for c in norm(read) if c.isalnum())[:3]
     return len(start) == 3 and norm(text).startswith(start)
+
+
+def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[WidgetLike]
+            ) -> list[WidgetLike]:
+    """For "the Track button in the second order", which counts orders, not Track buttons:
+    the widgets alike the ones beside the counted places (an order's Reorder button) on a
+    row of the list before `best` that has no such place (an order not dispatched, no Track
+    button): none when every row before it is counted."""
+    height = max(best.box[3] - best.box[1], 8.0)
+    rows = sorted(centre(c.box)[1] for c in ranked if norm(c.text) == norm(best.text)
+                  and c.kind == best.kind and centre(c.box)[1] <= centre(best.box)[1] + 1)
+    if not rows:
+        return []
+
+    def counted_row(box: Box) -> bool:
+        return any(abs(centre(box)[1] - y) <= 0.5 * height for y in rows)
+
+    beside = {(w.kind, norm(w.text)) for w in widgets
+              if counted_row(w.box) and not overlaps(w.box, best.box) and w.text}
+    pitch = min((b - a for a, b in pairwise(rows) if b - a > height),
+                default=4 * height)
+    return [w for w in widgets if (w.kind, norm(w.text)) in beside and not counted_row(w.box)
+            and rows[0] - 1.5 * pitch <= centre(w.box)[1] < centre(best.box)[1]]

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from agent.errors import GroundingError
-from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.engines import OcrWord, _tsv_lines
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import FONT, Canvas, of_kind
 
@@ -255,3 +255,55 @@ def test_a_colour_said_after_its_name() -> None:
         left = round(pill.box[2]) + 10
     found = ground("the Sage green colour option", read, pills)
     assert inside(found.point, pills[1].box)
+
+
+def test_a_word_a_pixel_high_is_no_word() -> None:
+    """The college's timetable: where two of tesseract's bands met, the lower one read the
+    underline of a row's View link, 1 px high, as another "View"; "the third View link"
+    counted it and clicked the second row's. A word lower than 3 px is a line's edge."""
+    rows = ["5\t1\t1\t1\t1\t1\t1467\t224\t32\t10\t90.5\tView",
+            "5\t1\t2\t1\t1\t1\t1467\t235\t33\t1\t84.2\tView"]
+    lines = _tsv_lines("\n".join(rows), 0, 0, 1.0)
+    assert [[w.box for w in line] for line in lines] == [[(1467.0, 224.0, 1499.0, 234.0)]]
+
+
+def test_a_misread_place_on_a_grids_row_makes_a_count_unsure() -> None:
+    """The pharmacy's products: a grid of cards, four a row, each with a small View details
+    link; OCR read the third card's as "View det". "the third View details link" counted
+    the links read and clicked the second row's second card."""
+    read: list[OcrWord] = []
+    links = []
+    for row in range(2):
+        y = 350 + 240 * row
+        for column in range(4):
+            x = 40 + 470 * column
+            text = "View det" if (row, column) == (0, 2) else "View details"
+            read += words(y, x, text)
+            if text == "View details":
+                links.append(Widget("link", (x, y, x + 108, y + 16), text, (x, y, x + 108, y + 16)))
+    try:
+        found = ground("the third View details link", read, links)
+    except GroundingError:
+        return
+    assert inside(found.point, (980, 350, 1088, 366))
+
+
+def test_an_item_without_the_widget_before_the_one_counted() -> None:
+    """The pharmacy's orders: each row an Invoice link and a Reorder button, and a Track
+    button only on dispatched orders (the first is not). "the Track button in the second
+    order" counted Track buttons and clicked the third order's."""
+    read: list[OcrWord] = []
+    widgets = []
+    for row, tracked in enumerate((False, True, True, False)):
+        y = 100 + 56 * row
+        read += words(y, 40, f"Order 4823{row}")
+        for x, kind, text in ((1300, "link", "Invoice"), (1400, "button", "Reorder"),
+                              (1520, "button", "Track"))[:3 if tracked else 2]:
+            widgets.append(Widget(kind, (x, y - 8, x + 90, y + 24), text,
+                                  (x + 10, y, x + 10 + 9 * len(text), y + 16)))
+            read += words(y, x + 10, text)
+    try:
+        found = ground("the Track button in the second order", read, widgets)
+    except GroundingError:
+        return
+    assert inside(found.point, (1520, 148, 1610, 180))
