@@ -97,7 +97,8 @@ def the_filter(query: Query, ranked: list[Candidate], analysis: Analysis, descri
                ) -> Decision | None:
     """"the Weekend filter", a pill of the filter bar over a grid of cards whose badges say
     Weekend too: of buttons alike, the one in the longest row of buttons as high, each close
-    after the one before, when that row is BAR longer than any other's; else None."""
+    after the one before, when that row holds BAR at least and LONGER more than any other's;
+    else None."""
     if query.kind_word not in FILTER_WORDS or not ranked:
         return None
     top = max(c.score for c in ranked)
