@@ -192,6 +192,19 @@ def _pill(left: int, top: int, text: str, height: int = 40) -> tuple[Widget, lis
             words(middle, left + 12, text))
 
 
+def _pill_row(left: int, top: int, texts: tuple[str, ...], height: int
+              ) -> tuple[list[Widget], list[OcrWord]]:
+    """Pills reading `texts` side by side, 10 px apart, from `left`."""
+    pills: list[Widget] = []
+    read: list[OcrWord] = []
+    for text in texts:
+        pill, said = _pill(left, top, text, height)
+        pills.append(pill)
+        read += said
+        left = round(pill.box[2]) + 10
+    return pills, read
+
+
 def test_a_filter_bars_pill_not_a_cards_badge() -> None:
     """The pottery studio's classes: a bar of filter pills over cards whose badges say the
     same words (one card three badges in a row). "the Weekend filter" was ambiguous among
@@ -202,11 +215,9 @@ def test_a_filter_bars_pill_not_a_cards_badge() -> None:
             (400, 27, 80, ("Beginner", "Weekend")), (400, 27, 690, ("Intermediate", "Weekend",
                                                                    "Kids")))
     for top, height, left, texts in rows:
-        for text in texts:
-            pill, said = _pill(left, top, text, height)
-            buttons.append(pill)
-            read += said
-            left = round(pill.box[2]) + 10
+        pills, said = _pill_row(left, top, texts, height)
+        buttons += pills
+        read += said
     found = ground("the Weekend filter", read, buttons)
     assert inside(found.point, buttons[2].box)
 
@@ -239,20 +250,13 @@ def test_a_label_with_a_hint_in_brackets_over_a_text_area() -> None:
     assert [f.text for f in fields] == ["Quick message to your coordinator (Priya Shah)"]
 
 
-
 def test_a_colour_said_after_its_name() -> None:
     """The furniture shop's sofa: "Colour: Oat linen" over pills of colour names. "the Sage
     green colour option" found no "sage green colour": a label and the noun of the heading
     it stands under were looked for only when the label was one word ("the White colour
     option")."""
-    read = words(60, 40, "Colour: Oat linen")
-    pills = []
-    left = 40
-    for name in ("Oat linen", "Sage green", "Charcoal"):
-        pill, said = _pill(left, 90, name, 30)
-        pills.append(pill)
-        read += said
-        left = round(pill.box[2]) + 10
+    pills, read = _pill_row(40, 90, ("Oat linen", "Sage green", "Charcoal"), 30)
+    read += words(60, 40, "Colour: Oat linen")
     found = ground("the Sage green colour option", read, pills)
     assert inside(found.point, pills[1].box)
 
