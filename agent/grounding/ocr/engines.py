@@ -264,7 +264,6 @@ def _meeting(ink: Sequence[float], cut: int) -> tuple[int, int, int]:
 
 
 _BORDER = " \t|[](){}_"
-SLIVER = 3  # px: a "word" this low is a line's edge read as text ("View", 1 px high)
 
 
 def _tsv_lines(table: str, band: int, top: int, scale: float) -> list[list[OcrWord]]:
@@ -276,8 +275,6 @@ def _tsv_lines(table: str, band: int, top: int, scale: float) -> list[list[OcrWo
             continue  # the header, no text, or a widget's border read as "|" or "["
         block, par, line = int(cells[2]), int(cells[3]), int(cells[4])
         left, y, width, height = (float(c) for c in cells[6:10])
-        if height < SLIVER * scale:
-            continue  # a word read off a band's first rows, a link's underline: no text
         text, left, width = _without_bars(cells[11].strip(), left, width)
         y += top
         key = (band, block, par, line)

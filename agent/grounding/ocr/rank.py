@@ -8,6 +8,7 @@ the candidates and their points: nothing weak or close to a rival is clicked sil
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -44,6 +45,7 @@ from agent.grounding.ocr.textmatch import (
 __all__ = ["Ambiguous", "Candidate", "Decision", "WidgetLike", "candidates", "decide", "same_place"]
 
 MIN_SCORE = 0.5  # below this the best candidate is not what was described
+SLIVER = 0.3  # of the usual word's height: a word boxed lower is no place to click
 MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
 NEAR_MARGIN = 0.15  # a near match (an OCR slip, a part of the text) needs this lead
 DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found elsewhere
@@ -93,6 +95,15 @@ def kind_factor(query: Query, kind: str, word_only: bool) -> float:
     return max((RELATED.get(frozenset({kind, k}), 0.0) for k in query.kinds), default=0.0)
 
 
+def _unslivered(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """The words but those boxed a few pixels high (an underline read as "View" where two
+    OCR bands meet): no place to click, though still a sign of one (ordinals.py). A dash is
+    as low as that, and stays."""
+    usual = statistics.median([w.box[3] - w.box[1] for w in words]) if words else 0.0
+    return [w for w in words if w.box[3] - w.box[1] >= SLIVER * usual
+            or sum(c.isalnum() for c in w.text) < 2]
+
+
 def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetLike] | None,
                image: Image.Image, appeared: Sequence[Box] = ()) -> list[Candidate]:
     """Every plausible place for `query`'s text and kind, best first, one per place.
@@ -100,6 +111,7 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
     word_only = widgets is None
     shown = list(widgets or ())
     found: list[Candidate] = []
+    words = _unslivered(words)
     if query.text:
         text_runs = runs(words, query.text, NEAR)
         if query.kinds & {"button", "icon"} and any(query.text in n for n in SIGN_NAMES.values()):

@@ -18,6 +18,7 @@ from agent.grounding.ocr.widgets_text import Run, text_of
 __all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_runs", "padded",
            "wrapped_links"]
 
+SLIVER = 0.3  # text heights: a link's word is no lower than this
 LINE = 1.5  # text heights: an underline is at least this long (shorter words: checked anyway)
 DARK_BAR = 100  # text on a ground darker than this (luma) is on a bar: a navigation bar
 WRAP_GAP = 0.6  # text heights at most between a link's lines when its text wraps (a list of
@@ -206,6 +207,9 @@ def _link_like(rgb: Pixels, cues: Cues, word: OcrWord, unit: float, span: tuple[
                ) -> bool:
     if sum(c.isalnum() for c in word.text) < 2 or word.box[2] - word.box[0] < 0.4 * unit:
         return False  # a lone stroke: a border read as "I" or "l"
+    if word.box[3] - word.box[1] < SLIVER * unit:
+        return False  # a word boxed a pixel or two high: an underline read as text, or the
+        # foot of a word garbled (still evidence of a place there: ordinals.py)
     # No confidence asked: OCR reads underlined words badly ("passwor<" at 35%), and the line
     # or the colour is the evidence here.
     box = int_box(word.box)

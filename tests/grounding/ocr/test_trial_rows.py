@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from agent.errors import GroundingError
-from agent.grounding.ocr.engines import OcrWord, _tsv_lines
+from agent.grounding.ocr.engines import OcrWord
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import FONT, Canvas, of_kind
 
@@ -261,14 +261,54 @@ def test_a_colour_said_after_its_name() -> None:
     assert inside(found.point, pills[1].box)
 
 
-def test_a_word_a_pixel_high_is_no_word() -> None:
+def _action_rows(action: str, rows: int, garbled: dict[int, list[OcrWord]]
+                 ) -> tuple[list[OcrWord], list[Widget]]:
+    """A table's rows 37 px apart, each with `action` as a link at x 1467 (the first at y
+    187), but the rows in `garbled`, whose link OCR read as the words given (no link)."""
+    read: list[OcrWord] = []
+    links = []
+    for row in range(rows):
+        y = 187 + 37 * row
+        if row in garbled:
+            read += garbled[row]
+            continue
+        read += words(y, 1467, action, height=10)  # (13-px text: 10 px from cap to foot)
+        box = (1467.0, float(y), 1467.0 + 9 * len(action), y + 10.0)
+        links.append(Widget("link", box, action, box))
+    return read, links
+
+
+def test_a_word_a_pixel_high_is_no_place_to_click() -> None:
     """The college's timetable: where two of tesseract's bands met, the lower one read the
-    underline of a row's View link, 1 px high, as another "View"; "the third View link"
-    counted it and clicked the second row's. A word lower than 3 px is a line's edge."""
-    rows = ["5\t1\t1\t1\t1\t1\t1467\t224\t32\t10\t90.5\tView",
-            "5\t1\t2\t1\t1\t1\t1467\t235\t33\t1\t84.2\tView"]
-    lines = _tsv_lines("\n".join(rows), 0, 0, 1.0)
-    assert [[w.box for w in line] for line in lines] == [[(1467.0, 224.0, 1499.0, 234.0)]]
+    underline of the second row's View link, 1 px high, as another "View"; it became a link,
+    and "the third View link" counted it and clicked the second row's."""
+    read, links = _action_rows("View", 5, {})
+    read.append(OcrWord("View", (1467.0, 235.0, 1500.0, 236.0), (9,), 84.2))
+    image = Image.new("RGB", (1920, 600), "white")
+    ImageDraw.Draw(image).line((1467, 235, 1500, 235), fill="#1a4fd0")  # (the underline)
+    found = ground("the third View link", read, links, image)
+    assert inside(found.point, links[2].box)
+    canvas = Canvas(size=(900, 200))
+    canvas.text(40, 40, "View", ink="#1a4fd0", underline=True)
+    real = canvas.words[0]
+    line = real.box[3] + 2  # (its underline, where Canvas draws it)
+    canvas.words.append(OcrWord("View", (real.box[0], line, real.box[2] + 1, line + 1), (9,),
+                                84.2))
+    assert [w.box for w in of_kind(canvas.find(), "link")] == [real.box]
+
+
+def test_a_garbled_words_sliver_still_makes_a_count_unsure() -> None:
+    """The charging network's sessions: the second row's Dispute link read as "Diss" (boxed
+    1 px high) and "ute". "the second Dispute link" must not count the third row's: the
+    sliver is no place to click, but still a sign of one."""
+    garbled = {1: [OcrWord("Diss", (1467.0, 239.0, 1489.0, 240.0), (8,), 46.7),
+                   OcrWord("ute", (1499.0, 228.0, 1520.0, 238.0), (8,), 72.3)]}
+    read, links = _action_rows("Dispute", 5, garbled)
+    try:
+        found = ground("the second Dispute link", read, links)
+    except GroundingError:
+        return
+    assert inside(found.point, (1467, 224, 1530, 240))
 
 
 def test_a_misread_place_on_a_grids_row_makes_a_count_unsure() -> None:
