@@ -25,7 +25,7 @@ def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
            and ((run.box[0] < box[2] and box[0] < run.box[2]) or _in_its_cell(run, box, words))
            for run in runs(words, heading)):
         return True
-    return " " in heading and f" {heading} " in f" {_column_text(box, words)} "
+    return " " in heading and said_over(box, heading, words)
 
 
 def said_over(box: Box, words_said: str, words: Sequence[OcrWord]) -> bool:

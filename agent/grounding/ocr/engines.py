@@ -35,6 +35,7 @@ from agent.grounding.ocr.tesseract_api import TesseractApi, api_available
 __all__ = [
     "INSTALL_HINT",
     "JUNK",
+    "SLIVER",
     "Box",
     "EngineName",
     "OcrEngine",
@@ -49,6 +50,8 @@ __all__ = [
 
 EngineName = Literal["auto", "tesseract", "rapidocr"]
 JUNK = 50.0  # a reading less sure than this (of 100) is no word: a border, a ring, an icon
+SLIVER = 0.3  # of a line's height: a word boxed lower is an underline or a garbled word's
+# foot read as text ("View", 1 px high): no place to click, though a sign of one
 Backend = Literal["auto", "api", "cli"]
 """How tesseract runs: in this process through tesserocr (`api`), as the CLI, or `auto`."""
 Box = tuple[float, float, float, float]

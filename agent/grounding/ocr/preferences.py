@@ -70,9 +70,8 @@ def the_menu(query: Query, ranked: list[Candidate], analysis: Analysis, descript
     that is a drop-down (its arrow seen); None unless exactly one of those alike is."""
     if query.kind_word not in MENU_KINDS or not ranked:
         return None
-    top = max(c.score for c in ranked)
     menus = {w.box for w in analysis.widgets or () if w.menu}
-    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    alike = _alike(ranked)
     picked = [c for c in alike if c.box in menus]
     if len(picked) != 1 or len(alike) < 2:
         return None
@@ -84,8 +83,7 @@ def the_switch(query: Query, ranked: list[Candidate], description: str) -> Decis
     of the row's marks alike, the one drawn as a switch (a pill); None unless exactly one is."""
     if query.kind_word not in SWITCH_WORDS or not ranked:
         return None
-    top = max(c.score for c in ranked)
-    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    alike = _alike(ranked)
     picked = [c for c in alike if c.kind == "checkbox"
               and c.box[2] - c.box[0] >= SWITCH_SHAPE * (c.box[3] - c.box[1])]
     if len(picked) != 1 or len(alike) < 2:
@@ -101,8 +99,7 @@ def the_filter(query: Query, ranked: list[Candidate], analysis: Analysis, descri
     else None."""
     if query.kind_word not in FILTER_WORDS or not ranked:
         return None
-    top = max(c.score for c in ranked)
-    alike = [c for c in ranked if c.score >= top - NEAR_MARGIN]
+    alike = _alike(ranked)
     buttons = [w.box for w in analysis.widgets or () if w.kind == "button"]
     bars = sorted(((len(_bar(c.box, buttons)), c) for c in alike if c.kind == "button"),
                   key=lambda bar: -bar[0])
@@ -139,6 +136,12 @@ def searched_bar(query: Query, ranked: list[Candidate], analysis: Analysis, desc
     picked = [c for c in ranked if c.box in fields and not _labelled(fields[c.box]) and any(
         abs(centre(c.box)[1] - centre(word.box)[1]) <= c.box[3] - c.box[1] for word in said)]
     return _preferred(picked, ranked, query, description) if len(picked) == 1 else None
+
+
+def _alike(ranked: list[Candidate]) -> list[Candidate]:
+    """The candidates scored within a near match's lead of the best (`ranked`: not empty)."""
+    top = max(c.score for c in ranked)
+    return [c for c in ranked if c.score >= top - NEAR_MARGIN]
 
 
 def _preferred(picked: list[Candidate], ranked: list[Candidate], query: Query,

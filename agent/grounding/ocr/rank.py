@@ -29,7 +29,7 @@ from agent.grounding.ocr.candidate import (
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.describe_words import SIGN_NAMES
-from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.engines import SLIVER, Box, OcrWord
 from agent.grounding.ocr.labels import RUN_FACTOR, labelled_fields, labelled_mark
 from agent.grounding.ocr.listed import DROPPED, listed
 from agent.grounding.ocr.textmatch import (
@@ -45,7 +45,6 @@ from agent.grounding.ocr.textmatch import (
 __all__ = ["Ambiguous", "Candidate", "Decision", "WidgetLike", "candidates", "decide", "same_place"]
 
 MIN_SCORE = 0.5  # below this the best candidate is not what was described
-SLIVER = 0.3  # of the usual word's height: a word boxed lower is no place to click
 MARGIN = 0.06  # a rival this close: two plausible targets, an error rather than a guess
 NEAR_MARGIN = 0.15  # a near match (an OCR slip, a part of the text) needs this lead
 DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found elsewhere

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.engines import SLIVER, Box, OcrWord
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_ink import ink_colour, joined, underline, underlined
 from agent.grounding.ocr.widgets_shapes import IntBox, Pixels, int_box
@@ -18,7 +18,6 @@ from agent.grounding.ocr.widgets_text import Run, text_of
 __all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_runs", "padded",
            "wrapped_links"]
 
-SLIVER = 0.3  # text heights: a link's word is no lower than this
 LINE = 1.5  # text heights: an underline is at least this long (shorter words: checked anyway)
 DARK_BAR = 100  # text on a ground darker than this (luma) is on a bar: a navigation bar
 WRAP_GAP = 0.6  # text heights at most between a link's lines when its text wraps (a list of
