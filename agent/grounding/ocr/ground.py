@@ -25,6 +25,7 @@ from agent.grounding.ocr.guesses import (
     grouped,
     labels_one,
     row_and_column,
+    timed,
     under_heading,
     unsaid,
     without_role,
@@ -167,7 +168,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
                              (without_role(query), True), (by_its_row(query), False)):
             named = _headed(guess, analysis, image) if guess is not None else None
             if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0 \
-                    and (named.best.exact or not whole):
+                    and (named.best.exact or not whole or timed(guess, named.best.text)):
                 return named
         by_group = grouped(query, analysis)  # "the Recipes notebook": "Recipes" under
         named = _tried(by_group, analysis, image) if by_group is not None else None  # NOTEBOOKS

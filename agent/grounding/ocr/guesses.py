@@ -5,6 +5,7 @@ drop-down"), an item under its group's heading ("the Recipes notebook")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from agent.grounding.ocr.analysis import Analysis
@@ -20,6 +21,7 @@ __all__ = [
     "grouped",
     "labels_one",
     "row_and_column",
+    "timed",
     "under_heading",
     "unsaid",
     "without_role",
@@ -134,6 +136,16 @@ def without_role(query: Query) -> Query | None:
     # names its kind then)
     return replace(query, text=text, kinds=query.kinds or ROLE_KINDS,
                    kind_word=query.kind_word or said[-1])
+
+
+CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:\s?[ap]m)?")
+
+
+def timed(guess: Query, read: str) -> bool:
+    """Whether a widget reading `read` is the slot a time names: "the 11:30 time slot" is
+    the button reading "11:30" over its state ("Available"); other words say one widget
+    only when it reads exactly them."""
+    return CLOCK.fullmatch(guess.text) is not None and norm(read).startswith(f"{guess.text} ")
 
 
 def by_its_row(query: Query) -> Query | None:

@@ -22,13 +22,15 @@ def uncounted(best: Candidate, ranked: Sequence[Candidate], words: Sequence[OcrW
     places reading its text), standing before it in their column or on their row but
     counted nowhere: none when the count is sure."""
     height = max(best.box[3] - best.box[1], 8.0)
-    counted = [c.box for c in ranked if norm(c.text) == norm(best.text)]  # (a missed link's
-    # words count with the links found)
+    same = [c for c in ranked if norm(c.text) == norm(best.text)]
+    counted = [c.box for c in same]  # (a missed link's words count with the links found)
+    steps = [c.box for c in same if c.kind == best.kind]  # (where the places counted stand:
+    # not a sentence's "cancel", whose row holds "You can edit")
 
     def lined_up(box: Box) -> bool:  # in a counted place's column, or on its row
         return any(abs(box[0] - other[0]) <= 0.5 * height
                    or abs(centre(box)[1] - centre(other)[1]) <= 0.5 * height
-                   for other in counted)
+                   for other in steps)
 
     def before(box: Box) -> bool:  # in reading order
         dy = centre(box)[1] - centre(best.box)[1]
@@ -40,11 +42,15 @@ def uncounted(best: Candidate, ranked: Sequence[Candidate], words: Sequence[OcrW
 
 
 def _begins(read: str, text: str) -> bool:
-    """Whether a word read may begin the text, misread after (not a column's heading over
-    it: "Actions" over "Remove"; a word reading it whole is no misreading: "Book" of a "Book a
-    room" link in the header, over a card's Book button)."""
-    start = "".join(c for c in norm(read) if c.isalnum())[:3]
-    return len(start) == 3 and norm(text).startswith(start)
+    """Whether a word read may begin the text, misread after ("Recei", "Diss" of Dispute),
+    not a column's heading over it ("Actions" over "Remove") nor another word alike in its
+    first letters: longer ("booking." by Book, "Rentals" by Renew) or apart after them
+    ("results" by Reschedule). A word reading it whole is no misreading: "Book" of a "Book
+    a room" link in the header, over a card's Book button."""
+    read, text = ("".join(c for c in norm(s) if c.isalnum()) for s in (read, text))
+    if len(read) < 3 or not text.startswith(read[:3]) or len(read) > len(text) + 1:
+        return False
+    return sum(a != b for a, b in zip(read, text, strict=False)) <= max(1, len(read) // 4)
 
 
 def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[WidgetLike]

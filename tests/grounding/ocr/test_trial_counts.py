@@ -1,0 +1,84 @@
+"""Errors of the blind trials met again on 2026-12-07 (a boat hire's bookings, a library's
+members, a vet's and a salon's appointments, a study centre's rooms, a travel agency's
+bookings, a museum's tickets): counts made unsure by words that were no misreading, and a
+time slot reading its state under its time."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.errors import GroundingError
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.rank import Ambiguous
+from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+
+
+def _rows(action: str, before: list[OcrWord]) -> tuple[list[OcrWord], list[Widget]]:
+    """Four rows 48 px apart, each with an `action` button at x 1400 (the first at y 200),
+    and the words `before` read too."""
+    read, buttons = list(before), []
+    for k in range(4):
+        y = 200 + 48 * k
+        read += words(y, 1412, action)
+        box = (1400.0, y - 8.0, 1412.0 + 9 * len(action) + 12, y + 24.0)
+        buttons.append(Widget("button", box, action, (1412.0, y, 1412.0 + 9 * len(action), y + 16)))
+    return read, buttons
+
+
+@pytest.mark.parametrize(("action", "other"), [
+    ("Book", "booking."), ("Renew", "Rentals"), ("Reschedule", "results"),
+    ("Manage", "Manchester")])
+def test_a_word_alike_in_its_first_letters_is_no_misread_place(action: str, other: str) -> None:
+    """"the third Book button" (and Renew, Reschedule, Manage) was an error: "booking." in
+    the column over the buttons "may be another, misread". A longer word, or one apart after
+    its first three letters, is another word."""
+    read, buttons = _rows(action, words(150, 1400, f"{other} here"))
+    found = ground(f"the third {action} button", read, buttons)
+    assert inside(found.point, buttons[2].box)
+
+
+@pytest.mark.parametrize("misread", ["Bool", "Boo", "Booke"])
+def test_a_word_that_may_be_a_misread_place_still_makes_the_count_unsure(misread: str) -> None:
+    read, buttons = _rows("Book", words(150, 1412, misread))
+    with pytest.raises(Ambiguous, match="cannot be counted surely"):
+        ground("the third Book button", read, buttons)
+
+
+def test_a_sentences_word_is_no_column_or_row_of_the_places_counted() -> None:
+    """The boat hire's bookings: "You can edit or cancel a booking up to 28 days before it
+    starts." over rows with Cancel buttons. The sentence's "cancel" was taken for a place
+    counted, so "can" on its row was a Cancel button misread and the count unsure."""
+    read, buttons = _rows("Cancel", words(70, 250, "You can edit or cancel a booking."))
+    found = ground("the third Cancel button", read, buttons)
+    assert inside(found.point, buttons[2].box)
+
+
+def _slots() -> tuple[list[OcrWord], list[Widget]]:
+    """A museum's entry times: buttons reading a time over its state, "11:30 Available"."""
+    read, slots = [], []
+    for k, (time, state) in enumerate((("10:30", "Busy"), ("11:00", "Available"),
+                                       ("11:30", "Available"), ("12:30", "Quiet"))):
+        x = 30 + 253 * k
+        read += [*words(225, x + 100, time), *words(240, x + 95, state)]
+        slots.append(Widget("button", (x, 213, x + 245, 260), f"{time} {state}",
+                            (x + 95, 225, x + 150, 250)))
+    return read, slots
+
+
+@pytest.mark.parametrize(("description", "meant"), [
+    ("the 11:30 time slot", 2), ("the 10:30 slot", 0), ("the 12:30 timeslot", 3)])
+def test_a_time_slot_reads_its_state_under_its_time(description: str, meant: int) -> None:
+    """"the 11:30 time slot" was not found: the button reads "11:30 Available", and a
+    widget's words without the noun for its role answered only when it read exactly them."""
+    read, slots = _slots()
+    found = ground(description, read, slots)
+    assert inside(found.point, slots[meant].box)
+
+
+def test_a_time_two_slots_read_is_an_error() -> None:
+    """Two days' 11:00 slots: neither is "the 11:00 time slot" alone."""
+    read, slots = _slots()
+    more = [*words(285, 130, "11:00"), *words(300, 125, "Quiet")]
+    slots.append(Widget("button", (30, 273, 275, 320), "11:00 Quiet", (125, 285, 180, 310)))
+    with pytest.raises(GroundingError):
+        ground("the 11:00 time slot", [*read, *more], slots)
