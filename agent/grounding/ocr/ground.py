@@ -166,8 +166,9 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         # widget labelled exactly so: not "Junior Ballet" when OCR garbled "Junior Jazz")
         for guess, whole in ((coded(query), False), (described_value(query, analysis), True),
                              (without_role(query), True), (by_its_row(query), False)):
-            named = _headed(guess, analysis, image) if guess is not None else None
-            if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0 \
+            if guess is None or (named := _headed(guess, analysis, image)) is None:
+                continue
+            if named.best.kind != TEXT and named.best.similarity >= 1.0 \
                     and (named.best.exact or not whole or timed(guess, named.best.text)):
                 return named
         by_group = grouped(query, analysis)  # "the Recipes notebook": "Recipes" under
