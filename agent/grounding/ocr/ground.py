@@ -365,8 +365,9 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
                 except Ambiguous:
                     return [one_row(cells)]
         except GroundingError as exc:
-            if isinstance(exc, Ambiguous) and exc.close:
-                return exc.close  # the words in several places: narrow tells which is meant
+            if isinstance(exc, Ambiguous) and exc.close:  # the words in several places:
+                said = [c for c in exc.close if c.similarity >= 1.0]  # (not "Dock Street")
+                return said or exc.close  # narrow tells which is meant
             raise type(exc)(f"{anchor_role(query.relation)} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))

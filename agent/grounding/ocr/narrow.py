@@ -244,6 +244,12 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
         # high (zoomed in), short of its top and bottom: no sidebar
         panel = _card(image, anchor.box, tall=True)
         card = panel if panel is not None and panel[1] > 0 and panel[3] < image.height else None
+    titled = _card(image, anchor.box, tall=False) if card is None and cards and \
+        query.relation == "below" else None  # "the Details link under Solar panels": on
+    # the card it titles, however far down or along (not the next card's, nearer its title)
+    in_titled = _related(query, found, anchor, titled) if titled is not None else None
+    if any(c.score >= MIN_SCORE for c in in_titled or ()):
+        return in_titled
     if card is None:
         related = _related(query, found, anchor, None)
         if any(c.score >= MIN_SCORE for c in related or ()):
@@ -254,9 +260,7 @@ def _related_to(query: Query, found: list[Candidate], image: Image.Image, anchor
             return in_item  # "the Message button for Theo": at the right of its list item
         if query.relation in ("row", "column"):
             return _in_cells(query, found, image, anchor) or related
-        titled = _card(image, anchor.box, tall=False) if cards and query.relation == "below" \
-            else None  # "the Details link under Pin Pals": on the card it titles, far down
-        return (_related(query, found, anchor, titled) if titled else None) or related
+        return in_titled or related
     # Nothing of the kind in the card: the region was a title's coloured strip, over the
     # card's body or on a card (a bank card's picture over its Freeze button), or no card
     if inside := _related(query, found, anchor, card):

@@ -6,6 +6,7 @@ time slot reading its state under its time."""
 from __future__ import annotations
 
 import pytest
+from PIL import Image, ImageDraw
 
 from agent.errors import GroundingError
 from agent.grounding.ocr.engines import OcrWord
@@ -82,3 +83,39 @@ def test_a_time_two_slots_read_is_an_error() -> None:
     slots.append(Widget("button", (30, 273, 275, 320), "11:00 Quiet", (125, 285, 180, 310)))
     with pytest.raises(GroundingError):
         ground("the 11:00 time slot", [*read, *more], slots)
+
+
+def test_a_near_reading_of_a_named_place_is_no_other_place_of_it() -> None:
+    """The self-storage's locations: "Oak Street" in a card's title and its address, and
+    "415 Dock Street," in the next card. "the View units button in the Oak Street card" was
+    ambiguous among the three: a near reading is no place of words read exactly elsewhere."""
+    image = Image.new("RGB", (1920, 600), "white")
+    read, buttons = [], []
+    for k, (name, address) in enumerate((("KeepWell Oak Street", "2210 Oak Street, Tacoma"),
+                                         ("KeepWell Harbor Point", "415 Dock Street, Tacoma"))):
+        x = 40 + 928 * k
+        ImageDraw.Draw(image).rectangle((x, 128, x + 910, 290), outline="#d0d4da", width=1)
+        read += [*words(143, x + 19, name), *words(166, x + 19, address),
+                 *words(250, x + 780, "View units")]
+        buttons.append(Widget("button", (x + 774, 240, x + 892, 276), "View units",
+                              (x + 780, 250, x + 870, 266)))
+    found = ground("the View units button in the Oak Street card", read, buttons, image)
+    assert inside(found.point, buttons[0].box)
+
+
+def test_a_cards_link_under_its_title_is_on_that_card() -> None:
+    """The window cleaner's services: cards three a row, each a title, a line of text, an
+    Add button at its left and a Details link at its right. "the Details link under Solar
+    panels" clicked the card at its left's Details link, 50 px left of the title, not its
+    own, 300 px right of it."""
+    image = Image.new("RGB", (1920, 600), "white")
+    read, links = [], []
+    for k, title in enumerate(("Fascias & soffits", "Solar panels", "Frames & sills")):
+        x = 40 + 507 * k
+        ImageDraw.Draw(image).rectangle((x, 306, x + 490, 457), outline="#d0d4da", width=1)
+        read += [*words(322, x + 17, title), *words(370, x + 17, "Clean panels can give more."),
+                 *words(422, x + 17, "Add"), *words(422, x + 434, "Details")]
+        links.append(Widget("link", (x + 434, 422, x + 480, 433), "Details",
+                            (x + 434, 422, x + 480, 433)))
+    found = ground("the Details link under Solar panels", read, links, image)
+    assert inside(found.point, links[1].box)
