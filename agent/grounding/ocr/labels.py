@@ -38,6 +38,7 @@ GRID_GAP = 5.0  # text heights at most between a grid's header and its rows, or 
 SELECT_WIDTH = 8  # text heights: a drop-down looking like a button is at least this wide
 SUFFIX = 0.9  # a field named by what follows it on its row, not by a label before it
 ROW_END = 0.9  # a field at the far end of its label's row, nothing between
+OWN_WORDS = frozenset({"button", "field", "link", "tab"})  # widgets whose words are theirs
 SAME_LABEL = 0.9  # a field's label read again may differ by a letter ("File nam", "File name")
 
 
@@ -144,8 +145,12 @@ def _in_its_card(image: Image.Image, text: Box, marks: Sequence[WidgetLike]
 def _column(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
             ) -> list[WidgetLike]:
     """The unlabelled marks below a text and under it: a grid of radio buttons or checkboxes
-    whose columns the text heads (a survey's "Excellent ... Poor", one row per question)."""
+    whose columns the text heads (a survey's "Excellent ... Poor", one row per question).
+    None under a widget's own words: a pill's "Chemistry" over the "90 minutes" radio button
+    whose label OCR missed heads no column."""
     height = run.box[3] - run.box[1]
+    if any(w.kind in OWN_WORDS and inside(run.centre, w.box) for w in widgets):
+        return []
     below = sorted((w for w in widgets if w.kind in kinds and not w.text
                     and w.box[1] >= run.box[3] - 2
                     and run.box[0] - height <= centre(w.box)[0] <= run.box[2] + height),

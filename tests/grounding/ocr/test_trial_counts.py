@@ -119,3 +119,21 @@ def test_a_cards_link_under_its_title_is_on_that_card() -> None:
                             (x + 434, 422, x + 480, 433)))
     found = ground("the Details link under Solar panels", read, links, image)
     assert inside(found.point, links[1].box)
+
+
+def test_a_pills_words_head_no_column_of_radio_buttons() -> None:
+    """The tutors' booking form: subject pills (Maths, Physics, Chemistry, Biology) over a
+    row of lesson-length radio buttons whose labels OCR missed. "the Chemistry option" was
+    the "90 minutes" radio button under the pill, taken for a grid's column under its
+    header; it is the pill, or an error. (The white pills were taken for fields.)"""
+    read, widgets = [], []
+    for x, subject in ((36, "Maths"), (123, "Physics"), (221, "Chemistry"), (340, "Biology")):
+        read += words(164, x + 18, subject)
+        widgets.append(Widget("field", (x, 155, x + 18 + 9 * len(subject) + 18, 187), subject,
+                              (x + 18, 164, x + 18 + 9 * len(subject), 180)))
+    radios = [Widget("radio", (x, 232, x + 15, 247)) for x in (40, 172, 305)]
+    try:
+        found = ground("the Chemistry option", read, [*widgets, *radios])
+    except GroundingError:
+        return
+    assert inside(found.point, widgets[2].box)
