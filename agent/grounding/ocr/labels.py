@@ -230,7 +230,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     if holder is not None:  # a placeholder, or text typed in: the field itself
         return [Candidate("field", holder.box, run.text, field_inside(holder.box),
                           run.similarity, text_sim)]
-    near = _labelled(run, fields, height, image)
+    near = _labelled(run, fields, height, image, widgets)
     if near:
         closest = min(near, key=lambda w: gap(run.box, w.box))
         return [Candidate("field", closest.box, run.text, field_inside(closest.box),
@@ -294,13 +294,22 @@ def _row_end(run: Run, fields: Sequence[WidgetLike], words: Sequence[OcrWord],
 
 
 def _labelled(run: Run, fields: Sequence[WidgetLike], height: float,
-              image: Image.Image) -> list[WidgetLike]:
+              image: Image.Image, widgets: Sequence[WidgetLike] = ()) -> list[WidgetLike]:
     """The fields `run` labels: the one the finder gave this label to; else those it may
     label (a field with its own label is that label's, not this text's because it lies
     nearby)."""
     return [w for w in fields if _given(run.box, w)] \
-        or [w for w in fields if _labels(run.box, w, height)
+        or [w for w in fields if _labels(run.box, _grouped(w.box, widgets), height)
             and (_may_label(run, _label_of(w)) or _over_hint(run.box, w, height, image))]
+
+
+def _grouped(field: Box, widgets: Sequence[WidgetLike]) -> Box:
+    """The field's box reaching left over a box joined to it, as tall: an input group's "£"
+    or "https://" before the field, which its label above starts over."""
+    joined = [w.box for w in widgets if w.kind != "field" and abs(w.box[2] - field[0]) <= 2
+              and abs(w.box[1] - field[1]) <= 3 and abs(w.box[3] - field[3]) <= 3
+              and w.box[2] - w.box[0] < field[2] - field[0]]
+    return (min(box[0] for box in joined), *field[1:]) if joined else field
 
 
 def _over_hint(label: Box, field: WidgetLike, height: float, image: Image.Image) -> bool:
@@ -323,9 +332,10 @@ def _darkest(image: Image.Image, box: Box) -> int:
 def _may_label(run: Run, own: str) -> bool:
     """Whether a field whose label was read as `own` may be the one `run` labels: no label, the
     same but for a misread letter or a hint in brackets, or its first or last line (a label
-    wrapped over two lines). "Moving date" is not "Moving to", though 0.8 alike."""
+    wrapped over two lines). "Moving date" is not "Moving to", though 0.8 alike. A sign
+    before the field ("£") is no label."""
     own, text = unmarked(norm(without_hint(own))), unmarked(norm(run.text))
-    return not own or similarity(own, text) >= SAME_LABEL or \
+    return not any(ch.isalnum() for ch in own) or similarity(own, text) >= SAME_LABEL or \
         (len(own) >= 3 and (text.startswith(own + " ") or text.endswith(" " + own)))
 
 
@@ -347,10 +357,9 @@ def _suffixes(text: Box, field: Box, height: float) -> bool:
     return field[1] < centre(text)[1] < field[3] and 0 <= text[0] - field[2] <= 1.5 * height
 
 
-def _labels(label: Box, widget: WidgetLike, height: float) -> bool:
-    """Whether text at `label` may name the field `widget`: right of it on its row, or just
+def _labels(label: Box, box: Box, height: float) -> bool:
+    """Whether text at `label` may name the field at `box`: right of it on its row, or just
     below it."""
-    box = widget.box
     row = box[1] - height < centre(label)[1] < box[3] + height * 0.2
     right = row and -0.5 * height <= box[0] - label[2] <= 20 * height  # ">" read from a border
     # (a label's box may reach a little into the field's: "Copies" read with the top border

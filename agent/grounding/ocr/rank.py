@@ -164,11 +164,13 @@ def _doubted(found: list[Candidate]) -> list[Candidate]:
     """A field guessed from the edges below or beside its label is doubted when the same text
     stands elsewhere as a label whose field was not found: which is the field's? (The fourth
     blind trial: a form's "IBAN" beside a field the finder missed, and a table's "IBAN" column
-    header over a row, taken for the field: a silent wrong click.)"""
+    header over a row, taken for the field: a silent wrong click.) So is a field holding the
+    words among others (a placeholder's "Say something about your offer", under a "Your
+    offer" label whose field, behind a "£" box, was not found)."""
     orphans = {norm(c.text) for c in found if c.kind == "label without a field"
                and c.similarity >= MIN_SIMILARITY}
-    return [rescored(c, DOUBTED) if c.guessed and norm(c.text) in orphans else c
-            for c in found]
+    return [rescored(c, DOUBTED) if (c.guessed or (c.kind == "field" and not c.exact))
+            and norm(c.text) in orphans else c for c in found]
 
 
 Spot = tuple[float, float] | None  # where the words matched lie, when only a part matched

@@ -137,3 +137,49 @@ def test_a_pills_words_head_no_column_of_radio_buttons() -> None:
     except GroundingError:
         return
     assert inside(found.point, widgets[2].box)
+
+
+def _offer_dialog(*, addon: bool) -> tuple[list[OcrWord], list[Widget]]:
+    """The stamp marketplace's "Make an offer" dialog: "Your offer" over a field behind a "£"
+    box (an input group), then "Message to seller (optional)" over a text area whose
+    placeholder says "Say something about your offer"."""
+    read = [*words(461, 740, "Your offer", char=8, height=11), *words(490, 750, "£"),
+            *words(528, 741, "Message to seller (optional)"),
+            *words(558, 750, "Say something about your offer")]
+    field = Widget("field", (767, 479, 922, 516))
+    area = Widget("field", (740, 546, 1180, 627), "Message to seller (optional)",
+                  (741, 528, 993, 544))
+    sign = [Widget("button", (740, 479, 768, 516), "£", (750, 490, 759, 506))] if addon else []
+    return read, [*sign, field, area]
+
+
+def test_a_label_over_an_input_groups_sign_names_its_field() -> None:
+    """"the Your offer field" typed the offer into the message box: the label starts over the
+    "£" box, not over the field behind it, so it labelled nothing, and the text area's
+    placeholder held the words."""
+    read, widgets = _offer_dialog(addon=True)
+    found = ground("the Your offer field", read, widgets)
+    assert inside(found.point, (767, 479, 922, 516))
+
+
+def test_a_placeholder_holding_a_labels_words_among_others_is_doubted() -> None:
+    """Without the "£" box found, the label names no field: an error, not the text area
+    whose placeholder holds the words among others."""
+    read, widgets = _offer_dialog(addon=False)
+    read = [w for w in read if w.text != "£"]
+    widgets[0] = Widget("field", (790, 479, 922, 516))  # (further right: no field below it)
+    try:
+        found = ground("the Your offer field", read, widgets)
+    except GroundingError:
+        return
+    assert inside(found.point, widgets[0].box)
+
+
+def test_a_sign_before_a_field_is_no_label_of_it() -> None:
+    """The bakery's offer form: "Your offer" over "£ [field] plus £2.20 postage". The finder
+    gave the field the "£" before it as its label, so the label above named no field."""
+    read = [*words(479, 730, "Your offer"), *words(510, 730, "£"),
+            *words(511, 905, "plus £2.20 postage")]
+    field = Widget("field", (746, 498, 888, 535), "£", (730, 510, 738, 522))
+    found = ground("the Your offer field", read, [field])
+    assert inside(found.point, field.box)
