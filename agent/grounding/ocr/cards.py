@@ -51,7 +51,7 @@ def titled_box(image: Image.Image, title: Box) -> Box | None:
     under its legend, which stands on its border), else the card it stands on; None when
     that runs on over the page."""
     rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    below = _under(rgb, title, True)
+    below = _under(rgb, title, True, sealed=True)
     return below if below is not None and below[1] <= round(title[3]) + MARGIN \
         else card_around(image, title, tall=True)
 
@@ -98,18 +98,25 @@ def _below(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:
     return body
 
 
-def _under(rgb: np.ndarray, box: Box, tall: bool) -> Box | None:
-    """The region of one ground just under the middle of `box` (see `_region`)."""
-    left, _top, right, bottom = (round(v) for v in box)
+def _under(rgb: np.ndarray, box: Box, tall: bool, *, sealed: bool = False) -> Box | None:
+    """The region of one ground just under the middle of `box` (see `_region`); `sealed`:
+    not through the box's own lines and two text heights either side (a fieldset's legend
+    breaks its border: the ground inside would run out to the page's through the gap)."""
+    left, top, right, bottom = (round(v) for v in box)
     seed = ((left + right) // 2, bottom + MARGIN)
-    return _region(rgb, seed, tall) if seed[1] < rgb.shape[0] else None
+    reach = 2 * (bottom - top)
+    seal = (left - reach, top, right + reach, bottom) if sealed else None
+    return _region(rgb, seed, tall, seal) if seed[1] < rgb.shape[0] else None
 
 
-def _region(rgb: np.ndarray, seed: tuple[int, int], tall: bool) -> Box | None:
-    """The box of the region of one ground colour around `seed`, or None when it runs on over
-    the page."""
+def _region(rgb: np.ndarray, seed: tuple[int, int], tall: bool,
+            seal: tuple[int, int, int, int] | None = None) -> Box | None:
+    """The box of the region of one ground colour around `seed` (not across `seal`), or None
+    when it runs on over the page."""
     height, width = rgb.shape[:2]
     mask = np.zeros((height + 2, width + 2), np.uint8)
+    if seal is not None:  # (the mask is a pixel larger each side; non-zero stops the fill)
+        mask[max(0, seal[1]) + 1:seal[3] + 2, max(0, seal[0]) + 1:seal[2] + 2] = 1
     flags = 4 | cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8)
     tolerance = (TOLERANCE,) * 3
     cv2.floodFill(rgb.copy(), mask, seed, (0, 0, 0), tolerance, tolerance, flags)  # (writable)

@@ -183,3 +183,24 @@ def test_a_sign_before_a_field_is_no_label_of_it() -> None:
     field = Widget("field", (746, 498, 888, 535), "£", (730, 510, 738, 522))
     found = ground("the Your offer field", read, [field])
     assert inside(found.point, field.box)
+
+
+def test_a_fieldsets_legend_frames_its_fields() -> None:
+    """The parcel lockers' send form: Sender and Recipient fieldsets side by side, each with
+    Full name, Email and Phone. "the Phone field in the Recipient section" was ambiguous:
+    the ground under the legend ran out to the page's through the gap the legend makes in
+    the border."""
+    image = Image.new("RGB", (1920, 600), "white")
+    draw = ImageDraw.Draw(image)
+    read, fields = [], []
+    for x, legend in ((36, "Sender"), (972, "Recipient")):
+        draw.rectangle((x, 126, x + 910, 317), outline="#dcdfe4", width=1)
+        draw.line((x + 22, 126, x + 36 + 9 * len(legend) + 12, 126), fill="white", width=1)
+        read += words(118, x + 26, legend, height=15)
+        for k, label in enumerate(("Full name", "Email", "Phone")):
+            y = 149 + 39 * k
+            read += words(y + 8, x + 19, label)
+            fields.append(Widget("field", (x + 129, y, x + 893, y + 32), label,
+                                 (x + 19, y + 8, x + 19 + 9 * len(label), y + 24)))
+    found = ground("the Phone field in the Recipient section", read, fields, image)
+    assert inside(found.point, fields[5].box)
