@@ -204,3 +204,15 @@ def test_a_fieldsets_legend_frames_its_fields() -> None:
                                  (x + 19, y + 8, x + 19 + 9 * len(label), y + 24)))
     found = ground("the Phone field in the Recipient section", read, fields, image)
     assert inside(found.point, fields[5].box)
+
+
+def test_a_headings_second_field_reading_the_words_is_in_its_section() -> None:
+    """The vintage shop's filters at 150%: "Price (£)", then "Min [0]" and "Max [250]"
+    fields one under the other. "the Max price field" was not found: a heading's section
+    reached three text heights down, to the Min field only."""
+    read = [*words(576, 78, "Price (£)"), *words(634, 78, "Min"), *words(635, 157, "0"),
+            *words(685, 78, "Max"), *words(685, 157, "250")]
+    fields = [Widget("field", (142, 621, 303, 665), "Min", (78, 634, 105, 650)),
+              Widget("field", (142, 671, 303, 715), "Max", (78, 685, 105, 701))]
+    found = ground("the Max price field", read, fields)
+    assert inside(found.point, fields[1].box)
