@@ -120,6 +120,10 @@ def described_value(query: Query, analysis: Analysis) -> Query | None:
 # button", "the 11:00 slot") and not written on it
 ROLE_NOUNS = ("time slot", "timeslot", "slot", "filter", "pill", "chip", "tag")
 ROLE_KINDS = frozenset({"button", "checkbox", "radio"})
+# What a time slot is for, said between its time and "slot" (not a day: "the 10:30 Tuesday
+# slot" is no 10:30 slot of another day)
+SLOTS_FOR = frozenset({"collection", "delivery", "pickup", "appointment", "arrival",
+                       "departure", "visit", "viewing", "session", "booking", "class"})
 
 
 def without_role(query: Query) -> Query | None:
@@ -130,6 +134,9 @@ def without_role(query: Query) -> Query | None:
     while (noun := next((n for n in ROLE_NOUNS if text.endswith(f" {n}")), None)) is not None:
         text = text.removesuffix(f" {noun}")  # ("the Part-time filter pill")
         said.append(noun)
+    head, _, noun = text.rpartition(" ")
+    if said and said[0].endswith("slot") and noun in SLOTS_FOR and head[-1:].isdigit():
+        text = head  # "the 9:00 – 10:00 collection slot": a time, what it is for, "slot"
     if query.quoted or text == query.text:
         return None
     # (no kind said: a filter, a slot is something to press or choose, not words; the noun

@@ -216,3 +216,20 @@ def test_a_headings_second_field_reading_the_words_is_in_its_section() -> None:
               Widget("field", (142, 671, 303, 715), "Max", (78, 685, 105, 701))]
     found = ground("the Max price field", read, fields)
     assert inside(found.point, fields[1].box)
+
+
+@pytest.mark.parametrize(("description", "meant"), [
+    ("the 11:30 collection slot", 2), ("the 10:30 delivery time slot", 0),
+    ("the 12:30 Tuesday slot", None)])
+def test_what_a_slot_is_for_between_its_time_and_slot(description: str, meant: int | None
+                                                      ) -> None:
+    """The farmers' market's checkout: "the 9:00 – 10:00 collection slot" was not found; the
+    noun between the time and "slot" says what it is for. A day there is no such noun: it
+    names another slot."""
+    read, slots = _slots()
+    if meant is None:
+        with pytest.raises(GroundingError):
+            ground(description, read, slots)
+        return
+    found = ground(description, read, slots)
+    assert inside(found.point, slots[meant].box)
