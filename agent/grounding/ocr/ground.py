@@ -355,7 +355,7 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
                     raise
                 return [across]
             except NotOnScreen:
-                if query.relation not in ("row", "for"):
+                if query.relation not in ("row", "for", "next"):  # (a name across cells)
                     raise
                 cells = across_row(anchor.text, analysis.words)
                 if not cells:

@@ -233,3 +233,17 @@ def test_what_a_slot_is_for_between_its_time_and_slot(description: str, meant: i
         return
     found = ground(description, read, slots)
     assert inside(found.point, slots[meant].box)
+
+
+def test_a_name_across_a_rows_cells_is_what_a_widget_is_next_to() -> None:
+    """The archery club's members: first and last names in two columns. "the Edit button
+    next to Jamie Park" was not found: a name read across a row's cells named a row "in"
+    or "for" it, not one "next to" it."""
+    read, buttons = [], []
+    for k, (first, last) in enumerate((("Jamie", "Park"), ("Priya", "Shah"), ("Ella", "Park"))):
+        y = 225 + 63 * k
+        read += [*words(y, 42, first), *words(y, 422, last), *words(y, 1595, "Edit")]
+        buttons.append(Widget("button", (1586, y - 7, 1633, y + 18), "Edit",
+                              (1595, y, 1631, y + 16)))
+    found = ground("the Edit button next to Jamie Park", read, buttons)
+    assert inside(found.point, buttons[0].box)
