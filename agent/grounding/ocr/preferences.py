@@ -17,10 +17,12 @@ from agent.grounding.ocr.listed import stacked
 from agent.grounding.ocr.rank import (
     MIN_SCORE,
     NEAR_MARGIN,
+    Ambiguous,
     Candidate,
     Decision,
     WidgetLike,
     decide,
+    listing,
 )
 from agent.grounding.ocr.textmatch import norm
 
@@ -38,15 +40,22 @@ def in_side_menu(query: Query, ranked: list[Candidate], analysis: Analysis,
     """"Members in the sidebar": the place reading the words that is an item of a menu (a
     column of short lines) in a third of the screen at its side, whatever its kind (a
     sidebar's links are seldom underlined), rather than a link elsewhere holding the word
-    ("See all open repairs"); None unless exactly one is."""
+    ("See all open repairs"); None when none is, an error when menus at both sides are."""
     if not query.side or not ranked:
         return None
     width = image.width
     picked = [c for c in ranked if c.exact and stacked(c.box, analysis.words)
               and not width / 3 < c.point[0] < 2 * width / 3]
+    if query.place is not None and query.place[0]:  # "in the sidebar on the left"
+        picked = [c for c in picked if (c.point[0] < width / 2) == (query.place[0] < 0)]
     if len(picked) > 1 and (outer := _outermost(picked, width)) is not None:
         picked = [outer]  # (a panel's list of short lines beside the sidebar: "Messages")
-    return _preferred(picked, ranked, query, description) if len(picked) == 1 else None
+    if len(picked) > 1:  # a menu down the left, a list of links down the right: either may
+        # be called the sidebar (not the one a link's kind lifts)
+        raise Ambiguous(f"{description!r} is ambiguous: {len(picked)} menus at the screen's "
+                        f"sides read it: {listing(picked)} (say which: '… on the left', "
+                        "'… on the right')", close=picked)
+    return _preferred(picked, ranked, query, description) if picked else None
 
 
 def _outermost(picked: list[Candidate], width: int) -> Candidate | None:

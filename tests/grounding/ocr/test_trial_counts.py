@@ -247,3 +247,37 @@ def test_a_name_across_a_rows_cells_is_what_a_widget_is_next_to() -> None:
                               (1595, y, 1631, y + 16)))
     found = ground("the Edit button next to Jamie Park", read, buttons)
     assert inside(found.point, buttons[0].box)
+
+
+def _two_side_lists() -> tuple[list[OcrWord], list[Widget]]:
+    """The river cruises' help centre: a menu down the left ("Shore excursions" among six
+    items, plain words) and, down the right, "Popular articles": three links, the last
+    "Shore excursions" (the page's read "Booking" apart from it)."""
+    read: list[OcrWord] = []
+    for k, item in enumerate(("Getting started", "Booking & payment", "Travel documents",
+                              "Life on board", "Shore excursions", "Accessibility")):
+        read += words(116 + 32 * k, 22, item)
+    links = []
+    for k, item in enumerate(("Luggage allowance", "Tipping on board", "Shore excursions")):
+        y = 398 + 20 * k
+        read += words(y, 1630, item)
+        links.append(Widget("link", (1630, y, 1630 + 9 * len(item), y + 16), item,
+                            (1630, y, 1630 + 9 * len(item), y + 16)))
+    return read, links
+
+
+@pytest.mark.parametrize(("description", "left"), [
+    ("the Shore excursions link in the sidebar", None),
+    ("the Shore excursions link in the sidebar on the left", True),
+    ("the Shore excursions link in the right sidebar", False)])
+def test_menus_at_both_sides_are_no_one_sidebar(description: str, left: bool | None) -> None:
+    """"the Shore excursions link in the sidebar" clicked the right-hand list's link (a
+    link's kind lifted it over the left menu's plain words): either is a sidebar."""
+    read, links = _two_side_lists()
+    screen = Image.new("RGB", (1920, 1080), "white")
+    if left is None:
+        with pytest.raises(Ambiguous):
+            ground(description, read, links, screen)
+        return
+    found = ground(description, read, links, screen)
+    assert (found.point[0] < 960) is left
