@@ -163,12 +163,14 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         if cell is not None:
             return cell
         # (a label guessed from the words, "Junior" of "the Junior Jazz option", only from a
-        # widget labelled exactly so: not "Junior Ballet" when OCR garbled "Junior Jazz")
+        # widget labelled exactly so: not "Junior Ballet" when OCR garbled "Junior Jazz"; a
+        # mark by its row's words, only a mark: not a "−" on a menu bar's row)
         for guess, whole in ((coded(query), False), (described_value(query, analysis), True),
                              (without_role(query), True), (by_its_row(query), False)):
             if guess is None or (named := _headed(guess, analysis, image)) is None:
                 continue
             if named.best.kind != TEXT and named.best.similarity >= 1.0 \
+                    and (guess.relation != "row" or named.best.kind in guess.kinds) \
                     and (named.best.exact or not whole or timed(guess, named.best.text)):
                 return named
         by_group = grouped(query, analysis)  # "the Recipes notebook": "Recipes" under

@@ -281,3 +281,24 @@ def test_menus_at_both_sides_are_no_one_sidebar(description: str, left: bool | N
         return
     found = ground(description, read, links, screen)
     assert (found.point[0] < 960) is left
+
+
+def test_a_mark_named_by_its_rows_words_is_a_mark() -> None:
+    """The museum's gift membership: radio cards Individual, Joint, Family, Patron, under a
+    header whose "Membership" link shares a row with a "−" the finder saw in the serif
+    title. "the Family membership option", guessed as the mark in the row reading "family
+    membership", clicked the "−"."""
+    read = [*words(30, 74, "Halden Museum"), *words(35, 1720, "Membership"),
+            *words(164, 233, "Choose a membership")]
+    widgets = [Widget("button", (276, 36, 295, 57), "−", (278, 40, 293, 52)),
+               Widget("link", (1720, 35, 1848, 51), "Membership", (1720, 35, 1848, 51))]
+    for k, name in enumerate(("Individual", "Joint", "Family", "Patron")):
+        x = 260 + 343 * k
+        read += words(282, x + 25, name)
+        widgets.append(Widget("radio", (x, 284, x + 15, 299), name,
+                              (x + 25, 282, x + 25 + 9 * len(name), 298)))
+    try:
+        found = ground("the Family membership option", read, widgets)
+    except GroundingError:
+        return
+    assert inside(found.point, widgets[4].box)
