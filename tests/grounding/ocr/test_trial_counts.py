@@ -1,7 +1,8 @@
-"""Errors of the blind trials met again on 2026-12-07 (a boat hire's bookings, a library's
-members, a vet's and a salon's appointments, a study centre's rooms, a travel agency's
-bookings, a museum's tickets): counts made unsure by words that were no misreading, and a
-time slot reading its state under its time."""
+"""Blind trials of 2026-12-07, afternoon (a campsite, a tutoring agency, a window cleaner, a
+stamp society, parcel lockers, a river cruise line, a museum shop, …) and errors of earlier
+ones met again: each test a wrong click or an error before. Counts made unsure by words that
+were no misreading, time slots read with their state, cards and fieldsets that frame what
+they hold, labels over input groups, menus at both sides."""
 
 from __future__ import annotations
 
