@@ -357,7 +357,7 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
                     raise
                 return [across]
             except NotOnScreen:
-                if query.relation not in ("row", "for", "next"):  # (a name across cells)
+                if query.relation not in ("row", "for"):
                     raise
                 cells = across_row(anchor.text, analysis.words)
                 if not cells:

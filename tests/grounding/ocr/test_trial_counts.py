@@ -207,18 +207,6 @@ def test_a_fieldsets_legend_frames_its_fields() -> None:
     assert inside(found.point, fields[5].box)
 
 
-def test_a_headings_second_field_reading_the_words_is_in_its_section() -> None:
-    """The vintage shop's filters at 150%: "Price (£)", then "Min [0]" and "Max [250]"
-    fields one under the other. "the Max price field" was not found: a heading's section
-    reached three text heights down, to the Min field only."""
-    read = [*words(576, 78, "Price (£)"), *words(634, 78, "Min"), *words(635, 157, "0"),
-            *words(685, 78, "Max"), *words(685, 157, "250")]
-    fields = [Widget("field", (142, 621, 303, 665), "Min", (78, 634, 105, 650)),
-              Widget("field", (142, 671, 303, 715), "Max", (78, 685, 105, 701))]
-    found = ground("the Max price field", read, fields)
-    assert inside(found.point, fields[1].box)
-
-
 @pytest.mark.parametrize(("description", "meant"), [
     ("the 11:30 collection slot", 2), ("the 10:30 delivery time slot", 0),
     ("the 12:30 Tuesday slot", None)])
@@ -234,20 +222,6 @@ def test_what_a_slot_is_for_between_its_time_and_slot(description: str, meant: i
         return
     found = ground(description, read, slots)
     assert inside(found.point, slots[meant].box)
-
-
-def test_a_name_across_a_rows_cells_is_what_a_widget_is_next_to() -> None:
-    """The archery club's members: first and last names in two columns. "the Edit button
-    next to Jamie Park" was not found: a name read across a row's cells named a row "in"
-    or "for" it, not one "next to" it."""
-    read, buttons = [], []
-    for k, (first, last) in enumerate((("Jamie", "Park"), ("Priya", "Shah"), ("Ella", "Park"))):
-        y = 225 + 63 * k
-        read += [*words(y, 42, first), *words(y, 422, last), *words(y, 1595, "Edit")]
-        buttons.append(Widget("button", (1586, y - 7, 1633, y + 18), "Edit",
-                              (1595, y, 1631, y + 16)))
-    found = ground("the Edit button next to Jamie Park", read, buttons)
-    assert inside(found.point, buttons[0].box)
 
 
 def _two_side_lists() -> tuple[list[OcrWord], list[Widget]]:
