@@ -12,7 +12,6 @@ from agent.grounding.ocr.engines import Box
 __all__ = ["REACH", "how_far"]
 
 
-SECTION_ROWS = 8  # text heights a heading's section runs down to a widget reading the words
 REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0, "under": 6.0}
 """How far (in the anchor's text heights) an element may be and still be "below X" etc.: an
 element farther off is not in the relation (the one meant may be one the finder missed)."""
@@ -45,7 +44,7 @@ def how_far(relation: str, anchor: Box, box: Box, height: float, card: Box | Non
         x, y = centre(box)
         if not (card[0] <= x <= card[2] and card[1] <= y <= card[3]):
             return None
-    distance = _measured(relation, anchor, box, height, widget, far=not reach)
+    distance = _measured(relation, anchor, box, height, widget)
     if distance is None:
         return None
     limit = REACH.get(relation, math.inf) if reach else math.inf
@@ -62,11 +61,8 @@ def _row(anchor: Box, box: Box, height: float) -> bool:
     return abs(centre(anchor)[1] - centre(box)[1]) <= 0.5 * max(height, box[3] - box[1])
 
 
-def _measured(relation: str, anchor: Box, box: Box, height: float, widget: bool = True,
-              *, far: bool = False) -> float | None:
-    """How far `box` is from `anchor` in the relation, or None; `far`: the box reads the
-    very words described, so a heading's section reaches further down (its second field:
-    "Max" under "Price (£)", under "Min")."""
+def _measured(relation: str, anchor: Box, box: Box, height: float, widget: bool = True
+              ) -> float | None:
     ay = centre(anchor)[1]
     x, y = centre(box)
     same_row = box[1] - height * 0.5 <= ay <= box[3] + height * 0.5 or \
@@ -77,10 +73,8 @@ def _measured(relation: str, anchor: Box, box: Box, height: float, widget: bool 
     if relation == "column":  # every element under the heading, in its column, alike
         return 0.0 if y > anchor[3] and columns else None
     if relation == "under":  # a heading's section: just below it, from its left edge on
-        rows = SECTION_ROWS if far else 3
         return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) \
-            if 0 <= box[1] - anchor[3] <= rows * height and box[0] >= anchor[0] - height \
-            else None
+            if 0 <= box[1] - anchor[3] <= 3 * height and box[0] >= anchor[0] - height else None
     if relation == "below":
         below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
         gap = box[1] - anchor[3]
