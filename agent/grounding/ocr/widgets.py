@@ -137,8 +137,8 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     widgets += [marked_widget(mark, runs, used, unit, edges, rgb) for mark in marks]
     for (left, top, right, bottom), sign in signs:  # round buttons: a sign is their text
         box = (float(left), float(top), float(right), float(bottom))
-        if not any(overlaps(w.box, box) for w in widgets) and not _in_word(
-                (left, top, right, bottom), words):  # (not a serif title's "e": "Museum")
+        # (not among a word's letters: a serif title's "e", "Museum", read as a "−")
+        if not any(overlaps(w.box, box) for w in widgets) and not _in_word(box, words):
             widgets.append(Widget("button", box, sign, box))
     labels = Labels(rgb, runs, unit)
     labelled = [label(w, labels, used, widgets, unit) if w.kind == "field" else w
@@ -212,11 +212,12 @@ def _off_box(crop: IntBox, box: Box) -> IntBox:
     return left, top, right, bottom
 
 
-def _in_word(box: IntBox, words: Sequence[OcrWord]) -> bool:
+def _in_word(box: Box, words: Sequence[OcrWord]) -> bool:
     """Whether `box` lies among the letters of a word read surely, at least twice as wide."""
-    return any(w.confidence >= 80 and len(w.text) >= 3 and w.box[2] - w.box[0] >= 2 * (
-        box[2] - box[0]) and w.box[0] - 2 <= box[0] and box[2] <= w.box[2] + 2
-        and w.box[1] - 2 <= box[1] and box[3] <= w.box[3] + 2 for w in words)
+    return any(w.confidence >= 80 and len(w.text) >= 3
+               and w.box[2] - w.box[0] >= 2 * (box[2] - box[0])
+               and holds((w.box[0] - 2, w.box[1] - 2, w.box[2] + 2, w.box[3] + 2), box)
+               for w in words)
 
 
 def _surer(read: Sequence[OcrWord], before: Sequence[OcrWord]) -> bool:
