@@ -27,6 +27,7 @@ from agent.grounding.ocr.describe_patterns import (
     NTH_ITEM,
     NUMBERED,
     ON_OFF,
+    PHRASAL,
     POSSESSED,
     QUOTED,
     RELATION,
@@ -167,6 +168,8 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     if anchor.text in FRAMES and not anchor.kinds:  # "above the table": a frame, no words
         return _parse_part(head, head_quotes)
     target = _parse_part(head, head_quotes)
+    if target.empty and PHRASAL.fullmatch(head.strip()):  # (no words of acting: the label)
+        target = replace(target, text=norm(head))
     if target.empty and relation is None:  # "click on Desk 3": Desk 3 itself
         return _parse_part(marked, quotes)
     bare = all(word.lower() in ARTICLES for word in _tokens(head))  # "the" and no more

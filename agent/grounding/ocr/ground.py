@@ -17,6 +17,7 @@ from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed, said_over
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
+from agent.grounding.ocr.doubts import doubted
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
     by_its_row,
@@ -32,7 +33,6 @@ from agent.grounding.ocr.guesses import (
 )
 from agent.grounding.ocr.modal import behind_modal, modal_box
 from agent.grounding.ocr.narrow import anchor_role, narrow
-from agent.grounding.ocr.ordinals import rowless, uncounted
 from agent.grounding.ocr.preferences import (
     in_side_menu,
     searched_bar,
@@ -113,16 +113,8 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         ranked = _ranked(query, analysis, image)
         decision = in_side_menu(query, ranked, analysis, image, description) or \
             decide(ranked, query, description)
-        if query.ordinal is not None and query.ordinal > 0 and \
-                (missed := uncounted(decision.best, ranked, analysis.words)):
-            raise Ambiguous(f"{description!r} cannot be counted surely: {missed[0].text!r} at "
-                            f"{tuple(round(v) for v in centre(missed[0].box))} may be another, "
-                            "misread (say which: '… in the row with X')", close=[decision.best])
-        if query.itemwise and (bare := rowless(decision.best, ranked, analysis.widgets or ())):
-            raise Ambiguous(f"{description!r} counts items, and one before it has no "
-                            f"{decision.best.text!r}: its {bare[0].text!r} at "
-                            f"{tuple(round(v) for v in centre(bare[0].box))} (say which: "
-                            "'… in the row with X')", close=[decision.best])
+        if (doubt := doubted(query, decision.best, ranked, analysis, description)) is not None:
+            raise doubt
         if query.relation in ("row", "for") and query.text and decision.best.kind == "field":
             # "the quantity field for Invert syrup": a row's unlabelled field under the
             # Quantity heading, not the one field the heading labels, rows above

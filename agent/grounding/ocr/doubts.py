@@ -1,0 +1,56 @@
+"""Doubts about an answer already chosen: reasons the choice may rest on a misreading, which
+make grounding an error that names the choice rather than a click on it. A count that may
+have missed a misread place (ordinals.py), an item counted that has no such widget, and a
+row's widget that only partly reads the words said while widgets of its kind read them whole
+in other rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.candidate import Candidate, centre
+from agent.grounding.ocr.describe import Query
+from agent.grounding.ocr.engines import Box
+from agent.grounding.ocr.ordinals import rowless, uncounted
+from agent.grounding.ocr.rank import Ambiguous
+from agent.grounding.ocr.textmatch import norm
+
+__all__ = ["doubted"]
+
+ASK_ROW = "(say which: '… in the row with X')"
+
+
+def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis: Analysis,
+            description: str) -> Ambiguous | None:
+    """The error to raise instead of answering `best`, or None when nothing casts doubt."""
+    if query.ordinal is not None and query.ordinal > 0 and \
+            (missed := uncounted(best, ranked, analysis.words)):
+        return Ambiguous(f"{description!r} cannot be counted surely: {missed[0].text!r} at "
+                         f"{_at(missed[0].box)} may be another, misread {ASK_ROW}", close=[best])
+    if query.itemwise and (bare := rowless(best, ranked, analysis.widgets or ())):
+        return Ambiguous(f"{description!r} counts items, and one before it has no "
+                         f"{best.text!r}: its {bare[0].text!r} at {_at(bare[0].box)} "
+                         f"{ASK_ROW}", close=[best])
+    if query.relation in ("row", "for") and (whole := said_whole_elsewhere(best, ranked)):
+        return Ambiguous(f"{description!r}: the row found holds only {best.describe()}, and "
+                         f"{len(whole)} other rows a {best.kind} reading {query.text!r} whole, "
+                         f"as {whole[0].describe()}: the row may be misread {ASK_ROW}",
+                         close=[best, *whole])
+    return None
+
+
+def said_whole_elsewhere(best: Candidate, ranked: Sequence[Candidate]) -> list[Candidate]:
+    """For "the Add button in the Bubble wrap row" answered by an "Add kit to basket" button:
+    the widgets of its kind reading the words whole ("Add") in other rows. The row's words
+    were then likely found in the wrong place (a sentence's "bubble wrap", the row's own name
+    misread "Bubble wra,"); none when `best` reads them whole, or only misread, or reads what
+    they read (a column's heading naming each row's checkbox, "48V")."""
+    if best.exact or best.similarity < 1.0:
+        return []
+    read = norm(best.text)
+    return [c for c in ranked if c.exact and c.kind == best.kind and norm(c.text) != read]
+
+
+def _at(box: Box) -> tuple[int, ...]:
+    return tuple(round(v) for v in centre(box))
