@@ -28,6 +28,10 @@ def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis
             (missed := uncounted(best, ranked, analysis.words)):
         return Ambiguous(f"{description!r} cannot be counted surely: {missed[0].text!r} at "
                          f"{_at(missed[0].box)} may be another, misread {ASK_ROW}", close=[best])
+    if query.ordinal is not None and (unsure := unsure_order(best, ranked)):
+        return Ambiguous(f"{description!r} cannot be counted surely: {unsure[0].describe()} "
+                         f"stands neither on {best.describe()}'s row nor clearly above or "
+                         f"below it (cards of a grid?) {ASK_ROW}", close=[best, *unsure])
     if query.itemwise and (bare := rowless(best, ranked, analysis.widgets or ())):
         return Ambiguous(f"{description!r} counts items, and one before it has no "
                          f"{best.text!r}: its {bare[0].text!r} at {_at(bare[0].box)} "
@@ -38,6 +42,21 @@ def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis
                          f"as {whole[0].describe()}: the row may be misread {ASK_ROW}",
                          close=[best, *whole])
     return None
+
+
+UNSURE_ROWS = 2.5  # heights apart at most that two places may be on one row of a grid
+
+
+def unsure_order(best: Candidate, ranked: Sequence[Candidate]) -> list[Candidate]:
+    """The places alike `best` (its kind and words) that a count may put before or after it:
+    beside it, but lower or higher by a line or two, as the links of a grid's cards whose
+    texts run to more lines or fewer ("the second Read story link": Pip's, though Luna's, in
+    the third card, stands higher)."""
+    height = max(best.box[3] - best.box[1], 8.0)
+    read = norm(best.text)
+    return [c for c in ranked if c is not best and c.kind == best.kind and norm(c.text) == read
+            and height / 2 <= abs(centre(c.box)[1] - centre(best.box)[1]) < UNSURE_ROWS * height
+            and (c.box[2] <= best.box[0] or best.box[2] <= c.box[0])]
 
 
 def said_whole_elsewhere(best: Candidate, ranked: Sequence[Candidate]) -> list[Candidate]:

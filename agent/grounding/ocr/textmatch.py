@@ -50,7 +50,9 @@ def hyphenated(text: str) -> str:
 def norm(text: str) -> str:
     """Lower case, one space between words, punctuation at word edges dropped."""
     words: list[str] = []
-    for word in hyphenated(unicodedata.normalize("NFKC", text).casefold()).split():
+    # (a cent sign is a c misread, or says the same: "700x25¢", "99¢")
+    for word in hyphenated(unicodedata.normalize("NFKC", text).casefold().replace("¢", "c")
+                           ).split():
         stripped = re.sub(r"^[\W_]+|[\W_]+$", "", word)
         if stripped or word.strip(".…") or not words:  # "Browse …": no word of its own
             words.append(stripped or word)

@@ -20,6 +20,9 @@ from agent.grounding.ocr.widgets_text import Run, text_of
 __all__ = ["LABEL_WORDS", "Labels", "ShortReads", "label", "label_column", "read_labels"]
 
 LABEL_WORDS = 5  # a label is a few words
+PANEL_GAP = 3  # text heights: a label this far left of its field may be another panel's
+PANEL_REACH = 4  # text heights a panel's side runs above and below a label and its field
+PANEL_CONTRAST = 12  # grey levels between a panel's side, or its background, and the next
 HINT_GAP = 1.6  # text heights at most between a label, its hint and its field, one above another
 
 
@@ -60,6 +63,18 @@ class Labels:
                  and abs(r.box[0] - hint.box[0]) <= 0.5 * self._unit]
         return min(above, key=lambda r: hint.box[1] - r.box[3], default=None)
 
+    def apart(self, text: Box, field: Box) -> bool:
+        """Whether a panel's side stands between a text and the field on its right: a line,
+        or a change of background, down from well above both to well below."""
+        reach = PANEL_REACH * self._unit
+        top, bottom = max(0.0, min(text[1], field[1]) - reach), max(text[3], field[3]) + reach
+        ys = np.linspace(top, min(bottom, self._rgb.shape[0] - 1), 5).round().astype(int)
+        band = self._rgb[ys, round(text[2]) + 2:round(field[0]) - 2].astype(np.int16)
+        if band.shape[1] < 2:
+            return False
+        differs = np.abs(band - band[:, :1]).max(axis=2) > PANEL_CONTRAST
+        return bool(differs.all(axis=0).any())
+
     def heading(self, run: Run) -> bool:
         """Whether the run is a heading (measured on the first asking)."""
         if id(run) not in self._headings:
@@ -81,6 +96,8 @@ def label(field: Widget, labels: Labels, used: set[int], widgets: Sequence[Widge
         if gap is None or (best is not None and gap >= best[0]) or \
                 (not beside and labels.heading(run)):
             continue  # not beside the field, or no nearer; a heading above is no label either
+        if beside and gap > PANEL_GAP * unit and labels.apart(run.box, field.box):
+            continue  # a sidebar's item beside a card's header band: another panel's words
         best = (gap, run)
     bridged = labels.over_hint(field.box)
     if bridged is not None and id(bridged) not in used and \

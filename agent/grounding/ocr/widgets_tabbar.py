@@ -75,7 +75,7 @@ def _bar(rgb: Pixels, run: Run, unit: float) -> int | None:
     pad = round(2.5 * unit)
     start, end = max(0, left - pad), min(rgb.shape[1], right + pad)
     area = rgb[bottom + 2:min(rgb.shape[0], bottom + round(1.6 * unit)), start:end]
-    if area.size == 0:
+    if area.size == 0 or bottom <= top:  # (a word read with no height: no ground to measure)
         return None
     grey = area.astype(np.int16).mean(axis=2)
     ground = np.median(rgb[top:bottom, start:end].astype(np.int16).mean(axis=2))

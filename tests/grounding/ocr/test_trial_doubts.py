@@ -1,7 +1,8 @@
-"""Blind trials of 2026-12-07, evening (a bridal boutique, a removals company, a chess club,
-a hearing clinic, …): each test a wrong click before. A label that is a verb of acting
-with its particle ("Check in"), and a row's widget reading the words said only in part
-while its kind reads them whole on the other rows."""
+"""Blind trials of 2026-12-07, evening (a bridal boutique, a removals company, a bicycle
+workshop, a wildlife rescue, …): each test a wrong click before. A label that is a verb of
+acting with its particle ("Check in"); a row's widget reading the words said only in part
+while its kind reads them whole on the other rows; a cent sign read for a c; a count across
+a grid's cards; a sidebar's item beside another panel's box."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import Ambiguous
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
 NAMES = ("Amira Haddad", "Sofia Russo", "Chloe Martin", "Grace Kim")
 
@@ -77,3 +79,78 @@ def test_a_rows_widget_reading_the_words_whole_is_answered() -> None:
     read, buttons = _packing()
     found = ground("the Add button in the Wardrobe box row", read, buttons)
     assert inside(found.point, buttons[1].box)
+
+
+def _checkout(misread: str) -> tuple[list[OcrWord], list[Widget]]:
+    """A bike shop's order summary: each item's name, and a Remove link under it."""
+    read, links = [], []
+    for k, item in enumerate(("Full service - Trek FX 2", misread, "Brake pads (pair)")):
+        y = 157 + 52 * k
+        read += [*words(y, 1171, item), *words(y + 18, 1171, "Remove")]
+        links.append(Widget("link", (1171.0, y + 18, 1225.0, y + 34), "Remove",
+                            (1171.0, y + 18, 1225.0, y + 34)))
+    return read, links
+
+
+def test_a_cent_sign_read_for_a_c_is_that_c() -> None:
+    """"the Remove link under Inner tube 700x25c" clicked the Brake pads' Remove: OCR read
+    "700x25¢", the sign was dropped as punctuation, and "700x25" is another form of the word,
+    so the name was found only as "Inner tube 700x25¢ Remove", two lines whose second is
+    the Remove link meant."""
+    read, links = _checkout("Inner tube 700x25¢")
+    found = ground("the Remove link under Inner tube 700x25c", read, links)
+    assert inside(found.point, links[1].box)
+
+
+def _cards(lifted: int) -> tuple[list[OcrWord], list[Widget]]:
+    """A grid's row of three animal cards, each with a Read story link; the third card's
+    text is a line shorter, so its link stands `lifted` px higher."""
+    read, links = [], []
+    for k in range(3):
+        x, y = 359 + 612 * k, 470 - (lifted if k == 2 else 0)
+        read += words(y, x, "Read story", char=11, height=20)
+        links.append(Widget("link", (x, y, x + 110.0, y + 20), "Read story",
+                            (x, y, x + 110.0, y + 20)))
+    return read, links
+
+
+def test_a_count_across_cards_standing_a_line_apart_is_unsure() -> None:
+    """"the second Read story link" clicked Bramble's, the first card's: Luna's, the third
+    card's, stands 26 px higher (its text a line shorter) and was counted first."""
+    read, links = _cards(26)
+    with pytest.raises(Ambiguous, match="cannot be counted surely"):
+        ground("the second Read story link", read, links)
+
+
+@pytest.mark.parametrize("lifted", [0, 6, 60])
+def test_a_count_on_one_row_or_clearly_apart_rows_stands(lifted: int) -> None:
+    read, links = _cards(lifted)
+    found = ground("the second Read story link", read, links)
+    assert inside(found.point, links[1 if lifted < 60 else 0].box)
+
+
+def _sidebar(rule: bool) -> Canvas:
+    """A dashboard: a sidebar of links (its right side a faint rule, when `rule`), and beside
+    it a card's header band, a box holding its title, on the row of "Parts stock"."""
+    canvas = Canvas((900, 400), ground="#f5f6f8" if rule else "white")
+    canvas.box((0, 0, 210, 399), fill="white", border=None)
+    if rule:
+        canvas.draw.line((210, 0, 210, 399), fill="#e3e5e8")
+    for y, item in ((60, "Dashboard"), (96, "Jobs board"), (132, "Bookings"),
+                    (168, "Parts stock"), (204, "Customers")):
+        canvas.text(20, y, item, ink="#374151")
+    canvas.box((237, 152, 880, 197), fill="white", border="#e3e5e8")
+    return canvas
+
+
+def test_a_sidebars_item_labels_no_box_beyond_the_sidebars_side() -> None:
+    """"Parts stock in the sidebar" clicked a card's header band beside the sidebar: the box
+    was taken for a field and the sidebar's item on its row, 100 px off, for its label."""
+    canvas = _sidebar(rule=True)
+    canvas.text(253, 166, "Today's queue", ink="#111827")
+    assert all(w.text != "Parts stock" for w in canvas.find())
+
+
+def test_a_label_far_left_of_its_field_with_no_side_between_still_labels_it() -> None:
+    canvas = _sidebar(rule=False)
+    assert [w.text for w in of_kind(canvas.find(), "field")] == ["Parts stock"]
