@@ -20,6 +20,9 @@ __all__ = ["Cues", "find_links", "ink_density", "inked_box", "link_runs", "nav_r
 
 LINE = 1.5  # text heights: an underline is at least this long (shorter words: checked anyway)
 DARK_BAR = 100  # text on a ground darker than this (luma) is on a bar: a navigation bar
+TINTED = 60  # channels at least this far apart: coloured ink
+PLAIN = 30  # at most this far apart: grey or black ink
+PLAIN_LIGHT = 200  # and no channel this light (a box round no ink measures the ground)
 WRAP_GAP = 0.6  # text heights at most between a link's lines when its text wraps (a list of
 # links stands farther apart)
 
@@ -78,6 +81,8 @@ def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit
         span = round(run.box[0]), round(run.box[2])
         words = run.words
         likes = [_link_like(rgb, cues, word, unit, span) for word in words]
+        if cues.count(cues.coloured, run.box) >= 4:  # "New to Hollybank? Create an account"
+            likes = [a or b for a, b in zip(likes, _tinted_part(rgb, words), strict=True)]
         # "Give a gift": the "a" OCR boxed 3 px wide, or where it is not, is the link's when
         # the underline runs on under it (then it joins both sides)
         bridged = {k for k in range(1, len(words) - 1) if likes[k - 1] and likes[k + 1]
@@ -200,6 +205,23 @@ def inked_box(rgb: Pixels, box: Box) -> IntBox:
         return left, top, right, bottom
     return (left + int(columns[0]), top + int(rows[0]), left + int(columns[-1]) + 1,
             top + int(rows[-1]) + 1)
+
+
+def _tinted_part(rgb: Pixels, words: Sequence[OcrWord]) -> list[bool]:
+    """The words of one coloured stretch in a line of grey ones ("New to Maison Blanche?
+    Create an account" in rose): a link in a brand's colour, whatever the colour; none when
+    the whole line is coloured (a heading, a price) or it is coloured in several places."""
+    inks = [ink_colour(rgb, int_box(word.box)) for word in words]
+    tinted = [ink is not None and max(ink) - min(ink) >= TINTED for ink in inks]
+    plain = [ink is not None and max(ink) - min(ink) <= PLAIN and max(ink) < PLAIN_LIGHT
+             for ink in inks]
+    for k in range(1, len(words) - 1):  # (a letter or two boxed apart, "a count": too little
+        if tinted[k - 1] and tinted[k + 1] and len(words[k].text) <= 2 and not plain[k]:
+            tinted[k] = True  # ink to measure; but a grey "or" between two links is no link)
+    starts = [k for k in range(len(words)) if tinted[k] and (k == 0 or not tinted[k - 1])]
+    if len(starts) != 1 or not any(p and not t for p, t in zip(plain, tinted, strict=True)):
+        return [False] * len(words)
+    return tinted
 
 
 def _link_like(rgb: Pixels, cues: Cues, word: OcrWord, unit: float, span: tuple[int, int]

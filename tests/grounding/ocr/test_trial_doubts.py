@@ -154,3 +154,33 @@ def test_a_sidebars_item_labels_no_box_beyond_the_sidebars_side() -> None:
 def test_a_label_far_left_of_its_field_with_no_side_between_still_labels_it() -> None:
     canvas = _sidebar(rule=False)
     assert [w.text for w in of_kind(canvas.find(), "field")] == ["Parts stock"]
+
+
+@pytest.mark.parametrize(("ink", "split"), [("#a0526b", False), ("#e08a1e", True)])
+def test_a_stretch_of_coloured_words_in_a_grey_line_is_a_link(ink: str, split: bool) -> None:
+    """"the Create an account link" was not found, twice: "New to Maison Blanche? Create an
+    account", the link in a brand's rose or orange, not blue, and not underlined (or OCR
+    boxed "account" as "a" and "count", the "a" round no ink)."""
+    canvas = Canvas(size=(900, 120))
+    right = canvas.text(20, 40, "New to Maison Blanche?", ink="#6b6b6b")[2]
+    meant = canvas.text(round(right) + 7, 40, "Create an account", ink=ink)
+    if split:
+        word = canvas.words.pop()
+        left, top, _, bottom = word.box
+        canvas.words += [OcrWord("a", (left + 1, top + 2, left + 4, bottom), word.line, 90.0),
+                         OcrWord("count", (left + 9, top, word.box[2], bottom), word.line, 90.0)]
+    links = of_kind(canvas.find(), "link")
+    assert len(links) == 1 and links[0].text.startswith("Create an a")
+    assert abs(links[0].box[0] - meant[0]) <= 2 and abs(links[0].box[2] - meant[2]) <= 2
+
+
+@pytest.mark.parametrize("line", ["Save £14 on the kit", "Spring sale"])
+def test_a_line_all_coloured_or_coloured_in_two_places_has_no_link(line: str) -> None:
+    canvas = Canvas(size=(900, 120))
+    if line.startswith("Save"):
+        right = canvas.text(20, 40, "Save £14", ink="#2e7d32")[2]
+        right = canvas.text(round(right) + 7, 40, "on the", ink="#6b6b6b")[2]
+        canvas.text(round(right) + 7, 40, "kit", ink="#2e7d32")
+    else:
+        canvas.text(20, 40, line, ink="#c0392b")
+    assert not of_kind(canvas.find(), "link")
