@@ -20,6 +20,7 @@ from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
 from agent.grounding.ocr.doubts import doubted
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
+    beside_its_field,
     by_its_row,
     coded,
     described_value,
@@ -158,7 +159,8 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         # widget labelled exactly so: not "Junior Ballet" when OCR garbled "Junior Jazz"; a
         # mark by its row's words, only a mark: not a "−" on a menu bar's row)
         for guess, whole in ((coded(query), False), (described_value(query, analysis), True),
-                             (without_role(query), True), (by_its_row(query), False)):
+                             (without_role(query), True), (by_its_row(query), False),
+                             (beside_its_field(query), True)):
             if guess is None or (named := _headed(guess, analysis, image)) is None:
                 continue
             if named.best.kind != TEXT and named.best.similarity >= 1.0 \

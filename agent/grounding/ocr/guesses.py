@@ -15,6 +15,7 @@ from agent.grounding.ocr.textforms import unmarked
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, runs, similarity
 
 __all__ = [
+    "beside_its_field",
     "by_its_row",
     "coded",
     "described_value",
@@ -143,6 +144,15 @@ def without_role(query: Query) -> Query | None:
     # names its kind then)
     return replace(query, text=text, kinds=query.kinds or ROLE_KINDS,
                    kind_word=query.kind_word or said[-1])
+
+
+def beside_its_field(query: Query) -> Query | None:
+    """"the Apply button next to Promo code", the words a label over a field and nothing
+    beside them: next to the field they label. None for other descriptions."""
+    anchor = query.anchor
+    if query.relation != "next" or anchor is None or anchor.kinds or not anchor.text:
+        return None
+    return replace(query, anchor=replace(anchor, kinds=frozenset({"field"}), kind_word="field"))
 
 
 CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:\s?[ap]m)?")

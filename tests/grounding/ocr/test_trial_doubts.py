@@ -184,3 +184,19 @@ def test_a_line_all_coloured_or_coloured_in_two_places_has_no_link(line: str) ->
     else:
         canvas.text(20, 40, line, ink="#c0392b")
     assert not of_kind(canvas.find(), "link")
+
+
+def test_a_button_next_to_a_label_over_a_field_is_the_one_beside_that_field() -> None:
+    """"the Apply button next to Promo code" was not found: the label stands over its field,
+    the button beside the field, not beside the words."""
+    read, widgets = [], []
+    for y, label in ((220, "Promo code"), (320, "Gift card")):
+        read += [*words(y, 1095, label, char=7.5, height=10), *words(y + 36, 1370, "Apply")]
+        label_box = (1095.0, y, 1095.0 + 7.5 * len(label), y + 10)  # (a small label)
+        widgets += [Widget("field", (1094.0, y + 24, 1346.0, y + 60), label, label_box),
+                    Widget("button", (1354.0, y + 24, 1424.0, y + 60), "Apply",
+                           (1370.0, y + 36, 1415.0, y + 52))]
+    found = ground("the Apply button next to Promo code", read, widgets)
+    assert inside(found.point, widgets[1].box)
+    found = ground("the Apply button next to Gift card", read, widgets)
+    assert inside(found.point, widgets[3].box)
