@@ -32,7 +32,8 @@ def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis
         return Ambiguous(f"{description!r} cannot be counted surely: {unsure[0].describe()} "
                          f"stands neither on {best.describe()}'s row nor clearly above or "
                          f"below it (cards of a grid?) {ASK_ROW}", close=[best, *unsure])
-    if query.itemwise and (bare := rowless(best, ranked, analysis.widgets or ())):
+    backwards = query.ordinal is not None and query.ordinal < 0
+    if query.itemwise and (bare := rowless(best, ranked, analysis.widgets or (), backwards)):
         return Ambiguous(f"{description!r} counts items, and one before it has no "
                          f"{best.text!r}: its {bare[0].text!r} at {_at(bare[0].box)} "
                          f"{ASK_ROW}", close=[best])

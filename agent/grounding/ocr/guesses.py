@@ -119,7 +119,7 @@ def described_value(query: Query, analysis: Analysis) -> Query | None:
 
 # Nouns for what a widget does or how it looks, said after its words ("the N gauge filter
 # button", "the 11:00 slot") and not written on it
-ROLE_NOUNS = ("time slot", "timeslot", "slot", "filter", "pill", "chip", "tag")
+ROLE_NOUNS = ("time slot", "timeslot", "slot", "filter", "pill", "chip", "tag", "sort", "category")
 ROLE_KINDS = frozenset({"button", "checkbox", "radio"})
 # What a time slot is for, said between its time and "slot" (not a day: "the 10:30 Tuesday
 # slot" is no 10:30 slot of another day)

@@ -53,24 +53,30 @@ def _begins(read: str, text: str) -> bool:
     return sum(a != b for a, b in zip(read, text, strict=False)) <= max(1, len(read) // 4)
 
 
-def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[WidgetLike]
-            ) -> list[WidgetLike]:
+def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[WidgetLike],
+            backwards: bool = False) -> list[WidgetLike]:
     """For "the Track button in the second order", which counts orders, not Track buttons:
     the widgets alike the ones beside the counted places (an order's Reorder button) on a
     row of the list before `best` that has no such place (an order not dispatched, no Track
-    button): none when every row before it is counted."""
+    button): none when every row before it is counted. `backwards` ("the Decline button in
+    the last row", counted from the end): the rows after it."""
+    sign = -1.0 if backwards else 1.0
+
+    def down(box: Box) -> float:  # how far down the list, in the order counted
+        return sign * centre(box)[1]
+
     height = max(best.box[3] - best.box[1], 8.0)
-    rows = sorted(centre(c.box)[1] for c in ranked if norm(c.text) == norm(best.text)
-                  and c.kind == best.kind and centre(c.box)[1] <= centre(best.box)[1] + 1)
+    rows = sorted(down(c.box) for c in ranked if norm(c.text) == norm(best.text)
+                  and c.kind == best.kind and down(c.box) <= down(best.box) + 1)
     if not rows:
         return []
 
     def counted_row(box: Box) -> bool:
-        return any(abs(centre(box)[1] - y) <= 0.5 * height for y in rows)
+        return any(abs(down(box) - y) <= 0.5 * height for y in rows)
 
     beside = {(w.kind, norm(w.text)) for w in widgets
               if counted_row(w.box) and not overlaps(w.box, best.box) and w.text}
     pitch = min((b - a for a, b in pairwise(rows) if b - a > height),
                 default=4 * height)
     return [w for w in widgets if (w.kind, norm(w.text)) in beside and not counted_row(w.box)
-            and rows[0] - 1.5 * pitch <= centre(w.box)[1] < centre(best.box)[1]]
+            and rows[0] - 1.5 * pitch <= down(w.box) < down(best.box)]

@@ -200,3 +200,33 @@ def test_a_button_next_to_a_label_over_a_field_is_the_one_beside_that_field() ->
     assert inside(found.point, widgets[1].box)
     found = ground("the Apply button next to Gift card", read, widgets)
     assert inside(found.point, widgets[3].box)
+
+
+def _quotes(declines: tuple[bool, ...]) -> tuple[list[OcrWord], list[Widget]]:
+    """A removals firm's quotes: each row an Accept button, then a Decline button where the
+    quote is open (`declines`), else a View link."""
+    read, widgets = [], []
+    for k, open_ in enumerate(declines):
+        y = 200 + 48 * k
+        read += [*words(y, 100, f"Q-104{k}"), *words(y, 1280, "Accept")]
+        widgets.append(Widget("button", (1268.0, y - 8, 1346.0, y + 24), "Accept",
+                              (1280.0, y, 1334.0, y + 16)))
+        other = "Decline" if open_ else "View"
+        read += words(y, 1383, other)
+        widgets.append(Widget("button" if open_ else "link", (1371.0, y - 8, 1446.0, y + 24),
+                              other, (1383.0, y, 1383.0 + 9 * len(other), y + 16)))
+    return read, widgets
+
+
+def test_the_last_rows_button_counts_back_from_the_end() -> None:
+    """"the Decline button in the last row" was an error: a row before it has no Decline
+    button, which shifts a count from the top, not one from the end."""
+    read, widgets = _quotes((True, False, True, True))
+    found = ground("the Decline button in the last row", read, widgets)
+    assert inside(found.point, widgets[7].box)
+
+
+def test_a_last_row_without_the_button_is_an_error() -> None:
+    read, widgets = _quotes((True, True, True, False))
+    with pytest.raises(Ambiguous, match="counts items"):
+        ground("the Decline button in the last row", read, widgets)
