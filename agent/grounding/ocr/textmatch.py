@@ -50,9 +50,8 @@ def hyphenated(text: str) -> str:
 def norm(text: str) -> str:
     """Lower case, one space between words, punctuation at word edges dropped."""
     words: list[str] = []
-    # (a cent sign is a c misread, or says the same: "700x25¢", "99¢")
-    for word in hyphenated(unicodedata.normalize("NFKC", text).casefold().replace("¢", "c")
-                           ).split():
+    text = unicodedata.normalize("NFKC", text).casefold().replace("¢", "c")  # "700x25¢": a c
+    for word in hyphenated(text).split():
         stripped = re.sub(r"^[\W_]+|[\W_]+$", "", word)
         if stripped or word.strip(".…") or not words:  # "Browse …": no word of its own
             words.append(stripped or word)
@@ -105,11 +104,12 @@ def similarity(text: str, query: str) -> float:
 
 def _other_form(text: str, query: str) -> bool:
     """Another word that merely starts the same: "Saved" is not "Save", "Cancelled" not "Cancel"
-    (a button and the state it leads to). OCR misreads letters and may read a border as a
-    trailing l, I, i or j, but it does not add real endings."""
+    (a button and the state it leads to), nor "Semi-private" "Private". OCR misreads letters
+    and may read a border as a trailing l, I, i or j, but it adds no real endings or parts."""
     text_words, query_words = _worded(text), _worded(query)  # ("buildings ·" read "-")
     return len(text_words) == len(query_words) and any(
-        _ending(a, b).strip("lIij|") for a, b in zip(text_words, query_words, strict=True))
+        _ending(a, b).strip("lIij|") or (a != b and (b in a.split("-") or a in b.split("-")))
+        for a, b in zip(text_words, query_words, strict=True))
 
 
 def _worded(text: str) -> list[str]:

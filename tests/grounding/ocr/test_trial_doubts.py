@@ -11,6 +11,7 @@ import pytest
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import Ambiguous
+from agent.grounding.ocr.textmatch import norm, similarity
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
@@ -230,3 +231,22 @@ def test_a_last_row_without_the_button_is_an_error() -> None:
     read, widgets = _quotes((True, True, True, False))
     with pytest.raises(Ambiguous, match="counts items"):
         ground("the Decline button in the last row", read, widgets)
+
+
+@pytest.mark.parametrize(("read", "said"), [("Semi-private lesson", "private lesson"),
+                                            ("Check-in", "check"), ("Monday-Friday", "friday")])
+def test_a_word_joined_to_another_by_a_hyphen_is_another_word(read: str, said: str) -> None:
+    assert similarity(norm(read), said) == 0.0
+
+
+def test_an_option_is_not_the_one_whose_first_word_holds_its_word() -> None:
+    """"the Private lesson option" was ambiguous: "Semi-private lesson" was taken for
+    "private lesson" misread (its letters nearly the same)."""
+    read, radios = [], []
+    for y, label in ((305, "Private lesson 30 minutes, one rider"),
+                     (329, "Semi-private lesson 45 minutes, two riders")):
+        read += words(y, 80, label)
+        radios.append(Widget("radio", (57.0, y - 1, 72.0, y + 14), label,
+                             (80.0, y, 80.0 + 9 * len(label), y + 16)))
+    found = ground("the Private lesson option", read, radios)
+    assert inside(found.point, radios[0].box)
