@@ -58,7 +58,6 @@ from agent.grounding.ocr.textmatch import MIN_SIMILARITY, norm, runs
 __all__ = ["described", "ground_in"]
 
 
-
 def described(description: str) -> Query:
     """`description` parsed; GroundingError when it names nothing to look for."""
     query = parse(description)
@@ -272,12 +271,20 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
         # notes field in the Table 4 row" under "Condition notes")
         loose = named_row and len(fits) == 1 and heading is not None and \
             said_over(fits[0].box, heading, plain)
-        fits = [c for c in fits if heading is None or loose or headed(c.box, heading, plain)]
+        fits = [c for c in fits if (heading is None or loose or headed(c.box, heading, plain))
+                and (named_row or heading is None or _named_left(c.box, row, analysis))]
         if len(fits) == 1:
             found[fits[0].box] = fits[0]
     if len(found) != 1:
         return None
     return decide(list(found.values()), query, description)
+
+
+def _named_left(box: Box, row: str, analysis: Analysis) -> bool:
+    """Whether the words that may name a row stand left of `box` on it, as a table's first
+    cells do ("Email" of a side panel's "Email the secretary", right of the Password field)."""
+    return any(run.similarity >= MIN_SIMILARITY and run.box[2] <= box[0] + 2
+               and box[1] <= run.centre[1] <= box[3] for run in runs(analysis.words, row))
 
 
 def _headed(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from agent.errors import GroundingError
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import Ambiguous
@@ -250,3 +251,17 @@ def test_an_option_is_not_the_one_whose_first_word_holds_its_word() -> None:
                              (80.0, y, 80.0 + 9 * len(label), y + 16)))
     found = ground("the Private lesson option", read, radios)
     assert inside(found.point, radios[0].box)
+
+
+def test_words_right_of_a_field_name_no_table_row_of_it() -> None:
+    """"the Email address field" typed into the Password field: OCR read the label "Em" and
+    "address", and "Email address" was taken for a row "Email" (a side panel's "Email the
+    secretary", on the Password field's row, right of it) under a column "address"."""
+    read = [*words(176, 576, "Sign in with the email address on your membership."),
+            *words(213, 576, "Em"), *words(212, 623, "address"), *words(285, 576, "Password"),
+            *words(304, 1049, "Having trouble?"), *words(327, 1048, "Email the secretary")]
+    fields = [Widget("field", (575.0, 231.0, 975.0, 269.0), "Em", (576.0, 213.0, 594.0, 229.0)),
+              Widget("field", (575.0, 304.0, 975.0, 342.0), "Password",
+                     (576.0, 285.0, 648.0, 301.0))]
+    with pytest.raises(GroundingError, match="no text like 'email address'"):
+        ground("the Email address field", read, fields)
