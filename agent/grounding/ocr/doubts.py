@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.grounding.ocr.analysis import Analysis
-from agent.grounding.ocr.candidate import Candidate, centre
+from agent.grounding.ocr.candidate import Candidate, centre, gap, overlaps
 from agent.grounding.ocr.describe import Query
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.ordinals import rowless, uncounted
 from agent.grounding.ocr.rank import Ambiguous
-from agent.grounding.ocr.textmatch import norm
+from agent.grounding.ocr.textmatch import norm, runs
 
-__all__ = ["doubted"]
+__all__ = ["doubted", "read_elsewhere"]
 
 ASK_ROW = "(say which: '… in the row with X')"
+LEVEL_GAP = 4.0  # text heights at most between a row's pill and the words of one missed
 
 
 def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis: Analysis,
@@ -70,6 +71,26 @@ def said_whole_elsewhere(best: Candidate, ranked: Sequence[Candidate]) -> list[C
         return []
     read = norm(best.text)
     return [c for c in ranked if c.exact and c.kind == best.kind and norm(c.text) != read]
+
+
+def read_elsewhere(guess: Query, best: Candidate, analysis: Analysis) -> bool:
+    """Whether the answer's words stand elsewhere whole, in no widget but level with widgets of
+    its kind, as a row of pills' one the finder missed: a widget guessed by its words alone
+    (no relation said) is then unsure ("the Open 24h filter": a card's "Open 24h" badge, and
+    the filter bar's first pill, not found)."""
+    if guess.relation is not None:
+        return False
+    widgets = analysis.widgets or ()
+    for run in runs(analysis.words, norm(best.text)):
+        height = run.box[3] - run.box[1]
+        if run.similarity < 1.0 or not run.whole or overlaps(run.box, best.box) or any(
+                overlaps(w.box, run.box) or (w.text_box and overlaps(w.text_box, run.box))
+                for w in widgets):
+            continue  # (not another widget's words, nor its label)
+        if any(w.kind == best.kind and abs(centre(w.box)[1] - run.centre[1]) <= height
+               and gap(w.box, run.box) <= LEVEL_GAP * height for w in widgets):
+            return True
+    return False
 
 
 def _at(box: Box) -> tuple[int, ...]:

@@ -17,7 +17,7 @@ from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed, said_over
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
-from agent.grounding.ocr.doubts import doubted
+from agent.grounding.ocr.doubts import doubted, read_elsewhere
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
     beside_its_field,
@@ -155,8 +155,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         if cell is not None:
             return cell
         # (a label guessed from the words, "Junior" of "the Junior Jazz option", only from a
-        # widget labelled exactly so: not "Junior Ballet" when OCR garbled "Junior Jazz"; a
-        # mark by its row's words, only a mark: not a "−" on a menu bar's row)
+        # widget labelled exactly so and read nowhere else; by its row's words, only a mark)
         for guess, whole in ((coded(query), False), (described_value(query, analysis), True),
                              (without_role(query), True), (by_its_row(query), False),
                              (beside_its_field(query), True)):
@@ -164,7 +163,8 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
                 continue
             if named.best.kind != TEXT and named.best.similarity >= 1.0 \
                     and (guess.relation != "row" or named.best.kind in guess.kinds) \
-                    and (named.best.exact or not whole or timed(guess, named.best.text)):
+                    and (named.best.exact or not whole or timed(guess, named.best.text)) \
+                    and not (whole and read_elsewhere(guess, named.best, analysis)):
                 return named
         by_group = grouped(query, analysis)  # "the Recipes notebook": "Recipes" under
         named = _tried(by_group, analysis, image) if by_group is not None else None  # NOTEBOOKS

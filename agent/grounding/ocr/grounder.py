@@ -50,6 +50,7 @@ from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
 from agent.grounding.ocr.rank import Ambiguous, Candidate, Decision, WidgetLike, same_place
 from agent.grounding.ocr.textmatch import norm
+from agent.grounding.ocr.wordboxes import trimmed
 from agent.screen import Screenshot
 
 __all__ = [
@@ -220,6 +221,7 @@ class OcrGrounder:
         if update is None:
             words = with_dialog_read(image, self.engine.read(image), self.engine.read)
             update = with_missed_lines(image, words, self.engine.read), ()
+        update = trimmed(update[0]), update[1]
         self._read_last = (image, update[0])
         return update
 

@@ -14,6 +14,7 @@ from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rank import Ambiguous
 from agent.grounding.ocr.textmatch import norm, similarity
+from agent.grounding.ocr.wordboxes import trimmed
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import FONT, Canvas, covers, of_kind
 
@@ -294,3 +295,40 @@ def test_a_heading_over_a_wide_rule_is_no_tab() -> None:
     _card_tabs(canvas, ("Your account",), 250, 210)
     canvas.text(700, 40, "Help")
     assert not of_kind(canvas.find(), "tab")
+
+
+def test_a_word_boxed_up_to_a_mark_over_it_is_brought_down_to_its_line() -> None:
+    """A rugby club's age-group cards, a radio button's circle just over each title: OCR boxed
+    "Under" from the circle's top, 33 px tall beside "12s" at 12, so the title stood on the
+    first card's radio button's row and named it: "the Under 12s option" clicked Under 8s."""
+    grown = OcrWord("Under", (979.0, 201.0, 1029.0, 234.0), (1,), 94.0)
+    beside = OcrWord("125", (1036.0, 222.0, 1063.0, 234.0), (1,), 87.0)
+    dot = OcrWord("·", (1070.0, 228.0, 1073.0, 231.0), (2,), 50.0)
+    alone = OcrWord("Born", (979.0, 245.0, 1006.0, 254.0), (2,), 96.0)
+    assert [w.box for w in trimmed([grown, beside, dot, alone])] == [
+        (979.0, 222.0, 1029.0, 234.0), beside.box, dot.box, alone.box]
+
+
+def _stores(pill_found: bool) -> tuple[list[OcrWord], list[Widget]]:
+    """A laundrette finder: a bar of filter pills ("Open 24h" first) and a card's status
+    badge reading "Open 24h" too."""
+    read, widgets = [], []
+    for left, name in ((201, "Open 24h"), (330, "Service wash"), (510, "Duvet machines")):
+        read += words(257, left + 30, name)
+        if left > 201 or pill_found:  # (pills 17 px apart)
+            widgets.append(Widget("button", (left, 245.0, left + 40 + 9 * len(name), 286.0),
+                                  name, (left + 30, 257.0, left + 30 + 9 * len(name), 273.0)))
+    read += words(400, 1736, "Open 24h")
+    badge = Widget("button", (1723.0, 394.0, 1835.0, 421.0), "Open 24h",
+                   (1736.0, 400.0, 1808.0, 416.0))
+    return read, [*widgets, badge]
+
+
+def test_a_role_guessed_by_words_a_missed_pill_also_says_is_unsure() -> None:
+    """"the Open 24h filter" clicked a card's "Open 24h" badge: the filter bar's first pill
+    was not found, so its words were plain text, level with the other pills."""
+    read, widgets = _stores(pill_found=False)
+    with pytest.raises(GroundingError, match="no text like 'open 24h filter'"):
+        ground("the Open 24h filter", read, widgets)
+    read, widgets = _stores(pill_found=True)
+    assert inside(ground("the Open 24h filter", read, widgets).point, widgets[0].box)
