@@ -113,9 +113,9 @@ ON_OFF = re.compile(r"\bon\s*/\s*off\b|\bon-off\b", re.IGNORECASE)  # a switch's
 QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`"
                      r"|(?<![\w'])'([^']+)'(?!\w)")
 MARK = "\x00"  # stands for quoted text in the description while it is parsed
-# "for Bob", "for "Bob"", "for #1044"
 # "Check in for Chloe Martin": a label that is a verb of acting and its particle, said alone
 PHRASAL = re.compile(r"(?:check|fill)\s+in", re.IGNORECASE)
+# "for Bob", "for "Bob"", "for #1044"
 FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
 # "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
 NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")

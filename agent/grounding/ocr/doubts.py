@@ -1,8 +1,9 @@
 """Doubts about an answer already chosen: reasons the choice may rest on a misreading, which
 make grounding an error that names the choice rather than a click on it. A count that may
-have missed a misread place (ordinals.py), an item counted that has no such widget, and a
-row's widget that only partly reads the words said while widgets of its kind read them whole
-in other rows."""
+have missed a misread place (ordinals.py) or that crosses a grid's cards standing a line
+apart, an item counted that has no such widget, a row's widget that only partly reads the
+words said while widgets of its kind read them whole in other rows, and a widget guessed by
+its words alone that a missed pill may say too."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis
                          f"below it (cards of a grid?) {ASK_ROW}", close=[best, *unsure])
     backwards = query.ordinal is not None and query.ordinal < 0
     if query.itemwise and (bare := rowless(best, ranked, analysis.widgets or (), backwards)):
-        return Ambiguous(f"{description!r} counts items, and one before it has no "
+        return Ambiguous(f"{description!r} counts items, and one "
+                         f"{'after' if backwards else 'before'} it has no "
                          f"{best.text!r}: its {bare[0].text!r} at {_at(bare[0].box)} "
                          f"{ASK_ROW}", close=[best])
     if query.relation in ("row", "for") and (whole := said_whole_elsewhere(best, ranked)):

@@ -1,5 +1,5 @@
-"""Links among the words no widget claimed: underlined or blue words, and light words in a
-row on a dark bar (a navigation bar's)."""
+"""Links among the words no widget claimed: underlined or blue words, a stretch of coloured
+words in a line of grey ones, and light words in a row on a dark bar (a navigation bar's)."""
 
 from __future__ import annotations
 
