@@ -3,8 +3,6 @@
 widgets.py cannot see them. A row of short runs of words, close together, exactly one of them
 underlined by a thick line about its own width a little below its words: those runs are tabs.
 (A link's underline hugs its words; a table header's rule runs under all of them alike.)
-Tabs of equal width sharing a card's top ("Sign in | Create account") have the bar under the
-whole of the selected one's cell: the words centred in cells as wide, on its line, are tabs.
 """
 
 from __future__ import annotations
@@ -25,19 +23,12 @@ GAP = 6.0  # text heights: tabs stand closer together than this
 BAR_ROWS = 2  # the selected tab's bar is at least this thick
 WORDS = 6  # a tab's name is this short at most ("Day 2 · Wed 11 June")
 BAR_HEIGHT = 0.6  # text heights: a selected tab's bar is thinner than this
-CELL_BELOW = 2.0  # text heights under its words a cell's bar may lie
-CELL_PAST = 2.5  # text heights a cell's bar reaches past its words' ends, at least
-CELL_SLACK = 0.1  # of a cell's width: how far off its cell's middle a tab's words may be
-CELLS = 3  # tabs beside the selected one, at most, each way
 
 
 def underlined_tabs(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float
                     ) -> list[Widget]:
     """The tabs among the runs no widget took (see the module's docstring)."""
     tabs: list[Widget] = []
-    for run in runs:
-        if id(run) not in used and len(run.words) <= WORDS:
-            tabs += _cells(rgb, run, [r for r in runs if id(r) not in used], used, unit)
     for row in _rows([r for r in runs if id(r) not in used and len(r.words) <= WORDS], unit):
         bars = [_bar(rgb, run, unit) for run in row]
         selected = [k for k, bar in enumerate(bars) if bar is not None]
@@ -99,62 +90,3 @@ def _bar(rgb: Pixels, run: Run, unit: float) -> int | None:
         return None  # a band, no bar: an open list's highlighted item (its words in it) under
         # a drop-down's text
     return int(bottom + 2 + rows[-1] + 1)
-
-
-def _cells(rgb: Pixels, run: Run, runs: Sequence[Run], used: set[int], unit: float
-           ) -> list[Widget]:
-    """The tabs of a bar of equal cells whose selected one is `run`: a thick line under the
-    whole of its cell, centred on its words and well wider than them, and words centred in the
-    cells as wide beside it, on its line, with no such line under them; none otherwise."""
-    bar = _cell_bar(rgb, run, unit)
-    if bar is None:
-        return []
-    left, right, bottom = bar
-    width, middle = right - left, (left + right) / 2
-
-    def cell(other: Run) -> int | None:  # which cell beside the selected one holds it
-        centre = (other.box[0] + other.box[2]) / 2
-        k = round((centre - middle) / width)
-        line = abs((other.box[1] + other.box[3]) / 2 - (run.box[1] + run.box[3]) / 2)
-        fits = abs(centre - middle - k * width) <= CELL_SLACK * width and line <= 0.5 * unit
-        return k if fits and 0 < abs(k) <= CELLS and other.box[2] - other.box[0] < width else None
-
-    beside = [other for other in runs if other is not run and len(other.words) <= WORDS
-              and cell(other) is not None and _cell_bar(rgb, other, unit) is None]
-    if not beside:
-        return []
-    pad = 0.8 * unit
-    tabs = []
-    for tab in (run, *beside):
-        used.add(id(tab))
-        k = 0 if tab is run else cell(tab) or 0
-        tabs.append(Widget("tab", (left + k * width, tab.box[1] - pad, right + k * width,
-                                   float(bottom)), tab.text, tab.box, tab.words))
-    return tabs
-
-
-def _cell_bar(rgb: Pixels, run: Run, unit: float) -> tuple[float, float, int] | None:
-    """A thick line just under the run, reaching well past both its ends and centred on it
-    (the selected cell's bar): its left, right and bottom; None when there is none."""
-    left, top, right, bottom = (round(v) for v in run.box)
-    rows = rgb[bottom + 2:min(rgb.shape[0], bottom + round(CELL_BELOW * unit))]
-    if rows.size == 0 or bottom <= top:
-        return None
-    ground = np.median(rgb[top:bottom, left:right].astype(np.int16), axis=(0, 1))
-    strong = np.abs(rows.astype(np.int16) - ground).max(axis=2) > STRONG
-    middle = (left + right) // 2
-    spans = []
-    for y in np.flatnonzero(strong[:, left:right].all(axis=1)):
-        line = strong[y]
-        start = middle - int(np.argmin(line[middle::-1])) + 1 if not line[:middle].all() else 0
-        end = middle + int(np.argmin(line[middle:])) if not line[middle:].all() else line.size
-        spans.append((int(y), start, end))
-    if not BAR_ROWS <= len(spans) <= BAR_HEIGHT * unit or \
-            spans[-1][0] - spans[0][0] >= len(spans):  # (one line, a few rows thick)
-        return None
-    start, end = spans[0][1], spans[0][2]
-    if any(abs(s - start) > 2 or abs(e - end) > 2 for _y, s, e in spans) or \
-            start > left - CELL_PAST * unit or end < right + CELL_PAST * unit or \
-            abs((start + end) / 2 - (left + right) / 2) > unit or end - start >= rgb.shape[1] / 2:
-        return None
-    return float(start), float(end), bottom + 2 + spans[-1][0] + 1

@@ -3,7 +3,7 @@ workshop, a wildlife rescue, …): each test a wrong click before. A label that 
 acting with its particle ("Check in"); a row's widget reading the words said only in part
 while its kind reads them whole on the other rows; a cent sign read for a c; a count across
 a grid's cards; a sidebar's item beside another panel's box; and errors on the way (links
-in a brand's colour, tabs of equal cells, a count from the end, a field beside a button)."""
+in a brand's colour, a count from the end, a field beside a button)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from agent.grounding.ocr.rank import Ambiguous
 from agent.grounding.ocr.textmatch import norm, similarity
 from agent.grounding.ocr.wordboxes import trimmed
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
-from tests.grounding.ocr.test_widgets import FONT, Canvas, covers, of_kind
+from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
 NAMES = ("Amira Haddad", "Sofia Russo", "Chloe Martin", "Grace Kim")
 
@@ -268,33 +268,6 @@ def test_words_right_of_a_field_name_no_table_row_of_it() -> None:
     with pytest.raises(GroundingError, match="no text like 'email address'"):
         ground("the Email address field", read, fields)
 
-
-def _card_tabs(canvas: Canvas, names: tuple[str, ...], left: int, width: int) -> None:
-    """A sign-in card's tabs: cells of equal `width` from `left`, each name centred in its
-    cell, a 3 px bar under the whole first cell and a faint rule under them all."""
-    for k, name in enumerate(names):
-        text = canvas.draw.textlength(name, font=FONT)
-        canvas.text(round(left + k * width + (width - text) / 2), 40, name,
-                    ink="#1f7a6d" if k == 0 else "#6b7d7a")
-    canvas.draw.line((left, 78, left + len(names) * width, 78), fill="#dde6e4")
-    canvas.draw.rectangle((left, 76, left + width, 78), fill="#1f7a6d")
-
-
-def test_words_centred_in_equal_cells_beside_a_cell_wide_bar_are_tabs() -> None:
-    """"the Create account tab" was ambiguous twice: a card's "Sign in | Create account" tabs
-    fill its width, the bar under the whole "Sign in" cell, far wider than its words."""
-    canvas = Canvas((900, 200))
-    _card_tabs(canvas, ("Sign in", "Create account"), 250, 210)
-    tabs = of_kind(canvas.find(), "tab")
-    assert [t.text for t in tabs] == ["Sign in", "Create account"]
-    assert covers(tabs[1], (460, tabs[1].box[1], 670, 79), slack=2)
-
-
-def test_a_heading_over_a_wide_rule_is_no_tab() -> None:
-    canvas = Canvas((900, 200))
-    _card_tabs(canvas, ("Your account",), 250, 210)
-    canvas.text(700, 40, "Help")
-    assert not of_kind(canvas.find(), "tab")
 
 
 def test_a_word_boxed_up_to_a_mark_over_it_is_brought_down_to_its_line() -> None:
