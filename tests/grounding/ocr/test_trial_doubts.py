@@ -1,9 +1,11 @@
 """Blind trials of 2026-12-07, evening (a bridal boutique, a removals company, a bicycle
-workshop, a wildlife rescue, …): each test a wrong click before. A label that is a verb of
-acting with its particle ("Check in"); a row's widget reading the words said only in part
-while its kind reads them whole on the other rows; a cent sign read for a c; a count across
-a grid's cards; a sidebar's item beside another panel's box; and errors on the way (links
-in a brand's colour, a count from the end, a field beside a button)."""
+workshop, a wildlife rescue, a family history society, a laundrette, a rugby club, …): each
+test a wrong click before. A label that is a verb of acting with its particle ("Check in");
+a row's widget reading the words said only in part while its kind reads them whole on the
+other rows; a cent sign read for a c; a count across a grid's cards; a sidebar's item beside
+another panel's box; a row's name right of the field; a word boxed up to a mark over it; a
+pill the finder missed; and errors on the way (links in a brand's colour, a count from the
+end, a button beside a labelled field, a hyphened word)."""
 
 from __future__ import annotations
 
