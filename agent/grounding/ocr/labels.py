@@ -53,8 +53,11 @@ def labelled_mark(run: Run, text_sim: float, widgets: Sequence[WidgetLike],
     surely the text is an item of an open drop-down (see `listed`) when an option, not a radio
     button, was asked for: the item, scored by it."""
     height = run.box[3] - run.box[1]
+    # (or off its row, a mark whose label the text is: "○" level with a card's lighter hint
+    # under its title)
     row = [w for w in widgets if w.kind in kinds
-           and abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])]
+           and (abs(centre(w.box)[1] - run.centre[1]) <= 0.75 * max(height, w.box[3] - w.box[1])
+                or (w.text_box is not None and overlaps(w.text_box, run.box)))]
     own = [w for w in row if _may_label(run, w.text)]
     # (the one whose label the text holds, not an unlabelled one nearer: "○ Hand / delivered",
     # wrapped, beside FedEx's mark, whose label is under it)
@@ -123,11 +126,12 @@ def _titled(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]
 
 
 def _over(run: Run, widgets: Sequence[WidgetLike], kinds: frozenset[str]) -> list[WidgetLike]:
-    """The unlabelled marks just over the text's start: a label wrapped under its mark in a
-    narrow form ("○" over "FedEx")."""
+    """The unlabelled marks just over the text: a label wrapped under its mark in a narrow
+    form ("○" over "FedEx"), or centred under it on a card ("○" over "Detached house")."""
     height = run.box[3] - run.box[1]
     return [w for w in widgets if w.kind in kinds and not w.text
-            and run.box[0] - 0.25 * height <= centre(w.box)[0] <= run.box[0] + 2 * height
+            and run.box[0] - 0.25 * height <= centre(w.box)[0] <= max(run.box[0] + 2 * height,
+                                                                      run.box[2])
             and -0.2 * height <= run.box[1] - w.box[3] <= height]
 
 

@@ -219,9 +219,10 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
             part = " ".join(words[start:end])
             sim = similarity(part, text)
             score = sim * (1.0 if part == own else 0.7 + 0.2 * len(part) / len(own))
-            if not (start == 0 or widget.kind in CLICKABLE or _phrase(words, start)):
+            if not (start == 0 or widget.kind in CLICKABLE or _phrase(words, start)
+                    or _held(widget)):
                 continue  # (a label is matched from its start: "SMS Phone" is not the Phone
-                # option)
+                # option; a field's placeholder is one phrase: "Write your message…")
             offset = len(" ".join(words[:start])) + (1 if start else 0)
             if score > best[1]:
                 best = sim, score, _along(widget.text_box, offset, len(part), len(own))
@@ -229,6 +230,12 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
                 # however like the whole they are (no misread of "Pending")
                 best = sim, best[1], _along(widget.text_box, offset, len(part), len(own))
     return best
+
+
+def _held(widget: WidgetLike) -> bool:
+    """Whether a field's words stand inside it (a placeholder, a value), not beside it."""
+    return widget.kind == "field" and widget.text_box is not None and \
+        inside(centre(widget.text_box), widget.box)
 
 
 def _phrase(words: Sequence[str], start: int) -> bool:

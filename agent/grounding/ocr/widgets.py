@@ -153,10 +153,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
         read_labels(engine, image, edges, labelled, again, words, unit)
     widgets = labelled
     widgets += underlined_tabs(rgb, runs, used, unit)
-    # (no links among a panel's words: an open list's "12", its digits' flat feet in a row
-    # taken for an underline)
-    links = find_links(rgb, [r for r in runs if not any(id(w) in paneled for w in r.words)],
-                       used, unit)
+    links = find_links(rgb, runs, used, unit, paneled)
     widgets += [Widget("link", run.box, run.text, run.box, run.words) for run in links]
     if engine is not None:
         widgets = _reread_texts(engine, image, rgb, widgets, unit)

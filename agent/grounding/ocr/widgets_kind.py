@@ -26,6 +26,9 @@ BORDER = 15  # a field's border differs this much from its inside and from what 
 ON_DARK = 80  # a light box this much lighter than a dark surround is a field without a border
 PHRASE_GAP = 2.5  # text heights between words that part a row into phrases
 LIST_SPACING = 1.6  # text heights between lines' middles beyond which they are a list's items
+# Words whose full stop ends no sentence ("Search by name, email or member no.")
+ABBREVIATIONS = frozenset({"no.", "nos.", "etc.", "e.g.", "i.e.", "incl.", "approx.", "ref.",
+                           "tel."})
 
 
 def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: float,
@@ -35,8 +38,9 @@ def box_kind(rect: Rect, words: Sequence[OcrWord], edges: np.ndarray, unit: floa
     # (a drop-down's arrow read as a "v" may be a line of its own)
     lines = _rows([w for w in words if not at_arrow(rect, w, unit)], unit)
     last = max(words, key=lambda w: (w.line, w.box[0]), default=None)
-    sentence = len(words) > 2 * LABEL_WORDS or (  # ("Choose..." ends no sentence)
-        last is not None and last.text.endswith((".", "!")) and not last.text.endswith(".."))
+    sentence = len(words) > 2 * LABEL_WORDS or (  # ("Choose...", "member no." end none)
+        last is not None and last.text.endswith((".", "!")) and not last.text.endswith("..")
+        and last.text.lower() not in ABBREVIATIONS)
     # A sentence set off from the box's side is a notice, a card: no control. (What is typed
     # into a field starts close to its side.)
     if sentence and min(w.box[0] for w in words) - rect.inner[0] >= 0.9 * unit:

@@ -63,25 +63,33 @@ def _spread(rgb: Pixels) -> Pixels:
     return cv2.subtract(strongest, weakest, dst=strongest)
 
 
-def find_links(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float) -> list[Run]:
+def find_links(rgb: Pixels, runs: Sequence[Run], used: set[int], unit: float,
+               paneled: set[int]) -> list[Run]:
     """The links among the runs no widget took: underlined or blue words, and the light words
-    of a dark navigation bar."""
+    of a dark navigation bar. On a panel (words of `paneled`: an open list, a table's row
+    boxed), only words both blue and underlined: a list's digits' flat feet in a row look
+    underlined."""
     cues = Cues(rgb, unit)
-    return link_runs(rgb, cues, runs, used, unit) + nav_runs(rgb, cues, runs, used, unit)
+    boxed = {id(r) for r in runs if any(id(w) in paneled for w in r.words)}
+    free = [r for r in runs if id(r) not in boxed]
+    return link_runs(rgb, cues, free, used, unit) + \
+        link_runs(rgb, cues, [r for r in runs if id(r) in boxed], used, unit, both=True) + \
+        nav_runs(rgb, cues, free, used, unit)
 
 
-def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit: float
-              ) -> list[Run]:
-    """Runs of words outside every widget that are underlined or blue, one link per run of
-    such words (a gap wider than a space, or a plain word, ends a link)."""
+def link_runs(rgb: Pixels, cues: Cues, runs: Sequence[Run], used: set[int], unit: float,
+              *, both: bool = False) -> list[Run]:
+    """Runs of words outside every widget that are underlined or blue (`both`: and), one
+    link per run of such words (a gap wider than a space, or a plain word, ends a link)."""
     links: list[Run] = []
     for run in runs:
         if id(run) in used:
             continue
         span = round(run.box[0]), round(run.box[2])
         words = run.words
-        likes = [_link_like(rgb, cues, word, unit, span) for word in words]
-        if cues.count(cues.coloured, run.box) >= 4:  # "New to Hollybank? Create an account"
+        likes = [_link_like(rgb, cues, word, unit, span, both) for word in words]
+        if not both and cues.count(cues.coloured, run.box) >= 4:  # "New to Hollybank? Create
+            # an account"
             likes = [a or b for a, b in zip(likes, _tinted_part(rgb, words), strict=True)]
         # "Give a gift": the "a" OCR boxed 3 px wide, or where it is not, is the link's when
         # the underline runs on under it (then it joins both sides)
@@ -224,8 +232,8 @@ def _tinted_part(rgb: Pixels, words: Sequence[OcrWord]) -> list[bool]:
     return tinted
 
 
-def _link_like(rgb: Pixels, cues: Cues, word: OcrWord, unit: float, span: tuple[int, int]
-               ) -> bool:
+def _link_like(rgb: Pixels, cues: Cues, word: OcrWord, unit: float, span: tuple[int, int],
+               both: bool = False) -> bool:
     if sum(c.isalnum() for c in word.text) < 2 or word.box[2] - word.box[0] < 0.4 * unit:
         return False  # a lone stroke: a border read as "I" or "l"
     if word.box[3] - word.box[1] < SLIVER * unit:
@@ -235,10 +243,11 @@ def _link_like(rgb: Pixels, cues: Cues, word: OcrWord, unit: float, span: tuple[
     # or the colour is the evidence here.
     box = int_box(word.box)
     foot = (box[0], box[3] - unit * 0.5, box[2], box[3] + unit * 0.45)
-    if ((box[2] - box[0] < LINE * unit + 2 or cues.count(cues.lines, foot))
-            and underlined(rgb, box, unit, span)):
+    lined = (box[2] - box[0] < LINE * unit + 2 or cues.count(cues.lines, foot) > 0) \
+        and underlined(rgb, box, unit, span)
+    if lined and not both:
         return True
-    if cues.count(cues.coloured, word.box) < 4:
+    if (both and not lined) or cues.count(cues.coloured, word.box) < 4:
         return False
     colour = ink_colour(rgb, box)
     return colour is not None and colour[2] >= 120 and colour[2] - max(colour[:2]) >= 50

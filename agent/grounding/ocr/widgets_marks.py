@@ -126,10 +126,12 @@ def find_round_signs(rgb: Pixels, unit: float, blobs: Blobs) -> list[tuple[IntBo
 
 def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
           ) -> Mark | None:
-    if not _alone(edges, box):  # first: it lets off the letters of words, cheaply
+    h, w = blob.shape
+    # first: it lets off the letters of words, cheaply (a switch's state may be said close on
+    # its left: "Off ⚪━")
+    if not _alone(edges, box) and not (w >= 1.6 * h and switch_knob(rgb, box)):
         return None
     filled = _filled(blob)
-    h, w = blob.shape
     share = float(filled.mean())
     if share < 0.4:
         return None
@@ -225,12 +227,15 @@ def _filled(blob: Pixels) -> Pixels:
 def _round(filled: Pixels) -> bool:
     """Whether the corners are empty while the middles of the sides are full: a circle. (A
     middle may be a pixel off: Chromium drew a 20-px radio button at 150% whose left side
-    touched its box on row 9 only.)"""
+    touched its box on row 9 only.) A circle, or a diamond, is full a quarter in from each
+    corner; a plus sign ("+ £120" on a card) is not."""
     h, w = filled.shape
     corners = filled[0, 0] or filled[0, -1] or filled[-1, 0] or filled[-1, -1]
     rows, columns = slice(max(0, h // 2 - 1), h // 2 + 1), slice(max(0, w // 2 - 1), w // 2 + 1)
+    quarters = int(filled[h // 4, w // 4]) + int(filled[h // 4, w - 1 - w // 4]) + \
+        int(filled[h - 1 - h // 4, w // 4]) + int(filled[h - 1 - h // 4, w - 1 - w // 4])
     return bool(not corners and filled[rows, 0].any() and filled[rows, -1].any()
-                and filled[0, columns].any() and filled[-1, columns].any())
+                and filled[0, columns].any() and filled[-1, columns].any() and quarters >= 3)
 
 
 def _alone(edges: Pixels, box: IntBox) -> bool:
@@ -306,20 +311,24 @@ def _other_line(label: Run, mark: IntBox, runs: Sequence[Run], used: set[int], u
     """The other line of a label wrapped in two beside its mark, which stands between them
     ("○ Student / Unlimited" in a narrow card: its nearer line alone, "Unlimited", named
     another card's plan): starting where the label does, as tall and in the same ink (not a
-    lighter hint under it). None when there is none."""
+    lighter hint under it); or the title over it when the nearer line is that title's lighter
+    hint ("○ Varifocals / Near, middle and far"). None when there is none."""
     middle = (mark[1] + mark[3]) / 2
     height = label.box[3] - label.box[1]
     ink = ink_colour(rgb, int_box(label.box))
     for run in runs:
-        if id(run) in used or run is label or abs(run.box[0] - label.box[0]) > 0.5 * unit or \
-                abs((run.box[3] - run.box[1]) - height) > 0.25 * height:
+        if id(run) in used or run is label or abs(run.box[0] - label.box[0]) > 0.5 * unit:
             continue
         upper, lower = sorted((label, run), key=lambda r: r.box[1])
         if not 0 <= lower.box[1] - upper.box[3] <= unit:
             continue
         middles = (upper.box[1] + upper.box[3]) / 2, (lower.box[1] + lower.box[3]) / 2
         quarter = (middles[1] - middles[0]) / 4
-        if middles[0] + quarter < middle < middles[1] - quarter and \
+        wrapped = abs((run.box[3] - run.box[1]) - height) <= 0.25 * height
+        if wrapped and middles[0] + quarter < middle < middles[1] - quarter and \
                 same_ink(ink, ink_colour(rgb, int_box(run.box))):
             return run
+        if upper is run and middles[0] + quarter < middle <= lower.box[3] and \
+                _shade(rgb, run) + LIGHTER <= _shade(rgb, label):
+            return run  # (the title darker than its hint, the mark level with either)
     return None

@@ -1,0 +1,156 @@
+"""Blind trials of 2026-12-07, late evening (an optician, a plumber, an estate agent, …): option
+cards and switches drawn as real sites draw them. A plus sign of a price ("+ £120") taken for
+a radio button, then clicked for another card's option (a wrong click); a radio button level
+with its card's lighter hint, under the title that names it; a radio button centred over its
+label; a switch with its state said just left of it ("Off"); a field named by a later word of
+its placeholder ("Write your message…")."""
+
+from __future__ import annotations
+
+from PIL import ImageDraw, ImageFont
+
+from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.ground import ground_in
+from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+from tests.grounding.ocr.test_widgets import Canvas, of_kind
+from tests.grounding.ocr.test_widgets_marks import ring
+
+BOLD = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 16)
+HINT = "#6b7280"  # a hint's grey, lighter than a title's near-black
+
+
+def _title(canvas: Canvas, x: int, y: int, text: str) -> None:
+    """A card's bold title, read as words."""
+    canvas.draw.text((x, y), text, font=BOLD, fill="#111827")
+    cursor = x
+    for word in text.split():
+        left, top, right, bottom = (float(v) for v in
+                                    canvas.draw.textbbox((cursor, y), word, font=BOLD))
+        canvas.words.append(OcrWord(word, (left, top, right, bottom), (y,), 95.0))
+        cursor = round(canvas.draw.textbbox((cursor, y), word + " ", font=BOLD)[2])
+
+
+def _lens_cards() -> tuple[Canvas, list[tuple[int, int, int, int]]]:
+    """Two option cards side by side, each a radio button level with the lighter hint under
+    its title; the second card's price "+ £120" at its top right, level with the titles."""
+    canvas = Canvas((1200, 300))
+    cards = [(40, 40, 560, 130), (580, 40, 1100, 130)]
+    for (left, top, right, bottom), title, hint in zip(
+            cards, ("Distance or reading", "Varifocals"),
+            ("Single vision lenses for one distance", "Near, middle and far in one lens"),
+            strict=True):
+        canvas.box((left, top, right, bottom), border="#d1d5db")
+        _title(canvas, left + 48, top + 14, title)
+        canvas.image.paste(ring(15), (left + 20, top + 38))
+        canvas.text(left + 48, top + 36, hint, HINT)
+    canvas.text(1030, 54, "+ £120")
+    return canvas, [(c[0] + 20, c[1] + 38, c[0] + 35, c[1] + 53) for c in cards]
+
+
+def test_a_plus_sign_of_a_price_is_no_radio_button() -> None:
+    """"the Distance or reading option" clicked the "+" of the other card's "+ £120": drawn
+    level with the title, it was taken for a radio button on the title's row."""
+    canvas, rings = _lens_cards()
+    radios = of_kind(canvas.find(), "radio")
+    assert len(radios) == 2 and all(inside(((r[0] + r[2]) / 2, (r[1] + r[3]) / 2), w.box)
+                                    for r, w in zip(rings, radios, strict=True))
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the Distance or reading option").best
+    assert found.kind == "radio" and inside(found.point, _grown(rings[0]))
+
+
+def test_a_radio_button_level_with_its_cards_hint_is_named_by_the_title_over_it() -> None:
+    """"the Varifocals option": the radio button's nearest words were the lighter hint, so
+    the title was a label without a radio button."""
+    canvas, rings = _lens_cards()
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the Varifocals option").best
+    assert found.kind == "radio" and inside(found.point, _grown(rings[1]))
+
+
+def _grown(box: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+    return box[0] - 2.0, box[1] - 2.0, box[2] + 2.0, box[3] + 2.0
+
+
+def test_a_radio_button_centred_over_its_label_on_a_card_is_named_by_it() -> None:
+    """"the Detached house option": a wizard's cards, each a radio button centred over its
+    label; only a label starting under the mark was taken for its own."""
+    canvas = Canvas((1000, 200))
+    rings = []
+    for k, label in enumerate(("Flat", "Terraced house", "Detached house", "Bungalow")):
+        left = 40 + 220 * k
+        canvas.box((left, 40, left + 200, 130), border="#d1d5db")
+        width = canvas.draw.textlength(label, font=ImageFont.truetype(
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 16))
+        canvas.image.paste(ring(15), (left + 93, 56))
+        canvas.text(round(left + 100 - width / 2), 74, label)
+        rings.append((left + 93, 56, left + 108, 71))
+    analysis = Analysis(canvas.words, canvas.find(), 0.0)
+    for k, label in enumerate(("Terraced house", "Detached house")):
+        found = ground_in(analysis, canvas.image, f"the {label} option").best
+        assert found.kind == "radio" and inside(found.point, _grown(rings[k + 1]))
+
+
+def test_a_switch_with_its_state_said_just_left_of_it_is_found() -> None:
+    """"the switch next to Contact lens reorder reminders": each switch had "On" or "Off" a
+    few pixels to its left, so it was taken for a letter of a word and none was found."""
+    canvas = Canvas((1000, 200))
+    draw = ImageDraw.Draw(canvas.image)
+    tracks = []
+    for k, (label, state) in enumerate((("Appointment reminders", "On"),
+                                        ("Contact lens reorder reminders", "Off"))):
+        y = 40 + 60 * k
+        canvas.text(40, y + 4, label)
+        canvas.text(800 - 8 - round(canvas.draw.textlength(state, font=BOLD)), y + 6, state,
+                    HINT)
+        on = state == "On"
+        draw.rounded_rectangle((800, y, 846, y + 26), radius=13,
+                               fill="#0f8a5f" if on else "#d1d5db")
+        knob = 822 if on else 802
+        draw.ellipse((knob, y + 2, knob + 22, y + 24), fill="white")
+        tracks.append((800.0, float(y), 846.0, y + 26.0))
+    switches = [w for w in of_kind(canvas.find(), "checkbox") if w.box[2] - w.box[0] > 30]
+    assert len(switches) == 2
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the switch next to Contact lens reorder reminders").best
+    assert inside(found.point, tracks[1])
+
+
+def test_a_field_is_named_by_a_later_word_of_its_placeholder() -> None:
+    """"the message box": the field's placeholder "Write your message…" was matched from its
+    start only, as a label is, so only "Write" could name it."""
+    field = Widget("field", (1174.0, 474.0, 1847.0, 561.0), "Write your message...",
+                   (1188.0, 488.0, 1390.0, 506.0))
+    read = [*words(384, 1110, "Send us a message"), *words(488, 1188, "Write your message...")]
+    found = ground("the message box", read, [field])
+    assert found.kind == "field" and inside(found.point, field.box)
+
+
+def test_blue_underlined_links_in_a_boxed_table_row_are_links() -> None:
+    """"the Freeze link next to Aisha Khan": each table row was a box of its own, and no words
+    on a box that is no control were taken for links (an open list's digits look underlined)."""
+    canvas = Canvas((1400, 260))
+    freezes = []
+    for k, name in enumerate(("Jamie Park", "Aisha Khan", "Olivia Brown")):
+        top = 20 + 70 * k
+        canvas.box((20, top, 980, top + 64), border="#c8ccd2")  # the row's box: a panel
+        canvas.text(40, top + 22, name)
+        canvas.text(700, top + 22, "Edit", "#2563eb", underline=True)
+        freezes.append(canvas.text(760, top + 22, "Freeze", "#2563eb", underline=True))
+        canvas.text(850, top + 22, "Remove", "#b91c1c", underline=True)
+    links = of_kind(canvas.find(), "link")
+    assert sorted(w.text for w in links) == ["Edit"] * 3 + ["Freeze"] * 3
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the Freeze link next to Aisha Khan").best
+    assert found.kind == "link" and inside(found.point, freezes[1])
+
+
+def test_a_placeholder_ending_in_an_abbreviation_is_no_sentence() -> None:
+    """"the search members box": its placeholder "Search by name, email or member no." ended
+    with a full stop, so the field was taken for a notice's box."""
+    canvas = Canvas((900, 160))
+    canvas.box((20, 40, 480, 80), border="#d1d5db")
+    canvas.text(34, 50, "Search by name, email or member no.", "#6b7280")
+    fields = of_kind(canvas.find(), "field")
+    assert len(fields) == 1 and fields[0].text.startswith("Search by name")
