@@ -37,6 +37,7 @@ from agent.grounding.ocr.describe_patterns import (
     SWALLOWED,
     UNDER_IN_ROW,
     Relation,
+    on_day,
     unquoted,
 )
 from agent.grounding.ocr.describe_words import (
@@ -100,7 +101,7 @@ def parse(description: str) -> Query:
             return replace(query, ordinal=ORDINALS[nth["nth"].lower()], itemwise=True)
     marked, quotes = _marked(hyphenated(description))
     marked = KNOWN_BY.sub(lambda m: "for " if m[1].lower() in INSIDE else f"{m[1]} ", marked)
-    marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", marked)))
+    marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", on_day(marked))))
     marked, quotes = _column_first(marked, quotes)
     if (row := _name_in(NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
         marked = marked[:row.start()] + row.expand(r"\1 the row with \2") + marked[row.end():]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from agent.grounding.ocr.describe_words import KINDS, ORDINALS
+from agent.grounding.ocr.describe_words import FILLER, KINDS, ORDINALS
 
 __all__ = [
     "COLUMN_OF_ROW",
@@ -32,6 +32,7 @@ __all__ = [
     "SWALLOWED",
     "UNDER_IN_ROW",
     "Relation",
+    "on_day",
     "unquoted",
 ]
 
@@ -80,6 +81,22 @@ KNOWN_BY = re.compile(
     r"(?:comment|message|post|review|reply|email|answer|question|entry|item|episode|order|"
     r"ticket|file|task|event|product|card)\s+(?:by|from|called|named|titled)\s+",
     re.IGNORECASE)
+# "the 10:30 slot on Thursday 13 March": a slot under its day's heading (a day, a date, to
+# the end: "on the Friday row" is a row)
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE = rf"(?:{_DAY}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+ON_DAY = re.compile(rf"\bon\s+(?:the\s+)?(?={_DATE}(?:[\s,]+(?:\d{{1,4}}(?:st|nd|rd|th)?|"
+                    rf"{_MONTH}))*\W*$)", re.IGNORECASE)
+
+
+def on_day(marked: str) -> str:
+    """"the 10:30 slot on Thursday 13 March" said as "… under Thursday 13 March"; not "click
+    on Monday", where the day is the target."""
+    found = ON_DAY.search(marked)
+    if found is None or all(w.lower() in FILLER for w in marked[:found.start()].split()):
+        return marked
+    return f"{marked[:found.start()]}under {marked[found.end():]}"
 # "next to Priya's review": the review shows the name (a capitalised one), not those words
 POSSESSOR = (r"((?:\x00|[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*){0,3})(?:'s|’s)\s+(?:comment|message|"
               r"post|review|reply|email|answer|question|entry|item|order|ticket|file|task|"

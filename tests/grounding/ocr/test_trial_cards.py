@@ -3,13 +3,15 @@ cards and switches drawn as real sites draw them. A plus sign of a price ("+ £1
 a radio button, then clicked for another card's option (a wrong click); a radio button level
 with its card's lighter hint, under the title that names it; a radio button centred over its
 label; a switch with its state said just left of it ("Off"); a field named by a later word of
-its placeholder ("Write your message…")."""
+its placeholder ("Write your message…"); blue underlined links in a table's boxed rows; a
+placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thursday")."""
 
 from __future__ import annotations
 
 from PIL import ImageDraw, ImageFont
 
 from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
@@ -154,3 +156,28 @@ def test_a_placeholder_ending_in_an_abbreviation_is_no_sentence() -> None:
     canvas.text(34, 50, "Search by name, email or member no.", "#6b7280")
     fields = of_kind(canvas.find(), "field")
     assert len(fields) == 1 and fields[0].text.startswith("Search by name")
+
+
+def _slots() -> tuple[list[OcrWord], list[Widget]]:
+    """A booking form's times: each day's label over its row of pills, 10:30 on both days."""
+    read, pills = [], []
+    for k, (day, times) in enumerate((("Thursday 13 March", ("09:15", "10:30", "11:45")),
+                                      ("Friday 14 March", ("09:00", "10:30", "13:00")))):
+        top = 250 + 55 * k
+        read += words(top, 74, day)
+        for j, time in enumerate(times):
+            left = 74.0 + 80 * j
+            read += words(top + 25, left + 14, time)
+            pills.append(Widget("button", (left, top + 18, left + 70, top + 48), time,
+                                (left + 14, top + 25, left + 59, top + 41)))
+    return read, pills
+
+
+def test_a_slot_on_a_day_is_the_one_under_that_days_label() -> None:
+    """"the 10:30 slot on Thursday 13 March": "on" and a date were taken for words of the
+    slot's text, which no widget says."""
+    read, pills = _slots()
+    assert inside(ground("the 10:30 slot on Thursday 13 March", read, pills).point, pills[1].box)
+    assert inside(ground("the 10:30 slot on Friday 14 March", read, pills).point, pills[4].box)
+    assert parse("click on Monday").text == "monday"  # the day itself is the target
+    assert parse("the Cancel link on the Friday row").relation == "row"
