@@ -56,10 +56,11 @@ def _begins(read: str, text: str) -> bool:
 def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[WidgetLike],
             backwards: bool = False) -> list[WidgetLike]:
     """For "the Track button in the second order", which counts orders, not Track buttons:
-    the widgets alike the ones beside the counted places (an order's Reorder button) on a
-    row of the list before `best` that has no such place (an order not dispatched, no Track
-    button): none when every row before it is counted. `backwards` ("the Decline button in
-    the last row", counted from the end): the rows after it."""
+    the widgets alike the ones beside the counted places (an order's Reorder button; a
+    button in their column) on a row of the list before `best` that has no such place (an
+    order not dispatched, no Track button): none when every row before it is counted.
+    `backwards` ("the Decline button in the last row", counted from the end): the rows
+    after it."""
     sign = -1.0 if backwards else 1.0
 
     def down(box: Box) -> float:  # how far down the list, in the order counted
@@ -74,9 +75,16 @@ def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[Widg
     def counted_row(box: Box) -> bool:
         return any(abs(down(box) - y) <= 0.5 * height for y in rows)
 
-    beside = {(w.kind, norm(w.text)) for w in widgets
-              if counted_row(w.box) and not overlaps(w.box, best.box) and w.text}
+    beside = [w for w in widgets
+              if counted_row(w.box) and not overlaps(w.box, best.box) and w.text]
+
+    def alike(w: WidgetLike) -> bool:  # its words, or its kind in their column: each row's
+        # own action ("Write estimate" where the rows below say "Mark ready", "Notify")
+        return any(o.kind == w.kind and (norm(o.text) == norm(w.text)
+                                         or abs(o.box[0] - w.box[0]) <= 0.5 * height)
+                   for o in beside)
+
     pitch = min((b - a for a, b in pairwise(rows) if b - a > height),
                 default=4 * height)
-    return [w for w in widgets if (w.kind, norm(w.text)) in beside and not counted_row(w.box)
+    return [w for w in widgets if w.text and alike(w) and not counted_row(w.box)
             and rows[0] - 1.5 * pitch <= down(w.box) < down(best.box)]

@@ -8,12 +8,14 @@ placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thu
 
 from __future__ import annotations
 
+import pytest
 from PIL import ImageDraw, ImageFont
 
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
+from agent.grounding.ocr.rank import Ambiguous
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 from tests.grounding.ocr.test_widgets_marks import ring
@@ -181,3 +183,22 @@ def test_a_slot_on_a_day_is_the_one_under_that_days_label() -> None:
     assert inside(ground("the 10:30 slot on Friday 14 March", read, pills).point, pills[4].box)
     assert parse("click on Monday").text == "monday"  # the day itself is the target
     assert parse("the Cancel link on the Friday row").relation == "row"
+
+
+def test_a_count_of_rows_doubts_a_row_whose_own_action_stands_in_the_column() -> None:
+    """"the View link in the third row" clicked the fourth row's: OCR read no "View" on the
+    first row, whose button ("Write estimate") differs from the other rows' ("Mark ready",
+    "Send reminder"), so no row looked uncounted."""
+    read, widgets = [], []
+    for k, (ticket, action) in enumerate((("R-2047", "Write estimate"), ("R-2046", "Mark ready"),
+                                          ("R-2045", "Send reminder"), ("R-2044", "Notify"))):
+        y = 210 + 44 * k
+        read += words(y, 40, ticket) + words(y, 1542, action)
+        widgets.append(Widget("button", (1532.0, y - 6, 1532.0 + 9 * len(action) + 20, y + 20),
+                              action, (1542.0, y, 1542.0 + 9 * len(action), y + 16)))
+        if k:  # the first row's View link, missed
+            read += words(y, 1487, "View")
+            widgets.append(Widget("link", (1487.0, y, 1523.0, y + 16), "View",
+                                  (1487.0, y, 1523.0, y + 16)))
+    with pytest.raises(Ambiguous, match="counts items"):
+        ground("the View link in the third row", read, widgets)
