@@ -84,7 +84,7 @@ def similarity(text: str, query: str) -> float:
     if text == query:
         return 1.0
     text, query = closed_up(text), closed_up(query)
-    if text == query:
+    if text.replace(" ", "") == query.replace(" ", ""):  # (a space read or not: "ona date")
         return 1.0
     if spelt_out(text) == query:  # "Thu 13 Jun" for "Thursday 13 June": near, not the text
         return MISREAD

@@ -4,7 +4,8 @@ a radio button, then clicked for another card's option (a wrong click); a radio 
 with its card's lighter hint, under the title that names it; a radio button centred over its
 label; a switch with its state said just left of it ("Off"); a field named by a later word of
 its placeholder ("Write your message…"); blue underlined links in a table's boxed rows; a
-placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thursday")."""
+placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thursday"); a
+count of rows with a row's link missed; a label read with a space lost ("Send ona date")."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.rank import Ambiguous
+from agent.grounding.ocr.textmatch import similarity
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
 from tests.grounding.ocr.test_widgets_marks import ring
@@ -202,3 +204,16 @@ def test_a_count_of_rows_doubts_a_row_whose_own_action_stands_in_the_column() ->
                                   (1487.0, y, 1523.0, y + 16)))
     with pytest.raises(Ambiguous, match="counts items"):
         ground("the View link in the third row", read, widgets)
+
+
+def test_a_label_read_with_a_space_lost_is_the_label() -> None:
+    """"the Send on a date option": OCR read the label "Send ona date", and the description
+    was then taken for "date" alone, the label's other words dropped as filler."""
+    now = Widget("radio", (550.0, 578.0, 570.0, 598.0), "Send now", (584.0, 578.0, 656.0, 594.0))
+    dated = Widget("radio", (726.0, 578.0, 746.0, 598.0), "Send ona date",
+                   (761.0, 577.0, 918.0, 593.0))
+    read = [*words(578, 584, "Send now"), *words(577, 761, "Send ona date")]
+    found = ground("the Send on a date option", read, [now, dated])
+    assert found.kind == "radio" and inside(found.point, dated.box)
+    assert similarity("send ona date", "send on a date") == 1.0
+    assert similarity("send on a date", "send on the date") < 1.0
