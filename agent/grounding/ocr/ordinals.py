@@ -15,6 +15,8 @@ from agent.grounding.ocr.textmatch import norm
 
 __all__ = ["rowless", "uncounted"]
 
+NEARBY = 12  # text heights across at most between a counted place and its row's own action
+
 
 def uncounted(best: Candidate, ranked: Sequence[Candidate], words: Sequence[OcrWord]
               ) -> list[OcrWord]:
@@ -78,11 +80,13 @@ def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[Widg
     beside = [w for w in widgets
               if counted_row(w.box) and not overlaps(w.box, best.box) and w.text]
 
-    def alike(w: WidgetLike) -> bool:  # its words, or its kind in their column: each row's
-        # own action ("Write estimate" where the rows below say "Mark ready", "Notify")
-        return any(o.kind == w.kind and (norm(o.text) == norm(w.text)
-                                         or abs(o.box[0] - w.box[0]) <= 0.5 * height)
-                   for o in beside)
+    def alike(w: WidgetLike) -> bool:  # its words, or its kind in their column close by the
+        # counted places: each row's own action ("Write estimate" where the rows below say
+        # "Mark ready", "Notify"), not a sidebar's checkbox level with the rows
+        return any(o.kind == w.kind and (norm(o.text) == norm(w.text) or (
+            abs(o.box[0] - w.box[0]) <= 0.5 * height
+            and abs(centre(o.box)[0] - centre(best.box)[0]) <= NEARBY * height))
+            for o in beside)
 
     pitch = min((b - a for a, b in pairwise(rows) if b - a > height),
                 default=4 * height)

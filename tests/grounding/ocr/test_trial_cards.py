@@ -217,3 +217,24 @@ def test_a_label_read_with_a_space_lost_is_the_label() -> None:
     assert found.kind == "radio" and inside(found.point, dated.box)
     assert similarity("send ona date", "send on a date") == 1.0
     assert similarity("send on a date", "send on the date") < 1.0
+
+
+def test_a_sidebars_marks_level_with_the_rows_are_no_rows_own_actions() -> None:
+    """The count's doubt above, kept to the rows' own actions: a filter sidebar's checkboxes
+    stand level with the results, one above the first ("Freestyle"), far from the links."""
+    read, widgets = [], []
+    for k, stroke in enumerate(("Freestyle", "Backstroke", "Breaststroke", "Butterfly")):
+        y = 133 + 25 * k
+        read += words(y, 412, stroke)
+        widgets.append(Widget("checkbox", (390.0, y, 405.0, y + 15), stroke,
+                              (412.0, y, 412.0 + 9 * len(stroke), y + 16)))
+    links = []
+    for k in range(3):
+        y = 158 + 65 * k
+        read += words(y, 1355, "View splits") + words(y, 1462, "Compare")
+        links.append(Widget("link", (1355.0, y, 1454.0, y + 16), "View splits",
+                            (1355.0, y, 1454.0, y + 16)))
+        widgets += [links[-1], Widget("button", (1448.0, y - 8, 1533.0, y + 19), "Compare",
+                                      (1462.0, y, 1525.0, y + 16))]
+    found = ground("the View splits link in the third result", read, widgets)
+    assert inside(found.point, links[2].box)
