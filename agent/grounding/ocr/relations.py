@@ -12,6 +12,7 @@ from agent.grounding.ocr.engines import Box
 __all__ = ["REACH", "how_far"]
 
 
+SECTION = 4.5  # text heights below its heading a section's widget may start (Min, then Max)
 REACH = {"below": 8.0, "above": 8.0, "right": 40.0, "left": 40.0, "next": 40.0, "under": 6.0}
 """How far (in the anchor's text heights) an element may be and still be "below X" etc.: an
 element farther off is not in the relation (the one meant may be one the finder missed)."""
@@ -73,8 +74,8 @@ def _measured(relation: str, anchor: Box, box: Box, height: float, widget: bool 
     if relation == "column":  # every element under the heading, in its column, alike
         return 0.0 if y > anchor[3] and columns else None
     if relation == "under":  # a heading's section: just below it, from its left edge on
-        return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) \
-            if 0 <= box[1] - anchor[3] <= 3 * height and box[0] >= anchor[0] - height else None
+        inside = 0 <= box[1] - anchor[3] <= SECTION * height and box[0] >= anchor[0] - height
+        return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) if inside else None
     if relation == "below":
         below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
         gap = box[1] - anchor[3]

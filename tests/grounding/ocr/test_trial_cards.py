@@ -5,7 +5,8 @@ with its card's lighter hint, under the title that names it; a radio button cent
 label; a switch with its state said just left of it ("Off"); a field named by a later word of
 its placeholder ("Write your message…"); blue underlined links in a table's boxed rows; a
 placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thursday"); a
-count of rows with a row's link missed; a label read with a space lost ("Send ona date")."""
+count of rows with a row's link missed; a label read with a space lost ("Send ona date"); the
+second field of a section under its heading ("the Max price field")."""
 
 from __future__ import annotations
 
@@ -238,3 +239,15 @@ def test_a_sidebars_marks_level_with_the_rows_are_no_rows_own_actions() -> None:
                                       (1462.0, y, 1525.0, y + 16))]
     found = ground("the View splits link in the third result", read, widgets)
     assert inside(found.point, links[2].box)
+
+
+def test_a_fields_own_word_under_a_heading_reaches_the_sections_second_field() -> None:
+    """"the Max price field": Min, then Max, labelled beside their fields under "Price (£)";
+    the Max field started four text heights below the heading, past a section's reach."""
+    read = [*words(88, 52, "Price (£)"), *words(123, 52, "Min"), *words(175, 52, "Max"),
+            *words(70, 1090, "Price")]  # a table's column heading, far off
+    fields = [Widget("field", (94.0, 112.0 + 52 * k, 232.0, 140.0 + 52 * k), label,
+                     (52.0, 123.0 + 52 * k, 79.0, 139.0 + 52 * k))
+              for k, label in enumerate(("Min", "Max"))]
+    found = ground("the Max price field", read, fields)
+    assert found.kind == "field" and inside(found.point, fields[1].box)
