@@ -50,8 +50,9 @@ def across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
     ("the hooks.slack.com row"); else without a last word no row holds, a noun for the row's
     item ("the running pipeline row"); else a value under its column's heading ("the row for
     cycle 2287": "2287" under "Cycle"). The cells' words."""
-    found = (row_runs(words, name) if " " in name else []) or row_sets(words, name)
     head, _, noun = name.rpartition(" ")
+    found = (row_runs(words, name) if " " in name else []) or _titled(head, noun, words) or \
+        row_sets(words, name)
     if not found and head and noun in ITEM_NOUNS:
         if " " in head:
             found = row_sets(words, head)
@@ -64,6 +65,15 @@ def across_row(name: str, words: Sequence[OcrWord]) -> list[Candidate]:
         found = _in_its_group(head if noun in ITEM_NOUNS else name, words)
     return [Candidate(TEXT, run.box, run.text, run.centre, run.similarity, run.similarity,
                       run.similarity == 1.0) for run in found]
+
+
+def _titled(head: str, noun: str, words: Sequence[OcrWord]) -> list[Run]:
+    """"the Afternoon Tea hamper": a title of two words or more said whole, and a noun for its
+    item after it (not the words in any order across a grid's row: "Hamper" of the "Grand
+    Truffle Hamper" card beside it; not a time or code, "Mill Hill 14:32", a row's cells)."""
+    if " " not in head or not noun.isalpha():
+        return []
+    return [run for run in runs(words, head) if run.similarity == 1.0 and run.whole]
 
 
 def under_its_heading(name: str, words: Sequence[OcrWord]) -> list[Run]:

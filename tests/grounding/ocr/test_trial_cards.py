@@ -251,3 +251,21 @@ def test_a_fields_own_word_under_a_heading_reaches_the_sections_second_field() -
               for k, label in enumerate(("Min", "Max"))]
     found = ground("the Max price field", read, fields)
     assert found.kind == "field" and inside(found.point, fields[1].box)
+
+
+def test_an_items_title_and_a_noun_for_it_name_its_card_not_a_grid_row() -> None:
+    """"the Details button for the Afternoon Tea hamper" clicked the Grand Truffle Hamper's:
+    the three words were found in any order on the grid's screen row ("Hamper" of the card
+    beside), and the card of the first of them taken, before the title said whole."""
+    canvas = Canvas((1920, 400))
+    buttons = []
+    for k, title in enumerate(("Christmas Classic", "Grand Truffle Hamper", "Afternoon Tea")):
+        left = 40 + 620 * k
+        canvas.box((left, 40, left + 600, 200), border="#e8d9cf")  # the card
+        _title(canvas, left + 114, 60, title)
+        buttons.append((left + 114, 130, left + 186, 160))
+        canvas.box(buttons[-1], border="#5a2e1c")
+        canvas.text(left + 122, 136, "Details")
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      "the Details button for the Afternoon Tea hamper").best
+    assert inside(found.point, _grown(buttons[2]))
