@@ -74,8 +74,8 @@ def _measured(relation: str, anchor: Box, box: Box, height: float, widget: bool 
     if relation == "column":  # every element under the heading, in its column, alike
         return 0.0 if y > anchor[3] and columns else None
     if relation == "under":  # a heading's section: just below it, from its left edge on
-        inside = 0 <= box[1] - anchor[3] <= SECTION * height and box[0] >= anchor[0] - height
-        return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) if inside else None
+        within = 0 <= box[1] - anchor[3] <= SECTION * height and box[0] >= anchor[0] - height
+        return box[1] - anchor[3] + 0.1 * abs(box[0] - anchor[0]) if within else None
     if relation == "below":
         below = y > anchor[3] - 0.25 * height  # not on the anchor's own line
         gap = box[1] - anchor[3]
