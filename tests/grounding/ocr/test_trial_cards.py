@@ -5,8 +5,10 @@ with its card's lighter hint, under the title that names it; a radio button cent
 label; a switch with its state said just left of it ("Off"); a field named by a later word of
 its placeholder ("Write your message…"); blue underlined links in a table's boxed rows; a
 placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thursday"); a
-count of rows with a row's link missed; a label read with a space lost ("Send ona date"); the
-second field of a section under its heading ("the Max price field")."""
+count of rows with a row's link missed, and not a sidebar's marks level with the rows; a label
+read with a space lost ("Send ona date"); the second field of a section under its heading ("the
+Max price field"); an item's title and a noun for it ("the Afternoon Tea hamper"), not its
+words in any order along a grid's row (a wrong click)."""
 
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ def _title(canvas: Canvas, x: int, y: int, text: str) -> None:
                                     canvas.draw.textbbox((cursor, y), word, font=BOLD))
         canvas.words.append(OcrWord(word, (left, top, right, bottom), (y,), 95.0))
         cursor = round(canvas.draw.textbbox((cursor, y), word + " ", font=BOLD)[2])
+
+
+def _grown(box: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+    """`box` two pixels wider all round (a point on a ring's anti-aliased edge is on it)."""
+    return box[0] - 2.0, box[1] - 2.0, box[2] + 2.0, box[3] + 2.0
 
 
 def _lens_cards() -> tuple[Canvas, list[tuple[int, int, int, int]]]:
@@ -75,9 +82,6 @@ def test_a_radio_button_level_with_its_cards_hint_is_named_by_the_title_over_it(
                       "the Varifocals option").best
     assert found.kind == "radio" and inside(found.point, _grown(rings[1]))
 
-
-def _grown(box: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
-    return box[0] - 2.0, box[1] - 2.0, box[2] + 2.0, box[3] + 2.0
 
 
 def test_a_radio_button_centred_over_its_label_on_a_card_is_named_by_it() -> None:
