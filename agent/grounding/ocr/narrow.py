@@ -117,6 +117,14 @@ def _ordinal(ordinal: int, found: list[Candidate], query: Query) -> list[Candida
         raise GroundingError(f"there is no {_nth(ordinal)} {what}: {len(ordered)} on the "
                              f"screen match ({'; '.join(c.describe() for c in ordered[:6])})")
     chosen = ordered[index]
+    # (another word near the one said, counted before the chosen, makes the count unsure: a
+    # "Massage" filter chip over the cards' "Message" buttons)
+    counted = ordered[:index] if ordinal > 0 else ordered[index + 1:]
+    near = [c for c in counted if c.similarity < 1.0 <= chosen.similarity]
+    if near:
+        raise Ambiguous(f"the {_nth(ordinal)} {query.kind_word or 'match'} cannot be counted "
+                        f"surely: {near[0].describe()} may or may not be one (say which: "
+                        "'… in the row with X')", close=[chosen, *near])
     if chosen.kind == TEXT and chosen.score < top:  # a missed widget's words: the element
         chosen_now = replace(chosen, score=top)
         return [chosen_now if c is chosen else rescored(c, 0.5) for c in found]

@@ -8,7 +8,8 @@ placeholder ending "member no."; a slot named by its day ("the 10:30 slot on Thu
 count of rows with a row's link missed, and not a sidebar's marks level with the rows; a label
 read with a space lost ("Send ona date"); the second field of a section under its heading ("the
 Max price field"); an item's title and a noun for it ("the Afternoon Tea hamper"), not its
-words in any order along a grid's row (a wrong click)."""
+words in any order along a grid's row (a wrong click); a near word ("Massage") counted before
+the nth of the words said (a wrong click)."""
 
 from __future__ import annotations
 
@@ -273,3 +274,18 @@ def test_an_items_title_and_a_noun_for_it_name_its_card_not_a_grid_row() -> None
     found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
                       "the Details button for the Afternoon Tea hamper").best
     assert inside(found.point, _grown(buttons[2]))
+
+
+def test_a_near_word_counted_before_the_nth_makes_the_count_unsure() -> None:
+    """"the Message button on the third card" clicked the second card's: a filter chip
+    reading "Massage" over the staff cards was counted as one of the Message buttons."""
+    chip = Widget("button", (857.0, 71.0, 940.0, 98.0), "Massage", (868.0, 77.0, 929.0, 93.0))
+    buttons = [Widget("button", (47.0 + 468 * k, 239.0, 134.0 + 468 * k, 267.0), "Message",
+                      (58.0 + 468 * k, 245.0, 123.0 + 468 * k, 261.0)) for k in range(4)]
+    read = [*words(77, 868, "Massage")]
+    for k in range(4):
+        read += words(245, 58 + 468 * k, "Message")
+    with pytest.raises(Ambiguous, match="counted"):
+        ground("the Message button on the third card", read, [chip, *buttons])
+    found = ground("the third Message button", read, buttons)  # no chip: the third
+    assert inside(found.point, buttons[2].box)
