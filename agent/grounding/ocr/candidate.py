@@ -10,7 +10,8 @@ from typing import Protocol
 from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["CLICKABLE", "LIGHTER", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside",
-           "gap", "holds", "inside", "label_reach", "overlaps", "plausible_field", "rescored"]
+           "gap", "holds", "inside", "label_reach", "overlaps", "plausible_field", "rescored",
+           "words_inside"]
 
 CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
 MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
@@ -86,6 +87,12 @@ def gap(a: Box, b: Box) -> float:
     dx = max(0.0, b[0] - a[2], a[0] - b[2])
     dy = max(0.0, b[1] - a[3], a[1] - b[3])
     return math.hypot(dx, dy)
+
+
+def words_inside(widget: WidgetLike) -> bool:
+    """Whether the widget's words stand inside it (a button's, a placeholder, a value typed),
+    not beside or over it (a label)."""
+    return widget.text_box is not None and inside(centre(widget.text_box), widget.box)
 
 
 def field_inside(box: Box) -> tuple[float, float]:

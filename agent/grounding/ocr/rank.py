@@ -26,6 +26,7 @@ from agent.grounding.ocr.candidate import (
     inside,
     plausible_field,
     rescored,
+    words_inside,
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.describe_words import SIGN_NAMES
@@ -220,7 +221,7 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
             sim = similarity(part, text)
             score = sim * (1.0 if part == own else 0.7 + 0.2 * len(part) / len(own))
             if not (start == 0 or widget.kind in CLICKABLE or _phrase(words, start)
-                    or _held(widget)):
+                    or (widget.kind == "field" and words_inside(widget))):
                 continue  # (a label is matched from its start: "SMS Phone" is not the Phone
                 # option; a field's placeholder is one phrase: "Write your message…")
             offset = len(" ".join(words[:start])) + (1 if start else 0)
@@ -230,12 +231,6 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
                 # however like the whole they are (no misread of "Pending")
                 best = sim, best[1], _along(widget.text_box, offset, len(part), len(own))
     return best
-
-
-def _held(widget: WidgetLike) -> bool:
-    """Whether a field's words stand inside it (a placeholder, a value), not beside it."""
-    return widget.kind == "field" and widget.text_box is not None and \
-        inside(centre(widget.text_box), widget.box)
 
 
 def _phrase(words: Sequence[str], start: int) -> bool:

@@ -16,6 +16,7 @@ from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_ink import ink_colour, same_ink
 from agent.grounding.ocr.widgets_shapes import (
     Blobs,
+    Colour,
     IntBox,
     Mark,
     Pixels,
@@ -302,7 +303,11 @@ def marked_widget(mark: Mark, runs: Sequence[Run], used: set[int], unit: float,
 
 def _shade(rgb: Pixels, run: Run) -> float:
     """How light the run's ink is (0 black, 255 white; 255 when unknown)."""
-    ink = ink_colour(rgb, int_box(run.box))
+    return _lightness(ink_colour(rgb, int_box(run.box)))
+
+
+def _lightness(ink: Colour | None) -> float:
+    """How light an ink is (0 black, 255 white; 255 when unknown)."""
     return 255.0 if ink is None else sum(ink) / 3
 
 
@@ -325,10 +330,13 @@ def _other_line(label: Run, mark: IntBox, runs: Sequence[Run], used: set[int], u
         middles = (upper.box[1] + upper.box[3]) / 2, (lower.box[1] + lower.box[3]) / 2
         quarter = (middles[1] - middles[0]) / 4
         wrapped = abs((run.box[3] - run.box[1]) - height) <= 0.25 * height
-        if wrapped and middles[0] + quarter < middle < middles[1] - quarter and \
-                same_ink(ink, ink_colour(rgb, int_box(run.box))):
+        between = middles[0] + quarter < middle < middles[1] - quarter
+        titled = upper is run and middles[0] + quarter < middle <= lower.box[3]
+        if not ((wrapped and between) or titled):
+            continue
+        other = ink_colour(rgb, int_box(run.box))
+        if wrapped and between and same_ink(ink, other):
             return run
-        if upper is run and middles[0] + quarter < middle <= lower.box[3] and \
-                _shade(rgb, run) + LIGHTER <= _shade(rgb, label):
+        if titled and _lightness(other) + LIGHTER <= _lightness(ink):
             return run  # (the title darker than its hint, the mark level with either)
     return None
