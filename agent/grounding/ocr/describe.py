@@ -56,10 +56,10 @@ from agent.grounding.ocr.describe_words import (
     POLITE,
     SEARCH_KINDS,
     SECTIONS,
-    SIGN_NAMES,
     SIZES,
     SYMBOLS,
     TEXT,
+    one_sign,
 )
 from agent.grounding.ocr.textmatch import hyphenated, norm
 
@@ -163,7 +163,7 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(MARK)]
     anchor = _row_name(tail) if (kind in ("row", "column") or _titled(tail)) and \
-        MARK not in tail else _parse_part(tail, quotes[len(head_quotes):])
+        MARK not in tail else _parse_part(tail, quotes[len(head_quotes):], inside=True)
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
     if anchor.text in FRAMES and not anchor.kinds:  # "above the table": a frame, no words
@@ -254,22 +254,25 @@ def _row_name(part: str) -> Query:
 
 
 def _tokens(part: str) -> list[str]:
-    # A dot or slash inside a word is the word's ("brightfern.io", "Invoice_0412.pdf",
+    # A dot, slash or at sign inside a word is the word's ("brightfern.io", "ann@lee.dev",
     # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
-    # time: "15:30") or a comma (a thousands' separator: "1,204.60"); an ampersand or a plus
-    # is a word of a name ("Hollis & Daughters")
-    return re.findall(rf"{MARK}|[\w'’-]+(?:[./][\w'’-]+|(?<=\d)[:,]\d+)*|[{SYMBOLS}&+]", part)
+    # time: "15:30") or a comma (a thousands' separator: "1,204.60"), a hyphen between digits
+    # (a range: "10:00-13:00"); an ampersand or a plus is a word of a name ("Hollis & Daughters")
+    return re.findall(rf"{MARK}|[\w'’-]+(?:[./@][\w'’-]+|(?<=\d)[:,]\d+|(?<=\d)-\d[\w'’]*)*"
+                      rf"|[{SYMBOLS}&+]", part)
 
 
-def _parse_part(part: str, quotes: list[str]) -> Query:
+def _parse_part(part: str, quotes: list[str], inside: bool = False) -> Query:
+    """`inside`: the part follows other words (a relation's), so its first word's capital is
+    a name's ("the field below To")."""
     tokens = _tokens(part)
     lower = [t.lower().replace("’", "'") for t in tokens]
     kinds, kind_word, kind_at, kind_len = _kind(lower)
     used = set(range(kind_at, kind_at + kind_len)) if kind_at >= 0 else set()
     ordinal = place_x = place_y = size = None
     colour = None
-    for i, (token, word) in enumerate(zip(tokens, lower, strict=True)):
-        capital = token[:1].isupper() and i > 0
+    for i, word in enumerate(lower):
+        capital = _capital(tokens, i, inside)
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if word in ORDINALS and not capital and _ordinal_here(after, i + 1 == kind_at):
             ordinal = ORDINALS[word]
@@ -288,26 +291,16 @@ def _parse_part(part: str, quotes: list[str]) -> Query:
             continue
         used.add(i)
     place = None if place_x is None and place_y is None else (place_x or 0, place_y or 0)
-    text, quoted = _text(tokens, lower, used, kind_at, quotes)
+    text, quoted = _text(tokens, lower, used, kind_at, quotes, inside)
     for descriptor in DESCRIPTORS if kind_at >= 0 and not quoted else ():
         if text.endswith(f" {descriptor}"):
             text = text.removesuffix(f" {descriptor}")
             break
-    text = text if quoted else _one_sign(text)
+    text = text if quoted else one_sign(text)
     soft = (kind_word in SEARCH_KINDS and not text) or (text == "search" and not quoted
                                                          and "field" in kinds)
     return Query("search" if soft else text, quoted, kinds, kind_word, ordinal, place, colour,
                  soft=soft, size=size)
-
-
-def _one_sign(text: str) -> str:
-    """"the × close button": a sign said with its name is the sign."""
-    words = text.split()
-    signs = [w for w in words if w in SIGN_NAMES]
-    if len(words) > 1 and len(signs) == 1 and \
-            all(w == signs[0] or w in SIGN_NAMES[signs[0]] for w in words):
-        return signs[0]
-    return text
 
 
 def _amid_words(lower: list[str], i: int, kind_at: int) -> bool:
@@ -338,14 +331,14 @@ def _kind(lower: list[str]) -> tuple[frozenset[str], str, int, int]:
 
 
 def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
-          quotes: list[str]) -> tuple[str, bool]:
+          quotes: list[str], inside: bool) -> tuple[str, bool]:
     """Quoted text, else the words right before the kind ("the Search flights button"), else
     right after it ("the button labelled Save"), up to a word that starts another phrase."""
     for quote in quotes:
         if norm(quote):
             return norm(quote), True
     def wordy(i: int) -> bool:
-        return i not in used and (lower[i] not in FILLER or _capital(tokens, i) or (
+        return i not in used and (lower[i] not in FILLER or _capital(tokens, i, inside) or (
             lower[i] in LABEL_NOUNS and i + 1 < kind_at and tokens[i + 1].islower()
             and lower[i + 1] not in FILLER))
 
@@ -382,7 +375,7 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
     for i in range(kind_at + 1, len(tokens)):
         if i in used or (lower[i] in CUT and after):
             break
-        if lower[i] not in FILLER or _capital(tokens, i):
+        if lower[i] not in FILLER or _capital(tokens, i, inside):
             after.append(tokens[i])
     return norm(" ".join(after)), False
 
@@ -395,6 +388,6 @@ def _frame_follows(lower: list[str], i: int, end: int) -> bool:
         all(w in FRAMES or w in ARTICLES or w in FRAME_SIDES for w in rest)
 
 
-def _capital(tokens: list[str], i: int) -> bool:
+def _capital(tokens: list[str], i: int, inside: bool = False) -> bool:
     """A capitalised word inside the description ("the To field"): text, though "to" is not."""
-    return i > 0 and tokens[i][:1].isupper()
+    return (i > 0 or (inside and tokens[i].lower() not in ARTICLES)) and tokens[i][:1].isupper()

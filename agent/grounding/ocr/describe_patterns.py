@@ -132,8 +132,9 @@ QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|
 MARK = "\x00"  # stands for quoted text in the description while it is parsed
 # "Check in for Chloe Martin": a label that is a verb of acting and its particle, said alone
 PHRASAL = re.compile(r"(?:check|fill)\s+in", re.IGNORECASE)
-# "for Bob", "for "Bob"", "for #1044"
-FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?(?:\x00|[A-Z#]|\d+\b))")
+# "for Bob", "for "Bob"", "for #1044", "for bakery-lee.com", "for ann@lee.dev": a name
+FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?"
+                      r"(?:\x00|[A-Z#]|\d+\b|[\w-]+[.@]\w))")
 # "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
 NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")
 # "in the sidebar", "in the side menu": an item of a menu down the screen's side

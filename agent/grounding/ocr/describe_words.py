@@ -6,7 +6,7 @@ from __future__ import annotations
 
 __all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "FRAME_SIDES", "KINDS",
            "LABEL_NOUNS", "MENU_KINDS", "ORDINALS", "ORDINAL_FOLLOWERS", "PLACES", "POLITE",
-           "SEARCH_KINDS", "SECTIONS", "SIGN_NAMES", "SIZES", "SYMBOLS", "TEXT"]
+           "SEARCH_KINDS", "SECTIONS", "SIGN_NAMES", "SIZES", "SYMBOLS", "TEXT", "one_sign"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -89,3 +89,13 @@ FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom"})  # "
 ORDINAL_FOLLOWERS = frozenset({"one", "of", "row", "row's", "column", "item", "entry"})
 # Frames named by a title: "in the Child section" (describe.parse: a frame, no item)
 SECTIONS = frozenset({"section", "fieldset", "group", "form", "area", "pane", "region"})
+
+
+def one_sign(text: str) -> str:
+    """"the × close button": a sign said with its name is the sign."""
+    words = text.split()
+    signs = [w for w in words if w in SIGN_NAMES]
+    if len(words) > 1 and len(signs) == 1 and \
+            all(w == signs[0] or w in SIGN_NAMES[signs[0]] for w in words):
+        return signs[0]
+    return text

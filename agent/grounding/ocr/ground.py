@@ -332,8 +332,8 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
         named = f"{anchor.text} {anchor.noun}"  # "in Reminder settings": the panel's title
         if anchor.noun and _reads_whole(analysis, named):
             anchor = replace(anchor, text=named)
-        titled = f"{anchor.text} {anchor.kind_word}"  # "under the Salad Box": a card's title
-        if anchor.text and anchor.kinds - {TEXT} and _reads_whole(analysis, titled):
+        titled = f"{anchor.text} {anchor.kind_word}"  # "under the Salad Box", "by text message"
+        if anchor.text and anchor.kind_word and _reads_whole(analysis, titled):
             anchor = replace(anchor, text=titled, kinds=frozenset({TEXT}), kind_word="")
         try:
             try:

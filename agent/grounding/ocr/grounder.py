@@ -252,6 +252,8 @@ class OcrGrounder:
             if (decision.best.kind == TEXT or decision.best.guessed) and \
                     analysis.widgets is not None and described(description).kinds - {TEXT}:
                 analysis, decision = self._looked_closer(image, analysis, decision, description)
+            elif described(description).ordinal is not None:
+                analysis, decision = self._recounted(image, analysis, decision, description)
         return Grounding(screenshot.clamp(*decision.best.point),
                          json.dumps(self.record(decision, analysis), ensure_ascii=False))
 
@@ -284,6 +286,27 @@ class OcrGrounder:
             raise Ambiguous(f"{description!r} is ambiguous: two readings of the screen answer "
                             f"two places: {places}", close=[decision.best, looked.best])
         return closer, looked
+
+    def _recounted(self, image: Image.Image, analysis: Analysis, decision: Decision,
+                   description: str) -> tuple[Analysis, Decision]:
+        """An ordinal counts what was read, and a sibling the whole-screen pass dropped (a
+        row's short "View details" link) moves the count on to the next one unseen: the
+        closer reading counts again. Where it answers elsewhere, its count stands when it
+        counted more places; else the readings disagree: an error naming both."""
+        closer = self.closer(image, analysis)
+        if closer is None:
+            return analysis, decision
+        try:
+            looked = ground_in(closer, image, description)
+        except NotOnScreen:
+            return analysis, decision
+        if same_place(looked.best, decision.best):
+            return analysis, decision
+        if _places(looked.best, closer) > _places(decision.best, analysis):
+            return closer, looked
+        places = "; ".join(c.describe() for c in (decision.best, looked.best))
+        raise Ambiguous(f"{description!r} is ambiguous: two readings of the screen count "
+                        f"to two places: {places}", close=[decision.best, looked.best])
 
     def closer(self, image: Image.Image, analysis: Analysis) -> Analysis | None:
         """`image` analysed again from a closer reading, once per screenshot: its words read

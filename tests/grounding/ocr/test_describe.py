@@ -164,7 +164,7 @@ def test_ordinals(description: str, ordinal: int | None, text: str) -> None:
     ("the View report link in the /blog/launch-week row", "row", "blog/launch-week",
      "view report"),
     # and a sender's address (the twenty-fourth trial's mail quarantine)
-    ('the "Release" button in the billing@northwind.co row', "row", "billing northwind.co",
+    ('the "Release" button in the billing@northwind.co row', "row", "billing@northwind.co",
      "release"),
     # the kind after the name: "for" is in the label (the fourth blind trial)
     ("the Require two-factor authentication for Admins checkbox", None, None,

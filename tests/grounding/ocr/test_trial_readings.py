@@ -1,0 +1,136 @@
+"""Blind trials of 2026-12-07, night (a nail salon, a skip hire firm, a hosting panel, a payroll
+portal, a cricket club, a farm park, a marquee hire firm, a post office): a count made on a
+reading that dropped a row's short link (a wrong click); a label that is a small word ("the
+field below To"); a time range said with a hyphen ("the 10:00-13:00 slot on Thursday"); a
+row named by a domain or an address ("for bakery-lee.com")."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.describe import parse
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.grounder import OcrGrounder
+from agent.grounding.ocr.rank import Ambiguous
+from agent.screen import Screenshot
+from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
+
+ROWS = (100, 150, 200, 250)
+
+
+def _links(ys: tuple[int, ...]) -> tuple[list[OcrWord], list[Widget]]:
+    """A "View details" link at the right of each row at `ys`, a name at each row's left."""
+    read: list[OcrWord] = []
+    links = []
+    for y in ys:
+        read += words(y, 60, f"To Customer {ROWS.index(y) + 1}") + words(y, 900, "View details")
+        links.append(Widget("link", (900.0, y, 1008.0, y + 16.0), "View details",
+                            (900.0, y, 1008.0, y + 16.0)))
+    return read, links
+
+
+def _grounder(first: Analysis, closer: Analysis | None) -> OcrGrounder:
+    grounder = OcrGrounder()
+    grounder.analyse = lambda image: first  # type: ignore[method-assign]
+    grounder.closer = lambda image, analysis: closer  # type: ignore[method-assign]
+    return grounder
+
+
+def test_a_count_is_made_again_on_the_closer_reading_that_read_a_dropped_sibling() -> None:
+    """The post office's parcels: the whole-screen pass dropped the first row's "View
+    details" (11 letters, too short to be read again unasked), so "the third View details
+    link" counted the fourth row's: a wrong click. The closer reading reads it, and its
+    count, over more places, stands."""
+    first = Analysis(*_links(ROWS[1:]), 0.0)
+    closer = Analysis(*_links(ROWS), 0.0)
+    shot = Screenshot.from_image(SCREEN)
+    point = _grounder(first, closer).ground(shot, "the third View details link").point
+    assert inside(point, (900, ROWS[2], 1008, ROWS[2] + 16))
+    point = _grounder(first, None).ground(shot, "the third View details link").point
+    assert inside(point, (900, ROWS[3], 1008, ROWS[3] + 16))  # (nothing more to read)
+
+
+def test_two_readings_counting_alike_to_two_places_are_an_error() -> None:
+    """A closer reading that answers another place without having counted more is no surer:
+    an error naming both places."""
+    first = Analysis(*_links(ROWS[1:]), 0.0)
+    read, links = _links(ROWS)
+    closer = Analysis(read, links[:1] + links[2:], 0.0)  # (another row's link unseen)
+    with pytest.raises(Ambiguous, match="two readings"):
+        _grounder(first, closer).ground(Screenshot.from_image(SCREEN),
+                                        "the second View details link")
+
+
+@pytest.mark.parametrize("label", ["To", "From", "By"])
+def test_a_label_that_is_a_small_word_names_the_field_under_it(label: str) -> None:
+    """The payroll portal's report filter: "the field below To" read "below to" as the
+    label, and the From and To fields were not told apart."""
+    query = parse(f"the field below {label}")
+    assert query.relation == "below" and query.anchor is not None
+    assert query.anchor.text == label.lower() and not query.text
+    read = [*words(100, 40, "From"), *words(160, 40, "To")]
+    fields = [Widget("field", (40.0, 122.0, 300.0, 150.0)),
+              Widget("field", (40.0, 182.0, 300.0, 210.0))]
+    if label != "By":
+        found = ground(f"the field below {label}", read, fields)
+        assert inside(found.point, fields[label == "To"].box)
+
+
+def test_a_relations_article_said_with_a_capital_is_no_label() -> None:
+    query = parse("the field below The Name label")
+    assert query.anchor is not None and query.anchor.text == "name"
+
+
+def test_a_time_range_with_a_hyphen_is_one_text() -> None:
+    """The skip hire's collection slots: "10:00-13:00" was split at the hyphen and its
+    second time lost its place, so "the 10:00-13:00 slot on Thursday" matched no slot."""
+    query = parse("the 10:00–13:00 slot on Thursday")
+    assert query.text == "10:00-13:00 slot" and query.relation == "below"
+    assert query.anchor is not None and query.anchor.text == "thursday"
+    read = [*words(60, 100, "Tuesday"), *words(60, 400, "Thursday")]
+    slots = []
+    for x in (100, 400):
+        read += words(108, x + 8, "10:00-13:00")
+        slots.append(Widget("button", (float(x), 100.0, x + 120.0, 132.0), "10:00-13:00",
+                            (x + 8.0, 108.0, x + 107.0, 124.0)))
+    found = ground("the 10:00–13:00 slot on Thursday", read, slots)
+    assert inside(found.point, slots[1].box)
+
+
+@pytest.mark.parametrize(("said", "row"), [("bakery-lee.com", "bakery-lee.com"),
+                                            ("ann@annlee.dev", "ann@annlee.dev")])
+def test_a_row_named_by_a_domain_or_an_address(said: str, row: str) -> None:
+    """The hosting panel's domains: "the Auto-renew checkbox for bakery-lee.com" took no row
+    (a lower-case name after "for"), and five checkboxes under the AUTO-RENEW heading tied."""
+    query = parse(f"the Auto-renew checkbox for {said}")
+    assert query.relation == "for" and query.anchor is not None
+    assert query.anchor.text == row and query.text == "auto-renew"
+    assert parse("the button for example").relation is None  # (a plain word: the label's)
+
+
+def test_the_grounder_answers_the_row_a_domain_names() -> None:
+    read = words(60, 500, "AUTO-RENEW")
+    boxes = []
+    for k, name in enumerate(("shopfront.net", "bakery-lee.com", "annlee.dev")):
+        y = 100 + 44 * k
+        read += words(y, 60, name)
+        boxes.append(Widget("checkbox", (530.0, y, 546.0, y + 16.0)))
+    found = ground("the Auto-renew checkbox for bakery-lee.com", read, boxes,
+                   Image.new("RGB", (800, 300), "white"))
+    assert inside(found.point, boxes[1].box)
+
+
+def test_a_kinds_word_ending_the_label_said_whole_is_the_labels() -> None:
+    """The nail salon's settings: "the toggle next to Appointment reminders by text message"
+    took "message" for the kind of the words it is next to, and "Appointment reminders by
+    text" stood nowhere whole: the row by email and the one by text message tied."""
+    read = [*words(100, 60, "Appointment reminders"),
+            *words(150, 60, "Appointment reminders by email"),
+            *words(200, 60, "Appointment reminders by text message")]
+    toggles = [Widget("checkbox", (900.0, y - 4.0, 944.0, y + 20.0)) for y in (150, 200)]
+    found = ground("the toggle next to Appointment reminders by text message", read, toggles)
+    assert inside(found.point, toggles[1].box)
+    found = ground("the toggle next to Appointment reminders by email", read, toggles)
+    assert inside(found.point, toggles[0].box)
