@@ -268,6 +268,8 @@ def _parse_part(part: str, quotes: list[str], inside: bool = False) -> Query:
     tokens = _tokens(part)
     lower = [t.lower().replace("’", "'") for t in tokens]
     kinds, kind_word, kind_at, kind_len = _kind(lower)
+    if inside and kinds == {TEXT} and any(w not in FILLER for w in lower[kind_at + kind_len:]):
+        kinds, kind_word, kind_at = frozenset(), "", -1  # "for Text message updates": words
     used = set(range(kind_at, kind_at + kind_len)) if kind_at >= 0 else set()
     ordinal = place_x = place_y = size = None
     colour = None

@@ -134,3 +134,15 @@ def test_a_kinds_word_ending_the_label_said_whole_is_the_labels() -> None:
     assert inside(found.point, toggles[1].box)
     found = ground("the toggle next to Appointment reminders by email", read, toggles)
     assert inside(found.point, toggles[0].box)
+
+
+def test_a_label_with_a_kinds_word_inside_it_is_words() -> None:
+    """A settings page's "the toggle for Text message updates": "message" was read as the
+    kind of the words named, and the label cut to "text" (before: to "updates")."""
+    query = parse("the toggle for Text message updates")
+    assert query.anchor is not None and query.anchor.text == "text message updates"
+    assert not query.anchor.kinds
+    read = [*words(150, 60, "Email updates"), *words(200, 60, "Text message updates")]
+    toggles = [Widget("checkbox", (900.0, y - 4.0, 944.0, y + 20.0)) for y in (150, 200)]
+    found = ground("the toggle for Text message updates", read, toggles)
+    assert inside(found.point, toggles[1].box)
