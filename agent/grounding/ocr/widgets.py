@@ -65,6 +65,7 @@ from agent.grounding.ocr.widgets_tabbar import underlined_tabs
 from agent.grounding.ocr.widgets_text import (
     Run,
     border_read,
+    initials,
     letters,
     mark_in_box,
     mark_in_word,
@@ -102,6 +103,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     found = find_marks(rgb, edges, unit, blobs)
     found += faint_switches(rgb, edges, unit, found)
     marks = [m for m in found if not mark_in_word(m.box, words, edges)
+             and not initials(m.box, words)
              and not mark_in_box(m, rects, words, edges, found)
              and not any(overlaps(m.box, box) for box, _sign in signs)]
     rects = [r for r in rects if not any(overlaps(r.outer, m.box) for m in marks)

@@ -12,9 +12,9 @@ from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import JUNK, Box, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
-__all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "letters",
-           "mark_in_box", "mark_in_word", "misread", "off_marks", "runs_of", "text_of",
-           "touching", "words_inside"]
+__all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "initials",
+           "letters", "mark_in_box", "mark_in_word", "misread", "off_marks", "runs_of",
+           "text_of", "touching", "words_inside"]
 
 RUN_GAP = 1.5  # text heights: a wider gap than this between words on a line ends a run
 WORD_GAP = 0.9  # ... and at most this one joins runs the engine read as two lines
@@ -246,6 +246,18 @@ def mark_in_word(mark: IntBox, words: Sequence[OcrWord], edges: np.ndarray) -> b
         abs(w.box[0] - mark[0]) <= 2 and _after_gap(
             edges[int_box(w.box)[1]:int_box(w.box)[3], mark[2]:int_box(w.box)[2]], gap)
         is not None) for w in words)
+
+
+def initials(mark: IntBox, words: Sequence[OcrWord]) -> bool:
+    """Whether a mark no wider than a switch holds a word of two letters or more: a person's
+    initials in an avatar's ring ("MS" on a task card), no radio button or checkbox (a dot
+    or a tick is read as one sign at most)."""
+    left, top, right, bottom = mark
+    if right - left >= 1.6 * (bottom - top):
+        return False  # (a switch may say "ON" along its track)
+    return any(w.confidence >= JUNK and sum(c.isalpha() for c in w.text) >= 2
+               and holds((left - 1.0, top - 1.0, right + 1.0, bottom + 1.0), w.box)
+               for w in words)
 
 
 def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray,

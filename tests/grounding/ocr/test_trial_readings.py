@@ -2,20 +2,25 @@
 portal, a cricket club, a farm park, a marquee hire firm, a post office): a count made on a
 reading that dropped a row's short link (a wrong click); a label that is a small word ("the
 field below To"); a time range said with a hyphen ("the 10:00-13:00 slot on Thursday"); a
-row named by a domain or an address ("for bakery-lee.com")."""
+row named by a domain or an address ("for bakery-lee.com"); labels holding a kind's word ("by
+text message", "Text message updates"); an avatar's initials taken for a radio button (a
+wrong click)."""
 
 from __future__ import annotations
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from agent.grounding.ocr.analysis import Analysis
+from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.rank import Ambiguous
 from agent.screen import Screenshot
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
+from tests.grounding.ocr.test_widgets import Canvas, of_kind
 
 ROWS = (100, 150, 200, 250)
 
@@ -146,3 +151,32 @@ def test_a_label_with_a_kinds_word_inside_it_is_words() -> None:
     toggles = [Widget("checkbox", (900.0, y - 4.0, 944.0, y + 20.0)) for y in (150, 200)]
     found = ground("the toggle for Text message updates", read, toggles)
     assert inside(found.point, toggles[1].box)
+
+
+def _avatar(canvas: Canvas, x: int, y: int, letters: str) -> tuple[int, int, int, int]:
+    """A person's initials in a round avatar 26 px across, drawn smooth as a browser does."""
+    big = Image.new("RGB", (104, 104), "white")
+    ImageDraw.Draw(big).ellipse((2, 2, 101, 101), fill="#c7d2fe", outline="#a5b4fc", width=6)
+    canvas.image.paste(big.resize((26, 26), Image.Resampling.LANCZOS), (x, y))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 10)
+    left, top, right, bottom = canvas.draw.textbbox((x + 5, y + 8), letters, font=font)
+    canvas.draw.text((x + 5, y + 8), letters, font=font, fill="#3730a3")
+    canvas.words.append(OcrWord(letters, (float(left), float(top), float(right),
+                                          float(bottom)), (y,), 67.0))
+    return x, y, x + 26, y + 26
+
+
+def test_initials_in_a_round_avatar_are_no_radio_button() -> None:
+    """The kanban board: each card's avatar ("MS") was taken for a radio button, labelled by
+    the next column's card title up to its right, and 'the "Fix login redirect" card'
+    clicked the avatar of another card: a wrong click."""
+    canvas = Canvas((900, 200), ground="#f3f4f6")
+    canvas.box((20, 20, 300, 90), fill="white", border=None)
+    canvas.text(30, 30, "Cookie banner on mobile")
+    avatar = _avatar(canvas, 262, 44, "MS")
+    canvas.box((330, 20, 610, 90), fill="white", border=None)
+    title = canvas.text(340, 30, "Fix login redirect")
+    assert not any(overlaps(w.box, avatar) for w in of_kind(canvas.find(), "radio"))
+    found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
+                      'the "Fix login redirect" card').best
+    assert inside(found.point, title)
