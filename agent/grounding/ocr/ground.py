@@ -20,12 +20,14 @@ from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
 from agent.grounding.ocr.doubts import doubted, read_elsewhere
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
+    at_time,
     beside_its_field,
     by_its_row,
     coded,
     described_value,
     grouped,
     labels_one,
+    reads_whole,
     row_and_column,
     timed,
     under_heading,
@@ -158,7 +160,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         # widget labelled exactly so and read nowhere else; by its row's words, only a mark)
         for guess, whole in ((coded(query), False), (described_value(query, analysis), True),
                              (without_role(query), True), (by_its_row(query), False),
-                             (beside_its_field(query), True)):
+                             (beside_its_field(query), True), (at_time(query, analysis), False)):
             if guess is None or (named := _headed(guess, analysis, image)) is None:
                 continue
             if named.best.kind != TEXT and named.best.similarity >= 1.0 \
@@ -330,10 +332,10 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
         if not anchor.kinds:  # "below Username": the words, not the field they label
             anchor = replace(anchor, kinds=frozenset({TEXT}))
         named = f"{anchor.text} {anchor.noun}"  # "in Reminder settings": the panel's title
-        if anchor.noun and _reads_whole(analysis, named):
+        if anchor.noun and reads_whole(analysis, named):
             anchor = replace(anchor, text=named)
         titled = f"{anchor.text} {anchor.kind_word}"  # "under the Salad Box", "by text message"
-        if anchor.text and anchor.kind_word and _reads_whole(analysis, titled):
+        if anchor.text and anchor.kind_word and reads_whole(analysis, titled):
             anchor = replace(anchor, text=titled, kinds=frozenset({TEXT}), kind_word="")
         try:
             try:
@@ -374,11 +376,6 @@ def _ranked(query: Query, analysis: Analysis, image: Image.Image) -> list[Candid
             raise type(exc)(f"{anchor_role(query.relation)} cannot be told: {exc}") from None
 
     return behind_modal(narrow(query, found, image, anchor_of), modal_box(image))
-
-
-def _reads_whole(analysis: Analysis, text: str) -> bool:
-    """Whether `text` stands on the screen exactly, as a whole."""
-    return any(run.similarity == 1.0 and run.whole for run in runs(analysis.words, text))
 
 
 CONNECTORS = frozenset({"for", "with", "and", "at", "by", "from"})

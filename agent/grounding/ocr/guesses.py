@@ -15,12 +15,14 @@ from agent.grounding.ocr.textforms import unmarked
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, runs, similarity
 
 __all__ = [
+    "at_time",
     "beside_its_field",
     "by_its_row",
     "coded",
     "described_value",
     "grouped",
     "labels_one",
+    "reads_whole",
     "row_and_column",
     "timed",
     "under_heading",
@@ -186,3 +188,34 @@ def under_heading(query: Query) -> list[Query]:
     return [replace(query, text=" ".join(own), relation="under",
                     anchor=Query(text=" ".join(heading)))
             for first, last in splits for own, heading in ((first, last), (last, first))]
+
+
+def reads_whole(analysis: Analysis, text: str) -> bool:
+    """Whether `text` stands on the screen exactly, as a whole."""
+    return any(run.similarity == 1.0 and run.whole for run in runs(analysis.words, text))
+
+
+AT_TIME = re.compile(r"(?P<name>.+?) at (?P<time>\d{1,2}[:.]\d{2}(?: ?[ap]m)?|\d{1,2} ?[ap]m)")
+
+
+def at_time(query: Query, analysis: Analysis) -> Query | None:
+    """"the Book button for Court 3 at 18:20": a booking grid's cell, in the row of one and
+    under the heading of the other; which is which, the screen tells (a heading stands above
+    the rows and right of their names). None for other descriptions, or when the screen does
+    not say each once, whole."""
+    anchor = query.anchor
+    said = AT_TIME.fullmatch(anchor.text) if anchor is not None and not anchor.kinds else None
+    if said is None or query.relation not in ("row", "for") or not query.kinds - {TEXT}:
+        return None
+    places = [[run.box for run in runs(analysis.words, text) if run.similarity == 1.0
+               and run.whole] for text in (said["name"], said["time"])]
+    if any(len(boxes) != 1 for boxes in places):
+        return None
+    (name,), (time,) = places
+    if name[3] <= time[1] and name[0] >= time[2]:  # the name heads a column
+        row, column = said["time"], said["name"]
+    elif time[3] <= name[1] and time[0] >= name[2]:  # the time heads a column
+        row, column = said["name"], said["time"]
+    else:
+        return None
+    return replace(query, relation="row", anchor=Query(text=row), column=Query(text=column))

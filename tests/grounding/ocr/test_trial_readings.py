@@ -4,13 +4,14 @@ reading that dropped a row's short link (a wrong click); a label that is a small
 field below To"); a time range said with a hyphen ("the 10:00-13:00 slot on Thursday"); a
 row named by a domain or an address ("for bakery-lee.com"); labels holding a kind's word ("by
 text message", "Text message updates"); an avatar's initials taken for a radio button (a
-wrong click)."""
+wrong click); a booking grid's cell by its court and a time ("for Court 3 at 18:20")."""
 
 from __future__ import annotations
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.errors import GroundingError
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import overlaps
 from agent.grounding.ocr.describe import parse
@@ -180,3 +181,39 @@ def test_initials_in_a_round_avatar_are_no_radio_button() -> None:
     found = ground_in(Analysis(canvas.words, canvas.find(), 0.0), canvas.image,
                       'the "Fix login redirect" card').best
     assert inside(found.point, title)
+
+
+def _grid(transposed: bool) -> tuple[list[OcrWord], dict[tuple[str, str], Widget]]:
+    """A squash club's booking grid: courts as the columns' headings and times as the rows'
+    names (or the other way round), a Book button in each free cell and "Booked" in the
+    others (Court 1 at 18:20 is booked)."""
+    courts, times = ["Court 1", "Court 2", "Court 3"], ["17:40", "18:20", "19:00"]
+    heads, names = (times, courts) if transposed else (courts, times)
+    read = [w for k, head in enumerate(heads) for w in words(60, 300 + 200 * k, head)]
+    read += [w for k, name in enumerate(names) for w in words(110 + 50 * k, 60, name)]
+    buttons = {}
+    for i, name in enumerate(names):
+        for k, head in enumerate(heads):
+            court, time = (name, head) if transposed else (head, name)
+            x, y = 300 + 200 * k, 110 + 50 * i
+            if (court, time) == ("Court 1", "18:20"):
+                read += words(y, x, "Booked")
+                continue
+            buttons[court, time] = Widget("button", (x - 10.0, y - 6.0, x + 50.0, y + 22.0),
+                                          "Book", (float(x), float(y), x + 36.0, y + 16.0))
+            read += words(y, x, "Book")
+    return read, buttons
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_a_booking_grids_cell_named_by_its_column_and_a_time(transposed: bool) -> None:
+    """The squash club's courts: "the Book button for Court 3 at 18:20" looked for a row
+    saying "Court 3 at 18:20" and found none. It is the cell under one and in the row of the
+    other, whichever way round the grid is drawn; a booked cell is no other cell's button."""
+    read, buttons = _grid(transposed)
+    found = ground("the Book button for Court 3 at 18:20", read, list(buttons.values()))
+    assert inside(found.point, buttons["Court 3", "18:20"].box)
+    found = ground("the Book button for Court 2 at 19:00", read, list(buttons.values()))
+    assert inside(found.point, buttons["Court 2", "19:00"].box)
+    with pytest.raises(GroundingError):
+        ground("the Book button for Court 1 at 18:20", read, list(buttons.values()))
