@@ -257,9 +257,10 @@ def _tokens(part: str) -> list[str]:
     # A dot, slash or at sign inside a word is the word's ("brightfern.io", "ann@lee.dev",
     # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
     # time: "15:30") or a comma (a thousands' separator: "1,204.60"), a hyphen between digits
-    # (a range: "10:00-13:00"); an ampersand or a plus is a word of a name ("Hollis & Daughters")
+    # (a range: "10:00-13:00"); an ampersand, a plus or a slash alone is a word of a name
+    # ("Hollis & Daughters", "Hours / week")
     return re.findall(rf"{MARK}|[\w'’-]+(?:[./@][\w'’-]+|(?<=\d)[:,]\d+|(?<=\d)-\d[\w'’]*)*"
-                      rf"|[{SYMBOLS}&+]", part)
+                      rf"|[{SYMBOLS}&+]|(?<=\s)/(?=\s)", part)
 
 
 def _parse_part(part: str, quotes: list[str], inside: bool = False) -> Query:

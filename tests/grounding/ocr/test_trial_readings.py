@@ -4,7 +4,8 @@ reading that dropped a row's short link (a wrong click); a label that is a small
 field below To"); a time range said with a hyphen ("the 10:00-13:00 slot on Thursday"); a
 row named by a domain or an address ("for bakery-lee.com"); labels holding a kind's word ("by
 text message", "Text message updates"); an avatar's initials taken for a radio button (a
-wrong click); a booking grid's cell by its court and a time ("for Court 3 at 18:20")."""
+wrong click); a booking grid's cell by its court and a time ("for Court 3 at 18:20"); a
+column's heading with a slash between its words ("Hours / week")."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from agent.errors import GroundingError
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import overlaps
-from agent.grounding.ocr.describe import parse
+from agent.grounding.ocr.describe import Query, parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.grounder import OcrGrounder
@@ -217,3 +218,18 @@ def test_a_booking_grids_cell_named_by_its_column_and_a_time(transposed: bool) -
     assert inside(found.point, buttons["Court 2", "19:00"].box)
     with pytest.raises(GroundingError):
         ground("the Book button for Court 1 at 18:20", read, list(buttons.values()))
+
+
+def test_a_columns_heading_with_a_slash_between_its_words() -> None:
+    """The kanban team's members: "the Hours / week field in the Marco Silva row" lost its
+    slash ("hours week") and matched no heading; read "HOURS / WEEK", it names the column."""
+    assert parse("the Hours / week field in the Marco Silva row").text == "hours / week"
+    assert parse("the View report link in the /pricing row").anchor == Query(text="pricing")
+    read = [*words(60, 60, "NAME"), *words(60, 500, "HOURS / WEEK")]
+    fields = []
+    for k, name in enumerate(("Priya Nair", "Marco Silva", "Jamie Park")):
+        y = 110 + 48 * k
+        read += words(y, 60, name)
+        fields.append(Widget("field", (500.0, y - 6.0, 580.0, y + 22.0)))
+    found = ground("the Hours / week field in the Marco Silva row", read, fields)
+    assert inside(found.point, fields[1].box)
