@@ -30,7 +30,8 @@ def doubted(query: Query, best: Candidate, ranked: Sequence[Candidate], analysis
             (missed := uncounted(best, ranked, analysis.words)):
         return Ambiguous(f"{description!r} cannot be counted surely: {missed[0].text!r} at "
                          f"{_at(missed[0].box)} may be another, misread {ASK_ROW}", close=[best])
-    if query.ordinal is not None and (unsure := unsure_order(best, ranked)):
+    if query.ordinal is not None and query.relation not in ("row", "for") and \
+            (unsure := unsure_order(best, ranked)):  # (in a row said, counted along it)
         return Ambiguous(f"{description!r} cannot be counted surely: {unsure[0].describe()} "
                          f"stands neither on {best.describe()}'s row nor clearly above or "
                          f"below it (cards of a grid?) {ASK_ROW}", close=[best, *unsure])

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from agent.grounding.ocr.engines import OcrWord
 
-__all__ = ["GLYPHS", "MARKS", "SHORT_NAMES", "SIGNS", "UNSURE", "dated", "glyph_ends",
+__all__ = ["GLYPHS", "MARKS", "SHORT_NAMES", "SIGNS", "UNSURE", "closed_up", "dated", "glyph_ends",
            "hint_start", "spelt_out", "unmarked", "without_hint"]
 
 GLYPHS = frozenset([  # a checkbox or radio button read as a letter or sign
@@ -90,3 +90,11 @@ def dated(word: str) -> bool:
     """Whether a word is a date's or a time's: a number, a day's or a month's name."""
     return any(c.isdigit() for c in word) or word in SHORT_NAMES or \
         word in SHORT_NAMES.values() or word == "may"
+
+
+_DASHED = re.compile(r"\s*([-/])\s*")  # a dash or slash with spaces around it, or none
+
+
+def closed_up(text: str) -> str:
+    """The text with no spaces around its dashes and slashes: "8am - 10am" as "8am-10am"."""
+    return _DASHED.sub(r"\1", text)

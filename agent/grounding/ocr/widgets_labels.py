@@ -130,8 +130,10 @@ def _gap(field: Widget, run: Run, widgets: Sequence[Widget], unit: float
         if gap <= 12 * unit:  # near, unless another field is nearer ("Desk [All desks] [Search]")
             return gap if _clear(field, run, [w for w in widgets if w.kind == "field"]) else None
         # A form's label column: far left, with nothing between but what touches the field
-        # (an input group's "$")
-        return gap if gap <= 30 * unit and _clear(field, run, widgets) else None
+        # (an input group's "$"); not for a field whose placeholder names it (a table's
+        # "Your name" box, far right of its row's "Campfire night")
+        worded = any(c.isalpha() for w in field.words for c in w.text)
+        return gap if gap <= 30 * unit and not worded and _clear(field, run, widgets) else None
     if (run.box[3] <= top + 2 and top - run.box[3] <= 1.6 * unit
             and left - unit <= run.box[0] <= (left + right) / 2):
         between = (run.box[0], run.box[3], right, top)

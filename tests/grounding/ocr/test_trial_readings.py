@@ -5,7 +5,9 @@ field below To"); a time range said with a hyphen ("the 10:00-13:00 slot on Thur
 row named by a domain or an address ("for bakery-lee.com"); labels holding a kind's word ("by
 text message", "Text message updates"); an avatar's initials taken for a radio button (a
 wrong click); a booking grid's cell by its court and a time ("for Court 3 at 18:20"); a
-column's heading with a slash between its words ("Hours / week")."""
+column's heading with a slash between its words ("Hours / week"); a title with another word
+in place of one said ("Community Volunteer" for "the Community filter", a wrong click); a
+table's fields named by their placeholders, not by the row's far first cell (a wrong click)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.rank import Ambiguous
+from agent.grounding.ocr.textmatch import similarity
 from agent.screen import Screenshot
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
@@ -233,3 +236,47 @@ def test_a_columns_heading_with_a_slash_between_its_words() -> None:
         fields.append(Widget("field", (500.0, y - 6.0, 580.0, y + 22.0)))
     found = ground("the Hours / week field in the Marco Silva row", read, fields)
     assert inside(found.point, fields[1].box)
+
+
+def test_a_word_said_that_the_text_read_has_another_in_place_of_is_no_near_match() -> None:
+    """The scout badges: "the Community filter" answered a card's title "Community Volunteer"
+    (0.8 alike, letter by letter): a wrong click. A word said that stands where the text has
+    another sharing few of its letters makes no match; the filter pill reading "Community" is
+    the answer, without the noun for its role."""
+    assert similarity("community volunteer", "community filter") == 0.0
+    assert similarity("fast track secunty", "fast track security") >= 0.8  # (a misreading)
+    assert similarity("weeki", "weekly") < 0.8
+    read = [*words(100, 300, "Community"), *words(200, 60, "Community Volunteer"),
+            *words(230, 60, "Community")]
+    pill = Widget("button", (290.0, 92.0, 400.0, 124.0), "Community", (300.0, 100.0, 381.0, 116.0))
+    found = ground("the Community filter", read, [pill])
+    assert inside(found.point, pill.box)
+
+
+def test_a_tables_fields_named_by_their_placeholders_are_counted_along_the_row() -> None:
+    """The scout helpers' rota: the first empty "Your name" box of the Campfire night row took
+    the row's "Campfire night", far left, for its label, so "the first Your name box in the
+    Campfire night row" counted one box and typed into the second: a wrong click."""
+    canvas = Canvas((1400, 260))
+    boxes = []
+    for k, (name, empty) in enumerate((("Map and compass", (False, True)),
+                                       ("Campfire night", (True, True)),
+                                       ("Cooking on stoves", (False, True)))):
+        y = 40 + 60 * k
+        canvas.draw.line((20, y + 44, 1380, y + 44), fill="#e5e7eb")
+        canvas.text(40, y + 12, name)
+        for x, blank in zip((600, 960), empty, strict=True):
+            if blank:
+                canvas.box((x, y + 4, x + 170, y + 34), border="#9ca3af")
+                canvas.text(x + 10, y + 12, "Your name", "#9ca3af")
+                boxes.append((x, y + 4, x + 170, y + 34))
+            else:
+                canvas.text(x, y + 12, "Dana Okafor")
+    widgets = canvas.find()
+    fields = of_kind(widgets, "field")
+    assert len(fields) == 4 and all(w.text == "Your name" for w in fields)
+    analysis = Analysis(canvas.words, widgets, 0.0)
+    for nth, box in (("first", boxes[1]), ("second", boxes[2])):
+        found = ground_in(analysis, canvas.image,
+                          f"the {nth} Your name box in the Campfire night row").best
+        assert inside(found.point, box)
