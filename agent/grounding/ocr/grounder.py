@@ -292,13 +292,16 @@ class OcrGrounder:
         """An ordinal counts what was read, and a sibling the whole-screen pass dropped (a
         row's short "View details" link) moves the count on to the next one unseen: the
         closer reading counts again. Where it answers elsewhere, its count stands when it
-        counted more places; else the readings disagree: an error naming both."""
+        counted more places; else the readings disagree: an error naming both. Where it
+        counts too few, the first count stands."""
         closer = self.closer(image, analysis)
         if closer is None:
             return analysis, decision
         try:
             looked = ground_in(closer, image, description)
-        except NotOnScreen:
+        except Ambiguous:
+            raise  # (the closer reading doubts the count)
+        except GroundingError:  # it counts fewer, or finds none: the first count stands
             return analysis, decision
         if same_place(looked.best, decision.best):
             return analysis, decision

@@ -60,6 +60,9 @@ def test_a_count_is_made_again_on_the_closer_reading_that_read_a_dropped_sibling
     assert inside(point, (900, ROWS[2], 1008, ROWS[2] + 16))
     point = _grounder(first, None).ground(shot, "the third View details link").point
     assert inside(point, (900, ROWS[3], 1008, ROWS[3] + 16))  # (nothing more to read)
+    fewer = Analysis(*_links(ROWS[2:]), 0.0)  # (a closer reading that lost a link)
+    point = _grounder(first, fewer).ground(shot, "the third View details link").point
+    assert inside(point, (900, ROWS[3], 1008, ROWS[3] + 16))
 
 
 def test_two_readings_counting_alike_to_two_places_are_an_error() -> None:
