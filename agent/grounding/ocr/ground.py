@@ -27,6 +27,7 @@ from agent.grounding.ocr.guesses import (
     described_value,
     grouped,
     labels_one,
+    own_label_said,
     reads_whole,
     row_and_column,
     timed,
@@ -165,6 +166,7 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
                 continue
             if named.best.kind != TEXT and named.best.similarity >= 1.0 \
                     and (guess.relation != "row" or named.best.kind in guess.kinds) \
+                    and own_label_said(guess, named.best.text) \
                     and (named.best.exact or not whole or timed(guess, named.best.text)) \
                     and not (whole and read_elsewhere(guess, named.best, analysis)):
                 return named

@@ -22,6 +22,7 @@ __all__ = [
     "described_value",
     "grouped",
     "labels_one",
+    "own_label_said",
     "reads_whole",
     "row_and_column",
     "timed",
@@ -176,6 +177,16 @@ def by_its_row(query: Query) -> Query | None:
             len(query.text.split()) < 2:
         return None
     return replace(query, text="", relation="row", anchor=Query(text=query.text))
+
+
+def own_label_said(guess: Query, read: str) -> bool:
+    """For a mark found by its row's words (`by_its_row`): whether its own label, if it has
+    one, is among the words said ("Thursday 17 Apr" of "the Thursday 17 Apr 8am – 12pm
+    option"). The radio button labelled "President" is not the one named "Welfare Officer"
+    on its row, whose own ring went unfound."""
+    if guess.text or guess.anchor is None or not norm(read):
+        return True
+    return set(norm(read).split()) <= set(guess.anchor.text.split())
 
 
 def under_heading(query: Query) -> list[Query]:

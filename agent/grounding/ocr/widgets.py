@@ -50,6 +50,7 @@ from agent.grounding.ocr.widgets_marks import (
     find_marks,
     find_round_signs,
     marked_widget,
+    ring_readings,
 )
 from agent.grounding.ocr.widgets_read import reread
 from agent.grounding.ocr.widgets_shapes import (
@@ -100,7 +101,7 @@ def find_widgets(image: Image.Image, words: Sequence[OcrWord],
     areas = text_areas(boxes, rects, words, rgb, unit)  # fields holding a button
     rects = [r for r in rects if id(r) not in cells]
     signs = find_round_signs(rgb, unit, blobs)
-    found = find_marks(rgb, edges, unit, blobs)
+    found = find_marks(rgb, edges, unit, blobs, ring_readings(words))
     found += faint_switches(rgb, edges, unit, found)
     marks = [m for m in found if not mark_in_word(m.box, words, edges)
              and not initials(m.box, words)

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from agent.grounding.ocr.candidate import LIGHTER, label_reach, overlaps
+from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.widget import Widget
 from agent.grounding.ocr.widgets_glyphs import glyph
 from agent.grounding.ocr.widgets_ink import ink_colour, same_ink
@@ -24,10 +25,10 @@ from agent.grounding.ocr.widgets_shapes import (
     int_box,
     straight_sides,
 )
-from agent.grounding.ocr.widgets_text import Run, text_of
+from agent.grounding.ocr.widgets_text import SPECKS, Run, text_of
 
 __all__ = ["faint_switches", "find_marks", "find_round_signs", "mark_state", "marked_widget",
-           "switch_knob"]
+           "ring_readings", "switch_knob"]
 
 
 def switch_knob(rgb: Pixels, box: IntBox) -> bool:
@@ -67,10 +68,12 @@ def mark_state(rgb: Pixels, box: IntBox, switch: bool) -> bool | None:
     return bool((dark | coloured).any())
 
 
-def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Mark]:
+def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs,
+               rings: Sequence[IntBox] = ()) -> list[Mark]:
     """Checkboxes, radio buttons and switches: closed edge blobs about a text line high that
     are square, round or pill-shaped, with clear space on their left and right (a letter O has
-    its word's letters close by)."""
+    its word's letters close by); or a plain ring OCR read alone as a sign (`rings`, see
+    `ring_readings`), however close after words: an inline group's unticked radio button."""
     labels, stats = blobs
     x, y, w, h = (stats[:, k] for k in range(4))
     # A switch (a pill) may stand taller than a line of text: 24 px beside 15-px text, 28
@@ -82,7 +85,9 @@ def find_marks(rgb: Pixels, edges: Pixels, unit: float, blobs: Blobs) -> list[Ma
     marks = []
     for label in np.flatnonzero(keep):
         box = (int(x[label]), int(y[label]), int(x[label] + w[label]), int(y[label] + h[label]))
-        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box, unit)
+        mark = _mark(rgb, edges, labels[box[1]:box[3], box[0]:box[2]] == label, box, unit,
+                     any(all(abs(a - b) <= 2 for a, b in zip(r, box, strict=True))
+                         for r in rings))
         if mark is not None:
             marks.append(mark)
     return marks
@@ -125,12 +130,13 @@ def find_round_signs(rgb: Pixels, unit: float, blobs: Blobs) -> list[tuple[IntBo
     return found
 
 
-def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
-          ) -> Mark | None:
+def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float,
+          ring: bool = False) -> Mark | None:
     h, w = blob.shape
     # first: it lets off the letters of words, cheaply (a switch's state may be said close on
     # its left: "Off ⚪━")
-    if not _alone(edges, box) and not (w >= 1.6 * h and switch_knob(rgb, box)):
+    alone = _alone(edges, box) or (w >= 1.6 * h and switch_knob(rgb, box))
+    if not alone and not ring:
         return None
     filled = _filled(blob)
     share = float(filled.mean())
@@ -160,7 +166,19 @@ def _mark(rgb: Pixels, edges: Pixels, blob: Pixels, box: IntBox, unit: float
         return None
     if w < h * 1.6 and _solid(rgb, box):
         return None  # a file's coloured icon, a status dot: nothing drawn inside
-    return Mark(kind, box, mark_state(rgb, box, w >= h * 1.6))
+    checked = mark_state(rgb, box, w >= h * 1.6)
+    if not alone and (kind != "radio" or checked):
+        return None  # (only a plain ring read alone stands so close after words)
+    return Mark(kind, box, checked)
+
+
+RING_SIGNS = frozenset("©®¢¥")  # tesseract's readings of a lone ring: no letter's, nor "@"
+
+
+def ring_readings(words: Sequence[OcrWord]) -> list[IntBox]:
+    """The boxes of words read as one ring sign alone ("©"): a radio button's ring, which a
+    letter O is never read as."""
+    return [int_box(w.box) for w in words if w.text.strip(SPECKS) in RING_SIGNS]
 
 
 def _dot(rgb: Pixels, box: IntBox, hole: Pixels) -> bool:

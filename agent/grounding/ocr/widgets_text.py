@@ -12,7 +12,7 @@ from agent.grounding.ocr.candidate import holds, overlaps
 from agent.grounding.ocr.engines import JUNK, Box, OcrWord
 from agent.grounding.ocr.widgets_shapes import IntBox, Mark, Rect, int_box
 
-__all__ = ["FRAME_CHARS", "Run", "border_read", "centre_in", "clean", "initials",
+__all__ = ["FRAME_CHARS", "SPECKS", "Run", "border_read", "centre_in", "clean", "initials",
            "letters", "mark_in_box", "mark_in_word", "misread", "off_marks", "runs_of",
            "text_of", "touching", "words_inside"]
 

@@ -7,7 +7,8 @@ text message", "Text message updates"); an avatar's initials taken for a radio b
 wrong click); a booking grid's cell by its court and a time ("for Court 3 at 18:20"); a
 column's heading with a slash between its words ("Hours / week"); a title with another word
 in place of one said ("Community Volunteer" for "the Community filter", a wrong click); a
-table's fields named by their placeholders, not by the row's far first cell (a wrong click)."""
+table's fields named by their placeholders, not by the row's far first cell (a wrong click); an
+inline group's plain rings close after the labels before them (a wrong click)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from agent.grounding.ocr.rank import Ambiguous
 from agent.grounding.ocr.textmatch import similarity
 from agent.screen import Screenshot
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
+from tests.grounding.ocr.test_trial_cards import _grown
 from tests.grounding.ocr.test_widgets import Canvas, of_kind
+from tests.grounding.ocr.test_widgets_marks import ring
 
 ROWS = (100, 150, 200, 250)
 
@@ -283,3 +286,46 @@ def test_a_tables_fields_named_by_their_placeholders_are_counted_along_the_row()
         found = ground_in(analysis, canvas.image,
                           f"the {nth} Your name box in the Campfire night row").best
         assert inside(found.point, box)
+
+
+def _positions(read_rings: bool) -> tuple[Canvas, dict[str, tuple[int, int, int, int]]]:
+    """An inline group of radio buttons, each ring 9 px after the label before it (Chromium's
+    spacing at 100%), the first ticked; tesseract reads each plain ring alone as "©"."""
+    canvas = Canvas((700, 80))
+    canvas.text(20, 30, "Position:")
+    rings, x = {}, 104
+    for k, name in enumerate(("President", "Welfare Officer", "Sports Officer")):
+        canvas.image.paste(ring(15), (x, 31))
+        if k == 0:
+            canvas.draw.ellipse((x + 4, 35, x + 10, 41), fill="#1a73e8")
+        elif read_rings:
+            canvas.words.append(OcrWord("©", (x + 1.0, 32.0, x + 14.0, 45.0), (500 + k,), 95.8))
+        rings[name] = (x, 31, x + 15, 46)
+        right = canvas.text(x + 22, 30, name)[2]
+        x = round(right) + 9
+    return canvas, rings
+
+
+def test_an_inline_groups_plain_ring_close_after_a_label_is_a_radio_button() -> None:
+    """The student union's nomination: "Position: ◉ President ○ Welfare Officer ○ Sports
+    Officer"; each plain ring, 9 px after the label before it, was let off as a letter of that
+    word, and "the Welfare Officer radio button" clicked President's, the one radio button on
+    the row its words are on: a wrong click."""
+    canvas, rings = _positions(read_rings=True)
+    radios = of_kind(canvas.find(), "radio")
+    assert sorted(r.text for r in radios) == ["President", "Sports Officer", "Welfare Officer"]
+    analysis = Analysis(canvas.words, canvas.find(), 0.0)
+    for name in rings:
+        found = ground_in(analysis, canvas.image, f"the {name} radio button").best
+        assert inside(found.point, _grown(rings[name]))
+
+
+def test_a_mark_with_its_own_label_is_not_named_by_another_label_on_its_row() -> None:
+    """The same rings, not read: only President's radio button is found, and the Welfare
+    Officer one is not on the screen, not President's (its own label is not the words said)."""
+    canvas, rings = _positions(read_rings=False)
+    analysis = Analysis(canvas.words, canvas.find(), 0.0)
+    with pytest.raises(GroundingError):
+        ground_in(analysis, canvas.image, "the Welfare Officer radio button")
+    found = ground_in(analysis, canvas.image, "the President radio button").best
+    assert inside(found.point, _grown(rings["President"]))
