@@ -291,9 +291,8 @@ class OcrGrounder:
                    description: str) -> tuple[Analysis, Decision]:
         """An ordinal counts what was read, and a sibling the whole-screen pass dropped (a
         row's short "View details" link) moves the count on to the next one unseen: the
-        closer reading counts again. Where it answers elsewhere, its count stands when it
-        counted more places; else the readings disagree: an error naming both. Where it
-        counts too few, the first count stands."""
+        closer reading counts again. Where it answers elsewhere, the count over more places
+        of the kind stands; else the readings disagree: an error naming both."""
         closer = self.closer(image, analysis)
         if closer is None:
             return analysis, decision
@@ -305,8 +304,11 @@ class OcrGrounder:
             return analysis, decision
         if same_place(looked.best, decision.best):
             return analysis, decision
-        if _places(looked.best, closer) > _places(decision.best, analysis):
+        counted, recounted = _places(decision.best, analysis), _places(looked.best, closer)
+        if recounted > counted:  # (more places read: the dropped sibling)
             return closer, looked
+        if recounted < counted and looked.best.kind == decision.best.kind:
+            return analysis, decision  # (places the closer reading lost: "Edit edit")
         places = "; ".join(c.describe() for c in (decision.best, looked.best))
         raise Ambiguous(f"{description!r} is ambiguous: two readings of the screen count "
                         f"to two places: {places}", close=[decision.best, looked.best])

@@ -12,6 +12,8 @@ inline group's plain rings close after the labels before them (a wrong click).""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -329,3 +331,17 @@ def test_a_mark_with_its_own_label_is_not_named_by_another_label_on_its_row() ->
         ground_in(analysis, canvas.image, "the Welfare Officer radio button")
     found = ground_in(analysis, canvas.image, "the President radio button").best
     assert inside(found.point, _grown(rings["President"]))
+
+
+def test_a_closer_reading_that_lost_places_leaves_the_first_count_standing() -> None:
+    """The bike workshop's jobs: read again magnified, the first three rows' buttons read
+    "Edit edit" (the word twice over) and the count of "Edit" buttons fell from six to three:
+    "the second Edit button" was then called unsure. The first count, over more places,
+    stands."""
+    read = [w for y in range(100, 400, 50) for w in words(y, 900, "Edit")]
+    buttons = [Widget("button", (890.0, y - 6.0, 940.0, y + 22.0), "Edit",
+                      (900.0, y, 936.0, y + 16.0)) for y in range(100, 400, 50)]
+    twice = [replace(b, text="Edit edit") if k < 3 else b for k, b in enumerate(buttons)]
+    grounder = _grounder(Analysis(read, buttons, 0.0), Analysis(read, twice, 0.0))
+    point = grounder.ground(Screenshot.from_image(SCREEN), "the second Edit button").point
+    assert inside(point, buttons[1].box)
