@@ -1,7 +1,8 @@
 """What people mean by words a screen does not say as such, tried when nothing fits: a
 field's own words under a heading ("the Max price field"), a table's cell by its row and column,
 a code after a noun ("seat 14C"), a widget's label and a noun for its value ("the To language
-drop-down"), an item under its group's heading ("the Recipes notebook")."""
+drop-down"), an item under its group's heading ("the Recipes notebook"), a booking grid's cell
+by its column and a time ("for Court 3 at 18:20")."""
 
 from __future__ import annotations
 
