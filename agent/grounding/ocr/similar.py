@@ -84,11 +84,16 @@ def _other_letter(text: str, query: str) -> bool:
 
 def _other_word(text: str, query: str) -> bool:
     """A word said, four letters or more, stands where the text read has another as long
-    that shares few of its letters: "Community Volunteer" is not "Community filter"."""
-    pairs = zip(_worded(text), _worded(query), strict=False)
-    return len(text.split()) == len(query.split()) and any(
+    that shares few of its letters: "Community Volunteer" is not "Community filter". (Words
+    are paired where the rest agrees: "agree to the …" read without its "I" pairs none.)"""
+    read, said = _worded(text), _worded(query)
+    if len(read) != len(said):
+        return False
+    blocks = difflib.SequenceMatcher(None, read, said, autojunk=False).get_opcodes()
+    return any(tag == "replace" and i2 - i1 == j2 - j1 and any(
         min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() < OTHER_WORD
-        for a, b in pairs)
+        for a, b in zip(read[i1:i2], said[j1:j2], strict=True))
+        for tag, i1, i2, j1, j2 in blocks)
 
 
 def _ending(a: str, b: str) -> str:

@@ -255,9 +255,10 @@ def initials(mark: IntBox, words: Sequence[OcrWord]) -> bool:
     left, top, right, bottom = mark
     if right - left >= 1.6 * (bottom - top):
         return False  # (a switch may say "ON" along its track)
-    return any(w.confidence >= JUNK and sum(c.isalpha() for c in w.text) >= 2
+    return any(w.confidence >= JUNK and sum(c.isalpha() and c not in RINGS | SQUARES
+                                            for c in w.text) >= 2
                and holds((left - 1.0, top - 1.0, right + 1.0, bottom + 1.0), w.box)
-               for w in words)
+               for w in words)  # (a ring or a rounded square's own readings: "CO", "(J")
 
 
 def off_marks(words: Sequence[OcrWord], marks: Sequence[Mark], edges: np.ndarray,

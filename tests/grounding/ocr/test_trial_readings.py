@@ -26,6 +26,7 @@ from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.grounder import OcrGrounder
 from agent.grounding.ocr.rank import Ambiguous
 from agent.grounding.ocr.textmatch import similarity
+from agent.grounding.ocr.widgets_text import initials
 from agent.screen import Screenshot
 from tests.grounding.ocr.test_rank import SCREEN, Widget, ground, inside, words
 from tests.grounding.ocr.test_trial_cards import _grown
@@ -179,6 +180,14 @@ def _avatar(canvas: Canvas, x: int, y: int, letters: str) -> tuple[int, int, int
     return x, y, x + 26, y + 26
 
 
+def test_a_boxs_own_reading_is_no_initials() -> None:
+    """A checkbox read "CO" (a rounded square's halves) holds no initials: it stays a
+    checkbox (the login pages' "Remember me" boxes were lost)."""
+    box = (557, 329, 572, 344)
+    assert not initials(box, [OcrWord("CO", (558.0, 330.0, 571.0, 343.0), (1,), 65.0)])
+    assert initials(box, [OcrWord("MS", (559.0, 332.0, 570.0, 341.0), (1,), 67.0)])
+
+
 def test_initials_in_a_round_avatar_are_no_radio_button() -> None:
     """The kanban board: each card's avatar ("MS") was taken for a radio button, labelled by
     the next column's card title up to its right, and 'the "Fix login redirect" card'
@@ -254,6 +263,9 @@ def test_a_word_said_that_the_text_read_has_another_in_place_of_is_no_near_match
     assert similarity("community volunteer", "community filter") == 0.0
     assert similarity("fast track secunty", "fast track security") >= 0.8  # (a misreading)
     assert similarity("weeki", "weekly") < 0.8
+    # (words paired where the rest agrees: a first word dropped shifts none into another)
+    assert similarity("agree to the installation terms and", "i agree to the installation terms") \
+        >= 0.8
     read = [*words(100, 300, "Community"), *words(200, 60, "Community Volunteer"),
             *words(230, 60, "Community")]
     pill = Widget("button", (290.0, 92.0, 400.0, 124.0), "Community", (300.0, 100.0, 381.0, 116.0))
