@@ -26,7 +26,9 @@ from agent.grounding.ocr.guesses import (
     coded,
     described_value,
     grouped,
+    labelled_by,
     labels_one,
+    number_box,
     own_label_said,
     reads_whole,
     row_and_column,
@@ -111,6 +113,10 @@ def _decide(query: Query, analysis: Analysis, image: Image.Image, description: s
         named = _tried(said, analysis, image)
         if named is not None and named.best.kind != TEXT and named.best.similarity >= 1.0:
             return named
+    own = labelled_by(query)  # "the checkbox next to Newsletter": the one it labels
+    if own is not None and (named := _tried(own, analysis, image)) is not None and \
+            named.best.kind in own.kinds and named.best.similarity >= 1.0:
+        return named
     ranked: list[Candidate] | None = None  # (None: the anchor itself could not be told)
     try:
         ranked = _ranked(query, analysis, image)
@@ -269,7 +275,7 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
             ranked = _ranked(in_row, analysis, image)
         except GroundingError:  # no such row, or two
             continue
-        fits = [c for c in ranked if (c.kind in kinds or _number_box(c, looked))
+        fits = [c for c in ranked if (c.kind in kinds or number_box(c, looked))
                 and c.score >= MIN_SCORE]
         # (a named row's one widget of the kind, under a heading ending in the word said: "the
         # notes field in the Table 4 row" under "Condition notes")
@@ -307,12 +313,6 @@ def _headed(query: Query, analysis: Analysis, image: Image.Image) -> Decision | 
                if run.similarity == 1.0 and run.box[3] <= named.best.box[1]]
     near = any(named.best.box[1] - box[3] <= 3 * (box[3] - box[1]) for box in heading)
     return named if near else None
-
-
-def _number_box(candidate: Candidate, kinds: frozenset[str]) -> bool:
-    """Whether a button of `kinds` is a number box: it reads a number alone."""
-    return candidate.kind == "button" and "button" in kinds and \
-        norm(candidate.text).replace(".", "", 1).isdigit()
 
 
 def _tried(query: Query, analysis: Analysis, image: Image.Image) -> Decision | None:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import inside
 from agent.grounding.ocr.describe import TEXT, Query
+from agent.grounding.ocr.rank import Candidate
 from agent.grounding.ocr.textforms import unmarked
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, closed_up, norm, runs, similarity
 
@@ -22,7 +23,9 @@ __all__ = [
     "coded",
     "described_value",
     "grouped",
+    "labelled_by",
     "labels_one",
+    "number_box",
     "own_label_said",
     "reads_whole",
     "row_and_column",
@@ -231,3 +234,20 @@ def at_time(query: Query, analysis: Analysis) -> Query | None:
     else:
         return None
     return replace(query, relation="row", anchor=Query(text=row), column=Query(text=column))
+
+
+def labelled_by(query: Query) -> Query | None:
+    """"the checkbox next to Newsletter": the checkbox Newsletter labels, whichever other mark
+    stands nearer its words (the next row's box, a line under a long label). None unless a
+    kind and the words it is next to are said, and nothing of its own."""
+    anchor = query.anchor
+    if query.relation != "next" or query.text or not query.kinds - {TEXT} or anchor is None \
+            or anchor.kinds - {TEXT} or not anchor.text or anchor.relation is not None:
+        return None
+    return replace(query, text=anchor.text, quoted=anchor.quoted, relation=None, anchor=None)
+
+
+def number_box(candidate: Candidate, kinds: frozenset[str]) -> bool:
+    """Whether a button of `kinds` is a number box: it reads a number alone."""
+    return candidate.kind == "button" and "button" in kinds and \
+        norm(candidate.text).replace(".", "", 1).isdigit()

@@ -8,7 +8,8 @@ wrong click); a booking grid's cell by its court and a time ("for Court 3 at 18:
 column's heading with a slash between its words ("Hours / week"); a title with another word
 in place of one said ("Community Volunteer" for "the Community filter", a wrong click); a
 table's fields named by their placeholders, not by the row's far first cell (a wrong click); an
-inline group's plain rings close after the labels before them (a wrong click)."""
+inline group's plain rings close after the labels before them (a wrong click); a mark next to
+its own long label, not the one under it (a wrong click)."""
 
 from __future__ import annotations
 
@@ -357,3 +358,22 @@ def test_a_closer_reading_that_lost_places_leaves_the_first_count_standing() -> 
     grounder = _grounder(Analysis(read, buttons, 0.0), Analysis(read, twice, 0.0))
     point = grounder.ground(Screenshot.from_image(SCREEN), "the second Edit button").point
     assert inside(point, buttons[1].box)
+
+
+def test_the_mark_next_to_its_own_label_is_the_one_it_labels() -> None:
+    """The rail photocard form: "the checkbox next to 'The photo on this card is a true
+    likeness'" ticked the box under it (15 px below the words, nearer than their own box,
+    whose "The" OCR read together with it as "(The"): a wrong click. A mark is next to its
+    own label first."""
+    read = [OcrWord("(The", (228.0, 381.0, 277.0, 394.0), (1,), 45.6),
+            *words(381, 284, "photo on this card is a true likeness of the ticket holder", 1),
+            OcrWord("Post", (228.0, 411.0, 281.0, 424.0), (2,), 37.1),
+            *words(411, 287, "me a new photocard with my renewed ticket", 2)]
+    boxes = [Widget("checkbox", (227.0, 380.0, 242.0, 395.0),
+                    "The photo on this card is a true likeness of the ticket holder",
+                    (250.0, 381.0, 670.0, 395.0)),
+             Widget("checkbox", (227.0, 410.0, 242.0, 425.0),
+                    "Post me a new photocard with my renewed ticket", (250.0, 411.0, 598.0, 425.0))]
+    found = ground("the checkbox next to 'The photo on this card is a true likeness'", read,
+                   boxes)
+    assert inside(found.point, boxes[0].box)
