@@ -48,6 +48,7 @@ from agent.grounding.ocr.ground import described, ground_in
 from agent.grounding.ocr.magnify import magnified_read, small_text
 from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
+from agent.grounding.ocr.ordinals import unread_slot
 from agent.grounding.ocr.rank import Ambiguous, Candidate, Decision, WidgetLike, same_place
 from agent.grounding.ocr.textmatch import norm
 from agent.grounding.ocr.wordboxes import trimmed
@@ -291,9 +292,15 @@ class OcrGrounder:
                    description: str) -> tuple[Analysis, Decision]:
         """An ordinal counts what was read, and a sibling the whole-screen pass dropped (a
         row's short "View details" link) moves the count on to the next one unseen: the
-        closer reading counts again. Where it answers elsewhere, the count over more places
-        of the kind stands; else the readings disagree: an error naming both."""
-        closer = self.closer(image, analysis)
+        closer reading is made when ink no word covers stands where a place would
+        (`unread_slot`), else the short runs of letters no word covers are read (missed.py);
+        and the count made again. Where it answers elsewhere, the count over more places of the kind
+        stands; else the readings disagree: an error naming both."""
+        closer: Analysis | None = None
+        if unread_slot(image, decision.best, [decision.best, *decision.rivals], analysis.words):
+            closer = self.closer(image, analysis)  # (it reads the short runs too)
+        elif extra := self._short_reads(image, analysis.words):
+            closer = self._analyse(image, analysis.words + extra, analysis.appeared)
         if closer is None:
             return analysis, decision
         try:

@@ -2,18 +2,21 @@
 found, and one OCR misread ("View det:", "Recei" at 40%) shifts the count to the next one.
 A word that may begin their text, in their column or on their row (a grid of cards, counted
 in reading order), before the one chosen and counted nowhere, is a place the count may have
-missed."""
+missed; so is ink no word covers where their column's next place would stand (`unread_slot`:
+then the screen is read again closer)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
 
-from agent.grounding.ocr.candidate import Candidate, WidgetLike, centre, overlaps
+from PIL import Image
+
+from agent.grounding.ocr.candidate import Candidate, WidgetLike, centre, inside, overlaps
 from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.textmatch import norm
 
-__all__ = ["rowless", "uncounted"]
+__all__ = ["rowless", "uncounted", "unread_slot"]
 
 NEARBY = 12  # text heights across at most between a counted place and its row's own action
 
@@ -92,3 +95,40 @@ def rowless(best: Candidate, ranked: Sequence[Candidate], widgets: Sequence[Widg
                 default=4 * height)
     return [w for w in widgets if w.text and alike(w) and not counted_row(w.box)
             and rows[0] - 1.5 * pitch <= down(w.box) < down(best.box)]
+
+
+INKED = 0.02  # a share of a slot's pixels this much darker than its ground: written on
+DARKER = 60  # grey levels below the ground's
+
+
+def unread_slot(image: Image.Image, best: Candidate, ranked: Sequence[Candidate],
+                words: Sequence[OcrWord]) -> bool:
+    """Whether a place like `best` may stand unread where its count ran: its column's places
+    stand a pitch apart, and a pitch before the first, or in a gap of two pitches before
+    `best`, is ink no word read covers (a row's "View details" link the whole-screen pass
+    dropped, letters and underline one blob, so no short run to read again)."""
+    height = max(best.box[3] - best.box[1], 8.0)
+    column = sorted({c.box for c in ranked if c.kind == best.kind
+                     and norm(c.text) == norm(best.text)
+                     and c.box[0] < best.box[2] and best.box[0] < c.box[2]}, key=lambda b: b[1])
+    steps = [b[1] - a[1] for a, b in pairwise(column) if b[1] - a[1] > height / 2]
+    if not steps:
+        return False
+    pitch = min(steps)
+    slots = [_shifted(column[0], -pitch)] + [
+        _shifted(a, pitch) for a, b in pairwise(column)
+        if b[1] - a[1] >= 1.5 * pitch and b[1] <= best.box[1]]
+    return any(slot[1] >= 0 and _inked(image, slot)
+               and not any(inside(centre(w.box), slot) for w in words) for slot in slots)
+
+
+def _shifted(box: Box, dy: float) -> Box:
+    return box[0], box[1] + dy, box[2], box[3] + dy
+
+
+def _inked(image: Image.Image, box: Box) -> bool:
+    """Whether something darker than the ground is drawn in `box`."""
+    left, top, right, bottom = (round(v) for v in box)
+    shades = image.crop((left, top, right, bottom)).convert("L").histogram()
+    ground = max(range(256), key=shades.__getitem__)  # the commonest shade
+    return sum(shades[:max(0, ground - DARKER)]) >= INKED * max(1, sum(shades))

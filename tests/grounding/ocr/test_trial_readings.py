@@ -48,6 +48,20 @@ def _links(ys: tuple[int, ...]) -> tuple[list[OcrWord], list[Widget]]:
     return read, links
 
 
+def _written(*places: tuple[int, int, str]) -> Image.Image:
+    """A white screen with each text drawn at its place (x, y): what the readings mocked
+    around it read, or missed."""
+    image = SCREEN.copy()
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 13)
+    for x, y, text in places:
+        draw.text((x, y), text, font=font, fill="#1d4ed8")
+    return image
+
+
+LINKS = _written(*((900, y, "View details") for y in ROWS))
+
+
 def _grounder(first: Analysis, closer: Analysis | None) -> OcrGrounder:
     grounder = OcrGrounder()
     grounder.analyse = lambda image: first  # type: ignore[method-assign]
@@ -58,17 +72,21 @@ def _grounder(first: Analysis, closer: Analysis | None) -> OcrGrounder:
 def test_a_count_is_made_again_on_the_closer_reading_that_read_a_dropped_sibling() -> None:
     """The post office's parcels: the whole-screen pass dropped the first row's "View
     details" (11 letters, too short to be read again unasked), so "the third View details
-    link" counted the fourth row's: a wrong click. The closer reading reads it, and its
-    count, over more places, stands."""
+    link" counted the fourth row's: a wrong click. Ink no word covers stands a row's pitch
+    above the first link counted: the closer reading reads it, and its count, over more
+    places, stands."""
     first = Analysis(*_links(ROWS[1:]), 0.0)
     closer = Analysis(*_links(ROWS), 0.0)
-    shot = Screenshot.from_image(SCREEN)
+    shot = Screenshot.from_image(LINKS)
     point = _grounder(first, closer).ground(shot, "the third View details link").point
     assert inside(point, (900, ROWS[2], 1008, ROWS[2] + 16))
     point = _grounder(first, None).ground(shot, "the third View details link").point
     assert inside(point, (900, ROWS[3], 1008, ROWS[3] + 16))  # (nothing more to read)
     fewer = Analysis(*_links(ROWS[2:]), 0.0)  # (a closer reading that lost a link)
     point = _grounder(first, fewer).ground(shot, "the third View details link").point
+    assert inside(point, (900, ROWS[3], 1008, ROWS[3] + 16))
+    blank = Screenshot.from_image(SCREEN)  # (no ink where a link would be: no closer look)
+    point = _grounder(first, closer).ground(blank, "the third View details link").point
     assert inside(point, (900, ROWS[3], 1008, ROWS[3] + 16))
 
 
@@ -79,7 +97,7 @@ def test_two_readings_counting_alike_to_two_places_are_an_error() -> None:
     read, links = _links(ROWS)
     closer = Analysis(read, links[:1] + links[2:], 0.0)  # (another row's link unseen)
     with pytest.raises(Ambiguous, match="two readings"):
-        _grounder(first, closer).ground(Screenshot.from_image(SCREEN),
+        _grounder(first, closer).ground(Screenshot.from_image(LINKS),
                                         "the second View details link")
 
 
@@ -350,13 +368,15 @@ def test_a_closer_reading_that_lost_places_leaves_the_first_count_standing() -> 
     """The bike workshop's jobs: read again magnified, the first three rows' buttons read
     "Edit edit" (the word twice over) and the count of "Edit" buttons fell from six to three:
     "the second Edit button" was then called unsure. The first count, over more places,
-    stands."""
+    stands. (The column's heading, drawn over the first button and not read, makes the
+    closer reading be made.)"""
     read = [w for y in range(100, 400, 50) for w in words(y, 900, "Edit")]
     buttons = [Widget("button", (890.0, y - 6.0, 940.0, y + 22.0), "Edit",
                       (900.0, y, 936.0, y + 16.0)) for y in range(100, 400, 50)]
     twice = [replace(b, text="Edit edit") if k < 3 else b for k, b in enumerate(buttons)]
     grounder = _grounder(Analysis(read, buttons, 0.0), Analysis(read, twice, 0.0))
-    point = grounder.ground(Screenshot.from_image(SCREEN), "the second Edit button").point
+    point = grounder.ground(Screenshot.from_image(_written((890, 50, "Actions"))),
+                            "the second Edit button").point
     assert inside(point, buttons[1].box)
 
 
