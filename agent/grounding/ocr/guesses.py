@@ -185,12 +185,15 @@ def by_its_row(query: Query) -> Query | None:
 
 def own_label_said(guess: Query, read: str) -> bool:
     """For a mark found by its row's words (`by_its_row`): whether its own label, if it has
-    one, is among the words said ("Thursday 17 Apr" of "the Thursday 17 Apr 8am – 12pm
-    option"). The radio button labelled "President" is not the one named "Welfare Officer"
-    on its row, whose own ring went unfound."""
-    if guess.text or guess.anchor is None or not norm(read):
+    one, shares words with those said ("Thursday 17 Apr" of "the Thursday 17 Apr 8am – 12pm
+    option", "5GB" of "the 5 GB quota option"). The radio button labelled "President" is not
+    the one named "Welfare Officer" on its row, whose own ring went unfound."""
+    own = norm(read)
+    if guess.text or guess.anchor is None or not own:
         return True
-    return set(norm(read).split()) <= set(guess.anchor.text.split())
+    said = guess.anchor.text
+    return bool(set(own.split()) & set(said.split())) or \
+        own.replace(" ", "") in said.replace(" ", "")
 
 
 def under_heading(query: Query) -> list[Query]:

@@ -25,6 +25,7 @@ from agent.grounding.ocr.describe import Query, parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.ground import ground_in
 from agent.grounding.ocr.grounder import OcrGrounder
+from agent.grounding.ocr.guesses import by_its_row, own_label_said
 from agent.grounding.ocr.rank import Ambiguous
 from agent.grounding.ocr.textmatch import similarity
 from agent.grounding.ocr.widgets_text import initials
@@ -362,6 +363,18 @@ def test_a_mark_with_its_own_label_is_not_named_by_another_label_on_its_row() ->
         ground_in(analysis, canvas.image, "the Welfare Officer radio button")
     found = ground_in(analysis, canvas.image, "the President radio button").best
     assert inside(found.point, _grown(rings["President"]))
+
+
+@pytest.mark.parametrize(("description", "label", "named"), [
+    ("the Welfare Officer radio button", "President", False),
+    ("the 5 GB quota option", "5GB", True),  # (a hosting panel's quota pills)
+    ("the checkbox to offer my spot to the waitlist",
+     "Offer my spot to the next person on the waitlist", True),
+])
+def test_a_mark_found_by_its_rows_words_shares_words_with_them(description: str, label: str,
+                                                               named: bool) -> None:
+    guess = by_its_row(parse(description))
+    assert guess is not None and own_label_said(guess, label) is named
 
 
 def test_a_closer_reading_that_lost_places_leaves_the_first_count_standing() -> None:
