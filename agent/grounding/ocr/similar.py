@@ -22,8 +22,9 @@ _LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5
 
 def similarity(text: str, query: str) -> float:
     """1.0 for the same (normalised) text, MISREAD for the same up to look-alike letters,
-    else difflib's ratio; another form of a word ("Saved" for "Save") or another number
-    ("Studio 1" for "Studio 3") is 0."""
+    else difflib's ratio; another form of a word ("Saved" for "Save"), another number
+    ("Studio 1" for "Studio 3") or another word in a word's place ("Volunteer" for "filter")
+    is 0."""
     if text == query:
         return 1.0
     text, query = closed_up(text), closed_up(query)
