@@ -11,7 +11,7 @@ from agent.grounding.ocr.engines import Box, OcrWord
 
 __all__ = ["CLICKABLE", "LIGHTER", "MARKS", "Candidate", "WidgetLike", "centre", "field_inside",
            "gap", "holds", "inside", "label_reach", "overlaps", "plausible_field", "rescored",
-           "words_inside"]
+           "text_inside"]
 
 CLICKABLE = frozenset({"button", "tab", "link", "icon"})  # text inside the widget is the widget
 MARKS = frozenset({"checkbox", "radio"})  # a box or circle beside its label
@@ -89,7 +89,7 @@ def gap(a: Box, b: Box) -> float:
     return math.hypot(dx, dy)
 
 
-def words_inside(widget: WidgetLike) -> bool:
+def text_inside(widget: WidgetLike) -> bool:
     """Whether the widget's words stand inside it (a button's, a placeholder, a value typed),
     not beside or over it (a label)."""
     return widget.text_box is not None and inside(centre(widget.text_box), widget.box)

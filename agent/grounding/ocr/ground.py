@@ -12,7 +12,7 @@ from PIL import Image
 from agent.errors import GroundingError
 from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.analysis import Analysis
-from agent.grounding.ocr.candidate import centre, inside, overlaps, words_inside
+from agent.grounding.ocr.candidate import centre, inside, overlaps, text_inside
 from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed, said_over
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
@@ -226,7 +226,7 @@ def _kind_only(query: Query, analysis: Analysis, image: Image.Image, description
 
 def _named(widget: WidgetLike) -> bool:
     """Whether a widget has a label of words of its own (not its value, not a price over it)."""
-    return widget.text_box is not None and not words_inside(widget) \
+    return widget.text_box is not None and not text_inside(widget) \
         and any(c.isalpha() for c in widget.text)
 
 

@@ -294,8 +294,8 @@ class OcrGrounder:
         row's short "View details" link) moves the count on to the next one unseen: the
         closer reading is made when ink no word covers stands where a place would
         (`unread_slot`), else the short runs of letters no word covers are read (missed.py);
-        and the count made again. Where it answers elsewhere, the count over more places of the kind
-        stands; else the readings disagree: an error naming both."""
+        and the count made again. Where it answers elsewhere, the count over more places of
+        the kind stands; else the readings disagree: an error naming both."""
         closer: Analysis | None = None
         if unread_slot(image, decision.best, [decision.best, *decision.rivals], analysis.words):
             closer = self.closer(image, analysis)  # (it reads the short runs too)

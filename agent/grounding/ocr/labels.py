@@ -20,7 +20,7 @@ from agent.grounding.ocr.candidate import (
     label_reach,
     overlaps,
     plausible_field,
-    words_inside,
+    text_inside,
 )
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import Box, OcrWord
@@ -227,7 +227,7 @@ def labelled_fields(run: Run, text_sim: float, words: Sequence[OcrWord],
     if drop_down and not _labelled(run, fields, height, image):
         # (its choice in the middle, or none read: a "—" for no choice yet)
         fields += [w for w in widgets if w.kind == "button"
-                   and (w.text_box is None or words_inside(w))
+                   and (w.text_box is None or text_inside(w))
                    and plausible_field(w.box)
                    and w.box[2] - w.box[0] >= SELECT_WIDTH * height  # (no status pill)
                    and not _text_between(run.box, w.box, words)]
@@ -347,7 +347,7 @@ def _may_label(run: Run, own: str) -> bool:
 def _label_of(field: WidgetLike) -> str:
     """The label the finder read for `field`: not its text when that lies inside it (a
     drop-down's "Select one", a value typed), which names no field."""
-    return "" if words_inside(field) else field.text
+    return "" if text_inside(field) else field.text
 
 
 def _given(label: Box, widget: WidgetLike) -> bool:

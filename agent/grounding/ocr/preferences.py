@@ -9,7 +9,7 @@ from dataclasses import replace
 from PIL import Image
 
 from agent.grounding.ocr.analysis import Analysis
-from agent.grounding.ocr.candidate import centre, rescored, words_inside
+from agent.grounding.ocr.candidate import centre, rescored, text_inside
 from agent.grounding.ocr.describe import Query
 from agent.grounding.ocr.describe_words import MENU_KINDS
 from agent.grounding.ocr.engines import Box
@@ -166,4 +166,4 @@ def _preferred(picked: list[Candidate], ranked: list[Candidate], query: Query,
 
 def _labelled(field: WidgetLike) -> bool:
     """Whether words beside or above the field name it (not a placeholder inside it)."""
-    return bool(field.text) and field.text_box is not None and not words_inside(field)
+    return bool(field.text) and field.text_box is not None and not text_inside(field)

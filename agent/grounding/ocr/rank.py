@@ -26,7 +26,7 @@ from agent.grounding.ocr.candidate import (
     inside,
     plausible_field,
     rescored,
-    words_inside,
+    text_inside,
 )
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.describe_words import SIGN_NAMES
@@ -221,7 +221,7 @@ def _own_text(widget: WidgetLike, text: str) -> tuple[float, float, Spot]:
             sim = similarity(part, text)
             score = sim * (1.0 if part == own else 0.7 + 0.2 * len(part) / len(own))
             if not (start == 0 or widget.kind in CLICKABLE or _phrase(words, start)
-                    or (widget.kind == "field" and words_inside(widget))):
+                    or (widget.kind == "field" and text_inside(widget))):
                 continue  # (a label is matched from its start: "SMS Phone" is not the Phone
                 # option; a field's placeholder is one phrase: "Write your message…")
             offset = len(" ".join(words[:start])) + (1 if start else 0)
