@@ -29,7 +29,7 @@ from typing import Any
 from PIL import Image
 
 from agent.errors import GroundingError
-from agent.grounding.grounder import Grounding, NotOnScreen
+from agent.grounding.grounder import Grounding
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.describe import TEXT
 from agent.grounding.ocr.engines import (
@@ -49,8 +49,8 @@ from agent.grounding.ocr.magnify import magnified_read, small_text
 from agent.grounding.ocr.missed import short_reads, with_missed_lines
 from agent.grounding.ocr.modal import with_dialog_read
 from agent.grounding.ocr.ordinals import unread_slot
-from agent.grounding.ocr.rank import Ambiguous, Candidate, Decision, WidgetLike, same_place
-from agent.grounding.ocr.textmatch import norm
+from agent.grounding.ocr.rank import Ambiguous, Decision, WidgetLike
+from agent.grounding.ocr.readings import looked_closer, places, recounted
 from agent.grounding.ocr.wordboxes import trimmed
 from agent.screen import Screenshot
 
@@ -115,8 +115,9 @@ class OcrGrounder:
         self._lock = threading.Lock()  # guards the cache and the analyses under way
         self._pending: dict[bytes, Future[Analysis]] = {}
         self._claimed: tuple[Image.Image, bytes] | None = None  # the last image hashed
-        # Analyses of screens read magnified, by the id of the first analysis (kept with it)
-        self._closer: OrderedDict[int, tuple[Analysis, Analysis]] = OrderedDict()
+        # Closer readings (all, and the short runs only), by the id of the first analysis
+        self._closer: OrderedDict[int, tuple[Analysis, Analysis | None]] = OrderedDict()
+        self._shortly: OrderedDict[int, tuple[Analysis, Analysis | None]] = OrderedDict()
         self._block: OcrEngine | None = None  # reads short runs (`closer`)
 
     def read(self, image: Image.Image) -> list[OcrWord]:
@@ -246,7 +247,7 @@ class OcrGrounder:
                 raise
             decision = ground_in(closer, image, description)
             if described(description).ordinal is not None and \
-                    _places(decision.best, closer) < _places(decision.best, analysis):
+                    places(decision.best, closer) < places(decision.best, analysis):
                 raise  # (a count the closer reading made on fewer places is no surer)
             analysis = closer  # its error, from the better reading, is the one to report
         else:
@@ -260,86 +261,63 @@ class OcrGrounder:
 
     def _looked_closer(self, image: Image.Image, analysis: Analysis, decision: Decision,
                        description: str) -> tuple[Analysis, Decision]:
-        """Words standing in for the widget described, or a field guessed from edges by its
-        label (its own were not read, or it was not found): a closer reading decides, when it
-        finds the widget or the same words elsewhere too (then it is an error: a legend's "Add
-        webhook" is no button); when it finds less, the first answer stands (an open list's
-        item read magnified as nothing, and only rivals it beat tie); words again, elsewhere and
-        no surer: an error naming both."""
+        """Words or a guessed field answered a kind: a closer reading decides (readings.py)."""
         closer = self.closer(image, analysis)
         if closer is None:
             return analysis, decision
-        try:
-            looked = ground_in(closer, image, description)
-        except NotOnScreen:
-            return analysis, decision
-        except Ambiguous as exc:
-            beaten = all(any(same_place(c, r) for r in decision.rivals) for c in exc.close)
-            if beaten and not any(same_place(c, decision.best) for c in exc.close):
-                return analysis, decision
-            raise
-        if looked.best.kind == TEXT and decision.best.kind == TEXT and \
-                looked.best.score <= decision.best.score and \
-                not same_place(looked.best, decision.best):
-            # only words again, elsewhere, no surer: the readings disagree ("£6.99 Remove" read
-            # as one phrase put the Remove link next to Fast Track under it instead)
-            places = "; ".join(c.describe() for c in (decision.best, looked.best))
-            raise Ambiguous(f"{description!r} is ambiguous: two readings of the screen answer "
-                            f"two places: {places}", close=[decision.best, looked.best])
-        return closer, looked
+        return looked_closer(image, analysis, decision, closer, description)
 
     def _recounted(self, image: Image.Image, analysis: Analysis, decision: Decision,
                    description: str) -> tuple[Analysis, Decision]:
         """An ordinal counts what was read, and a sibling the whole-screen pass dropped (a
-        row's short "View details" link) moves the count on to the next one unseen: the
-        closer reading is made when ink no word covers stands where a place would
-        (`unread_slot`), else the short runs of letters no word covers are read (missed.py);
-        and the count made again. Where it answers elsewhere, the count over more places of
-        the kind stands; else the readings disagree: an error naming both."""
-        closer: Analysis | None = None
+        row's short "View details" link) moves the count on to the next one unseen: it is
+        counted again (readings.py) on the closer reading when ink no word covers stands where
+        a place would (`unread_slot`), else on the short runs of letters no word covers."""
         if unread_slot(image, decision.best, [decision.best, *decision.rivals], analysis.words):
             closer = self.closer(image, analysis)  # (it reads the short runs too)
-        elif extra := self._short_reads(image, analysis.words):
-            closer = self._analyse(image, analysis.words + extra, analysis.appeared)
+        else:
+            closer = self._with_short_reads(image, analysis)
         if closer is None:
             return analysis, decision
-        try:
-            looked = ground_in(closer, image, description)
-        except Ambiguous:
-            raise  # (the closer reading doubts the count)
-        except GroundingError:  # it counts fewer, or finds none: the first count stands
-            return analysis, decision
-        if same_place(looked.best, decision.best):
-            return analysis, decision
-        counted, recounted = _places(decision.best, analysis), _places(looked.best, closer)
-        if recounted > counted:  # (more places read: the dropped sibling)
-            return closer, looked
-        if recounted < counted and looked.best.kind == decision.best.kind:
-            return analysis, decision  # (places the closer reading lost: "Edit edit")
-        places = "; ".join(c.describe() for c in (decision.best, looked.best))
-        raise Ambiguous(f"{description!r} is ambiguous: two readings of the screen count "
-                        f"to two places: {places}", close=[decision.best, looked.best])
+        return recounted(image, analysis, decision, closer, description)
 
     def closer(self, image: Image.Image, analysis: Analysis) -> Analysis | None:
         """`image` analysed again from a closer reading, once per screenshot: its words read
         magnified when they are small (magnify.py), and the short runs of letters no word
         covers read on their own (missed.py); None when that reads nothing new."""
+        def made() -> Analysis | None:
+            small = small_text(analysis.words)
+            words = magnified_read(self.engine, image, analysis.words) if small \
+                else analysis.words
+            extra = self._short_reads(image, words)
+            if not small and not extra:
+                return None
+            return self._analyse(image, words + extra, analysis.appeared)
+        return self._remembered(self._closer, analysis, made)
+
+    def _with_short_reads(self, image: Image.Image, analysis: Analysis) -> Analysis | None:
+        """`analysis` with the short runs of letters no word covers read (missed.py), once per
+        screenshot (an ordinal's recount; CPU-light beside `closer`); None: none read."""
+        def made() -> Analysis | None:
+            extra = self._short_reads(image, analysis.words)
+            return self._analyse(image, analysis.words + extra, analysis.appeared) \
+                if extra else None
+        return self._remembered(self._shortly, analysis, made)
+
+    def _remembered(self, memory: OrderedDict[int, tuple[Analysis, Analysis | None]],
+                    analysis: Analysis, make: Callable[[], Analysis | None]
+                    ) -> Analysis | None:
+        """What `make` answers for `analysis`, made once while the analysis is cached."""
         with self._lock:
-            known = self._closer.get(id(analysis))
+            known = memory.get(id(analysis))
         if known is not None and known[0] is analysis:
             return known[1]
-        small = small_text(analysis.words)
-        words = magnified_read(self.engine, image, analysis.words) if small \
-            else analysis.words
-        extra = self._short_reads(image, words)
-        if not small and not extra:
-            return None
-        closer = self._analyse(image, words + extra, analysis.appeared)
+        made = make()
         with self._lock:
-            self._closer[id(analysis)] = (analysis, closer)
-            while len(self._closer) > CACHED:
-                self._closer.popitem(last=False)
-        return closer
+            memory[id(analysis)] = (analysis, made)
+            while len(memory) > CACHED:
+                memory.popitem(last=False)
+        return made
 
     def _short_reads(self, image: Image.Image, words: list[OcrWord]) -> list[OcrWord]:
         if self._block is None:
@@ -383,12 +361,6 @@ def _updated(before: Image.Image, words: list[OcrWord], image: Image.Image,
         return None
     changed = tuple((float(a), float(b), float(c), float(d)) for a, b, c, d in groups or ())
     return merged(words, regions, engine.read, image, generation), changed
-
-
-def _places(best: Candidate, analysis: Analysis) -> int:
-    """How many widgets of the answer's kind read its text (what an ordinal counted)."""
-    return sum(1 for w in analysis.widgets or () if w.kind == best.kind
-               and norm(w.text) == norm(best.text))
 
 
 def _rounded(values: Sequence[float]) -> list[float]:
