@@ -11,7 +11,7 @@ from agent.grounding.ocr.engines import Box, OcrWord
 from agent.grounding.ocr.textforms import UNSURE
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, runs
 
-__all__ = ["SAME_HEADING", "headed", "said_over"]
+__all__ = ["SAME_HEADING", "headed", "said_level", "said_over"]
 
 SAME_HEADING = 0.9  # a column's heading read this alike the words described
 HEADING_WORDS = 6  # a phrase of more words is a sentence, no heading
@@ -26,6 +26,17 @@ def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
            for run in runs(words, heading)):
         return True
     return " " in heading and said_over(box, heading, words)
+
+
+def said_level(box: Box, heading: str | None, words: Sequence[OcrWord]) -> bool:
+    """Whether words reading `heading` stand level with `box`, beside it on its own line: then
+    they are its row's, no heading over its column ("the Accept button in the Tom Becker row",
+    the row's green Accept button not found: not its Reject button, as if under "Accept")."""
+    if heading is None:
+        return False
+    middle = (box[1] + box[3]) / 2
+    return any(run.similarity >= SAME_HEADING and run.box[1] <= middle <= run.box[3]
+               and not (box[0] <= run.centre[0] <= box[2]) for run in runs(words, heading))
 
 
 def said_over(box: Box, words_said: str, words: Sequence[OcrWord]) -> bool:

@@ -9,11 +9,18 @@ are none of these are ignored: they never become text to look for.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
+from agent.grounding.ocr.describe_names import (
+    column_first,
+    kind_of,
+    marked_quotes,
+    name_in,
+    named_item,
+    titled,
+    tokenised,
+)
 from agent.grounding.ocr.describe_patterns import (
-    COLUMN_OF_ROW,
     DESCRIPTORS,
     FOR_NAME,
     IN_ITEM,
@@ -25,7 +32,6 @@ from agent.grounding.ocr.describe_patterns import (
     NAMED_ITEM,
     NAMED_ROW,
     NTH_ITEM,
-    NUMBERED,
     ON_OFF,
     PHRASAL,
     POSSESSED,
@@ -34,8 +40,8 @@ from agent.grounding.ocr.describe_patterns import (
     RELATIONS,
     ROW_UNDER,
     SIDE_MENU,
-    SWALLOWED,
     UNDER_IN_ROW,
+    UNREAD_FOR,
     Relation,
     on_day,
     unquoted,
@@ -57,7 +63,7 @@ from agent.grounding.ocr.describe_words import (
     SEARCH_KINDS,
     SECTIONS,
     SIZES,
-    SYMBOLS,
+    SUBJECTS,
     TEXT,
     one_sign,
 )
@@ -86,6 +92,8 @@ class Query:
     # which tells apart only what the rest of the description cannot
     side: bool = False  # "in the sidebar": an item of a menu down the screen's side is meant
     itemwise: bool = False  # the ordinal counts items ("in the second order"), not widgets
+    unread: str = ""  # words meant to tell places apart, not understood: "for the outbound
+    # flight" after a label; ignored, but then the label's words must be said in one place
 
     @property
     def empty(self) -> bool:
@@ -94,16 +102,24 @@ class Query:
 
 def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
+    query = _parsed(description)
+    unread = UNREAD_FOR.search(description) if query.text and query.relation is None else None
+    if unread is None or norm(unread["words"]) in query.text:
+        return query
+    return replace(query, unread=unread["words"])
+
+
+def _parsed(description: str) -> Query:
     nth = NTH_ITEM.search(description)
     if nth is not None and QUOTED.search(description) is None:
         query = parse(description[:nth.start()] + description[nth.end():])
         if query.ordinal is None and query.relation is None:
             return replace(query, ordinal=ORDINALS[nth["nth"].lower()], itemwise=True)
-    marked, quotes = _marked(hyphenated(description))
+    marked, quotes = marked_quotes(hyphenated(description))
     marked = KNOWN_BY.sub(lambda m: "for " if m[1].lower() in INSIDE else f"{m[1]} ", marked)
     marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", on_day(marked))))
-    marked, quotes = _column_first(marked, quotes)
-    if (row := _name_in(NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
+    marked, quotes = column_first(marked, quotes)
+    if (row := name_in(NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
         marked = marked[:row.start()] + row.expand(r"\1 the row with \2") + marked[row.end():]
     cell = UNDER_IN_ROW.match(marked) or ROW_UNDER.match(marked)
     group = None if cell is None else \
@@ -130,17 +146,6 @@ def parse(description: str) -> Query:
     return query if target.empty else replace(target, frame=Query(text=norm(name)))
 
 
-def _column_first(marked: str, quotes: list[str]) -> tuple[str, list[str]]:
-    """"… in the "4" column of the Communication row" said as "… under 4 in the
-    Communication row" (a quoted heading unquoted: the cell's own words)."""
-    cell = COLUMN_OF_ROW.search(marked)
-    if cell is None:
-        return marked, quotes
-    column, quotes = unquoted(cell["column"], marked[:cell.start("column")].count(MARK), quotes)
-    said = f"under {column} in the {cell['row']} row"
-    return marked[:cell.start()] + said + marked[cell.end():], quotes
-
-
 def _parse_marked(marked: str, quotes: list[str]) -> Query:
     # A relation's word capitalised inside the description is a name's ("on the Under 11s
     # card", "the Next button")
@@ -152,9 +157,9 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         head, tail = marked[:relation.start()], marked[relation.end():]
         kind = next(RELATIONS[int(name[1:])][1] for name, value in relation.groupdict().items()
                     if value is not None)
-    elif (column := _name_in(NAMED_COLUMN, marked, "name")) is not None:
+    elif (column := name_in(NAMED_COLUMN, marked, "name")) is not None:
         head, tail, kind = marked[:column.start()], column.group("name"), "column"
-    elif (card := _name_in(NAMED_CARD, marked, "name") or _named_item(marked)) is not None:
+    elif (card := name_in(NAMED_CARD, marked, "name") or named_item(marked)) is not None:
         head, tail, kind = marked[:card.start()], card.group("name"), "for"
         noun = (card.groupdict().get("noun") or "").lower()
     elif (named := FOR_NAME.search(marked)) is not None:  # "the Delete button for Bob"
@@ -162,7 +167,7 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     else:
         return _parse_part(marked, quotes)
     head_quotes = quotes[:head.count(MARK)]
-    anchor = _row_name(tail) if (kind in ("row", "column") or _titled(tail)) and \
+    anchor = _row_name(tail) if (kind in ("row", "column") or titled(tail)) and \
         MARK not in tail else _parse_part(tail, quotes[len(head_quotes):], inside=True)
     if anchor.empty:  # "the button on the right of the screen": not a relation
         return _parse_part(marked, quotes)
@@ -173,7 +178,7 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
         target = replace(target, text=norm(head))
     if target.empty and relation is None:  # "click on Desk 3": Desk 3 itself
         return _parse_part(marked, quotes)
-    bare = all(word.lower() in ARTICLES for word in _tokens(head))  # "the" and no more
+    bare = all(word.lower() in ARTICLES for word in tokenised(head))  # "the" and no more
     if anchor.kinds and not target.kinds and (relation is None or bare):
         # "the Require 2FA for Admins checkbox", "the Under £25 radio button": the kind ends
         # the label; "for" or "under" is in it
@@ -183,42 +188,10 @@ def _parse_marked(marked: str, quotes: list[str]) -> Query:
     return replace(target, relation=kind, anchor=anchor)
 
 
-def _name_in(pattern: re.Pattern[str], marked: str, name: int | str) -> re.Match[str] | None:
-    """The first match of `pattern` whose `name` group holds no part of the target's own words:
-    "the Check in button in the Priya Nair row" names the row "Priya Nair", not "button in
-    the Priya Nair"."""
-    start = 0
-    while (found := pattern.search(marked, start)) is not None:
-        if SWALLOWED.search(found[name]) is None:
-            return found
-        start = found.start() + 1
-    return None
-
-
-def _titled(part: str) -> bool:
-    """Whether the part is a title starting with a kind's word, capitalised ("under Link a
-    physical card", "below Button styles"): words to find, no link or button."""
-    words = [t for t in _tokens(part) if t.lower() not in ARTICLES]
-    return len(words) > 1 and words[0][:1].isupper() and words[0].lower() in KINDS and \
-        words[1].lower() not in KINDS and not words[1][:1].isupper()
-
-
-def _named_item(marked: str) -> re.Match[str] | None:
-    found = NAMED_ITEM.search(marked)
-    # (no frame, no kind: "the second of the Delete buttons" names the buttons, no item; but
-    # "the Archive button on the Nurse Kate message": a widget's kind said, a message is one)
-    if found is not None and KINDS.get(found["noun"]) == frozenset({TEXT}) and \
-            _kind(marked[:found.start()].lower().split())[0] - {TEXT}:
-        return found
-    if found is None or {found["noun"], found["noun"].removesuffix("s")} & (FRAMES | KINDS.keys()):
-        return NUMBERED.search(marked)
-    return found
-
-
 def literal(description: str) -> Query:
     """The description read as if it named no relation: "the Store events near me checkbox"
     is also the checkbox labelled "Store events near me"."""
-    return _parse_part(*_marked(description))
+    return _parse_part(*marked_quotes(description))
 
 
 def whole_label(description: str) -> Query:
@@ -226,10 +199,10 @@ def whole_label(description: str) -> Query:
     all: "the Remember me on this computer checkbox" is also the checkbox labelled "Remember
     me on this computer" (the text `parse` finds stops at "this": "Type Ada into the Name
     field" means the Name field)."""
-    marked, quotes = _marked(description)
-    tokens = _tokens(marked)
+    marked, quotes = marked_quotes(description)
+    tokens = tokenised(marked)
     lower = [t.lower() for t in tokens]
-    kinds, kind_word, kind_at, _ = _kind(lower)
+    kinds, kind_word, kind_at, _ = kind_of(lower)
     start = 0
     while start < kind_at and lower[start] in FILLER and not _capital(tokens, start):
         start += 1
@@ -238,37 +211,21 @@ def whole_label(description: str) -> Query:
     return Query(text=norm(" ".join(tokens[start:kind_at])), kinds=kinds, kind_word=kind_word)
 
 
-def _marked(description: str) -> tuple[str, list[str]]:
-    """The description with each quoted text replaced by MARK, and the quoted texts."""
-    quotes = [next(g for g in m.groups() if g is not None) for m in QUOTED.finditer(description)]
-    return QUOTED.sub(lambda _m: f" {MARK} ", description), quotes
-
-
 def _row_name(part: str) -> Query:
     """A row named by its cells' words, unquoted: "Cardboard box, large" names no box and no
     size."""
-    words = _tokens(part)
+    words = tokenised(part)
     while words and words[0].lower() in ARTICLES:
         words.pop(0)
     return Query(text=norm(" ".join(words)))
 
 
-def _tokens(part: str) -> list[str]:
-    # A dot, slash or at sign inside a word is the word's ("brightfern.io", "ann@lee.dev",
-    # "4.9.86", "l/ha", "1/2": the screen's text keeps them), and a colon between digits (a
-    # time: "15:30") or a comma (a thousands' separator: "1,204.60"), a hyphen between digits
-    # (a range: "10:00-13:00"); an ampersand, a plus or a slash alone is a word of a name
-    # ("Hollis & Daughters", "Hours / week")
-    return re.findall(rf"{MARK}|[\w'’-]+(?:[./@][\w'’-]+|(?<=\d)[:,]\d+|(?<=\d)-\d[\w'’]*)*"
-                      rf"|[{SYMBOLS}&+]|(?<=\s)/(?=\s)", part)
-
-
 def _parse_part(part: str, quotes: list[str], inside: bool = False) -> Query:
     """`inside`: the part follows other words (a relation's), so its first word's capital is
     a name's ("the field below To")."""
-    tokens = _tokens(part)
+    tokens = tokenised(part)
     lower = [t.lower().replace("’", "'") for t in tokens]
-    kinds, kind_word, kind_at, kind_len = _kind(lower)
+    kinds, kind_word, kind_at, kind_len = kind_of(lower)
     if inside and kinds == {TEXT} and any(w not in FILLER for w in lower[kind_at + kind_len:]):
         kinds, kind_word, kind_at = frozenset(), "", -1  # "for Text message updates": words
     used = set(range(kind_at, kind_at + kind_len)) if kind_at >= 0 else set()
@@ -320,19 +277,6 @@ def _ordinal_here(after: str, before_kind: bool) -> bool:
             or after.lower() in ORDINAL_FOLLOWERS)
 
 
-def _kind(lower: list[str]) -> tuple[frozenset[str], str, int, int]:
-    """The last kind phrase (the noun: "the Search box button" is a button): kinds, phrase,
-    index, length; index -1 when none."""
-    for i in range(len(lower) - 1, -1, -1):
-        for length in (2, 1):
-            phrase = " ".join(lower[i:i + length])
-            if len(lower[i:i + length]) == length and phrase in KINDS:
-                if length == 1 and i > 0 and " ".join(lower[i - 1:i + 1]) in KINDS:
-                    phrase, i, length = " ".join(lower[i - 1:i + 1]), i - 1, 2
-                return KINDS[phrase], phrase, i, length
-    return frozenset(), "", -1, 0
-
-
 def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
           quotes: list[str], inside: bool) -> tuple[str, bool]:
     """Quoted text, else the words right before the kind ("the Search flights button"), else
@@ -343,7 +287,7 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
     def wordy(i: int) -> bool:
         return i not in used and (lower[i] not in FILLER or _capital(tokens, i, inside) or (
             lower[i] in LABEL_NOUNS and i + 1 < kind_at and tokens[i + 1].islower()
-            and lower[i + 1] not in FILLER))
+            and lower[i + 1] not in FILLER) or (i > 0 and tokens[i - 1] in SUBJECTS))
 
     if kind_at < 0:  # from the first word that is no filler to the end ("Terms of use")
         start = next((i for i in range(len(tokens)) if wordy(i)), None)

@@ -31,6 +31,7 @@ __all__ = [
     "SIDE_MENU",
     "SWALLOWED",
     "UNDER_IN_ROW",
+    "UNREAD_FOR",
     "Relation",
     "on_day",
     "unquoted",
@@ -135,6 +136,8 @@ PHRASAL = re.compile(r"(?:check|fill)\s+in", re.IGNORECASE)
 # "for Bob", "for "Bob"", "for #1044", "for bakery-lee.com", "for ann@lee.dev": a name
 FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?"
                       r"(?:\x00|[A-Z#]|\d+\b|[\w-]+[.@]\w))")
+# "the Add bags link for the outbound flight": lowercase words after "for" at the end, no name
+UNREAD_FOR = re.compile(r"\bfor\s+(?P<words>[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)*)\s*[.!]?\s*$")
 # "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
 NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")
 # "in the sidebar", "in the side menu": an item of a menu down the screen's side

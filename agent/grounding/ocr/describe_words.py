@@ -6,7 +6,8 @@ from __future__ import annotations
 
 __all__ = ["ARTICLES", "CENTRES", "COLOURS", "CUT", "FILLER", "FRAMES", "FRAME_SIDES", "KINDS",
            "LABEL_NOUNS", "MENU_KINDS", "ORDINALS", "ORDINAL_FOLLOWERS", "PLACES", "POLITE",
-           "SEARCH_KINDS", "SECTIONS", "SIGN_NAMES", "SIZES", "SYMBOLS", "TEXT", "one_sign"]
+           "SEARCH_KINDS", "SECTIONS", "SIGN_NAMES", "SIZES", "SUBJECTS", "SYMBOLS", "TEXT",
+           "one_sign"]
 
 TEXT = "text"  # the kind of plain words: a label, a heading, a sentence
 
@@ -68,6 +69,9 @@ FILLER = frozenset([
 # Fillers that begin a label when a lowercase word follows ("the control measures field", "the
 # item code field"); alone, or before a name ("the item Milk"), they carry no text
 LABEL_NOUNS = frozenset(["control", "item", "element", "widget"])
+# A label said as a sentence: the verb after its subject is no filler ("the I use a wheelchair
+# option": not "the … wheelchair option")
+SUBJECTS = frozenset(["I", "We", "You"])
 ARTICLES = frozenset(["a", "an", "the", "this", "that", "these", "those", "its"])
 POLITE = frozenset(["please", "now", "then", "again"])
 CUT = frozenset([  # after the kind

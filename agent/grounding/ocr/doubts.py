@@ -78,13 +78,19 @@ def said_whole_elsewhere(best: Candidate, ranked: Sequence[Candidate]) -> list[C
 
 def read_elsewhere(guess: Query, best: Candidate, analysis: Analysis) -> bool:
     """Whether the answer's words stand elsewhere whole, in no widget but level with widgets of
-    its kind, as a row of pills' one the finder missed: a widget guessed by its words alone
-    (no relation said) is then unsure ("the Open 24h filter": a card's "Open 24h" badge, and
-    the filter bar's first pill, not found)."""
+    its kind, as a row of pills' one the finder missed, or in another widget of its kind with
+    a count: a widget guessed by its words alone (no relation said) is then unsure ("the Open
+    24h filter": a card's "Open 24h" badge, and the filter bar's first pill, not found; "the
+    Ready filter button": a row's "Ready" badge, and the filter bar's "Ready 2")."""
     if guess.relation is not None:
         return False
     widgets = analysis.widgets or ()
-    for run in runs(analysis.words, norm(best.text)):
+    read = norm(best.text)
+    if any(w.kind == best.kind and not overlaps(w.box, best.box) and norm(w.text) != read
+           and " ".join(p for p in norm(w.text).split() if not p.isdigit()) == read
+           for w in widgets):
+        return True
+    for run in runs(analysis.words, read):
         height = run.box[3] - run.box[1]
         if run.similarity < 1.0 or not run.whole or overlaps(run.box, best.box) or any(
                 overlaps(w.box, run.box) or (w.text_box and overlaps(w.text_box, run.box))

@@ -14,7 +14,7 @@ from agent.grounding.grounder import NotOnScreen
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import centre, inside, overlaps, text_inside
 from agent.grounding.ocr.cards import titled_box
-from agent.grounding.ocr.columns import headed, said_over
+from agent.grounding.ocr.columns import headed, said_level, said_over
 from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
 from agent.grounding.ocr.doubts import doubted, read_elsewhere
@@ -275,8 +275,8 @@ def _in_cell(query: Query, analysis: Analysis, image: Image.Image, description: 
             ranked = _ranked(in_row, analysis, image)
         except GroundingError:  # no such row, or two
             continue
-        fits = [c for c in ranked if (c.kind in kinds or number_box(c, looked))
-                and c.score >= MIN_SCORE]
+        fits = [c for c in ranked if (c.kind in kinds or number_box(c, looked)) and
+                c.score >= MIN_SCORE and not said_level(c.box, heading, analysis.words)]
         # (a named row's one widget of the kind, under a heading ending in the word said: "the
         # notes field in the Table 4 row" under "Condition notes")
         loose = named_row and len(fits) == 1 and heading is not None and \

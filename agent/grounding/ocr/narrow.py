@@ -11,7 +11,7 @@ from dataclasses import replace
 from PIL import Image
 
 from agent.errors import GroundingError
-from agent.grounding.ocr.candidate import Candidate, centre, inside, overlaps, rescored
+from agent.grounding.ocr.candidate import MARKS, Candidate, centre, inside, overlaps, rescored
 from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.rank import MIN_SCORE, Ambiguous
@@ -342,7 +342,10 @@ def _related(query: Query, found: Sequence[Candidate], anchor: Candidate, card: 
                 fits[index] = 0.0
             continue
         if _shares(candidate.box, anchor.box):
-            continue  # the anchor itself (not a field whose top a tall word's box grazes)
+            if anchor.kind == TEXT and candidate.kind in MARKS and \
+                    candidate.box[0] <= anchor.box[0] + 2 and candidate.kind in query.kinds:
+                fits[index] = 0.0  # the words start with the mark they label, its ring or box
+            continue  # read as a word ("(© Laccept the fare rules"); else the anchor itself
         if distance is not None:
             fits[index] = distance
     if not fits:

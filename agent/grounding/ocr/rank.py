@@ -52,6 +52,8 @@ DOUBTED = 0.5  # a guessed field whose label's text also labels nothing found el
 TWIN_CONFIDENCE = 0.9  # at most this sure when a rival has the same text and kind
 OUTSIDE_LIST = 0.85  # an option's words outside the drop-down list open on the screen
 NEAR = 0.6  # text this similar is no answer, but a rival worth naming
+UNREAD_RIVAL = 0.25  # the very words, this sure, are a rival when words said to tell places
+# apart were not understood ("for the outbound flight": the other flight's link, not found)
 BARE_SIGNS = frozenset({"×", "✕", "✖", "x", "+"})  # a phrase of one sign: a button drawn bare
 BARE_SIGN = 0.8  # how surely such a sign is the button described
 WORD_ONLY_FACTOR = 0.7  # the same when no widgets could be looked for: words are all there is
@@ -381,11 +383,13 @@ def decide(found: Sequence[Candidate], query: Query, description: str) -> Decisi
                                            best.similarity >= 1.0 > MIN_SIMILARITY > c.similarity)
                      or (best.similarity < 1.0 <= c.similarity and c.score >= MIN_SCORE)
                      or (c.kind == TEXT and c.exact and c.score >= MIN_SCORE
-                         and best.kind != TEXT and _more_words(best, query)))]
+                         and best.kind != TEXT and _more_words(best, query))
+                     or (query.unread and c.similarity >= 1.0 and c.score >= UNREAD_RIVAL))]
     if len(close) > 1:
         exact = all(c.similarity >= 1.0 and (not query.kinds or c.kind in query.kinds)
                     for c in close)
-        raise Ambiguous(f"{description!r} is ambiguous: {len(close)} places match {what} "
+        unread = f" ({query.unread!r} was not understood)" if query.unread else ""
+        raise Ambiguous(f"{description!r} is ambiguous{unread}: {len(close)} places match {what} "
                         f"about equally well: {listing(close)} (say which: quote its text, "
                         "or add 'the second …', '… next to X', '… in the row with X', "
                         "'… at the top')", exact=exact, close=close)

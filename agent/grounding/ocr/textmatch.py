@@ -8,6 +8,7 @@ separates two widgets) are compared with the text (similar.py); OCR's usual lett
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import statistics
 import unicodedata
@@ -201,9 +202,32 @@ def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY
         norms = [norm(w.text) for w in row]
         for start, end, score in _windows(norms, query, floor, shortest=2):
             run = row[start:end]
-            found.append(Run(" ".join(w.text for w in run), span(run), score,
-                             True, 1.0))
+            if score == 1.0 or _cells_read_words(run, query, floor):
+                found.append(Run(" ".join(w.text for w in run), span(run), score, True, 1.0))
     return found
+
+
+CELL_GAP = 1.5  # line heights between two words: another cell of the row
+
+
+def _cells_read_words(run: Sequence[OcrWord], query: str, floor: float) -> bool:
+    """Whether each cell of a run across a row's cells reads whole words of the query: a word
+    OCR garbled is not made up with another cell's ("Marsh har -" and the far "View" of the
+    row's link matched "Marsh harrier", and the link was taken for part of the row's name)."""
+    cells: list[list[OcrWord]] = [[run[0]]]
+    for before, word in itertools.pairwise(run):
+        height = max(before.box[3] - before.box[1], word.box[3] - word.box[1], 1.0)
+        if word.box[0] - before.box[2] > CELL_GAP * height:
+            cells.append([])
+        cells[-1].append(word)
+    wanted = query.split()
+    for cuts in itertools.combinations(range(1, len(wanted)), len(cells) - 1):
+        parts = [" ".join(wanted[a:b]) for a, b in zip((0, *cuts), (*cuts, len(wanted)),
+                                                        strict=True)]
+        if all(similarity(" ".join(norm(w.text) for w in cell), part) >= floor
+               for cell, part in zip(cells, parts, strict=True)):
+            return True
+    return False
 
 
 def row_sets(words: Sequence[OcrWord], query: str) -> list[Run]:

@@ -1,0 +1,160 @@
+"""Blind trials of 2026-12-07, late night (a hospital portal, a water supplier, a model flying
+club, a car rally, a games shop, a nature reserve, an instrument rental firm, a co-living
+app): a row's name OCR garbled made up with a far cell's word (a wrong click); a label said
+as a sentence, its verb taken for a verb of acting; a row's Reject button under its Accept words
+taken for a heading; a status badge for a filter pill with a count; a mark read as a word
+before its label; words after a label not understood (each a wrong click)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.errors import GroundingError
+from agent.grounding.ocr.describe import parse
+from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.rows import across_row
+from tests.grounding.ocr.test_rank import Widget, ground, inside, words
+
+
+def _result(y: float, title: list[OcrWord]) -> tuple[list[OcrWord], Widget]:
+    """A search result's row: its title at the left, a "View record" link far right."""
+    link = Widget("link", (1100.0, y, 1181.0, y + 11.0), "View record",
+                  (1100.0, y, 1181.0, y + 11.0))
+    return title + words(y, 1100, "View record", height=11), link
+
+
+def test_a_garbled_name_is_not_made_up_with_a_far_cells_word() -> None:
+    """The nature reserve's sightings: "Marsh harrier" was read "Marsh har -", and with the
+    "View" of its own row's link, 1,400 px along, it passed for the name across the row's
+    cells; that link, inside the name, was no longer in the row, and "the View record link in
+    the Marsh harrier result" clicked the next result's: a wrong click."""
+    garbled = [OcrWord("Marsh", (21.0, 40.0, 78.0, 54.0), (1,)),
+               OcrWord("har", (86.0, 40.0, 117.0, 54.0), (1,), 57.0),
+               OcrWord("-", (127.0, 40.0, 130.0, 43.0), (1,), 0.0),
+               OcrWord("r", (144.0, 44.0, 151.0, 54.0), (1,), 61.5)]
+    first, harrier = _result(40, garbled)
+    second, bittern = _result(104, words(100, 21, "Bittern", height=14))
+    read = first + second
+    assert not [c for c in across_row("marsh harrier", read) if c.box[2] > 1000]
+    try:
+        found = ground("the View record link in the Marsh harrier result", read,
+                       [harrier, bittern])
+    except Exception as exc:  # an error naming the places is no wrong click
+        assert "harrier" in str(exc)
+    else:
+        assert inside(found.point, harrier.box)
+    # a name across two cells, one word misread, still names its row
+    table = words(300, 40, "18:45") + words(300, 400, "Spn") + words(300, 900, "Book")
+    assert [c for c in across_row("18:45 spin", table) if c.box[0] == 40.0]
+
+
+@pytest.mark.parametrize(("description", "text"), [
+    ("the I use a wheelchair option", "i use a wheelchair"),
+    ("the You choose a seat option", "you choose a seat"),
+    ("use the I agree checkbox", "i agree"),
+    ("use the Save button", "save"),
+])
+def test_a_label_said_as_a_sentence_keeps_its_verb(description: str, text: str) -> None:
+    """The hospital's transport form: "the I use a wheelchair option" was taken for "the …
+    wheelchair option" ("use" a verb of acting, "a" an article), and the option ending "… in
+    my wheelchair", matched at its last word, ticked: a wrong click. After its subject a
+    verb is the label's."""
+    assert parse(description).text == text
+
+
+def test_a_filter_said_by_its_words_is_unsure_beside_a_pill_with_a_count() -> None:
+    """The restaurant's orders: "the Ready filter button" ("filter" no word on the screen)
+    was looked for as a button reading "Ready", and a row's "Ready" status badge, found as a
+    button, beat the filter bar's "Ready 2" pill: a wrong click. A widget of the kind reading
+    the words and a count reads them too: an error, not a guess."""
+    pills = [Widget("button", (x, 208.0, x + 130.0, 252.0), text, (x + 20, 220.0, x + 110, 240.0))
+             for x, text in ((42.0, "New 4"), (186.0, "Preparing 3"), (385.0, "Ready 2"))]
+    badge = Widget("button", (1127.0, 715.0, 1211.0, 744.0), "Ready",
+                   (1140.0, 722.0, 1198.0, 737.0))
+    read = words(220, 62, "New 4") + words(220, 206, "Preparing 3") + \
+        words(220, 405, "Ready 2") + words(722, 1140, "Ready") + words(722, 200, "Marco Rossi")
+    try:
+        found = ground("the Ready filter button", read, [*pills, badge])
+    except GroundingError:
+        return
+    assert inside(found.point, pills[2].box)
+
+
+def test_words_said_on_the_rows_own_line_are_no_column_heading() -> None:
+    """The same orders at 150% (the words as read): the green Accept buttons of the first rows
+    were not found, their words read as plain text after a corner read "f"; "the Accept
+    button in the Tom Becker row" then took the row's Reject button for the cell under an
+    "Accept" heading (the first row's "Accept", left in the cell above): a wrong click."""
+    read = [OcrWord(text, box, line, 96.0) for text, box, line in (
+        ("CUSTOMER", (199, 293, 323, 307), (15,)), ("ACTIONS", (1497, 293, 1596, 307), (21,)),
+        ("Priya", (200, 354, 251, 376), (23,)), ("Shah", (262, 354, 315, 371), (23,)),
+        ("Accept", (1515, 355, 1586, 376), (29,)), ("Reject", (1630, 355, 1693, 375), (29,)),
+        ("View", (1793, 355, 1842, 371), (30,)),
+        ("Tom", (197, 427, 241, 444), (32,)), ("Becker", (252, 427, 327, 444), (32,)),
+        ("View", (1793, 428, 1842, 444), (38,)), ("Accept", (1515, 428, 1586, 458), (39,)),
+        ("Reject", (1630, 428, 1693, 448), (39,)),
+        ("Aisha", (198, 500, 257, 517), (41,)), ("Khan", (268, 500, 321, 517), (41,)),
+        ("Accept", (1515, 501, 1586, 522), (47,)), ("Reject", (1630, 501, 1693, 521), (47,)),
+        ("View", (1793, 501, 1842, 517), (48,)))]
+    read += [OcrWord("f", (1498, 344, 1500, 346), (29,), 71.5),
+             OcrWord("f", (1498, 417, 1500, 419), (39,), 71.5)]
+    found_boxes = [("button", (1610, 344, 1710, 385), "Reject"), ("link", (1793, 355, 1842, 371),
+                   "View"), ("button", (1610, 417, 1710, 458), "Reject"),
+                   ("link", (1793, 428, 1842, 444), "View"),
+                   ("button", (1497, 489, 1604, 531), "Accept"),
+                   ("button", (1610, 490, 1710, 531), "Reject"),
+                   ("link", (1793, 501, 1842, 517), "View")]
+    widgets = [Widget(kind, (box[0], box[1], box[2], box[3]), text,
+                      next(w.box for w in read if w.text == text and box[1] <= w.box[1] < box[3]))
+               for kind, box, text in found_boxes]
+    try:
+        found = ground("the Accept button in the Tom Becker row", read, widgets)
+    except GroundingError:
+        return
+    assert inside(found.point, (1497.0, 417.0, 1604.0, 458.0))
+
+
+def test_words_starting_with_their_mark_read_as_a_word_label_that_mark() -> None:
+    """The airline's payment form (the words as read): the box of "I accept the fare rules"
+    was read as "(©" and "I accept" as "Laccept", so the words said were found starting on
+    the box itself; taken for the words, it was no checkbox next to them, and "the checkbox
+    next to I accept the fare rules" ticked the one above: a wrong click."""
+    read = [OcrWord(text, box, line, confidence) for text, box, line, confidence in (
+        ("(©", (243, 435, 259, 448), (1,), 44.0), ("Save", (268, 438, 301, 448), (1,), 95.8),
+        ("this", (306, 437, 331, 448), (1,), 95.5), ("card", (337, 437, 365, 448), (1,), 95.5),
+        ("to", (371, 438, 384, 448), (1,), 97.0), ("my", (391, 440, 411, 451), (1,), 97.0),
+        ("Heron", (417, 438, 457, 448), (1,), 96.1), ("Club", (463, 437, 493, 448), (1,), 96.1),
+        ("account", (499, 438, 554, 448), (1,), 96.8), ("(©", (243, 463, 259, 476), (2,), 28.2),
+        ("Laccept", (268, 463, 322, 476), (2,), 9.2), ("the", (327, 462, 349, 473), (2,), 96.3),
+        ("fare", (355, 462, 381, 473), (2,), 96.8), ("rules", (388, 462, 420, 473), (2,), 92.6),
+        ("for", (426, 462, 445, 473), (2,), 97.0), ("extras", (450, 463, 492, 473), (2,), 96.9),
+        ("(non-refundable)", (498, 462, 614, 474), (2,), 96.5))]
+    boxes = [Widget("checkbox", (242.0, 434.0, 260.0, 452.0),
+                    "Save this card to my Heron Club account", (268.0, 437.0, 554.0, 451.0)),
+             Widget("checkbox", (242.0, 459.0, 260.0, 477.0),
+                    "accept the fare rules for extras (non-refundable)",
+                    (327.0, 462.0, 614.0, 474.0))]
+    found = ground("the checkbox next to I accept the fare rules", read, boxes)
+    assert inside(found.point, boxes[1].box)
+
+
+def test_words_not_understood_after_a_label_leave_no_guess_between_its_places() -> None:
+    """The airline's booking: "the Add bags link for the outbound flight" ("for the outbound
+    flight" understood as nothing) clicked the one "Add bags" found as a link, the return
+    flight's, though the outbound card's read the same words (its link not found): a wrong
+    click. Words said to tell places apart that are not understood leave the very words in
+    two places an error."""
+    assert parse("the Add bags link for the outbound flight").unread == "the outbound flight"
+    assert parse("the Delete button for Bob").unread == ""
+    assert parse("the checkbox for marketing emails").unread == ""  # (its label's words)
+    read = [OcrWord("Add", (560.0, 226.0, 592.0, 255.0), (1,), 26.9),
+            OcrWord("bags", (596.0, 226.0, 630.0, 255.0), (1,), 26.9),
+            *words(236, 648, "Add meals"), *words(415, 565, "Add bags"),
+            *words(415, 648, "Add meals")]
+    links = [Widget("link", (565.0, 415.0, 630.0, 429.0), "Add bags",
+                    (565.0, 415.0, 630.0, 429.0)),
+             Widget("link", (648.0, 415.0, 721.0, 429.0), "Add meals",
+                    (648.0, 415.0, 721.0, 429.0))]
+    with pytest.raises(GroundingError, match="not understood"):
+        ground("the Add bags link for the outbound flight", read, links)
+    assert inside(ground("the Add bags link", read, links).point, links[0].box)
