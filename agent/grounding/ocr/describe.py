@@ -32,6 +32,7 @@ from agent.grounding.ocr.describe_patterns import (
     NAMED_ITEM,
     NAMED_ROW,
     NTH_ITEM,
+    OF_NAME,
     ON_OFF,
     PHRASAL,
     POSSESSED,
@@ -118,6 +119,7 @@ def _parsed(description: str) -> Query:
     marked, quotes = marked_quotes(hyphenated(description))
     marked = KNOWN_BY.sub(lambda m: "for " if m[1].lower() in INSIDE else f"{m[1]} ", marked)
     marked = POSSESSED.sub(r"\1", ON_OFF.sub(" ", IN_ITEM.sub("for ", on_day(marked))))
+    marked = OF_NAME.sub(r"\1 for ", marked)
     marked, quotes = column_first(marked, quotes)
     if (row := name_in(NAMED_ROW, marked, 2)) is not None:  # "in Bob's row", "in the Bob row"
         marked = marked[:row.start()] + row.expand(r"\1 the row with \2") + marked[row.end():]
@@ -329,10 +331,10 @@ def _text(tokens: list[str], lower: list[str], used: set[int], kind_at: int,
 
 def _frame_follows(lower: list[str], i: int, end: int) -> bool:
     """Whether the words from `i` to `end` only say where, in a frame of the screen ("in the
-    sidebar menu", "on the toolbar"): no part of the text."""
+    sidebar menu", "on the toolbar", "in the menu on the left"): no part of the text."""
     rest = lower[i + 1:end]
     return lower[i] in CUT and any(w in FRAMES for w in rest) and \
-        all(w in FRAMES or w in ARTICLES or w in FRAME_SIDES for w in rest)
+        all(w in FRAMES or w in ARTICLES or w in FRAME_SIDES or w in CUT for w in rest)
 
 
 def _capital(tokens: list[str], i: int, inside: bool = False) -> bool:

@@ -22,6 +22,7 @@ __all__ = [
     "NAMED_ROW",
     "NTH_ITEM",
     "NUMBERED",
+    "OF_NAME",
     "ON_OFF",
     "POSSESSED",
     "QUOTED",
@@ -136,12 +137,20 @@ PHRASAL = re.compile(r"(?:check|fill)\s+in", re.IGNORECASE)
 # "for Bob", "for "Bob"", "for #1044", "for bakery-lee.com", "for ann@lee.dev": a name
 FOR_NAME = re.compile(r"\bfor\b(?=\s+(?:the\s+)?(?:[a-z]+\s+(?=\S*\d))?"
                       r"(?:\x00|[A-Z#]|\d+\b|[\w-]+[.@]\w))")
+# "the Details link of Research Pod B": a kind's word, then "of" and a name to the end, said as
+# "for" (not "Terms of Use", no kind's word; not "of the Settings dialog", a frame)
+OF_NAME = re.compile(r"\b(" + "|".join(sorted(map(re.escape, KINDS), key=len, reverse=True))
+                     + r")\s+of\s+(?=(?:the\s+)?[A-Z#\d\x00][\w'’.-]*"
+                     r"(?:\s+[A-Z\d\x00][\w'’.-]*)*\s*[.!]?\s*$)")
 # "the Add bags link for the outbound flight": lowercase words after "for" at the end, no name
 UNREAD_FOR = re.compile(r"\bfor\s+(?P<words>[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)*)\s*[.!]?\s*$")
 # "on Desk 3", "in Room 12": an item whose name ends in its number, the noun capitalised
 NUMBERED = re.compile(r"\b(?:on|in|at)\s+(?:the\s+)?(?P<name>[A-Z][a-z]+\s+\d+)\W*$")
-# "in the sidebar", "in the side menu": an item of a menu down the screen's side
-SIDE_MENU = re.compile(r"\b(?:side\s?bar|side\s+(?:menu|nav|navigation|panel))\b",
+# "in the sidebar", "in the side menu", "in the menu on the left": an item of a menu down the
+# screen's side
+SIDE_MENU = re.compile(r"\b(?:side\s?bar|side\s+(?:menu|nav|navigation|panel))\b|"
+                       r"\b(?:left|right)(?:-hand)?\s+(?:menu|nav|navigation)\b|"
+                       r"\b(?:menu|nav|navigation)\s+(?:on|at|down)\s+the\s+(?:left|right)\b",
                        re.IGNORECASE)
 # "the Directions link in the third result": the third of them, each result holding one
 NTH_ITEM = re.compile(

@@ -88,7 +88,8 @@ FRAMES = frozenset({
     "popup", "pop-up", "area", "group", "fieldset", "view", "app", "site", "banner", "region",
     "nav", "navbar", "navigation", "menubar",
 })
-FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom"})  # "the side menu"
+FRAME_SIDES = frozenset({"side", "main", "top", "left", "right", "bottom", "left-hand",
+                         "right-hand"})  # "the side menu", "the left-hand menu"
 # Words after an ordinal that keep it an ordinal ("the second one", "the first of")
 ORDINAL_FOLLOWERS = frozenset({"one", "of", "row", "row's", "column", "item", "entry"})
 # Frames named by a title: "in the Child section" (describe.parse: a frame, no item)

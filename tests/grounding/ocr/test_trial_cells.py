@@ -158,3 +158,20 @@ def test_words_not_understood_after_a_label_leave_no_guess_between_its_places() 
     with pytest.raises(GroundingError, match="not understood"):
         ground("the Add bags link for the outbound flight", read, links)
     assert inside(ground("the Add bags link", read, links).point, links[0].box)
+
+
+@pytest.mark.parametrize(("description", "text", "side", "anchor"), [
+    ("Addresses in the menu on the left", "addresses", True, None),
+    ("the Invoices link in the left-hand menu", "invoices", True, None),
+    ("the Details link of Research Pod B", "details", False, "research pod b"),
+    ("the Close button of the Settings dialog", "close", False, None),  # (a frame)
+    ("the Terms of Use link", "terms of use", False, None),  # (no kind's word before "of")
+])
+def test_a_menu_at_a_side_and_an_item_of_a_name_are_understood(
+        description: str, text: str, side: bool, anchor: str | None) -> None:
+    """The games shop's account menu: "Addresses in the menu on the left" looked for the
+    words "addresses in the menu"; the library's study spaces: "the Details link of Research
+    Pod B" dropped the card's name and found six Details links (two errors)."""
+    query = parse(description)
+    assert (query.text, query.side) == (text, side)
+    assert (query.anchor.text if query.anchor is not None else None) == anchor
