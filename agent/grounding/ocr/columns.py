@@ -15,6 +15,7 @@ __all__ = ["SAME_HEADING", "headed", "said_level", "said_over"]
 
 SAME_HEADING = 0.9  # a column's heading read this alike the words described
 HEADING_WORDS = 6  # a phrase of more words is a sentence, no heading
+SPECK = 0.3  # of a line's height: a word boxed lower is a speck read as a letter
 
 
 def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
@@ -36,7 +37,18 @@ def said_level(box: Box, heading: str | None, words: Sequence[OcrWord]) -> bool:
         return False
     middle = (box[1] + box[3]) / 2
     return any(run.similarity >= SAME_HEADING and run.box[1] <= middle <= run.box[3]
-               and not (box[0] <= run.centre[0] <= box[2]) for run in runs(words, heading))
+               and not (box[0] <= run.centre[0] <= box[2]) and _alone(run, words)
+               for run in runs(words, heading))
+
+
+def _alone(run: Run, words: Sequence[OcrWord]) -> bool:
+    """Whether the run stands alone on its line but for specks read as letters (a button's
+    corner read "f"): no part of another phrase ("cover" of a row's "Needs cover" badge)."""
+    height = run.box[3] - run.box[1]
+    near = [w for w in words if w.box[1] < run.centre[1] < w.box[3]
+            and run.box[0] - height < w.box[2] and w.box[0] < run.box[2] + height
+            and not inside(centre(w.box), run.box)]
+    return all(w.box[3] - w.box[1] < SPECK * height for w in near)
 
 
 def said_over(box: Box, words_said: str, words: Sequence[OcrWord]) -> bool:

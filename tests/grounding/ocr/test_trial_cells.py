@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from agent.errors import GroundingError
+from agent.grounding.ocr.columns import said_level
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
 from agent.grounding.ocr.rows import across_row
@@ -175,3 +176,17 @@ def test_a_menu_at_a_side_and_an_item_of_a_name_are_understood(
     query = parse(description)
     assert (query.text, query.side) == (text, side)
     assert (query.anchor.text if query.anchor is not None else None) == anchor
+
+
+def test_a_headings_word_inside_a_rows_phrase_still_heads_its_column() -> None:
+    """A radio rota's "Needs cover" badge on the Sunday Soul row: "cover" there is a phrase's
+    word, not the row's own "Cover" beside its field; the field stays the one under the Cover
+    heading (re-grounding the earlier trials found "the Cover field in the Sunday Soul row"
+    turned into an error)."""
+    field = (1273.0, 399.0, 1439.0, 429.0)
+    badge = words(408, 1026, "Needs cover")
+    assert not said_level(field, "cover", badge)
+    speck = [OcrWord("f", (1150.0, 399.0, 1152.0, 401.0), (1,), 71.5),
+             OcrWord("Cover", (1160.0, 408.0, 1210.0, 425.0), (1,), 96.0)]
+    assert said_level(field, "cover", speck)  # (alone but for a speck read as a letter)
+    assert not said_level(field, None, speck)
