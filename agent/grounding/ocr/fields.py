@@ -175,6 +175,8 @@ def _box_top(image: Image.Image, x: int, top: int, height: int) -> bool:
     left = x
     while left > 0 and _differs(_pixel(image, left - 1, top) or background, background):
         left -= 1
+    if left <= CORNER:  # (from the screen's side: the foot of a band, a header's, no box)
+        return False
     # The side: any of a few columns about the end, a rounded corner's curve taking it left
     return all(any((p := _pixel(image, left + dx, top + dy)) is not None
                    and _differs(p, background) for dx in range(-CORNER, 3))

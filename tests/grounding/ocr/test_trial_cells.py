@@ -1,18 +1,21 @@
-"""Blind trials of 2026-12-07, late night (a hospital portal, a water supplier, a model flying
-club, a car rally, a games shop, a nature reserve, an instrument rental firm, a co-living
-app): a row's name OCR garbled made up with a far cell's word (a wrong click); a label said
-as a sentence, its verb taken for a verb of acting; a row's Reject button under its Accept words
-taken for a heading; a status badge for a filter pill with a count; a mark read as a word
-before its label; words after a label not understood (each a wrong click)."""
+"""Blind trials of 2026-12-07 and 08, late night (a hospital portal, a water supplier, a model
+flying club, a car rally, a games shop, a nature reserve, an instrument rental firm, a co-living
+app, then a furniture marketplace and seven more): a row's name OCR garbled made up with a far
+cell's word; a label said as a sentence, its verb taken for a verb of acting; a row's Reject
+button under its Accept words taken for a heading; a status badge for a filter pill with a
+count; a mark read as a word before its label; words after a label not understood; a header's
+foot taken for a field's top (each a wrong click)."""
 
 from __future__ import annotations
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from agent.errors import GroundingError
 from agent.grounding.ocr.columns import said_level
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
+from agent.grounding.ocr.fields import field_point
 from agent.grounding.ocr.rows import across_row
 from tests.grounding.ocr.test_rank import Widget, ground, inside, words
 
@@ -190,3 +193,19 @@ def test_a_headings_word_inside_a_rows_phrase_still_heads_its_column() -> None:
              OcrWord("Cover", (1160.0, 408.0, 1210.0, 425.0), (1,), 96.0)]
     assert said_level(field, "cover", speck)  # (alone but for a speck read as a letter)
     assert not said_level(field, None, speck)
+
+
+def test_a_headers_foot_is_no_fields_top_under_a_placeholder() -> None:
+    """The furniture marketplace's search: the white search pill on a green header was not
+    found, its placeholder's "Search" read with the pill's height; the edge under it, the
+    header's foot across the whole screen, was taken for the top of a field below the word,
+    and the text went into the breadcrumb under the header: a wrong click."""
+    image = Image.new("RGB", (1000, 200), "#f8f8f8")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 999, 60), fill="#2f6b57")
+    draw.rounded_rectangle((204, 12, 748, 48), radius=18, fill="white")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 15)
+    draw.text((216, 21), "Search for sofas, tables, lamps...", font=font, fill="#6b7280")
+    draw.text((32, 74), "Home > Storage > Results", font=font, fill="#2f6b57")
+    point = field_point(image, (205.0, 12.0, 266.0, 45.0))
+    assert point is None or 12 < point[1] < 48
