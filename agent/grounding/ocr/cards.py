@@ -64,7 +64,8 @@ def ruled_item(image: Image.Image, text: Box) -> Box | None:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.int16)
     left, top, _right, bottom = (round(v) for v in text)
     height = max(bottom - top, 8)
-    span = slice(max(0, left - height), min(gray.shape[1], left + RULE_LENGTH * height))
+    # (from the text's left: a list's items may start flush with their rules)
+    span = slice(max(0, left - 1), min(gray.shape[1], left + RULE_LENGTH * height))
     ground = gray[max(0, top - 2), left]
     rows = [range(top - 2, max(0, top - round(RULE_REACH[0] * height)) - 1, -1),
             range(bottom + 2, min(gray.shape[0], bottom + round(RULE_REACH[1] * height)))]

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.errors import GroundingError
+from agent.grounding.ocr.cards import ruled_item
 from agent.grounding.ocr.columns import said_level
 from agent.grounding.ocr.describe import parse
 from agent.grounding.ocr.engines import OcrWord
@@ -209,3 +210,15 @@ def test_a_headers_foot_is_no_fields_top_under_a_placeholder() -> None:
     draw.text((32, 74), "Home > Storage > Results", font=font, fill="#2f6b57")
     point = field_point(image, (205.0, 12.0, 266.0, 45.0))
     assert point is None or 12 < point[1] < 48
+
+
+def test_a_list_items_rules_may_start_flush_with_its_title() -> None:
+    """The charity's shop finder: each result's title starts where the rules between the
+    results start; the rules were looked for from a text height left of the title, found
+    none, and "the Book drop-off button for the Summertown shop", far right under the title's
+    line, was told from no result (an error)."""
+    image = Image.new("RGB", (1920, 500), "white")
+    draw = ImageDraw.Draw(image)
+    for y in (341, 439):
+        draw.line((40, y, 1880, y), fill=(238, 238, 238))
+    assert ruled_item(image, (41.0, 355.0, 218.0, 373.0)) == (40.0, 341.0, 1881.0, 439.0)
