@@ -117,9 +117,11 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
     if query.text:
         text_runs = runs(words, query.text, NEAR)
         if query.kinds & {"button", "icon"} and any(query.text in n for n in SIGN_NAMES.values()):
-            # "the Close button": a × drawn bare, read as a phrase of its own
+            # "the Close button": a × drawn bare, read alone (not a worded button's edge: "[x")
             text_runs += [replace(run, similarity=MISREAD) for run in whole_phrases(words)
-                          if query.text in SIGN_NAMES.get(_sign(run.text), ())]
+                          if query.text in SIGN_NAMES.get(_sign(run.text), ()) and not any(
+                              inside(run.centre, w.box) and sum(c.isalpha() for c in w.text) > 2
+                              for w in shown)]
     elif not query.kinds or TEXT in query.kinds:
         text_runs = whole_phrases(words)
     else:

@@ -222,3 +222,17 @@ def test_a_list_items_rules_may_start_flush_with_its_title() -> None:
     for y in (341, 439):
         draw.line((40, y, 1880, y), fill=(238, 238, 238))
     assert ruled_item(image, (41.0, 355.0, 218.0, 373.0)) == (40.0, 341.0, 1881.0, 439.0)
+
+
+def test_a_worded_buttons_edge_read_as_x_is_no_close_sign() -> None:
+    """The parents' evening dialog, read closer: the Keep appointment button's left edge was
+    read "[x", a × for "the Close button of the dialog", which then tied with the dialog's
+    borderless "× Close" at its top right (an error). A button of words holds no ×."""
+    read = [*words(373, 1146, "Close"), OcrWord("[x", (892.0, 679.0, 917.0, 713.0), (7,), 43.4),
+            *words(690, 910, "Keep appointment", 8), *words(690, 1082, "Yes, cancel it", 9)]
+    buttons = [Widget("button", (892.0, 679.0, 1055.0, 713.0), "Keep appointment",
+                      (910.0, 690.0, 1038.0, 704.0)),
+               Widget("button", (1065.0, 679.0, 1190.0, 713.0), "Yes, cancel it",
+                      (1082.0, 690.0, 1172.0, 704.0))]
+    found = ground("the Close button of the dialog", read, buttons)
+    assert inside(found.point, (1146.0, 373.0, 1191.0, 389.0))
