@@ -70,7 +70,8 @@ from agent.grounding.ocr.describe_words import (
 )
 from agent.grounding.ocr.textmatch import hyphenated, norm
 
-__all__ = ["KINDS", "TEXT", "Query", "Relation", "literal", "parse", "whole_label"]
+__all__ = ["KINDS", "TEXT", "Query", "Relation", "literal", "parse", "unread_as_row",
+           "whole_label"]
 
 @dataclass(frozen=True)
 class Query:
@@ -108,6 +109,15 @@ def parse(description: str) -> Query:
     if unread is None or norm(unread["words"]) in query.text:
         return query
     return replace(query, unread=unread["words"])
+
+
+def unread_as_row(query: Query) -> Query | None:
+    """The words not understood after a label read as the row or item it is in ("the Damaged
+    checkbox for the crash pad": in the row saying "Crash pad"); None without such words."""
+    if not query.unread:
+        return None
+    words = [word for word in query.unread.split() if word.lower() not in ARTICLES]
+    return replace(query, unread="", relation="for", anchor=Query(text=norm(" ".join(words))))
 
 
 def _parsed(description: str) -> Query:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PIL import Image
+
 from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import Candidate, centre, gap, overlaps
-from agent.grounding.ocr.describe import Query
+from agent.grounding.ocr.describe import TEXT, Query
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.ordinals import rowless, uncounted
-from agent.grounding.ocr.rank import Ambiguous
+from agent.grounding.ocr.rank import Ambiguous, candidates
 from agent.grounding.ocr.textmatch import norm, runs
 
-__all__ = ["doubted", "read_elsewhere"]
+__all__ = ["doubted", "on_screen", "read_elsewhere"]
 
 ASK_ROW = "(say which: '… in the row with X')"
 LEVEL_GAP = 4.0  # text heights at most between a row's pill and the words of one missed
@@ -104,3 +106,16 @@ def read_elsewhere(guess: Query, best: Candidate, analysis: Analysis) -> bool:
 
 def _at(box: Box) -> tuple[int, ...]:
     return tuple(round(v) for v in centre(box))
+
+
+def on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
+    """The elements of the kind described that are on the screen (what to say instead), for
+    an error that found nothing like the text."""
+    kinds = query.kinds - {TEXT}
+    plain = Query(kinds=kinds, kind_word=query.kind_word)
+    found = [c for c in candidates(plain, analysis.words, analysis.widgets, image)
+             if c.kind != TEXT and c.text]
+    found.sort(key=lambda c: (c.point[1], c.point[0]))
+    what = f"of the kind '{query.kind_word}'" if kinds and query.kind_word else "at all"
+    shown = "; ".join(c.describe() for c in found[:8])
+    return f"on the screen, {what}: {shown}" if shown else f"nothing on the screen {what}"

@@ -15,9 +15,9 @@ from agent.grounding.ocr.analysis import Analysis
 from agent.grounding.ocr.candidate import centre, inside, overlaps, text_inside
 from agent.grounding.ocr.cards import titled_box
 from agent.grounding.ocr.columns import headed, said_level, said_over
-from agent.grounding.ocr.describe import TEXT, Query, literal, parse, whole_label
+from agent.grounding.ocr.describe import TEXT, Query, literal, parse, unread_as_row, whole_label
 from agent.grounding.ocr.describe_words import MENU_KINDS, SEARCH_KINDS
-from agent.grounding.ocr.doubts import doubted, read_elsewhere
+from agent.grounding.ocr.doubts import doubted, on_screen, read_elsewhere
 from agent.grounding.ocr.engines import Box
 from agent.grounding.ocr.guesses import (
     at_time,
@@ -80,23 +80,16 @@ def ground_in(analysis: Analysis, image: Image.Image, description: str) -> Decis
                              "screen")
     try:
         return _decide(query, analysis, image, description)
+    except Ambiguous:  # "the Damaged checkbox for the crash pad": in the row saying Crash pad
+        row = unread_as_row(query)
+        named = _tried(row, analysis, image) if row is not None else None
+        if named is None or named.best.kind == TEXT or named.best.similarity < 1.0:
+            raise
+        return named
     except NotOnScreen as exc:
         if not str(exc).endswith("closest: none"):
             raise
-        raise NotOnScreen(f"{exc}; {_on_screen(query, analysis, image)}") from None
-
-
-def _on_screen(query: Query, analysis: Analysis, image: Image.Image) -> str:
-    """The elements of the kind described that are on the screen (what to say instead), for
-    an error that found nothing like the text."""
-    kinds = query.kinds - {TEXT}
-    plain = Query(kinds=kinds, kind_word=query.kind_word)
-    found = [c for c in candidates(plain, analysis.words, analysis.widgets, image)
-             if c.kind != TEXT and c.text]
-    found.sort(key=lambda c: (c.point[1], c.point[0]))
-    what = f"of the kind '{query.kind_word}'" if kinds and query.kind_word else "at all"
-    shown = "; ".join(c.describe() for c in found[:8])
-    return f"on the screen, {what}: {shown}" if shown else f"nothing on the screen {what}"
+        raise NotOnScreen(f"{exc}; {on_screen(query, analysis, image)}") from None
 
 
 def _decide(query: Query, analysis: Analysis, image: Image.Image, description: str) -> Decision:

@@ -236,3 +236,20 @@ def test_a_worded_buttons_edge_read_as_x_is_no_close_sign() -> None:
                       (1082.0, 690.0, 1172.0, 704.0))]
     found = ground("the Close button of the dialog", read, buttons)
     assert inside(found.point, (1146.0, 373.0, 1191.0, 389.0))
+
+
+def test_words_not_understood_after_a_label_may_name_its_row() -> None:
+    """The outdoor shop's rental check-in: "the Damaged checkbox for the crash pad", seven
+    Damaged checkboxes alike, was an error; the words not understood ("the crash pad") are the
+    row's item, said on the screen "Crash pad": its row's checkbox."""
+    read: list[OcrWord] = []
+    boxes = []
+    for k, item in enumerate(("Harness", "Crash pad", "Rope 60 m")):
+        y = 100 + 50 * k
+        read += words(y, 40, item, k) + words(y, 620, "Damaged", 10 + k)
+        boxes.append(Widget("checkbox", (600.0, y, 615.0, y + 15.0), "Damaged",
+                            (620.0, y, 683.0, y + 16.0)))
+    found = ground("the Damaged checkbox for the crash pad", read, boxes)
+    assert inside(found.point, boxes[1].box)
+    with pytest.raises(GroundingError, match="not understood"):
+        ground("the Damaged checkbox for the tent", read, boxes)  # (no such row)
