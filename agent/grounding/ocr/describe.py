@@ -106,8 +106,9 @@ def parse(description: str) -> Query:
     """The description's text, kind, ordinal, relation, place and colour."""
     query = _parsed(description)
     unread = UNREAD_FOR.search(description) if query.text and query.relation is None else None
-    if unread is None or norm(unread["words"]) in query.text:
-        return query
+    if unread is None or norm(unread["words"]) in query.text or not query.kind_word or \
+            query.kind_word not in description[:unread.start()].lower():
+        return query  # (no words after the kind: "the Submit for approval button")
     return replace(query, unread=unread["words"])
 
 

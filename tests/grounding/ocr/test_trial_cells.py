@@ -151,6 +151,7 @@ def test_words_not_understood_after_a_label_leave_no_guess_between_its_places() 
     two places an error."""
     assert parse("the Add bags link for the outbound flight").unread == "the outbound flight"
     assert parse("the Delete button for Bob").unread == ""
+    assert parse("the Submit for approval button").unread == ""  # (its label's "for")
     assert parse("the checkbox for marketing emails").unread == ""  # (its label's words)
     read = [OcrWord("Add", (560.0, 226.0, 592.0, 255.0), (1,), 26.9),
             OcrWord("bags", (596.0, 226.0, 630.0, 255.0), (1,), 26.9),
