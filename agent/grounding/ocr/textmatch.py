@@ -202,12 +202,22 @@ def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY
         norms = [norm(w.text) for w in row]
         for start, end, score in _windows(norms, query, floor, shortest=2):
             run = row[start:end]
-            if score == 1.0 or _cells_read_words(run, query, floor):
+            if score == 1.0 or (_cells_read_words(run, query, floor)
+                                and _each_word_read(run, query)):
                 found.append(Run(" ".join(w.text for w in run), span(run), score, True, 1.0))
     return found
 
 
 CELL_GAP = 1.5  # line heights between two words: another cell of the row
+
+
+def _each_word_read(run: Sequence[OcrWord], query: str) -> bool:
+    """Whether each word of the name (of three letters or more) is read in the run, maybe
+    misread: a run lacking one names no row ("I Midi coach", a filter's label on the first
+    result's screen row, for "the Ripon midi coach")."""
+    read = [norm(w.text) for w in run]
+    return all(any(similarity(r, word) >= MIN_SIMILARITY for r in read)
+               for word in query.split() if len(word) >= 3 and word.isalpha())
 
 
 def _cells_read_words(run: Sequence[OcrWord], query: str, floor: float) -> bool:

@@ -254,3 +254,15 @@ def test_words_not_understood_after_a_label_may_name_its_row() -> None:
     assert inside(found.point, boxes[1].box)
     with pytest.raises(GroundingError, match="not understood"):
         ground("the Damaged checkbox for the tent", read, boxes)  # (no such row)
+
+
+def test_a_row_name_lacking_a_word_said_names_no_row() -> None:
+    """The coach firm's vehicle search, read closer: "the Reserve button for the Ripon midi
+    coach" took a filter's "I Midi coach" at the screen's left, level with the first result,
+    for the row (0.86 alike, "Ripon" missing) and reserved the Harrogate minibus: a wrong
+    click. Each word of a row's name is read in it, or the words in any order name it."""
+    read = [*words(140, 60, "I Midi coach", 1), *words(122, 326, "16-seat minibus Harrogate depot"),
+            *words(184, 325, "33-seat mi coach Ripon depot")]
+    assert [c.text for c in across_row("ripon midi coach", read)] == []
+    read[-4] = OcrWord("midi", read[-4].box, read[-4].line)
+    assert [c.box[1] for c in across_row("ripon midi coach", read)] == [184.0]
