@@ -4,7 +4,9 @@
 'the checkbox next to "Newsletter"', "the Delete button in the row with Bob": a `Query` holds the
 text (quoted text first, else the words next to the kind), the kind of element, an ordinal, a
 relation to another element (itself a `Query`), a part of the screen and a colour. Words that
-are none of these are ignored: they never become text to look for.
+are none of these are ignored: they never become text to look for (words after the kind that
+would tell places apart, "for the outbound flight", are kept as `unread`: the answer must then
+be the one place saying the text).
 """
 
 from __future__ import annotations

@@ -120,8 +120,8 @@ def candidates(query: Query, words: Sequence[OcrWord], widgets: Sequence[WidgetL
             # "the Close button": a × drawn bare, read alone (not a worded button's edge: "[x")
             text_runs += [replace(run, similarity=MISREAD) for run in whole_phrases(words)
                           if query.text in SIGN_NAMES.get(_sign(run.text), ()) and not any(
-                              inside(run.centre, w.box) and sum(c.isalpha() for c in w.text) > 2
-                              for w in shown)]
+                              w.kind in ("button", "link") and inside(run.centre, w.box)
+                              and sum(c.isalpha() for c in w.text) > 2 for w in shown)]
     elif not query.kinds or TEXT in query.kinds:
         text_runs = whole_phrases(words)
     else:

@@ -221,9 +221,10 @@ def _each_word_read(run: Sequence[OcrWord], query: str) -> bool:
 
 
 def _cells_read_words(run: Sequence[OcrWord], query: str, floor: float) -> bool:
-    """Whether each cell of a run across a row's cells reads whole words of the query: a word
-    OCR garbled is not made up with another cell's ("Marsh har -" and the far "View" of the
-    row's link matched "Marsh harrier", and the link was taken for part of the row's name)."""
+    """Whether each cell of a run across a row's cells reads whole words of the query, in
+    order, maybe among others ("Biscuit (dog)", "Kennel cough"): a word OCR garbled is not made
+    up with another cell's ("Marsh har -" and the far "View" of the row's link matched "Marsh
+    harrier", and the link was taken for part of the row's name)."""
     cells: list[list[OcrWord]] = [[run[0]]]
     for before, word in itertools.pairwise(run):
         height = max(before.box[3] - before.box[1], word.box[3] - word.box[1], 1.0)
@@ -234,8 +235,8 @@ def _cells_read_words(run: Sequence[OcrWord], query: str, floor: float) -> bool:
     for cuts in itertools.combinations(range(1, len(wanted)), len(cells) - 1):
         parts = [" ".join(wanted[a:b]) for a, b in zip((0, *cuts), (*cuts, len(wanted)),
                                                         strict=True)]
-        if all(similarity(" ".join(norm(w.text) for w in cell), part) >= floor
-               for cell, part in zip(cells, parts, strict=True)):
+        if all(all(any(similarity(norm(w.text), said) >= floor for w in cell)
+                   for said in part.split()) for cell, part in zip(cells, parts, strict=True)):
             return True
     return False
 

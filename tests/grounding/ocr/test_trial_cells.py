@@ -48,9 +48,12 @@ def test_a_garbled_name_is_not_made_up_with_a_far_cells_word() -> None:
         assert "harrier" in str(exc)
     else:
         assert inside(found.point, harrier.box)
-    # a name across two cells, one word misread, still names its row
+    # a name across two cells, one word misread, still names its row; so does one whose cell
+    # holds more words ("Biscuit (dog)", re-grounding the earlier trials found)
     table = words(300, 40, "18:45") + words(300, 400, "Spn") + words(300, 900, "Book")
     assert [c for c in across_row("18:45 spin", table) if c.box[0] == 40.0]
+    pets = words(300, 40, "Biscuit (dog)") + words(300, 400, "Kennel cough")
+    assert [c for c in across_row("biscuit's kennel cough", pets) if c.box[0] == 40.0]
 
 
 @pytest.mark.parametrize(("description", "text"), [
@@ -237,6 +240,13 @@ def test_a_worded_buttons_edge_read_as_x_is_no_close_sign() -> None:
                       (1082.0, 690.0, 1172.0, 704.0))]
     found = ground("the Close button of the dialog", read, buttons)
     assert inside(found.point, (1146.0, 373.0, 1191.0, 389.0))
+    # (a dialog's title strip taken for a field holds its × all the same)
+    header = [Widget("field", (707.0, 110.0, 1210.0, 171.0), "Cancel your Direct Debit?",
+                     (730.0, 130.0, 980.0, 150.0))]
+    titled = [*words(130, 730, "Cancel your Direct Debit?", 1),
+              OcrWord("x", (1165.0, 133.0, 1178.0, 147.0), (2,), 80.0)]
+    found = ground("the Close button of the dialog", titled, header)
+    assert inside(found.point, (1165.0, 133.0, 1178.0, 147.0))
 
 
 def test_words_not_understood_after_a_label_may_name_its_row() -> None:
