@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 from agent.grounding.ocr.candidate import centre, inside
-from agent.grounding.ocr.engines import Box, OcrWord
+from agent.grounding.ocr.engines import SLIVER, Box, OcrWord
 from agent.grounding.ocr.textforms import UNSURE
 from agent.grounding.ocr.textmatch import MIN_SIMILARITY, Run, norm, runs
 
@@ -15,7 +15,6 @@ __all__ = ["SAME_HEADING", "headed", "said_level", "said_over"]
 
 SAME_HEADING = 0.9  # a column's heading read this alike the words described
 HEADING_WORDS = 6  # a phrase of more words is a sentence, no heading
-SPECK = 0.3  # of a line's height: a word boxed lower is a speck read as a letter
 
 
 def headed(box: Box, heading: str, words: Sequence[OcrWord]) -> bool:
@@ -48,7 +47,7 @@ def _alone(run: Run, words: Sequence[OcrWord]) -> bool:
     near = [w for w in words if w.box[1] < run.centre[1] < w.box[3]
             and run.box[0] - height < w.box[2] and w.box[0] < run.box[2] + height
             and not inside(centre(w.box), run.box)]
-    return all(w.box[3] - w.box[1] < SPECK * height for w in near)
+    return all(w.box[3] - w.box[1] < SLIVER * height for w in near)
 
 
 def said_over(box: Box, words_said: str, words: Sequence[OcrWord]) -> bool:

@@ -202,8 +202,7 @@ def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY
         norms = [norm(w.text) for w in row]
         for start, end, score in _windows(norms, query, floor, shortest=2):
             run = row[start:end]
-            if score == 1.0 or (_cells_read_words(run, query, floor)
-                                and _each_word_read(run, query)):
+            if score == 1.0 or _cells_read_words(run, query, floor):
                 found.append(Run(" ".join(w.text for w in run), span(run), score, True, 1.0))
     return found
 
@@ -211,20 +210,13 @@ def row_runs(words: Sequence[OcrWord], query: str, floor: float = MIN_SIMILARITY
 CELL_GAP = 1.5  # line heights between two words: another cell of the row
 
 
-def _each_word_read(run: Sequence[OcrWord], query: str) -> bool:
-    """Whether each word of the name (of three letters or more) is read in the run, maybe
-    misread: a run lacking one names no row ("I Midi coach", a filter's label on the first
-    result's screen row, for "the Ripon midi coach")."""
-    read = [norm(w.text) for w in run]
-    return all(any(similarity(r, word) >= MIN_SIMILARITY for r in read)
-               for word in query.split() if len(word) >= 3 and word.isalpha())
-
-
 def _cells_read_words(run: Sequence[OcrWord], query: str, floor: float) -> bool:
-    """Whether each cell of a run across a row's cells reads whole words of the query, in
-    order, maybe among others ("Biscuit (dog)", "Kennel cough"): a word OCR garbled is not made
-    up with another cell's ("Marsh har -" and the far "View" of the row's link matched "Marsh
-    harrier", and the link was taken for part of the row's name)."""
+    """Whether each cell of a run across a row's cells (one, or more) reads whole words of the
+    query, in order, maybe among others ("Biscuit (dog)", "Kennel cough"), and so every word
+    of it: a word OCR garbled is not made up with another cell's ("Marsh har -" and the far
+    "View" of the row's link matched "Marsh harrier", and the link was taken for part of the
+    row's name), nor is a run lacking a word a row's name ("I Midi coach", a filter's label on
+    the first result's screen row, for "the Ripon midi coach")."""
     cells: list[list[OcrWord]] = [[run[0]]]
     for before, word in itertools.pairwise(run):
         height = max(before.box[3] - before.box[1], word.box[3] - word.box[1], 1.0)
